@@ -1,0 +1,45 @@
+// One test runner for the whole monorepo. Three levels, selectable with --selectProjects:
+//   unit         *.spec.ts      pure logic, no I/O
+//   integration  *.int-spec.ts  real Kafka / PostgreSQL / SMPP peers started by scripts/infra
+//   e2e          *.e2e-spec.ts  whole journeys across services (separate OS processes)
+// NestJS 12 is ESM-only; CommonJS-mode jest loads it through require(esm), which needs
+// node --experimental-vm-modules (scripts/test.sh sets it).
+const { readFileSync } = require('node:fs');
+
+const swcConfig = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+delete swcConfig.$schema;
+
+const { compilerOptions } = JSON.parse(readFileSync(`${__dirname}/tsconfig.base.json`, 'utf8'));
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias}$`,
+    `<rootDir>/${target.replace(/^\.\//, '')}`,
+  ]),
+);
+
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', swcConfig] },
+  moduleNameMapper,
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  setupFiles: ['reflect-metadata'],
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+      testTimeout: 60_000,
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      testTimeout: 180_000,
+    },
+  ],
+};
