@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+import { defineTopic } from '../topic';
+import { carrierId, eventEnvelope, messageFields } from './common';
+
+/**
+ * routing -> a carrier connector. A topic family: one Kafka topic per carrier
+ * (`sms.outbound.v1.<carrierId>`), so a connector pod consumes only the carriers it holds
+ * binds for. Keyed by message id to spread a carrier's traffic over its binds.
+ */
+export const smsOutboundEvent = z.object({
+  ...eventEnvelope,
+  message: messageFields,
+  carrierId,
+  routeId: z.string().min(1),
+  /** 1 for the first try; routing increments it when it fails a message over. */
+  attempt: z.int().min(1),
+});
+export type SmsOutboundEvent = z.infer<typeof smsOutboundEvent>;
+
+export const SMS_OUTBOUND = defineTopic({
+  name: 'sms.outbound.v1',
+  schema: smsOutboundEvent,
+  keyOf: (event) => event.message.messageId,
+  physicalName: (event) => outboundTopicFor(event.carrierId),
+  partitions: 6,
+});
+
+export function outboundTopicFor(carrier: string): string {
+  return `${SMS_OUTBOUND_PREFIX}${carrier}`;
+}
+export const SMS_OUTBOUND_PREFIX = 'sms.outbound.v1.';

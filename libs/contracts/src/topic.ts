@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * A topic ties a Kafka topic name to the one payload type it carries, how records are keyed
+ * (which decides partitioning and so ordering and ownership), and the schema every consumer
+ * validates against. Producers and consumers only ever see topics through these definitions,
+ * so a wrong payload does not compile and a malformed record never reaches a handler.
+ *
+ * These values are wire contracts: renaming a topic or changing a schema incompatibly means a
+ * new version (`.v2`), never an edit in place.
+ */
+export interface TopicDefinition<Schema extends z.ZodType = z.ZodType> {
+  /** Logical name, also the Kafka topic name unless `physicalName` splits it per key. */
+  readonly name: string;
+  readonly schema: Schema;
+  /** The record key: decides the partition. */
+  readonly keyOf: (event: z.infer<Schema>) => string;
+  /**
+   * For topic families (one Kafka topic per carrier): the physical topic a given event goes
+   * to. Defaults to `name`.
+   */
+  readonly physicalName?: (event: z.infer<Schema>) => string;
+  /** Partitions the project creates the topic with. */
+  readonly partitions: number;
+}
+
+export type EventOf<T extends TopicDefinition> = z.infer<T['schema']>;
+
+export function defineTopic<Schema extends z.ZodType>(
+  definition: TopicDefinition<Schema>,
+): TopicDefinition<Schema> {
+  return definition;
+}
+
+export function physicalTopicOf<T extends TopicDefinition>(topic: T, event: EventOf<T>): string {
+  return topic.physicalName ? topic.physicalName(event) : topic.name;
+}

@@ -1,0 +1,95 @@
+import {
+  SMS_OUTBOUND,
+  SMS_STATUS,
+  SMS_SUBMITTED,
+  TOPICS,
+  newEnvelope,
+  physicalTopicOf,
+  retryTopicFor,
+  statusRank,
+  topicForPhysicalName,
+  type SmsOutboundEvent,
+} from './index';
+
+const message = {
+  messageId: 'msg_1',
+  tenantId: 'acme',
+  destination: '+38267123456',
+  source: 'TuxHat',
+  text: 'Your code is 123456',
+  encoding: 'gsm7' as const,
+  parts: 1,
+  acceptedAt: '2026-11-25T10:00:00.000Z',
+};
+
+describe('topic registry', () => {
+  it('names every topic once, versioned', () => {
+    const names = TOPICS.map((topic) => topic.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/\.v\d+$/);
+  });
+
+  it('keys submitted events by tenant so one policy consumer owns a tenant', () => {
+    const event = { ...newEnvelope(), message };
+    expect(SMS_SUBMITTED.keyOf(event)).toBe('acme');
+  });
+
+  it('sends outbound events to one physical topic per carrier and maps it back', () => {
+    const event: SmsOutboundEvent = {
+      ...newEnvelope(),
+      message,
+      carrierId: 'telco-a',
+      routeId: 'default',
+      attempt: 1,
+    };
+    const physical = physicalTopicOf(SMS_OUTBOUND, event);
+    expect(physical).toBe('sms.outbound.v1.telco-a');
+    expect(topicForPhysicalName(physical)).toBe(SMS_OUTBOUND);
+    expect(topicForPhysicalName('sms.status.v1')).toBe(SMS_STATUS);
+    expect(topicForPhysicalName('nope.v1')).toBeUndefined();
+  });
+
+  it('gives each consumer group its own retry topic', () => {
+    expect(retryTopicFor('policy')).not.toBe(retryTopicFor('routing'));
+  });
+});
+
+describe('event schemas', () => {
+  it('accept a well-formed event', () => {
+    const event = { ...newEnvelope(), message };
+    expect(SMS_SUBMITTED.schema.parse(event)).toEqual(event);
+  });
+
+  it.each([
+    ['a destination that is not E.164', { ...message, destination: '067123456' }],
+    ['zero parts', { ...message, parts: 0 }],
+    ['an unknown encoding', { ...message, encoding: 'latin9' }],
+    ['empty text', { ...message, text: '' }],
+  ])('reject %s', (_case, bad) => {
+    expect(SMS_SUBMITTED.schema.safeParse({ ...newEnvelope(), message: bad }).success).toBe(false);
+  });
+
+  it('reject an unknown schema version', () => {
+    const event = { ...newEnvelope(), version: 2, message };
+    expect(SMS_SUBMITTED.schema.safeParse(event).success).toBe(false);
+  });
+
+  it('reject a status outside the lifecycle', () => {
+    const event = {
+      ...newEnvelope(),
+      messageId: 'm',
+      tenantId: 't',
+      status: 'teleported',
+      source: 'x',
+    };
+    expect(SMS_STATUS.schema.safeParse(event).success).toBe(false);
+  });
+});
+
+describe(statusRank.name, () => {
+  it('never lets a late "sent" overwrite a final state', () => {
+    expect(statusRank('delivered')).toBeGreaterThan(statusRank('sent'));
+    expect(statusRank('sent')).toBeGreaterThan(statusRank('routed'));
+    expect(statusRank('routed')).toBeGreaterThan(statusRank('accepted'));
+  });
+});
