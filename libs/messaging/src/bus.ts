@@ -1,0 +1,57 @@
+import type { LoggerService } from '@nestjs/common';
+import type { ClientProxy, CustomTransportStrategy } from '@nestjs/microservices';
+
+import { InProcessEventClient } from './in-process/in-process-event.client';
+import { InProcessBroker } from './in-process/in-process.broker';
+import { InProcessTransport } from './in-process/in-process.transport';
+import { KafkaEventClient } from './kafka/kafka-event.client';
+import { KafkaTransport } from './kafka/kafka.transport';
+import type { KafkaPort } from './kafka/kafka.port';
+import { type KafkaConnectionOptions, KafkajsAdapter } from './kafka/kafkajs.adapter';
+import type { RetryPolicy } from './retry-policy';
+
+export type BusOptions =
+  | { readonly kind: 'kafka'; readonly kafka: KafkaConnectionOptions }
+  | { readonly kind: 'in-process'; readonly broker?: InProcessBroker };
+
+export interface TransportOptions {
+  /** The consumer group, one per service. */
+  readonly group: string;
+  readonly topicsFor?: (pattern: string) => readonly string[];
+  readonly retryPolicy?: RetryPolicy;
+}
+
+/**
+ * The one place that knows which bus the process runs on. Services ask it for their Nest
+ * client (to emit) and transport strategy (to consume) and never see Kafka or the broker.
+ */
+export class Bus {
+  private constructor(
+    readonly kind: BusOptions['kind'],
+    private readonly kafka: KafkaPort | null,
+    private readonly broker: InProcessBroker | null,
+  ) {}
+
+  static create(options: BusOptions, logger: LoggerService): Bus {
+    return options.kind === 'kafka'
+      ? new Bus('kafka', new KafkajsAdapter(options.kafka, logger), null)
+      : new Bus('in-process', null, options.broker ?? new InProcessBroker());
+  }
+
+  createClient(): ClientProxy {
+    return this.kafka ? new KafkaEventClient(this.kafka) : new InProcessEventClient(this.broker!);
+  }
+
+  createTransport(options: TransportOptions): CustomTransportStrategy & {
+    close(): unknown;
+  } {
+    return this.kafka
+      ? new KafkaTransport({ kafka: this.kafka, ...options })
+      : new InProcessTransport({ broker: this.broker!, ...options });
+  }
+
+  /** The Kafka port, for topic administration; null on the in-process bus. */
+  kafkaPort(): KafkaPort | null {
+    return this.kafka;
+  }
+}

@@ -1,0 +1,148 @@
+import type { LoggerService } from '@nestjs/common';
+import type { MessageHandler } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
+
+import type { IncomingRecord } from '../bus-record';
+import { decodeRecord, type DecodedRecord } from '../event-codec';
+import { describeError } from '../errors';
+import { decideOnFailure, type RetryPolicy } from '../retry-policy';
+import { BusContext } from './bus-context';
+import { forEachKeyed } from './keyed-concurrency';
+
+/** Options a handler declares in `@EventPattern(topic.name, { batch: true })`. */
+export interface HandlerExtras {
+  /** The handler takes an array of events (e.g. to write them in one database round trip). */
+  readonly batch?: boolean;
+}
+
+export interface HandlerRegistry {
+  getHandlerByPattern(pattern: string): MessageHandler | null;
+}
+
+/** Where failed records go: the transport's retry topic or its dead-letter topic. */
+export interface FailureSink {
+  retry(
+    record: IncomingRecord,
+    logicalTopic: string,
+    nextAttempt: number,
+    delayMs: number,
+    error: string,
+  ): Promise<void>;
+  deadLetter(record: IncomingRecord, reason: string, attempts: number): Promise<void>;
+}
+
+export interface EventDispatcherOptions {
+  readonly group: string;
+  readonly handlers: HandlerRegistry;
+  readonly retryPolicy: RetryPolicy;
+  readonly failures: FailureSink;
+  readonly logger: LoggerService;
+  /** Distinct keys handled at once within one batch. */
+  readonly maxConcurrency: number;
+}
+
+type Decoded = Extract<DecodedRecord, { ok: true }>;
+
+/**
+ * The part of a transport that does not depend on where records come from: validate, call the
+ * Nest handler, and turn every failure into a retry or a dead letter. A handler that throws
+ * never stops the records behind it.
+ */
+export class EventDispatcher {
+  constructor(private readonly options: EventDispatcherOptions) {}
+
+  /** Resolves once every record is handled, queued for retry, or dead-lettered. */
+  async handle(records: readonly IncomingRecord[]): Promise<void> {
+    const valid: Decoded[] = [];
+    for (const record of records) {
+      const decoded = decodeRecord(record);
+      if (decoded.ok) valid.push(decoded);
+      else await this.options.failures.deadLetter(record, decoded.reason, 1);
+    }
+    const byTopic = new Map<string, Decoded[]>();
+    for (const item of valid) {
+      const list = byTopic.get(item.topic.name) ?? [];
+      list.push(item);
+      byTopic.set(item.topic.name, list);
+    }
+    for (const [topicName, items] of byTopic) {
+      const handler = this.options.handlers.getHandlerByPattern(topicName);
+      if (!handler) {
+        for (const item of items) {
+          await this.options.failures.deadLetter(
+            item.record,
+            `no handler for ${topicName} in ${this.options.group}`,
+            item.attempt,
+          );
+        }
+        continue;
+      }
+      const extras = (handler.extras ?? {}) as HandlerExtras;
+      if (extras.batch) await this.handleAsBatch(handler, items);
+      else {
+        await forEachKeyed(
+          items,
+          (item) => item.record.key ?? item.record.offset,
+          this.options.maxConcurrency,
+          (item) => this.handleOne(handler, item, item.event),
+        );
+      }
+    }
+  }
+
+  private async handleAsBatch(handler: MessageHandler, items: Decoded[]): Promise<void> {
+    try {
+      await invoke(
+        handler,
+        items.map((item) => item.event),
+        new BusContext(
+          items.map((item) => item.record),
+          Math.max(...items.map((item) => item.attempt)),
+        ),
+      );
+    } catch (error) {
+      if (items.length === 1) {
+        await this.onFailure(items[0]!, error);
+        return;
+      }
+      // Isolate the culprit: one poison event must not send its whole batch to retry.
+      for (const item of items) await this.handleOne(handler, item, [item.event]);
+    }
+  }
+
+  private async handleOne(handler: MessageHandler, item: Decoded, data: unknown): Promise<void> {
+    try {
+      await invoke(handler, data, new BusContext([item.record], item.attempt));
+    } catch (error) {
+      await this.onFailure(item, error);
+    }
+  }
+
+  private async onFailure(item: Decoded, error: unknown): Promise<void> {
+    const reason = describeError(error);
+    const decision = decideOnFailure(this.options.retryPolicy, item.attempt, error);
+    if (decision.kind === 'retry') {
+      this.options.logger.warn?.(
+        `${this.options.group}: ${item.topic.name} attempt ${item.attempt} failed, retrying in ${decision.delayMs} ms: ${reason}`,
+      );
+      await this.options.failures.retry(
+        item.record,
+        item.topic.name,
+        decision.nextAttempt,
+        decision.delayMs,
+        reason,
+      );
+    } else {
+      this.options.logger.error(
+        `${this.options.group}: ${item.topic.name} dead-lettered after ${item.attempt} attempt(s): ${reason}`,
+      );
+      await this.options.failures.deadLetter(item.record, reason, item.attempt);
+    }
+  }
+}
+
+async function invoke(handler: MessageHandler, data: unknown, context: BusContext): Promise<void> {
+  const result: unknown = await handler(data, context);
+  // Nest's RPC exception filter reports a thrown error as an erroring Observable.
+  if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+}

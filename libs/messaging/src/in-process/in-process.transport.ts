@@ -1,0 +1,113 @@
+import { Logger } from '@nestjs/common';
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+
+import { BusHeaders, type IncomingRecord } from '../bus-record';
+import { EventDispatcher } from '../dispatch/event-dispatcher';
+import { deadLetterRecord } from '../dispatch/failure-records';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
+import type { InProcessBroker, InProcessSubscriber } from './in-process.broker';
+
+export interface InProcessTransportOptions {
+  readonly broker: InProcessBroker;
+  readonly group: string;
+  readonly topicsFor?: (pattern: string) => readonly string[];
+  readonly retryPolicy?: RetryPolicy;
+  readonly maxBatch?: number;
+  readonly maxKeyConcurrency?: number;
+}
+
+/**
+ * The same handlers as KafkaTransport, fed by the in-process broker (all-in-one mode): same
+ * validation, batching, retry with back-off and dead-lettering.
+ */
+export class InProcessTransport extends Server implements CustomTransportStrategy, InProcessSubscriber {
+  protected override readonly logger = new Logger(InProcessTransport.name);
+  private readonly queue: IncomingRecord[] = [];
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly unsubscribes: (() => void)[] = [];
+  private dispatcher: EventDispatcher | null = null;
+  private draining: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(private readonly options: InProcessTransportOptions) {
+    super();
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    const { broker, group } = this.options;
+    this.dispatcher = new EventDispatcher({
+      group,
+      handlers: this,
+      retryPolicy: this.options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      logger: this.logger,
+      maxConcurrency: this.options.maxKeyConcurrency ?? 64,
+      failures: {
+        retry: async (record, _topic, nextAttempt, delayMs, error) => {
+          const timer = setTimeout(() => {
+            this.retryTimers.delete(timer);
+            this.enqueue({
+              ...record,
+              headers: {
+                ...record.headers,
+                [BusHeaders.attempt]: String(nextAttempt),
+                [BusHeaders.lastError]: error,
+              },
+            });
+          }, delayMs);
+          this.retryTimers.add(timer);
+        },
+        deadLetter: async (record, reason, attempts) => {
+          broker.publish([deadLetterRecord(record, group, reason, attempts)]);
+        },
+      },
+    });
+    const topicsFor = this.options.topicsFor ?? ((pattern: string) => [pattern]);
+    for (const pattern of this.messageHandlers.keys()) {
+      for (const topic of topicsFor(pattern)) {
+        this.unsubscribes.push(broker.subscribe(topic, this));
+      }
+    }
+    callback();
+  }
+
+  enqueue(record: IncomingRecord): void {
+    if (this.closed) return;
+    this.queue.push(record);
+    this.draining ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.queue.length > 0 && this.dispatcher) {
+      const batch = this.queue.splice(0, this.options.maxBatch ?? 500);
+      try {
+        await this.dispatcher.handle(batch);
+      } catch (error) {
+        // The dispatcher turns handler errors into retries; reaching here is a bug in it.
+        this.logger.error(`${this.options.group}: dispatcher failed: ${String(error)}`);
+      }
+    }
+    this.draining = null;
+  }
+
+  /** Resolves when everything enqueued so far is handled (tests and graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    await this.idle();
+  }
+
+  on(): this {
+    return this;
+  }
+
+  unwrap<T>(): T {
+    return this.options.broker as T;
+  }
+}

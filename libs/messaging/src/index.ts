@@ -1,0 +1,16 @@
+export * from './bus-record';
+export * from './bus';
+export * from './errors';
+export * from './retry-policy';
+export * from './event-codec';
+export * from './event-publisher';
+export * from './messaging.module';
+export * from './topic-provisioning';
+export * from './dispatch/bus-context';
+export * from './dispatch/event-dispatcher';
+export * from './kafka/kafka.port';
+export { KafkajsAdapter, type KafkaConnectionOptions } from './kafka/kafkajs.adapter';
+export { KafkaTransport } from './kafka/kafka.transport';
+export { InProcessBroker } from './in-process/in-process.broker';
+export { InProcessTransport } from './in-process/in-process.transport';
+export * from './dispatch/bus-exception.filter';

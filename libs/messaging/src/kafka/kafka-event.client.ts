@@ -1,0 +1,53 @@
+import { ClientProxy, type ReadPacket } from '@nestjs/microservices';
+
+import type { OutgoingRecord } from '../bus-record';
+import { BatchingProducer } from './batching-producer';
+import type { KafkaPort, KafkaProducerPort } from './kafka.port';
+
+/**
+ * The Nest client services emit through in cluster mode. Emits are batched
+ * (BatchingProducer) and resolve once Kafka acknowledged them on all in-sync replicas.
+ */
+export class KafkaEventClient extends ClientProxy {
+  private port: KafkaProducerPort | null = null;
+  private producer: BatchingProducer | null = null;
+  private connecting: Promise<BatchingProducer> | null = null;
+
+  constructor(private readonly kafka: KafkaPort) {
+    super();
+  }
+
+  async connect(): Promise<BatchingProducer> {
+    if (this.producer) return this.producer;
+    this.connecting ??= (async () => {
+      const port = this.kafka.createProducer();
+      await port.connect();
+      this.port = port;
+      this.producer = new BatchingProducer((records) => port.send(records));
+      return this.producer;
+    })();
+    return this.connecting;
+  }
+
+  async close(): Promise<void> {
+    await this.producer?.flush();
+    await this.port?.disconnect();
+    this.port = null;
+    this.producer = null;
+    this.connecting = null;
+  }
+
+  protected async dispatchEvent<T = unknown>(packet: ReadPacket<OutgoingRecord>): Promise<T> {
+    const producer = await this.connect();
+    await producer.publish(packet.data);
+    return undefined as T;
+  }
+
+  protected publish(): () => void {
+    throw new Error('KafkaEventClient carries events only; request/response is not supported');
+  }
+
+  unwrap<T>(): T {
+    return this.producer as T;
+  }
+}

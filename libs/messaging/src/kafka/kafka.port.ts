@@ -1,0 +1,61 @@
+import type { IncomingRecord, OutgoingRecord } from '../bus-record';
+
+/**
+ * The project's own port onto Kafka. Everything above it (transport, client, topic admin)
+ * speaks these interfaces; kafkajs sits behind them today (kafkajs.adapter.ts) and can be
+ * swapped for another client on measurements without touching a service.
+ */
+export interface KafkaPort {
+  createProducer(): KafkaProducerPort;
+  createConsumer(groupId: string): KafkaConsumerPort;
+  createAdmin(): KafkaAdminPort;
+}
+
+export interface KafkaProducerPort {
+  connect(): Promise<void>;
+  /** Resolves once every record is acknowledged by all in-sync replicas. */
+  send(records: readonly OutgoingRecord[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** One fetch of consecutive records from one partition. */
+export interface PartitionBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly IncomingRecord[];
+  /** Commits everything up to and including `offset` for the group. */
+  commit(offset: string): Promise<void>;
+  heartbeat(): Promise<void>;
+  /**
+   * Stops consuming this partition for `delayMs`; the records from `offset` on are fetched
+   * again after that (used by the retry topic for records not yet due).
+   */
+  pauseFrom(offset: string, delayMs: number): void;
+  isRunning(): boolean;
+}
+
+export interface KafkaConsumerPort {
+  connect(): Promise<void>;
+  subscribe(topics: readonly string[]): Promise<void>;
+  run(
+    onBatch: (batch: PartitionBatch) => Promise<void>,
+    options: { partitionsConsumedConcurrently: number },
+  ): Promise<void>;
+  /** Stops fetching, lets the batches in hand finish, leaves the group. */
+  disconnect(): Promise<void>;
+}
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor?: number;
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+export interface KafkaAdminPort {
+  connect(): Promise<void>;
+  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  ensureTopics(topics: readonly TopicSpec[]): Promise<string[]>;
+  listTopics(): Promise<string[]>;
+  disconnect(): Promise<void>;
+}

@@ -1,0 +1,132 @@
+import { Logger } from '@nestjs/common';
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { retryTopicFor } from '@tuxhat/contracts';
+
+import { BusHeaders, type IncomingRecord } from '../bus-record';
+import { EventDispatcher } from '../dispatch/event-dispatcher';
+import { deadLetterRecord, retryRecord } from '../dispatch/failure-records';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
+import { BatchingProducer } from './batching-producer';
+import type { KafkaConsumerPort, KafkaPort, KafkaProducerPort, PartitionBatch } from './kafka.port';
+
+export interface KafkaTransportOptions {
+  readonly kafka: KafkaPort;
+  /** Consumer group: one per service. Also names the group's retry topic. */
+  readonly group: string;
+  /** Physical topics behind a handler's pattern (topic families); default: the pattern itself. */
+  readonly topicsFor?: (pattern: string) => readonly string[];
+  readonly retryPolicy?: RetryPolicy;
+  readonly partitionsConsumedConcurrently?: number;
+  /** Distinct keys handled concurrently within one partition batch. */
+  readonly maxKeyConcurrency?: number;
+}
+
+/**
+ * NestJS transport strategy over the project's Kafka port. Unlike Nest's stock Kafka server it
+ * consumes in batches, commits only after the batch is handled, and never lets a failing
+ * handler crash or loop the consumer: failed events go to the group's retry topic with a
+ * back-off, then to the dead-letter topic with the reason.
+ */
+export class KafkaTransport extends Server implements CustomTransportStrategy {
+  protected override readonly logger = new Logger(KafkaTransport.name);
+  private consumer: KafkaConsumerPort | null = null;
+  private producerPort: KafkaProducerPort | null = null;
+  private producer: BatchingProducer | null = null;
+  private readonly retryTopic: string;
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    super();
+    this.retryTopic = retryTopicFor(options.group);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  private async start(): Promise<void> {
+    const producerPort = this.options.kafka.createProducer();
+    await producerPort.connect();
+    this.producerPort = producerPort;
+    const producer = new BatchingProducer((records) => producerPort.send(records));
+    this.producer = producer;
+
+    const dispatcher = new EventDispatcher({
+      group: this.options.group,
+      handlers: this,
+      retryPolicy: this.options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      logger: this.logger,
+      maxConcurrency: this.options.maxKeyConcurrency ?? 64,
+      failures: {
+        retry: (record, _topic, nextAttempt, delayMs, error) =>
+          producer.publish(retryRecord(record, this.retryTopic, nextAttempt, delayMs, error)),
+        deadLetter: (record, reason, attempts) =>
+          producer.publish(deadLetterRecord(record, this.options.group, reason, attempts)),
+      },
+    });
+
+    const topicsFor = this.options.topicsFor ?? ((pattern: string) => [pattern]);
+    const topics = [...this.messageHandlers.keys()].flatMap((pattern) => [...topicsFor(pattern)]);
+    const consumer = this.options.kafka.createConsumer(this.options.group);
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe([...topics, this.retryTopic]);
+    this.logger.log(`${this.options.group} consuming ${topics.join(', ')}`);
+    await consumer.run(
+      (batch) =>
+        batch.topic === this.retryTopic
+          ? this.handleRetryBatch(batch, dispatcher)
+          : this.handleBatch(batch, dispatcher),
+      { partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6 },
+    );
+  }
+
+  private async handleBatch(batch: PartitionBatch, dispatcher: EventDispatcher): Promise<void> {
+    const last = batch.records.at(-1);
+    if (!last) return;
+    await dispatcher.handle(batch.records);
+    await batch.commit(last.offset);
+  }
+
+  /** Retry records are handled in order once due; the first one not yet due pauses the partition. */
+  private async handleRetryBatch(batch: PartitionBatch, dispatcher: EventDispatcher): Promise<void> {
+    const due: IncomingRecord[] = [];
+    let pauseAt: { offset: string; delayMs: number } | null = null;
+    const now = Date.now();
+    for (const record of batch.records) {
+      const notBefore = Number(record.headers[BusHeaders.notBefore] ?? 0);
+      if (notBefore > now) {
+        pauseAt = { offset: record.offset, delayMs: notBefore - now };
+        break;
+      }
+      due.push(record);
+    }
+    const lastDue = due.at(-1);
+    if (lastDue) {
+      await dispatcher.handle(due);
+      await batch.commit(lastDue.offset);
+    }
+    if (pauseAt) batch.pauseFrom(pauseAt.offset, pauseAt.delayMs);
+  }
+
+  /** Graceful: stop fetching, finish the batches in hand, flush failure records, leave. */
+  async close(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = null;
+    await this.producer?.flush();
+    await this.producerPort?.disconnect();
+    this.producerPort = null;
+  }
+
+  on(): this {
+    return this;
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+}

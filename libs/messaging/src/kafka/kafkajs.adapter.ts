@@ -1,0 +1,200 @@
+import type { LoggerService } from '@nestjs/common';
+import {
+  type Consumer,
+  type IHeaders,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+
+import type { IncomingRecord, OutgoingRecord } from '../bus-record';
+import type {
+  KafkaAdminPort,
+  KafkaConsumerPort,
+  KafkaPort,
+  KafkaProducerPort,
+  PartitionBatch,
+  TopicSpec,
+} from './kafka.port';
+
+export interface KafkaConnectionOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly ssl?: boolean;
+  readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
+/** The KafkaPort implemented with kafkajs 2.2 (pure JavaScript; see docs/architecture.md for the trade-offs). */
+export class KafkajsAdapter implements KafkaPort {
+  private readonly kafka: Kafka;
+
+  constructor(options: KafkaConnectionOptions, logger: LoggerService) {
+    const config: KafkaConfig = {
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      ssl: options.ssl ?? false,
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => {
+        const text = `kafkajs ${entry.namespace}: ${entry.log.message}`;
+        if (entry.level <= logLevel.ERROR) logger.error(text);
+        else logger.warn?.(text);
+      },
+      retry: { initialRetryTime: 200, retries: 8 },
+    };
+    if (options.sasl) config.sasl = { ...options.sasl } as KafkaConfig['sasl'];
+    this.kafka = new Kafka(config);
+  }
+
+  createProducer(): KafkaProducerPort {
+    return new KafkajsProducer(
+      // Idempotent: a retried send never writes a record twice. One request in flight keeps
+      // order; throughput comes from batching (BatchingProducer), not from parallel requests.
+      this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+    );
+  }
+
+  createConsumer(groupId: string): KafkaConsumerPort {
+    return new KafkajsConsumer(
+      this.kafka.consumer({
+        groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+        maxWaitTimeInMs: 100,
+      }),
+    );
+  }
+
+  createAdmin(): KafkaAdminPort {
+    const admin = this.kafka.admin();
+    return {
+      connect: () => admin.connect(),
+      disconnect: () => admin.disconnect(),
+      listTopics: () => admin.listTopics(),
+      async ensureTopics(topics: readonly TopicSpec[]): Promise<string[]> {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((topic) => !existing.has(topic.name));
+        if (missing.length === 0) return [];
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic: topic.name,
+            numPartitions: topic.partitions,
+            replicationFactor: topic.replicationFactor ?? -1,
+            configEntries: Object.entries(topic.config ?? {}).map(([name, value]) => ({ name, value })),
+          })),
+        });
+        return missing.map((topic) => topic.name);
+      },
+    };
+  }
+}
+
+class KafkajsProducer implements KafkaProducerPort {
+  constructor(private readonly producer: Producer) {}
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  async send(records: readonly OutgoingRecord[]): Promise<void> {
+    const byTopic = new Map<string, OutgoingRecord[]>();
+    for (const record of records) {
+      const list = byTopic.get(record.topic) ?? [];
+      list.push(record);
+      byTopic.set(record.topic, list);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map((record) => ({
+          key: record.key,
+          value: record.value,
+          headers: { ...record.headers },
+        })),
+      })),
+    });
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+class KafkajsConsumer implements KafkaConsumerPort {
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly consumer: Consumer) {}
+
+  connect(): Promise<void> {
+    return this.consumer.connect();
+  }
+
+  async subscribe(topics: readonly string[]): Promise<void> {
+    await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
+  }
+
+  async run(
+    onBatch: (batch: PartitionBatch) => Promise<void>,
+    options: { partitionsConsumedConcurrently: number },
+  ): Promise<void> {
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (isStale()) return;
+        const { topic, partition } = batch;
+        const records: IncomingRecord[] = batch.messages.map((message) => ({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key ? message.key.toString('utf8') : null,
+          value: message.value,
+          headers: headersToStrings(message.headers),
+        }));
+        await onBatch({
+          topic,
+          partition,
+          records,
+          heartbeat,
+          isRunning: () => isRunning() && !isStale(),
+          commit: async (offset) => {
+            resolveOffset(offset);
+            await this.consumer.commitOffsets([
+              { topic, partition, offset: (BigInt(offset) + 1n).toString() },
+            ]);
+          },
+          pauseFrom: (offset, delayMs) => {
+            this.consumer.seek({ topic, partition, offset });
+            this.consumer.pause([{ topic, partitions: [partition] }]);
+            const timer = setTimeout(() => {
+              this.resumeTimers.delete(timer);
+              this.consumer.resume([{ topic, partitions: [partition] }]);
+            }, delayMs);
+            this.resumeTimers.add(timer);
+          },
+        });
+      },
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    this.resumeTimers.clear();
+    await this.consumer.disconnect();
+  }
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = first.toString();
+  }
+  return result;
+}

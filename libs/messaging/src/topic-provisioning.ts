@@ -1,0 +1,49 @@
+import {
+  CONSUMER_GROUPS,
+  SMS_OUTBOUND,
+  TOPICS,
+  outboundTopicFor,
+  retryTopicFor,
+} from '@tuxhat/contracts';
+
+import type { KafkaAdminPort, TopicSpec } from './kafka/kafka.port';
+
+export interface TopicPlanOptions {
+  /** Carriers that get an outbound topic (sms.outbound.v1.<carrier>). */
+  readonly carriers: readonly string[];
+  readonly replicationFactor?: number;
+  /** Overrides of partition counts by topic name. */
+  readonly partitions?: Readonly<Record<string, number>>;
+}
+
+/** Every topic the gateway needs, with explicit partition counts: the broker never auto-creates. */
+export function planTopics(options: TopicPlanOptions): TopicSpec[] {
+  const partitionsOf = (name: string, fallback: number) => options.partitions?.[name] ?? fallback;
+  const replicationFactor = options.replicationFactor;
+  const specs: TopicSpec[] = [];
+  for (const topic of TOPICS) {
+    if (topic === SMS_OUTBOUND) continue;
+    specs.push({ name: topic.name, partitions: partitionsOf(topic.name, topic.partitions), replicationFactor });
+  }
+  for (const carrier of options.carriers) {
+    const name = outboundTopicFor(carrier);
+    specs.push({ name, partitions: partitionsOf(name, SMS_OUTBOUND.partitions), replicationFactor });
+  }
+  for (const group of CONSUMER_GROUPS) {
+    const name = retryTopicFor(group);
+    specs.push({ name, partitions: partitionsOf(name, 3), replicationFactor });
+  }
+  return specs;
+}
+
+export async function provisionTopics(
+  admin: KafkaAdminPort,
+  options: TopicPlanOptions,
+): Promise<string[]> {
+  await admin.connect();
+  try {
+    return await admin.ensureTopics(planTopics(options));
+  } finally {
+    await admin.disconnect();
+  }
+}
