@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Starts the real infrastructure (Kafka + PostgreSQL) and waits until both serve requests.
+# Progress/errors go to stderr; stdout carries only the environment for the project:
+#   eval "$(scripts/infra/up.sh)"
+#   scripts/infra/up.sh | sed 's/^export //' >>"$GITHUB_ENV"     # GitHub Actions
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+# Kafka's JVM boots in the background while PostgreSQL starts: the two waits overlap.
+# >&2: whatever these print must never end up in the caller's eval.
+"$here/kafka.sh" start >&2
+"$here/postgres.sh" start >&2
+"$here/kafka.sh" wait >&2
+
+echo "export KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-9092}"
+echo "export DATABASE_URL=$("$here/postgres.sh" url)"
