@@ -3,6 +3,7 @@ import {
   SMS_STATUS,
   SMS_SUBMITTED,
   TOPICS,
+  derivedEnvelope,
   newEnvelope,
   physicalTopicOf,
   retryTopicFor,
@@ -91,5 +92,16 @@ describe(statusRank.name, () => {
     expect(statusRank('delivered')).toBeGreaterThan(statusRank('sent'));
     expect(statusRank('sent')).toBeGreaterThan(statusRank('routed'));
     expect(statusRank('routed')).toBeGreaterThan(statusRank('accepted'));
+  });
+});
+
+describe('derived event ids', () => {
+  it('are stable for the same cause and purpose, and valid UUIDs', () => {
+    const a = derivedEnvelope('cause-1', 'status');
+    const b = derivedEnvelope('cause-1', 'status');
+    const c = derivedEnvelope('cause-1', 'outbound');
+    expect(a.eventId).toBe(b.eventId);
+    expect(a.eventId).not.toBe(c.eventId);
+    expect(SMS_STATUS.schema.shape.eventId.safeParse(a.eventId).success).toBe(true);
   });
 });

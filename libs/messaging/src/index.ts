@@ -14,3 +14,5 @@ export { KafkaTransport } from './kafka/kafka.transport';
 export { InProcessBroker } from './in-process/in-process.broker';
 export { InProcessTransport } from './in-process/in-process.transport';
 export * from './dispatch/bus-exception.filter';
+export * from './dispatch/batch-outcome';
+export * from './on-event.decorator';

@@ -6,6 +6,7 @@ import type { IncomingRecord } from '../bus-record';
 import { decodeRecord, type DecodedRecord } from '../event-codec';
 import { describeError } from '../errors';
 import { decideOnFailure, type RetryPolicy } from '../retry-policy';
+import { BatchOutcome } from './batch-outcome';
 import { BusContext } from './bus-context';
 import { forEachKeyed } from './keyed-concurrency';
 
@@ -91,8 +92,9 @@ export class EventDispatcher {
   }
 
   private async handleAsBatch(handler: MessageHandler, items: Decoded[]): Promise<void> {
+    let outcome: unknown;
     try {
-      await invoke(
+      outcome = await invoke(
         handler,
         items.map((item) => item.event),
         new BusContext(
@@ -107,6 +109,13 @@ export class EventDispatcher {
       }
       // Isolate the culprit: one poison event must not send its whole batch to retry.
       for (const item of items) await this.handleOne(handler, item, [item.event]);
+      return;
+    }
+    if (outcome instanceof BatchOutcome) {
+      for (const [index, error] of outcome.failures) {
+        const item = items[index];
+        if (item) await this.onFailure(item, error);
+      }
     }
   }
 
@@ -141,8 +150,8 @@ export class EventDispatcher {
   }
 }
 
-async function invoke(handler: MessageHandler, data: unknown, context: BusContext): Promise<void> {
+async function invoke(handler: MessageHandler, data: unknown, context: BusContext): Promise<unknown> {
   const result: unknown = await handler(data, context);
   // Nest's RPC exception filter reports a thrown error as an erroring Observable.
-  if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+  return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
 }

@@ -1,6 +1,6 @@
 import { Controller, type INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import {
   DEAD_LETTER,
   SMS_STATUS,
@@ -14,6 +14,7 @@ import { BusContext } from '../dispatch/bus-context';
 import { BusExceptionFilter } from '../dispatch/bus-exception.filter';
 import { encodeEvent } from '../event-codec';
 import { PermanentError } from '../errors';
+import { OnEvent, OnEventBatch } from '../on-event.decorator';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessTransport } from './in-process.transport';
 
@@ -51,7 +52,7 @@ function markHandled(messageId: string, attempt: number): void {
 
 @Controller()
 class StatusController {
-  @EventPattern(SMS_STATUS.name)
+  @OnEvent(SMS_STATUS)
   handle(@Payload() event: SmsStatusEvent, @Ctx() context: BusContext): void {
     if (event.detail === 'poison') throw new PermanentError('this event can never be handled');
     const failures = remainingFailures.get(event.messageId) ?? 0;
@@ -65,8 +66,8 @@ class StatusController {
 
 @Controller()
 class BatchStatusController {
-  @EventPattern(SMS_STATUS.name, { batch: true })
-  handle(@Payload() events: SmsStatusEvent[]): void {
+  @OnEventBatch(SMS_STATUS)
+  handle(events: SmsStatusEvent[]): void {
     if (events.some((event) => event.detail === 'poison')) throw new Error('batch contains poison');
     batches.push(events.length);
     for (const event of events) markHandled(event.messageId, 1);

@@ -3,6 +3,7 @@ import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 
 import { BusHeaders, type IncomingRecord } from '../bus-record';
 import { EventDispatcher } from '../dispatch/event-dispatcher';
+import { eventTopicPatterns } from '../dispatch/event-patterns';
 import { deadLetterRecord } from '../dispatch/failure-records';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
 import type { InProcessBroker, InProcessSubscriber } from './in-process.broker';
@@ -62,7 +63,7 @@ export class InProcessTransport extends Server implements CustomTransportStrateg
       },
     });
     const topicsFor = this.options.topicsFor ?? ((pattern: string) => [pattern]);
-    for (const pattern of this.messageHandlers.keys()) {
+    for (const pattern of eventTopicPatterns(this.messageHandlers)) {
       for (const topic of topicsFor(pattern)) {
         this.unsubscribes.push(broker.subscribe(topic, this));
       }

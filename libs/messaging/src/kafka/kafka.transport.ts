@@ -4,6 +4,7 @@ import { retryTopicFor } from '@tuxhat/contracts';
 
 import { BusHeaders, type IncomingRecord } from '../bus-record';
 import { EventDispatcher } from '../dispatch/event-dispatcher';
+import { eventTopicPatterns } from '../dispatch/event-patterns';
 import { deadLetterRecord, retryRecord } from '../dispatch/failure-records';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
 import { BatchingProducer } from './batching-producer';
@@ -70,7 +71,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     });
 
     const topicsFor = this.options.topicsFor ?? ((pattern: string) => [pattern]);
-    const topics = [...this.messageHandlers.keys()].flatMap((pattern) => [...topicsFor(pattern)]);
+    const topics = eventTopicPatterns(this.messageHandlers).flatMap((pattern) => [...topicsFor(pattern)]);
     const consumer = this.options.kafka.createConsumer(this.options.group);
     this.consumer = consumer;
     await consumer.connect();
