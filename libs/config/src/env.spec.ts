@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+import { ConfigError } from './config-error';
+import { envTypes, parseEnv } from './env';
+
+describe(parseEnv.name, () => {
+  const schema = z.object({
+    HTTP_PORT: envTypes.port(3000),
+    KAFKA_BROKERS: envTypes.list(),
+    OTEL_ENABLED: envTypes.boolean(false),
+  });
+
+  it('coerces and defaults', () => {
+    expect(parseEnv(schema, { KAFKA_BROKERS: 'a:9092, b:9092' })).toEqual({
+      HTTP_PORT: 3000,
+      KAFKA_BROKERS: ['a:9092', 'b:9092'],
+      OTEL_ENABLED: false,
+    });
+  });
+
+  it('names every bad variable', () => {
+    try {
+      parseEnv(schema, { HTTP_PORT: 'eighty', OTEL_ENABLED: 'yes' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/^HTTP_PORT: /m);
+      expect(problems).toMatch(/^KAFKA_BROKERS: required/m);
+      expect(problems).toMatch(/^OTEL_ENABLED: /m);
+    }
+  });
+});
