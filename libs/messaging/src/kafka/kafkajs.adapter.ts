@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import {
   type Consumer,
+  type EachBatchPayload,
   type IHeaders,
   Kafka,
   type KafkaConfig,
@@ -23,7 +24,11 @@ export interface KafkaConnectionOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly ssl?: boolean;
-  readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  readonly sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  };
 }
 
 /** The KafkaPort implemented with kafkajs 2.2 (pure JavaScript; see docs/architecture.md for the trade-offs). */
@@ -51,7 +56,11 @@ export class KafkajsAdapter implements KafkaPort {
     return new KafkajsProducer(
       // Idempotent: a retried send never writes a record twice. One request in flight keeps
       // order; throughput comes from batching (BatchingProducer), not from parallel requests.
-      this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+      this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      }),
     );
   }
 
@@ -83,7 +92,10 @@ export class KafkajsAdapter implements KafkaPort {
             topic: topic.name,
             numPartitions: topic.partitions,
             replicationFactor: topic.replicationFactor ?? -1,
-            configEntries: Object.entries(topic.config ?? {}).map(([name, value]) => ({ name, value })),
+            configEntries: Object.entries(topic.config ?? {}).map(([name, value]) => ({
+              name,
+              value,
+            })),
           })),
         });
         return missing.map((topic) => topic.name);
@@ -126,6 +138,8 @@ class KafkajsProducer implements KafkaProducerPort {
 
 class KafkajsConsumer implements KafkaConsumerPort {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
 
   constructor(private readonly consumer: Consumer) {}
 
@@ -145,46 +159,63 @@ class KafkajsConsumer implements KafkaConsumerPort {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        if (isStale()) return;
-        const { topic, partition } = batch;
-        const records: IncomingRecord[] = batch.messages.map((message) => ({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key ? message.key.toString('utf8') : null,
-          value: message.value,
-          headers: headersToStrings(message.headers),
-        }));
-        await onBatch({
-          topic,
-          partition,
-          records,
-          heartbeat,
-          isRunning: () => isRunning() && !isStale(),
-          commit: async (offset) => {
-            resolveOffset(offset);
-            await this.consumer.commitOffsets([
-              { topic, partition, offset: (BigInt(offset) + 1n).toString() },
-            ]);
-          },
-          pauseFrom: (offset, delayMs) => {
-            this.consumer.seek({ topic, partition, offset });
-            this.consumer.pause([{ topic, partitions: [partition] }]);
-            const timer = setTimeout(() => {
-              this.resumeTimers.delete(timer);
-              this.consumer.resume([{ topic, partitions: [partition] }]);
-            }, delayMs);
-            this.resumeTimers.add(timer);
-          },
-        });
+      eachBatch: async (payload) => {
+        // Once stopping, fetched batches are left alone: uncommitted, they go to the next owner.
+        if (this.stopping || payload.isStale()) return;
+        const handling = this.handleBatch(payload, onBatch);
+        this.inFlight.add(handling);
+        try {
+          await handling;
+        } finally {
+          this.inFlight.delete(handling);
+        }
       },
     });
   }
 
+  private async handleBatch(
+    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
+    onBatch: (batch: PartitionBatch) => Promise<void>,
+  ): Promise<void> {
+    const { topic, partition } = batch;
+    const records: IncomingRecord[] = batch.messages.map((message) => ({
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key ? message.key.toString('utf8') : null,
+      value: message.value,
+      headers: headersToStrings(message.headers),
+    }));
+    await onBatch({
+      topic,
+      partition,
+      records,
+      heartbeat,
+      isRunning: () => isRunning() && !isStale(),
+      commit: async (offset) => {
+        resolveOffset(offset);
+        await this.consumer.commitOffsets([
+          { topic, partition, offset: (BigInt(offset) + 1n).toString() },
+        ]);
+      },
+      pauseFrom: (offset, delayMs) => {
+        this.consumer.seek({ topic, partition, offset });
+        this.consumer.pause([{ topic, partitions: [partition] }]);
+        const timer = setTimeout(() => {
+          this.resumeTimers.delete(timer);
+          this.consumer.resume([{ topic, partitions: [partition] }]);
+        }, delayMs);
+        this.resumeTimers.add(timer);
+      },
+    });
+  }
+
+  /** Lets the batches in hand finish and commit before leaving the group. */
   async disconnect(): Promise<void> {
+    this.stopping = true;
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
+    await Promise.allSettled([...this.inFlight]);
     await this.consumer.disconnect();
   }
 }

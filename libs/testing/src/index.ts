@@ -1,0 +1,3 @@
+export * from './wait-for';
+export * from './kafka-topic-reader';
+export * from './env';
