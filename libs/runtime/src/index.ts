@@ -1,2 +1,3 @@
 export * from './service-runtime';
 export * from './start-service';
+export * from './cluster-runtime';

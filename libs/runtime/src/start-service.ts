@@ -1,4 +1,4 @@
-import { ConsoleLogger, type DynamicModule, type INestApplicationContext, type LoggerService } from '@nestjs/common';
+import { ConsoleLogger, type DynamicModule, Module, type INestApplicationContext, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import type { ConsumerGroup } from '@tuxhat/contracts';
@@ -13,6 +13,8 @@ export interface ConsumerServiceOptions {
   readonly topicsFor?: (pattern: string) => readonly string[];
   readonly retryPolicy?: RetryPolicy;
   readonly logger?: LoggerService;
+  /** Runs after the app closed (e.g. closing the database the runtime owns). */
+  readonly onShutdown?: () => Promise<void>;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface ConsumerServiceOptions {
  * the runtime's transport (Kafka or in-process) as consumer group `name`.
  */
 export async function startConsumerService(options: ConsumerServiceOptions): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice(options.module, {
+  const app = await NestFactory.createMicroservice(withShutdown(options.module, options.onShutdown), {
     strategy: options.runtime.bus.createTransport({
       group: options.name,
       topicsFor: options.topicsFor,
@@ -34,6 +36,21 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
   await app.listen();
   return app;
 }
+
+/** Wraps a service module so `onShutdown` runs when Nest shuts the app down (SIGTERM, close()). */
+export function withShutdown(module: DynamicModule, onShutdown?: () => Promise<void>): DynamicModule {
+  if (!onShutdown) return module;
+  return {
+    module: ShutdownHookModule,
+    imports: [module],
+    providers: [{ provide: SHUTDOWN_HOOK, useValue: { onApplicationShutdown: onShutdown } }],
+  };
+}
+
+const SHUTDOWN_HOOK = Symbol('tuxhat:runtime:shutdown-hook');
+
+@Module({})
+class ShutdownHookModule {}
 
 /** Structured JSON logs, one line per entry, tagged with the service name. */
 export function createLogger(service: string): LoggerService {

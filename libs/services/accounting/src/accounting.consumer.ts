@@ -1,0 +1,15 @@
+import { Controller } from '@nestjs/common';
+import { SMS_STATUS, type SmsStatusEvent } from '@tuxhat/contracts';
+import { OnEventBatch } from '@tuxhat/messaging';
+
+import { AccountingService } from './accounting.service';
+
+@Controller()
+export class AccountingConsumer {
+  constructor(private readonly accounting: AccountingService) {}
+
+  @OnEventBatch(SMS_STATUS)
+  async onStatus(events: SmsStatusEvent[]): Promise<void> {
+    await this.accounting.onStatusEvents(events);
+  }
+}

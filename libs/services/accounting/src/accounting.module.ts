@@ -1,0 +1,27 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MessagingModule } from '@tuxhat/messaging';
+import { CLOCK, PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
+
+import { AccountingConsumer } from './accounting.consumer';
+import { ACCOUNTING_OPTIONS, type AccountingOptions } from './accounting.options';
+import { AccountingRecordsRepository } from './accounting-records.repository';
+import { AccountingService } from './accounting.service';
+
+/** The accounting service: one record per message for billing. */
+@Module({})
+export class AccountingModule {
+  static forRoot(runtime: ServiceRuntime, options: AccountingOptions): DynamicModule {
+    return {
+      module: AccountingModule,
+      imports: [MessagingModule.forRoot(runtime.bus)],
+      controllers: [AccountingConsumer],
+      providers: [
+        { provide: PRISMA, useValue: runtime.prisma },
+        { provide: CLOCK, useValue: runtime.clock },
+        { provide: ACCOUNTING_OPTIONS, useValue: options },
+        AccountingRecordsRepository,
+        AccountingService,
+      ],
+    };
+  }
+}

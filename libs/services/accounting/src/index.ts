@@ -1,0 +1,2 @@
+export * from './accounting.module';
+export * from './accounting.options';
