@@ -13,12 +13,10 @@ export class NotYetError extends Error {
 
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
-  if (typeof error === 'object' && error !== null) {
-    try {
-      return JSON.stringify(error);
-    } catch {
-      return String(error);
-    }
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? typeof error;
+  } catch {
+    return typeof error;
   }
-  return String(error);
 }

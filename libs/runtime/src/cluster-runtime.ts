@@ -15,7 +15,7 @@ export const clusterEnvSchema = z.object({
 });
 
 export interface ClosableRuntime extends ServiceRuntime {
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 /** The runtime of one service process in cluster mode: Kafka bus, PostgreSQL. */

@@ -104,7 +104,7 @@ export class EventDispatcher {
       );
     } catch (error) {
       if (items.length === 1) {
-        await this.onFailure(items[0]!, error);
+        await this.onFailure(items[0], error);
         return;
       }
       // Isolate the culprit: one poison event must not send its whole batch to retry.

@@ -8,7 +8,7 @@ describe(forEachKeyed.name, () => {
     let maxRunning = 0;
     await forEachKeyed(
       items,
-      (item) => item[0]!,
+      (item) => item[0],
       8,
       async (item) => {
         running++;

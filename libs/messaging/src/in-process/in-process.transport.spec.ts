@@ -139,7 +139,7 @@ describe(InProcessTransport.name, () => {
       encodeEvent(SMS_STATUS, status('m3')),
     ]);
     await Promise.all([untilHandled(['m1', 'm3']), deadLetters.waitForCount(1)]);
-    const deadLetter = JSON.parse(deadLetters.records[0]!.value!.toString()) as DeadLetterEvent;
+    const deadLetter = JSON.parse(deadLetters.records[0].value!.toString()) as DeadLetterEvent;
     expect(DEAD_LETTER.schema.parse(deadLetter)).toBeTruthy();
     expect(deadLetter).toMatchObject({
       originalTopic: SMS_STATUS.name,
@@ -165,7 +165,7 @@ describe(InProcessTransport.name, () => {
     remainingFailures.set('m1', 99);
     broker.publish([encodeEvent(SMS_STATUS, status('m1'))]);
     await deadLetters.waitForCount(1);
-    const deadLetter = JSON.parse(deadLetters.records[0]!.value!.toString()) as DeadLetterEvent;
+    const deadLetter = JSON.parse(deadLetters.records[0].value!.toString()) as DeadLetterEvent;
     expect(deadLetter.attempts).toBe(3);
     expect(deadLetter.reason).toContain('transient');
   });
@@ -199,7 +199,7 @@ describe(InProcessTransport.name, () => {
     await untilHandled(['c1', 'c3']);
     // c2 fails alone and goes through the retry schedule to the dead-letter topic
     await deadLetters.waitForCount(1);
-    expect(JSON.parse(deadLetters.records[0]!.value!.toString())).toMatchObject({
+    expect(JSON.parse(deadLetters.records[0].value!.toString())).toMatchObject({
       originalKey: 'c2',
       attempts: 3,
     });

@@ -6,7 +6,6 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import {
   DEAD_LETTER,
   SMS_STATUS,
-  type DeadLetterEvent,
   type SmsStatusEvent,
   newEnvelope,
   retryTopicFor,
@@ -120,7 +119,7 @@ describe(`${KafkaTransport.name} on a real broker`, () => {
         deadLetters.waitFor(1, (record) => record.key === `m2-${run}`),
         whenHandled([`m1-${run}`, `m3-${run}`, `m4-${run}`]),
       ]);
-      const deadLetter = DEAD_LETTER.schema.parse(JSON.parse(deadLetterRecords[0]!.value)) as DeadLetterEvent;
+      const deadLetter = DEAD_LETTER.schema.parse(JSON.parse(deadLetterRecords[0].value));
       expect(deadLetter).toMatchObject({ originalTopic: SMS_STATUS.name, consumerGroup: group, attempts: 1 });
       expect(deadLetter.reason).toContain(`cannot handle m2-${run}`);
       // the transient failure came back through the durable retry topic, on its third attempt

@@ -174,9 +174,10 @@ class KafkajsConsumer implements KafkaConsumerPort {
   }
 
   private async handleBatch(
-    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
+    payload: EachBatchPayload,
     onBatch: (batch: PartitionBatch) => Promise<void>,
   ): Promise<void> {
+    const { batch } = payload;
     const { topic, partition } = batch;
     const records: IncomingRecord[] = batch.messages.map((message) => ({
       topic,
@@ -190,10 +191,10 @@ class KafkajsConsumer implements KafkaConsumerPort {
       topic,
       partition,
       records,
-      heartbeat,
-      isRunning: () => isRunning() && !isStale(),
+      heartbeat: () => payload.heartbeat(),
+      isRunning: () => payload.isRunning() && !payload.isStale(),
       commit: async (offset) => {
-        resolveOffset(offset);
+        payload.resolveOffset(offset);
         await this.consumer.commitOffsets([
           { topic, partition, offset: (BigInt(offset) + 1n).toString() },
         ]);

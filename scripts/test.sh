@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command (npm test): starts the real infrastructure the tests need (Kafka,
+# PostgreSQL, the SNS emulator) through the project's own scripts, builds, and runs every jest
+# project: unit, integration (real Kafka/PostgreSQL/SMPP over TCP), e2e (services as processes).
+#   npm test                               everything
+#   npm test -- --selectProjects unit      only unit tests (any jest arguments pass through)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$TUXHAT_ROOT"
+
+eval "$(bash scripts/infra/up.sh)"
+if [ -f scripts/infra/moto.sh ]; then
+  bash scripts/infra/moto.sh start >&2
+  export SNS_ENDPOINT="${SNS_ENDPOINT:-http://127.0.0.1:${MOTO_PORT:-5055}}"
+fi
+bash scripts/build.sh
+
+mkdir -p .local
+results=.local/jest-results.json
+status=0
+NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=TimeoutNegativeWarning" \
+  jest --json --outputFile="$results" "$@" || status=$?
+# One plain summary line for tools that do not read jest's own output.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
+' "$results" || true
+exit "$status"
