@@ -33,13 +33,15 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
-      testTimeout: 60_000,
     },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      testTimeout: 180_000,
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/support/e2e-timeout.ts'],
     },
   ],
+  // Read only at the top level, not per project: generous for integration tests on real
+  // infrastructure; e2e files raise it further (test/e2e/support/e2e-timeout.ts).
+  testTimeout: 60_000,
 };

@@ -1,0 +1,34 @@
+// @tuxhat/database: the Prisma client (generated from prisma/schema.prisma), the connection to
+// PostgreSQL or embedded PGlite, and the migration runner. See libs/database/README.md.
+export {
+  $Enums,
+  CarrierKind,
+  MessageStatus,
+  Prisma,
+  PrismaClient,
+  TenantStatus,
+} from './prisma-client';
+export type {
+  AccountingRecord,
+  ApiKey,
+  AuditLog,
+  Carrier,
+  CarrierMessageId,
+  Message,
+  MessageStatusEvent,
+  Route,
+  Tenant,
+} from './prisma-client';
+export { createDatabase } from './create-database';
+export type {
+  Database,
+  DatabaseKind,
+  DatabaseOptions,
+  PgliteDatabaseOptions,
+  PostgresDatabaseOptions,
+} from './create-database';
+export { DATABASE, DatabaseModule, PRISMA } from './database.module';
+export type { DatabaseModuleAsyncOptions } from './database.module';
+export * from './migrations';
+export { parsePostgresUrl } from './postgres-url';
+export type { PostgresUrl } from './postgres-url';
