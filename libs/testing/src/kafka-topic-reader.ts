@@ -21,8 +21,15 @@ export class KafkaTopicReader {
   constructor(private readonly brokers: readonly string[]) {}
 
   async start(topics: readonly string[]): Promise<this> {
-    const kafka = new Kafka({ clientId: 'test-reader', brokers: [...this.brokers], logLevel: logLevel.NOTHING });
-    const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, maxWaitTimeInMs: 50 });
+    const kafka = new Kafka({
+      clientId: 'test-reader',
+      brokers: [...this.brokers],
+      logLevel: logLevel.NOTHING,
+    });
+    const consumer = kafka.consumer({
+      groupId: `test-reader-${randomUUID()}`,
+      maxWaitTimeInMs: 50,
+    });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
@@ -36,7 +43,8 @@ export class KafkaTopicReader {
       eachMessage: async ({ topic, message }) => {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(message.headers ?? {})) {
-          if (value !== undefined) headers[name] = (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
+          if (value !== undefined)
+            headers[name] = (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
         }
         this.records.push({
           topic,
@@ -67,7 +75,11 @@ export class KafkaTopicReader {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting for ${count} record(s); have ${this.records.filter(predicate).length}`));
+        reject(
+          new Error(
+            `timed out waiting for ${count} record(s); have ${this.records.filter(predicate).length}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);

@@ -24,11 +24,20 @@ export class AccountingRecordsRepository {
     const ids = [...new Set(events.map((event) => event.messageId))];
     const messages = await this.prisma.message.findMany({
       where: { id: { in: ids } },
-      select: { id: true, tenantId: true, carrierId: true, routeId: true, parts: true, encoding: true, createdAt: true },
+      select: {
+        id: true,
+        tenantId: true,
+        carrierId: true,
+        routeId: true,
+        parts: true,
+        encoding: true,
+        createdAt: true,
+      },
     });
     const byId = new Map(messages.map((message) => [message.id, message]));
     const firstFinal = new Map<string, SmsStatusEvent>();
-    for (const event of events) if (!firstFinal.has(event.messageId)) firstFinal.set(event.messageId, event);
+    for (const event of events)
+      if (!firstFinal.has(event.messageId)) firstFinal.set(event.messageId, event);
 
     const rows = [...firstFinal.values()].flatMap((event) => {
       const message = byId.get(event.messageId);
@@ -52,7 +61,8 @@ export class AccountingRecordsRepository {
         },
       ];
     });
-    if (rows.length > 0) await this.prisma.accountingRecord.createMany({ data: rows, skipDuplicates: true });
+    if (rows.length > 0)
+      await this.prisma.accountingRecord.createMany({ data: rows, skipDuplicates: true });
     return;
   }
 

@@ -1,10 +1,18 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ACCOUNTING_RECORDS, type SmsStatusEvent, deterministicUuid, isFinalStatus } from '@tuxhat/contracts';
+import {
+  ACCOUNTING_RECORDS,
+  type SmsStatusEvent,
+  deterministicUuid,
+  isFinalStatus,
+} from '@tuxhat/contracts';
 import { EventPublisher } from '@tuxhat/messaging';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
 import { ACCOUNTING_OPTIONS, type AccountingOptions } from './accounting.options';
-import { AccountingRecordsRepository, type RecordWithMessage } from './accounting-records.repository';
+import {
+  AccountingRecordsRepository,
+  type RecordWithMessage,
+} from './accounting-records.repository';
 
 /**
  * One accounting record per message, on the accounting topic exactly once per message id:
@@ -26,11 +34,16 @@ export class AccountingService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     let published = 0;
-    for (let batch = await this.records.unpublished(); batch.length > 0; batch = await this.records.unpublished()) {
+    for (
+      let batch = await this.records.unpublished();
+      batch.length > 0;
+      batch = await this.records.unpublished()
+    ) {
       await this.publish(batch);
       published += batch.length;
     }
-    if (published > 0) this.logger.log(`published ${published} record(s) left unpublished by a previous run`);
+    if (published > 0)
+      this.logger.log(`published ${published} record(s) left unpublished by a previous run`);
   }
 
   async onStatusEvents(events: readonly SmsStatusEvent[]): Promise<void> {

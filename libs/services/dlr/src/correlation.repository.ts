@@ -17,10 +17,18 @@ export class CorrelationRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   async record(
-    rows: readonly { carrierId: string; carrierMessageId: string; messageId: string; partIndex: number }[],
+    rows: readonly {
+      carrierId: string;
+      carrierMessageId: string;
+      messageId: string;
+      partIndex: number;
+    }[],
   ): Promise<void> {
     await this.prisma.carrierMessageId.createMany({
-      data: rows.map((row) => ({ ...row, carrierMessageId: normaliseCarrierMessageId(row.carrierMessageId) })),
+      data: rows.map((row) => ({
+        ...row,
+        carrierMessageId: normaliseCarrierMessageId(row.carrierMessageId),
+      })),
       skipDuplicates: true,
     });
   }
@@ -47,7 +55,12 @@ export class CorrelationRepository {
     return new Map(
       rows.map((row) => [
         correlationKey(row.carrierId, row.carrierMessageId),
-        { messageId: row.message.id, tenantId: row.message.tenantId, partIndex: row.partIndex, parts: row.message.parts },
+        {
+          messageId: row.message.id,
+          tenantId: row.message.tenantId,
+          partIndex: row.partIndex,
+          parts: row.message.parts,
+        },
       ]),
     );
   }

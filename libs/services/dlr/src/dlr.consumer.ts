@@ -68,11 +68,14 @@ export class DlrConsumer {
         if (!part) {
           failures.set(
             index,
-            new NotYetError(`no message for carrier ${receipt.carrierId} id ${receipt.carrierMessageId}`),
+            new NotYetError(
+              `no message for carrier ${receipt.carrierId} id ${receipt.carrierMessageId}`,
+            ),
           );
           return;
         }
-        const error = receipt.errorCode && receipt.errorCode !== '000' ? ` err ${receipt.errorCode}` : '';
+        const error =
+          receipt.errorCode && receipt.errorCode !== '000' ? ` err ${receipt.errorCode}` : '';
         const partNote = part.parts > 1 ? ` (part ${part.partIndex + 1} of ${part.parts})` : '';
         await this.publisher.publish(SMS_STATUS, {
           ...derivedEnvelope(receipt.eventId, 'status'),

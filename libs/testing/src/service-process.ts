@@ -1,0 +1,117 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+/** Every process's output is also kept here, for a look after a failed run. */
+const LOG_DIR = join(ROOT, '.local', 'test-logs');
+
+/**
+ * A compiled entry point (dist/...) running as its own OS process, as in production. Its
+ * output is kept so a failing test can show it, and tests can await a line of it.
+ */
+export class ServiceProcess {
+  private child: ChildProcess | null = null;
+  private output = '';
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    readonly name: string,
+    /** Path under the repository root, e.g. dist/apps/policy/src/main.js */
+    private readonly entry: string,
+    private readonly env: Record<string, string>,
+    private readonly args: readonly string[] = [],
+  ) {}
+
+  start(): this {
+    const child = spawn(
+      process.execPath,
+      ['--disable-warning=TimeoutNegativeWarning', join(ROOT, this.entry), ...this.args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, LOG_FORMAT: 'json', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    mkdirSync(LOG_DIR, { recursive: true });
+    const logFile = join(LOG_DIR, `${this.name.replace(/[^a-z0-9-]/gi, '_')}-${Date.now()}.log`);
+    const collect = (chunk: Buffer) => {
+      this.output += chunk.toString();
+      appendFileSync(logFile, chunk);
+      for (const waiter of this.waiters) waiter();
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.on('exit', () => {
+      for (const waiter of this.waiters) waiter();
+    });
+    this.child = child;
+    return this;
+  }
+
+  get logs(): string {
+    return this.output;
+  }
+
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+
+  /** Resolves once the output matches `pattern`; rejects if the process exits first or on timeout. */
+  waitForOutput(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          finish(
+            new Error(
+              `${this.name}: no output matching ${pattern} within ${timeoutMs} ms\n${this.tail()}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      const check = () => {
+        const match = this.output.match(pattern);
+        if (match) finish(null, match);
+        else if (this.child?.exitCode !== null || this.child?.signalCode) {
+          finish(
+            new Error(
+              `${this.name} exited (${this.child?.exitCode ?? this.child?.signalCode}) before ${pattern}\n${this.tail()}`,
+            ),
+          );
+        }
+      };
+      const finish = (error: Error | null, match?: RegExpMatchArray) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        if (error) reject(error);
+        else resolve(match!);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Resolves with the exit code once the process ends on its own. */
+  async exited(): Promise<number | null> {
+    if (!this.child) return null;
+    if (this.child.exitCode !== null || this.child.signalCode) return this.child.exitCode;
+    const [code] = (await once(this.child, 'exit')) as [number | null];
+    return code;
+  }
+
+  /** SIGTERM (graceful) or SIGKILL (a crash); resolves when the process is gone. */
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM', timeoutMs = 20_000): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode) return;
+    const gone = once(child, 'exit');
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  tail(lines = 40): string {
+    return this.output.split('\n').slice(-lines).join('\n');
+  }
+}
