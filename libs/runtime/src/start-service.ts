@@ -7,7 +7,7 @@ import { BusExceptionFilter, type RetryPolicy } from '@tuxhat/messaging';
 import type { ServiceRuntime } from './service-runtime';
 
 export interface ConsumerServiceOptions {
-  readonly name: ConsumerGroup;
+  readonly name: ConsumerGroup | 'gateway';
   readonly module: DynamicModule;
   readonly runtime: ServiceRuntime;
   readonly topicsFor?: (pattern: string) => readonly string[];
@@ -15,6 +15,11 @@ export interface ConsumerServiceOptions {
   readonly logger?: LoggerService;
   /** Runs after the app closed (e.g. closing the database the runtime owns). */
   readonly onShutdown?: () => Promise<void>;
+  /**
+   * Close on SIGTERM/SIGINT (default true). Off in all-in-one mode, where the gateway closes
+   * its services in order itself (Nest re-raises the signal after closing one app).
+   */
+  readonly shutdownHooks?: boolean;
 }
 
 /**
@@ -32,7 +37,7 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     bufferLogs: false,
   });
   app.useGlobalFilters(new BusExceptionFilter());
-  app.enableShutdownHooks();
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   await app.listen();
   return app;
 }

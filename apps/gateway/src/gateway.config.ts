@@ -1,0 +1,32 @@
+import { envTypes, parseEnv } from '@tuxhat/config';
+import { z } from 'zod';
+
+/** The all-in-one gateway's environment. Every variable is optional: the defaults run a demo. */
+export const gatewayEnvSchema = z.object({
+  /** Gateway config file (tenants, carriers, routes). Unset: a built-in demo config. */
+  TUXHAT_CONFIG: z.string().min(1).optional(),
+  /** PostgreSQL server; unset: embedded PGlite under TUXHAT_DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL')
+    .optional(),
+  TUXHAT_DATA_DIR: z.string().min(1).default('.local/gateway'),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: envTypes.port(8080),
+  GRPC_HOST: z.string().min(1).default('127.0.0.1'),
+  GRPC_PORT: envTypes.port(50051),
+  /** Start the built-in SMSC simulator (the demo's carrier). Default: on when no config file is given. */
+  SIMULATOR: envTypes.boolean(true).optional(),
+  SIMULATOR_PORT: envTypes.port(2775),
+  SIMULATOR_DELIVERY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(200),
+  ACCOUNTING_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
+    .default('EUR'),
+});
+
+export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
+
+export function readGatewayEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
+  return parseEnv(gatewayEnvSchema, env);
+}

@@ -1,0 +1,43 @@
+/**
+ * Creates every topic the gateway uses, with explicit partition counts (the broker must not
+ * auto-create them): the contract topics, one outbound topic per carrier in the database, and
+ * each service's retry topic. Existing topics are left as they are.
+ *   KAFKA_BROKERS=... DATABASE_URL=... node dist/scripts/kafka/provision-topics.js
+ *   env: KAFKA_REPLICATION_FACTOR (default: the broker's default)
+ */
+import { envTypes, parseEnv } from '@tuxhat/config';
+import { createDatabase } from '@tuxhat/database';
+import { KafkajsAdapter, provisionTopics } from '@tuxhat/messaging';
+import { createLogger, runMain } from '@tuxhat/runtime';
+import { z } from 'zod';
+
+const schema = z.object({
+  KAFKA_BROKERS: envTypes.list(),
+  KAFKA_SSL: envTypes.boolean(false),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL'),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).optional(),
+});
+
+runMain(async () => {
+  const env = parseEnv(schema);
+  const database = await createDatabase({ url: env.DATABASE_URL });
+  let carriers: string[];
+  try {
+    carriers = (await database.prisma.carrier.findMany({ select: { id: true } })).map(
+      (carrier) => carrier.id,
+    );
+  } finally {
+    await database.close();
+  }
+  const kafka = new KafkajsAdapter(
+    { brokers: env.KAFKA_BROKERS, clientId: 'tuxhat-provision-topics', ssl: env.KAFKA_SSL },
+    createLogger('provision-topics'),
+  );
+  const created = await provisionTopics(kafka.createAdmin(), {
+    carriers,
+    ...(env.KAFKA_REPLICATION_FACTOR ? { replicationFactor: env.KAFKA_REPLICATION_FACTOR } : {}),
+  });
+  process.stdout.write(
+    created.length > 0 ? `created ${created.join(', ')}\n` : 'all topics exist\n',
+  );
+});

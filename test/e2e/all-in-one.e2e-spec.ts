@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+
+import { createDatabase } from '@tuxhat/database';
+import { waitFor } from '@tuxhat/testing';
+
+import { freePort } from './support/free-port';
+import { GatewayProcess } from './support/gateway-process';
+import { type E2eTenant, writeGatewayConfig } from './support/gateway-config';
+import { SimulatorProcess } from './support/simulator-process';
+import { TenantClient, statusesOf } from './support/tenant-client';
+
+/** All-in-one mode (npm start): every service in one process, embedded PGlite, no Kafka. */
+describe('all-in-one mode: one SMS through every service', () => {
+  const run = randomUUID().slice(0, 6);
+  let carrier: SimulatorProcess;
+  let racingCarrier: SimulatorProcess;
+  let gateway: GatewayProcess;
+  let tenants: E2eTenant[];
+  let acme: TenantClient;
+  let other: TenantClient;
+
+  beforeAll(async () => {
+    carrier = await SimulatorProcess.create();
+    racingCarrier = await SimulatorProcess.create({ SMSC_SIM_RECEIPT_BEFORE_RESPONSE: 'true' });
+    await Promise.all([carrier.start(), racingCarrier.start()]);
+    const config = writeGatewayConfig(
+      ['acme', 'other'],
+      [
+        { id: 'sim', port: carrier.port, password: carrier.password, prefix: '+38267' },
+        {
+          id: 'race',
+          port: racingCarrier.port,
+          password: racingCarrier.password,
+          prefix: '+38268',
+        },
+      ],
+    );
+    tenants = config.tenants;
+    gateway = await GatewayProcess.create({ TUXHAT_CONFIG: config.file });
+    await gateway.start();
+    acme = new TenantClient(gateway.httpUrl, tenants[0]!.key.key, gateway.grpcAddress);
+    other = new TenantClient(gateway.httpUrl, tenants[1]!.key.key, gateway.grpcAddress);
+  });
+
+  afterAll(async () => {
+    acme?.close();
+    other?.close();
+    await gateway?.stop();
+    await Promise.all([carrier?.stop(), racingCarrier?.stop()]);
+  });
+
+  it('delivers a REST message with its full status history', async () => {
+    const response = await acme.post('/v1/messages', {
+      to: '+38267123456',
+      from: 'TuxHat',
+      text: `Your code is ${run}`,
+    });
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ status: 'accepted', encoding: 'gsm7', parts: 1 });
+    const message = await acme.waitForStatus(response.body.id as string, 'delivered');
+    expect(statusesOf(message)).toEqual(['accepted', 'routed', 'sent', 'delivered']);
+    expect(
+      (await carrier.submits()).filter((submit) => submit.text === `Your code is ${run}`),
+    ).toHaveLength(1);
+  });
+
+  it('delivers a gRPC message and serves it over gRPC', async () => {
+    const reply = await acme.grpcSubmit({
+      to: '+38267123457',
+      from: 'TuxHat',
+      text: `gRPC ${run}`,
+    });
+    expect(reply).toMatchObject({ status: 'accepted' });
+    await acme.waitForStatus(reply.id as string, 'delivered');
+    expect(await acme.grpcGet(reply.id as string)).toMatchObject({
+      id: reply.id,
+      status: 'delivered',
+    });
+  });
+
+  it('correlates a receipt that arrives before the submit_sm_resp', async () => {
+    const id = await acme.send('+38268123456', `race ${run}`);
+    const message = await acme.waitForStatus(id, 'delivered');
+    expect(statusesOf(message)).toContain('sent');
+    expect(statusesOf(message).at(-1)).toBe('delivered');
+  });
+
+  it("never shows one tenant another tenant's message", async () => {
+    const id = await acme.send('+38267123458', `private ${run}`);
+    const seen = await other.get(`/v1/messages/${id}`);
+    expect(seen.status).toBe(404);
+    expect(seen.body).toMatchObject({ code: 'message_not_found' });
+  });
+});
+
+describe('all-in-one mode: a crash loses no accepted message', () => {
+  it('sends every message accepted before a SIGKILL exactly once after the restart, with one accounting record each', async () => {
+    const run = randomUUID().slice(0, 6);
+    // The carrier is down while the messages are accepted, so none can leave before the crash.
+    const carrier = await SimulatorProcess.create();
+    const { file, tenants } = writeGatewayConfig(
+      ['acme'],
+      [{ id: 'sim', port: carrier.port, password: carrier.password, prefix: '+' }],
+    );
+    const gateway = await GatewayProcess.create({ TUXHAT_CONFIG: file });
+    try {
+      await gateway.start();
+      const client = new TenantClient(gateway.httpUrl, tenants[0]!.key.key);
+      const texts = Array.from({ length: 20 }, (_, index) => `crash ${run} #${index}`);
+      const ids = await Promise.all(
+        texts.map((text, index) => client.send(`+3826712${String(index).padStart(4, '0')}`, text)),
+      );
+      for (const id of ids) {
+        expect(['accepted', 'routed']).toContain(
+          (await client.get(`/v1/messages/${id}`)).body.status,
+        );
+      }
+
+      await gateway.stop('SIGKILL');
+      await carrier.start();
+      await gateway.start();
+      for (const id of ids) await client.waitForStatus(id, 'delivered');
+
+      const submitted = (await carrier.submits())
+        .map((submit) => submit.text)
+        .filter((text) => text.startsWith(`crash ${run}`));
+      expect(submitted.sort()).toEqual([...texts].sort());
+
+      expect(await gateway.stop('SIGTERM')).toBe(0);
+      const database = await createDatabase({ pgliteDataDir: join(gateway.dataDir, 'pgdata') });
+      try {
+        const records = await database.prisma.accountingRecord.findMany({
+          where: { messageId: { in: ids } },
+        });
+        expect(records).toHaveLength(ids.length);
+        expect(new Set(records.map((record) => record.finalStatus))).toEqual(
+          new Set(['delivered']),
+        );
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await gateway.stop('SIGKILL');
+      await carrier.stop();
+    }
+  });
+});
+
+describe('npm start (the built-in demo)', () => {
+  it('prints the API and a demo API key that delivers through the built-in simulator, and keeps the key across restarts', async () => {
+    const gateway = await GatewayProcess.create({ SIMULATOR_PORT: String(await freePort()) });
+    try {
+      const { banner, demoApiKey } = await gateway.start();
+      expect(banner).toContain(`${gateway.httpUrl}/v1/messages`);
+      expect(demoApiKey).toMatch(/^thk_[a-z0-9]{8}_/);
+      const client = new TenantClient(gateway.httpUrl, demoApiKey!);
+      const id = await client.send('+38267123456', 'Hello from the demo');
+      await client.waitForStatus(id, 'delivered');
+
+      await gateway.stop('SIGTERM');
+      const again = await gateway.start();
+      expect(again.demoApiKey).toBe(demoApiKey);
+      await waitFor('the message to still be there', async () =>
+        (await client.get(`/v1/messages/${id}`)).body?.status === 'delivered' ? true : undefined,
+      );
+    } finally {
+      await gateway.stop();
+    }
+  });
+});

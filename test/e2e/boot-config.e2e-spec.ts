@@ -1,0 +1,79 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { ServiceProcess } from '@tuxhat/testing';
+
+import { GatewayProcess } from './support/gateway-process';
+
+/** Configuration mistakes stop a process at boot with a message naming the key. */
+describe('configuration errors at boot', () => {
+  async function bootFails(
+    entry: string,
+    env: Record<string, string>,
+  ): Promise<{ code: number | null; output: string }> {
+    const process = new ServiceProcess('misconfigured', entry, env).start();
+    const code = await process.exited();
+    return { code, output: process.logs };
+  }
+
+  const validCarrier = [
+    '    name: Telco',
+    '    kind: smpp',
+    '    smpp:',
+    '      host: 127.0.0.1',
+    '      port: 2775',
+    '      systemId: tuxhat',
+    '      password: pw',
+  ];
+
+  async function gatewayWithConfig(
+    lines: string[],
+  ): Promise<{ code: number | null; output: string }> {
+    const gateway = await GatewayProcess.create();
+    const file = join(gateway.dataDir, 'tuxhat.yaml');
+    writeFileSync(file, lines.join('\n'));
+    return bootFails('dist/apps/gateway/src/main.js', {
+      TUXHAT_CONFIG: file,
+      TUXHAT_DATA_DIR: gateway.dataDir,
+      HTTP_PORT: String(gateway.httpPort),
+      GRPC_PORT: String(gateway.grpcPort),
+    });
+  }
+
+  it('names an unknown key in the gateway config file', async () => {
+    const { code, output } = await gatewayWithConfig([
+      'carriers:',
+      '  - id: telco',
+      ...validCarrier,
+      'routes:',
+      '  - id: default',
+      '    priority: 1',
+      '    carrier: telco',
+      '    colour: blue',
+    ]);
+    expect(code).toBe(78);
+    expect(output).toContain('routes[0].colour: unknown key');
+  });
+
+  it('names a missing carrier host', async () => {
+    const { code, output } = await gatewayWithConfig([
+      'carriers:',
+      '  - id: telco',
+      ...validCarrier.filter((line) => !line.includes('host:')),
+      'routes:',
+      '  - { id: default, priority: 1, carrier: telco }',
+    ]);
+    expect(code).toBe(78);
+    expect(output).toContain('carriers[0].smpp.host: required');
+  });
+
+  it('names a missing environment variable of a cluster service', async () => {
+    const { code, output } = await bootFails('dist/apps/policy/src/main.js', {
+      KAFKA_BROKERS: '',
+      DATABASE_URL: 'mysql://nope',
+    });
+    expect(code).toBe(78);
+    expect(output).toContain('KAFKA_BROKERS: required');
+    expect(output).toContain('DATABASE_URL: a postgresql:// URL');
+  });
+});

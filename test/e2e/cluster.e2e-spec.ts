@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+
+import { ACCOUNTING_RECORDS, type AccountingRecordEvent } from '@tuxhat/contracts';
+import {
+  KafkaTopicReader,
+  ServiceProcess,
+  createTestDatabase,
+  requiredTestEnv,
+  waitFor,
+  type TestDatabase,
+} from '@tuxhat/testing';
+
+import { freePort } from './support/free-port';
+import { type E2eTenant, writeGatewayConfig } from './support/gateway-config';
+import { SimulatorProcess } from './support/simulator-process';
+import { TenantClient, statusesOf } from './support/tenant-client';
+
+/**
+ * Cluster mode as deployed: Kafka and PostgreSQL real, the seven services and two simulated
+ * carriers each their own OS process.
+ */
+describe('cluster mode: one SMS through every service', () => {
+  const run = randomUUID().slice(0, 6);
+  const brokers = requiredTestEnv('KAFKA_BROKERS');
+  let database: TestDatabase;
+  let carrier: SimulatorProcess;
+  let racingCarrier: SimulatorProcess;
+  const services: ServiceProcess[] = [];
+  let tenants: E2eTenant[];
+  let acme: TenantClient;
+  let other: TenantClient;
+  const accountingTopic = new KafkaTopicReader(brokers.split(','));
+
+  beforeAll(async () => {
+    database = await createTestDatabase('e2e_cluster');
+    carrier = await SimulatorProcess.create();
+    // Sends every delivery receipt before the submit_sm_resp it belongs to.
+    racingCarrier = await SimulatorProcess.create({ SMSC_SIM_RECEIPT_BEFORE_RESPONSE: 'true' });
+    await Promise.all([carrier.start(), racingCarrier.start()]);
+
+    const config = writeGatewayConfig(
+      [`acme-${run}`, `other-${run}`],
+      [
+        { id: `sim-${run}`, port: carrier.port, password: carrier.password, prefix: '+38267' },
+        {
+          id: `race-${run}`,
+          port: racingCarrier.port,
+          password: racingCarrier.password,
+          prefix: '+38268',
+        },
+      ],
+    );
+    tenants = config.tenants;
+    const infraEnv = { KAFKA_BROKERS: brokers, DATABASE_URL: database.url };
+    await runToCompletion(
+      new ServiceProcess('seed', 'dist/scripts/db/seed.js', infraEnv, [config.file]),
+    );
+    await runToCompletion(
+      new ServiceProcess('provision-topics', 'dist/scripts/kafka/provision-topics.js', infraEnv),
+    );
+
+    const httpPort = await freePort();
+    const grpcPort = await freePort();
+    for (const name of ['dlr', 'accounting', 'smpp-connector', 'routing', 'policy']) {
+      services.push(new ServiceProcess(name, `dist/apps/${name}/src/main.js`, infraEnv).start());
+    }
+    services.push(
+      new ServiceProcess('ingress', 'dist/apps/ingress/src/main.js', {
+        ...infraEnv,
+        HTTP_PORT: String(httpPort),
+        GRPC_PORT: String(grpcPort),
+      }).start(),
+    );
+    acme = new TenantClient(
+      `http://127.0.0.1:${httpPort}`,
+      tenants[0]!.key.key,
+      `127.0.0.1:${grpcPort}`,
+    );
+    other = new TenantClient(
+      `http://127.0.0.1:${httpPort}`,
+      tenants[1]!.key.key,
+      `127.0.0.1:${grpcPort}`,
+    );
+    await waitFor(
+      'ingress to answer',
+      async () => ((await acme.get('/v1/messages/none')).status === 404 ? true : undefined),
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    await accountingTopic.start([ACCOUNTING_RECORDS.name]);
+  });
+
+  afterAll(async () => {
+    acme?.close();
+    other?.close();
+    await accountingTopic.stop();
+    await Promise.all(services.map((service) => service.stop()));
+    await Promise.all([carrier?.stop(), racingCarrier?.stop()]);
+    await database?.drop();
+  });
+
+  it('delivers a REST message with its full status history and one accounting record', async () => {
+    const response = await acme.post('/v1/messages', {
+      to: '+38267123456',
+      from: 'TuxHat',
+      text: `Your code is ${run}`,
+    });
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ status: 'accepted', encoding: 'gsm7', parts: 1 });
+    const id = response.body.id as string;
+
+    const message = await acme.waitForStatus(id, 'delivered');
+    expect(statusesOf(message)).toEqual(['accepted', 'routed', 'sent', 'delivered']);
+    expect(message.history[1]!.detail).toContain(`carrier sim-${run}`);
+    expect(message.history[3]!.detail).toContain('DELIVRD');
+
+    const submits = await carrier.submits();
+    expect(submits.filter((submit) => submit.text === `Your code is ${run}`)).toHaveLength(1);
+
+    const [record] = await accountingTopic.waitFor(1, (item) => item.value.includes(id));
+    const event = ACCOUNTING_RECORDS.schema.parse(
+      JSON.parse(record!.value),
+    ) as AccountingRecordEvent;
+    expect(record!.key).toBe(tenants[0]!.id);
+    expect(event).toMatchObject({
+      messageId: id,
+      tenantId: tenants[0]!.id,
+      destination: '+38267123456',
+      carrierId: `sim-${run}`,
+      parts: 1,
+      finalStatus: 'delivered',
+    });
+  });
+
+  it('delivers a gRPC message and serves it over gRPC', async () => {
+    const reply = await acme.grpcSubmit({
+      to: '+38267123457',
+      from: 'TuxHat',
+      text: `gRPC ${run}`,
+    });
+    expect(reply).toMatchObject({ status: 'accepted', encoding: 'gsm7', parts: 1 });
+    await acme.waitForStatus(reply.id as string, 'delivered');
+    const message = await acme.grpcGet(reply.id as string);
+    expect(message).toMatchObject({ id: reply.id, status: 'delivered', to: '+38267123457' });
+    expect((message.history as { status: string }[]).map((entry) => entry.status)).toEqual([
+      'accepted',
+      'routed',
+      'sent',
+      'delivered',
+    ]);
+  });
+
+  it('correlates a receipt that arrives before the submit_sm_resp', async () => {
+    const id = await acme.send('+38268123456', `race ${run}`);
+    const message = await acme.waitForStatus(id, 'delivered');
+    expect(statusesOf(message)).toContain('sent');
+    expect(statusesOf(message).at(-1)).toBe('delivered');
+    expect(
+      (await racingCarrier.submits()).filter((submit) => submit.text === `race ${run}`),
+    ).toHaveLength(1);
+  });
+
+  it("never shows one tenant another tenant's message", async () => {
+    const id = await acme.send('+38267123458', `private ${run}`);
+    const seen = await other.get(`/v1/messages/${id}`);
+    expect(seen.status).toBe(404);
+    expect(seen.body).toMatchObject({ code: 'message_not_found' });
+    await expect(other.grpcGet(id)).rejects.toMatchObject({ code: 5 /* NOT_FOUND */ });
+  });
+});
+
+async function runToCompletion(process: ServiceProcess): Promise<void> {
+  process.start();
+  const code = await process.exited();
+  if (code !== 0) throw new Error(`${process.name} exited with ${code}\n${process.tail()}`);
+}

@@ -1,0 +1,53 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { ServiceProcess } from '@tuxhat/testing';
+
+import { freePort } from './free-port';
+
+/** The all-in-one gateway (npm start) as its own process. */
+export class GatewayProcess {
+  process: ServiceProcess | null = null;
+  readonly dataDir: string;
+
+  private constructor(
+    readonly httpPort: number,
+    readonly grpcPort: number,
+    private readonly env: Record<string, string>,
+  ) {
+    this.dataDir = env.TUXHAT_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tuxhat-gateway-'));
+  }
+
+  static async create(env: Record<string, string> = {}): Promise<GatewayProcess> {
+    return new GatewayProcess(await freePort(), await freePort(), env);
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  get grpcAddress(): string {
+    return `127.0.0.1:${this.grpcPort}`;
+  }
+
+  /** Starts (or restarts, on the same data directory) and resolves once it serves. */
+  async start(): Promise<{ banner: string; demoApiKey: string | undefined }> {
+    this.process = new ServiceProcess('gateway', 'dist/apps/gateway/src/main.js', {
+      TUXHAT_DATA_DIR: this.dataDir,
+      HTTP_PORT: String(this.httpPort),
+      GRPC_PORT: String(this.grpcPort),
+      ...this.env,
+    }).start();
+    await this.process.waitForOutput(/is running[\s\S]*gRPC API[^\n]*\n/, 120_000);
+    const demoKey = this.process.logs.match(/API key: (thk_\S+)/)?.[1];
+    return { banner: this.process.logs, demoApiKey: demoKey };
+  }
+
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<number | null> {
+    const process = this.process;
+    if (!process) return null;
+    await process.stop(signal);
+    return process.exitCode;
+  }
+}
