@@ -1,0 +1,135 @@
+import { stateFromStat, type ReceiptStat, type ReceiptState } from './receipt-state';
+
+/**
+ * The delivery receipt text of SMPP 3.4 Appendix B:
+ *   id:IIIIIIIIII sub:SSS dlvrd:DDD submit date:YYMMDDhhmm done date:YYMMDDhhmm stat:DDDDDDD err:E text:...
+ * The appendix calls the format SMSC-specific; carriers vary case, field order, date length and
+ * id base, so the parser is tolerant while the formatter writes the canonical form.
+ */
+export interface ReceiptTextFields {
+  id: string;
+  /** Short messages originally submitted (default 1). */
+  sub?: number;
+  /** Short messages delivered (default 1 when stat is DELIVRD, else 0). */
+  dlvrd?: number;
+  submitDate: Date;
+  doneDate: Date;
+  stat: ReceiptStat;
+  /** Network-specific error code, 3 digits (default 0). */
+  err?: number;
+  /** The original message; only its first 20 characters are carried. */
+  text?: string;
+}
+
+export interface ParsedReceiptText {
+  id?: string;
+  sub?: number;
+  dlvrd?: number;
+  submitDate?: Date;
+  doneDate?: Date;
+  /** The stat as sent (upper-cased). */
+  stat?: string;
+  state?: ReceiptState;
+  err?: string;
+  text?: string;
+}
+
+/** Receipt text times are YYMMDDhhmm; this project writes them in UTC. */
+export function formatReceiptDate(date: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return (
+    two(date.getUTCFullYear() % 100) +
+    two(date.getUTCMonth() + 1) +
+    two(date.getUTCDate()) +
+    two(date.getUTCHours()) +
+    two(date.getUTCMinutes())
+  );
+}
+
+export function formatReceiptText(fields: ReceiptTextFields): string {
+  const three = (n: number): string => String(n).padStart(3, '0');
+  const dlvrd = fields.dlvrd ?? (fields.stat === 'DELIVRD' ? 1 : 0);
+  return (
+    `id:${fields.id} sub:${three(fields.sub ?? 1)} dlvrd:${three(dlvrd)} ` +
+    `submit date:${formatReceiptDate(fields.submitDate)} done date:${formatReceiptDate(fields.doneDate)} ` +
+    `stat:${fields.stat} err:${three(fields.err ?? 0)} text:${Array.from(fields.text ?? '')
+      .slice(0, 20)
+      .join('')}`
+  );
+}
+
+/** Keys before "text:", case-insensitive; "submit date" also appears as submit_date/submitdate. */
+const FIELD_PATTERNS = {
+  id: /(?:^|\s)id:\s*(\S+)/i,
+  sub: /(?:^|\s)sub:\s*(\d+)/i,
+  dlvrd: /(?:^|\s)dlvrd:\s*(\d+)/i,
+  submitDate: /(?:^|\s)submit[ _]?date:\s*(\d{10,12})/i,
+  doneDate: /(?:^|\s)done[ _]?date:\s*(\d{10,12})/i,
+  stat: /(?:^|\s)stat:\s*(\S+)/i,
+  err: /(?:^|\s)err:\s*(\S+)/i,
+} as const;
+
+const TEXT_FIELD = /(?:^|\s)text:/i;
+
+/**
+ * Parses receipt text. Returns undefined when the text has neither an id nor a stat
+ * (i.e. it is not a receipt); any other missing field is left undefined.
+ */
+export function parseReceiptText(raw: string): ParsedReceiptText | undefined {
+  const textMatch = TEXT_FIELD.exec(raw);
+  // Everything after "text:" is message content and may itself contain "id:" or "stat:".
+  const head = textMatch ? raw.slice(0, textMatch.index) : raw;
+  const text = textMatch ? raw.slice(textMatch.index + textMatch[0].length) : undefined;
+
+  const field = (pattern: RegExp): string | undefined => pattern.exec(head)?.[1];
+  const id = field(FIELD_PATTERNS.id);
+  const stat = field(FIELD_PATTERNS.stat)?.toUpperCase();
+  if (id === undefined && stat === undefined) return undefined;
+
+  const result: ParsedReceiptText = {};
+  if (id !== undefined) result.id = id;
+  const sub = toInt(field(FIELD_PATTERNS.sub));
+  if (sub !== undefined) result.sub = sub;
+  const dlvrd = toInt(field(FIELD_PATTERNS.dlvrd));
+  if (dlvrd !== undefined) result.dlvrd = dlvrd;
+  const submitDate = parseReceiptDate(field(FIELD_PATTERNS.submitDate));
+  if (submitDate) result.submitDate = submitDate;
+  const doneDate = parseReceiptDate(field(FIELD_PATTERNS.doneDate));
+  if (doneDate) result.doneDate = doneDate;
+  if (stat !== undefined) {
+    result.stat = stat;
+    result.state = stateFromStat(stat);
+  }
+  const err = field(FIELD_PATTERNS.err);
+  if (err !== undefined) result.err = err;
+  if (text !== undefined) result.text = text;
+  return result;
+}
+
+/** YYMMDDhhmm[ss] read as UTC in the 2000s; undefined when absent or not a real date. */
+export function parseReceiptDate(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$/.exec(value);
+  if (!match) return undefined;
+  const [yy, mm, dd, hh, mi, ss] = match
+    .slice(1)
+    .map((part) => (part === undefined ? 0 : Number(part))) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(2000 + yy, mm - 1, dd, hh, mi, ss));
+  const roundTrips =
+    date.getUTCMonth() === mm - 1 &&
+    date.getUTCDate() === dd &&
+    date.getUTCHours() === hh &&
+    date.getUTCMinutes() === mi;
+  return roundTrips ? date : undefined;
+}
+
+function toInt(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number.parseInt(value, 10);
+}
