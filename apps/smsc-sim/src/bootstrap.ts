@@ -2,7 +2,7 @@ import { commandStatusName } from '@tuxhat/smpp';
 import { ControlHttpServer } from './control-http.server';
 import type { JsonLogger } from './json-logger';
 import type { SmscSimConfig } from './smsc-sim.config';
-import { SmscSimulator } from './smsc-simulator';
+import { SmscSimulator } from '@tuxhat/smsc-simulator';
 
 export interface RunningSmscSim {
   simulator: SmscSimulator;

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { NoReceiverBoundError, type SmscSimulator } from './smsc-simulator';
-import type { SubmitRecord } from './submit-record';
+import { NoReceiverBoundError, type SmscSimulator } from '@tuxhat/smsc-simulator';
+import type { SubmitRecord } from '@tuxhat/smsc-simulator';
 
 const MAX_BODY = 64 * 1024;
 

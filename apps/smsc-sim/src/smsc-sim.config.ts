@@ -1,6 +1,6 @@
 import { RECEIPT_STATS, type ReceiptStat } from '@tuxhat/smpp';
 import { z } from 'zod';
-import type { SmscAccount, SmscSimulatorOptions } from './smsc-simulator.options';
+import type { SmscAccount, SmscSimulatorOptions } from '@tuxhat/smsc-simulator';
 
 /**
  * The smsc-sim daemon's configuration: environment variables, validated once at boot.

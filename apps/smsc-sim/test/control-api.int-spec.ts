@@ -3,7 +3,9 @@ import { EsmeClient, splitMessage, type InboundDeliver } from '@tuxhat/smpp';
 import { startSmscSim, type RunningSmscSim } from '../src/bootstrap';
 import { JsonLogger } from '../src/json-logger';
 import { loadSmscSimConfig } from '../src/smsc-sim.config';
-import { ACCOUNT, deferred } from './support/harness';
+import { simulatorHarness } from '@tuxhat/smsc-simulator';
+
+const { ACCOUNT, deferred } = simulatorHarness;
 
 describe('smsc-sim daemon (bootstrap + control API)', () => {
   let running: RunningSmscSim;

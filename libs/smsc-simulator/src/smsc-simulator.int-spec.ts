@@ -8,8 +8,8 @@ import {
   type OutgoingPdu,
   type SmppPdu,
 } from '@tuxhat/smpp';
-import { NoReceiverBoundError, SmscSimulator } from '../src/smsc-simulator';
-import { ACCOUNT, Harness } from './support/harness';
+import { NoReceiverBoundError, SmscSimulator } from './smsc-simulator';
+import { ACCOUNT, Harness } from './testing/simulator-harness';
 
 /** A raw SMPP session to the simulator, to send what EsmeClient never would. */
 async function rawSession(port: number): Promise<SmppSession> {

@@ -1,6 +1,6 @@
 import { EsmeClient, type EsmeClientOptions } from '@tuxhat/smpp';
-import { SmscSimulator, type SmscSimulatorEvents } from '../../src/smsc-simulator';
-import type { SmscSimulatorOptions } from '../../src/smsc-simulator.options';
+import { SmscSimulator, type SmscSimulatorEvents } from '../smsc-simulator';
+import type { SmscSimulatorOptions } from '../smsc-simulator.options';
 
 export const ACCOUNT = { systemId: 'tuxhat', password: 'secret' } as const;
 

@@ -15,8 +15,8 @@ import {
   type SubmitSmParams,
   type UnboundEvent,
 } from '@tuxhat/smpp';
-import { decideSubmitStatus } from '../src/submit-outcome';
-import { ACCOUNT, Harness, collect, deferred, seededRandom } from './support/harness';
+import { decideSubmitStatus } from './submit-outcome';
+import { ACCOUNT, Harness, collect, deferred, seededRandom } from './testing/simulator-harness';
 
 const ADDRESSES = {
   sourceAddr: 'TuxHat',
@@ -485,7 +485,7 @@ describe(EsmeClient.name, () => {
   });
 
   describe('TLS', () => {
-    const fixture = (name: string): Buffer => readFileSync(join(__dirname, 'fixtures', name));
+    const fixture = (name: string): Buffer => readFileSync(join(__dirname, 'testing', 'fixtures', name));
 
     it('binds and submits over TLS when the certificate is trusted', async () => {
       const cert = fixture('test-tls.cert.pem');
