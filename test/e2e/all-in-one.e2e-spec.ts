@@ -39,8 +39,8 @@ describe('all-in-one mode: one SMS through every service', () => {
     tenants = config.tenants;
     gateway = await GatewayProcess.create({ TUXHAT_CONFIG: config.file });
     await gateway.start();
-    acme = new TenantClient(gateway.httpUrl, tenants[0]!.key.key, gateway.grpcAddress);
-    other = new TenantClient(gateway.httpUrl, tenants[1]!.key.key, gateway.grpcAddress);
+    acme = new TenantClient(gateway.httpUrl, tenants[0].key.key, gateway.grpcAddress);
+    other = new TenantClient(gateway.httpUrl, tenants[1].key.key, gateway.grpcAddress);
   });
 
   afterAll(async () => {
@@ -58,7 +58,7 @@ describe('all-in-one mode: one SMS through every service', () => {
     });
     expect(response.status).toBe(202);
     expect(response.body).toMatchObject({ status: 'accepted', encoding: 'gsm7', parts: 1 });
-    const message = await acme.waitForStatus(response.body.id as string, 'delivered');
+    const message = await acme.waitForStatus(String(response.body.id), 'delivered');
     expect(statusesOf(message)).toEqual(['accepted', 'routed', 'sent', 'delivered']);
     expect(
       (await carrier.submits()).filter((submit) => submit.text === `Your code is ${run}`),
@@ -72,8 +72,8 @@ describe('all-in-one mode: one SMS through every service', () => {
       text: `gRPC ${run}`,
     });
     expect(reply).toMatchObject({ status: 'accepted' });
-    await acme.waitForStatus(reply.id as string, 'delivered');
-    expect(await acme.grpcGet(reply.id as string)).toMatchObject({
+    await acme.waitForStatus(String(reply.id), 'delivered');
+    expect(await acme.grpcGet(String(reply.id))).toMatchObject({
       id: reply.id,
       status: 'delivered',
     });
@@ -106,7 +106,7 @@ describe('all-in-one mode: a crash loses no accepted message', () => {
     const gateway = await GatewayProcess.create({ TUXHAT_CONFIG: file });
     try {
       await gateway.start();
-      const client = new TenantClient(gateway.httpUrl, tenants[0]!.key.key);
+      const client = new TenantClient(gateway.httpUrl, tenants[0].key.key);
       const texts = Array.from({ length: 20 }, (_, index) => `crash ${run} #${index}`);
       const ids = await Promise.all(
         texts.map((text, index) => client.send(`+3826712${String(index).padStart(4, '0')}`, text)),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { ACCOUNTING_RECORDS, type AccountingRecordEvent } from '@tuxhat/contracts';
+import { ACCOUNTING_RECORDS } from '@tuxhat/contracts';
 import {
   KafkaTopicReader,
   ServiceProcess,
@@ -73,12 +73,12 @@ describe('cluster mode: one SMS through every service', () => {
     );
     acme = new TenantClient(
       `http://127.0.0.1:${httpPort}`,
-      tenants[0]!.key.key,
+      tenants[0].key.key,
       `127.0.0.1:${grpcPort}`,
     );
     other = new TenantClient(
       `http://127.0.0.1:${httpPort}`,
-      tenants[1]!.key.key,
+      tenants[1].key.key,
       `127.0.0.1:${grpcPort}`,
     );
     await waitFor(
@@ -108,24 +108,22 @@ describe('cluster mode: one SMS through every service', () => {
     });
     expect(response.status).toBe(202);
     expect(response.body).toMatchObject({ status: 'accepted', encoding: 'gsm7', parts: 1 });
-    const id = response.body.id as string;
+    const id = String(response.body.id);
 
     const message = await acme.waitForStatus(id, 'delivered');
     expect(statusesOf(message)).toEqual(['accepted', 'routed', 'sent', 'delivered']);
-    expect(message.history[1]!.detail).toContain(`carrier sim-${run}`);
-    expect(message.history[3]!.detail).toContain('DELIVRD');
+    expect(message.history[1].detail).toContain(`carrier sim-${run}`);
+    expect(message.history[3].detail).toContain('DELIVRD');
 
     const submits = await carrier.submits();
     expect(submits.filter((submit) => submit.text === `Your code is ${run}`)).toHaveLength(1);
 
     const [record] = await accountingTopic.waitFor(1, (item) => item.value.includes(id));
-    const event = ACCOUNTING_RECORDS.schema.parse(
-      JSON.parse(record!.value),
-    ) as AccountingRecordEvent;
-    expect(record!.key).toBe(tenants[0]!.id);
+    const event = ACCOUNTING_RECORDS.schema.parse(JSON.parse(record.value));
+    expect(record.key).toBe(tenants[0].id);
     expect(event).toMatchObject({
       messageId: id,
-      tenantId: tenants[0]!.id,
+      tenantId: tenants[0].id,
       destination: '+38267123456',
       carrierId: `sim-${run}`,
       parts: 1,
@@ -140,8 +138,8 @@ describe('cluster mode: one SMS through every service', () => {
       text: `gRPC ${run}`,
     });
     expect(reply).toMatchObject({ status: 'accepted', encoding: 'gsm7', parts: 1 });
-    await acme.waitForStatus(reply.id as string, 'delivered');
-    const message = await acme.grpcGet(reply.id as string);
+    await acme.waitForStatus(String(reply.id), 'delivered');
+    const message = await acme.grpcGet(String(reply.id));
     expect(message).toMatchObject({ id: reply.id, status: 'delivered', to: '+38267123457' });
     expect((message.history as { status: string }[]).map((entry) => entry.status)).toEqual([
       'accepted',

@@ -6,7 +6,10 @@ import { createClusterRuntime, runMain, startConsumerService } from '@tuxhat/run
 import { z } from 'zod';
 
 const accountingEnv = z.object({
-  ACCOUNTING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR').default('EUR'),
+  ACCOUNTING_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
+    .default('EUR'),
 });
 
 runMain(async () => {

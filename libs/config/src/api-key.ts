@@ -17,7 +17,9 @@ export interface GeneratedApiKey {
 
 export function generateApiKey(): GeneratedApiKey {
   const prefixBytes = randomBytes(8);
-  const prefixId = [...prefixBytes].map((byte) => PREFIX_ALPHABET[byte % PREFIX_ALPHABET.length]).join('');
+  const prefixId = [...prefixBytes]
+    .map((byte) => PREFIX_ALPHABET[byte % PREFIX_ALPHABET.length])
+    .join('');
   const key = `thk_${prefixId}_${randomBytes(32).toString('base64url')}`;
   return { key, prefix: `thk_${prefixId}`, sha256: hashApiKey(key) };
 }

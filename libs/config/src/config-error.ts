@@ -21,7 +21,9 @@ export class ConfigError extends Error {
         const path = formatPath(issue.path);
         const key = pathPrefix + path;
         if (issue.code === 'unrecognized_keys') {
-          return issue.keys.map((unknown) => `${key ? `${key}.` : ''}${unknown}: unknown key`).join('; ');
+          return issue.keys
+            .map((unknown) => `${key ? `${key}.` : ''}${unknown}: unknown key`)
+            .join('; ');
         }
         if (issue.code === 'invalid_type' && issue.input === undefined) return `${key}: required`;
         return `${key || '(root)'}: ${issue.message}`;

@@ -7,7 +7,10 @@ import type { GatewayConfig } from './gateway-config.schema';
  * system of record the services read. Upserts by id, so seeding is repeatable; entries the
  * file does not mention are left alone (they may come from the admin API).
  */
-export async function seedGatewayConfig(prisma: PrismaClient, config: GatewayConfig): Promise<void> {
+export async function seedGatewayConfig(
+  prisma: PrismaClient,
+  config: GatewayConfig,
+): Promise<void> {
   await prisma.$transaction(async (tx) => {
     for (const tenant of config.tenants) {
       await tx.tenant.upsert({
@@ -26,7 +29,12 @@ export async function seedGatewayConfig(prisma: PrismaClient, config: GatewayCon
             name: key.name,
             scopes: key.scopes,
           },
-          update: { tenantId: tenant.id, secretHash: key.sha256, name: key.name, scopes: key.scopes },
+          update: {
+            tenantId: tenant.id,
+            secretHash: key.sha256,
+            name: key.name,
+            scopes: key.scopes,
+          },
         });
       }
     }
@@ -43,7 +51,12 @@ export async function seedGatewayConfig(prisma: PrismaClient, config: GatewayCon
           enabled: carrier.enabled,
           config: settings,
         },
-        update: { name: carrier.name, kind: carrier.kind, enabled: carrier.enabled, config: settings },
+        update: {
+          name: carrier.name,
+          kind: carrier.kind,
+          enabled: carrier.enabled,
+          config: settings,
+        },
       });
     }
     for (const route of config.routes) {
@@ -53,7 +66,11 @@ export async function seedGatewayConfig(prisma: PrismaClient, config: GatewayCon
         destinationPrefix: route.destinationPrefix ?? null,
         carrierId: route.carrier,
       };
-      await tx.route.upsert({ where: { id: route.id }, create: { id: route.id, ...data }, update: data });
+      await tx.route.upsert({
+        where: { id: route.id },
+        create: { id: route.id, ...data },
+        update: data,
+      });
     }
   });
 }

@@ -45,9 +45,9 @@ describe(parseGatewayConfig.name, () => {
   });
 
   it('names an unknown key', () => {
-    expect(problemsOf(valid.replace('    priority: 100', '    priority: 100\n    colour: blue'))).toEqual([
-      'routes[0].colour: unknown key',
-    ]);
+    expect(
+      problemsOf(valid.replace('    priority: 100', '    priority: 100\n    colour: blue')),
+    ).toEqual(['routes[0].colour: unknown key']);
   });
 
   it('names a missing carrier host', () => {
@@ -73,13 +73,17 @@ describe(parseGatewayConfig.name, () => {
   });
 
   it('names the message source in the error', () => {
-    expect(() => parseGatewayConfig('carriers: []', 'my.yaml')).toThrow(/invalid configuration in my\.yaml/);
+    expect(() => parseGatewayConfig('carriers: []', 'my.yaml')).toThrow(
+      /invalid configuration in my\.yaml/,
+    );
   });
 });
 
 describe(resolveSecret.name, () => {
   it('reads a secret from the named environment variable', () => {
-    expect(resolveSecret({ env: 'PW' }, 'carriers[0].smpp.password', { PW: 's3cret' })).toBe('s3cret');
+    expect(resolveSecret({ env: 'PW' }, 'carriers[0].smpp.password', { PW: 's3cret' })).toBe(
+      's3cret',
+    );
   });
 
   it('names the key and the variable when it is unset', () => {

@@ -112,7 +112,11 @@ export const gatewayConfigSchema = z
       const seen = new Set<string>();
       items.forEach((item, index) => {
         if (seen.has(item.id)) {
-          context.addIssue({ code: 'custom', path: [field, index, 'id'], message: `duplicate id "${item.id}"` });
+          context.addIssue({
+            code: 'custom',
+            path: [field, index, 'id'],
+            message: `duplicate id "${item.id}"`,
+          });
         }
         seen.add(item.id);
       });

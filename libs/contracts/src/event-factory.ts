@@ -16,8 +16,16 @@ export function newEnvelope(now: Date = new Date()): EventEnvelope {
  * Kafka redelivers the cause, the handler emits the very same event id again and every
  * consumer downstream (status history, accounting) recognises the duplicate.
  */
-export function derivedEnvelope(causeEventId: string, purpose: string, now: Date = new Date()): EventEnvelope {
-  return { version: 1, eventId: deterministicUuid(`${causeEventId}/${purpose}`), occurredAt: now.toISOString() };
+export function derivedEnvelope(
+  causeEventId: string,
+  purpose: string,
+  now: Date = new Date(),
+): EventEnvelope {
+  return {
+    version: 1,
+    eventId: deterministicUuid(`${causeEventId}/${purpose}`),
+    occurredAt: now.toISOString(),
+  };
 }
 
 /** A UUID (version 8, RFC 9562 "custom") computed from a name: same name, same id. */

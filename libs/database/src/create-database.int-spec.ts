@@ -277,9 +277,9 @@ describe.each(backends)('database on $name', (backend) => {
       await prisma.accountingRecord.findUniqueOrThrow({ where: { messageId: f.message.id } }),
     ).toEqual(f.accountingRecord);
     expect(await prisma.auditLog.findUniqueOrThrow({ where: { id: 1n } })).toEqual(f.auditLog);
-    expect(await prisma.deadLetter.findUniqueOrThrow({ where: { eventId: f.deadLetter.eventId } })).toEqual(
-      f.deadLetter,
-    );
+    expect(
+      await prisma.deadLetter.findUniqueOrThrow({ where: { eventId: f.deadLetter.eventId } }),
+    ).toEqual(f.deadLetter);
   });
 
   it('round-trips the optional fields as null and fills every default', async () => {

@@ -25,7 +25,10 @@ export class EventPublisher {
     await lastValueFrom(this.client.emit(record.topic, record), { defaultValue: undefined });
   }
 
-  async publishAll<T extends TopicDefinition>(topic: T, events: readonly EventOf<T>[]): Promise<void> {
+  async publishAll<T extends TopicDefinition>(
+    topic: T,
+    events: readonly EventOf<T>[],
+  ): Promise<void> {
     await Promise.all(events.map((event) => this.publish(topic, event)));
   }
 }

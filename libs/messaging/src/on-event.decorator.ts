@@ -16,7 +16,7 @@ export function OnEvent<T extends TopicDefinition>(topic: T) {
     descriptor: TypedPropertyDescriptor<M>,
   ): void => {
     const extras: HandlerExtras = {};
-    (EventPattern<string>(topic.name, extras))(target, key, descriptor);
+    EventPattern<string>(topic.name, extras)(target, key, descriptor);
   };
 }
 
@@ -31,6 +31,6 @@ export function OnEventBatch<T extends TopicDefinition>(topic: T) {
     descriptor: TypedPropertyDescriptor<M>,
   ): void => {
     const extras: HandlerExtras = { batch: true };
-    (EventPattern<string>(topic.name, extras))(target, key, descriptor);
+    EventPattern<string>(topic.name, extras)(target, key, descriptor);
   };
 }

@@ -23,11 +23,19 @@ export function planTopics(options: TopicPlanOptions): TopicSpec[] {
   const specs: TopicSpec[] = [];
   for (const topic of TOPICS) {
     if (topic === SMS_OUTBOUND) continue;
-    specs.push({ name: topic.name, partitions: partitionsOf(topic.name, topic.partitions), replicationFactor });
+    specs.push({
+      name: topic.name,
+      partitions: partitionsOf(topic.name, topic.partitions),
+      replicationFactor,
+    });
   }
   for (const carrier of options.carriers) {
     const name = outboundTopicFor(carrier);
-    specs.push({ name, partitions: partitionsOf(name, SMS_OUTBOUND.partitions), replicationFactor });
+    specs.push({
+      name,
+      partitions: partitionsOf(name, SMS_OUTBOUND.partitions),
+      replicationFactor,
+    });
   }
   for (const group of CONSUMER_GROUPS) {
     const name = retryTopicFor(group);

@@ -19,10 +19,20 @@ export interface ClosableRuntime extends ServiceRuntime {
 }
 
 /** The runtime of one service process in cluster mode: Kafka bus, PostgreSQL. */
-export async function createClusterRuntime(service: string, env = process.env): Promise<ClosableRuntime> {
+export async function createClusterRuntime(
+  service: string,
+  env = process.env,
+): Promise<ClosableRuntime> {
   const config = parseEnv(clusterEnvSchema, env);
   const bus = Bus.create(
-    { kind: 'kafka', kafka: { brokers: config.KAFKA_BROKERS, clientId: `tuxhat-${service}`, ssl: config.KAFKA_SSL } },
+    {
+      kind: 'kafka',
+      kafka: {
+        brokers: config.KAFKA_BROKERS,
+        clientId: `tuxhat-${service}`,
+        ssl: config.KAFKA_SSL,
+      },
+    },
     createLogger(`${service}/kafka`),
   );
   const database = await createDatabase({
@@ -43,7 +53,9 @@ export function runMain(main: () => Promise<unknown>): void {
       process.stderr.write(`${error.message}\n`);
       process.exit(78);
     }
-    process.stderr.write(`boot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `boot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -1,4 +1,10 @@
-import { ConsoleLogger, type DynamicModule, Module, type INestApplicationContext, type LoggerService } from '@nestjs/common';
+import {
+  ConsoleLogger,
+  type DynamicModule,
+  Module,
+  type INestApplicationContext,
+  type LoggerService,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import type { ConsumerGroup } from '@tuxhat/contracts';
@@ -26,16 +32,21 @@ export interface ConsumerServiceOptions {
  * Boots a service whose work arrives on the bus: its module's @EventPattern handlers run over
  * the runtime's transport (Kafka or in-process) as consumer group `name`.
  */
-export async function startConsumerService(options: ConsumerServiceOptions): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice(withShutdown(options.module, options.onShutdown), {
-    strategy: options.runtime.bus.createTransport({
-      group: options.name,
-      topicsFor: options.topicsFor,
-      retryPolicy: options.retryPolicy,
-    }),
-    logger: options.logger ?? createLogger(options.name),
-    bufferLogs: false,
-  });
+export async function startConsumerService(
+  options: ConsumerServiceOptions,
+): Promise<INestMicroservice> {
+  const app = await NestFactory.createMicroservice(
+    withShutdown(options.module, options.onShutdown),
+    {
+      strategy: options.runtime.bus.createTransport({
+        group: options.name,
+        topicsFor: options.topicsFor,
+        retryPolicy: options.retryPolicy,
+      }),
+      logger: options.logger ?? createLogger(options.name),
+      bufferLogs: false,
+    },
+  );
   app.useGlobalFilters(new BusExceptionFilter());
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   await app.listen();
@@ -43,7 +54,10 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
 }
 
 /** Wraps a service module so `onShutdown` runs when Nest shuts the app down (SIGTERM, close()). */
-export function withShutdown(module: DynamicModule, onShutdown?: () => Promise<void>): DynamicModule {
+export function withShutdown(
+  module: DynamicModule,
+  onShutdown?: () => Promise<void>,
+): DynamicModule {
   if (!onShutdown) return module;
   return {
     module: ShutdownHookModule,

@@ -485,7 +485,8 @@ describe(EsmeClient.name, () => {
   });
 
   describe('TLS', () => {
-    const fixture = (name: string): Buffer => readFileSync(join(__dirname, 'testing', 'fixtures', name));
+    const fixture = (name: string): Buffer =>
+      readFileSync(join(__dirname, 'testing', 'fixtures', name));
 
     it('binds and submits over TLS when the certificate is trusted', async () => {
       const cert = fixture('test-tls.cert.pem');

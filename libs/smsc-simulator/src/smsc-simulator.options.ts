@@ -111,6 +111,6 @@ function validate(options: ResolvedSmscSimulatorOptions): void {
   if (options.errorStatus === CommandStatus.ESME_ROK)
     throw new RangeError('errorStatus must be a non-zero command_status');
   for (const stat of [options.finalState, ...Object.values(options.finalStateByPrefix)]) {
-    if (!isReceiptStat(stat)) throw new RangeError(`unknown receipt stat ${stat}`);
+    if (!isReceiptStat(stat)) throw new RangeError(`unknown receipt stat ${String(stat)}`);
   }
 }

@@ -3,6 +3,14 @@ import { loadSync } from '@grpc/proto-loader';
 import { SMS_PROTO_PATH } from '@tuxhat/contracts';
 import { waitFor } from '@tuxhat/testing';
 
+/** A JSON object as the API answers it; tests read fields and check them. */
+export type JsonObject = Record<string, unknown>;
+
+export interface ApiResponse {
+  status: number;
+  body: JsonObject;
+}
+
 export interface HistoryEntry {
   status: string;
   at: string;
@@ -10,25 +18,29 @@ export interface HistoryEntry {
   source?: string;
 }
 
-export interface MessageView {
+export interface MessageView extends JsonObject {
   id: string;
   status: string;
   history: HistoryEntry[];
-  [field: string]: unknown;
 }
 
+type Callback = (error: ServiceError | null, reply: JsonObject) => void;
+
 interface GrpcMessages {
-  Submit(
-    request: object,
-    metadata: Metadata,
-    callback: (error: ServiceError | null, reply: Record<string, unknown>) => void,
-  ): void;
-  Get(
-    request: object,
-    metadata: Metadata,
-    callback: (error: ServiceError | null, reply: Record<string, unknown>) => void,
-  ): void;
+  Submit(request: object, metadata: Metadata, callback: Callback): void;
+  Get(request: object, metadata: Metadata, callback: Callback): void;
   close(): void;
+}
+
+interface SmsPackage {
+  sms: {
+    v1: {
+      Messages: new (
+        address: string,
+        channel: ReturnType<typeof credentials.createInsecure>,
+      ) => GrpcMessages;
+    };
+  };
 }
 
 /** What a tenant application does: REST and gRPC calls with its API key. */
@@ -45,7 +57,7 @@ export class TenantClient {
     path: string,
     body: unknown,
     headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: any }> {
+  ): Promise<ApiResponse> {
     const response = await fetch(`${this.httpUrl}${path}`, {
       method: 'POST',
       headers: {
@@ -55,20 +67,21 @@ export class TenantClient {
       },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: response.status, body: await response.json().catch(() => null) };
+    return { status: response.status, body: await readJson(response) };
   }
 
-  async get(path: string): Promise<{ status: number; body: any }> {
+  async get(path: string): Promise<ApiResponse> {
     const response = await fetch(`${this.httpUrl}${path}`, {
       headers: { authorization: `Bearer ${this.apiKey}` },
     });
-    return { status: response.status, body: await response.json().catch(() => null) };
+    return { status: response.status, body: await readJson(response) };
   }
 
+  /** Submits over REST and returns the message id. */
   async send(to: string, text: string, from = 'TuxHat'): Promise<string> {
     const { status, body } = await this.post('/v1/messages', { to, from, text });
     if (status !== 202) throw new Error(`submit answered ${status}: ${JSON.stringify(body)}`);
-    return body.id as string;
+    return String(body.id);
   }
 
   /** Polls GET /v1/messages/{id} until the message reaches `status` (there is no push API yet). */
@@ -77,17 +90,13 @@ export class TenantClient {
       `message ${id} to be ${status}`,
       async () => {
         const { body } = await this.get(`/v1/messages/${id}`);
-        return body?.status === status ? (body as MessageView) : undefined;
+        return body.status === status ? (body as MessageView) : undefined;
       },
       { timeoutMs, intervalMs: 100 },
     );
   }
 
-  grpcSubmit(request: {
-    to: string;
-    from: string;
-    text: string;
-  }): Promise<Record<string, unknown>> {
+  grpcSubmit(request: { to: string; from: string; text: string }): Promise<JsonObject> {
     return new Promise((resolve, reject) =>
       this.grpcClient().Submit(request, this.metadata(), (error, reply) =>
         error ? reject(error) : resolve(reply),
@@ -95,7 +104,7 @@ export class TenantClient {
     );
   }
 
-  grpcGet(id: string): Promise<Record<string, unknown>> {
+  grpcGet(id: string): Promise<JsonObject> {
     return new Promise((resolve, reject) =>
       this.grpcClient().Get({ id }, this.metadata(), (error, reply) =>
         error ? reject(error) : resolve(reply),
@@ -119,13 +128,22 @@ export class TenantClient {
     if (!this.grpc) {
       const definition = loadPackageDefinition(
         loadSync(SMS_PROTO_PATH, { keepCase: false, defaults: true }),
-      ) as any;
-      this.grpc = new definition.sms.v1.Messages(
-        this.grpcAddress,
-        credentials.createInsecure(),
-      ) as GrpcMessages;
+      ) as unknown as SmsPackage;
+      this.grpc = new definition.sms.v1.Messages(this.grpcAddress, credentials.createInsecure());
     }
     return this.grpc;
+  }
+}
+
+async function readJson(response: Response): Promise<JsonObject> {
+  const text = await response.text();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null
+      ? (parsed as JsonObject)
+      : { value: parsed };
+  } catch {
+    return { text };
   }
 }
 

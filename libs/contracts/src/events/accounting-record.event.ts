@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
 import { defineTopic } from '../topic';
-import { carrierId, e164, eventEnvelope, messageId, messageStatus, tenantId, textEncoding } from './common';
+import {
+  carrierId,
+  e164,
+  eventEnvelope,
+  messageId,
+  messageStatus,
+  tenantId,
+  textEncoding,
+} from './common';
 
 /**
  * accounting -> billing: one record per message once its state is final. Keyed by tenant.

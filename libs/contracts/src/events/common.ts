@@ -12,7 +12,9 @@ export const eventEnvelope = {
 export const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 number, e.g. +38267123456');
 export const messageId = z.string().min(1).max(64);
 export const tenantId = z.string().min(1).max(64);
-export const carrierId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'carrier id (lowercase slug)');
+export const carrierId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'carrier id (lowercase slug)');
 export const messageStatus = z.enum(MESSAGE_STATUSES);
 export const textEncoding = z.enum(['gsm7', 'ucs2']);
 

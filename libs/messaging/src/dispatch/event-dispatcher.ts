@@ -150,7 +150,11 @@ export class EventDispatcher {
   }
 }
 
-async function invoke(handler: MessageHandler, data: unknown, context: BusContext): Promise<unknown> {
+async function invoke(
+  handler: MessageHandler,
+  data: unknown,
+  context: BusContext,
+): Promise<unknown> {
   const result: unknown = await handler(data, context);
   // Nest's RPC exception filter reports a thrown error as an erroring Observable.
   return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;

@@ -21,6 +21,9 @@ export async function forEachKeyed<T>(
       for (const item of queue) await work(item);
     }
   };
-  const workers = Array.from({ length: Math.max(1, Math.min(maxConcurrency, pending.length)) }, worker);
+  const workers = Array.from(
+    { length: Math.max(1, Math.min(maxConcurrency, pending.length)) },
+    worker,
+  );
   await Promise.all(workers);
 }

@@ -21,7 +21,10 @@ export interface InProcessTransportOptions {
  * The same handlers as KafkaTransport, fed by the in-process broker (all-in-one mode): same
  * validation, batching, retry with back-off and dead-lettering.
  */
-export class InProcessTransport extends Server implements CustomTransportStrategy, InProcessSubscriber {
+export class InProcessTransport
+  extends Server
+  implements CustomTransportStrategy, InProcessSubscriber
+{
   protected override readonly logger = new Logger(InProcessTransport.name);
   private readonly queue: IncomingRecord[] = [];
   private readonly retryTimers = new Set<NodeJS.Timeout>();

@@ -79,7 +79,11 @@ describe(`${KafkaTransport.name} on a real broker`, () => {
 
   async function startConsumer(): Promise<INestMicroservice> {
     const app = await NestFactory.createMicroservice(RecorderModule, {
-      strategy: new KafkaTransport({ kafka, group, retryPolicy: { maxAttempts: 3, backoffMs: [300] } }),
+      strategy: new KafkaTransport({
+        kafka,
+        group,
+        retryPolicy: { maxAttempts: 3, backoffMs: [300] },
+      }),
       logger: false,
     });
     app.useGlobalFilters(new BusExceptionFilter());
@@ -95,7 +99,10 @@ describe(`${KafkaTransport.name} on a real broker`, () => {
   beforeAll(async () => {
     const admin = kafka.createAdmin();
     await admin.connect();
-    await admin.ensureTopics([...planTopics({ carriers: [] }), { name: retryTopicFor(group), partitions: 2 }]);
+    await admin.ensureTopics([
+      ...planTopics({ carriers: [] }),
+      { name: retryTopicFor(group), partitions: 2 },
+    ]);
     await admin.disconnect();
     await deadLetters.start([DEAD_LETTER.name]);
   });
@@ -120,10 +127,16 @@ describe(`${KafkaTransport.name} on a real broker`, () => {
         whenHandled([`m1-${run}`, `m3-${run}`, `m4-${run}`]),
       ]);
       const deadLetter = DEAD_LETTER.schema.parse(JSON.parse(deadLetterRecords[0].value));
-      expect(deadLetter).toMatchObject({ originalTopic: SMS_STATUS.name, consumerGroup: group, attempts: 1 });
+      expect(deadLetter).toMatchObject({
+        originalTopic: SMS_STATUS.name,
+        consumerGroup: group,
+        attempts: 1,
+      });
       expect(deadLetter.reason).toContain(`cannot handle m2-${run}`);
       // the transient failure came back through the durable retry topic, on its third attempt
-      expect(handled.filter((item) => item.messageId === `m4-${run}`)).toEqual([{ messageId: `m4-${run}`, attempt: 3 }]);
+      expect(handled.filter((item) => item.messageId === `m4-${run}`)).toEqual([
+        { messageId: `m4-${run}`, attempt: 3 },
+      ]);
     } finally {
       await app.close();
     }

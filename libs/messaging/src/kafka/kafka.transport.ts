@@ -71,7 +71,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     });
 
     const topicsFor = this.options.topicsFor ?? ((pattern: string) => [pattern]);
-    const topics = eventTopicPatterns(this.messageHandlers).flatMap((pattern) => [...topicsFor(pattern)]);
+    const topics = eventTopicPatterns(this.messageHandlers).flatMap((pattern) => [
+      ...topicsFor(pattern),
+    ]);
     const consumer = this.options.kafka.createConsumer(this.options.group);
     this.consumer = consumer;
     await consumer.connect();
@@ -94,7 +96,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   }
 
   /** Retry records are handled in order once due; the first one not yet due pauses the partition. */
-  private async handleRetryBatch(batch: PartitionBatch, dispatcher: EventDispatcher): Promise<void> {
+  private async handleRetryBatch(
+    batch: PartitionBatch,
+    dispatcher: EventDispatcher,
+  ): Promise<void> {
     const due: IncomingRecord[] = [];
     let pauseAt: { offset: string; delayMs: number } | null = null;
     const now = Date.now();

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { MessageStatus, SmsStatusEvent } from '@tuxhat/contracts';
+import type { SmsStatusEvent } from '@tuxhat/contracts';
 import type { AccountingRecord, PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
@@ -50,7 +50,7 @@ export class AccountingRecordsRepository {
           routeId: event.routeId ?? message.routeId,
           parts: message.parts,
           encoding: message.encoding,
-          finalStatus: event.status as MessageStatus,
+          finalStatus: event.status,
           // Carrier prices and tenant tariffs arrive with least-cost routing and billing
           // (issues 4 and 5); until a price is configured the honest amount is zero.
           costMinor: 0,

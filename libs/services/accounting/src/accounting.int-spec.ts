@@ -165,6 +165,6 @@ describe('accounting service', () => {
     await start();
     const [second] = await again.waitFor(1, (event) => event.messageId === 'm-crashed');
     // billing de-duplicates on the event id: a re-publication must carry the same one
-    expect(second!.eventId).toBe(first!.eventId);
+    expect(second.eventId).toBe(first.eventId);
   });
 });

@@ -102,7 +102,7 @@ describe('dlr service', () => {
       errorCode: '001',
       source: 'dlr',
     });
-    expect(final!.detail).toContain('UNDELIV');
+    expect(final.detail).toContain('UNDELIV');
   });
 
   it('matches a receipt that arrived before the submit_sm_resp once the carrier id is recorded', async () => {
@@ -114,7 +114,7 @@ describe('dlr service', () => {
       1,
       (event) => event.messageId === 'm2' && event.status === 'delivered',
     );
-    expect(delivered!.carrierId).toBe('telco-a');
+    expect(delivered.carrierId).toBe('telco-a');
   });
 
   it('gives a replayed receipt the same status event id, so the history records it once', async () => {
@@ -140,6 +140,6 @@ describe('dlr service', () => {
       consumerGroup: 'dlr',
       attempts: 4,
     });
-    expect(deadLetter!.reason).toContain('no message for carrier telco-a id never-sent');
+    expect(deadLetter.reason).toContain('no message for carrier telco-a id never-sent');
   });
 });

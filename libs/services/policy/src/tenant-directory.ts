@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
@@ -23,7 +29,9 @@ export class TenantDirectory implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     await this.reload();
     this.timer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.logger.warn(`tenant refresh failed: ${String(error)}`));
+      this.reload().catch((error: unknown) =>
+        this.logger.warn(`tenant refresh failed: ${String(error)}`),
+      );
     }, TenantDirectory.REFRESH_MS);
     this.timer.unref();
   }

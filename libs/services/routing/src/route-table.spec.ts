@@ -10,7 +10,13 @@ const route = (overrides: Partial<RouteEntry> & Pick<RouteEntry, 'id'>): RouteEn
 
 describe(matchRoute.name, () => {
   const routes = [
-    route({ id: 'acme-montenegro', priority: 10, tenantId: 'acme', destinationPrefix: '+382', carrierId: 'telco-b' }),
+    route({
+      id: 'acme-montenegro',
+      priority: 10,
+      tenantId: 'acme',
+      destinationPrefix: '+382',
+      carrierId: 'telco-b',
+    }),
     route({ id: 'montenegro', priority: 20, destinationPrefix: '+382', carrierId: 'telco-c' }),
     route({ id: 'default', priority: 100 }),
   ];

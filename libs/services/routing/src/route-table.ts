@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
@@ -32,7 +38,9 @@ export class RouteTable implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     await this.reload();
     this.timer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.logger.warn(`route refresh failed: ${String(error)}`));
+      this.reload().catch((error: unknown) =>
+        this.logger.warn(`route refresh failed: ${String(error)}`),
+      );
     }, RouteTable.REFRESH_MS);
     this.timer.unref();
   }
@@ -65,7 +73,8 @@ export function matchRoute(
   const skipped: string[] = [];
   for (const route of routes) {
     if (route.tenantId !== null && route.tenantId !== tenantId) continue;
-    if (route.destinationPrefix !== null && !destination.startsWith(route.destinationPrefix)) continue;
+    if (route.destinationPrefix !== null && !destination.startsWith(route.destinationPrefix))
+      continue;
     if (!enabledCarriers.has(route.carrierId)) {
       skipped.push(`${route.id} (carrier ${route.carrierId} disabled)`);
       continue;

@@ -56,7 +56,7 @@ export function encodeGsm7(text: string): Buffer {
 export function decodeGsm7(bytes: Uint8Array): string {
   let text = '';
   for (let i = 0; i < bytes.length; i++) {
-    const septet = bytes[i] as number;
+    const septet = bytes[i];
     if (septet === GSM7_ESCAPE) {
       const next = bytes[i + 1];
       if (next === undefined) break;

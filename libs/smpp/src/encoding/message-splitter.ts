@@ -85,7 +85,7 @@ export function splitMessage(text: string, options: SplitOptions = {}): SplitMes
     dataCoding,
     sequence: i + 1,
     total,
-    units: plan.segmentUnits[i] as number,
+    units: plan.segmentUnits[i],
     text: segment,
   }));
   return { encoding, dataCoding, reference, parts };

@@ -52,22 +52,22 @@ export function splitUserData(shortMessage: Buffer): SplitUserData {
 function findConcat(udh: Buffer): ConcatInfo | undefined {
   let offset = 1;
   while (offset + 2 <= udh.length) {
-    const iei = udh[offset] as number;
-    const length = udh[offset + 1] as number;
+    const iei = udh[offset];
+    const length = udh[offset + 1];
     const data = udh.subarray(offset + 2, offset + 2 + length);
     if (data.length !== length) return undefined;
     if (iei === IEI_CONCAT_8BIT && length === 3) {
       return {
-        reference: data[0] as number,
-        total: data[1] as number,
-        sequence: data[2] as number,
+        reference: data[0],
+        total: data[1],
+        sequence: data[2],
       };
     }
     if (iei === IEI_CONCAT_16BIT && length === 4) {
       return {
         reference: data.readUInt16BE(0),
-        total: data[2] as number,
-        sequence: data[3] as number,
+        total: data[2],
+        sequence: data[3],
       };
     }
     offset += 2 + length;

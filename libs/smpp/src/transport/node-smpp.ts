@@ -1,4 +1,3 @@
-/// <reference path="../types/smpp.d.ts" />
 /**
  * The only module that loads node-smpp (npm `smpp` 0.5.1). Everything else in the project
  * uses SmppSession / SmppListener and the typed PDUs of smpp-pdu.ts.

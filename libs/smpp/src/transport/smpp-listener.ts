@@ -47,7 +47,7 @@ export class SmppListener extends EventEmitter<SmppListenerEvents> {
       server.once('error', reject);
       server.listen(this.options.port, this.options.host, () => {
         server.removeListener('error', reject);
-        server.on('error', (error) => this.emit('listenerError', error));
+        server.on('error', (error: Error) => this.emit('listenerError', error));
         const address = server.address() as AddressInfo;
         resolve({ host: address.address, port: address.port });
       });
