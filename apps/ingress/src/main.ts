@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+
+import { envTypes, parseEnv } from '@tuxhat/config';
+import { startIngress } from '@tuxhat/ingress';
+import { createClusterRuntime, createLogger, runMain } from '@tuxhat/runtime';
+import { z } from 'zod';
+
+const ingressEnv = z.object({
+  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  HTTP_PORT: envTypes.port(8080),
+  GRPC_HOST: z.string().min(1).default('0.0.0.0'),
+  GRPC_PORT: envTypes.port(50051),
+});
+
+runMain(async () => {
+  const env = parseEnv(ingressEnv);
+  const runtime = await createClusterRuntime('ingress');
+  const ingress = await startIngress(runtime, {
+    httpHost: env.HTTP_HOST,
+    httpPort: env.HTTP_PORT,
+    grpcHost: env.GRPC_HOST,
+    grpcPort: env.GRPC_PORT,
+    logger: createLogger('ingress'),
+    onShutdown: runtime.close,
+  });
+  createLogger('ingress').log(`REST on ${ingress.httpUrl}, gRPC on ${ingress.grpcUrl}`);
+});
