@@ -1,0 +1,7 @@
+export * from './smpp-connector.module';
+export * from './start-smpp-connector';
+export type {
+  CarrierAssignment,
+  SmppConnectorOptions,
+  StartSmppConnectorOptions,
+} from './smpp-connector.options';

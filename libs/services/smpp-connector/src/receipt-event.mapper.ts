@@ -1,0 +1,85 @@
+import {
+  SMS_DLR_RAW,
+  SMS_MO_RAW,
+  type SmsDlrRawEvent,
+  type SmsMoRawEvent,
+  deterministicUuid,
+  newEnvelope,
+} from '@tuxhat/contracts';
+import { type DeliveryReceipt, messageStateFromState } from '@tuxhat/smpp';
+
+export type Mapped<T> =
+  { readonly ok: true; readonly event: T } | { readonly ok: false; readonly reason: string };
+
+/**
+ * A delivery receipt (SMPP 3.4 Appendix B text and/or the §5.3.2.12 receipted_message_id and
+ * §5.3.2.35 message_state TLVs, already read by @tuxhat/smpp) as an sms.dlr.raw event.
+ *
+ * - carrierMessageId: the id as the carrier wrote it (TLV first); the dlr service normalises.
+ * - state: the normalised state (TLV message_state wins over the text's stat).
+ * - rawState: the carrier's own word: the text's `stat:` (e.g. DELIVRD), or `message_state N`
+ *   when only the TLV said it.
+ * - errorCode: the text's `err:` field, when present.
+ *
+ * The event id is derived from the receipt itself, so an SMSC that redelivers the same receipt
+ * (our deliver_sm_resp got lost) produces the same event and downstream de-duplicates it.
+ * Returns a reason instead of an event when the receipt does not fit the contract (an id longer
+ * than 65 characters, say): such a receipt is logged and acknowledged, never published.
+ */
+export function dlrRawEventOf(
+  carrierId: string,
+  receipt: DeliveryReceipt,
+  receivedAt: Date,
+): Mapped<SmsDlrRawEvent> {
+  const rawState = receipt.stat ?? `message_state ${messageStateFromState(receipt.state)}`;
+  const identity = receipt.rawText ?? `${receipt.messageId}/${rawState}`;
+  const candidate = {
+    version: 1,
+    eventId: deterministicUuid(`receipt/${carrierId}/${receipt.messageId}/${identity}`),
+    occurredAt: receivedAt.toISOString(),
+    carrierId,
+    carrierMessageId: receipt.messageId,
+    state: receipt.state,
+    rawState,
+    ...(receipt.err === undefined ? {} : { errorCode: receipt.err }),
+    receivedAt: receivedAt.toISOString(),
+  };
+  const parsed = SMS_DLR_RAW.schema.safeParse(candidate);
+  return parsed.success
+    ? { ok: true, event: parsed.data }
+    : { ok: false, reason: issuesOf(parsed.error) };
+}
+
+export interface MoFields {
+  readonly source: string;
+  readonly destination: string;
+  readonly text: string;
+}
+
+/** A mobile-originated message as an sms.mo.raw event (a fresh id: the same words twice are two MOs). */
+export function moRawEventOf(
+  carrierId: string,
+  mo: MoFields,
+  receivedAt: Date,
+): Mapped<SmsMoRawEvent> {
+  const candidate = {
+    ...newEnvelope(receivedAt),
+    carrierId,
+    source: mo.source,
+    destination: mo.destination,
+    text: mo.text,
+    receivedAt: receivedAt.toISOString(),
+  };
+  const parsed = SMS_MO_RAW.schema.safeParse(candidate);
+  return parsed.success
+    ? { ok: true, event: parsed.data }
+    : { ok: false, reason: issuesOf(parsed.error) };
+}
+
+function issuesOf(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}): string {
+  return error.issues
+    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+}

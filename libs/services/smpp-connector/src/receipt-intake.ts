@@ -1,0 +1,147 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { SMS_DLR_RAW, SMS_MO_RAW } from '@tuxhat/contracts';
+import { EventPublisher } from '@tuxhat/messaging';
+import { CLOCK, type Clock } from '@tuxhat/runtime';
+import type { InboundDeliver, MobileOriginated } from '@tuxhat/smpp';
+
+import { MoReassembly } from './mo-reassembly';
+import { dlrRawEventOf, moRawEventOf } from './receipt-event.mapper';
+import { addressFromCarrier } from './sms-address';
+import { SMPP_CONNECTOR_OPTIONS, type SmppConnectorOptions } from './smpp-connector.options';
+
+/**
+ * What carriers send us in deliver_sm (SMPP 3.4 §4.6.1): delivery receipts (esm_class message
+ * type 0001 or 1000, §5.2.12) become sms.dlr.raw, mobile-originated messages sms.mo.raw.
+ *
+ * Each method's promise gates the deliver_sm_resp: it resolves once the event is on the bus
+ * (then ESME_ROK), and rejects when publishing failed (then ESME_RX_T_APPN and the SMSC
+ * redelivers). Something that can never become an event (an unreadable receipt, a binary MO)
+ * is logged and answered ESME_ROK: refusing it would only make the SMSC send it forever.
+ */
+@Injectable()
+export class ReceiptIntake implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('smpp-connector');
+  private readonly reassembly: MoReassembly;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly publisher: EventPublisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SMPP_CONNECTOR_OPTIONS) options: SmppConnectorOptions,
+  ) {
+    this.reassembly = new MoReassembly(options.moReassemblyMs ?? 60_000);
+  }
+
+  onModuleInit(): void {
+    this.sweepTimer = setInterval(() => {
+      this.publishIncomplete(false).catch((error: unknown) => {
+        this.logger.error(`publishing incomplete MOs failed: ${String(error)}`);
+      });
+    }, 5_000);
+    this.sweepTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  async onDeliver(carrierId: string, deliver: InboundDeliver): Promise<void> {
+    switch (deliver.kind) {
+      case 'receipt':
+        return this.onReceipt(carrierId, deliver);
+      case 'mo':
+        return this.onMo(carrierId, deliver.mo, deliver.pdu.sourceAddrTon, deliver.pdu.destAddrTon);
+      case 'unreadable-receipt':
+        this.logger.warn(
+          `carrier ${carrierId}: receipt without a readable message id (no receipted_message_id TLV, ` +
+            `text not in Appendix B format) dropped: ${preview(deliver.pdu.shortMessage)}`,
+        );
+        return;
+    }
+  }
+
+  /** Publishes the parts of long MOs still waiting for the rest (shutdown). */
+  async flush(): Promise<void> {
+    await this.publishIncomplete(true);
+  }
+
+  private async onReceipt(
+    carrierId: string,
+    deliver: Extract<InboundDeliver, { kind: 'receipt' }>,
+  ): Promise<void> {
+    const mapped = dlrRawEventOf(carrierId, deliver.receipt, this.clock.now());
+    if (!mapped.ok) {
+      this.logger.warn(
+        `carrier ${carrierId}: receipt for ${JSON.stringify(deliver.receipt.messageId.slice(0, 80))} dropped, ` +
+          `it does not fit sms.dlr.raw (${mapped.reason}): ${preview(deliver.pdu.shortMessage)}`,
+      );
+      return;
+    }
+    await this.publisher.publish(SMS_DLR_RAW, mapped.event);
+  }
+
+  private async onMo(
+    carrierId: string,
+    mo: MobileOriginated,
+    sourceTon: number,
+    destTon: number,
+  ): Promise<void> {
+    const source = addressFromCarrier(mo.sourceAddr, sourceTon);
+    const destination = addressFromCarrier(mo.destinationAddr, destTon);
+    if (mo.text === undefined) {
+      this.logger.warn(
+        `carrier ${carrierId}: binary MO from ${source} to ${destination} (data_coding 0x${mo.dataCoding.toString(16)}) ` +
+          'dropped: sms.mo.raw carries text only',
+      );
+      return;
+    }
+    let text = mo.text;
+    if (mo.concat && mo.concat.total > 1) {
+      const whole = this.reassembly.add(
+        { carrierId, source, destination, concat: mo.concat, text },
+        this.clock.now().getTime(),
+      );
+      // Earlier parts are acknowledged at once; the part that completes the message is
+      // acknowledged once the whole text is on the bus.
+      if (whole === undefined) return;
+      text = whole;
+    }
+    await this.publishMo(carrierId, { source, destination, text });
+  }
+
+  private async publishMo(
+    carrierId: string,
+    mo: { source: string; destination: string; text: string },
+  ): Promise<void> {
+    const mapped = moRawEventOf(carrierId, mo, this.clock.now());
+    if (!mapped.ok) {
+      this.logger.warn(
+        `carrier ${carrierId}: MO from ${mo.source} dropped, it does not fit sms.mo.raw (${mapped.reason})`,
+      );
+      return;
+    }
+    await this.publisher.publish(SMS_MO_RAW, mapped.event);
+  }
+
+  private async publishIncomplete(all: boolean): Promise<void> {
+    for (const incomplete of this.reassembly.takeExpired(this.clock.now().getTime(), all)) {
+      this.logger.warn(
+        `MO from ${incomplete.source} to ${incomplete.destination}: part(s) ${incomplete.missing.join(', ')} never arrived; publishing the rest`,
+      );
+      await this.publishMo(incomplete.carrierId, incomplete);
+    }
+  }
+}
+
+/** The first octets of a short message, for logs: printable ASCII as is, the rest as hex. */
+function preview(octets: Buffer): string {
+  const head = octets.subarray(0, 80);
+  const text = head.toString('latin1');
+  return /^[\x20-\x7e]*$/.test(text) ? JSON.stringify(text) : `0x${head.toString('hex')}`;
+}

@@ -1,0 +1,87 @@
+import { type SmsOutboundEvent, newEnvelope } from '@tuxhat/contracts';
+import type { PrismaClient } from '@tuxhat/database';
+
+import { RecentSubmissions } from './recent-submissions';
+import { ReplayGuard } from './replay-guard.repository';
+
+const event = (messageId: string, carrierId = 'telco-a', attempt = 1): SmsOutboundEvent => ({
+  ...newEnvelope(),
+  message: {
+    messageId,
+    tenantId: 'acme',
+    destination: '+38267123456',
+    source: 'TuxHat',
+    text: 'hi',
+    encoding: 'gsm7',
+    parts: 1,
+    acceptedAt: new Date().toISOString(),
+  },
+  carrierId,
+  routeId: 'default',
+  attempt,
+});
+
+describe(ReplayGuard.name, () => {
+  let queries: { id: { in: string[] } }[];
+  let inDatabase: string[];
+  let recent: RecentSubmissions;
+  let sut: ReplayGuard;
+
+  beforeEach(() => {
+    queries = [];
+    inDatabase = [];
+    recent = new RecentSubmissions(10);
+    const prisma = {
+      message: {
+        findMany: async ({ where }: { where: { id: { in: string[] } } }) => {
+          queries.push(where);
+          return where.id.in.filter((id) => inDatabase.includes(id)).map((id) => ({ id }));
+        },
+      },
+    } as unknown as PrismaClient;
+    sut = new ReplayGuard(prisma, recent);
+  });
+
+  it('asks the database once for the whole batch and skips what it knows', async () => {
+    inDatabase = ['m2'];
+    const skip = await sut.replaysIn([event('m1'), event('m2'), event('m3')]);
+    expect([...skip]).toEqual([1]);
+    expect(queries).toEqual([expect.objectContaining({ id: { in: ['m1', 'm2', 'm3'] } })]);
+  });
+
+  it('skips what this pod sent moments ago without asking', async () => {
+    recent.remember('m1', { outcome: 'sent', carrierId: 'telco-a', attempt: 1 });
+    expect([...(await sut.replaysIn([event('m1')]))]).toEqual([0]);
+    expect(queries).toHaveLength(0);
+  });
+
+  it('skips a replay of an attempt that failed here, but not a failover to another carrier', async () => {
+    recent.remember('m1', { outcome: 'failed', carrierId: 'telco-a', attempt: 1 });
+    const skip = await sut.replaysIn([event('m1', 'telco-a', 1), event('m1', 'telco-b', 2)]);
+    expect([...skip]).toEqual([0]);
+  });
+});
+
+describe(RecentSubmissions.name, () => {
+  it('forgets the least recently written message past its capacity', () => {
+    const sut = new RecentSubmissions(2);
+    sut.remember('m1', { outcome: 'sent', carrierId: 'c', attempt: 1 });
+    sut.remember('m2', { outcome: 'sent', carrierId: 'c', attempt: 1 });
+    sut.remember('m3', { outcome: 'sent', carrierId: 'c', attempt: 1 });
+    expect(sut.outcomeOf('m1')).toBeUndefined();
+    expect(sut.outcomeOf('m3')).toBeDefined();
+  });
+
+  it('keeps accepted parts per carrier until the message is settled', () => {
+    const sut = new RecentSubmissions(10);
+    sut.rememberAcceptedPart('m1', 'c', 0, 'id-0');
+    sut.rememberAcceptedPart('m1', 'c', 2, 'id-2');
+    expect([...sut.acceptedParts('m1', 'c')]).toEqual([
+      [0, 'id-0'],
+      [2, 'id-2'],
+    ]);
+    expect(sut.acceptedParts('m1', 'other').size).toBe(0);
+    sut.remember('m1', { outcome: 'sent', carrierId: 'c', attempt: 1 });
+    expect(sut.acceptedParts('m1', 'c').size).toBe(0);
+  });
+});

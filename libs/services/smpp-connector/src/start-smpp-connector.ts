@@ -1,0 +1,37 @@
+import { Logger, type INestMicroservice } from '@nestjs/common';
+import { SMS_OUTBOUND, outboundTopicFor } from '@tuxhat/contracts';
+import { type ServiceRuntime, startConsumerService } from '@tuxhat/runtime';
+
+import { canSubmit, loadSmppCarriers } from './smpp-carrier.repository';
+import { SmppConnectorModule } from './smpp-connector.module';
+import type { StartSmppConnectorOptions } from './smpp-connector.options';
+
+/**
+ * Boots the SMPP connector as consumer group `smpp-connector`. The carriers it holds are read
+ * from the database once, here: the pod binds to them and consumes only their outbound topics
+ * (`sms.outbound.v1.<carrier>`; receiver-only carriers have none).
+ */
+export async function startSmppConnector(
+  runtime: ServiceRuntime,
+  options: StartSmppConnectorOptions,
+): Promise<INestMicroservice> {
+  const { carriers, disabled } = await loadSmppCarriers(runtime.prisma, options.carriers);
+  const outboundTopics = carriers.filter(canSubmit).map((carrier) => outboundTopicFor(carrier.id));
+  const logger = options.logger ?? new Logger('smpp-connector');
+  logger.log(
+    `smpp-connector holds ${carriers.map((carrier) => carrier.id).join(', ') || 'no carriers'}` +
+      (disabled.length > 0 ? `; disabled, not bound: ${disabled.join(', ')}` : ''),
+    'smpp-connector',
+  );
+  return startConsumerService({
+    name: 'smpp-connector',
+    ...(options.shard ? { shard: options.shard } : {}),
+    module: SmppConnectorModule.forRoot(runtime, options, carriers),
+    runtime,
+    topicsFor: (pattern) => (pattern === SMS_OUTBOUND.name ? outboundTopics : [pattern]),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+    ...(options.shutdownHooks === undefined ? {} : { shutdownHooks: options.shutdownHooks }),
+    ...(options.onShutdown ? { onShutdown: options.onShutdown } : {}),
+  });
+}

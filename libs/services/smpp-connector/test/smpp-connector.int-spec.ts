@@ -1,0 +1,528 @@
+import { once } from 'node:events';
+
+import type { INestMicroservice } from '@nestjs/common';
+import { ConfigError } from '@tuxhat/config';
+import {
+  SMS_DLR_RAW,
+  SMS_MO_RAW,
+  SMS_OUTBOUND,
+  SMS_SENT,
+  SMS_STATUS,
+  type SmsOutboundEvent,
+  newEnvelope,
+} from '@tuxhat/contracts';
+import { Bus, InProcessBroker, type InProcessTransport, encodeEvent } from '@tuxhat/messaging';
+import { type ServiceRuntime, systemClock } from '@tuxhat/runtime';
+import {
+  CommandStatus,
+  DataCoding,
+  EsmClass,
+  MessageState,
+  detectEncoding,
+  encodeGsm7,
+  splitMessage,
+} from '@tuxhat/smpp';
+import { SmscSimulator } from '@tuxhat/smsc-simulator';
+import { TopicRecorder, createTestDatabase, type TestDatabase } from '@tuxhat/testing';
+
+import { startSmppConnector } from '../src/start-smpp-connector';
+import type { StartSmppConnectorOptions } from '../src/smpp-connector.options';
+import { RecordingLogger } from './support/recording-logger';
+import { ScriptedSmsc } from './support/scripted-smsc';
+
+const ACCOUNT = { systemId: 'tuxhat', password: 'sim-pw' };
+/** The carrier rows reference the password by variable name, as production config does. */
+const PASSWORD_ENV = 'SMPP_CONNECTOR_TEST_PASSWORD';
+
+/** Draws the simulator consumes per submit_sm: < 0.1 throttles, < 0.2 rejects, else accepts. */
+const THROTTLE = 0.05;
+const REJECT = 0.15;
+
+describe('smpp-connector over TCP against the SMSC simulator', () => {
+  let db: TestDatabase;
+  let simulator: SmscSimulator;
+  const draws: number[] = [];
+  const running: { app: INestMicroservice; broker: InProcessBroker }[] = [];
+  let destinationSeq = 0;
+
+  beforeAll(async () => {
+    process.env[PASSWORD_ENV] = ACCOUNT.password;
+    db = await createTestDatabase('smpp_connector');
+    await db.database.prisma.tenant.create({ data: { id: 'acme', name: 'Acme' } });
+    simulator = new SmscSimulator({
+      accounts: [ACCOUNT],
+      deliveryDelayMs: 10,
+      throttleRate: 0.1,
+      errorRate: 0.1,
+      errorStatus: CommandStatus.ESME_RINVDSTADR,
+      random: () => draws.shift() ?? 0.99,
+    });
+    const { port } = await simulator.start();
+    await seedCarrier('sim-a', port);
+  });
+
+  afterEach(async () => {
+    draws.length = 0;
+    await Promise.all(running.splice(0).map(({ app }) => app.close()));
+  });
+
+  afterAll(async () => {
+    await simulator?.stop();
+    await db?.drop();
+    delete process.env[PASSWORD_ENV];
+  });
+
+  async function seedCarrier(id: string, port: number, enabled = true): Promise<void> {
+    await db.database.prisma.carrier.create({
+      data: {
+        id,
+        name: id,
+        kind: 'smpp',
+        enabled,
+        config: {
+          smpp: {
+            host: '127.0.0.1',
+            port,
+            systemId: ACCOUNT.systemId,
+            password: { env: PASSWORD_ENV },
+            systemType: '',
+            bindMode: 'transceiver',
+            windowSize: 10,
+            enquireLinkSeconds: 30,
+            responseTimeoutMs: 2_000,
+          },
+        },
+      },
+    });
+  }
+
+  /** Boots a connector on a fresh in-process broker; recorders subscribe before anything flows. */
+  async function startConnector(options: Partial<StartSmppConnectorOptions> = {}) {
+    const broker = new InProcessBroker();
+    const logger = new RecordingLogger();
+    const runtime: ServiceRuntime = {
+      bus: Bus.create({ kind: 'in-process', broker }, logger),
+      prisma: db.database.prisma,
+      clock: systemClock,
+    };
+    const recorders = {
+      sent: new TopicRecorder(SMS_SENT, broker),
+      statuses: new TopicRecorder(SMS_STATUS, broker),
+      receipts: new TopicRecorder(SMS_DLR_RAW, broker),
+      mos: new TopicRecorder(SMS_MO_RAW, broker),
+    };
+    const app = await startSmppConnector(runtime, {
+      carriers: ['sim-a'],
+      logger,
+      shutdownHooks: false,
+      retryPolicy: { maxAttempts: 40, backoffMs: [50, 100, 200] },
+      reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+      bootWaitMs: 2_000,
+      closeTimeoutMs: 2_000,
+      ...options,
+    });
+    running.push({ app, broker });
+    const transport = app.getTransportServer() as unknown as InProcessTransport;
+    const publish = (event: SmsOutboundEvent) => broker.publish([encodeEvent(SMS_OUTBOUND, event)]);
+    return { app, broker, logger, transport, publish, ...recorders };
+  }
+
+  /** An outbound event to a destination no other test uses, so simulator records are told apart. */
+  function outbound(text: string, overrides: Partial<SmsOutboundEvent> = {}): SmsOutboundEvent {
+    destinationSeq++;
+    const messageId = `msg-${destinationSeq}-${Math.random().toString(36).slice(2, 8)}`;
+    return {
+      ...newEnvelope(),
+      message: {
+        messageId,
+        tenantId: 'acme',
+        destination: `+3826700${String(destinationSeq).padStart(4, '0')}`,
+        source: 'TuxHat',
+        text,
+        encoding: detectEncoding(text),
+        parts: splitMessage(text).parts.length,
+        acceptedAt: new Date().toISOString(),
+      },
+      carrierId: 'sim-a',
+      routeId: 'default',
+      attempt: 1,
+      ...overrides,
+    };
+  }
+
+  const submitsTo = (event: SmsOutboundEvent) =>
+    simulator
+      .received()
+      .filter((record) => `+${record.destinationAddr}` === event.message.destination);
+
+  it('submits the text in GSM-7, publishes sms.sent with the carrier id, then the receipt before answering it', async () => {
+    const connector = await startConnector();
+    const event = outbound('Your code is 4711');
+    const timeline: string[] = [];
+    connector.broker.subscribe(SMS_DLR_RAW.name, { enqueue: () => timeline.push('published') });
+    const answered = new Promise<void>((resolve) => {
+      const listener = (resp: { kind: string; messageId?: string }) => {
+        if (
+          resp.kind !== 'receipt' ||
+          !submitsTo(event).some((submit) => submit.messageId === resp.messageId)
+        )
+          return;
+        timeline.push('answered');
+        simulator.off('deliverResp', listener);
+        resolve();
+      };
+      simulator.on('deliverResp', listener);
+    });
+
+    connector.publish(event);
+    const [sent] = await connector.sent.waitFor(
+      1,
+      (item) => item.messageId === event.message.messageId,
+    );
+
+    const [submit] = submitsTo(event);
+    expect(submitsTo(event)).toHaveLength(1);
+    expect(submit).toMatchObject({
+      text: 'Your code is 4711',
+      dataCoding: DataCoding.SMSC_DEFAULT,
+      sourceAddr: 'TuxHat',
+      destinationAddr: event.message.destination.slice(1),
+      registeredDelivery: 1,
+      commandStatus: CommandStatus.ESME_ROK,
+    });
+    expect(sent).toMatchObject({
+      tenantId: 'acme',
+      carrierId: 'sim-a',
+      routeId: 'default',
+      parts: [{ partIndex: 0, carrierMessageId: submit.messageId }],
+    });
+
+    const [receipt] = await connector.receipts.waitFor(
+      1,
+      (item) => item.carrierMessageId === submit.messageId,
+    );
+    expect(receipt).toMatchObject({
+      carrierId: 'sim-a',
+      state: 'delivered',
+      rawState: 'DELIVRD',
+      errorCode: '000',
+    });
+    await answered;
+    expect(timeline).toEqual(['published', 'answered']);
+  });
+
+  it('sends a long UCS-2 message as concatenated parts and reports every part id', async () => {
+    const connector = await startConnector();
+    const text =
+      'Ваш платёж на сумму 1 250,00 € принят. Спасибо, что пользуетесь нашим банком! '.repeat(3);
+    const event = outbound(text);
+    connector.publish(event);
+    const [sent] = await connector.sent.waitFor(
+      1,
+      (item) => item.messageId === event.message.messageId,
+    );
+
+    const submits = submitsTo(event);
+    expect(submits.length).toBe(event.message.parts);
+    expect(submits.length).toBeGreaterThan(1);
+    const reference = submits[0].concat!.reference;
+    submits.forEach((submit, index) => {
+      expect(submit.dataCoding).toBe(DataCoding.UCS2);
+      expect(submit.esmClass & EsmClass.UDHI).toBe(EsmClass.UDHI);
+      expect(submit.concat).toEqual({ reference, total: submits.length, sequence: index + 1 });
+    });
+    expect(submits.map((submit) => submit.text).join('')).toBe(text);
+    expect(sent.parts).toEqual(
+      submits.map((submit, partIndex) => ({ partIndex, carrierMessageId: submit.messageId })),
+    );
+  });
+
+  it('fails the message with the SMPP code when the carrier rejects it', async () => {
+    const connector = await startConnector();
+    const event = outbound('To a number the carrier does not know');
+    draws.push(REJECT);
+    connector.publish(event);
+    const [failed] = await connector.statuses.waitFor(
+      1,
+      (item) => item.messageId === event.message.messageId,
+    );
+    expect(failed).toEqual(
+      expect.objectContaining({
+        status: 'failed',
+        errorCode: '0x0000000B',
+        detail: 'carrier rejected submit_sm: ESME_RINVDSTADR (0x0000000B)',
+        source: 'smpp-connector',
+        carrierId: 'sim-a',
+        routeId: 'default',
+      }),
+    );
+    await connector.transport.idle();
+    expect(
+      connector.sent.events.filter((item) => item.messageId === event.message.messageId),
+    ).toHaveLength(0);
+  });
+
+  it('retries a throttled submit through the retry topic and then sends it', async () => {
+    const connector = await startConnector();
+    const event = outbound('Throttled first');
+    draws.push(THROTTLE);
+    connector.publish(event);
+    const [sent] = await connector.sent.waitFor(
+      1,
+      (item) => item.messageId === event.message.messageId,
+    );
+    const submits = submitsTo(event);
+    expect(submits.map((submit) => submit.commandStatus)).toEqual([
+      CommandStatus.ESME_RTHROTTLED,
+      CommandStatus.ESME_ROK,
+    ]);
+    expect(sent.parts).toEqual([{ partIndex: 0, carrierMessageId: submits[1].messageId }]);
+    expect(
+      connector.statuses.events.filter((item) => item.messageId === event.message.messageId),
+    ).toHaveLength(0);
+  });
+
+  it('resends only the part that was throttled when the others were accepted', async () => {
+    const connector = await startConnector();
+    const event = outbound('Part one, part two and part three of a long GSM message. '.repeat(7));
+    expect(event.message.parts).toBe(3);
+    draws.push(0.99, THROTTLE, 0.99);
+    connector.publish(event);
+    const [sent] = await connector.sent.waitFor(
+      1,
+      (item) => item.messageId === event.message.messageId,
+    );
+    const accepted = submitsTo(event).filter(
+      (submit) => submit.commandStatus === CommandStatus.ESME_ROK,
+    );
+    expect(submitsTo(event)).toHaveLength(4);
+    expect(accepted.map((submit) => submit.concat!.sequence).sort()).toEqual([1, 2, 3]);
+    expect(sent.parts).toEqual(
+      [...accepted]
+        .sort((a, b) => a.concat!.sequence - b.concat!.sequence)
+        .map((submit, partIndex) => ({ partIndex, carrierMessageId: submit.messageId })),
+    );
+  });
+
+  it('skips a replayed outbound event: the carrier gets the message once', async () => {
+    const connector = await startConnector();
+    const event = outbound('Only once, please');
+    connector.publish(event);
+    await connector.sent.waitFor(1, (item) => item.messageId === event.message.messageId);
+    connector.publish(event);
+    await connector.transport.idle();
+    expect(submitsTo(event)).toHaveLength(1);
+    expect(
+      connector.sent.events.filter((item) => item.messageId === event.message.messageId),
+    ).toHaveLength(1);
+  });
+
+  it('skips messages the database says already reached a carrier (after a restart)', async () => {
+    const connector = await startConnector();
+    const withIds = outbound('Already sent, ids recorded');
+    const delivered = outbound('Already delivered');
+    const fresh = outbound('Never sent before');
+    for (const [event, status] of [
+      [withIds, 'routed'],
+      [delivered, 'delivered'],
+      [fresh, 'routed'],
+    ] as const) {
+      await db.database.prisma.message.create({
+        data: {
+          id: event.message.messageId,
+          tenantId: 'acme',
+          destination: event.message.destination,
+          source: event.message.source,
+          body: event.message.text,
+          encoding: event.message.encoding,
+          parts: event.message.parts,
+          status,
+        },
+      });
+    }
+    await db.database.prisma.carrierMessageId.create({
+      data: {
+        carrierId: 'sim-a',
+        carrierMessageId: 'abc123',
+        messageId: withIds.message.messageId,
+        partIndex: 0,
+      },
+    });
+    connector.broker.publish(
+      [withIds, delivered, fresh].map((event) => encodeEvent(SMS_OUTBOUND, event)),
+    );
+    await connector.sent.waitFor(1, (item) => item.messageId === fresh.message.messageId);
+    await connector.transport.idle();
+    expect(submitsTo(withIds)).toHaveLength(0);
+    expect(submitsTo(delivered)).toHaveLength(0);
+    expect(submitsTo(fresh)).toHaveLength(1);
+  });
+
+  it('publishes an MO, and puts a long MO back together', async () => {
+    const connector = await startConnector();
+    const short = await simulator.injectMo({ from: '+38267111222', to: '1234', text: 'BAL' });
+    expect(short.commandStatuses).toEqual([CommandStatus.ESME_ROK]);
+    const [mo] = await connector.mos.waitFor(1, (item) => item.text === 'BAL');
+    expect(mo).toMatchObject({ carrierId: 'sim-a', source: '+38267111222', destination: '1234' });
+
+    const longText =
+      'STOP all marketing messages from this sender, and confirm by SMS when done. '.repeat(3);
+    const long = await simulator.injectMo({ from: '+38267111223', to: '1234', text: longText });
+    expect(long.parts).toBeGreaterThan(1);
+    expect(long.commandStatuses.every((status) => status === CommandStatus.ESME_ROK)).toBe(true);
+    const [whole] = await connector.mos.waitFor(1, (item) => item.source === '+38267111223');
+    expect(whole.text).toBe(longText);
+    expect(connector.mos.events.filter((item) => item.source === '+38267111223')).toHaveLength(1);
+  });
+
+  it('shuts down gracefully: the submit in flight gets its response and sms.sent, then the bind is unbound', async () => {
+    const connector = await startConnector();
+    const event = outbound('In flight at shutdown');
+    simulator.pauseResponses();
+    const submitted = once(simulator, 'submit');
+    connector.publish(event);
+    await submitted;
+    const unbind = once(simulator, 'unbind');
+    const closing = connector.app.close();
+    running.splice(0);
+    simulator.resumeResponses();
+    await closing;
+    await unbind;
+    expect(
+      connector.sent.events.filter((item) => item.messageId === event.message.messageId),
+    ).toHaveLength(1);
+  });
+
+  it('keeps an event while its carrier is down and sends it once the carrier is back', async () => {
+    const down = new SmscSimulator({ accounts: [ACCOUNT], deliveryDelayMs: 10 });
+    const { port } = await down.start();
+    await down.stop();
+    await seedCarrier('sim-down', port);
+    try {
+      const connector = await startConnector({ carriers: ['sim-down'], bootWaitMs: 200 });
+      const event = outbound('Carrier was down', { carrierId: 'sim-down' });
+      connector.publish(event);
+      await connector.logger.waitFor(
+        /sms\.outbound\.v1 attempt 1 failed, retrying.*SMPP_NOT_BOUND/,
+      );
+      await down.start();
+      const [sent] = await connector.sent.waitFor(
+        1,
+        (item) => item.messageId === event.message.messageId,
+      );
+      const [submit] = down.received();
+      expect(sent).toMatchObject({
+        carrierId: 'sim-down',
+        parts: [{ partIndex: 0, carrierMessageId: submit.messageId }],
+      });
+      expect(down.received()).toHaveLength(1);
+    } finally {
+      await Promise.all(running.splice(0).map(({ app }) => app.close()));
+      await down.stop();
+    }
+  });
+
+  it('consumes only the outbound topics of the carriers it holds, and refuses unknown ones', async () => {
+    await seedCarrier('sim-off', 1, false);
+    const connector = await startConnector({ carriers: 'all', bootWaitMs: 500 });
+    expect(connector.logger.entries.map((entry) => entry.message)).toContainEqual(
+      expect.stringMatching(/holds .*sim-a.*; disabled, not bound: sim-off$/),
+    );
+    await expect(startConnector({ carriers: ['sim-a', 'nope'] })).rejects.toThrow(ConfigError);
+  });
+});
+
+describe('smpp-connector receipt intake against a misbehaving SMSC', () => {
+  let db: TestDatabase;
+  let smsc: ScriptedSmsc;
+  let app: INestMicroservice | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('smpp_connector_receipts');
+    smsc = new ScriptedSmsc();
+    const port = await smsc.start();
+    await db.database.prisma.carrier.create({
+      data: {
+        id: 'scripted',
+        name: 'Scripted SMSC',
+        kind: 'smpp',
+        config: {
+          smpp: {
+            host: '127.0.0.1',
+            port,
+            systemId: 'tuxhat',
+            password: 'pw',
+            responseTimeoutMs: 2_000,
+          },
+        },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await smsc?.stop();
+    await db?.drop();
+  });
+
+  it('answers a malformed receipt without publishing it and keeps the session for the next one', async () => {
+    const broker = new InProcessBroker();
+    const logger = new RecordingLogger();
+    const receipts = new TopicRecorder(SMS_DLR_RAW, broker);
+    app = await startSmppConnector(
+      {
+        bus: Bus.create({ kind: 'in-process', broker }, logger),
+        prisma: db.database.prisma,
+        clock: systemClock,
+      },
+      { carriers: ['scripted'], logger, shutdownHooks: false, closeTimeoutMs: 1_000 },
+    );
+    await smsc.whenBound();
+
+    const receipt = (
+      shortMessage: Buffer,
+      tlvs: { receiptedMessageId?: string; messageState?: number } = {},
+    ) => ({
+      sourceAddr: '38267123456',
+      destinationAddr: 'TuxHat',
+      esmClass: EsmClass.MC_DELIVERY_RECEIPT,
+      dataCoding: 0,
+      shortMessage,
+      ...tlvs,
+    });
+
+    // esm_class says receipt, but neither TLVs nor text name a message.
+    expect(await smsc.deliver(receipt(encodeGsm7('this is no receipt at all')))).toBe(
+      CommandStatus.ESME_ROK,
+    );
+    // Readable, but the id is longer than any carrier id the contract allows.
+    expect(
+      await smsc.deliver(
+        receipt(Buffer.alloc(0), {
+          receiptedMessageId: 'x'.repeat(70),
+          messageState: MessageState.DELIVERED,
+        }),
+      ),
+    ).toBe(CommandStatus.ESME_ROK);
+    // Binary noise with the receipt bit set.
+    expect(await smsc.deliver(receipt(Buffer.from([0xff, 0x00, 0x13, 0x37])))).toBe(
+      CommandStatus.ESME_ROK,
+    );
+
+    const good =
+      'id:0A1B2C sub:001 dlvrd:001 submit date:2611251000 done date:2611251001 stat:UNDELIV err:001 text:';
+    expect(await smsc.deliver(receipt(encodeGsm7(good)))).toBe(CommandStatus.ESME_ROK);
+    const [event] = await receipts.waitFor(1);
+    expect(event).toMatchObject({
+      carrierId: 'scripted',
+      carrierMessageId: '0A1B2C',
+      state: 'undeliverable',
+      rawState: 'UNDELIV',
+      errorCode: '001',
+    });
+    expect(receipts.events).toHaveLength(1);
+    expect(logger.entries.filter((entry) => /receipt.*dropped/.test(entry.message))).toHaveLength(
+      3,
+    );
+  });
+});

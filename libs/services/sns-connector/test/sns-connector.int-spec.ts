@@ -1,0 +1,228 @@
+import { randomInt } from 'node:crypto';
+
+import type { INestMicroservice, LoggerService } from '@nestjs/common';
+import {
+  SMS_OUTBOUND,
+  SMS_SENT,
+  SMS_STATUS,
+  type SmsOutboundEvent,
+  newEnvelope,
+} from '@tuxhat/contracts';
+import { Bus, InProcessBroker, type InProcessTransport, encodeEvent } from '@tuxhat/messaging';
+import { type ServiceRuntime, systemClock } from '@tuxhat/runtime';
+import { TopicRecorder, createTestDatabase, type TestDatabase } from '@tuxhat/testing';
+
+import { startSnsConnector } from '../src/start-sns-connector';
+import { MotoServer, messageAttributesOf } from './support/moto-server';
+import { ScriptedSns } from './support/scripted-sns';
+
+const KEY_ENV = 'SNS_CONNECTOR_TEST_KEY_ID';
+
+/** Quiet unless LOG_LEVEL=debug. */
+const logger: LoggerService = {
+  log: (message: unknown) => debugLog('log', message),
+  warn: (message: unknown) => debugLog('warn', message),
+  error: (message: unknown) => debugLog('error', message),
+};
+
+function debugLog(level: string, message: unknown): void {
+  if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`[${level}] ${String(message)}\n`);
+}
+
+describe('sns-connector over HTTP', () => {
+  const moto = MotoServer.fromEnv();
+  const scripted = new ScriptedSns();
+  let db: TestDatabase;
+  let app: INestMicroservice;
+  let broker: InProcessBroker;
+  let transport: InProcessTransport;
+  let sent: TopicRecorder<typeof SMS_SENT>;
+  let statuses: TopicRecorder<typeof SMS_STATUS>;
+
+  beforeAll(async () => {
+    process.env[KEY_ENV] = 'AKIATESTTESTTEST';
+    await moto.waitUntilUp();
+    await moto.startRecording();
+    const scriptedEndpoint = await scripted.start();
+    db = await createTestDatabase('sns_connector');
+    const credentials = { accessKeyId: { env: KEY_ENV }, secretAccessKey: 'test-secret' };
+    await db.database.prisma.carrier.createMany({
+      data: [
+        {
+          id: 'aws-moto',
+          name: 'SNS (moto)',
+          kind: 'sns',
+          config: {
+            sns: {
+              region: 'eu-west-1',
+              endpoint: moto.endpoint,
+              senderId: 'TuxHat',
+              smsType: 'Promotional',
+              ...credentials,
+            },
+          },
+        },
+        {
+          id: 'aws-scripted',
+          name: 'SNS (scripted)',
+          kind: 'sns',
+          config: { sns: { region: 'eu-west-1', endpoint: scriptedEndpoint, ...credentials } },
+        },
+      ],
+    });
+
+    broker = new InProcessBroker();
+    sent = new TopicRecorder(SMS_SENT, broker);
+    statuses = new TopicRecorder(SMS_STATUS, broker);
+    const runtime: ServiceRuntime = {
+      bus: Bus.create({ kind: 'in-process', broker }, logger),
+      prisma: db.database.prisma,
+      clock: systemClock,
+    };
+    app = await startSnsConnector(runtime, {
+      carriers: 'all',
+      logger,
+      shutdownHooks: false,
+      retryPolicy: { maxAttempts: 10, backoffMs: [50, 100] },
+      requestTimeoutMs: 5_000,
+    });
+    transport = app.getTransportServer() as unknown as InProcessTransport;
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await moto.stopRecording().catch(() => undefined);
+    await scripted.stop();
+    await db?.drop();
+    delete process.env[KEY_ENV];
+  });
+
+  function outbound(carrierId: string, text: string, source = 'Shop'): SmsOutboundEvent {
+    return {
+      ...newEnvelope(),
+      message: {
+        messageId: `sns-${randomInt(1e9)}`,
+        tenantId: 'acme',
+        // A number no other run uses, so moto's global SMS list can be searched by it.
+        destination: `+3826${String(randomInt(1e8)).padStart(8, '0')}`,
+        source,
+        text,
+        encoding: 'gsm7',
+        parts: 1,
+        acceptedAt: new Date().toISOString(),
+      },
+      carrierId,
+      routeId: 'cloud',
+      attempt: 1,
+    };
+  }
+
+  const publish = (event: SmsOutboundEvent) => broker.publish([encodeEvent(SMS_OUTBOUND, event)]);
+
+  it('publishes to moto with the sender id and SMS type, and reports the SNS MessageId', async () => {
+    const event = outbound('aws-moto', 'Your code is 9035');
+    publish(event);
+    const [result] = await sent.waitFor(1, (item) => item.messageId === event.message.messageId);
+    expect(result).toMatchObject({ tenantId: 'acme', carrierId: 'aws-moto', routeId: 'cloud' });
+    const snsMessageId = result.parts[0].carrierMessageId;
+    expect(result.parts).toEqual([{ partIndex: 0, carrierMessageId: snsMessageId }]);
+
+    // What reached "AWS": moto's SNS backend recorded the SMS under the id we were given...
+    const sms = (await moto.smsMessages()).filter(
+      (item) => item.phone_number === event.message.destination,
+    );
+    expect(sms).toEqual([
+      {
+        message_id: snsMessageId,
+        phone_number: event.message.destination,
+        message: 'Your code is 9035',
+      },
+    ]);
+    // ...and the recorded request carried the attributes (moto's SMS model does not keep them).
+    const requests = (await moto.recordedPublishes()).filter(
+      (params) => params.get('PhoneNumber') === event.message.destination,
+    );
+    expect(requests).toHaveLength(1);
+    expect(messageAttributesOf(requests[0])).toEqual({
+      'AWS.SNS.SMS.SenderID': 'TuxHat',
+      'AWS.SNS.SMS.SMSType': 'Promotional',
+    });
+  });
+
+  it('publishes a replayed outbound event once', async () => {
+    const event = outbound('aws-moto', 'Only once');
+    publish(event);
+    await sent.waitFor(1, (item) => item.messageId === event.message.messageId);
+    publish(event);
+    await transport.idle();
+    expect(
+      (await moto.smsMessages()).filter((item) => item.phone_number === event.message.destination),
+    ).toHaveLength(1);
+    expect(sent.events.filter((item) => item.messageId === event.message.messageId)).toHaveLength(
+      1,
+    );
+  });
+
+  it('fails the message with the AWS error code when moto refuses it (text over 1600 bytes)', async () => {
+    const event = outbound('aws-moto', 'x'.repeat(1_601));
+    publish(event);
+    const [failed] = await statuses.waitFor(
+      1,
+      (item) => item.messageId === event.message.messageId,
+    );
+    expect(failed).toMatchObject({
+      status: 'failed',
+      errorCode: 'InvalidParameter',
+      source: 'sns-connector',
+      carrierId: 'aws-moto',
+      routeId: 'cloud',
+    });
+    expect(failed.detail).toContain('SNS refused Publish: InvalidParameter');
+  });
+
+  it('fails the message when AWS refuses the phone number', async () => {
+    // moto checks only the E.164 syntax; AWS also refuses numbers it cannot send to.
+    const event = outbound('aws-scripted', 'Hello');
+    scripted.answerNext({
+      status: 400,
+      code: 'InvalidParameter',
+      message: `Invalid parameter: PhoneNumber Reason: ${event.message.destination} is not valid to publish to`,
+    });
+    publish(event);
+    const [failed] = await statuses.waitFor(
+      1,
+      (item) => item.messageId === event.message.messageId,
+    );
+    expect(failed).toMatchObject({
+      status: 'failed',
+      errorCode: 'InvalidParameter',
+      carrierId: 'aws-scripted',
+    });
+    expect(failed.detail).toContain('is not valid to publish to');
+    await transport.idle();
+    expect(sent.events.filter((item) => item.messageId === event.message.messageId)).toHaveLength(
+      0,
+    );
+  });
+
+  it('retries through the bus when SNS throttles or fails, then reports the message sent', async () => {
+    const event = outbound('aws-scripted', 'Try again', '+38267000000');
+    scripted.answerNext(
+      { status: 429, code: 'Throttled', message: 'Rate exceeded' },
+      { status: 500, code: 'InternalError', message: 'We encountered an internal error' },
+    );
+    const before = scripted.requests.length;
+    publish(event);
+    await sent.waitFor(1, (item) => item.messageId === event.message.messageId);
+    const requests = scripted.requests.slice(before);
+    expect(requests).toHaveLength(3);
+    for (const params of requests) {
+      expect(params.get('PhoneNumber')).toBe(event.message.destination);
+      // A numeric sender is no sender id; the carrier configures none either.
+      expect(messageAttributesOf(params)).toEqual({ 'AWS.SNS.SMS.SMSType': 'Transactional' });
+    }
+    expect(
+      statuses.events.filter((item) => item.messageId === event.message.messageId),
+    ).toHaveLength(0);
+  });
+});
