@@ -9,10 +9,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$TUXHAT_ROOT"
 
 eval "$(bash scripts/infra/up.sh)"
-if [ -f scripts/infra/moto.sh ]; then
-  bash scripts/infra/moto.sh start >&2
-  export SNS_ENDPOINT="${SNS_ENDPOINT:-http://127.0.0.1:${MOTO_PORT:-5055}}"
-fi
+bash scripts/infra/moto.sh start >&2
+bash scripts/infra/moto.sh wait >&2
+export SNS_ENDPOINT="${SNS_ENDPOINT:-http://127.0.0.1:${MOTO_PORT:-5055}}"
 bash scripts/build.sh
 
 mkdir -p .local

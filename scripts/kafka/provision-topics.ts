@@ -3,7 +3,8 @@
  * auto-create them): the contract topics, one outbound topic per carrier in the database, and
  * each service's retry topic. Existing topics are left as they are.
  *   KAFKA_BROKERS=... DATABASE_URL=... node dist/scripts/kafka/provision-topics.js
- *   env: KAFKA_REPLICATION_FACTOR (default: the broker's default)
+ *   env: KAFKA_REPLICATION_FACTOR (default: the broker's default),
+ *        KAFKA_EXTRA_CONSUMER_GROUPS (connector shards, e.g. smpp-connector.telco-a)
  */
 import { envTypes, parseEnv } from '@tuxhat/config';
 import { createDatabase } from '@tuxhat/database';
@@ -16,6 +17,7 @@ const schema = z.object({
   KAFKA_SSL: envTypes.boolean(false),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL'),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).optional(),
+  KAFKA_EXTRA_CONSUMER_GROUPS: envTypes.list().optional(),
 });
 
 runMain(async () => {
@@ -35,6 +37,7 @@ runMain(async () => {
   );
   const created = await provisionTopics(kafka.createAdmin(), {
     carriers,
+    ...(env.KAFKA_EXTRA_CONSUMER_GROUPS ? { extraGroups: env.KAFKA_EXTRA_CONSUMER_GROUPS } : {}),
     ...(env.KAFKA_REPLICATION_FACTOR ? { replicationFactor: env.KAFKA_REPLICATION_FACTOR } : {}),
   });
   process.stdout.write(

@@ -1,20 +1,31 @@
 import 'reflect-metadata';
 
-import { envTypes, parseEnv } from '@tuxhat/config';
+import { ConfigError, envTypes, parseEnv } from '@tuxhat/config';
 import { createClusterRuntime, createLogger, runMain } from '@tuxhat/runtime';
 import { startSmppConnector } from '@tuxhat/smpp-connector';
 import { z } from 'zod';
 
 const connectorEnv = z.object({
-  /** Carrier ids this process holds binds for (comma-separated); unset: every enabled carrier of its kind. */
+  /** Carrier ids this pod holds binds for (comma-separated); unset: every enabled SMPP carrier. */
   SMPP_CARRIERS: envTypes.list().optional(),
+  /** Names the carrier set when SMPP_CARRIERS is given: the pod's consumer group is smpp-connector.<shard>. */
+  SMPP_SHARD: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes')
+    .optional(),
 });
 
 runMain(async () => {
   const env = parseEnv(connectorEnv);
+  if (env.SMPP_CARRIERS && !env.SMPP_SHARD) {
+    throw new ConfigError('environment', [
+      'SMPP_SHARD: required with SMPP_CARRIERS (pods holding different carriers need their own consumer group)',
+    ]);
+  }
   const runtime = await createClusterRuntime('smpp-connector');
   await startSmppConnector(runtime, {
     carriers: env.SMPP_CARRIERS ?? 'all',
+    ...(env.SMPP_SHARD ? { shard: env.SMPP_SHARD } : {}),
     logger: createLogger('smpp-connector'),
     onShutdown: runtime.close,
   });

@@ -14,6 +14,8 @@ export interface TopicPlanOptions {
   readonly replicationFactor?: number;
   /** Overrides of partition counts by topic name. */
   readonly partitions?: Readonly<Record<string, number>>;
+  /** Consumer groups beyond the services' own, e.g. connector shards (`smpp-connector.<shard>`). */
+  readonly extraGroups?: readonly string[];
 }
 
 /** Every topic the gateway needs, with explicit partition counts: the broker never auto-creates. */
@@ -37,7 +39,7 @@ export function planTopics(options: TopicPlanOptions): TopicSpec[] {
       replicationFactor,
     });
   }
-  for (const group of CONSUMER_GROUPS) {
+  for (const group of [...CONSUMER_GROUPS, ...(options.extraGroups ?? [])]) {
     const name = retryTopicFor(group);
     specs.push({ name, partitions: partitionsOf(name, 3), replicationFactor });
   }

@@ -14,6 +14,12 @@ import type { ServiceRuntime } from './service-runtime';
 
 export interface ConsumerServiceOptions {
   readonly name: ConsumerGroup | 'gateway';
+  /**
+   * A shard of the service with its own consumer group (`<name>.<shard>`) and retry topic:
+   * connector pods that hold different carriers must not share a group (members of one
+   * group are assigned partitions of the topics any member subscribed to).
+   */
+  readonly shard?: string;
   readonly module: DynamicModule;
   readonly runtime: ServiceRuntime;
   readonly topicsFor?: (pattern: string) => readonly string[];
@@ -39,7 +45,7 @@ export async function startConsumerService(
     withShutdown(options.module, options.onShutdown),
     {
       strategy: options.runtime.bus.createTransport({
-        group: options.name,
+        group: consumerGroupOf(options.name, options.shard),
         topicsFor: options.topicsFor,
         retryPolicy: options.retryPolicy,
       }),
@@ -51,6 +57,10 @@ export async function startConsumerService(
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   await app.listen();
   return app;
+}
+
+export function consumerGroupOf(name: string, shard?: string): string {
+  return shard ? `${name}.${shard}` : name;
 }
 
 /** Wraps a service module so `onShutdown` runs when Nest shuts the app down (SIGTERM, close()). */
