@@ -25,11 +25,17 @@ const tenant = z.strictObject({
   apiKeys: z.array(apiKey).default([]),
 });
 
+/** SMPP 3.4 §4.1.1: system_id at most 15 characters, password at most 8. */
+const smppPassword = z.union([
+  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name') }),
+  z.string().min(1).max(8, 'SMPP passwords are at most 8 characters'),
+]);
+
 const smppSettings = z.strictObject({
   host: z.string().min(1),
   port: z.int().min(1).max(65_535),
-  systemId: z.string().min(1).max(16),
-  password: secret,
+  systemId: z.string().min(1).max(15),
+  password: smppPassword,
   systemType: z.string().max(13).default(''),
   bindMode: z.enum(['transceiver', 'transmitter', 'receiver']).default('transceiver'),
   /** Outstanding submit_sm per bind before waiting for responses. */
