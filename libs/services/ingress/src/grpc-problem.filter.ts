@@ -1,0 +1,40 @@
+import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
+import { Metadata, type StatusObject } from '@grpc/grpc-js';
+import { describeError } from '@tuxhat/messaging';
+import { type Observable, throwError } from 'rxjs';
+
+import { INTERNAL_DETAIL, ProblemError } from './problem';
+
+/** Trailer carrying the machine-readable error code (the same codes as the REST API). */
+export const GRPC_ERROR_CODE_TRAILER = 'tuxhat-error-code';
+/** Trailer listing rejected fields as `field=code` pairs, comma separated (validation_failed). */
+export const GRPC_FIELD_ERRORS_TRAILER = 'tuxhat-field-errors';
+
+/** A ProblemError as the gRPC status the server sends, with our code in the trailers. */
+export function grpcStatusOf(problem: ProblemError): StatusObject {
+  const metadata = new Metadata();
+  metadata.set(GRPC_ERROR_CODE_TRAILER, problem.code);
+  if (problem.errors && problem.errors.length > 0) {
+    metadata.set(
+      GRPC_FIELD_ERRORS_TRAILER,
+      problem.errors.map((error) => `${error.field}=${error.code}`).join(','),
+    );
+  }
+  return { code: problem.grpcStatus, details: problem.detail, metadata };
+}
+
+/**
+ * Every error of the gRPC controller as a gRPC status (UNAUTHENTICATED, INVALID_ARGUMENT,
+ * NOT_FOUND, UNAVAILABLE, INTERNAL). Nest's default would turn everything into UNKNOWN
+ * "Internal server error".
+ */
+@Catch()
+export class GrpcProblemFilter implements RpcExceptionFilter<unknown, never> {
+  private readonly logger = new Logger(GrpcProblemFilter.name);
+
+  catch(exception: unknown): Observable<never> {
+    if (exception instanceof ProblemError) return throwError(() => grpcStatusOf(exception));
+    this.logger.error(`unhandled error: ${describeError(exception)}`);
+    return throwError(() => grpcStatusOf(new ProblemError('internal', INTERNAL_DETAIL)));
+  }
+}

@@ -1,0 +1,72 @@
+import type { LoggerService } from '@nestjs/common';
+import { ConfigError } from '@tuxhat/config';
+import { MAX_PARTS } from '@tuxhat/smpp';
+import { z } from 'zod';
+
+/** What the ingress module itself needs (the listeners are startIngress's business). */
+export interface IngressOptions {
+  /** The most SMS parts one message may need (default 10; at most 255, the concatenation limit). */
+  readonly maxParts?: number;
+}
+
+export interface StartIngressOptions extends IngressOptions {
+  readonly httpHost: string;
+  /** 0 picks a free port; the returned httpUrl carries the real one. */
+  readonly httpPort: number;
+  readonly grpcHost: string;
+  /** 0 picks a free port; the returned grpcUrl carries the real one. */
+  readonly grpcPort: number;
+  /** Largest accepted REST body (default 65 536 bytes); larger answers 413 payload_too_large. */
+  readonly bodyLimitBytes?: number;
+  readonly logger?: LoggerService;
+  /**
+   * Close on SIGTERM/SIGINT (default true). Off in all-in-one mode, where the gateway closes
+   * its services in order itself.
+   */
+  readonly shutdownHooks?: boolean;
+  /** Runs after the app closed (e.g. closing the database the runtime owns). */
+  readonly onShutdown?: () => Promise<void>;
+}
+
+export interface ResolvedIngressOptions {
+  readonly maxParts: number;
+}
+
+export const INGRESS_OPTIONS = Symbol('tuxhat:ingress:options');
+
+const ingressOptionsSchema = z.object({
+  maxParts: z.int().min(1).max(MAX_PARTS).default(10),
+});
+
+const listenerOptionsSchema = z.object({
+  httpHost: z.string().min(1),
+  httpPort: z.int().min(0).max(65_535),
+  grpcHost: z.string().min(1),
+  grpcPort: z.int().min(0).max(65_535),
+  bodyLimitBytes: z
+    .int()
+    .min(1_024)
+    .max(16 * 1_024 * 1_024)
+    .default(65_536),
+});
+
+/** Checked at boot: a bad value stops the service with the option named. */
+export function resolveIngressOptions(options: IngressOptions): ResolvedIngressOptions {
+  const parsed = ingressOptionsSchema.safeParse({ maxParts: options.maxParts });
+  if (!parsed.success) throw ConfigError.fromZod('ingress options', parsed.error);
+  return parsed.data;
+}
+
+export function resolveListenerOptions(
+  options: StartIngressOptions,
+): z.infer<typeof listenerOptionsSchema> {
+  const parsed = listenerOptionsSchema.safeParse({
+    httpHost: options.httpHost,
+    httpPort: options.httpPort,
+    grpcHost: options.grpcHost,
+    grpcPort: options.grpcPort,
+    bodyLimitBytes: options.bodyLimitBytes,
+  });
+  if (!parsed.success) throw ConfigError.fromZod('ingress options', parsed.error);
+  return parsed.data;
+}

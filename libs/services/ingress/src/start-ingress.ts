@@ -1,0 +1,86 @@
+import type { AddressInfo } from 'node:net';
+
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { CustomStrategy } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SMS_PROTO_PACKAGE, SMS_PROTO_PATH } from '@tuxhat/contracts';
+import { type ServiceRuntime, createLogger, withShutdown } from '@tuxhat/runtime';
+
+import { BoundGrpcServer } from './bound-grpc-server';
+import { HttpProblemFilter } from './http-problem.filter';
+import { IngressModule } from './ingress.module';
+import { type StartIngressOptions, resolveListenerOptions } from './ingress.options';
+
+export interface RunningIngress {
+  readonly app: INestApplication;
+  /** e.g. `http://127.0.0.1:8080`, with the port actually bound. */
+  readonly httpUrl: string;
+  /** gRPC target `host:port`, with the port actually bound. */
+  readonly grpcUrl: string;
+  /** Stops REST, gRPC and the bus consumer; waits for in-flight work. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the ingress service: REST on Fastify, gRPC (sms.v1.Messages), and the status projector
+ * as bus consumer group `ingress`, in one Nest application.
+ */
+export async function startIngress(
+  runtime: ServiceRuntime,
+  options: StartIngressOptions,
+): Promise<RunningIngress> {
+  const listeners = resolveListenerOptions(options);
+  const logger = options.logger ?? createLogger('ingress');
+
+  const adapter = new FastifyAdapter({ bodyLimit: listeners.bodyLimitBytes });
+  // Fastify parses text/plain out of the box, and the API would then see a string body. Without
+  // that parser every non-JSON content type is refused alike, 415, before a route runs.
+  adapter.getInstance().removeContentTypeParser('text/plain');
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    withShutdown(IngressModule.forRoot(runtime, options), options.onShutdown),
+    adapter,
+    // Fastify's own JSON parser (with bodyLimit) instead of Nest's; no URL-encoded bodies.
+    { logger, bufferLogs: false, bodyParser: false, abortOnError: false },
+  );
+  try {
+    app.useGlobalFilters(new HttpProblemFilter(adapter, logger));
+
+    // The consumer's BusExceptionFilter is bound on StatusProjectorConsumer (see there why).
+    app.connectMicroservice<CustomStrategy>({
+      strategy: runtime.bus.createTransport({ group: 'ingress' }),
+    });
+
+    const grpc = new BoundGrpcServer({
+      url: `${hostForUrl(listeners.grpcHost)}:${listeners.grpcPort}`,
+      package: SMS_PROTO_PACKAGE,
+      protoPath: SMS_PROTO_PATH,
+      loader: { keepCase: false, defaults: false, longs: String, enums: String },
+      // Let calls in flight finish on close instead of cutting them off.
+      gracefulShutdown: true,
+    });
+    app.connectMicroservice<CustomStrategy>({ strategy: grpc });
+
+    if (options.shutdownHooks ?? true) app.enableShutdownHooks();
+    await app.startAllMicroservices();
+    await app.listen(listeners.httpPort, listeners.httpHost);
+
+    const http = app.getHttpServer().address() as AddressInfo;
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      httpUrl: `http://${hostForUrl(listeners.httpHost)}:${http.port}`,
+      grpcUrl: `${hostForUrl(listeners.grpcHost)}:${grpc.port}`,
+      close: () => (closing ??= app.close()),
+    };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}
+
+/** IPv6 literals go in brackets in URLs and gRPC targets. */
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}

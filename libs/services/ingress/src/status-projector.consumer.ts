@@ -1,0 +1,48 @@
+import { Controller, Logger, UseFilters } from '@nestjs/common';
+import { SMS_STATUS, type SmsStatusEvent } from '@tuxhat/contracts';
+import { BusExceptionFilter, OnEventBatch } from '@tuxhat/messaging';
+
+import { StatusProjectionRepository } from './status-projection.repository';
+
+/**
+ * The status projector: every sms.status event into the message's history, and the message's
+ * status moved forward, a whole batch in one transaction (DESIGN: message state is written in
+ * batches, never a round trip per event).
+ *
+ * BusExceptionFilter is bound here rather than as the bus microservice's global filter: in a
+ * hybrid app, Nest 12 wires a connected microservice's handlers inside connectMicroservice(),
+ * so a global filter added afterwards is ignored (Nest says so in a warning), and deferring
+ * that wiring would run every module's init hooks twice.
+ */
+@Controller()
+@UseFilters(BusExceptionFilter)
+export class StatusProjectorConsumer {
+  private readonly logger = new Logger(StatusProjectorConsumer.name);
+
+  constructor(private readonly projections: StatusProjectionRepository) {}
+
+  @OnEventBatch(SMS_STATUS)
+  async onStatus(events: SmsStatusEvent[]): Promise<void> {
+    const unique = [...new Map(events.map((event) => [event.eventId, event])).values()];
+    const tenants = await this.projections.tenantsOf([
+      ...new Set(unique.map((event) => event.messageId)),
+    ]);
+    // The message row is committed before sms.submitted is published, so every status event
+    // of ours finds its message. One that does not (or names another tenant) is foreign data:
+    // retrying cannot fix it, and failing would hold up the batch, so it is skipped, loudly.
+    const applicable: SmsStatusEvent[] = [];
+    const skipped: SmsStatusEvent[] = [];
+    for (const event of unique) {
+      (tenants.get(event.messageId) === event.tenantId ? applicable : skipped).push(event);
+    }
+    if (skipped.length > 0) {
+      this.logger.warn(
+        `skipped ${skipped.length} status event(s) for messages that do not exist or belong to another tenant: ${skipped
+          .slice(0, 10)
+          .map((event) => `${event.eventId} (message ${event.messageId}, ${event.status})`)
+          .join(', ')}`,
+      );
+    }
+    if (applicable.length > 0) await this.projections.project(applicable);
+  }
+}
