@@ -1,0 +1,328 @@
+{{/*
+Helpers shared by every template. Component templates pass a context dict:
+  root       the chart's root context ($)
+  component  the component's name (ingress, smpp-connector, all-in-one, migrate, ...)
+  shard      smpp-connector only: the shard name ("all" for the unsharded Deployment)
+  values     the component's values
+*/}}
+
+{{- define "tuxhat.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "tuxhat.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* <fullname>-<suffix>; fails instead of truncating (truncation could make two names equal). */}}
+{{- define "tuxhat.resourceName" -}}
+{{- $name := printf "%s-%s" (include "tuxhat.fullname" .root) .suffix -}}
+{{- if gt (len $name) 63 -}}
+{{- fail (printf "tuxhat: resource name %q is longer than 63 characters: shorten the release name, fullnameOverride or the shard name" $name) -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}
+
+{{/* The component's resource name: <fullname>-<component>[-<shard>]. */}}
+{{- define "tuxhat.componentName" -}}
+{{- $suffix := .component -}}
+{{- if and .shard (ne .shard "all") -}}
+{{- $suffix = printf "%s-%s" .component .shard -}}
+{{- end -}}
+{{- include "tuxhat.resourceName" (dict "root" .root "suffix" $suffix) -}}
+{{- end -}}
+
+{{- define "tuxhat.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "tuxhat.version" -}}
+{{- $v := .Values.image.tag | default .Chart.AppVersion -}}
+{{- regexReplaceAll "[^A-Za-z0-9_.-]" $v "_" | trunc 63 | trimSuffix "-" | trimSuffix "_" | trimSuffix "." -}}
+{{- end -}}
+
+{{/* Labels of every resource; takes the root context. */}}
+{{- define "tuxhat.labels" -}}
+helm.sh/chart: {{ include "tuxhat.chart" . }}
+app.kubernetes.io/name: {{ include "tuxhat.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ include "tuxhat.version" . | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: tuxhat
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Selector labels of a component (dict root component [shard]). */}}
+{{- define "tuxhat.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "tuxhat.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- with .shard }}
+tuxhat/shard: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{/* Labels of a component's resources (dict root component [shard]). */}}
+{{- define "tuxhat.componentLabels" -}}
+{{ include "tuxhat.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- with .shard }}
+tuxhat/shard: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{- define "tuxhat.image" -}}
+{{- $image := .Values.image -}}
+{{- if $image.digest -}}
+{{- printf "%s@%s" $image.repository $image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $image.repository ($image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The component's ServiceAccount name (dict root component values). */}}
+{{- define "tuxhat.serviceAccountName" -}}
+{{- $sa := .values.serviceAccount -}}
+{{- if $sa.create -}}
+{{- $sa.name | default (include "tuxhat.resourceName" (dict "root" .root "suffix" .component)) -}}
+{{- else -}}
+{{- $sa.name | default "default" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Names of the shared ConfigMaps. */}}
+{{- define "tuxhat.envConfigMapName" -}}
+{{- include "tuxhat.resourceName" (dict "root" . "suffix" "env") -}}
+{{- end -}}
+{{- define "tuxhat.gatewayConfigMapName" -}}
+{{- if .Values.gatewayConfig.existingConfigMap -}}
+{{- .Values.gatewayConfig.existingConfigMap -}}
+{{- else -}}
+{{- include "tuxhat.resourceName" (dict "root" . "suffix" "gateway-config") -}}
+{{- end -}}
+{{- end -}}
+{{- define "tuxhat.hooksConfigMapName" -}}
+{{- include "tuxhat.resourceName" (dict "root" . "suffix" "hooks") -}}
+{{- end -}}
+
+{{/* Whether the chart holds the gateway config itself ("true" or ""). */}}
+{{- define "tuxhat.hasInlineGatewayConfig" -}}
+{{- $c := .Values.gatewayConfig -}}
+{{- if and (not $c.existingConfigMap) (or $c.tenants $c.carriers $c.routes) -}}true{{- end -}}
+{{- end -}}
+
+{{/* The gateway config file's content (tuxhat.yaml). */}}
+{{- define "tuxhat.gatewayConfigFile" -}}
+{{- $c := .Values.gatewayConfig -}}
+{{- toYaml (dict "tenants" $c.tenants "carriers" $c.carriers "routes" $c.routes) -}}
+{{- end -}}
+
+{{/* The common environment (the env ConfigMap's data), by mode. */}}
+{{- define "tuxhat.commonEnv" -}}
+LOG_LEVEL: {{ .Values.logLevel | quote }}
+LOG_FORMAT: {{ .Values.logFormat | quote }}
+{{- if eq .Values.mode "cluster" }}
+KAFKA_BROKERS: {{ join "," .Values.kafka.bootstrapServers | quote }}
+KAFKA_SSL: {{ .Values.kafka.tls.enabled | toString | quote }}
+{{- end }}
+DATABASE_POOL_SIZE: {{ .Values.database.poolSize | int | toString | quote }}
+{{- if .Values.trustedCa.secretName }}
+NODE_EXTRA_CA_CERTS: {{ printf "/etc/tuxhat/ca/%s" .Values.trustedCa.key | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* DATABASE_URL from the referenced Secret (root context); nothing without one. */}}
+{{- define "tuxhat.databaseEnv" -}}
+{{- with .Values.database.existingSecret }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.database.urlKey }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Environment variable names that the given carriers reference as { env: NAME } (JSON list).
+dict root kind (smpp|sns|"" for any) ids (list; empty: every carrier of the kind).
+*/}}
+{{- define "tuxhat.carrierEnvNames" -}}
+{{- $names := list -}}
+{{- range $carrier := .root.Values.gatewayConfig.carriers -}}
+{{- if and (or (not $.kind) (eq $carrier.kind $.kind)) (or (not $.ids) (has $carrier.id $.ids)) -}}
+{{- $settings := get $carrier $carrier.kind | default dict -}}
+{{- range $key := keys $settings | sortAlpha -}}
+{{- $value := get $settings $key -}}
+{{- if and (kindIs "map" $value) (hasKey $value "env") -}}
+{{- $names = append $names $value.env -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson ($names | uniq) -}}
+{{- end -}}
+
+{{/*
+EnvVars of carrier secrets for the given carriers (dict root kind ids). With the config in an
+existing ConfigMap the chart cannot see the references: every carrierSecrets entry is given.
+*/}}
+{{- define "tuxhat.carrierSecretEnv" -}}
+{{- $root := .root -}}
+{{- $all := $root.Values.gatewayConfig.existingConfigMap -}}
+{{- $names := include "tuxhat.carrierEnvNames" . | fromJsonArray -}}
+{{- range $entry := $root.Values.carrierSecrets }}
+{{- if or $all (has $entry.env $names) }}
+- name: {{ $entry.env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $entry.secretName }}
+      key: {{ $entry.key }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod-level security context (root context). */}}
+{{- define "tuxhat.podSecurityContext" -}}
+runAsNonRoot: true
+{{- with .Values.securityContext.runAsUser }}
+runAsUser: {{ . }}
+{{- end }}
+{{- with .Values.securityContext.runAsGroup }}
+runAsGroup: {{ . }}
+{{- end }}
+{{- with .Values.securityContext.fsGroup }}
+fsGroup: {{ . }}
+fsGroupChangePolicy: OnRootMismatch
+{{- end }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Container-level security context (root context). */}}
+{{- define "tuxhat.containerSecurityContext" -}}
+runAsNonRoot: true
+{{- with .Values.securityContext.runAsUser }}
+runAsUser: {{ . }}
+{{- end }}
+{{- with .Values.securityContext.runAsGroup }}
+runAsGroup: {{ . }}
+{{- end }}
+privileged: false
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Volumes every pod has: /tmp and the trusted CA (root context). */}}
+{{- define "tuxhat.baseVolumes" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .Values.defaults.tmpSizeLimit }}
+{{- with .Values.trustedCa.secretName }}
+- name: trusted-ca
+  secret:
+    secretName: {{ . }}
+    items:
+      - key: {{ $.Values.trustedCa.key }}
+        path: {{ $.Values.trustedCa.key }}
+{{- end }}
+{{- end -}}
+
+{{- define "tuxhat.baseVolumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+{{- if .Values.trustedCa.secretName }}
+- name: trusted-ca
+  mountPath: /etc/tuxhat/ca
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* Probes of a container (the values' probes map; {} or null disables one). */}}
+{{- define "tuxhat.probes" -}}
+{{- with .startup }}
+startupProbe: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .readiness }}
+readinessProbe: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .liveness }}
+livenessProbe: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Scheduling of a pod (dict root component shard values spread): nodeSelector, tolerations,
+affinity, priorityClassName, topology spread (spread: whether to generate constraints).
+*/}}
+{{- define "tuxhat.scheduling" -}}
+{{- $d := .root.Values.defaults -}}
+{{- $v := .values -}}
+{{- with ($v.nodeSelector | default $d.nodeSelector) }}
+nodeSelector: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with ($v.tolerations | default $d.tolerations) }}
+tolerations: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with ($v.affinity | default $d.affinity) }}
+affinity: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with ($v.priorityClassName | default $d.priorityClassName) }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- if .spread }}
+{{- if $v.topologySpreadConstraints }}
+topologySpreadConstraints: {{- toYaml $v.topologySpreadConstraints | nindent 2 }}
+{{- else if $d.topologySpread.enabled }}
+topologySpreadConstraints:
+{{- range $key := $d.topologySpread.topologyKeys }}
+  - maxSkew: {{ $d.topologySpread.maxSkew }}
+    topologyKey: {{ $key }}
+    whenUnsatisfiable: {{ $d.topologySpread.whenUnsatisfiable }}
+    labelSelector:
+      matchLabels: {{- include "tuxhat.selectorLabels" $ | nindent 8 }}
+    matchLabelKeys: [pod-template-hash]
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod annotations: defaults, the component's, and the checksums given (dict root values checksums). */}}
+{{- define "tuxhat.podAnnotations" -}}
+{{- $annotations := merge (dict) (.values.podAnnotations | default dict) (.root.Values.defaults.podAnnotations | default dict) -}}
+{{- $annotations = merge $annotations (.checksums | default dict) -}}
+{{- toYaml $annotations -}}
+{{- end -}}
+
+{{/* checksum/config: the env ConfigMap every pod reads (root context). */}}
+{{- define "tuxhat.configChecksum" -}}
+{{- include "tuxhat.commonEnv" . | sha256sum -}}
+{{- end -}}
+
+{{/* checksum/carriers: what connectors read at boot only (carriers, their secret references). */}}
+{{- define "tuxhat.carriersChecksum" -}}
+{{- toJson (dict "carriers" .Values.gatewayConfig.carriers "secrets" .Values.carrierSecrets "configMap" .Values.gatewayConfig.existingConfigMap) | sha256sum -}}
+{{- end -}}
+
+{{/* Replica count used by bind-limit checks: the most pods there can be (dict replicas autoscaling). */}}
+{{- define "tuxhat.maxPods" -}}
+{{- if and .autoscaling .autoscaling.enabled -}}
+{{- .autoscaling.maxReplicas | int -}}
+{{- else -}}
+{{- .replicas | int -}}
+{{- end -}}
+{{- end -}}

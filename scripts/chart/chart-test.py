@@ -1,0 +1,718 @@
+#!/usr/bin/env python3
+"""Tests of charts/tuxhat, run by scripts/chart/test.sh (which installs helm and this script's
+Python packages first). Needs no cluster and no network:
+
+  - helm lint --strict and helm template of every CI scenario (charts/tuxhat/ci/*-values.yaml)
+    and of the examples in deploy/values/;
+  - every rendered manifest validated against the Kubernetes API's JSON schemas of the oldest
+    and newest supported minors, strictly (unknown fields refused), from the kubernetes-validate
+    package; ServiceMonitor and KafkaTopic against scripts/chart/crd-schemas/;
+  - assertions on the rendered objects (security contexts, checksums, secrets by reference,
+    shards, hooks, network policies, ...) and on what the chart must refuse (helm must fail,
+    with the expected hint);
+  - drift between the chart and the code (topic list, environment variable names, the values
+    schema and its generator).
+
+Prints one line per test and `chart: N passed, M failed`; exits 1 on any failure.
+  python chart-test.py --helm /path/to/helm [-k name-substring]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jsonschema
+import kubernetes_validate
+import yaml
+from referencing import Registry, Resource
+
+ROOT = Path(__file__).resolve().parents[2]
+CHART = ROOT / "charts" / "tuxhat"
+CRD_SCHEMAS = ROOT / "scripts" / "chart" / "crd-schemas"
+# Oldest supported minor (Chart.yaml kubeVersion) and newest one the schemas cover.
+KUBE_VERSIONS = ["1.29", "1.37"]
+SCENARIOS = sorted((CHART / "ci").glob("*-values.yaml"))
+EXAMPLES = sorted((ROOT / "deploy" / "values").glob("*.yaml"))
+RELEASE = "t"
+NAMESPACE = "sms"
+HELM = "helm"
+
+
+# --- helm ------------------------------------------------------------------------------------
+def helm(*args):
+    proc = subprocess.run([HELM, *args], capture_output=True, text=True)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+_render_cache = {}
+
+
+def render(files=(), sets=(), show_hooks=True):
+    """The rendered manifests (dicts), helm failing the test if it fails."""
+    key = (tuple(str(f) for f in files), tuple(sets))
+    if key not in _render_cache:
+        args = ["template", RELEASE, str(CHART), "--namespace", NAMESPACE]
+        for f in files:
+            args += ["-f", str(f)]
+        for s in sets:
+            args += ["--set", s]
+        rc, out, err = helm(*args)
+        if rc != 0:
+            raise AssertionError(f"helm template failed: {err.strip()}")
+        _render_cache[key] = [d for d in yaml.safe_load_all(out) if d]
+    return _render_cache[key]
+
+
+def render_error(files=(), sets=(), set_json=()):
+    """helm template's error output; fails the test if helm succeeds."""
+    args = ["template", RELEASE, str(CHART), "--namespace", NAMESPACE]
+    for f in files:
+        args += ["-f", str(f)]
+    for s in sets:
+        args += ["--set", s]
+    for s in set_json:
+        args += ["--set-json", s]
+    rc, _, err = helm(*args)
+    if rc == 0:
+        raise AssertionError(f"helm template succeeded but should have failed (values: {files} {sets} {set_json})")
+    return err
+
+
+def expect_refused(files=(), sets=(), set_json=(), hint=""):
+    err = render_error(files, sets, set_json)
+    if hint and not re.search(hint, err):
+        raise AssertionError(f"helm failed without the expected hint /{hint}/: {err.strip()[:600]}")
+
+
+def scenario(name):
+    return CHART / "ci" / f"{name}-values.yaml"
+
+
+MINIMAL, FULL, AIO = scenario("cluster-minimal"), scenario("cluster-full"), scenario("all-in-one")
+
+
+# --- manifest schema validation ----------------------------------------------------------------
+class ManifestValidator:
+    """Validates manifests against kubernetes-validate's strict JSON schemas (cached per kind),
+    CRDs against scripts/chart/crd-schemas/<kind>.<group>.json. Reports every error."""
+
+    def __init__(self):
+        self.base = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
+        self.registries = {}
+        self.validators = {}
+
+    def _registry(self, schema_dir):
+        if schema_dir not in self.registries:
+            definitions = json.loads((schema_dir / "_definitions.json").read_text())
+            self.registries[schema_dir] = Resource.from_contents(definitions) @ Registry()
+        return self.registries[schema_dir]
+
+    def validator(self, doc, version):
+        api_version, kind = doc.get("apiVersion", ""), doc.get("kind", "")
+        key = (version, api_version, kind)
+        if key not in self.validators:
+            schema_dir = self.base / f"v{version}.0-local-strict"
+            if not schema_dir.is_dir():
+                raise AssertionError(f"kubernetes-validate has no schemas for {version}")
+            name = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+            path = schema_dir / f"{kind.lower()}-{name}.json"
+            if path.is_file():
+                schema = json.loads(path.read_text())
+                validator = jsonschema.Draft202012Validator(schema, registry=Resource.from_contents(schema) @ self._registry(schema_dir))
+            else:
+                crd = CRD_SCHEMAS / f"{kind.lower()}.{api_version.split('/')[0]}.json"
+                if not crd.is_file():
+                    raise AssertionError(f"no schema for {kind} {api_version} (Kubernetes {version}) nor in {CRD_SCHEMAS}")
+                validator = jsonschema.Draft7Validator(json.loads(crd.read_text()))
+            self.validators[key] = validator
+        return self.validators[key]
+
+    def errors(self, doc, version):
+        found = []
+        for error in self.validator(doc, version).iter_errors(doc):
+            where = ".".join(str(p) for p in error.absolute_path) or "(root)"
+            found.append(f"{doc.get('kind')}/{doc.get('metadata', {}).get('name')}: {where}: {error.message[:200]}")
+        return found
+
+
+VALIDATOR = ManifestValidator()
+
+
+def assert_valid_manifests(docs):
+    problems = []
+    for version in KUBE_VERSIONS:
+        for doc in docs:
+            problems += [f"[{version}] {p}" for p in VALIDATOR.errors(doc, version)]
+    if problems:
+        raise AssertionError("invalid manifests:\n    " + "\n    ".join(problems[:20]))
+
+
+# --- helpers over rendered objects ---------------------------------------------------------------
+def of_kind(docs, kind):
+    return [d for d in docs if d["kind"] == kind]
+
+
+def name(doc):
+    return doc["metadata"]["name"]
+
+
+def pod_spec(doc):
+    return doc["spec"]["template"]["spec"]
+
+
+def containers(doc):
+    spec = pod_spec(doc)
+    return spec.get("initContainers", []) + spec["containers"]
+
+
+def env_of(container):
+    return {e["name"]: e for e in container.get("env", [])}
+
+
+def by_name(docs, kind, resource_name):
+    matches = [d for d in docs if d["kind"] == kind and name(d) == resource_name]
+    if len(matches) != 1:
+        raise AssertionError(f"expected one {kind} {resource_name}, found {len(matches)}")
+    return matches[0]
+
+
+def full(component):
+    return f"{RELEASE}-tuxhat-{component}"
+
+
+def selects(selector, labels):
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+# --- the tests ------------------------------------------------------------------------------------
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+@test
+def validator_rejects_broken_manifests():
+    """The schema validation can fail: a wrong type, an unknown field, a missing required field."""
+    good = {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"a": "b"}},
+                 "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}},
+    }
+    check(VALIDATOR.errors(good, "1.37") == [], f"a valid Deployment was rejected: {VALIDATOR.errors(good, '1.37')}")
+    wrong_type = json.loads(json.dumps(good))
+    wrong_type["spec"]["replicas"] = "two"
+    unknown = json.loads(json.dumps(good))
+    unknown["spec"]["template"]["spec"]["containers"][0]["bogusField"] = 1
+    missing = json.loads(json.dumps(good))
+    del missing["spec"]["selector"]
+    bad_monitor = {"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor", "metadata": {"name": "m"},
+                   "spec": {"selector": {}, "endpoints": [{"port": "metrics", "intervall": "30s"}]}}
+    bad_topic = {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "KafkaTopic", "metadata": {"name": "t", "labels": {}},
+                 "spec": {"partitions": "6"}}
+    for label, doc in [("replicas: \"two\"", wrong_type), ("unknown field", unknown), ("no selector", missing),
+                       ("ServiceMonitor typo", bad_monitor), ("KafkaTopic without cluster label", bad_topic)]:
+        for version in KUBE_VERSIONS:
+            check(VALIDATOR.errors(doc, version), f"{label} passed validation for {version}")
+
+
+def scenario_tests(path):
+    label = path.name.replace("-values.yaml", "")
+
+    def lint():
+        rc, out, err = helm("lint", "--strict", str(CHART), "-f", str(path))
+        check(rc == 0, f"helm lint --strict failed: {out[-800:]} {err[-800:]}")
+    lint.__name__ = f"{label}: helm lint --strict"
+
+    def valid():
+        docs = render([path])
+        check(docs, "nothing rendered")
+        assert_valid_manifests(docs)
+    valid.__name__ = f"{label}: every manifest valid for Kubernetes {' and '.join(KUBE_VERSIONS)}"
+
+    def hardened():
+        docs = render([path])
+        workloads = of_kind(docs, "Deployment") + of_kind(docs, "Job")
+        check(workloads, "no workloads")
+        for w in workloads:
+            spec = pod_spec(w)
+            psc = spec.get("securityContext", {})
+            check(psc.get("runAsNonRoot") is True, f"{name(w)}: pod runAsNonRoot")
+            check(psc.get("seccompProfile", {}).get("type") == "RuntimeDefault", f"{name(w)}: pod seccomp")
+            check(spec.get("automountServiceAccountToken") is False, f"{name(w)}: service account token mounted")
+            for c in containers(w):
+                sc = c.get("securityContext", {})
+                check(sc.get("runAsNonRoot") is True, f"{name(w)}/{c['name']}: runAsNonRoot")
+                check(sc.get("readOnlyRootFilesystem") is True, f"{name(w)}/{c['name']}: readOnlyRootFilesystem")
+                check(sc.get("allowPrivilegeEscalation") is False, f"{name(w)}/{c['name']}: allowPrivilegeEscalation")
+                check(sc.get("privileged") is False, f"{name(w)}/{c['name']}: privileged")
+                check(sc.get("capabilities", {}).get("drop") == ["ALL"], f"{name(w)}/{c['name']}: capabilities drop ALL")
+                check(sc.get("seccompProfile", {}).get("type") == "RuntimeDefault", f"{name(w)}/{c['name']}: seccomp")
+                check(c.get("resources", {}).get("requests"), f"{name(w)}/{c['name']}: no resource requests")
+                mounts = {m["mountPath"] for m in c.get("volumeMounts", [])}
+                check("/tmp" in mounts, f"{name(w)}/{c['name']}: no writable /tmp")
+    hardened.__name__ = f"{label}: every pod hardened (non-root, read-only root, no escalation, drop ALL, seccomp)"
+
+    def checksums():
+        docs = render([path])
+        for d in of_kind(docs, "Deployment"):
+            annotations = d["spec"]["template"]["metadata"].get("annotations", {})
+            check(re.fullmatch(r"[0-9a-f]{64}", annotations.get("checksum/config", "")), f"{name(d)}: no checksum/config")
+            component = d["metadata"]["labels"]["app.kubernetes.io/component"]
+            if component in ("smpp-connector", "sns-connector"):
+                check("checksum/carriers" in annotations, f"{name(d)}: no checksum/carriers")
+            if component == "all-in-one":
+                check("checksum/gateway-config" in annotations, f"{name(d)}: no checksum/gateway-config")
+    checksums.__name__ = f"{label}: pods carry config checksums"
+
+    def secrets_by_reference():
+        docs = render([path])
+        check(not of_kind(docs, "Secret"), "the chart rendered a Secret")
+        secretish = re.compile(r"PASSWORD|SECRET|ACCESS_KEY|TOKEN|DATABASE_URL")
+        for w in of_kind(docs, "Deployment") + of_kind(docs, "Job"):
+            for c in containers(w):
+                for e in c.get("env", []):
+                    if secretish.search(e["name"]):
+                        check("value" not in e and "secretKeyRef" in e.get("valueFrom", {}),
+                              f"{name(w)}: {e['name']} is not taken from a Secret")
+        for cm in of_kind(docs, "ConfigMap"):
+            for key, text in (cm.get("data") or {}).items():
+                check(not re.search(r"postgres(ql)?://[^\s@/]*:[^\s@/]*@", text), f"{name(cm)}/{key}: a database URL with a password")
+                if key == "tuxhat.yaml":
+                    config = yaml.safe_load(text)
+                    for carrier in config.get("carriers", []):
+                        settings = carrier.get(carrier["kind"], {})
+                        for field in ("password", "accessKeyId", "secretAccessKey"):
+                            if field in settings:
+                                check(isinstance(settings[field], dict) and set(settings[field]) == {"env"},
+                                      f"{name(cm)}: carrier {carrier['id']} {field} is not an env reference")
+    secrets_by_reference.__name__ = f"{label}: no Secret rendered, secrets only by secretKeyRef"
+
+    def services_target_named_ports():
+        docs = render([path])
+        pods = [(d["spec"]["template"]["metadata"]["labels"], containers(d)) for d in of_kind(docs, "Deployment")]
+        for svc in of_kind(docs, "Service"):
+            selector = svc["spec"]["selector"]
+            matched = [cs for labels, cs in pods if selects(selector, labels)]
+            check(matched, f"Service {name(svc)} selects no pod")
+            for port in svc["spec"]["ports"]:
+                target = port.get("targetPort")
+                for cs in matched:
+                    names = {p.get("name") for c in cs for p in c.get("ports", [])}
+                    check(target in names, f"Service {name(svc)} targets port {target!r}, pods have {sorted(n for n in names if n)}")
+        deployments = of_kind(docs, "Deployment")
+        for a in deployments:
+            for b in deployments:
+                if a is not b:
+                    check(not selects(a["spec"]["selector"]["matchLabels"], b["spec"]["template"]["metadata"]["labels"]),
+                          f"Deployment {name(a)}'s selector matches {name(b)}'s pods")
+    services_target_named_ports.__name__ = f"{label}: Services reach named ports; Deployment selectors do not overlap"
+
+    def policies_and_budgets():
+        docs = render([path])
+        values = yaml.safe_load(path.read_text()) or {}
+        np_on = (values.get("networkPolicy") or {}).get("enabled", False)
+        policies = of_kind(docs, "NetworkPolicy")
+        hpas = {d["spec"]["scaleTargetRef"]["name"]: d for d in of_kind(docs, "HorizontalPodAutoscaler")}
+        pdbs = of_kind(docs, "PodDisruptionBudget")
+        for d in of_kind(docs, "Deployment"):
+            labels = d["spec"]["template"]["metadata"]["labels"]
+            mine = [p for p in policies if selects(p["spec"]["podSelector"]["matchLabels"], labels)]
+            if np_on:
+                check(len(mine) == 1, f"{name(d)}: {len(mine)} NetworkPolicies select its pods, expected 1")
+                spec = mine[0]["spec"]
+                check(spec["policyTypes"] == ["Ingress", "Egress"], f"{name(mine[0])}: not default-deny both ways")
+                egress_ports = {p.get("port") for rule in spec["egress"] for p in rule.get("ports", [])}
+                check(53 in egress_ports, f"{name(mine[0])}: no DNS egress")
+                component = labels["app.kubernetes.io/component"]
+                ingress_ports = {p.get("port") for rule in spec.get("ingress", []) for p in rule.get("ports", [])}
+                if component in ("ingress", "all-in-one"):
+                    check({"http", "grpc"} <= ingress_ports, f"{name(mine[0])}: API ports not open")
+                else:
+                    check(ingress_ports <= {"metrics"}, f"{name(mine[0])}: a consumer accepts {ingress_ports}")
+                if component == "smpp-connector":
+                    check(any(any("ipBlock" in peer for peer in rule.get("to", [])) for rule in spec["egress"]),
+                          f"{name(mine[0])}: no egress to carriers")
+            else:
+                check(not mine, f"{name(d)}: NetworkPolicy rendered while networkPolicy.enabled is false")
+            if name(d) in hpas:
+                check("replicas" not in d["spec"], f"{name(d)}: replicas set although an HPA scales it")
+                check(hpas[name(d)]["spec"]["metrics"], f"{name(d)}: HPA without metrics")
+            if labels["app.kubernetes.io/component"] != "all-in-one":
+                check(any(selects(p["spec"]["selector"]["matchLabels"], labels) for p in pdbs), f"{name(d)}: no PodDisruptionBudget")
+        if np_on and of_kind(docs, "Job"):
+            hook_policy = [p for p in policies if p["spec"]["podSelector"]["matchLabels"].get("tuxhat/hook") == "true"]
+            check(len(hook_policy) == 1, "no NetworkPolicy for the hook Jobs")
+            check(hook_policy[0]["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade",
+                  "the hook Jobs' NetworkPolicy is not a hook (it would not exist before the Jobs)")
+    policies_and_budgets.__name__ = f"{label}: NetworkPolicy per component iff enabled, PDBs, HPAs"
+
+    return [lint, valid, hardened, checksums, secrets_by_reference, services_target_named_ports, policies_and_budgets]
+
+
+for _path in SCENARIOS:
+    TESTS.extend(scenario_tests(_path))
+
+
+@test
+def ci_scenarios_exist():
+    """The three CI scenarios the chart promises."""
+    names = {p.name for p in SCENARIOS}
+    check({"cluster-minimal-values.yaml", "cluster-full-values.yaml", "all-in-one-values.yaml"} <= names, f"found {names}")
+
+
+@test
+def cluster_minimal_one_deployment_per_service():
+    docs = render([MINIMAL])
+    deployments = {name(d): d for d in of_kind(docs, "Deployment")}
+    expected = {full(c) for c in ["ingress", "policy", "routing", "smpp-connector", "sns-connector", "dlr", "accounting"]}
+    check(set(deployments) == expected, f"Deployments {sorted(deployments)}")
+    for c in ["ingress", "policy", "routing", "smpp-connector", "sns-connector", "dlr", "accounting"]:
+        container = pod_spec(deployments[full(c)])["containers"][0]
+        check(container["command"] == ["node"] and container["args"] == [f"dist/apps/{c}/src/main.js"], f"{c}: runs {container['args']}")
+        env = env_of(container)
+        check(env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": "tuxhat-database", "key": "url"}, f"{c}: DATABASE_URL")
+    env_cm = by_name(docs, "ConfigMap", full("env"))["data"]
+    check(env_cm["KAFKA_BROKERS"] == "kafka-bootstrap.kafka:9092" and env_cm["KAFKA_SSL"] == "false", f"env ConfigMap {env_cm}")
+    ingress = env_of(pod_spec(deployments[full("ingress")])["containers"][0])
+    check(ingress["HTTP_PORT"]["value"] == "8080" and ingress["GRPC_PORT"]["value"] == "50051"
+          and ingress["HTTP_HOST"]["value"] == "0.0.0.0", "ingress ports/hosts")
+    smpp = env_of(pod_spec(deployments[full("smpp-connector")])["containers"][0])
+    check("SMPP_CARRIERS" not in smpp and "SMPP_SHARD" not in smpp, "unsharded smpp-connector got a carrier assignment")
+    check(smpp["TELCO_A_SMPP_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "telco-a-smpp", "key": "password"}, "carrier secret")
+    sns = env_of(pod_spec(deployments[full("sns-connector")])["containers"][0])
+    check("TELCO_A_SMPP_PASSWORD" not in sns, "sns-connector got an SMPP carrier's password")
+    check(not of_kind(docs, "ServiceMonitor") and not of_kind(docs, "HorizontalPodAutoscaler"), "optional resources rendered by default")
+
+
+@test
+def hooks_run_in_order():
+    docs = render([FULL])
+    jobs = {name(j): j for j in of_kind(docs, "Job")}
+    weights = {}
+    for component, script in [("migrate", "dist/scripts/db/migrate.js"), ("seed", "dist/scripts/db/seed.js"),
+                              ("topics", "dist/scripts/kafka/provision-topics.js")]:
+        job = jobs.get(full(component))
+        check(job, f"no {component} Job")
+        a = job["metadata"]["annotations"]
+        check(a.get("helm.sh/hook") == "pre-install,pre-upgrade", f"{component}: hook {a.get('helm.sh/hook')}")
+        check(a.get("helm.sh/hook-delete-policy") == "before-hook-creation", f"{component}: delete policy")
+        weights[component] = int(a["helm.sh/hook-weight"])
+        spec = job["spec"]
+        check(spec.get("ttlSecondsAfterFinished") == 3600 and spec.get("backoffLimit") == 3, f"{component}: ttl/backoffLimit")
+        check(pod_spec(job)["restartPolicy"] == "Never", f"{component}: restartPolicy")
+        check(pod_spec(job)["containers"][0]["args"][0] == script, f"{component}: runs {pod_spec(job)['containers'][0]['args']}")
+    check(weights["migrate"] < weights["seed"] < weights["topics"], f"hook order {weights}")
+    hook_config = by_name(docs, "ConfigMap", full("hooks"))
+    check(int(hook_config["metadata"]["annotations"]["helm.sh/hook-weight"]) < weights["migrate"], "the seed ConfigMap comes after the Jobs")
+    check("hook-succeeded" in hook_config["metadata"]["annotations"]["helm.sh/hook-delete-policy"], "the seed ConfigMap is left behind")
+    seed = pod_spec(jobs[full("seed")])
+    check(seed["containers"][0]["args"] == ["dist/scripts/db/seed.js", "/etc/tuxhat/tuxhat.yaml"], "seed args")
+    check(any(v.get("configMap", {}).get("name") == full("hooks") for v in seed["volumes"]), "seed does not mount the hook ConfigMap")
+    check(not any(e.startswith("TELCO") for e in env_of(seed["containers"][0])), "seed got carrier passwords it does not need")
+    topics = env_of(pod_spec(jobs[full("topics")])["containers"][0])
+    check(topics["KAFKA_EXTRA_CONSUMER_GROUPS"]["value"] == "smpp-connector.telco-a,smpp-connector.telco-bc", "shard retry topics")
+    check(topics["KAFKA_REPLICATION_FACTOR"]["value"] == "3", "replication factor")
+    migrate = env_of(pod_spec(jobs[full("migrate")])["containers"][0])
+    check(migrate["TUXHAT_MIGRATIONS_DIR"]["value"] == "/app/prisma/migrations", "migrationsDir")
+    for other in of_kind(docs, "Deployment"):
+        check("helm.sh/hook" not in other["metadata"].get("annotations", {}), f"{name(other)} is a hook")
+
+
+@test
+def one_smpp_deployment_per_shard():
+    docs = render([FULL])
+    smpp = {name(d): d for d in of_kind(docs, "Deployment") if d["metadata"]["labels"]["app.kubernetes.io/component"] == "smpp-connector"}
+    check(set(smpp) == {full("smpp-connector-telco-a"), full("smpp-connector-telco-bc")}, f"smpp Deployments {sorted(smpp)}")
+    expected = {"telco-a": ("telco-a", 2, {"TELCO_A_SMPP_PASSWORD"}), "telco-bc": ("telco-b,telco-c", 1, {"TELCO_B_SMPP_PASSWORD", "TELCO_C_SMPP_PASSWORD"})}
+    for shard, (carriers, replicas, secrets) in expected.items():
+        d = smpp[full(f"smpp-connector-{shard}")]
+        env = env_of(pod_spec(d)["containers"][0])
+        check(env["SMPP_CARRIERS"]["value"] == carriers and env["SMPP_SHARD"]["value"] == shard, f"{shard}: assignment env")
+        check({k for k in env if k.endswith("_PASSWORD")} == secrets, f"{shard}: carrier secrets {sorted(env)}")
+        check(d["spec"]["replicas"] == replicas, f"{shard}: replicas {d['spec'].get('replicas')}")
+        check(d["spec"]["strategy"] == {"type": "Recreate"}, f"{shard}: strategy {d['spec']['strategy']}")
+        check(d["spec"]["selector"]["matchLabels"]["tuxhat/shard"] == shard, f"{shard}: selector")
+    minimal = by_name(render([MINIMAL]), "Deployment", full("smpp-connector"))
+    check(minimal["spec"]["strategy"]["rollingUpdate"] == {"maxSurge": 0, "maxUnavailable": 1},
+          "RollingUpdate may add pods beyond the bind limit (maxSurge must be 0)")
+
+
+@test
+def all_in_one_single_deployment():
+    docs = render([AIO])
+    deployments = of_kind(docs, "Deployment")
+    check(len(deployments) == 1 and name(deployments[0]) == full("all-in-one"), f"Deployments {[name(d) for d in deployments]}")
+    d = deployments[0]
+    check(d["spec"]["replicas"] == 1 and d["spec"]["strategy"] == {"type": "Recreate"}, "not 1 replica / Recreate")
+    check(not of_kind(docs, "Job") and not of_kind(docs, "HorizontalPodAutoscaler"), "Jobs or HPA in allInOne mode")
+    c = pod_spec(d)["containers"][0]
+    check(c["args"] == ["dist/apps/gateway/src/main.js"], f"runs {c['args']}")
+    env = env_of(c)
+    check(env["TUXHAT_DATA_DIR"]["value"] == "/var/lib/tuxhat" and env["TUXHAT_CONFIG"]["value"] == "/etc/tuxhat/tuxhat.yaml", "data dir/config")
+    check(env["HTTP_HOST"]["value"] == "0.0.0.0", "the API listens on loopback only")
+    check("DATABASE_URL" not in env and "KAFKA_BROKERS" not in by_name(docs, "ConfigMap", full("env"))["data"], "Kafka or PostgreSQL wired")
+    pvc = by_name(docs, "PersistentVolumeClaim", full("data"))
+    check(pvc["spec"]["resources"]["requests"]["storage"] == "10Gi" and pvc["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep", "PVC")
+    volumes = {v["name"]: v for v in pod_spec(d)["volumes"]}
+    check(volumes["data"]["persistentVolumeClaim"]["claimName"] == full("data"), "data volume")
+    check({"mountPath": "/var/lib/tuxhat", "name": "data"} in c["volumeMounts"], "data volume not at TUXHAT_DATA_DIR")
+    config = yaml.safe_load(by_name(docs, "ConfigMap", full("gateway-config"))["data"]["tuxhat.yaml"])
+    check([t["id"] for t in config["tenants"]] == ["acme-bank"], "gateway config")
+
+
+@test
+def all_in_one_variants():
+    docs = render([AIO], ["allInOne.persistence.enabled=false", "database.existingSecret=pg"])
+    c = pod_spec(by_name(docs, "Deployment", full("all-in-one")))["containers"][0]
+    check(env_of(c)["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == "pg", "DATABASE_URL")
+    check(not of_kind(docs, "PersistentVolumeClaim"), "a PVC although persistence is off")
+    demo = render([], ["mode=allInOne"])
+    c = pod_spec(by_name(demo, "Deployment", full("all-in-one")))["containers"][0]
+    check("TUXHAT_CONFIG" not in env_of(c), "demo mode got a config file")
+    existing = render([], ["mode=allInOne", "gatewayConfig.existingConfigMap=my-config", "allInOne.persistence.existingClaim=my-claim"])
+    d = by_name(existing, "Deployment", full("all-in-one"))
+    volumes = {v["name"]: v for v in pod_spec(d)["volumes"]}
+    check(volumes["gateway-config"]["configMap"]["name"] == "my-config", "existingConfigMap not mounted")
+    check(volumes["data"]["persistentVolumeClaim"]["claimName"] == "my-claim", "existingClaim not used")
+    check(not of_kind(existing, "PersistentVolumeClaim"), "a PVC although existingClaim is set")
+    assert_valid_manifests(existing)
+
+
+@test
+def existing_config_map_gives_connectors_every_secret():
+    docs = render([MINIMAL], ["gatewayConfig.existingConfigMap=tuxhat-config"])
+    seed = pod_spec(by_name(docs, "Job", full("seed")))
+    check(any(v.get("configMap", {}).get("name") == "tuxhat-config" for v in seed["volumes"]), "seed does not mount the existing ConfigMap")
+    check(not [d for d in of_kind(docs, "ConfigMap") if name(d) == full("hooks")], "hook ConfigMap rendered although the config is external")
+    smpp = env_of(pod_spec(by_name(docs, "Deployment", full("smpp-connector")))["containers"][0])
+    check("TELCO_A_SMPP_PASSWORD" in smpp, "connector lacks a carrier secret")
+
+
+@test
+def strimzi_topics():
+    docs = render([FULL], ["kafka.topics.provisioner=strimzi", "kafka.topics.strimzi.clusterName=main"])
+    check(not [j for j in of_kind(docs, "Job") if name(j) == full("topics")], "topics Job rendered with provisioner strimzi")
+    topics = {d["spec"]["topicName"]: d for d in of_kind(docs, "KafkaTopic")}
+    for topic in ["sms.submitted.v1", "sms.deadletter.v1", "sms.outbound.v1.telco-a", "sms.outbound.v1.aws",
+                  "tuxhat.retry.v1.policy", "tuxhat.retry.v1.smpp-connector.telco-bc"]:
+        check(topic in topics, f"no KafkaTopic {topic}")
+    check(len(topics) == 8 + 4 + 7 + 2, f"{len(topics)} KafkaTopics")
+    t = topics["sms.submitted.v1"]
+    check(t["metadata"]["labels"]["strimzi.io/cluster"] == "main" and t["spec"]["replicas"] == 3 and t["spec"]["partitions"] == 6, "KafkaTopic spec")
+    check(t["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep", "KafkaTopics deleted on uninstall")
+    check(t["metadata"]["namespace"] == NAMESPACE, "KafkaTopic namespace")
+    elsewhere = render([FULL], ["kafka.topics.provisioner=strimzi", "kafka.topics.strimzi.clusterName=main", "kafka.topics.strimzi.namespace=kafka"])
+    check({d["metadata"]["namespace"] for d in of_kind(elsewhere, "KafkaTopic")} == {"kafka"}, "kafka.topics.strimzi.namespace ignored")
+    assert_valid_manifests(docs)
+
+
+@test
+def deploy_examples_render():
+    check(EXAMPLES, "no deploy/values examples")
+    for example in EXAMPLES:
+        rc, out, err = helm("lint", "--strict", str(CHART), "-f", str(example))
+        check(rc == 0, f"{example.name}: helm lint failed: {out[-500:]} {err[-500:]}")
+        assert_valid_manifests(render([example]))
+
+
+# Values helm must refuse, with the hint it must give.
+REFUSALS = [
+    ("an unknown top-level key", [MINIMAL], ["bogus=1"], [], r"additional properties 'bogus' not allowed"),
+    ("an unknown component key", [MINIMAL], ["ingress.replicas=3"], [], r"additional properties 'replicas' not allowed"),
+    ("an unknown key deep down", [MINIMAL], [], ['smppConnector.shards=[{"name":"a","carriers":["telco-a"],"replica":1}]'], r"'replica' not allowed"),
+    ("allInOne without storage", [], ["mode=allInOne", "allInOne.persistence.enabled=false"], [], r"persistence/enabled|existingSecret"),
+    ("a bad enum", [MINIMAL], ["mode=single"], [], r"mode"),
+    ("an inline carrier password", [MINIMAL], [], ['gatewayConfig.carriers=[{"id":"x","name":"X","kind":"smpp","smpp":{"host":"h","port":2775,"systemId":"s","password":"secret"}}]'], r"password"),
+    ("an API key in clear", [MINIMAL], [], ['gatewayConfig.tenants=[{"id":"t","name":"T","apiKeys":[{"name":"k","prefix":"thk_abcdefgh","sha256":"thk_abcdefgh_secret"}]}]'], r"sha256"),
+    ("cluster mode without a database Secret", [MINIMAL], ["database.existingSecret="], [], r"database.existingSecret is required"),
+    ("cluster mode without Kafka", [MINIMAL], [], ["kafka.bootstrapServers=[]"], r"kafka.bootstrapServers is required"),
+    ("a carrier secret reference without a Secret", [MINIMAL], [], ["carrierSecrets=[]"], r"no entry for it: add \{ env: TELCO_A_SMPP_PASSWORD"),
+    ("a removed key (database.url)", [MINIMAL], ["database.url=postgresql://u:p@h/db"], [], r"database.url is not supported.*existingSecret"),
+    ("a renamed key (kafka.brokers)", [MINIMAL], ["kafka.brokers=k:9092"], [], r"use kafka.bootstrapServers"),
+    ("SASL (not supported yet)", [MINIMAL], ["kafka.sasl.enabled=true"], [], r"do not support SASL"),
+    ("seeding without a config", [], ["kafka.bootstrapServers[0]=k:9092", "database.existingSecret=db"], [], r"jobs.seed.enabled needs the gateway config"),
+    ("shard replicas over the bind limit", [FULL], ["smppConnector.bindLimits.telco-a=1"], [], r"would open 2 binds to carrier \"telco-a\".*allows 1"),
+    ("shard autoscaling over the bind limit", [FULL], [], ['smppConnector.shards[0]={"name":"telco-a","carriers":["telco-a"],"replicas":1,"autoscaling":{"enabled":true,"minReplicas":1,"maxReplicas":3},"networkPolicy":{"egress":[{"ports":[{"port":2775}]}]}}'], r"would open 3 binds"),
+    ("unsharded replicas over the default bind limit", [MINIMAL], ["smppConnector.replicaCount=2"], [], r"shard \"all\" would open 2 binds"),
+    ("a carrier in two shards", [FULL], [], ['smppConnector.shards[1].carriers=["telco-b","telco-c","telco-a"]'], r"carrier \"telco-a\" is in shards"),
+    ("an SMPP carrier in no shard", [FULL], [], ['smppConnector.shards[1].carriers=["telco-b"]'], r"\"telco-c\" is in no smppConnector.shards"),
+    ("an SNS carrier in a shard", [FULL], [], ['smppConnector.shards[1].carriers=["telco-b","telco-c","aws"]'], r"\"aws\" is not an SMPP carrier"),
+    ("the reserved shard name all", [FULL], ["smppConnector.shards[0].name=all"], [], r"reserved"),
+    ("network policy without carrier egress", [MINIMAL], ["networkPolicy.enabled=true"], [], r"may not reach its carriers"),
+    ("strimzi without a cluster name", [FULL], ["kafka.topics.provisioner=strimzi"], [], r"strimzi.clusterName"),
+    ("autoscaling min above max", [MINIMAL], ["policy.autoscaling.enabled=true", "policy.autoscaling.minReplicas=5", "policy.autoscaling.maxReplicas=2"], [], r"minReplicas \(5\) is above maxReplicas \(2\)"),
+    ("a name over 63 characters", [FULL], ["fullnameOverride=a-very-long-release-name-that-goes-on-and-on-and-on-x"], [], r"longer than 63 characters"),
+]
+
+
+def refusal_test(label, files, sets, set_json, hint):
+    def fn():
+        expect_refused(files, sets, set_json, hint)
+    fn.__name__ = f"refuses {label}"
+    return fn
+
+
+for _refusal in REFUSALS:
+    TESTS.append(refusal_test(*_refusal))
+
+
+@test
+def lint_refuses_unknown_key():
+    """helm lint (not only template) applies the schema."""
+    rc, out, err = helm("lint", "--strict", str(CHART), "-f", str(MINIMAL), "--set", "bogus=1")
+    check(rc != 0 and "bogus" in out + err, "helm lint accepted an unknown key")
+
+
+def render_notes(files=(), sets=()):
+    """NOTES.txt as `helm install` prints it (helm template skips it): a copy of the chart with a
+    template that puts the tuxhat.notes named template into a ConfigMap."""
+    with tempfile.TemporaryDirectory() as tmp:
+        chart = Path(tmp) / "tuxhat"
+        shutil.copytree(CHART, chart)
+        (chart / "templates" / "zz-notes-test.yaml").write_text(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: notes-test }\n"
+            'data: { notes: {{ include "tuxhat.notes" . | toJson }} }\n')
+        args = ["template", RELEASE, str(chart), "--namespace", NAMESPACE, "--show-only", "templates/zz-notes-test.yaml"]
+        for f in files:
+            args += ["-f", str(f)]
+        for s in sets:
+            args += ["--set", s]
+        rc, out, err = helm(*args)
+        check(rc == 0, f"rendering the notes failed: {err.strip()}")
+        return yaml.safe_load(out)["data"]["notes"]
+
+
+@test
+def install_notes():
+    notes = render_notes([FULL])
+    for expected in [f"port-forward svc/{full('ingress')} 8080:8080", f"{full('smpp-connector-telco-bc')}: telco-b, telco-c",
+                     "hook Jobs ran: migrate seed topics", "do not serve metrics yet", "NetworkPolicies are on"]:
+        check(expected in notes, f"the cluster notes lack {expected!r}:\n{notes}")
+    notes = render_notes([AIO])
+    check(f"port-forward svc/{full('all-in-one')} 8080:8080" in notes and "PVC t-tuxhat-data" in notes, f"all-in-one notes:\n{notes}")
+    check("demo" not in notes, "all-in-one notes mention the demo although a config is given")
+    demo = render_notes([], ["mode=allInOne"])
+    check(f"logs deploy/{full('all-in-one')} | grep 'API key'" in demo, f"demo notes:\n{demo}")
+
+
+# --- drift between the chart and the code ------------------------------------------------------
+@test
+def topics_file_matches_contracts():
+    spec = yaml.safe_load((CHART / "files" / "topics.yaml").read_text())
+    found = {}
+    for source in sorted((ROOT / "libs" / "contracts" / "src" / "events").glob("*.ts")):
+        for block in re.findall(r"defineTopic\(\{(.*?)\n\}\)", source.read_text(), re.S):
+            topic = re.search(r"name:\s*'([^']+)'", block).group(1)
+            found[topic] = int(re.search(r"partitions:\s*(\d+)", block).group(1))
+    check(found, "no topics found in libs/contracts")
+    outbound = found.pop("sms.outbound.v1")
+    check({t["name"]: t["partitions"] for t in spec["topics"]} == found, f"files/topics.yaml topics differ from libs/contracts: {found}")
+    check(spec["outbound"]["partitions"] == outbound, "outbound partitions")
+    contracts = (ROOT / "libs" / "contracts" / "src" / "events" / "sms-outbound.event.ts").read_text()
+    check(f"SMS_OUTBOUND_PREFIX = '{spec['outbound']['prefix']}'" in contracts, "outbound prefix")
+    topics_ts = (ROOT / "libs" / "contracts" / "src" / "topics.ts").read_text()
+    groups = re.search(r"CONSUMER_GROUPS = \[(.*?)\]", topics_ts, re.S).group(1)
+    check(re.findall(r"'([^']+)'", groups) == spec["consumerGroups"], "consumer groups differ from libs/contracts/src/topics.ts")
+    check(f"`{spec['retry']['prefix']}${{consumerGroup}}`" in topics_ts, "retry topic prefix")
+    provisioning = (ROOT / "libs" / "messaging" / "src" / "topic-provisioning.ts").read_text()
+    check(f"partitionsOf(name, {spec['retry']['partitions']})" in provisioning, "retry partitions")
+
+
+@test
+def env_names_exist_in_code():
+    """Every environment variable the chart sets is read somewhere in the code."""
+    sources = "\n".join(p.read_text() for d in ("apps", "libs", "scripts") for p in (ROOT / d).rglob("*.ts")
+                        if "node_modules" not in p.parts and "generated" not in p.parts)
+    names = set()
+    carrier_envs = set()
+    for path in SCENARIOS:
+        values = yaml.safe_load(path.read_text()) or {}
+        carrier_envs |= {s["env"] for s in values.get("carrierSecrets", [])}
+        docs = render([path])
+        for w in of_kind(docs, "Deployment") + of_kind(docs, "Job"):
+            for c in containers(w):
+                names |= set(env_of(c))
+        for cm in of_kind(docs, "ConfigMap"):
+            if name(cm) == full("env"):
+                names |= set(cm["data"])
+    names -= carrier_envs | {"NODE_OPTIONS", "NODE_EXTRA_CA_CERTS"}  # Node's own; carriers' from the config file
+    missing = sorted(n for n in names if not re.search(rf"\b{n}\b", sources))
+    check(not missing, f"the chart sets variables no code reads: {missing}")
+
+
+@test
+def values_schema_is_generated():
+    rc = subprocess.run([sys.executable, str(ROOT / "scripts/chart/values-schema.py"), "--check", str(CHART / "values.schema.json")],
+                        capture_output=True, text=True)
+    check(rc.returncode == 0, rc.stderr.strip())
+
+
+@test
+def values_yaml_documents_every_key():
+    """Every key of values.yaml is in the schema (additionalProperties false would refuse it otherwise)
+    and every schema property of a component is in values.yaml (no hidden knobs)."""
+    schema = json.loads((CHART / "values.schema.json").read_text())
+    values = yaml.safe_load((CHART / "values.yaml").read_text())
+    removed = {"brokers", "url", "carriers"}
+
+    def walk(node, props, path):
+        for key in props:
+            if key in removed and path in ("kafka", "database", "smppConnector"):
+                continue
+            if key == "global":
+                continue
+            check(key in node, f"values.yaml lacks {path + '.' if path else ''}{key} (in the schema)")
+
+    walk(values, schema["properties"], "")
+    for component in ["ingress", "policy", "routing", "smppConnector", "snsConnector", "dlr", "accounting", "allInOne"]:
+        props = schema["properties"][component]["properties"]
+        optional = {"terminationGracePeriodSeconds"}
+        walk(values[component], [k for k in props if k not in optional], component)
+
+
+def main():
+    global HELM
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--helm", default="helm")
+    parser.add_argument("-k", default="", help="run the tests whose name contains this")
+    args = parser.parse_args()
+    HELM = args.helm
+    passed = failed = 0
+    started = time.monotonic()
+    for fn in TESTS:
+        label = fn.__name__.replace("_", " ") if " " not in fn.__name__ else fn.__name__
+        if args.k and args.k not in label:
+            continue
+        t = time.monotonic()
+        try:
+            fn()
+        except Exception as error:  # noqa: BLE001 - a test's failure, whatever it is
+            failed += 1
+            print(f"FAIL {label} ({time.monotonic() - t:.1f}s)\n     {error}", flush=True)
+        else:
+            passed += 1
+            print(f"ok   {label} ({time.monotonic() - t:.1f}s)", flush=True)
+    total = ""
+    if os.environ.get("CHART_STARTED_NS", "").isdigit():
+        total = f", {(time.time_ns() - int(os.environ['CHART_STARTED_NS'])) / 1e9:.1f}s with tool installation"
+    print(f"[chart] tests took {time.monotonic() - started:.1f}s{total}")
+    print(f"chart: {passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
