@@ -37,6 +37,8 @@ export class GatewayProcess {
       TUXHAT_DATA_DIR: this.dataDir,
       HTTP_PORT: String(this.httpPort),
       GRPC_PORT: String(this.grpcPort),
+      // Its own embedded PGlite, not the test run's shared PostgreSQL, unless a test says so.
+      DATABASE_URL: '',
       ...this.env,
     }).start();
     await this.process.waitForOutput(/is running[\s\S]*gRPC API[^\n]*\n/, 120_000);
