@@ -101,7 +101,7 @@ describe('all-in-one mode: a crash loses no accepted message', () => {
     const carrier = await SimulatorProcess.create();
     const { file, tenants } = writeGatewayConfig(
       ['acme'],
-      [{ id: 'sim', port: carrier.port, password: carrier.password, prefix: '+' }],
+      [{ id: 'sim', port: carrier.port, password: carrier.password, prefix: '+382' }],
     );
     const gateway = await GatewayProcess.create({ TUXHAT_CONFIG: file });
     try {
