@@ -8,7 +8,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$TUXHAT_ROOT"
 
-eval "$(bash scripts/infra/up.sh)"
+# Assigned first: a failed start must stop the run here, not leave the tests without infrastructure.
+infra_env="$(bash scripts/infra/up.sh)"
+eval "$infra_env"
 bash scripts/infra/moto.sh start >&2
 bash scripts/infra/moto.sh wait >&2
 export SNS_ENDPOINT="${SNS_ENDPOINT:-http://127.0.0.1:${MOTO_PORT:-5055}}"
