@@ -94,6 +94,11 @@ function fixtures() {
     carrierId: carrier.id,
     routeId: route.id,
     clientReference: 'order-42',
+    priority: 'otp',
+    validUntil: at('2026-01-05T10:00:00.123Z'),
+    scheduledAt: at('2026-01-04T09:59:00.000Z'),
+    callbackUrl: 'https://hooks.example.org/dlr?x=1',
+    metadata: { campaign: 'spring', nested: { ok: true } },
     createdAt: at('2026-01-04T10:00:00.123Z'),
     updatedAt: at('2026-01-04T10:00:01.456Z'),
   };
@@ -151,7 +156,13 @@ function fixtures() {
     payload: '{"not":"parsed"}',
     failedAt: at('2026-01-06T00:00:00.000Z'),
   };
+  const configRevision = {
+    id: 1,
+    revision: 9_007_199_254_740_993n,
+    changedAt: at('2026-01-07T00:00:00.000Z'),
+  };
   return {
+    configRevision,
     tenant,
     apiKey,
     carrier,
@@ -211,6 +222,7 @@ describe.each(backends)('database on $name', (backend) => {
       AccountingRecord: f.accountingRecord,
       AuditLog: f.auditLog,
       DeadLetter: f.deadLetter,
+      ConfigRevision: f.configRevision,
     };
     const scalarFields: Record<Prisma.ModelName, object> = {
       Tenant: Prisma.TenantScalarFieldEnum,
@@ -223,6 +235,7 @@ describe.each(backends)('database on $name', (backend) => {
       AccountingRecord: Prisma.AccountingRecordScalarFieldEnum,
       AuditLog: Prisma.AuditLogScalarFieldEnum,
       DeadLetter: Prisma.DeadLetterScalarFieldEnum,
+      ConfigRevision: Prisma.ConfigRevisionScalarFieldEnum,
     };
     expect(Object.keys(byModel).sort()).toEqual(Object.values(Prisma.ModelName).sort());
     for (const model of Object.values(Prisma.ModelName)) {
@@ -246,6 +259,8 @@ describe.each(backends)('database on $name', (backend) => {
     await prisma.accountingRecord.create({ data: f.accountingRecord });
     await prisma.auditLog.create({ data: f.auditLog });
     await prisma.deadLetter.create({ data: f.deadLetter });
+    // The migration seeds the single row; a change bumps it.
+    await prisma.configRevision.update({ where: { id: 1 }, data: f.configRevision });
 
     // updatedAt is @updatedAt: Prisma overwrites the given value on create. Everything else is exact.
     expect(
@@ -280,6 +295,9 @@ describe.each(backends)('database on $name', (backend) => {
     expect(
       await prisma.deadLetter.findUniqueOrThrow({ where: { eventId: f.deadLetter.eventId } }),
     ).toEqual(f.deadLetter);
+    expect(await prisma.configRevision.findUniqueOrThrow({ where: { id: 1 } })).toEqual(
+      f.configRevision,
+    );
   });
 
   it('round-trips the optional fields as null and fills every default', async () => {

@@ -1,3 +1,4 @@
 export * from './service-runtime';
 export * from './start-service';
 export * from './cluster-runtime';
+export * from './config-snapshot';

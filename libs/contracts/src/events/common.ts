@@ -18,6 +18,15 @@ export const carrierId = z
 export const messageStatus = z.enum(MESSAGE_STATUSES);
 export const textEncoding = z.enum(['gsm7', 'ucs2']);
 
+/**
+ * Class of service. Each travels in its own lane so a bulk campaign never delays an OTP;
+ * a message without one is `transactional`.
+ */
+export const PRIORITY_CLASSES = ['otp', 'transactional', 'bulk'] as const;
+export const priorityClass = z.enum(PRIORITY_CLASSES);
+export type PriorityClass = z.infer<typeof priorityClass>;
+export const DEFAULT_PRIORITY_CLASS: PriorityClass = 'transactional';
+
 /** The message as it travels the pipeline, so no hop needs a database read to act on it. */
 export const messageFields = z.object({
   messageId,
@@ -29,5 +38,15 @@ export const messageFields = z.object({
   parts: z.int().min(1),
   clientReference: z.string().max(128).optional(),
   acceptedAt: z.iso.datetime({ offset: true }),
+  /** Absent means `transactional` (DEFAULT_PRIORITY_CLASS). */
+  priority: priorityClass.optional(),
+  /** The carrier may drop the message after this; without a final receipt by then (plus grace) it expires. */
+  validUntil: z.iso.datetime({ offset: true }).optional(),
+  /** Not to be sent before this. */
+  scheduledAt: z.iso.datetime({ offset: true }).optional(),
+  /** Per-message DLR path override: status callbacks go here instead of the tenant's default. */
+  callbackUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  /** Tenant-defined labels, echoed in callbacks and accounting records. */
+  metadata: z.record(z.string().max(64), z.string().max(256)).optional(),
 });
 export type MessageFields = z.infer<typeof messageFields>;
