@@ -1,9 +1,11 @@
 import { ACCOUNTING_RECORDS } from './events/accounting-record.event';
+import { CARRIER_HEALTH } from './events/carrier-health.event';
 import { DEAD_LETTER } from './events/dead-letter.event';
 import { SMS_ACCEPTED } from './events/sms-accepted.event';
 import { SMS_DLR_RAW } from './events/sms-dlr-raw.event';
 import { SMS_MO_RAW } from './events/sms-mo-raw.event';
 import { SMS_OUTBOUND, SMS_OUTBOUND_PREFIX } from './events/sms-outbound.event';
+import { SMS_REROUTE } from './events/sms-reroute.event';
 import { SMS_SENT } from './events/sms-sent.event';
 import { SMS_STATUS } from './events/sms-status.event';
 import { SMS_SUBMITTED } from './events/sms-submitted.event';
@@ -18,7 +20,9 @@ export const TOPICS = [
   SMS_ACCEPTED,
   SMS_OUTBOUND,
   SMS_SENT,
+  SMS_REROUTE,
   SMS_STATUS,
+  CARRIER_HEALTH,
   SMS_DLR_RAW,
   SMS_MO_RAW,
   ACCOUNTING_RECORDS,

@@ -15,6 +15,10 @@ export const smsOutboundEvent = z.object({
   routeId: z.string().min(1),
   /** 1 for the first try; routing increments it when it fails a message over. */
   attempt: z.int().min(1),
+  /** Carriers already tried for this message (failover never goes back to them). */
+  triedCarriers: z.array(carrierId).optional(),
+  /** The carrier's price for this message (all parts), from the price table, when known. */
+  cost: z.object({ minor: z.int().min(0), currency: z.string().length(3) }).optional(),
 });
 export type SmsOutboundEvent = z.infer<typeof smsOutboundEvent>;
 
