@@ -20,6 +20,8 @@ export const smsStatusEvent = z.object({
   routeId: z.string().optional(),
   /** Carrier or SMPP error code, when the status is an error. */
   errorCode: z.string().max(32).optional(),
+  /** On `routed`: the chosen carrier's price for the message (all parts), for accounting. */
+  cost: z.object({ minor: z.int().min(0), currency: z.string().length(3) }).optional(),
 });
 export type SmsStatusEvent = z.infer<typeof smsStatusEvent>;
 
