@@ -30,6 +30,14 @@ export const SMS_OUTBOUND = defineTopic({
   partitions: 6,
 });
 
+/**
+ * Every physical outbound topic a connector holding binds for `carrier` consumes. Use this,
+ * not outboundTopicFor, to subscribe: classes of service may get their own lanes.
+ */
+export function outboundTopicsFor(carrier: string): string[] {
+  return [outboundTopicFor(carrier)];
+}
+
 export function outboundTopicFor(carrier: string): string {
   return `${SMS_OUTBOUND_PREFIX}${carrier}`;
 }

@@ -1,5 +1,5 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
-import { SMS_OUTBOUND, outboundTopicFor } from '@tuxhat/contracts';
+import { SMS_OUTBOUND, outboundTopicsFor } from '@tuxhat/contracts';
 import { type ServiceRuntime, startConsumerService } from '@tuxhat/runtime';
 
 import { canSubmit, loadSmppCarriers } from './smpp-carrier.repository';
@@ -16,7 +16,9 @@ export async function startSmppConnector(
   options: StartSmppConnectorOptions,
 ): Promise<INestMicroservice> {
   const { carriers, disabled } = await loadSmppCarriers(runtime.prisma, options.carriers);
-  const outboundTopics = carriers.filter(canSubmit).map((carrier) => outboundTopicFor(carrier.id));
+  const outboundTopics = carriers
+    .filter(canSubmit)
+    .flatMap((carrier) => outboundTopicsFor(carrier.id));
   const logger = options.logger ?? new Logger('smpp-connector');
   logger.log(
     `smpp-connector holds ${carriers.map((carrier) => carrier.id).join(', ') || 'no carriers'}` +

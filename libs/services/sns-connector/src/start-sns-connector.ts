@@ -1,5 +1,5 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
-import { SMS_OUTBOUND, outboundTopicFor } from '@tuxhat/contracts';
+import { SMS_OUTBOUND, outboundTopicsFor } from '@tuxhat/contracts';
 import { type ServiceRuntime, startConsumerService } from '@tuxhat/runtime';
 
 import { loadSnsCarriers } from './sns-carrier.repository';
@@ -15,7 +15,7 @@ export async function startSnsConnector(
   options: StartSnsConnectorOptions,
 ): Promise<INestMicroservice> {
   const { carriers, disabled } = await loadSnsCarriers(runtime.prisma, options.carriers);
-  const outboundTopics = carriers.map((carrier) => outboundTopicFor(carrier.id));
+  const outboundTopics = carriers.flatMap((carrier) => outboundTopicsFor(carrier.id));
   const logger = options.logger ?? new Logger('sns-connector');
   logger.log(
     `sns-connector serves ${carriers.map((carrier) => carrier.id).join(', ') || 'no carriers'}` +
