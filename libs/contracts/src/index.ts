@@ -1,4 +1,5 @@
 export * from './topic';
+export * from './lanes';
 export * from './topics';
 export * from './message-status';
 export * from './events/common';
@@ -13,6 +14,10 @@ export * from './events/sms-dlr-raw.event';
 export * from './events/sms-mo-raw.event';
 export * from './events/accounting-record.event';
 export * from './events/dead-letter.event';
+export * from './events/tenant-usage-warning.event';
+export * from './events/dlr-trigger.event';
+export * from './events/tenant-status.event';
+export * from './events/tenant-mo.event';
 export * from './event-factory';
 export * from './proto';
 export * from './config/tenant-policy';

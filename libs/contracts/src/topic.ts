@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { type Lane, laneTopicName } from './lanes';
+
 /**
  * A topic ties a Kafka topic name to the one payload type it carries, how records are keyed
  * (which decides partitioning and so ordering and ownership), and the schema every consumer
@@ -20,6 +22,12 @@ export interface TopicDefinition<Schema extends z.ZodType = z.ZodType> {
    * to. Defaults to `name`.
    */
   readonly physicalName?: (event: z.infer<Schema>) => string;
+  /**
+   * For laned topics (see lanes.ts): the class of service an event travels in. Each lane is
+   * its own physical topic with the same partition count, so a key lands on the same
+   * partition number in every lane.
+   */
+  readonly laneOf?: (event: z.infer<Schema>) => Lane;
   /** Partitions the project creates the topic with. */
   readonly partitions: number;
 }
@@ -33,5 +41,6 @@ export function defineTopic<Schema extends z.ZodType>(
 }
 
 export function physicalTopicOf<T extends TopicDefinition>(topic: T, event: EventOf<T>): string {
-  return topic.physicalName ? topic.physicalName(event) : topic.name;
+  const base = topic.physicalName ? topic.physicalName(event) : topic.name;
+  return topic.laneOf ? laneTopicName(base, topic.laneOf(event)) : base;
 }

@@ -9,6 +9,10 @@ import {
   retryTopicFor,
   statusRank,
   topicForPhysicalName,
+  laneOfPhysicalTopic,
+  outboundTopicsFor,
+  physicalTopicsOf,
+  SMS_ACCEPTED,
   type SmsOutboundEvent,
 } from './index';
 
@@ -48,6 +52,47 @@ describe('topic registry', () => {
     expect(topicForPhysicalName(physical)).toBe(SMS_OUTBOUND);
     expect(topicForPhysicalName('sms.status.v1')).toBe(SMS_STATUS);
     expect(topicForPhysicalName('nope.v1')).toBeUndefined();
+  });
+
+  it('puts each class of service in its own lane, the default lane under the plain name', () => {
+    const submitted = (priority?: 'otp' | 'transactional' | 'bulk') =>
+      physicalTopicOf(SMS_SUBMITTED, { ...newEnvelope(), message: { ...message, priority } });
+    expect(submitted('otp')).toBe('sms.submitted.v1.otp');
+    expect(submitted('bulk')).toBe('sms.submitted.v1.bulk');
+    expect(submitted('transactional')).toBe('sms.submitted.v1');
+    expect(submitted(undefined)).toBe('sms.submitted.v1');
+    expect(physicalTopicsOf(SMS_ACCEPTED)).toEqual([
+      'sms.accepted.v1.otp',
+      'sms.accepted.v1',
+      'sms.accepted.v1.bulk',
+    ]);
+    expect(physicalTopicsOf(SMS_STATUS)).toEqual(['sms.status.v1']);
+  });
+
+  it('maps every lane topic back to its logical topic and lane', () => {
+    const outbound: SmsOutboundEvent = {
+      ...newEnvelope(),
+      message: { ...message, priority: 'otp' },
+      carrierId: 'telco-a',
+      routeId: 'default',
+      attempt: 1,
+    };
+    expect(physicalTopicOf(SMS_OUTBOUND, outbound)).toBe('sms.outbound.v1.telco-a.otp');
+    expect(outboundTopicsFor('telco-a')).toEqual([
+      'sms.outbound.v1.telco-a.otp',
+      'sms.outbound.v1.telco-a',
+      'sms.outbound.v1.telco-a.bulk',
+    ]);
+    expect(topicForPhysicalName('sms.submitted.v1.bulk')).toBe(SMS_SUBMITTED);
+    expect(laneOfPhysicalTopic('sms.submitted.v1.bulk')).toBe('bulk');
+    expect(laneOfPhysicalTopic('sms.outbound.v1.telco-a.otp')).toBe('otp');
+    expect(laneOfPhysicalTopic('sms.outbound.v1.telco-a')).toBe('transactional');
+    // A carrier may be called "otp": its default-lane topic is not mistaken for a lane.
+    expect(laneOfPhysicalTopic('sms.outbound.v1.otp')).toBe('transactional');
+    expect(laneOfPhysicalTopic('sms.outbound.v1.otp.bulk')).toBe('bulk');
+    // Topics without lanes are never split, whatever their suffix.
+    expect(topicForPhysicalName('sms.status.v1.otp')).toBeUndefined();
+    expect(laneOfPhysicalTopic('sms.status.v1')).toBe('transactional');
   });
 
   it('gives each consumer group its own retry topic', () => {

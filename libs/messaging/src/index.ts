@@ -16,3 +16,4 @@ export { InProcessTransport } from './in-process/in-process.transport';
 export * from './dispatch/bus-exception.filter';
 export * from './dispatch/batch-outcome';
 export * from './on-event.decorator';
+export { defaultTopicsFor } from './dispatch/event-patterns';

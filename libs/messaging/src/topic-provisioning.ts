@@ -3,6 +3,8 @@ import {
   SMS_OUTBOUND,
   TOPICS,
   outboundTopicFor,
+  outboundTopicsFor,
+  physicalTopicsOf,
   retryTopicFor,
 } from '@tuxhat/contracts';
 
@@ -25,19 +27,21 @@ export function planTopics(options: TopicPlanOptions): TopicSpec[] {
   const specs: TopicSpec[] = [];
   for (const topic of TOPICS) {
     if (topic === SMS_OUTBOUND) continue;
-    specs.push({
-      name: topic.name,
-      partitions: partitionsOf(topic.name, topic.partitions),
-      replicationFactor,
-    });
+    // Every lane of a topic gets the topic's partition count (overridable as one): a key must
+    // land on the same partition number in each lane.
+    for (const name of physicalTopicsOf(topic)) {
+      specs.push({
+        name,
+        partitions: partitionsOf(topic.name, topic.partitions),
+        replicationFactor,
+      });
+    }
   }
   for (const carrier of options.carriers) {
-    const name = outboundTopicFor(carrier);
-    specs.push({
-      name,
-      partitions: partitionsOf(name, SMS_OUTBOUND.partitions),
-      replicationFactor,
-    });
+    const partitions = partitionsOf(outboundTopicFor(carrier), SMS_OUTBOUND.partitions);
+    for (const name of outboundTopicsFor(carrier)) {
+      specs.push({ name, partitions, replicationFactor });
+    }
   }
   for (const group of [...CONSUMER_GROUPS, ...(options.extraGroups ?? [])]) {
     const name = retryTopicFor(group);

@@ -45,7 +45,10 @@ export const messageFields = z.object({
   /** Not to be sent before this. */
   scheduledAt: z.iso.datetime({ offset: true }).optional(),
   /** Per-message DLR path override: status callbacks go here instead of the tenant's default. */
-  callbackUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  callbackUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
   /** Tenant-defined labels, echoed in callbacks and accounting records. */
   metadata: z.record(z.string().max(64), z.string().max(256)).optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { laneOfMessage } from '../lanes';
 import { defineTopic } from '../topic';
 import { eventEnvelope, messageFields } from './common';
 
@@ -16,5 +17,6 @@ export const SMS_ACCEPTED = defineTopic({
   name: 'sms.accepted.v1',
   schema: smsAcceptedEvent,
   keyOf: (event) => event.message.tenantId,
+  laneOf: (event) => laneOfMessage(event.message),
   partitions: 6,
 });

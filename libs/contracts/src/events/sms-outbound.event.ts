@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { LANES, laneOfMessage, laneTopicName } from '../lanes';
 import { defineTopic } from '../topic';
 import { carrierId, eventEnvelope, messageFields } from './common';
 
@@ -27,6 +28,7 @@ export const SMS_OUTBOUND = defineTopic({
   schema: smsOutboundEvent,
   keyOf: (event) => event.message.messageId,
   physicalName: (event) => outboundTopicFor(event.carrierId),
+  laneOf: (event) => laneOfMessage(event.message),
   partitions: 6,
 });
 
@@ -35,7 +37,7 @@ export const SMS_OUTBOUND = defineTopic({
  * not outboundTopicFor, to subscribe: classes of service may get their own lanes.
  */
 export function outboundTopicsFor(carrier: string): string[] {
-  return [outboundTopicFor(carrier)];
+  return LANES.map((lane) => laneTopicName(outboundTopicFor(carrier), lane));
 }
 
 export function outboundTopicFor(carrier: string): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { laneOfMessage } from '../lanes';
 import { defineTopic } from '../topic';
 import { carrierId, eventEnvelope, messageFields } from './common';
 
@@ -29,5 +30,6 @@ export const SMS_REROUTE = defineTopic({
   name: 'sms.reroute.v1',
   schema: smsRerouteEvent,
   keyOf: (event) => event.message.messageId,
+  laneOf: (event) => laneOfMessage(event.message),
   partitions: 6,
 });

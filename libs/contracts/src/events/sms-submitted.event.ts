@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { laneOfMessage } from '../lanes';
 import { defineTopic } from '../topic';
 import { eventEnvelope, messageFields } from './common';
 
@@ -11,5 +12,6 @@ export const SMS_SUBMITTED = defineTopic({
   name: 'sms.submitted.v1',
   schema: smsSubmittedEvent,
   keyOf: (event) => event.message.tenantId,
+  laneOf: (event) => laneOfMessage(event.message),
   partitions: 6,
 });

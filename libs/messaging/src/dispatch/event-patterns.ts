@@ -1,5 +1,5 @@
 import type { MessageHandler } from '@nestjs/microservices';
-import { topicByName } from '@tuxhat/contracts';
+import { physicalTopicsOf, topicByName } from '@tuxhat/contracts';
 
 /**
  * The topics a transport should consume: its @EventPattern handlers whose pattern names a
@@ -10,4 +10,10 @@ export function eventTopicPatterns(handlers: ReadonlyMap<string, MessageHandler>
   return [...handlers]
     .filter(([pattern, handler]) => handler.isEventHandler && topicByName(pattern) !== undefined)
     .map(([pattern]) => pattern);
+}
+
+/** The physical topics behind a handler's pattern when the service does not say: all its lanes. */
+export function defaultTopicsFor(pattern: string): readonly string[] {
+  const topic = topicByName(pattern);
+  return topic ? physicalTopicsOf(topic) : [pattern];
 }

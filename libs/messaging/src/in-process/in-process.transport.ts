@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 
+import { type Lane, laneOfPhysicalTopic } from '@tuxhat/contracts';
+
 import { BusHeaders, type IncomingRecord } from '../bus-record';
 import { EventDispatcher } from '../dispatch/event-dispatcher';
-import { eventTopicPatterns } from '../dispatch/event-patterns';
+import { defaultTopicsFor, eventTopicPatterns } from '../dispatch/event-patterns';
 import { deadLetterRecord } from '../dispatch/failure-records';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
 import type { InProcessBroker, InProcessSubscriber } from './in-process.broker';
@@ -19,18 +21,19 @@ export interface InProcessTransportOptions {
 
 /**
  * The same handlers as KafkaTransport, fed by the in-process broker (all-in-one mode): same
- * validation, batching, retry with back-off and dead-lettering.
+ * validation, batching, retry with back-off and dead-lettering. Each lane (class of service)
+ * has its own queue drained concurrently, so a bulk backlog never queues in front of an OTP.
  */
 export class InProcessTransport
   extends Server
   implements CustomTransportStrategy, InProcessSubscriber
 {
   protected override readonly logger = new Logger(InProcessTransport.name);
-  private readonly queue: IncomingRecord[] = [];
+  private readonly queues = new Map<Lane, IncomingRecord[]>();
+  private readonly draining = new Map<Lane, Promise<void>>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly unsubscribes: (() => void)[] = [];
   private dispatcher: EventDispatcher | null = null;
-  private draining: Promise<void> | null = null;
   private closed = false;
 
   constructor(private readonly options: InProcessTransportOptions) {
@@ -65,7 +68,7 @@ export class InProcessTransport
         },
       },
     });
-    const topicsFor = this.options.topicsFor ?? ((pattern: string) => [pattern]);
+    const topicsFor = this.options.topicsFor ?? defaultTopicsFor;
     for (const pattern of eventTopicPatterns(this.messageHandlers)) {
       for (const topic of topicsFor(pattern)) {
         this.unsubscribes.push(broker.subscribe(topic, this));
@@ -76,14 +79,17 @@ export class InProcessTransport
 
   enqueue(record: IncomingRecord): void {
     if (this.closed) return;
-    this.queue.push(record);
-    this.draining ??= this.drain();
+    const lane = laneOfPhysicalTopic(record.topic);
+    const queue = this.queues.get(lane) ?? [];
+    this.queues.set(lane, queue);
+    queue.push(record);
+    if (!this.draining.has(lane)) this.draining.set(lane, this.drain(lane, queue));
   }
 
-  private async drain(): Promise<void> {
+  private async drain(lane: Lane, queue: IncomingRecord[]): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0 && this.dispatcher) {
-      const batch = this.queue.splice(0, this.options.maxBatch ?? 500);
+    while (queue.length > 0 && this.dispatcher) {
+      const batch = queue.splice(0, this.options.maxBatch ?? 500);
       try {
         await this.dispatcher.handle(batch);
       } catch (error) {
@@ -91,12 +97,12 @@ export class InProcessTransport
         this.logger.error(`${this.options.group}: dispatcher failed: ${String(error)}`);
       }
     }
-    this.draining = null;
+    this.draining.delete(lane);
   }
 
   /** Resolves when everything enqueued so far is handled (tests and graceful shutdown). */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (this.draining.size > 0) await Promise.all(this.draining.values());
   }
 
   async close(): Promise<void> {

@@ -7,8 +7,17 @@ import type { IncomingRecord, OutgoingRecord } from '../bus-record';
  */
 export interface KafkaPort {
   createProducer(): KafkaProducerPort;
-  createConsumer(groupId: string): KafkaConsumerPort;
+  createConsumer(groupId: string, options?: ConsumerOptions): KafkaConsumerPort;
   createAdmin(): KafkaAdminPort;
+}
+
+export interface ConsumerOptions {
+  /**
+   * The transport instance (service replica) the consumer belongs to. Consumers of one
+   * instance in one group are assigned the same partition numbers of every topic they read
+   * (colocating-assigner.ts): one replica owns a key in every lane.
+   */
+  readonly instance?: string;
 }
 
 export interface KafkaProducerPort {

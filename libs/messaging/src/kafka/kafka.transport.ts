@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { retryTopicFor } from '@tuxhat/contracts';
+import { randomUUID } from 'node:crypto';
+
+import { DEFAULT_LANE, type Lane, laneOfPhysicalTopic, retryTopicFor } from '@tuxhat/contracts';
 
 import { BusHeaders, type IncomingRecord } from '../bus-record';
 import { EventDispatcher } from '../dispatch/event-dispatcher';
-import { eventTopicPatterns } from '../dispatch/event-patterns';
+import { defaultTopicsFor, eventTopicPatterns } from '../dispatch/event-patterns';
 import { deadLetterRecord, retryRecord } from '../dispatch/failure-records';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
 import { BatchingProducer } from './batching-producer';
@@ -30,7 +32,9 @@ export interface KafkaTransportOptions {
  */
 export class KafkaTransport extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(KafkaTransport.name);
-  private consumer: KafkaConsumerPort | null = null;
+  private consumers: KafkaConsumerPort[] = [];
+  /** Ties this transport's lane consumers together in the group (colocating-assigner.ts). */
+  private readonly instance = randomUUID();
   private producerPort: KafkaProducerPort | null = null;
   private producer: BatchingProducer | null = null;
   private readonly retryTopic: string;
@@ -70,21 +74,35 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       },
     });
 
-    const topicsFor = this.options.topicsFor ?? ((pattern: string) => [pattern]);
+    const topicsFor = this.options.topicsFor ?? defaultTopicsFor;
     const topics = eventTopicPatterns(this.messageHandlers).flatMap((pattern) => [
       ...topicsFor(pattern),
     ]);
-    const consumer = this.options.kafka.createConsumer(this.options.group);
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe([...topics, this.retryTopic]);
-    this.logger.log(`${this.options.group} consuming ${topics.join(', ')}`);
-    await consumer.run(
-      (batch) =>
-        batch.topic === this.retryTopic
-          ? this.handleRetryBatch(batch, dispatcher)
-          : this.handleBatch(batch, dispatcher),
-      { partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6 },
+    // One consumer per lane: each fetches on its own, so a lane's backlog (or a slow carrier
+    // behind it) never holds up another lane's fetches. The retry topic rides the default lane.
+    const byLane = new Map<Lane, string[]>([[DEFAULT_LANE, [this.retryTopic]]]);
+    for (const topic of topics) {
+      const lane = laneOfPhysicalTopic(topic);
+      byLane.set(lane, [...(byLane.get(lane) ?? []), topic]);
+    }
+    // Started together so the group settles in one rebalance, not one per lane.
+    await Promise.all(
+      [...byLane].map(async ([lane, laneTopics]) => {
+        const consumer = this.options.kafka.createConsumer(this.options.group, {
+          instance: this.instance,
+        });
+        this.consumers.push(consumer);
+        await consumer.connect();
+        await consumer.subscribe(laneTopics);
+        this.logger.log(`${this.options.group} (${lane} lane) consuming ${laneTopics.join(', ')}`);
+        await consumer.run(
+          (batch) =>
+            batch.topic === this.retryTopic
+              ? this.handleRetryBatch(batch, dispatcher)
+              : this.handleBatch(batch, dispatcher),
+          { partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6 },
+        );
+      }),
     );
   }
 
@@ -121,8 +139,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
   /** Graceful: stop fetching, finish the batches in hand, flush failure records, leave. */
   async close(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.consumer = null;
+    await Promise.all(this.consumers.map((consumer) => consumer.disconnect()));
+    this.consumers = [];
     await this.producer?.flush();
     await this.producerPort?.disconnect();
     this.producerPort = null;
@@ -133,6 +151,6 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   }
 
   unwrap<T>(): T {
-    return this.consumer as T;
+    return this.consumers as T;
   }
 }

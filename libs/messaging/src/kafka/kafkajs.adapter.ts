@@ -7,11 +7,14 @@ import {
   type KafkaConfig,
   logLevel,
   type LogEntry,
+  PartitionAssigners,
   type Producer,
 } from 'kafkajs';
 
 import type { IncomingRecord, OutgoingRecord } from '../bus-record';
+import { colocatingAssigner } from './colocating-assigner';
 import type {
+  ConsumerOptions,
   KafkaAdminPort,
   KafkaConsumerPort,
   KafkaPort,
@@ -64,10 +67,14 @@ export class KafkajsAdapter implements KafkaPort {
     );
   }
 
-  createConsumer(groupId: string): KafkaConsumerPort {
+  createConsumer(groupId: string, options: ConsumerOptions = {}): KafkaConsumerPort {
     return new KafkajsConsumer(
       this.kafka.consumer({
         groupId,
+        // Round robin stays listed so a group mid-upgrade (members without lanes) still forms.
+        partitionAssigners: options.instance
+          ? [colocatingAssigner(options.instance), PartitionAssigners.roundRobin]
+          : [PartitionAssigners.roundRobin],
         allowAutoTopicCreation: false,
         sessionTimeout: 30_000,
         heartbeatInterval: 3_000,

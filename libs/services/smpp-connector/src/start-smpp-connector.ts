@@ -1,5 +1,6 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { SMS_OUTBOUND, outboundTopicsFor } from '@tuxhat/contracts';
+import { defaultTopicsFor } from '@tuxhat/messaging';
 import { type ServiceRuntime, startConsumerService } from '@tuxhat/runtime';
 
 import { canSubmit, loadSmppCarriers } from './smpp-carrier.repository';
@@ -30,7 +31,8 @@ export async function startSmppConnector(
     ...(options.shard ? { shard: options.shard } : {}),
     module: SmppConnectorModule.forRoot(runtime, options, carriers),
     runtime,
-    topicsFor: (pattern) => (pattern === SMS_OUTBOUND.name ? outboundTopics : [pattern]),
+    topicsFor: (pattern) =>
+      pattern === SMS_OUTBOUND.name ? outboundTopics : defaultTopicsFor(pattern),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
     ...(options.shutdownHooks === undefined ? {} : { shutdownHooks: options.shutdownHooks }),

@@ -1,5 +1,6 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { SMS_OUTBOUND, outboundTopicsFor } from '@tuxhat/contracts';
+import { defaultTopicsFor } from '@tuxhat/messaging';
 import { type ServiceRuntime, startConsumerService } from '@tuxhat/runtime';
 
 import { loadSnsCarriers } from './sns-carrier.repository';
@@ -26,7 +27,8 @@ export async function startSnsConnector(
     name: 'sns-connector',
     module: SnsConnectorModule.forRoot(runtime, options, carriers),
     runtime,
-    topicsFor: (pattern) => (pattern === SMS_OUTBOUND.name ? outboundTopics : [pattern]),
+    topicsFor: (pattern) =>
+      pattern === SMS_OUTBOUND.name ? outboundTopics : defaultTopicsFor(pattern),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
     ...(options.shutdownHooks === undefined ? {} : { shutdownHooks: options.shutdownHooks }),
