@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import { createDatabase } from '@tuxhat/database';
+import {
+  type E2eTenant,
+  GatewayProcess,
+  SimulatorProcess,
+  freePort,
+  writeGatewayConfig,
+} from '@tuxhat/system-harness';
 import { waitFor } from '@tuxhat/testing';
 
-import { freePort } from './support/free-port';
-import { GatewayProcess } from './support/gateway-process';
-import { type E2eTenant, writeGatewayConfig } from './support/gateway-config';
-import { SimulatorProcess } from './support/simulator-process';
 import { TenantClient, statusesOf } from './support/tenant-client';
 
 /** All-in-one mode (npm start): every service in one process, embedded PGlite, no Kafka. */

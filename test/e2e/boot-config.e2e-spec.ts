@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { GatewayProcess } from '@tuxhat/system-harness';
 import { ServiceProcess } from '@tuxhat/testing';
-
-import { GatewayProcess } from './support/gateway-process';
 
 /** Configuration mistakes stop a process at boot with a message naming the key. */
 describe('configuration errors at boot', () => {

@@ -2,17 +2,18 @@ import { randomUUID } from 'node:crypto';
 
 import { ACCOUNTING_RECORDS } from '@tuxhat/contracts';
 import {
+  ClusterProcesses,
+  type E2eTenant,
+  SimulatorProcess,
+  writeGatewayConfig,
+} from '@tuxhat/system-harness';
+import {
   KafkaTopicReader,
-  ServiceProcess,
   createTestDatabase,
   requiredTestEnv,
-  waitFor,
   type TestDatabase,
 } from '@tuxhat/testing';
 
-import { freePort } from './support/free-port';
-import { type E2eTenant, writeGatewayConfig } from './support/gateway-config';
-import { SimulatorProcess } from './support/simulator-process';
 import { TenantClient, statusesOf } from './support/tenant-client';
 
 /**
@@ -25,7 +26,7 @@ describe('cluster mode: one SMS through every service', () => {
   let database: TestDatabase;
   let carrier: SimulatorProcess;
   let racingCarrier: SimulatorProcess;
-  const services: ServiceProcess[] = [];
+  let cluster: ClusterProcesses;
   let tenants: E2eTenant[];
   let acme: TenantClient;
   let other: TenantClient;
@@ -51,43 +52,13 @@ describe('cluster mode: one SMS through every service', () => {
       ],
     );
     tenants = config.tenants;
-    const infraEnv = { KAFKA_BROKERS: brokers, DATABASE_URL: database.url };
-    await runToCompletion(
-      new ServiceProcess('seed', 'dist/scripts/db/seed.js', infraEnv, [config.file]),
-    );
-    await runToCompletion(
-      new ServiceProcess('provision-topics', 'dist/scripts/kafka/provision-topics.js', infraEnv),
-    );
-
-    const httpPort = await freePort();
-    const grpcPort = await freePort();
-    for (const name of ['dlr', 'accounting', 'smpp-connector', 'routing', 'policy']) {
-      services.push(new ServiceProcess(name, `dist/apps/${name}/src/main.js`, infraEnv).start());
-    }
-    services.push(
-      new ServiceProcess('ingress', 'dist/apps/ingress/src/main.js', {
-        ...infraEnv,
-        HTTP_PORT: String(httpPort),
-        GRPC_PORT: String(grpcPort),
-      }).start(),
-    );
-    acme = new TenantClient(
-      `http://127.0.0.1:${httpPort}`,
-      tenants[0].key.key,
-      `127.0.0.1:${grpcPort}`,
-    );
-    other = new TenantClient(
-      `http://127.0.0.1:${httpPort}`,
-      tenants[1].key.key,
-      `127.0.0.1:${grpcPort}`,
-    );
-    await waitFor(
-      'ingress to answer',
-      async () => ((await acme.get('/v1/messages/none')).status === 404 ? true : undefined),
-      {
-        timeoutMs: 60_000,
-      },
-    );
+    cluster = await ClusterProcesses.start({
+      brokers,
+      databaseUrl: database.url,
+      configFile: config.file,
+    });
+    acme = new TenantClient(cluster.httpUrl, tenants[0].key.key, cluster.grpcAddress);
+    other = new TenantClient(cluster.httpUrl, tenants[1].key.key, cluster.grpcAddress);
     await accountingTopic.start([ACCOUNTING_RECORDS.name]);
   });
 
@@ -95,7 +66,7 @@ describe('cluster mode: one SMS through every service', () => {
     acme?.close();
     other?.close();
     await accountingTopic.stop();
-    await Promise.all(services.map((service) => service.stop()));
+    await cluster?.stop();
     await Promise.all([carrier?.stop(), racingCarrier?.stop()]);
     await database?.drop();
   });
@@ -167,9 +138,3 @@ describe('cluster mode: one SMS through every service', () => {
     await expect(other.grpcGet(id)).rejects.toMatchObject({ code: 5 /* NOT_FOUND */ });
   });
 });
-
-async function runToCompletion(process: ServiceProcess): Promise<void> {
-  process.start();
-  const code = await process.exited();
-  if (code !== 0) throw new Error(`${process.name} exited with ${code}\n${process.tail()}`);
-}

@@ -54,6 +54,11 @@ export class ServiceProcess {
     return this.output;
   }
 
+  /** The OS process id while it runs (benchmarks read its CPU time from /proc). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get exitCode(): number | null {
     return this.child?.exitCode ?? null;
   }

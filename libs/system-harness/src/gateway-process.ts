@@ -14,17 +14,22 @@ export class GatewayProcess {
   private constructor(
     readonly httpPort: number,
     readonly grpcPort: number,
+    readonly adminPort: number,
     private readonly env: Record<string, string>,
   ) {
     this.dataDir = env.TUXHAT_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tuxhat-gateway-'));
   }
 
   static async create(env: Record<string, string> = {}): Promise<GatewayProcess> {
-    return new GatewayProcess(await freePort(), await freePort(), env);
+    return new GatewayProcess(await freePort(), await freePort(), await freePort(), env);
   }
 
   get httpUrl(): string {
     return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  get adminUrl(): string {
+    return `http://127.0.0.1:${this.adminPort}`;
   }
 
   get grpcAddress(): string {
@@ -37,6 +42,7 @@ export class GatewayProcess {
       TUXHAT_DATA_DIR: this.dataDir,
       HTTP_PORT: String(this.httpPort),
       GRPC_PORT: String(this.grpcPort),
+      ADMIN_PORT: String(this.adminPort),
       // Its own embedded PGlite, not the test run's shared PostgreSQL, unless a test says so.
       DATABASE_URL: '',
       ...this.env,

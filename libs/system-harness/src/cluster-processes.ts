@@ -1,0 +1,95 @@
+import { ServiceProcess, waitFor } from '@tuxhat/testing';
+
+import { freePort } from './free-port';
+
+export interface ClusterOptions {
+  readonly brokers: string;
+  readonly databaseUrl: string;
+  /** Gateway config file (tenants, carriers, routes) seeded into the database first. */
+  readonly configFile: string;
+  /** Extra environment for every service (e.g. LOG_LEVEL). */
+  readonly env?: Record<string, string>;
+}
+
+/** The consumer services, started before ingress so nothing it publishes waits for them. */
+const CONSUMERS = ['dlr', 'accounting', 'smpp-connector', 'routing', 'policy'] as const;
+
+/**
+ * Cluster mode as deployed, on one machine: the config seeded, the topics provisioned, then
+ * every service its own OS process over the given Kafka and PostgreSQL.
+ */
+export class ClusterProcesses {
+  readonly services: ServiceProcess[] = [];
+
+  private constructor(
+    readonly httpPort: number,
+    readonly grpcPort: number,
+    private readonly options: ClusterOptions,
+  ) {}
+
+  static async start(options: ClusterOptions): Promise<ClusterProcesses> {
+    const cluster = new ClusterProcesses(await freePort(), await freePort(), options);
+    await cluster.boot();
+    return cluster;
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  get grpcAddress(): string {
+    return `127.0.0.1:${this.grpcPort}`;
+  }
+
+  pids(): number[] {
+    return this.services.flatMap((service) => (service.pid === undefined ? [] : [service.pid]));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.services.map((service) => service.stop()));
+  }
+
+  private async boot(): Promise<void> {
+    const env = {
+      KAFKA_BROKERS: this.options.brokers,
+      DATABASE_URL: this.options.databaseUrl,
+      ...this.options.env,
+    };
+    await runToCompletion(
+      new ServiceProcess('seed', 'dist/scripts/db/seed.js', env, [this.options.configFile]),
+    );
+    await runToCompletion(
+      new ServiceProcess('provision-topics', 'dist/scripts/kafka/provision-topics.js', env),
+    );
+    for (const name of CONSUMERS) {
+      this.services.push(new ServiceProcess(name, `dist/apps/${name}/src/main.js`, env).start());
+    }
+    this.services.push(
+      new ServiceProcess('ingress', 'dist/apps/ingress/src/main.js', {
+        ...env,
+        HTTP_PORT: String(this.httpPort),
+        GRPC_PORT: String(this.grpcPort),
+      }).start(),
+    );
+    await waitFor(
+      'ingress to answer',
+      async () => {
+        try {
+          return (await fetch(`${this.httpUrl}/v1/messages/none`)).status === 401
+            ? true
+            : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      { timeoutMs: 90_000 },
+    );
+  }
+}
+
+/** Runs a one-shot process (a migration, a seed) and fails loudly when it does. */
+export async function runToCompletion(process: ServiceProcess): Promise<void> {
+  process.start();
+  const code = await process.exited();
+  if (code !== 0) throw new Error(`${process.name} exited with ${code}\n${process.tail()}`);
+}
