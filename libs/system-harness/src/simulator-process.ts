@@ -6,6 +6,10 @@ export interface SimulatedSubmit {
   messageId: string;
   destinationAddr: string;
   text: string;
+  /** The simulator's answer; 0 = ESME_ROK. */
+  commandStatus: number;
+  /** When the submit_sm arrived (ISO time). */
+  receivedAt: string;
 }
 
 /** The smsc-sim tool as its own process: a carrier the gateway binds to over TCP. */
@@ -45,6 +49,13 @@ export class SimulatorProcess {
   async submits(): Promise<SimulatedSubmit[]> {
     const response = await fetch(`http://127.0.0.1:${this.controlPort}/submits`);
     return (await response.json()) as SimulatedSubmit[];
+  }
+
+  /** How many submit_sm the simulator received so far (its /health counters). */
+  async submitCount(): Promise<number> {
+    const response = await fetch(`http://127.0.0.1:${this.controlPort}/health`);
+    const body = (await response.json()) as { submits?: number };
+    return body.submits ?? 0;
   }
 
   stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {

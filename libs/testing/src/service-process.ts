@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..', '..');
+/** The repository root (where nx.json is), whether this file runs from source or from dist/. */
+const ROOT = repositoryRoot(__dirname);
 /** Every process's output is also kept here, for a look after a failed run. */
 const LOG_DIR = join(ROOT, '.local', 'test-logs');
 
@@ -118,5 +119,12 @@ export class ServiceProcess {
 
   tail(lines = 40): string {
     return this.output.split('\n').slice(-lines).join('\n');
+  }
+}
+
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no nx.json above ${from}`);
   }
 }

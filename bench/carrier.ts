@@ -1,0 +1,172 @@
+// bench/carrier: end to end, from the tenant API to submit_sm at the carrier (the simulator).
+//   node dist/bench/carrier.js [--systems=kannel,all-in-one-postgres,...] [--seconds=15]
+// Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
+import { performance } from 'node:perf_hooks';
+
+import { measureCpu } from './lib/cpu';
+import { waitForSubmits } from './lib/drain';
+import { closedLoop, paced, quantile } from './lib/load';
+import { type Row, fmt, markdown } from './lib/report';
+import { type RunningSystem, selectedSystems, startSystem } from './lib/systems';
+
+const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice(10) ?? 15);
+const durationMs = seconds * 1000;
+const destination = (n: number) => `+38267${String(100000 + (n % 800000)).padStart(6, '0')}`;
+const wallClock = () => performance.timeOrigin + performance.now();
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  for (const name of selectedSystems(process.argv)) {
+    const system = await startSystem(name, {});
+    try {
+      rows.push(await saturation(system));
+      rows.push(await pacedLatency(system));
+    } finally {
+      await system.stop();
+    }
+    // A carrier that takes about 1,000 submit_sm/s (20 outstanding, 20 ms each): a bulk
+    // backlog builds up in front of it, and OTPs must overtake it.
+    const throttled = await startSystem(name, {
+      simulatorEnv: { SMSC_SIM_RESPONSE_DELAY_MS: '20' },
+      window: 20,
+    });
+    try {
+      rows.push(await otpDuringBulk(throttled));
+    } finally {
+      await throttled.stop();
+    }
+  }
+  console.log(
+    markdown(
+      'bench/carrier',
+      `node dist/bench/carrier.js ${process.argv.slice(2).join(' ')}`,
+      rows,
+    ),
+  );
+}
+
+/** Saturation: as fast as the API takes them, until every accepted message reached the carrier. */
+async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
+  const started = wallClock();
+  let accepted = 0;
+  const { result: submits, cpuMs } = await measureCpu(target.pids(), async () => {
+    const load = await closedLoop({
+      concurrency: 64,
+      durationMs,
+      send: async (n) => {
+        await target.submit(destination(n), `carrier saturation ${n}`);
+        accepted++;
+      },
+    });
+    if (load.failed > 0) console.error(`${target.name}: ${load.failed} failed`, load.errors);
+    await waitForSubmits(simulator, accepted, 300_000);
+    return simulator.submits();
+  });
+  const last = Math.max(...submits.map((submit) => Date.parse(submit.receivedAt)));
+  const perSecond = (submits.length * 1000) / (last - started);
+  return {
+    target: target.name,
+    scenario: `saturation, ${seconds} s of load, 64 concurrent`,
+    cells: {
+      'submit_sm/s': fmt.rate(perSecond),
+      accepted: String(accepted),
+      'at carrier': String(submits.length),
+      'CPU/msg': fmt.cpu(cpuMs / Math.max(1, submits.length)),
+    },
+  };
+}
+
+/** A steady 1,000 messages/s: time from the request to its submit_sm at the carrier. */
+async function pacedLatency({ target, simulator }: RunningSystem): Promise<Row> {
+  const before = await simulator.submitCount();
+  const sentAt = new Map<string, number>();
+  const load = await paced({
+    perSecond: 1_000,
+    durationMs: Math.min(durationMs, 10_000),
+    send: (n) => {
+      const text = `carrier paced ${n}`;
+      sentAt.set(text, wallClock());
+      return target.submit(destination(n), text);
+    },
+  });
+  await waitForSubmits(simulator, before + load.completed, 120_000);
+  const latencies = Float64Array.from(
+    (await simulator.submits()).flatMap((submit) => {
+      const sent = sentAt.get(submit.text);
+      return sent === undefined ? [] : [Date.parse(submit.receivedAt) - sent];
+    }),
+  );
+  return {
+    target: target.name,
+    scenario: 'paced 1,000/s, request to submit_sm',
+    cells: {
+      'at carrier': String(latencies.length),
+      p50: fmt.ms(quantile(latencies, 0.5)),
+      p99: fmt.ms(quantile(latencies, 0.99)),
+    },
+  };
+}
+
+/** 20,000 bulk messages queued in front of a ~1,000/s carrier, then OTPs at 20/s. */
+async function otpDuringBulk({ target, simulator }: RunningSystem): Promise<Row> {
+  const backlog = 20_000;
+  let queued = 0;
+  if (target.submitBatch) {
+    const submitBatch = target.submitBatch.bind(target);
+    const texts = (batch: number) => Array.from({ length: 100 }, (_, i) => `bulk ${batch}-${i}`);
+    await closedLoop({
+      concurrency: 4,
+      durationMs: 60_000,
+      send: async (n) => {
+        if (queued >= backlog) return;
+        queued += 100;
+        await submitBatch(destination(n), texts(n), 'bulk');
+      },
+    }).catch(() => undefined);
+  } else {
+    await closedLoop({
+      concurrency: 64,
+      durationMs: 60_000,
+      send: async (n) => {
+        if (queued >= backlog) return;
+        queued++;
+        await target.submit(destination(n), `bulk ${n}`, 'bulk');
+      },
+    });
+  }
+  const sentAt = new Map<string, number>();
+  await paced({
+    perSecond: 20,
+    durationMs: 10_000,
+    send: (n) => {
+      const text = `otp ${n}`;
+      sentAt.set(text, wallClock());
+      return target.submit(destination(n), text, 'otp');
+    },
+  });
+  await waitForSubmits(simulator, backlog + sentAt.size, 300_000);
+  const submits = await simulator.submits();
+  const otp = Float64Array.from(
+    submits.flatMap((submit) => {
+      const sent = sentAt.get(submit.text);
+      return sent === undefined ? [] : [Date.parse(submit.receivedAt) - sent];
+    }),
+  );
+  return {
+    target: target.name,
+    scenario: `OTP at 20/s behind ${backlog.toLocaleString('en-US')} bulk, carrier ~1,000/s`,
+    cells: {
+      'OTP at carrier': `${otp.length}/${sentAt.size}`,
+      'OTP p50': fmt.ms(quantile(otp, 0.5)),
+      'OTP p99': fmt.ms(quantile(otp, 0.99)),
+    },
+  };
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

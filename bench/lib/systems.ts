@@ -1,0 +1,55 @@
+import { SimulatorProcess } from '@tuxhat/system-harness';
+
+import { startKannel } from '../targets/kannel.target';
+import type { BenchTarget } from '../targets/target';
+import { type TuxhatMode, startTuxhat } from '../targets/tuxhat.target';
+
+export const SYSTEMS = ['kannel', 'all-in-one-postgres', 'all-in-one-pglite', 'cluster'] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
+/** Which systems to run: the CLI's --systems=a,b or all of them, the baseline first. */
+export function selectedSystems(argv: readonly string[]): SystemName[] {
+  const flag = argv.find((arg) => arg.startsWith('--systems='));
+  if (!flag) return [...SYSTEMS];
+  const names = flag.slice('--systems='.length).split(',');
+  for (const name of names) {
+    if (!(SYSTEMS as readonly string[]).includes(name)) {
+      throw new Error(`unknown system ${name}; choose from ${SYSTEMS.join(', ')}`);
+    }
+  }
+  return names as SystemName[];
+}
+
+export interface RunningSystem {
+  readonly target: BenchTarget;
+  readonly simulator: SimulatorProcess;
+  stop(): Promise<void>;
+}
+
+/** A fresh simulator and the system bound to it, so each system starts from the same state. */
+export async function startSystem(
+  name: SystemName,
+  options: { simulatorEnv?: Record<string, string>; window?: number },
+): Promise<RunningSystem> {
+  const simulator = await SimulatorProcess.create({
+    SMSC_SIM_DELIVERY_DELAY_MS: '100',
+    ...options.simulatorEnv,
+  });
+  await simulator.start();
+  const sockets = 128;
+  const target =
+    name === 'kannel'
+      ? await startKannel(simulator, { window: options.window ?? 20, sockets })
+      : await startTuxhat(name, simulator, {
+          sockets,
+          brokers: process.env.KAFKA_BROKERS,
+        });
+  return {
+    target,
+    simulator,
+    async stop() {
+      await target.stop();
+      await simulator.stop();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { SimulatorProcess } from '@tuxhat/system-harness';
+import { freePort } from '@tuxhat/system-harness';
+
+import { KannelBaseline } from '../kannel/kannel';
+import { HttpClient, expectStatus } from '../lib/clients';
+import type { BenchTarget } from './target';
+
+/** Kannel's smsbox sendsms HTTP interface in front of bearerbox bound to the simulator. */
+export async function startKannel(
+  simulator: SimulatorProcess,
+  options: { window: number; sockets: number },
+): Promise<BenchTarget> {
+  if (!KannelBaseline.installed()) {
+    throw new Error(
+      'Kannel is not installed: run bench/kannel/install.sh (apt-get install kannel)',
+    );
+  }
+  const kannel = new KannelBaseline({
+    smscPort: simulator.port,
+    smscSystemId: 'tuxhat',
+    smscPassword: simulator.password,
+    window: options.window,
+    adminPort: await freePort(),
+    smsboxPort: await freePort(),
+    sendsmsPort: await freePort(),
+  });
+  await kannel.start();
+  const http = new HttpClient(kannel.sendsmsUrl, options.sockets);
+  // Kannel's priority: 0 (lowest) to 3; OTP highest, bulk lowest.
+  const priorityOf = { otp: '3', bulk: '0' } as const;
+  return {
+    name: 'Kannel 1.4.5 (smsbox sendsms)',
+    pids: () => kannel.pids(),
+    async submit(to, text, priority) {
+      let path = kannel.sendsmsPath(to.replace(/^\+/, ''), 'TuxHat', text);
+      if (priority) path += `&priority=${priorityOf[priority]}`;
+      expectStatus(await http.send('GET', path), 202);
+    },
+    async stop() {
+      http.close();
+      await kannel.stop();
+    },
+  };
+}

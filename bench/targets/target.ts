@@ -1,0 +1,14 @@
+/** A system under test: the gateway in one of its modes, or the Kannel baseline. */
+export interface BenchTarget {
+  /** As it appears in the results, e.g. "TuxHat all-in-one (PostgreSQL)". */
+  readonly name: string;
+  /** Every OS process of the system (for its CPU time). */
+  pids(): number[];
+  /** One single-message submit; resolves when the system accepted it. */
+  submit(to: string, text: string, priority?: 'otp' | 'bulk'): Promise<void>;
+  /** One batch submit of `texts.length` messages, when the system has a batch API. */
+  submitBatch?(to: string, texts: readonly string[], priority?: 'otp' | 'bulk'): Promise<void>;
+  /** A gRPC submit, when the system has a gRPC API. */
+  submitGrpc?(to: string, text: string): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,103 @@
+import {
+  type E2eTenant,
+  ClusterProcesses,
+  GatewayProcess,
+  type SimulatorProcess,
+  writeGatewayConfig,
+} from '@tuxhat/system-harness';
+import { createTestDatabase, type TestDatabase } from '@tuxhat/testing';
+
+import { GrpcClient, HttpClient, expectStatus } from '../lib/clients';
+import type { BenchTarget } from './target';
+
+export type TuxhatMode = 'all-in-one-postgres' | 'all-in-one-pglite' | 'cluster';
+
+const NAMES: Record<TuxhatMode, string> = {
+  'all-in-one-postgres': 'TuxHat all-in-one (PostgreSQL)',
+  'all-in-one-pglite': 'TuxHat all-in-one (embedded PGlite)',
+  cluster: 'TuxHat cluster (7 processes, Kafka)',
+};
+
+/** The gateway in one of its modes, with one tenant and the simulator as its only carrier. */
+export async function startTuxhat(
+  mode: TuxhatMode,
+  simulator: SimulatorProcess,
+  options: { sockets: number; brokers?: string },
+): Promise<BenchTarget> {
+  const config = writeGatewayConfig(
+    ['bench'],
+    [{ id: 'sim', port: simulator.port, password: simulator.password, prefix: '+38267' }],
+  );
+  const tenant = config.tenants[0];
+  const quiet = { LOG_LEVEL: 'warn' };
+  let database: TestDatabase | undefined;
+  let stopSystem: () => Promise<void>;
+  let pids: () => number[];
+  let httpUrl: string;
+  let grpcAddress: string;
+
+  if (mode === 'cluster') {
+    if (!options.brokers) throw new Error('cluster mode needs KAFKA_BROKERS');
+    database = await createTestDatabase('bench_cluster');
+    const cluster = await ClusterProcesses.start({
+      brokers: options.brokers,
+      databaseUrl: database.url,
+      configFile: config.file,
+      env: quiet,
+    });
+    stopSystem = () => cluster.stop();
+    pids = () => cluster.pids();
+    httpUrl = cluster.httpUrl;
+    grpcAddress = cluster.grpcAddress;
+  } else {
+    if (mode === 'all-in-one-postgres') database = await createTestDatabase('bench_aio');
+    const gateway = await GatewayProcess.create({
+      TUXHAT_CONFIG: config.file,
+      SIMULATOR: 'false',
+      ...quiet,
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    });
+    await gateway.start();
+    stopSystem = async () => {
+      await gateway.stop();
+    };
+    pids = () => (gateway.process?.pid === undefined ? [] : [gateway.process.pid]);
+    httpUrl = gateway.httpUrl;
+    grpcAddress = gateway.grpcAddress;
+  }
+
+  const http = new HttpClient(httpUrl, options.sockets);
+  const grpc = new GrpcClient(grpcAddress, tenant.key.key);
+  const headers = { authorization: `Bearer ${tenant.key.key}`, 'content-type': 'application/json' };
+  return {
+    name: NAMES[mode],
+    pids,
+    async submit(to, text, priority) {
+      const body = JSON.stringify({ to, from: 'TuxHat', text, ...(priority ? { priority } : {}) });
+      expectStatus(await http.send('POST', '/v1/messages', body, headers), 202);
+    },
+    async submitBatch(to, texts, priority) {
+      const body = JSON.stringify({
+        messages: texts.map((text) => ({
+          to,
+          from: 'TuxHat',
+          text,
+          ...(priority ? { priority } : {}),
+        })),
+      });
+      const response = await http.send('POST', '/v1/messages/batch', body, headers);
+      if (response.status !== 202 && response.status !== 207 && response.status !== 200) {
+        expectStatus(response, 202);
+      }
+    },
+    async submitGrpc(to, text) {
+      await grpc.submit({ to, from: 'TuxHat', text });
+    },
+    async stop() {
+      http.close();
+      grpc.close();
+      await stopSystem();
+      await database?.drop();
+    },
+  };
+}
