@@ -11,3 +11,5 @@ tsc-alias -p tsconfig.build.json
 # Files read at run time, next to the code that reads them.
 mkdir -p dist/libs/contracts/src/proto
 cp libs/contracts/src/proto/*.proto dist/libs/contracts/src/proto/
+mkdir -p dist/libs/services/admin
+cp libs/services/admin/openapi.yaml dist/libs/services/admin/

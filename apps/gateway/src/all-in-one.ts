@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { AccountingModule } from '@tuxhat/accounting';
+import { AdminKeyStore, startAdmin } from '@tuxhat/admin';
 import {
   type GatewayConfig,
   loadGatewayConfig,
@@ -33,6 +34,9 @@ import { redriveUnfinishedMessages } from './redrive';
 export interface RunningGateway {
   readonly httpUrl: string;
   readonly grpcUrl: string;
+  readonly adminUrl: string;
+  /** The file holding the bootstrap admin key (mode 0600). */
+  readonly adminKeyFile: string;
   readonly database: string;
   /** The demo tenant's API key, when the gateway runs the built-in demo config. */
   readonly demoApiKey: string | undefined;
@@ -134,6 +138,19 @@ export async function startGateway(
     });
     closers.push(() => ingress.close());
 
+    const adminKeyFile = resolve(env.ADMIN_BOOTSTRAP_KEY_FILE ?? join(dataDir, 'admin-api-key'));
+    await new AdminKeyStore(database.prisma).bootstrapFromFile(adminKeyFile, {
+      name: env.ADMIN_BOOTSTRAP_KEY_NAME,
+      createIfMissing: true,
+    });
+    const admin = await startAdmin(runtime, {
+      host: env.ADMIN_HOST,
+      port: env.ADMIN_PORT,
+      logger,
+      shutdownHooks: false,
+    });
+    closers.push(() => admin.close());
+
     const publisher = new EventPublisher(runtime.bus.createClient());
     const redriven = await redriveUnfinishedMessages(database.prisma, publisher);
     if (redriven > 0)
@@ -142,6 +159,8 @@ export async function startGateway(
     return {
       httpUrl: ingress.httpUrl,
       grpcUrl: ingress.grpcUrl,
+      adminUrl: admin.url,
+      adminKeyFile,
       database: env.DATABASE_URL
         ? 'PostgreSQL (DATABASE_URL)'
         : `embedded PGlite in ${join(dataDir, 'pgdata')}`,

@@ -19,6 +19,12 @@ export const gatewayEnvSchema = z.object({
   SIMULATOR: envTypes.boolean(true).optional(),
   SIMULATOR_PORT: envTypes.port(2775),
   SIMULATOR_DELIVERY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(200),
+  /** The operators' admin API (its own port, its own credential). */
+  ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
+  ADMIN_PORT: envTypes.port(8081),
+  /** Admin key file; default <TUXHAT_DATA_DIR>/admin-api-key, created (0600) when missing. */
+  ADMIN_BOOTSTRAP_KEY_FILE: z.string().min(1).optional(),
+  ADMIN_BOOTSTRAP_KEY_NAME: z.string().min(1).max(64).default('bootstrap'),
   ACCOUNTING_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')

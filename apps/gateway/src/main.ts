@@ -1,3 +1,5 @@
+// Tracing, metrics and the ops endpoint first, before any other module loads.
+import '@tuxhat/observability/register';
 import 'reflect-metadata';
 
 import { createLogger, runMain } from '@tuxhat/runtime';
@@ -15,6 +17,8 @@ runMain(async () => {
     'TuxHat SMS Gateway (all-in-one) is running',
     `  REST API  ${gateway.httpUrl}/v1/messages`,
     `  gRPC API  ${gateway.grpcUrl} (sms.v1.Messages)`,
+    `  Admin API ${gateway.adminUrl}/admin/v1 (docs ${gateway.adminUrl}/admin/docs)`,
+    `            admin key in ${gateway.adminKeyFile}`,
     `  Database  ${gateway.database}`,
     ...(gateway.simulatorAddress
       ? [`  Carrier   built-in SMSC simulator on ${gateway.simulatorAddress}`]

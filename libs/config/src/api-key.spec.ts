@@ -1,4 +1,11 @@
-import { apiKeyMatches, apiKeyPrefix, generateApiKey, hashApiKey } from './api-key';
+import {
+  adminKeyPrefix,
+  apiKeyMatches,
+  apiKeyPrefix,
+  generateAdminKey,
+  generateApiKey,
+  hashApiKey,
+} from './api-key';
 
 describe('API keys', () => {
   it('generates keys whose prefix and hash identify them', () => {
@@ -22,4 +29,14 @@ describe('API keys', () => {
       expect(apiKeyPrefix(key)).toBeNull();
     },
   );
+
+  it('keeps admin keys and tenant keys apart', () => {
+    const admin = generateAdminKey();
+    expect(admin.key).toMatch(/^tha_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
+    expect(adminKeyPrefix(admin.key)).toBe(admin.prefix);
+    expect(apiKeyMatches(admin.key, admin.sha256)).toBe(true);
+    // Neither kind passes for the other.
+    expect(apiKeyPrefix(admin.key)).toBeNull();
+    expect(adminKeyPrefix(generateApiKey().key)).toBeNull();
+  });
 });

@@ -8,6 +8,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 const KEY_PATTERN = /^(thk_[a-z0-9]{8})_([A-Za-z0-9_-]{43})$/;
 const PREFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
+/** What a tenant API key may be used for: `send` messages, `read` messages and usage. */
+export const API_KEY_SCOPES = ['send', 'read'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
 export interface GeneratedApiKey {
   /** Shown once to the tenant, never stored. */
   readonly key: string;
@@ -16,12 +20,32 @@ export interface GeneratedApiKey {
 }
 
 export function generateApiKey(): GeneratedApiKey {
+  return generateKey('thk');
+}
+
+/**
+ * Operators' admin API keys: the same shape with their own marker, `tha_<8>_<43>`, so an admin
+ * key can never be mistaken for a tenant key (nor accepted by the tenant API), and a leaked key
+ * in a log or a ticket says which kind it is.
+ */
+const ADMIN_KEY_PATTERN = /^(tha_[a-z0-9]{8})_([A-Za-z0-9_-]{43})$/;
+
+export function generateAdminKey(): GeneratedApiKey {
+  return generateKey('tha');
+}
+
+/** The public prefix of a well-formed admin key, or null for anything that cannot be one. */
+export function adminKeyPrefix(key: string): string | null {
+  return ADMIN_KEY_PATTERN.exec(key)?.[1] ?? null;
+}
+
+function generateKey(marker: 'thk' | 'tha'): GeneratedApiKey {
   const prefixBytes = randomBytes(8);
   const prefixId = [...prefixBytes]
     .map((byte) => PREFIX_ALPHABET[byte % PREFIX_ALPHABET.length])
     .join('');
-  const key = `thk_${prefixId}_${randomBytes(32).toString('base64url')}`;
-  return { key, prefix: `thk_${prefixId}`, sha256: hashApiKey(key) };
+  const key = `${marker}_${prefixId}_${randomBytes(32).toString('base64url')}`;
+  return { key, prefix: `${marker}_${prefixId}`, sha256: hashApiKey(key) };
 }
 
 export function hashApiKey(key: string): string {
@@ -33,6 +57,7 @@ export function apiKeyPrefix(key: string): string | null {
   return KEY_PATTERN.exec(key)?.[1] ?? null;
 }
 
+/** Whether a key (tenant or admin) matches its stored SHA-256, in constant time. */
 export function apiKeyMatches(key: string, storedSha256: string): boolean {
   const actual = Buffer.from(hashApiKey(key), 'hex');
   const expected = Buffer.from(storedSha256, 'hex');

@@ -1,63 +1,15 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import {
-  type ArgumentsHost,
-  BadRequestException,
-  HttpException,
-  NotFoundException,
-  PayloadTooLargeException,
-} from '@nestjs/common';
-import type { AbstractHttpAdapter } from '@nestjs/core';
-
-import {
   GRPC_ERROR_CODE_TRAILER,
   GRPC_FIELD_ERRORS_TRAILER,
   grpcStatusOf,
 } from './grpc-problem.filter';
-import { HttpProblemFilter, problemFromHttpError } from './http-problem.filter';
+import { COMMON_HTTP_PROBLEMS } from '@tuxhat/http-problem';
+
 import { PROBLEMS, ProblemError } from './problem';
 
-/** What Nest hands the filters for an error Fastify raised while reading the body. */
-function fastifyError(code: string, statusCode: number): HttpException {
-  const cause = Object.assign(new Error(`fastify says ${code}`), {
-    name: 'FastifyError',
-    code,
-    statusCode,
-  });
-  return new HttpException(cause.message, statusCode, { cause });
-}
-
-describe(problemFromHttpError.name, () => {
-  it.each([
-    ['FST_ERR_CTP_INVALID_JSON_BODY', 400, 'malformed_json'],
-    ['FST_ERR_CTP_EMPTY_JSON_BODY', 400, 'malformed_json'],
-    ['FST_ERR_CTP_BODY_TOO_LARGE', 413, 'payload_too_large'],
-    ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'unsupported_media_type'],
-    ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400, 'bad_request'],
-  ])('maps Fastify %s to %s', (code, statusCode, expected) => {
-    const problem = problemFromHttpError(fastifyError(code, statusCode));
-    expect(problem?.code).toBe(expected);
-    expect(problem?.status).toBe(statusCode);
-  });
-
-  it('maps Nest exceptions by status', () => {
-    expect(problemFromHttpError(new NotFoundException('Cannot GET /x'))?.code).toBe('not_found');
-    expect(problemFromHttpError(new PayloadTooLargeException())?.code).toBe('payload_too_large');
-    expect(problemFromHttpError(new BadRequestException('nope'))?.code).toBe('bad_request');
-  });
-
-  it('passes a ProblemError through', () => {
-    const problem = new ProblemError('message_not_found', 'no message m');
-    expect(problemFromHttpError(problem)).toBe(problem);
-  });
-
-  it('leaves anything else to be answered as internal', () => {
-    expect(problemFromHttpError(new Error('connection refused'))).toBeNull();
-    expect(problemFromHttpError(new HttpException('upstream', 502))).toBeNull();
-    expect(problemFromHttpError('a string')).toBeNull();
-  });
-});
-
 describe(ProblemError.name, () => {
+  // How the REST layer renders and maps errors is @tuxhat/http-problem's (tested there).
   it('renders RFC 9457 with the stable code, errors only when there are some', () => {
     expect(new ProblemError('unauthorized', 'the API key is not valid').toDocument()).toEqual({
       type: 'urn:tuxhat:problem:unauthorized',
@@ -89,6 +41,15 @@ describe(ProblemError.name, () => {
       internal: [500, GrpcStatus.INTERNAL],
     });
   });
+
+  it('includes every common HTTP-layer code with the same status (the filter answers those)', () => {
+    for (const [code, common] of Object.entries(COMMON_HTTP_PROBLEMS)) {
+      expect([code, PROBLEMS[code as keyof typeof PROBLEMS]?.status]).toEqual([
+        code,
+        common.status,
+      ]);
+    }
+  });
 });
 
 describe(grpcStatusOf.name, () => {
@@ -105,48 +66,5 @@ describe(grpcStatusOf.name, () => {
     expect(status.metadata.get(GRPC_FIELD_ERRORS_TRAILER)).toEqual([
       'to=to_invalid,text=text_empty',
     ]);
-  });
-});
-
-describe(HttpProblemFilter.name, () => {
-  function run(exception: unknown) {
-    const headers: Record<string, string> = {};
-    const sent: { body?: unknown; status?: number } = {};
-    const adapter = {
-      setHeader: (_response: unknown, name: string, value: string) => (headers[name] = value),
-      reply: (_response: unknown, body: unknown, status: number) =>
-        Object.assign(sent, { body, status }),
-    } as unknown as AbstractHttpAdapter;
-    const logged: string[] = [];
-    const logger = {
-      log: () => {},
-      warn: () => {},
-      error: (message: string) => logged.push(message),
-    };
-    const host = { switchToHttp: () => ({ getResponse: () => ({}) }) } as unknown as ArgumentsHost;
-    new HttpProblemFilter(adapter, logger).catch(exception, host);
-    return { headers, status: sent.status, body: JSON.parse(String(sent.body)) as unknown, logged };
-  }
-
-  it('answers problem+json, with WWW-Authenticate on 401', () => {
-    const answer = run(new ProblemError('unauthorized', 'the API key is not valid'));
-    expect(answer.status).toBe(401);
-    expect(answer.headers).toEqual({
-      'WWW-Authenticate': 'Bearer realm="tuxhat"',
-      'Content-Type': 'application/problem+json; charset=utf-8',
-    });
-  });
-
-  it('answers an unexpected error as internal, logs it, and leaks nothing', () => {
-    const answer = run(new Error('password authentication failed for user "tuxhat"'));
-    expect(answer.status).toBe(500);
-    expect(answer.body).toEqual({
-      type: 'urn:tuxhat:problem:internal',
-      title: 'Internal error',
-      status: 500,
-      code: 'internal',
-      detail: expect.not.stringContaining('password'),
-    });
-    expect(answer.logged.join()).toContain('password authentication failed');
   });
 });

@@ -1,12 +1,24 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import {
+  type FieldError,
+  HttpProblem,
+  type ProblemDocument as HttpProblemDocument,
+  type ProblemDefinition,
+} from '@tuxhat/http-problem';
 
 /**
  * Every error the tenant API answers, by its stable machine-readable code. These codes are a
  * wire contract with tenants' applications (they switch on `code`, not on titles or HTTP
- * statuses): add new ones, never rename or reuse one.
+ * statuses): add new ones, never rename or reuse one. Each is documented in openapi.yaml and
+ * the README (a unit test checks both).
  */
 export const PROBLEMS = {
   unauthorized: { status: 401, title: 'Unauthorized', grpc: GrpcStatus.UNAUTHENTICATED },
+  insufficient_scope: {
+    status: 403,
+    title: 'Insufficient scope',
+    grpc: GrpcStatus.PERMISSION_DENIED,
+  },
   malformed_json: { status: 400, title: 'Malformed JSON', grpc: GrpcStatus.INVALID_ARGUMENT },
   validation_failed: {
     status: 400,
@@ -19,6 +31,7 @@ export const PROBLEMS = {
     title: 'Payload too large',
     grpc: GrpcStatus.RESOURCE_EXHAUSTED,
   },
+  batch_too_large: { status: 413, title: 'Batch too large', grpc: GrpcStatus.INVALID_ARGUMENT },
   unsupported_media_type: {
     status: 415,
     title: 'Unsupported media type',
@@ -26,6 +39,17 @@ export const PROBLEMS = {
   },
   message_not_found: { status: 404, title: 'Message not found', grpc: GrpcStatus.NOT_FOUND },
   not_found: { status: 404, title: 'Not found', grpc: GrpcStatus.NOT_FOUND },
+  idempotency_key_reused: {
+    status: 409,
+    title: 'Idempotency key reused',
+    grpc: GrpcStatus.FAILED_PRECONDITION,
+  },
+  rate_limited: { status: 429, title: 'Rate limited', grpc: GrpcStatus.RESOURCE_EXHAUSTED },
+  stream_overflow: {
+    status: 429,
+    title: 'Stream overflow',
+    grpc: GrpcStatus.RESOURCE_EXHAUSTED,
+  },
   bus_unavailable: {
     status: 503,
     title: 'Service unavailable',
@@ -36,66 +60,37 @@ export const PROBLEMS = {
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
-/** One reason a field was rejected; `code` is stable (e.g. `to_invalid`), `message` is for humans. */
-export interface FieldError {
-  readonly field: string;
-  readonly code: string;
-  readonly message: string;
-}
+export type { FieldError } from '@tuxhat/http-problem';
 
 /** The application/problem+json body (RFC 9457) with our stable `code`. */
-export interface ProblemDocument {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly code: ProblemCode;
-  readonly detail: string;
-  readonly errors?: readonly FieldError[];
-}
+export type ProblemDocument = HttpProblemDocument<ProblemCode>;
 
 /**
- * A failure the tenant is told about, independent of the protocol: the REST filter turns it
- * into problem+json, the gRPC filter into a status with the code in the trailers. The service
- * throws only these (anything else is a bug and answers `internal` without details).
+ * A failure the tenant is told about, independent of the protocol: the REST filter
+ * (IngressProblemFilter over @tuxhat/http-problem) turns it into problem+json, the gRPC filter
+ * into a status with the code in the trailers. The service throws only these (anything else is
+ * a bug and answers `internal` without details).
  */
-export class ProblemError extends Error {
+export class ProblemError extends HttpProblem<ProblemCode> {
   override readonly name = 'ProblemError';
 
   constructor(
-    readonly code: ProblemCode,
-    readonly detail: string,
-    readonly errors?: readonly FieldError[],
+    code: ProblemCode,
+    detail: string,
+    errors?: readonly FieldError[],
+    /** When to try again (rate_limited): REST `Retry-After`, gRPC `tuxhat-retry-after-ms`. */
+    readonly retryAfterMs?: number,
   ) {
-    super(`${code}: ${detail}`);
+    super(code, detail, errors);
   }
 
-  get status(): number {
-    return PROBLEMS[this.code].status;
+  protected get definition(): ProblemDefinition {
+    return PROBLEMS[this.code];
   }
 
   get grpcStatus(): GrpcStatus {
     return PROBLEMS[this.code].grpc;
   }
-
-  toDocument(): ProblemDocument {
-    const { status, title } = PROBLEMS[this.code];
-    return {
-      type: problemType(this.code),
-      title,
-      status,
-      code: this.code,
-      detail: this.detail,
-      ...(this.errors && this.errors.length > 0 ? { errors: this.errors } : {}),
-    };
-  }
 }
 
-/**
- * The problem `type` URI. A URN rather than a documentation URL: it is stable and does not
- * pretend to resolve to a page that does not exist yet.
- */
-export function problemType(code: ProblemCode): string {
-  return `urn:tuxhat:problem:${code}`;
-}
-
-export const INTERNAL_DETAIL = 'an internal error occurred; it has been logged';
+export { INTERNAL_DETAIL, problemType } from '@tuxhat/http-problem';

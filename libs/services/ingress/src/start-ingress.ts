@@ -7,10 +7,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { SMS_PROTO_PACKAGE, SMS_PROTO_PATH } from '@tuxhat/contracts';
 import { type ServiceRuntime, createLogger, withShutdown } from '@tuxhat/runtime';
 
+import { loadOpenApiDocument, registerApiDocs } from './api-docs';
 import { BoundGrpcServer } from './bound-grpc-server';
-import { HttpProblemFilter } from './http-problem.filter';
+import { IngressProblemFilter } from './ingress-problem.filter';
 import { IngressModule } from './ingress.module';
 import { type StartIngressOptions, resolveListenerOptions } from './ingress.options';
+
+const BATCH_ROUTE = '/v1/messages/batch';
 
 export interface RunningIngress {
   readonly app: INestApplication;
@@ -23,8 +26,9 @@ export interface RunningIngress {
 }
 
 /**
- * Boots the ingress service: REST on Fastify, gRPC (sms.v1.Messages), and the status projector
- * as bus consumer group `ingress`, in one Nest application.
+ * Boots the ingress service: REST on Fastify (with its OpenAPI document at /docs), gRPC
+ * (sms.v1.Messages), and the status projector as bus consumer group `ingress`, in one Nest
+ * application.
  */
 export async function startIngress(
   runtime: ServiceRuntime,
@@ -33,10 +37,17 @@ export async function startIngress(
   const listeners = resolveListenerOptions(options);
   const logger = options.logger ?? createLogger('ingress');
 
+  const document = loadOpenApiDocument();
+
   const adapter = new FastifyAdapter({ bodyLimit: listeners.bodyLimitBytes });
+  const fastify = adapter.getInstance();
   // Fastify parses text/plain out of the box, and the API would then see a string body. Without
   // that parser every non-JSON content type is refused alike, 415, before a route runs.
-  adapter.getInstance().removeContentTypeParser('text/plain');
+  fastify.removeContentTypeParser('text/plain');
+  // A batch may carry 1,000 messages: its route alone gets the larger body limit.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === BATCH_ROUTE) route.bodyLimit = listeners.batchBodyLimitBytes;
+  });
 
   const app = await NestFactory.create<NestFastifyApplication>(
     withShutdown(IngressModule.forRoot(runtime, options), options.onShutdown),
@@ -45,7 +56,8 @@ export async function startIngress(
     { logger, bufferLogs: false, bodyParser: false, abortOnError: false },
   );
   try {
-    app.useGlobalFilters(new HttpProblemFilter(adapter, logger));
+    app.useGlobalFilters(new IngressProblemFilter(adapter, logger));
+    await registerApiDocs(app, document);
 
     // The consumer's BusExceptionFilter is bound on StatusProjectorConsumer (see there why).
     app.connectMicroservice<CustomStrategy>({

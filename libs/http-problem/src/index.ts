@@ -1,0 +1,3 @@
+export * from './problem';
+export * from './http-problem.filter';
+export * from './field-errors';

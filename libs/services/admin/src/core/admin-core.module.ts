@@ -1,0 +1,32 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CLOCK, PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
+
+import { AdminAuthGuard } from './admin-auth.guard';
+import { AdminChanges } from './admin-changes';
+import { AdminKeyAuthenticator } from './admin-key.authenticator';
+import { HealthController } from './health.controller';
+
+/**
+ * What every admin feature module gets without importing anything (global): PRISMA, CLOCK,
+ * AdminChanges (audited, revision-bumping transactions); and what every route gets: the admin
+ * key guard (APP_GUARD, so no controller can forget it; opt out with @PublicRoute()).
+ */
+@Module({})
+export class AdminCoreModule {
+  static forRoot(runtime: ServiceRuntime): DynamicModule {
+    return {
+      module: AdminCoreModule,
+      global: true,
+      controllers: [HealthController],
+      providers: [
+        { provide: PRISMA, useValue: runtime.prisma },
+        { provide: CLOCK, useValue: runtime.clock },
+        AdminKeyAuthenticator,
+        AdminChanges,
+        { provide: APP_GUARD, useClass: AdminAuthGuard },
+      ],
+      exports: [PRISMA, CLOCK, AdminChanges],
+    };
+  }
+}
