@@ -1,17 +1,21 @@
-import type { PrismaClient } from '@tuxhat/database';
+import { type PrismaClient, bumpConfigRevision } from '@tuxhat/database';
 
 import type { GatewayConfig } from './gateway-config.schema';
 
 /**
  * Writes the config file's tenants, API keys, carriers and routes into the database, the
  * system of record the services read. Upserts by id, so seeding is repeatable; entries the
- * file does not mention are left alone (they may come from the admin API).
+ * file does not mention are left alone (they may come from the admin API). What the file
+ * names, it owns: seeding again restores it, so change those entries in the file (or drop
+ * them from it and manage them with the admin API). Bumps the config revision, so running
+ * services pick a re-seed up.
  */
 export async function seedGatewayConfig(
   prisma: PrismaClient,
   config: GatewayConfig,
 ): Promise<void> {
   await prisma.$transaction(async (tx) => {
+    await bumpConfigRevision(tx);
     for (const tenant of config.tenants) {
       await tx.tenant.upsert({
         where: { id: tenant.id },
@@ -65,6 +69,8 @@ export async function seedGatewayConfig(
         tenantId: route.tenant ?? null,
         destinationPrefix: route.destinationPrefix ?? null,
         carrierId: route.carrier,
+        // The file's routes target a carrier: one the admin API moved to a group goes back.
+        serverGroupId: null,
       };
       await tx.route.upsert({
         where: { id: route.id },

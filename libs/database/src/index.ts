@@ -32,3 +32,4 @@ export type { DatabaseModuleAsyncOptions } from './database.module';
 export * from './migrations';
 export { parsePostgresUrl } from './postgres-url';
 export type { PostgresUrl } from './postgres-url';
+export { bumpConfigRevision, readConfigRevision } from './config-revision';

@@ -1,20 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { Prisma, PrismaClient } from '@tuxhat/database';
+import { type PrismaClient, readConfigRevision } from '@tuxhat/database';
 
-/** Records a configuration change; call it inside the transaction that makes the change. */
-export async function bumpConfigRevision(tx: Prisma.TransactionClient): Promise<bigint> {
-  const row = await tx.configRevision.upsert({
-    where: { id: 1 },
-    create: { id: 1, revision: 1n },
-    update: { revision: { increment: 1n }, changedAt: new Date() },
-  });
-  return row.revision;
-}
-
-export async function readConfigRevision(prisma: PrismaClient): Promise<bigint> {
-  const row = await prisma.configRevision.findUnique({ where: { id: 1 } });
-  return row?.revision ?? 0n;
-}
+// Re-exported: services record their changes through the runtime they already depend on.
+export { bumpConfigRevision, readConfigRevision } from '@tuxhat/database';
 
 export interface ConfigSnapshotOptions<T> {
   /** Used in log lines, e.g. "tenant policies". */
