@@ -2,7 +2,7 @@ import { SimulatorProcess } from '@tuxhat/system-harness';
 
 import { startKannel } from '../targets/kannel.target';
 import type { BenchTarget } from '../targets/target';
-import { type TuxhatMode, startTuxhat } from '../targets/tuxhat.target';
+import { startTuxhat } from '../targets/tuxhat.target';
 
 export const SYSTEMS = ['kannel', 'all-in-one-postgres', 'all-in-one-pglite', 'cluster'] as const;
 export type SystemName = (typeof SYSTEMS)[number];

@@ -1,5 +1,4 @@
 import {
-  type E2eTenant,
   ClusterProcesses,
   GatewayProcess,
   type SimulatorProcess,

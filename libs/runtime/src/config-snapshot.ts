@@ -38,6 +38,8 @@ export class ConfigSnapshot<T> {
   async start(): Promise<void> {
     await this.refresh(true);
     this.timer = setInterval(() => {
+      // A poll while a reload runs is redundant: that reload reads the revision itself.
+      if (this.refreshing) return;
       this.refresh(false).catch((error: unknown) =>
         this.logger.warn(`refresh failed, keeping the previous configuration: ${String(error)}`),
       );
@@ -62,22 +64,29 @@ export class ConfigSnapshot<T> {
   }
 
   /**
-   * Reloads now when the revision moved (or always, with force). Concurrent calls share one
-   * reload. Tests and read-your-writes paths call it to avoid waiting for the poll.
+   * Reloads when the revision moved (or always, with force). Reloads run one at a time and a
+   * call never joins one already running, which may have read the revision before the change
+   * the caller wants to see: it queues behind it and reads again. Tests and read-your-writes
+   * paths call it to avoid waiting for the poll.
    */
   refresh(force = false): Promise<void> {
-    this.refreshing ??= (async () => {
-      try {
-        const revision = await readConfigRevision(this.prisma);
-        if (!force && revision === this.revision) return;
-        const value = await this.options.load(this.prisma);
-        this.value = value;
-        this.revision = revision;
-        for (const listener of this.listeners) listener(value);
-      } finally {
-        this.refreshing = null;
-      }
-    })();
-    return this.refreshing;
+    const previous = this.refreshing ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(() => this.reload(force))
+      .finally(() => {
+        if (this.refreshing === next) this.refreshing = null;
+      });
+    this.refreshing = next;
+    return next;
+  }
+
+  private async reload(force: boolean): Promise<void> {
+    const revision = await readConfigRevision(this.prisma);
+    if (!force && revision === this.revision) return;
+    const value = await this.options.load(this.prisma);
+    this.value = value;
+    this.revision = revision;
+    for (const listener of this.listeners) listener(value);
   }
 }

@@ -1,62 +1,77 @@
 import { Controller } from '@nestjs/common';
 import {
+  type MessageFields,
   SMS_ACCEPTED,
   SMS_OUTBOUND,
+  SMS_REROUTE,
   SMS_STATUS,
   type SmsAcceptedEvent,
-  derivedEnvelope,
+  type SmsRerouteEvent,
 } from '@tuxhat/contracts';
 import { EventPublisher, OnEventBatch } from '@tuxhat/messaging';
+import { METRICS, processMetrics } from '@tuxhat/observability';
 
-import { RouteTable } from './route-table';
+import { RerouteDeduplicator } from './reroute-deduplicator';
+import { RoutingService, type RoutingStep } from './routing.service';
 
-/** sms.accepted -> sms.outbound.<carrier>, with a `routed` status that says why; or `failed` when nothing matches. */
+/**
+ * sms.accepted -> sms.outbound (the chosen carrier's topic) with a `routed` status saying why,
+ * or a `failed` status when nothing can carry the message. sms.reroute -> the next untried
+ * carrier, or `failed` once the attempts are used up. A batch is decided in memory, then
+ * published together.
+ */
 @Controller()
 export class RoutingConsumer {
+  private readonly metrics = processMetrics();
+
   constructor(
-    private readonly routes: RouteTable,
+    private readonly routing: RoutingService,
+    private readonly reroutes: RerouteDeduplicator,
     private readonly publisher: EventPublisher,
   ) {}
 
   @OnEventBatch(SMS_ACCEPTED)
   async onAccepted(events: SmsAcceptedEvent[]): Promise<void> {
-    await Promise.all(events.map((event) => this.route(event)));
+    const steps = events.map((event) => this.routing.routeAccepted(event));
+    this.count(steps, events);
+    await this.publish(steps);
   }
 
-  private async route({ eventId, message, decision }: SmsAcceptedEvent): Promise<void> {
-    const match = this.routes.match(message.tenantId, message.destination);
-    const skipped = match.skipped.length > 0 ? `; skipped ${match.skipped.join(', ')}` : '';
-    if (!match.matched) {
-      await this.publisher.publish(SMS_STATUS, {
-        ...derivedEnvelope(eventId, 'status'),
-        messageId: message.messageId,
-        tenantId: message.tenantId,
-        status: 'failed',
-        detail: `no route for ${message.destination}${skipped}`,
-        source: 'routing',
-        errorCode: 'no_route',
+  @OnEventBatch(SMS_REROUTE)
+  async onReroute(events: SmsRerouteEvent[]): Promise<void> {
+    const fresh = this.reroutes.fresh(events);
+    const steps = fresh.map((event) => this.routing.reroute(event));
+    this.count(steps, fresh);
+    await this.publish(steps);
+    this.reroutes.remember(fresh);
+  }
+
+  /** tuxhat_messages_total{stage="routing"}: routed, or failed when nothing can carry it. */
+  private count(
+    steps: readonly RoutingStep[],
+    events: readonly { readonly message: MessageFields }[],
+  ): void {
+    steps.forEach((step, index) => {
+      const message = events[index]?.message;
+      this.metrics.increment(METRICS.messages, {
+        stage: 'routing',
+        status: step.status.status,
+        class: message?.priority ?? 'transactional',
+        tenant: step.status.tenantId,
       });
-      return;
-    }
-    const { route } = match;
+    });
+  }
+
+  private async publish(steps: readonly RoutingStep[]): Promise<void> {
     await Promise.all([
-      this.publisher.publish(SMS_OUTBOUND, {
-        ...derivedEnvelope(eventId, 'outbound'),
-        message,
-        carrierId: route.carrierId,
-        routeId: route.id,
-        attempt: 1,
-      }),
-      this.publisher.publish(SMS_STATUS, {
-        ...derivedEnvelope(eventId, 'status'),
-        messageId: message.messageId,
-        tenantId: message.tenantId,
-        status: 'routed',
-        detail: `${decision}; route ${route.id} (priority ${route.priority}) -> carrier ${route.carrierId}${skipped}`,
-        source: 'routing',
-        carrierId: route.carrierId,
-        routeId: route.id,
-      }),
+      this.publisher.publishAll(
+        SMS_OUTBOUND,
+        steps.flatMap((step) => (step.outbound ? [step.outbound] : [])),
+      ),
+      this.publisher.publishAll(
+        SMS_STATUS,
+        steps.map((step) => step.status),
+      ),
     ]);
   }
 }

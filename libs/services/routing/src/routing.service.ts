@@ -1,0 +1,162 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  type SmsAcceptedEvent,
+  type SmsOutboundEvent,
+  type SmsRerouteEvent,
+  type SmsStatusEvent,
+  derivedEnvelope,
+} from '@tuxhat/contracts';
+import { CLOCK, type Clock } from '@tuxhat/runtime';
+
+import { RoutingConfigService } from './config/routing-config.service';
+import { describeRouted, describeUnrouted, fitDetail } from './decision-detail';
+import { CarrierHealthService } from './health/carrier-health.service';
+import { type RoutingDecision, decideRoute } from './router';
+import { ROUTING_OPTIONS, type RoutingOptions } from './routing.options';
+
+/** What one routing step publishes: the outbound event when a carrier was chosen, and its status. */
+export interface RoutingStep {
+  readonly outbound?: SmsOutboundEvent;
+  readonly status: SmsStatusEvent;
+}
+
+/**
+ * Turns accepted messages and reroute requests into outbound events and status history, from
+ * memory only (configuration snapshot, health board, clock): no database round trip per message.
+ *
+ * Event ids are derived, so a redelivered input produces the very same outputs. A reroute's
+ * outputs are derived from the message and the attempt that failed, not from the reroute
+ * event: two requests to reroute the same attempt (a connector timeout and a DLR trigger, say)
+ * collapse into one next attempt instead of sending the message twice.
+ */
+@Injectable()
+export class RoutingService {
+  private readonly logger = new Logger(RoutingService.name);
+
+  constructor(
+    private readonly config: RoutingConfigService,
+    private readonly health: CarrierHealthService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ROUTING_OPTIONS) private readonly options: RoutingOptions,
+  ) {}
+
+  routeAccepted({ eventId, message, decision: policy }: SmsAcceptedEvent): RoutingStep {
+    const now = this.clock.now();
+    const decision = this.decide(message, now, new Set());
+    return this.step(decision, {
+      message,
+      now,
+      envelopeOf: (purpose) => derivedEnvelope(eventId, purpose, now),
+      prefix: policy,
+      attempt: 1,
+      tried: [],
+    });
+  }
+
+  reroute(event: SmsRerouteEvent): RoutingStep {
+    const { message } = event;
+    const now = this.clock.now();
+    const tried = [...new Set([...event.triedCarriers, event.carrierId])];
+    const cause = `reroute:${message.messageId}:${event.attempt}`;
+    const envelopeOf = (purpose: string) => derivedEnvelope(cause, purpose, now);
+    const why = `${event.carrierId} failed attempt ${event.attempt} (${event.source}${
+      event.errorCode ? ` ${event.errorCode}` : ''
+    }: ${event.reason.slice(0, 120)})`;
+    if (event.attempt >= this.options.maxAttempts) {
+      const detail = fitDetail(
+        `failed after ${event.attempt} attempt(s), limit ${this.options.maxAttempts}, tried ${tried.join(', ')}; last: ${why}`,
+      );
+      this.logger.debug(`${message.messageId}: ${detail}`);
+      return {
+        status: {
+          ...envelopeOf('status'),
+          messageId: message.messageId,
+          tenantId: message.tenantId,
+          status: 'failed',
+          detail,
+          source: 'routing',
+          carrierId: event.carrierId,
+          routeId: event.routeId,
+          errorCode: 'attempts_exhausted',
+        },
+      };
+    }
+    const decision = this.decide(message, now, new Set(tried));
+    return this.step(decision, {
+      message,
+      now,
+      envelopeOf,
+      prefix: `reroute: ${why}`,
+      attempt: event.attempt + 1,
+      tried,
+    });
+  }
+
+  private decide(
+    message: SmsAcceptedEvent['message'],
+    now: Date,
+    tried: ReadonlySet<string>,
+  ): RoutingDecision {
+    return decideRoute(
+      this.config.current,
+      (carrierId) => this.health.stateOf(carrierId),
+      { message, now, tried },
+      { lastResortUnhealthy: this.options.lastResortUnhealthy },
+    );
+  }
+
+  private step(
+    decision: RoutingDecision,
+    context: {
+      readonly message: SmsAcceptedEvent['message'];
+      readonly now: Date;
+      readonly envelopeOf: (purpose: string) => ReturnType<typeof derivedEnvelope>;
+      readonly prefix: string;
+      readonly attempt: number;
+      readonly tried: readonly string[];
+    },
+  ): RoutingStep {
+    const { message, envelopeOf, attempt } = context;
+    if (!decision.routed) {
+      const detail = describeUnrouted(decision, context.prefix);
+      this.logger.debug(`${message.messageId}: ${detail}`);
+      return {
+        status: {
+          ...envelopeOf('status'),
+          messageId: message.messageId,
+          tenantId: message.tenantId,
+          status: 'failed',
+          detail,
+          source: 'routing',
+          errorCode: decision.errorCode,
+        },
+      };
+    }
+    const attemptNote = attempt > 1 ? ` (attempt ${attempt}/${this.options.maxAttempts})` : '';
+    const detail = describeRouted(decision, `${context.prefix}${attemptNote}`);
+    this.logger.debug(`${message.messageId}: ${detail}`);
+    const cost = decision.cost ? { cost: decision.cost } : {};
+    return {
+      outbound: {
+        ...envelopeOf('outbound'),
+        message,
+        carrierId: decision.carrierId,
+        routeId: decision.rule.id,
+        attempt,
+        triedCarriers: [...context.tried],
+        ...cost,
+      },
+      status: {
+        ...envelopeOf('status'),
+        messageId: message.messageId,
+        tenantId: message.tenantId,
+        status: 'routed',
+        detail,
+        source: 'routing',
+        carrierId: decision.carrierId,
+        routeId: decision.rule.id,
+        ...cost,
+      },
+    };
+  }
+}
