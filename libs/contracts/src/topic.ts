@@ -30,6 +30,8 @@ export interface TopicDefinition<Schema extends z.ZodType = z.ZodType> {
   readonly laneOf?: (event: z.infer<Schema>) => Lane;
   /** Partitions the project creates the topic with. */
   readonly partitions: number;
+  /** Kafka topic configuration the project creates it with, e.g. a short retention.ms. */
+  readonly config?: Readonly<Record<string, string>>;
 }
 
 export type EventOf<T extends TopicDefinition> = z.infer<T['schema']>;

@@ -32,4 +32,6 @@ export const CARRIER_HEALTH = defineTopic({
   schema: carrierHealthEvent,
   keyOf: (event) => event.carrierId,
   partitions: 3,
+  // Only recent reports matter; a routing replica that starts reads the whole topic.
+  config: { 'retention.ms': String(60 * 60 * 1000) },
 });
