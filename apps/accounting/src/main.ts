@@ -5,11 +5,17 @@ import { parseEnv } from '@tuxhat/config';
 import { createClusterRuntime, runMain, startConsumerService } from '@tuxhat/runtime';
 import { z } from 'zod';
 
+const milliseconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
 const accountingEnv = z.object({
   ACCOUNTING_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
     .default('EUR'),
+  /** A publisher's claim older than this is taken over (its process died). */
+  ACCOUNTING_PUBLISH_LEASE_MS: milliseconds(120_000),
+  /** How often records left unpublished (crash, failed publish) are looked for. */
+  ACCOUNTING_SWEEP_INTERVAL_MS: milliseconds(5_000),
 });
 
 runMain(async () => {
@@ -17,7 +23,11 @@ runMain(async () => {
   const runtime = await createClusterRuntime('accounting');
   await startConsumerService({
     name: 'accounting',
-    module: AccountingModule.forRoot(runtime, { currency: env.ACCOUNTING_CURRENCY }),
+    module: AccountingModule.forRoot(runtime, {
+      currency: env.ACCOUNTING_CURRENCY,
+      publishLeaseMs: env.ACCOUNTING_PUBLISH_LEASE_MS,
+      sweepIntervalMs: env.ACCOUNTING_SWEEP_INTERVAL_MS,
+    }),
     runtime,
     onShutdown: runtime.close,
   });

@@ -1,85 +1,336 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SmsStatusEvent } from '@tuxhat/contracts';
-import type { AccountingRecord, PrismaClient } from '@tuxhat/database';
+import { isRecordFinalStatus } from '@tuxhat/contracts';
+import { asPriorityClass, parseAdjustments } from '@tuxhat/billing';
+import { type AccountingRecord, Prisma, type PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
+import type { RecordDraft } from './record-draft';
+import {
+  type WrittenRecord,
+  claimRecords,
+  idsIn,
+  parseRecords,
+  selectRecords,
+  upsertRecords,
+} from './record-sql';
+
+/** A message as a first status event finds it: what its open record starts from. */
 export interface MessageForRecord {
   readonly id: string;
+  readonly tenantId: string;
   readonly destination: string;
   readonly source: string;
+  readonly priority: string;
+  readonly parts: number;
+  readonly encoding: string;
+  readonly clientReference: string | null;
+  readonly metadata: unknown;
+  readonly createdAt: Date;
 }
 
-export type RecordWithMessage = AccountingRecord & { message: MessageForRecord };
+/** A reservation to settle (charged) or release, with the price the record charges. */
+export interface Settlement {
+  readonly messageId: string;
+  readonly charged: boolean;
+  readonly amountMinor: number;
+  readonly currency: string;
+}
 
-/** The accounting_records table: one row per message, written once, published once. */
+/** Another writer changed a row between our read and our write: the batch is retried. */
+export class ConcurrentRecordChangeError extends Error {
+  constructor(messageIds: readonly string[]) {
+    super(
+      `accounting records changed concurrently, batch retried: ${messageIds.slice(0, 5).join(', ')}`,
+    );
+    this.name = ConcurrentRecordChangeError.name;
+  }
+}
+
+/** A busy pool delays a batch; it does not fail it. */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
+
+/**
+ * The accounting_records table, read and written a batch at a time (record-sql.ts): one read
+ * of the batch's records (and one of the messages that have none yet), one upsert of
+ * everything that changed (optimistic lock: a row changed since it was read fails the batch),
+ * and in the same transaction the settlement of the policy's prepaid reservations.
+ */
 @Injectable()
 export class AccountingRecordsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  /**
-   * Creates the record of each message that reached a final state. A message that already has
-   * one keeps it (the first final state wins; replays change nothing).
-   */
-  async createForFinalEvents(events: readonly SmsStatusEvent[], currency: string): Promise<void> {
-    const ids = [...new Set(events.map((event) => event.messageId))];
-    const messages = await this.prisma.message.findMany({
-      where: { id: { in: ids } },
-      select: {
-        id: true,
-        tenantId: true,
-        carrierId: true,
-        routeId: true,
-        parts: true,
-        encoding: true,
-        createdAt: true,
-      },
-    });
-    const byId = new Map(messages.map((message) => [message.id, message]));
-    const firstFinal = new Map<string, SmsStatusEvent>();
-    for (const event of events)
-      if (!firstFinal.has(event.messageId)) firstFinal.set(event.messageId, event);
-
-    const rows = [...firstFinal.values()].flatMap((event) => {
-      const message = byId.get(event.messageId);
-      if (!message) return [];
-      return [
-        {
-          messageId: message.id,
-          tenantId: message.tenantId,
-          carrierId: event.carrierId ?? message.carrierId,
-          routeId: event.routeId ?? message.routeId,
-          parts: message.parts,
-          encoding: message.encoding,
-          finalStatus: event.status,
-          // Carrier prices and tenant tariffs arrive with least-cost routing and billing
-          // (issues 4 and 5); until a price is configured the honest amount is zero.
-          costMinor: 0,
-          priceMinor: 0,
-          currency,
-          submittedAt: message.createdAt,
-          finalAt: new Date(event.occurredAt),
-        },
-      ];
-    });
-    if (rows.length > 0)
-      await this.prisma.accountingRecord.createMany({ data: rows, skipDuplicates: true });
-    return;
+  async findRecords(messageIds: readonly string[]): Promise<AccountingRecord[]> {
+    if (messageIds.length === 0) return [];
+    const [result] = await this.prisma.$queryRaw<{ rows: string }[]>(selectRecords(messageIds));
+    return parseRecords(result?.rows ?? '[]');
   }
 
-  /** Records not yet on the accounting topic (among `messageIds`, or all when omitted). */
-  async unpublished(messageIds?: readonly string[], limit = 500): Promise<RecordWithMessage[]> {
-    return this.prisma.accountingRecord.findMany({
-      where: { publishedAt: null, ...(messageIds ? { messageId: { in: [...messageIds] } } : {}) },
-      include: { message: { select: { id: true, destination: true, source: true } } },
-      orderBy: { finalAt: 'asc' },
+  async findMessages(messageIds: readonly string[]): Promise<MessageForRecord[]> {
+    if (messageIds.length === 0) return [];
+    const [result] = await this.prisma.$queryRaw<{ rows: string }[]>`
+      SELECT coalesce(json_agg(m), '[]'::json)::text AS rows
+      FROM (SELECT id, tenant_id AS "tenantId", destination, source, priority, parts, encoding,
+                   client_reference AS "clientReference", metadata, created_at AS "createdAt"
+            FROM messages WHERE id IN ${idsIn(messageIds)}) AS m`;
+    const rows = JSON.parse(result?.rows ?? '[]') as (MessageForRecord & { createdAt: string })[];
+    return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
+  }
+
+  /**
+   * Writes the drafts and settles the reservations in one transaction. Throws
+   * ConcurrentRecordChangeError (nothing written) when a row is not at the version read.
+   */
+  async write(
+    drafts: readonly RecordDraft[],
+    settlements: readonly Settlement[],
+    now: Date,
+  ): Promise<void> {
+    if (drafts.length === 0 && settlements.length === 0) return;
+    // Rows in key order: two writers of overlapping batches lock in the same order (no deadlock).
+    const rows = [...drafts]
+      .sort((a, b) => (a.messageId < b.messageId ? -1 : 1))
+      .map((draft) => rowOfDraft(draft, now));
+    await this.prisma.$transaction(async (tx) => {
+      if (rows.length > 0) {
+        const [result] = await tx.$queryRaw<{ ids: string }[]>(upsertRecords(rows));
+        const written = new Set(JSON.parse(result?.ids ?? '[]') as string[]);
+        const lost = rows.filter((row) => !written.has(row.messageId));
+        if (lost.length > 0)
+          throw new ConcurrentRecordChangeError(lost.map((row) => row.messageId));
+      }
+      if (settlements.length > 0) await tx.$executeRaw(settleReservations(settlements, now));
+    }, TRANSACTION_OPTIONS);
+  }
+
+  /**
+   * Claims the rows among `messageIds` that wait to be published and no live publisher holds
+   * (a claim older than `staleBefore` was left by a dead process). Atomic: of two publishers,
+   * one gets each row. Returns the claimed rows as they are now.
+   */
+  async claim(
+    messageIds: readonly string[],
+    now: Date,
+    staleBefore: Date,
+  ): Promise<AccountingRecord[]> {
+    if (messageIds.length === 0) return [];
+    const [result] = await this.prisma.$queryRaw<{ rows: string }[]>(
+      claimRecords(messageIds, now, staleBefore),
+    );
+    return parseRecords(result?.rows ?? '[]');
+  }
+
+  /** Rows waiting to be published that no consumer is about to publish (older than `quietBefore`). */
+  async findUnpublished(quietBefore: Date, staleBefore: Date, limit: number): Promise<string[]> {
+    const rows = await this.prisma.accountingRecord.findMany({
+      where: {
+        publishPending: true,
+        updatedAt: { lt: quietBefore },
+        OR: [{ publishClaimedAt: null }, { publishClaimedAt: { lt: staleBefore } }],
+      },
+      select: { messageId: true },
+      orderBy: { updatedAt: 'asc' },
       take: limit,
     });
+    return rows.map((row) => row.messageId);
   }
 
-  async markPublished(messageIds: readonly string[], at: Date): Promise<void> {
-    await this.prisma.accountingRecord.updateMany({
-      where: { messageId: { in: [...messageIds] } },
-      data: { publishedAt: at },
-    });
+  /**
+   * Records which revision of each claimed row went out. A row corrected meanwhile stays
+   * pending (its newer revision goes out next); a claim taken over by another publisher is left
+   * to it.
+   */
+  async markPublished(
+    published: readonly { messageId: string; revision: number }[],
+    claimedAt: Date,
+    now: Date,
+  ): Promise<void> {
+    if (published.length === 0) return;
+    await this.prisma.$executeRaw`
+      UPDATE accounting_records AS r
+      SET published_revision = v.revision,
+          published_at = ${now}::timestamptz,
+          publish_claimed_at = NULL,
+          publish_pending = r.revision > v.revision,
+          row_version = r.row_version + 1
+      FROM jsonb_to_recordset(${JSON.stringify(published)}::jsonb) AS v ("messageId" text, revision int)
+      WHERE r.message_id = v."messageId" AND r.publish_claimed_at = ${claimedAt}::timestamptz`;
   }
+
+  /** Gives claims back after a failed publish, so the next attempt can take them. */
+  async releaseClaims(messageIds: readonly string[], claimedAt: Date): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.prisma.$executeRaw`
+      UPDATE accounting_records
+      SET publish_claimed_at = NULL, row_version = row_version + 1
+      WHERE message_id IN ${idsIn(messageIds)} AND publish_claimed_at = ${claimedAt}::timestamptz`;
+  }
+}
+
+/** The draft of a stored row. */
+export function draftOfRecord(row: AccountingRecord): RecordDraft {
+  const finalStatus =
+    row.finalStatus && isRecordFinalStatus(row.finalStatus) ? row.finalStatus : null;
+  return {
+    messageId: row.messageId,
+    tenantId: row.tenantId,
+    classOfService: asPriorityClass(row.classOfService),
+    source: row.source,
+    destination: row.destination,
+    country: row.country,
+    network: row.network,
+    clientReference: row.clientReference,
+    metadata: row.metadata,
+    carrierId: row.carrierId,
+    routeId: row.routeId,
+    parts: row.parts,
+    encoding: row.encoding,
+    finalStatus,
+    errorCode: row.errorCode,
+    costMinor: row.costMinor,
+    costCurrency: row.costCurrency,
+    priceMinor: row.priceMinor,
+    priceCurrency: row.priceCurrency,
+    listPriceMinor: row.listPriceMinor,
+    tariffId: row.tariffId,
+    billingMode:
+      row.billingMode === 'prepaid' || row.billingMode === 'postpaid' ? row.billingMode : null,
+    chargeOn: row.chargeOn === 'submit' || row.chargeOn === 'delivery' ? row.chargeOn : null,
+    charged: row.charged,
+    adjustments: parseAdjustments(row.adjustments),
+    acceptedAt: row.acceptedAt,
+    routedAt: row.routedAt,
+    sentAt: row.sentAt,
+    finalAt: row.finalAt,
+    revision: row.revision,
+    publishedRevision: row.publishedRevision,
+    publishPending: row.publishPending,
+    publishClaimed: row.publishClaimedAt !== null,
+    rowVersion: row.rowVersion,
+  };
+}
+
+/** The open draft of a message's first status event. */
+export function draftOfMessage(
+  message: MessageForRecord,
+  destinationInfo: { country: string | null; network: string | null },
+  currency: string,
+): RecordDraft {
+  return {
+    messageId: message.id,
+    tenantId: message.tenantId,
+    classOfService: asPriorityClass(message.priority),
+    source: message.source,
+    destination: message.destination,
+    country: destinationInfo.country,
+    network: destinationInfo.network,
+    clientReference: message.clientReference,
+    metadata: message.metadata ?? null,
+    carrierId: null,
+    routeId: null,
+    parts: message.parts,
+    encoding: message.encoding,
+    finalStatus: null,
+    errorCode: null,
+    costMinor: 0,
+    costCurrency: currency,
+    priceMinor: 0,
+    priceCurrency: currency,
+    listPriceMinor: 0,
+    tariffId: null,
+    billingMode: null,
+    chargeOn: null,
+    charged: false,
+    adjustments: [],
+    acceptedAt: message.createdAt,
+    routedAt: null,
+    sentAt: null,
+    finalAt: null,
+    revision: 0,
+    publishedRevision: 0,
+    publishPending: false,
+    publishClaimed: false,
+    rowVersion: -1,
+  };
+}
+
+/** The row a draft writes. */
+function rowOfDraft(draft: RecordDraft, now: Date): WrittenRecord {
+  return {
+    messageId: draft.messageId,
+    tenantId: draft.tenantId,
+    classOfService: draft.classOfService,
+    source: draft.source,
+    destination: draft.destination,
+    country: draft.country,
+    network: draft.network,
+    clientReference: draft.clientReference,
+    metadata: draft.metadata ?? null,
+    carrierId: draft.carrierId,
+    routeId: draft.routeId,
+    parts: draft.parts,
+    encoding: draft.encoding,
+    finalStatus: draft.finalStatus,
+    errorCode: draft.errorCode,
+    costMinor: draft.costMinor,
+    costCurrency: draft.costCurrency,
+    priceMinor: draft.priceMinor,
+    priceCurrency: draft.priceCurrency,
+    listPriceMinor: draft.listPriceMinor,
+    tariffId: draft.tariffId,
+    billingMode: draft.billingMode,
+    chargeOn: draft.chargeOn,
+    charged: draft.charged,
+    adjustments: draft.adjustments,
+    acceptedAt: draft.acceptedAt,
+    routedAt: draft.routedAt,
+    sentAt: draft.sentAt,
+    finalAt: draft.finalAt,
+    recordedAt: now,
+    updatedAt: now,
+    revision: draft.revision,
+    publishedRevision: draft.publishedRevision,
+    publishPending: draft.publishPending,
+    rowVersion: draft.rowVersion + 1,
+  };
+}
+
+/**
+ * Settles (charged) or releases the policy's prepaid reservations of these messages and moves
+ * the tenants' balances to match, in one statement. Only a reservation still `reserved` moves,
+ * or a `released` one that a correction now charges, so a replay moves no money twice.
+ *   reserved -> settled:  reserved -= r, available += r - price
+ *   reserved -> released: reserved -= r, available += r
+ *   released -> settled:  available -= price
+ * A price in another currency than the reservation (the tariff changed currency in between)
+ * settles the reserved amount.
+ */
+function settleReservations(settlements: readonly Settlement[], now: Date): Prisma.Sql {
+  return Prisma.sql`
+    WITH v AS (
+      SELECT "messageId" AS message_id, "charged" AS charged, "amountMinor" AS amount, currency
+      FROM jsonb_to_recordset(${JSON.stringify(settlements)}::jsonb)
+        AS s ("messageId" text, "charged" boolean, "amountMinor" bigint, currency char(3))),
+    moved AS (
+      UPDATE balance_reservations AS b
+      SET state = CASE WHEN v.charged THEN 'settled'::balance_reservation_state
+                       ELSE 'released'::balance_reservation_state END,
+          settled_at = ${now}::timestamptz
+      FROM v, balance_reservations AS prior
+      WHERE b.message_id = v.message_id
+        AND prior.message_id = b.message_id
+        AND (b.state = 'reserved' OR (b.state = 'released' AND v.charged))
+      RETURNING b.tenant_id,
+        CASE WHEN prior.state = 'reserved' THEN b.amount_minor ELSE 0 END AS unreserved,
+        CASE WHEN prior.state = 'reserved' THEN b.amount_minor ELSE 0 END
+          - CASE WHEN NOT v.charged THEN 0
+                 WHEN b.currency = v.currency THEN v.amount
+                 ELSE b.amount_minor END AS returned
+    )
+    UPDATE tenant_balances AS t
+    SET reserved_minor = t.reserved_minor - m.unreserved,
+        available_minor = t.available_minor + m.returned,
+        updated_at = ${now}::timestamptz
+    FROM (SELECT tenant_id, SUM(unreserved) AS unreserved, SUM(returned) AS returned
+          FROM moved GROUP BY tenant_id) AS m
+    WHERE t.tenant_id = m.tenant_id`;
 }

@@ -4,6 +4,7 @@ import { OnEventBatch } from '@tuxhat/messaging';
 
 import { AccountingService } from './accounting.service';
 
+/** Every status event, a partition batch at a time (status events are keyed by message id). */
 @Controller()
 export class AccountingConsumer {
   constructor(private readonly accounting: AccountingService) {}

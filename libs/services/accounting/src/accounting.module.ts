@@ -2,12 +2,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule } from '@tuxhat/messaging';
 import { CLOCK, PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
 
+import { AccountingConfigSnapshot } from './accounting-config';
 import { AccountingConsumer } from './accounting.consumer';
 import { ACCOUNTING_OPTIONS, type AccountingOptions } from './accounting.options';
 import { AccountingRecordsRepository } from './accounting-records.repository';
 import { AccountingService } from './accounting.service';
+import { RecordPublisher } from './record-publisher.service';
 
-/** The accounting service: one record per message for billing. */
+/** The accounting service: one record per message for billing, post-billing of reservations. */
 @Module({})
 export class AccountingModule {
   static forRoot(runtime: ServiceRuntime, options: AccountingOptions): DynamicModule {
@@ -19,9 +21,12 @@ export class AccountingModule {
         { provide: PRISMA, useValue: runtime.prisma },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: ACCOUNTING_OPTIONS, useValue: options },
+        AccountingConfigSnapshot,
         AccountingRecordsRepository,
         AccountingService,
+        RecordPublisher,
       ],
+      exports: [RecordPublisher],
     };
   }
 }

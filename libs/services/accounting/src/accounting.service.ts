@@ -1,86 +1,191 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import {
-  ACCOUNTING_RECORDS,
-  type SmsStatusEvent,
-  deterministicUuid,
-  isFinalStatus,
-} from '@tuxhat/contracts';
-import { EventPublisher } from '@tuxhat/messaging';
-import { CLOCK, type Clock } from '@tuxhat/runtime';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { SmsStatusEvent } from '@tuxhat/contracts';
+import { type BillableMessage, type Charge, loadMessageHistory } from '@tuxhat/billing';
+import type { PrismaClient } from '@tuxhat/database';
+import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
 
+import { AccountingConfigSnapshot } from './accounting-config';
 import { ACCOUNTING_OPTIONS, type AccountingOptions } from './accounting.options';
 import {
   AccountingRecordsRepository,
-  type RecordWithMessage,
+  ConcurrentRecordChangeError,
+  type Settlement,
+  draftOfMessage,
+  draftOfRecord,
 } from './accounting-records.repository';
+import { countryOf } from './destination-info';
+import { type Change, type RecordDraft, applyStatusEvent, inOccurrenceOrder } from './record-draft';
+import { RecordPublisher } from './record-publisher.service';
+
+/** Attempts of a batch whose records other writers keep changing, before the retry topic. */
+const MAX_ATTEMPTS = 3;
 
 /**
- * One accounting record per message, on the accounting topic exactly once per message id:
- * the record is written first (keyed by message id, so replays add nothing), then published
- * with an event id derived from the message id, then marked published. A crash between
- * publishing and marking re-publishes the same event id, which billing de-duplicates on; a
- * crash before publishing is repaired at boot, when every unpublished record is sent.
+ * One accounting record per message, a batch of status events at a time: read the batch's
+ * records (2 queries), apply the events in memory, price the messages that became final
+ * (tariffs and rules from memory, plus one history query when a rule needs it), write every
+ * change and settle the prepaid reservations in one transaction, then publish what became
+ * final. No round trip per message.
  */
 @Injectable()
-export class AccountingService implements OnApplicationBootstrap {
+export class AccountingService {
   private readonly logger = new Logger(AccountingService.name);
 
   constructor(
     private readonly records: AccountingRecordsRepository,
-    private readonly publisher: EventPublisher,
+    private readonly publisher: RecordPublisher,
+    private readonly config: AccountingConfigSnapshot,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ACCOUNTING_OPTIONS) private readonly options: AccountingOptions,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    let published = 0;
-    for (
-      let batch = await this.records.unpublished();
-      batch.length > 0;
-      batch = await this.records.unpublished()
-    ) {
-      await this.publish(batch);
-      published += batch.length;
-    }
-    if (published > 0)
-      this.logger.log(`published ${published} record(s) left unpublished by a previous run`);
-  }
-
   async onStatusEvents(events: readonly SmsStatusEvent[]): Promise<void> {
-    const finals = events.filter((event) => isFinalStatus(event.status));
-    if (finals.length === 0) return;
-    await this.records.createForFinalEvents(finals, this.options.currency);
-    const pending = await this.records.unpublished(finals.map((event) => event.messageId));
-    if (pending.length > 0) await this.publish(pending);
+    // Optimistic concurrency: a record another consumer changed since we read it (two consumers
+    // on one partition for a moment, during a rebalance) fails the write; read again and redo.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.handle(events);
+      } catch (error) {
+        if (!(error instanceof ConcurrentRecordChangeError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
   }
 
-  private async publish(records: readonly RecordWithMessage[]): Promise<void> {
-    await Promise.all(
-      records.map((record) =>
-        this.publisher.publish(ACCOUNTING_RECORDS, {
-          version: 1,
-          eventId: deterministicUuid(`accounting-record/${record.messageId}`),
-          occurredAt: record.finalAt.toISOString(),
-          messageId: record.messageId,
-          tenantId: record.tenantId,
-          destination: record.message.destination,
-          source: record.message.source,
-          ...(record.carrierId ? { carrierId: record.carrierId } : {}),
-          ...(record.routeId ? { routeId: record.routeId } : {}),
-          parts: record.parts,
-          encoding: record.encoding as 'gsm7' | 'ucs2',
-          finalStatus: record.finalStatus,
-          costMinor: record.costMinor,
-          priceMinor: record.priceMinor,
-          currency: record.currency,
-          acceptedAt: record.submittedAt.toISOString(),
-          finalAt: record.finalAt.toISOString(),
-        }),
-      ),
-    );
-    await this.records.markPublished(
-      records.map((record) => record.messageId),
-      this.clock.now(),
-    );
+  private async handle(events: readonly SmsStatusEvent[]): Promise<void> {
+    const byMessage = new Map<string, SmsStatusEvent[]>();
+    const seen = new Set<string>();
+    for (const event of events) {
+      if (seen.has(event.eventId)) continue;
+      seen.add(event.eventId);
+      const list = byMessage.get(event.messageId) ?? [];
+      list.push(event);
+      byMessage.set(event.messageId, list);
+    }
+    const drafts = await this.draftsFor([...byMessage.keys()]);
+
+    const changed: RecordDraft[] = [];
+    const toPrice: { draft: RecordDraft; change: Change }[] = [];
+    let applied = 0;
+    for (const draft of drafts) {
+      // An event naming another tenant than its message's is foreign data: skipped below.
+      const own = (byMessage.get(draft.messageId) ?? []).filter(
+        (event) => event.tenantId === draft.tenantId,
+      );
+      applied += own.length;
+      let strongest: Change = 'none';
+      for (const event of inOccurrenceOrder(own)) {
+        const change = applyStatusEvent(draft, event);
+        if (change === 'final' || change === 'correction') strongest = change;
+        else if (change === 'steps' && strongest === 'none') strongest = 'steps';
+      }
+      if (strongest === 'none') continue;
+      changed.push(draft);
+      if (strongest === 'final' || strongest === 'correction')
+        toPrice.push({ draft, change: strongest });
+    }
+
+    // The message row is committed before sms.submitted is published, so each of our status
+    // events finds its message. One that does not, or names another tenant, is foreign data:
+    // retrying cannot fix it and failing would hold up the batch, so it is skipped, loudly.
+    if (applied < seen.size)
+      this.logger.warn(
+        `skipped ${seen.size - applied} status event(s) of unknown messages or of another tenant`,
+      );
+
+    const settlements = await this.price(toPrice);
+    await this.records.write(changed, settlements, this.clock.now());
+    // Also what an earlier attempt wrote but could not publish (a replay finds it pending).
+    const pending = drafts.filter((draft) => draft.publishPending);
+    if (pending.length > 0)
+      await this.publisher.publishPending(pending.map((draft) => draft.messageId));
   }
+
+  /** The batch's records: stored ones, and new open ones for messages seen the first time. */
+  private async draftsFor(messageIds: readonly string[]): Promise<RecordDraft[]> {
+    const stored = await this.records.findRecords(messageIds);
+    const drafts = stored.map(draftOfRecord);
+    const known = new Set(stored.map((row) => row.messageId));
+    const missing = messageIds.filter((id) => !known.has(id));
+    const messages = await this.records.findMessages(missing);
+    const { networks } = this.config.current;
+    for (const message of messages) {
+      drafts.push(
+        draftOfMessage(
+          message,
+          {
+            country: countryOf(message.destination),
+            network: networks.networkOf(message.destination),
+          },
+          this.options.currency,
+        ),
+      );
+    }
+    return drafts;
+  }
+
+  /**
+   * Prices the drafts that became final (or were corrected) and returns the reservations to
+   * settle. A correction keeps the tariff and billing settings the record was first priced with
+   * (the reservation was made with them) and decides only again whether to charge.
+   */
+  private async price(
+    items: readonly { draft: RecordDraft; change: Change }[],
+  ): Promise<Settlement[]> {
+    if (items.length === 0) return [];
+    const { billing } = this.config.current;
+    const messages = items.map(({ draft }) => billableOf(draft));
+    const history = await loadMessageHistory(this.prisma, billing.historyRequest(messages));
+    return items.map(({ draft, change }, index) => {
+      const message = messages[index];
+      // Priced in an earlier batch (a correction of a record that is out, or at least written):
+      // keep what it was priced with. Final and corrected within one batch: priced afresh.
+      const earlier =
+        change === 'correction' && draft.billingMode && draft.chargeOn
+          ? { mode: draft.billingMode, chargeOn: draft.chargeOn }
+          : undefined;
+      const settings = earlier ?? this.config.tenantBilling(draft.tenantId);
+      const list: Charge | undefined = earlier
+        ? {
+            amountMinor: draft.listPriceMinor,
+            listPriceMinor: draft.listPriceMinor,
+            currency: draft.priceCurrency,
+            ...(draft.tariffId ? { tariffId: draft.tariffId } : {}),
+            adjustments: [],
+          }
+        : undefined;
+      const { charge, charged } = billing.finalCharge(
+        message,
+        draft.finalStatus!,
+        settings,
+        history,
+        list,
+      );
+      draft.priceMinor = charge.amountMinor;
+      draft.priceCurrency = charge.currency;
+      draft.listPriceMinor = charge.listPriceMinor;
+      draft.tariffId = charge.tariffId ?? null;
+      draft.adjustments = [...charge.adjustments];
+      draft.billingMode = settings.mode;
+      draft.chargeOn = settings.chargeOn;
+      draft.charged = charged;
+      return {
+        messageId: draft.messageId,
+        charged,
+        amountMinor: charge.amountMinor,
+        currency: charge.currency,
+      };
+    });
+  }
+}
+
+function billableOf(draft: RecordDraft): BillableMessage {
+  return {
+    messageId: draft.messageId,
+    tenantId: draft.tenantId,
+    destination: draft.destination,
+    classOfService: draft.classOfService,
+    parts: draft.parts,
+    acceptedAt: draft.acceptedAt,
+  };
 }

@@ -1,2 +1,3 @@
 export * from './accounting.module';
 export * from './accounting.options';
+export { RecordPublisher } from './record-publisher.service';
