@@ -13,3 +13,5 @@ mkdir -p dist/libs/contracts/src/proto
 cp libs/contracts/src/proto/*.proto dist/libs/contracts/src/proto/
 mkdir -p dist/libs/services/admin
 cp libs/services/admin/openapi.yaml dist/libs/services/admin/
+mkdir -p dist/libs/services/ingress
+cp libs/services/ingress/openapi.yaml dist/libs/services/ingress/

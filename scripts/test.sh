@@ -14,6 +14,11 @@ eval "$infra_env"
 bash scripts/infra/moto.sh start >&2
 bash scripts/infra/moto.sh wait >&2
 export SNS_ENDPOINT="${SNS_ENDPOINT:-http://127.0.0.1:${MOTO_PORT:-5055}}"
+# Python peers the tests drive: schemathesis (fuzzing the REST API from its OpenAPI spec) and
+# smpplib (an SMPP implementation not written here, for interoperability).
+bash scripts/fuzz/ingress.sh setup >&2
+bash scripts/infra/smpplib.sh install >&2
+export FUZZ_MAX_TIME="${FUZZ_MAX_TIME:-60}"
 bash scripts/build.sh
 
 mkdir -p .local

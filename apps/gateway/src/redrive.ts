@@ -1,6 +1,8 @@
-import { SMS_SUBMITTED, deterministicUuid } from '@tuxhat/contracts';
+import { SMS_SUBMITTED, deterministicUuid, messageFields, priorityClass } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
 import type { EventPublisher } from '@tuxhat/messaging';
+
+const messageMetadata = messageFields.shape.metadata.unwrap();
 
 /**
  * All-in-one mode keeps in-flight work in memory; the database is what survives a crash (a 2xx
@@ -39,6 +41,13 @@ export async function redriveUnfinishedMessages(
             parts: message.parts,
             ...(message.clientReference ? { clientReference: message.clientReference } : {}),
             acceptedAt: message.createdAt.toISOString(),
+            // Everything the tenant asked for travels again: class (lane), validity, schedule,
+            // DLR path, metadata.
+            priority: priorityClass.parse(message.priority),
+            ...(message.validUntil ? { validUntil: message.validUntil.toISOString() } : {}),
+            ...(message.scheduledAt ? { scheduledAt: message.scheduledAt.toISOString() } : {}),
+            ...(message.callbackUrl ? { callbackUrl: message.callbackUrl } : {}),
+            ...(message.metadata ? { metadata: messageMetadata.parse(message.metadata) } : {}),
           },
         }),
       ),

@@ -1,3 +1,5 @@
+// Tracing, metrics and the ops endpoint first, before any other module loads.
+import '@tuxhat/observability/register';
 import 'reflect-metadata';
 
 import { envTypes, parseEnv } from '@tuxhat/config';
@@ -10,6 +12,8 @@ const ingressEnv = z.object({
   HTTP_PORT: envTypes.port(8080),
   GRPC_HOST: z.string().min(1).default('0.0.0.0'),
   GRPC_PORT: envTypes.port(50051),
+  /** Ingress replicas sharing each tenant's reject-mode rate (each enforces rate / replicas). */
+  INGRESS_REPLICAS: z.coerce.number().int().min(1).max(1_000).default(1),
 });
 
 runMain(async () => {
@@ -20,6 +24,7 @@ runMain(async () => {
     httpPort: env.HTTP_PORT,
     grpcHost: env.GRPC_HOST,
     grpcPort: env.GRPC_PORT,
+    replicas: env.INGRESS_REPLICAS,
     logger: createLogger('ingress'),
     onShutdown: runtime.close,
   });

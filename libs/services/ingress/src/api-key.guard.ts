@@ -4,10 +4,13 @@ import {
   type CanActivate,
   type ExecutionContext,
   Injectable,
+  SetMetadata,
   createParamDecorator,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 
 import { ApiKeyAuthenticator, type Caller } from './api-key-authenticator';
+import type { ApiScope } from './ingress-config';
 
 /** What the guard needs of a request, whichever HTTP adapter carries it. */
 interface HttpRequest {
@@ -17,14 +20,28 @@ interface HttpRequest {
 /** The authenticated caller of each request, attached by ApiKeyGuard (gone with the request). */
 const callers = new WeakMap<HttpRequest, Caller>();
 
-/** REST authentication: a route behind this guard only runs for a valid, unrevoked API key. */
+const SCOPE = 'tuxhat:ingress:scope';
+
+/** The scope a route needs (`send` to submit, `read` to read). */
+export const RequireScope = (scope: ApiScope) => SetMetadata(SCOPE, scope);
+
+/**
+ * REST authentication and authorisation: a route behind this guard only runs for a valid,
+ * unrevoked API key that has the route's scope (401 `unauthorized`, 403 `insufficient_scope`).
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly authenticator: ApiKeyAuthenticator) {}
+  constructor(
+    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly reflector: Reflector,
+  ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
+    const scope = this.reflector.get<ApiScope | undefined>(SCOPE, context.getHandler());
+    // A route without a declared scope is a programming error, not an open door.
+    if (!scope) throw new Error(`route ${context.getHandler().name} declares no @RequireScope()`);
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    callers.set(request, await this.authenticator.authenticate(request.headers.authorization));
+    callers.set(request, this.authenticator.authorize(request.headers.authorization, scope));
     return true;
   }
 }

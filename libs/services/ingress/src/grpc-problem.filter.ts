@@ -9,6 +9,8 @@ import { INTERNAL_DETAIL, ProblemError } from './problem';
 export const GRPC_ERROR_CODE_TRAILER = 'tuxhat-error-code';
 /** Trailer listing rejected fields as `field=code` pairs, comma separated (validation_failed). */
 export const GRPC_FIELD_ERRORS_TRAILER = 'tuxhat-field-errors';
+/** Trailer with the milliseconds to wait before retrying (rate_limited), as REST's Retry-After. */
+export const GRPC_RETRY_AFTER_TRAILER = 'tuxhat-retry-after-ms';
 
 /** A ProblemError as the gRPC status the server sends, with our code in the trailers. */
 export function grpcStatusOf(problem: ProblemError): StatusObject {
@@ -20,13 +22,16 @@ export function grpcStatusOf(problem: ProblemError): StatusObject {
       problem.errors.map((error) => `${error.field}=${error.code}`).join(','),
     );
   }
+  if (problem.retryAfterMs !== undefined) {
+    metadata.set(GRPC_RETRY_AFTER_TRAILER, String(Math.max(1, Math.ceil(problem.retryAfterMs))));
+  }
   return { code: problem.grpcStatus, details: problem.detail, metadata };
 }
 
 /**
- * Every error of the gRPC controller as a gRPC status (UNAUTHENTICATED, INVALID_ARGUMENT,
- * NOT_FOUND, UNAVAILABLE, INTERNAL). Nest's default would turn everything into UNKNOWN
- * "Internal server error".
+ * Every error of the gRPC controller as a gRPC status (UNAUTHENTICATED, PERMISSION_DENIED,
+ * INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, RESOURCE_EXHAUSTED, UNAVAILABLE, INTERNAL).
+ * Nest's default would turn everything into UNKNOWN "Internal server error".
  */
 @Catch()
 export class GrpcProblemFilter implements RpcExceptionFilter<unknown, never> {

@@ -1,6 +1,21 @@
 export { IngressModule } from './ingress.module';
 export { startIngress, type RunningIngress } from './start-ingress';
 export type { IngressOptions, StartIngressOptions } from './ingress.options';
-export type { MessageView, SubmitMessageResponse, StatusChangeView } from './messages.dto';
+export type {
+  BatchItemResult,
+  MessagePageView,
+  MessageSummaryView,
+  MessageView,
+  StatusChangeView,
+  SubmitBatchResponse,
+  SubmitMessageResponse,
+} from './messages.dto';
+export type { UsageView } from './usage.service';
 export { PROBLEMS, type ProblemCode, type ProblemDocument, type FieldError } from './problem';
-export { GRPC_ERROR_CODE_TRAILER, GRPC_FIELD_ERRORS_TRAILER } from './grpc-problem.filter';
+export { FIELD_ERROR_CODES, MAX_BATCH_ITEMS, SUBMISSION_LIMITS } from './submission.validation';
+export {
+  GRPC_ERROR_CODE_TRAILER,
+  GRPC_FIELD_ERRORS_TRAILER,
+  GRPC_RETRY_AFTER_TRAILER,
+} from './grpc-problem.filter';
+export { OPENAPI_PATH } from './api-docs';

@@ -3,7 +3,11 @@ import { MessagingModule } from '@tuxhat/messaging';
 import { CLOCK, PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
 
 import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { ApiKeyUsageRecorder } from './api-key-usage.recorder';
 import { ApiKeyGuard } from './api-key.guard';
+import { IdempotencyPurger } from './idempotency-purger';
+import { IdempotencyCoordinator } from './idempotency';
+import { IngressConfigSnapshot } from './ingress-config';
 import { INGRESS_OPTIONS, type IngressOptions, resolveIngressOptions } from './ingress.options';
 import { MessageIdGenerator } from './message-id';
 import { MessageWriter } from './message-writer';
@@ -11,13 +15,19 @@ import { MessagesController } from './messages.controller';
 import { MessagesGrpcController } from './messages.grpc-controller';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
+import { RateLimiter } from './rate-limiter';
 import { StatusProjectionRepository } from './status-projection.repository';
 import { StatusProjectorConsumer } from './status-projector.consumer';
+import { StatusStreamHub } from './status-stream.hub';
+import { SubmissionRepository } from './submission.repository';
+import { UsageController } from './usage.controller';
+import { UsageService } from './usage.service';
 
 /**
- * The ingress service: the tenant API (REST and gRPC: authentication, validation, message id,
- * the message record, sms.submitted) and the status projector (sms.status -> history and
- * projected status). Boot it with startIngress, which adds the listeners and error mapping.
+ * The ingress service: the tenant API (REST and gRPC: authentication, scopes, validation,
+ * idempotency, rate limits in reject mode, message ids, the message record, sms.submitted,
+ * reads, usage, status streams) and the status projector (sms.status -> history and projected
+ * status). Boot it with startIngress, which adds the listeners, docs and error mapping.
  */
 @Module({})
 export class IngressModule {
@@ -25,18 +35,31 @@ export class IngressModule {
     return {
       module: IngressModule,
       imports: [MessagingModule.forRoot(runtime.bus)],
-      controllers: [MessagesController, MessagesGrpcController, StatusProjectorConsumer],
+      controllers: [
+        MessagesController,
+        UsageController,
+        MessagesGrpcController,
+        StatusProjectorConsumer,
+      ],
       providers: [
         { provide: PRISMA, useValue: runtime.prisma },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: INGRESS_OPTIONS, useValue: resolveIngressOptions(options) },
         { provide: MessageIdGenerator, useValue: new MessageIdGenerator() },
+        IngressConfigSnapshot,
+        ApiKeyUsageRecorder,
         ApiKeyAuthenticator,
         ApiKeyGuard,
+        RateLimiter,
+        IdempotencyCoordinator,
+        IdempotencyPurger,
+        SubmissionRepository,
         MessageWriter,
         MessagesRepository,
         MessagesService,
+        UsageService,
         StatusProjectionRepository,
+        StatusStreamHub,
       ],
     };
   }

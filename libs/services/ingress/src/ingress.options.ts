@@ -7,6 +7,18 @@ import { z } from 'zod';
 export interface IngressOptions {
   /** The most SMS parts one message may need (default 10; at most 255, the concatenation limit). */
   readonly maxParts?: number;
+  /**
+   * Ingress replicas sharing a tenant's reject-mode rate (env INGRESS_REPLICAS, default 1): each
+   * replica's token bucket gets rate / replicas and burst / replicas. Assumes the load balancer
+   * spreads a tenant's requests evenly.
+   */
+  readonly replicas?: number;
+  /** How often the config revision is checked (default 1,000 ms): keys and rates follow within this. */
+  readonly configPollMs?: number;
+  /** How often `api_keys.last_used_at` is written (default 5,000 ms). */
+  readonly keyUsageFlushMs?: number;
+  /** How often idempotency keys older than 24 h are purged (default 600,000 ms). */
+  readonly idempotencyPurgeMs?: number;
 }
 
 export interface StartIngressOptions extends IngressOptions {
@@ -18,6 +30,8 @@ export interface StartIngressOptions extends IngressOptions {
   readonly grpcPort: number;
   /** Largest accepted REST body (default 65 536 bytes); larger answers 413 payload_too_large. */
   readonly bodyLimitBytes?: number;
+  /** Largest accepted body of POST /v1/messages/batch (default 4 MiB). */
+  readonly batchBodyLimitBytes?: number;
   readonly logger?: LoggerService;
   /**
    * Close on SIGTERM/SIGINT (default true). Off in all-in-one mode, where the gateway closes
@@ -28,14 +42,16 @@ export interface StartIngressOptions extends IngressOptions {
   readonly onShutdown?: () => Promise<void>;
 }
 
-export interface ResolvedIngressOptions {
-  readonly maxParts: number;
-}
+export type ResolvedIngressOptions = z.infer<typeof ingressOptionsSchema>;
 
 export const INGRESS_OPTIONS = Symbol('tuxhat:ingress:options');
 
 const ingressOptionsSchema = z.object({
   maxParts: z.int().min(1).max(MAX_PARTS).default(10),
+  replicas: z.int().min(1).max(1_000).default(1),
+  configPollMs: z.int().min(50).max(60_000).default(1_000),
+  keyUsageFlushMs: z.int().min(50).max(3_600_000).default(5_000),
+  idempotencyPurgeMs: z.int().min(50).max(86_400_000).default(600_000),
 });
 
 const listenerOptionsSchema = z.object({
@@ -48,11 +64,22 @@ const listenerOptionsSchema = z.object({
     .min(1_024)
     .max(16 * 1_024 * 1_024)
     .default(65_536),
+  batchBodyLimitBytes: z
+    .int()
+    .min(1_024)
+    .max(64 * 1_024 * 1_024)
+    .default(4 * 1_024 * 1_024),
 });
 
 /** Checked at boot: a bad value stops the service with the option named. */
 export function resolveIngressOptions(options: IngressOptions): ResolvedIngressOptions {
-  const parsed = ingressOptionsSchema.safeParse({ maxParts: options.maxParts });
+  const parsed = ingressOptionsSchema.safeParse({
+    maxParts: options.maxParts,
+    replicas: options.replicas,
+    configPollMs: options.configPollMs,
+    keyUsageFlushMs: options.keyUsageFlushMs,
+    idempotencyPurgeMs: options.idempotencyPurgeMs,
+  });
   if (!parsed.success) throw ConfigError.fromZod('ingress options', parsed.error);
   return parsed.data;
 }
@@ -66,6 +93,7 @@ export function resolveListenerOptions(
     grpcHost: options.grpcHost,
     grpcPort: options.grpcPort,
     bodyLimitBytes: options.bodyLimitBytes,
+    batchBodyLimitBytes: options.batchBodyLimitBytes,
   });
   if (!parsed.success) throw ConfigError.fromZod('ingress options', parsed.error);
   return parsed.data;

@@ -1,16 +1,47 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const TIME_BITS = 48n;
-const RANDOM_BITS = 80n;
-const MAX_TIME = (1n << TIME_BITS) - 1n;
-const MAX_RANDOM = (1n << RANDOM_BITS) - 1n;
+const MAX_TIME = 2 ** 48 - 1;
+/** 80 random bits as 16 base32 digits. */
+const RANDOM_DIGITS = 16;
+const TIME_DIGITS = 10;
 export const MESSAGE_ID_PREFIX = 'msg_';
 
 /** 80 random bits as a bigint; injectable so tests can pin them. */
 export type RandomSource = () => bigint;
 
-const secureRandom: RandomSource = () => BigInt(`0x${randomBytes(10).toString('hex')}`);
+/** Random bytes drawn a pool at a time: one system call per 409 ids, not one per id. */
+const POOL = Buffer.alloc(4_090);
+let poolOffset = POOL.length;
+
+/** 16 random base32 digits (80 bits) from the pool. */
+function secureRandomDigits(): number[] {
+  if (poolOffset + 10 > POOL.length) {
+    randomFillSync(POOL);
+    poolOffset = 0;
+  }
+  const digits = new Array<number>(RANDOM_DIGITS);
+  // Two groups of 5 bytes = 40 bits = 8 digits each (5 bytes fit exactly in a safe integer).
+  for (let group = 0; group < 2; group++) {
+    let bits = 0;
+    for (let byte = 0; byte < 5; byte++) bits = bits * 256 + POOL[poolOffset++];
+    for (let digit = 7; digit >= 0; digit--) {
+      digits[group * 8 + digit] = bits % 32;
+      bits = Math.floor(bits / 32);
+    }
+  }
+  return digits;
+}
+
+function digitsOf(value: bigint): number[] {
+  const digits = new Array<number>(RANDOM_DIGITS);
+  let rest = value & ((1n << 80n) - 1n);
+  for (let index = RANDOM_DIGITS - 1; index >= 0; index--) {
+    digits[index] = Number(rest & 31n);
+    rest >>= 5n;
+  }
+  return digits;
+}
 
 /**
  * Message ids that sort by creation time: `msg_` + a ULID (48-bit millisecond timestamp, 80
@@ -19,37 +50,51 @@ const secureRandom: RandomSource = () => BigInt(`0x${randomBytes(10).toString('h
  *
  * Monotonic within this process (the ULID spec's rule): ids made in the same millisecond, or
  * while the clock steps backwards (NTP), increment the previous one instead of drawing new
- * random bits, so they still sort in the order they were made.
+ * random bits, so they still sort in the order they were made. Plain number arithmetic (no
+ * BigInt) and pooled random bytes: it runs once per message on the hot path.
  */
 export class MessageIdGenerator {
-  private lastTime = -1n;
-  private lastRandom = 0n;
+  private lastTime = -1;
+  private random: number[] = [];
+  private timePart = '';
 
-  constructor(private readonly random: RandomSource = secureRandom) {}
+  constructor(private readonly randomSource?: RandomSource) {}
 
   next(nowMs: number): string {
-    const now = BigInt(Math.trunc(nowMs));
-    if (now < 0n || now > MAX_TIME) throw new RangeError(`timestamp out of range: ${nowMs}`);
+    const now = Math.trunc(nowMs);
+    if (!(now >= 0 && now <= MAX_TIME)) throw new RangeError(`timestamp out of range: ${nowMs}`);
     if (now > this.lastTime) {
-      this.lastTime = now;
-      this.lastRandom = this.random() & MAX_RANDOM;
-    } else if (this.lastRandom < MAX_RANDOM) {
-      this.lastRandom += 1n;
-    } else {
+      this.setTime(now);
+    } else if (!this.increment()) {
       // 2^80 ids in one millisecond: move to the next millisecond rather than repeat an id.
-      this.lastTime += 1n;
-      this.lastRandom = this.random() & MAX_RANDOM;
+      this.setTime(this.lastTime + 1);
     }
-    return `${MESSAGE_ID_PREFIX}${encodeBase32(this.lastTime, 10)}${encodeBase32(this.lastRandom, 16)}`;
+    let randomPart = '';
+    for (const digit of this.random) randomPart += CROCKFORD[digit];
+    return `${MESSAGE_ID_PREFIX}${this.timePart}${randomPart}`;
   }
-}
 
-function encodeBase32(value: bigint, length: number): string {
-  let out = '';
-  let rest = value;
-  for (let index = 0; index < length; index++) {
-    out = CROCKFORD[Number(rest & 31n)] + out;
-    rest >>= 5n;
+  private setTime(time: number): void {
+    this.lastTime = time;
+    this.random = this.randomSource ? digitsOf(this.randomSource()) : secureRandomDigits();
+    let part = '';
+    let rest = time;
+    for (let index = 0; index < TIME_DIGITS; index++) {
+      part = CROCKFORD[rest % 32] + part;
+      rest = Math.floor(rest / 32);
+    }
+    this.timePart = part;
   }
-  return out;
+
+  /** Adds one to the random digits; false when they were all at their maximum. */
+  private increment(): boolean {
+    for (let index = RANDOM_DIGITS - 1; index >= 0; index--) {
+      if (this.random[index] < 31) {
+        this.random[index]++;
+        return true;
+      }
+      this.random[index] = 0;
+    }
+    return false;
+  }
 }

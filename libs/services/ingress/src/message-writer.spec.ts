@@ -1,96 +1,156 @@
-import { Prisma, type PrismaClient } from '@tuxhat/database';
+import { Prisma } from '@tuxhat/database';
 
-import { MessageWriter, type NewMessage } from './message-writer';
+import { MessageWriter, isRowError } from './message-writer';
+import {
+  type NewMessage,
+  type StoredClaim,
+  type SubmissionRepository,
+  type WriteRequest,
+  claimId,
+} from './submission.repository';
 
-/** Records what the writer sends; `failRow` makes any insert that contains that message id fail. */
-function fakePrisma(options: { failRow?: string; outage?: boolean } = {}) {
-  const transactions: string[][] = [];
-  let current: string[] = [];
+/** Records what the writer sends; `failRow` makes any statement that contains that message id fail. */
+function fakeStore(
+  options: { failRow?: string; outage?: boolean; held?: Map<string, StoredClaim> } = {},
+) {
+  const statements: string[][] = [];
   let started: () => void = () => undefined;
-  /** Resolves when the next transaction has begun. */
-  const nextTransaction = () => new Promise<void>((resolve) => (started = resolve));
-  const prisma = {
-    message: {
-      createMany: ({ data }: { data: { id: string }[] }) => {
-        current = data.map((row) => row.id);
-        return { kind: 'messages' };
-      },
-    },
-    messageStatusEvent: { createMany: () => ({ kind: 'history' }) },
-    $transaction: async (steps: unknown[]) => {
-      expect(steps).toHaveLength(2);
+  const nextStatement = () => new Promise<void>((resolve) => (started = resolve));
+  const store = {
+    insert: async (requests: readonly WriteRequest[]) => {
       started();
       await new Promise((resolve) => setTimeout(resolve, 5));
+      const ids = requests.flatMap((request) => request.messages.map((message) => message.id));
       if (options.outage) throw new Error('connection refused');
-      if (options.failRow && current.includes(options.failRow)) {
-        throw new Prisma.PrismaClientKnownRequestError('foreign key', {
-          code: 'P2003',
+      if (options.failRow && ids.includes(options.failRow)) {
+        throw new Prisma.PrismaClientKnownRequestError('raw query failed', {
+          code: 'P2010',
           clientVersion: 'test',
+          meta: { driverAdapterError: { cause: { originalCode: '23503' } } },
         });
       }
-      transactions.push(current);
+      statements.push(ids);
+      return new Set(
+        requests
+          .filter(
+            (request) =>
+              request.claim &&
+              !options.held?.has(claimId(request.claim.tenantId, request.claim.key)),
+          )
+          .map((request) => claimId(request.claim!.tenantId, request.claim!.key)),
+      );
     },
+    findClaims: async () => options.held ?? new Map(),
   };
-  return { prisma: prisma as unknown as PrismaClient, transactions, nextTransaction };
+  return { store: store as unknown as SubmissionRepository, statements, nextStatement };
 }
 
-const entry = (id: string): NewMessage => ({
-  message: {
-    id,
-    tenantId: 'acme',
-    destination: '+38267123456',
-    source: 'TuxHat',
-    body: 'hi',
-    encoding: 'gsm7',
-    parts: 1,
-    status: 'accepted',
-  },
-  accepted: {
-    eventId: `event-${id}`,
-    messageId: id,
-    status: 'accepted',
-    source: 'ingress',
-    occurredAt: new Date(),
-  },
+const message = (id: string): NewMessage => ({
+  id,
+  tenantId: 'acme',
+  destination: '+38267123456',
+  source: 'TuxHat',
+  body: 'hi',
+  encoding: 'gsm7',
+  parts: 1,
+  clientReference: null,
+  priority: 'transactional',
+  validUntil: null,
+  scheduledAt: null,
+  callbackUrl: null,
+  metadata: null,
+  createdAt: '2026-11-26T12:00:00.000Z',
+  acceptedEventId: `event-${id}`,
+  acceptedDetail: 'received via REST',
 });
+const single = (id: string): WriteRequest => ({ messages: [message(id)] });
+const clock = { now: () => new Date('2026-11-26T12:00:00.000Z') };
 
 describe(MessageWriter.name, () => {
-  it('writes concurrent messages in one transaction, and later ones in the next', async () => {
-    const { prisma, transactions, nextTransaction } = fakePrisma();
-    const sut = new MessageWriter(prisma);
-    const inFlight = nextTransaction();
-    const first = Array.from({ length: 5 }, (_, index) => sut.write(entry(`a${index}`)));
+  it('writes concurrent requests in one statement, and later ones in the next', async () => {
+    const { store, statements, nextStatement } = fakeStore();
+    const sut = new MessageWriter(store, clock);
+    const inFlight = nextStatement();
+    const first = Array.from({ length: 5 }, (_, index) => sut.write(single(`a${index}`)));
     await inFlight;
-    const second = Array.from({ length: 3 }, (_, index) => sut.write(entry(`b${index}`)));
+    const second = Array.from({ length: 3 }, (_, index) => sut.write(single(`b${index}`)));
     await Promise.all([...first, ...second]);
-    expect(transactions).toEqual([
+    expect(statements).toEqual([
       ['a0', 'a1', 'a2', 'a3', 'a4'],
       ['b0', 'b1', 'b2'],
     ]);
   });
 
-  it('writes a lone message at once', async () => {
-    const { prisma, transactions } = fakePrisma();
-    const sut = new MessageWriter(prisma);
-    await sut.write(entry('solo'));
-    expect(transactions).toEqual([['solo']]);
+  it('writes a lone request at once', async () => {
+    const { store, statements } = fakeStore();
+    await expect(new MessageWriter(store, clock).write(single('solo'))).resolves.toEqual({
+      kind: 'written',
+    });
+    expect(statements).toEqual([['solo']]);
   });
 
-  it('fails only the bad row of a batch', async () => {
-    const { prisma, transactions } = fakePrisma({ failRow: 'bad' });
-    const sut = new MessageWriter(prisma);
+  it('caps a statement by rows, never splitting a request', async () => {
+    const { store, statements } = fakeStore();
+    const sut = new MessageWriter(store, clock);
+    const big = (prefix: string) => ({
+      messages: Array.from({ length: 3_000 }, (_, index) => message(`${prefix}${index}`)),
+    });
+    await Promise.all([sut.write(big('x')), sut.write(big('y'))]);
+    expect(statements.map((ids) => ids.length)).toEqual([3_000, 3_000]);
+  });
+
+  it('fails only the request whose row was refused', async () => {
+    const { store, statements } = fakeStore({ failRow: 'bad' });
+    const sut = new MessageWriter(store, clock);
     const results = await Promise.allSettled(
-      ['ok1', 'bad', 'ok2'].map((id) => sut.write(entry(id))),
+      ['ok1', 'bad', 'ok2'].map((id) => sut.write(single(id))),
     );
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(transactions).toEqual([['ok1'], ['ok2']]);
+    expect(statements).toEqual([['ok1'], ['ok2']]);
   });
 
   it('fails the whole batch at once when the database is down', async () => {
-    const { prisma } = fakePrisma({ outage: true });
-    const sut = new MessageWriter(prisma);
-    const results = await Promise.allSettled(['x', 'y'].map((id) => sut.write(entry(id))));
+    const { store } = fakeStore({ outage: true });
+    const sut = new MessageWriter(store, clock);
+    const results = await Promise.allSettled(['x', 'y'].map((id) => sut.write(single(id))));
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     await sut.flush();
+  });
+
+  it('answers a request whose key is already held with the holder’s stored answer', async () => {
+    const held = new Map([
+      [claimId('acme', 'k'), { requestHash: 'h0', response: { status: 202, body: { id: 'm0' } } }],
+    ]);
+    const { store } = fakeStore({ held });
+    const sut = new MessageWriter(store, clock);
+    const claim = {
+      tenantId: 'acme',
+      key: 'k',
+      requestHash: 'h1',
+      response: { status: 202, body: {} },
+    };
+    await expect(sut.write({ messages: [message('m1')], claim })).resolves.toEqual({
+      kind: 'claimed',
+      requestHash: 'h0',
+      response: { status: 202, body: { id: 'm0' } },
+    });
+  });
+});
+
+describe(isRowError.name, () => {
+  const known = (code: string, meta?: Record<string, unknown>) =>
+    new Prisma.PrismaClientKnownRequestError('x', { code, clientVersion: 'test', meta });
+
+  it('tells a refused row from an outage', () => {
+    expect(isRowError(known('P2003'))).toBe(true);
+    expect(
+      isRowError(known('P2010', { driverAdapterError: { cause: { originalCode: '23505' } } })),
+    ).toBe(true);
+    expect(isRowError(known('P2010', { code: '22P02' }))).toBe(true);
+    expect(
+      isRowError(known('P2010', { driverAdapterError: { cause: { originalCode: '57P01' } } })),
+    ).toBe(false);
+    expect(isRowError(known('P1001'))).toBe(false);
+    expect(isRowError(new Error('connection refused'))).toBe(false);
   });
 });

@@ -1,40 +1,57 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Prisma, type PrismaClient } from '@tuxhat/database';
-import { PRISMA } from '@tuxhat/runtime';
+import { Prisma } from '@tuxhat/database';
+import { CLOCK, type Clock } from '@tuxhat/runtime';
 
-/** A new message and the first row of its history, written together. */
-export interface NewMessage {
-  readonly message: Prisma.MessageCreateManyInput;
-  readonly accepted: Prisma.MessageStatusEventCreateManyInput;
-}
+import type { StoredResponse } from './idempotency';
+import {
+  type StoredClaim,
+  SubmissionRepository,
+  type WriteRequest,
+  claimId,
+} from './submission.repository';
+
+/** What became of a request: written, or its key was already held (with that key's answer). */
+export type WriteOutcome =
+  | { readonly kind: 'written' }
+  | { readonly kind: 'claimed'; readonly requestHash: string; readonly response: StoredResponse };
 
 interface Waiting {
-  readonly entry: NewMessage;
-  readonly resolve: () => void;
+  readonly request: WriteRequest;
+  readonly resolve: (outcome: WriteOutcome) => void;
   readonly reject: (error: unknown) => void;
+  /** Times the key's holder vanished before its answer could be read (purged meanwhile). */
+  attempts: number;
 }
 
 /**
- * Group commit for accepted messages: concurrent submissions share one transaction with one
- * multi-row insert per table, instead of paying a round trip (and a commit) each (DESIGN: the
- * hot path never pays one database round trip per message). While a batch is being written,
- * new messages wait and go together in the next one; idle, a message is written at once, so
- * batching costs no latency at low rates and grows with load. Each write resolves only once
- * its transaction has committed: a 2xx always means the row is durable.
+ * Group commit for accepted messages: concurrent requests (single messages, whole batches,
+ * their idempotency claims) share one statement instead of paying a round trip and a commit
+ * each (DESIGN: the hot path never pays one database round trip per message). While one write
+ * is in flight, new requests wait and go together in the next; idle, a request is written at
+ * once, so batching costs no latency at low rates and grows with load. Each write resolves only
+ * once its statement has committed: a 2xx always means the rows are durable.
+ *
+ * Idempotency claims are decided by the database: a key held by a live row (this replica's or
+ * another's, committed first) makes its request's messages not be written at all; the request
+ * then gets the holder's stored answer.
  */
 @Injectable()
 export class MessageWriter {
-  static readonly MAX_BATCH = 500;
+  /** Messages per statement; a 1,000-message batch always fits with room for single sends. */
+  static readonly MAX_ROWS = 5_000;
+  static readonly MAX_ATTEMPTS = 3;
   private readonly logger = new Logger(MessageWriter.name);
   private waiting: Waiting[] = [];
   private inFlight: Promise<void> | null = null;
 
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly store: SubmissionRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
-  write(entry: NewMessage): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ entry, resolve, reject });
-      this.inFlight ??= this.drain();
+  write(request: WriteRequest): Promise<WriteOutcome> {
+    return new Promise<WriteOutcome>((resolve, reject) => {
+      this.enqueue({ request, resolve, reject, attempts: 0 });
     });
   }
 
@@ -43,20 +60,69 @@ export class MessageWriter {
     while (this.inFlight) await this.inFlight;
   }
 
+  private enqueue(item: Waiting): void {
+    this.waiting.push(item);
+    this.inFlight ??= this.drain();
+  }
+
   private async drain(): Promise<void> {
     // Let the submissions of the current tick join the first batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, MessageWriter.MAX_BATCH);
+      const batch = this.takeBatch();
       try {
-        await this.insert(batch.map((item) => item.entry));
-        for (const item of batch) item.resolve();
+        await this.commit(batch);
       } catch (error) {
-        if (batch.length > 1 && isRowError(error)) await this.insertOneByOne(batch, error);
+        if (batch.length > 1 && isRowError(error)) await this.commitOneByOne(batch, error);
         else for (const item of batch) item.reject(error);
       }
     }
     this.inFlight = null;
+  }
+
+  private takeBatch(): Waiting[] {
+    let rows = 0;
+    let count = 0;
+    while (count < this.waiting.length) {
+      const size = this.waiting[count].request.messages.length;
+      if (count > 0 && rows + size > MessageWriter.MAX_ROWS) break;
+      rows += size;
+      count++;
+    }
+    return this.waiting.splice(0, count);
+  }
+
+  private async commit(batch: readonly Waiting[]): Promise<void> {
+    const written = await this.store.insert(
+      batch.map((item) => item.request),
+      this.clock.now(),
+    );
+    const held = batch.filter(
+      (item) =>
+        item.request.claim &&
+        !written.has(claimId(item.request.claim.tenantId, item.request.claim.key)),
+    );
+    const stored =
+      held.length > 0
+        ? await this.store.findClaims(held.map((item) => item.request.claim!))
+        : new Map<string, StoredClaim>();
+    for (const item of batch) {
+      const claim = item.request.claim;
+      if (!claim || written.has(claimId(claim.tenantId, claim.key))) {
+        item.resolve({ kind: 'written' });
+        continue;
+      }
+      const holder = stored.get(claimId(claim.tenantId, claim.key));
+      if (holder) {
+        item.resolve({ kind: 'claimed', ...holder });
+      } else if (++item.attempts < MessageWriter.MAX_ATTEMPTS) {
+        // The holder went away between our insert and the read (its send failed, or it
+        // expired and was purged): the key is free again, so try to claim it once more.
+        this.waiting.push(item);
+      } else {
+        item.reject(new Error(`idempotency key of tenant ${claim.tenantId} keeps changing hands`));
+      }
+    }
   }
 
   /**
@@ -64,29 +130,33 @@ export class MessageWriter {
    * requests in its batch: write each on its own so only the culprit fails. (Not done when the
    * database itself is failing: that would only multiply the wait.)
    */
-  private async insertOneByOne(batch: readonly Waiting[], cause: unknown): Promise<void> {
+  private async commitOneByOne(batch: readonly Waiting[], cause: unknown): Promise<void> {
     this.logger.warn(
-      `group commit of ${batch.length} messages failed, writing them one by one: ${String(cause)}`,
+      `group commit of ${batch.length} requests failed, writing them one by one: ${String(cause)}`,
     );
     for (const item of batch) {
       try {
-        await this.insert([item.entry]);
-        item.resolve();
+        await this.commit([item]);
       } catch (error) {
         item.reject(error);
       }
     }
   }
-
-  private async insert(entries: readonly NewMessage[]): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.message.createMany({ data: entries.map((entry) => entry.message) }),
-      this.prisma.messageStatusEvent.createMany({ data: entries.map((entry) => entry.accepted) }),
-    ]);
-  }
 }
 
-/** A constraint or value error of some row (Prisma's P2xxx), as opposed to a database outage. */
-function isRowError(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code.startsWith('P2');
+/**
+ * A constraint or value error of some row, as opposed to a database outage: Prisma's P2xxx, or
+ * PostgreSQL's integrity (23) and data (22) error classes under a raw query.
+ */
+export function isRowError(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code !== 'P2010') return error.code.startsWith('P2');
+  return /^2[23]/.test(sqlStateOf(error.meta) ?? '');
+}
+
+/** The SQLSTATE of a failed raw query: in `meta.code`, or (driver adapters) deeper. */
+function sqlStateOf(meta: Record<string, unknown> | undefined): string | undefined {
+  const adapter = meta?.driverAdapterError as { cause?: { originalCode?: unknown } } | undefined;
+  const code = adapter?.cause?.originalCode ?? meta?.code;
+  return typeof code === 'string' ? code : undefined;
 }

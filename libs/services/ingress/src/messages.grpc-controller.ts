@@ -1,71 +1,152 @@
-import { Controller, UseFilters } from '@nestjs/common';
-import type { Metadata } from '@grpc/grpc-js';
+import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Metadata, type ServerUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
 import { GrpcMethod } from '@nestjs/microservices';
+import { RequestTracingInterceptor } from '@tuxhat/observability';
+import { Observable } from 'rxjs';
 
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { GrpcProblemFilter } from './grpc-problem.filter';
-import type { MessageView, SubmitMessageResponse } from './messages.dto';
-import { MessagesService } from './messages.service';
+import { parseIdempotencyKey } from './idempotency';
+import {
+  type GrpcListRequest,
+  type GrpcSubmitRequest,
+  grpcBatchResponse,
+  grpcMessage,
+  grpcStatusEvent,
+  grpcUsage,
+  listQueryInput,
+  submissionInput,
+} from './messages.grpc-mapping';
+import type { SubmitMessageResponse } from './messages.dto';
+import { MessagesService, type SubmitOutcome } from './messages.service';
+import { ProblemError } from './problem';
+import { StatusStreamHub } from './status-stream.hub';
+import { UsageService } from './usage.service';
 
-/** sms.v1.SubmitRequest as proto-loader decodes it (camelCase, defaults not filled in). */
-interface SubmitRequest {
-  readonly to?: string;
-  readonly from?: string;
-  readonly text?: string;
-  readonly clientReference?: string;
-}
+/** Events a slow stream reader may have queued before its stream is ended (stream_overflow). */
+export const MAX_STREAM_BACKLOG = 10_000;
 
-interface GetRequest {
-  readonly id?: string;
-}
+type UnaryCall = ServerUnaryCall<unknown, unknown>;
 
-/** sms.v1.Message: proto3 strings cannot be null. */
-interface GrpcMessage extends Omit<MessageView, 'clientReference' | 'history'> {
-  readonly clientReference: string;
-  readonly history: { status: string; at: string; detail: string; source: string }[];
-}
-
-/** gRPC tenant API (sms.v1.Messages): the same service as REST, authenticated by metadata. */
+/**
+ * gRPC tenant API (sms.v1.Messages): the same service as REST, authenticated by metadata, with
+ * the same scopes, idempotency and error codes.
+ */
 @Controller()
 @UseFilters(GrpcProblemFilter)
+@UseInterceptors(RequestTracingInterceptor)
 export class MessagesGrpcController {
   constructor(
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly messages: MessagesService,
+    private readonly usage: UsageService,
+    private readonly streams: StatusStreamHub,
   ) {}
 
   @GrpcMethod('Messages', 'Submit')
-  async submit(request: SubmitRequest, metadata: Metadata): Promise<SubmitMessageResponse> {
-    const caller = await this.authenticator.authenticate(authorizationOf(metadata));
-    return this.messages.submit(caller, submission(request), 'gRPC');
+  async submit(
+    request: GrpcSubmitRequest,
+    metadata: Metadata,
+    call: UnaryCall,
+  ): Promise<SubmitMessageResponse> {
+    const caller = this.authenticator.authorize(authorizationOf(metadata), 'send');
+    const outcome = await this.messages.submit(caller, submissionInput(request), {
+      channel: 'gRPC',
+      idempotencyKey: idempotencyKeyOf(metadata),
+    });
+    return answer(outcome, call);
+  }
+
+  @GrpcMethod('Messages', 'SubmitBatch')
+  async submitBatch(
+    request: { readonly messages?: readonly GrpcSubmitRequest[] },
+    metadata: Metadata,
+    call: UnaryCall,
+  ): Promise<ReturnType<typeof grpcBatchResponse>> {
+    const caller = this.authenticator.authorize(authorizationOf(metadata), 'send');
+    const outcome = await this.messages.submitBatch(
+      caller,
+      { messages: (request.messages ?? []).map(submissionInput) },
+      { channel: 'gRPC', idempotencyKey: idempotencyKeyOf(metadata) },
+    );
+    return grpcBatchResponse(answer(outcome, call));
   }
 
   @GrpcMethod('Messages', 'Get')
-  async get(request: GetRequest, metadata: Metadata): Promise<GrpcMessage> {
-    const caller = await this.authenticator.authenticate(authorizationOf(metadata));
-    const message = await this.messages.get(caller, request.id ?? '');
-    return {
-      ...message,
-      clientReference: message.clientReference ?? '',
-      history: message.history.map((change) => ({ ...change, detail: change.detail ?? '' })),
-    };
+  async get(request: { readonly id?: string }, metadata: Metadata) {
+    const caller = this.authenticator.authorize(authorizationOf(metadata), 'read');
+    return grpcMessage(await this.messages.get(caller, request.id ?? ''));
+  }
+
+  @GrpcMethod('Messages', 'List')
+  async list(request: GrpcListRequest, metadata: Metadata) {
+    const caller = this.authenticator.authorize(authorizationOf(metadata), 'read');
+    const page = await this.messages.list(caller, listQueryInput(request));
+    return { items: page.items.map(grpcMessage), nextCursor: page.nextCursor ?? '' };
+  }
+
+  @GrpcMethod('Messages', 'GetUsage')
+  async getUsage(request: { readonly month?: string }, metadata: Metadata) {
+    const caller = this.authenticator.authorize(authorizationOf(metadata), 'read');
+    const query = request.month ? { month: request.month } : {};
+    return grpcUsage(await this.usage.usage(caller, query));
+  }
+
+  /**
+   * The calling tenant's status events as the projector writes them, until the client cancels
+   * or the service closes. Events are written straight to the call (so the backlog of a slow
+   * reader is visible and bounded); the returned observable only says when the stream ends.
+   * Response headers go out at once, so a client knows the stream is live.
+   */
+  @GrpcMethod('Messages', 'StreamStatus')
+  streamStatus(
+    _request: unknown,
+    metadata: Metadata,
+    call: ServerWritableStream<unknown, unknown>,
+  ): Observable<never> {
+    const caller = this.authenticator.authorize(authorizationOf(metadata), 'read');
+    return new Observable<never>((subscriber) => {
+      const unsubscribe = this.streams.subscribe(caller.tenantId, {
+        next: (event) => {
+          if (call.writableLength >= MAX_STREAM_BACKLOG) {
+            unsubscribe();
+            subscriber.error(
+              new ProblemError(
+                'stream_overflow',
+                `the client fell ${MAX_STREAM_BACKLOG} events behind; reconnect and read the history with List`,
+              ),
+            );
+            return;
+          }
+          call.write(grpcStatusEvent(event));
+        },
+        end: () => subscriber.complete(),
+      });
+      call.sendMetadata(new Metadata());
+      return unsubscribe;
+    });
   }
 }
 
-/**
- * In proto3 an empty string and an absent field are the same value (and clients differ in
- * whether they send it): both count as not given.
- */
-function submission(request: SubmitRequest): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const name of ['to', 'from', 'text', 'clientReference'] as const) {
-    const value = request[name];
-    if (value !== undefined && value !== '') fields[name] = value;
+/** The stored answer; a replay says so in the response headers (`idempotent-replayed: true`). */
+function answer<Body>(outcome: SubmitOutcome<Body>, call: UnaryCall): Body {
+  if (outcome.replayed) {
+    const headers = new Metadata();
+    headers.set('idempotent-replayed', 'true');
+    call.sendMetadata(headers);
   }
-  return fields;
+  return outcome.response.body;
 }
 
 function authorizationOf(metadata: Metadata): string | undefined {
   const [value] = metadata.get('authorization');
   return typeof value === 'string' ? value : undefined;
+}
+
+function idempotencyKeyOf(metadata: Metadata): string | undefined {
+  const values = metadata.get('idempotency-key');
+  if (values.length === 0) return undefined;
+  return parseIdempotencyKey(
+    values.length === 1 && typeof values[0] === 'string' ? values[0] : values.map(String),
+  );
 }

@@ -1,31 +1,87 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type MessageFields, SMS_SUBMITTED, derivedEnvelope, newEnvelope } from '@tuxhat/contracts';
+import {
+  type MessageFields,
+  SMS_SUBMITTED,
+  type SmsSubmittedEvent,
+  derivedEnvelope,
+  newEnvelope,
+} from '@tuxhat/contracts';
 import { EventPublisher, describeError } from '@tuxhat/messaging';
+import { METRICS, processMetrics } from '@tuxhat/observability';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
 import type { Caller } from './api-key-authenticator';
+import {
+  IdempotencyCoordinator,
+  type IdempotentOperation,
+  type IdempotentOutcome,
+  type StoredResponse,
+  keyReused,
+  requestHash,
+} from './idempotency';
 import { INGRESS_OPTIONS, type ResolvedIngressOptions } from './ingress.options';
+import { encodeCursor, parseListQuery, type RawQuery } from './list-query.validation';
 import { MessageIdGenerator } from './message-id';
 import { MessageWriter } from './message-writer';
-import { type MessageView, type SubmitMessageResponse, parseSubmitMessage } from './messages.dto';
-import { type MessageWithHistory, MessagesRepository } from './messages.repository';
+import {
+  type BatchItemResult,
+  type MessagePageView,
+  type MessageView,
+  type SubmitBatchResponse,
+  type SubmitMessageResponse,
+  toMessageView,
+  toSummaryView,
+} from './messages.dto';
+import { MessagesRepository, type Unpublished } from './messages.repository';
 import { ProblemError } from './problem';
+import { RateLimiter } from './rate-limiter';
+import type { NewMessage } from './submission.repository';
+import {
+  type MessageSubmission,
+  isStorableText,
+  parseBatchEnvelope,
+  printableField,
+  parseSubmission,
+  validateSubmission,
+} from './submission.validation';
 
 /** The API a submission came through, recorded in the first history row. */
 export type SubmitChannel = 'REST' | 'gRPC';
 
 export const BUS_UNAVAILABLE_DETAIL = 'bus unavailable';
+/** Message ids are `msg_` + 26 characters; anything much longer is not one. */
+const MAX_ID_LENGTH = 64;
+
+export interface SubmitOptions {
+  readonly channel: SubmitChannel;
+  /** The request's Idempotency-Key, already validated. */
+  readonly idempotencyKey?: string;
+}
+
+/** A submission's answer as the protocol layers render it (REST status, gRPC reply). */
+export interface SubmitOutcome<Body> extends IdempotentOutcome {
+  readonly response: StoredResponse<Body>;
+}
+
+interface Prepared {
+  readonly row: NewMessage;
+  readonly event: SmsSubmittedEvent;
+  readonly answer: SubmitMessageResponse;
+}
 
 /** The tenant API's logic, shared by the REST and gRPC controllers. */
 @Injectable()
 export class MessagesService {
   private readonly logger = new Logger(MessagesService.name);
+  private readonly metrics = processMetrics();
 
   constructor(
     private readonly writer: MessageWriter,
     private readonly messages: MessagesRepository,
     private readonly publisher: EventPublisher,
     private readonly ids: MessageIdGenerator,
+    private readonly limiter: RateLimiter,
+    private readonly idempotency: IdempotencyCoordinator,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INGRESS_OPTIONS) private readonly options: ResolvedIngressOptions,
   ) {}
@@ -33,34 +89,241 @@ export class MessagesService {
   /**
    * Validates, stores (status `accepted`, with its first history row) and publishes
    * sms.submitted. Returns only once both the row is committed and the bus has the event: a
-   * 2xx means the message can no longer be lost.
+   * 2xx means the message can no longer be lost. With an Idempotency-Key, a retry gets the
+   * original answer and nothing is sent twice.
    */
-  async submit(
+  submit(
     caller: Caller,
     input: unknown,
-    channel: SubmitChannel,
-  ): Promise<SubmitMessageResponse> {
-    const request = parseSubmitMessage(input, this.options.maxParts);
+    options: SubmitOptions,
+  ): Promise<SubmitOutcome<SubmitMessageResponse>> {
+    return this.idempotent(caller, 'submit', input, options.idempotencyKey, (hash) =>
+      this.submitOne(caller, input, options, hash),
+    ) as Promise<SubmitOutcome<SubmitMessageResponse>>;
+  }
+
+  /**
+   * Up to 1,000 messages in one request, each validated on its own: a bad item is answered in
+   * its place and does not fail the others. All accepted messages are written in one group
+   * commit and published together.
+   */
+  submitBatch(
+    caller: Caller,
+    input: unknown,
+    options: SubmitOptions,
+  ): Promise<SubmitOutcome<SubmitBatchResponse>> {
+    return this.idempotent(caller, 'submit-batch', input, options.idempotencyKey, (hash) =>
+      this.submitMany(caller, input, options, hash),
+    ) as Promise<SubmitOutcome<SubmitBatchResponse>>;
+  }
+
+  async get(caller: Caller, id: string): Promise<MessageView> {
+    // An id that cannot be stored cannot exist: answered without asking the database (which
+    // would refuse a NUL in the query with an error, not an empty result).
+    const message =
+      id.length <= MAX_ID_LENGTH && isStorableText(id)
+        ? await this.messages.findForTenant(caller.tenantId, id)
+        : null;
+    if (!message) {
+      // Same answer for another tenant's id as for an unknown one: ids are not an oracle.
+      throw new ProblemError('message_not_found', `no message ${printableField(id)}`);
+    }
+    return toMessageView(message);
+  }
+
+  async list(caller: Caller, raw: RawQuery): Promise<MessagePageView> {
+    const query = parseListQuery(raw);
+    const rows = await this.messages.listForTenant(caller.tenantId, query);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toSummaryView),
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ createdAt: last.createdAt, id: last.id })
+          : null,
+    };
+  }
+
+  private async idempotent(
+    caller: Caller,
+    operation: IdempotentOperation,
+    input: unknown,
+    key: string | undefined,
+    handle: (hash: string | undefined) => Promise<IdempotentOutcome>,
+  ): Promise<IdempotentOutcome> {
+    if (key === undefined) return handle(undefined);
+    const hash = requestHash(operation, input);
+    return this.idempotency.run(caller.tenantId, key, hash, () => handle(hash));
+  }
+
+  private async submitOne(
+    caller: Caller,
+    input: unknown,
+    options: SubmitOptions,
+    hash: string | undefined,
+  ): Promise<IdempotentOutcome> {
     const now = this.clock.now();
+    const submission = parseSubmission(input, { maxParts: this.options.maxParts, now });
+    const grant = this.limiter.take(caller.tenantId, 1);
+    if (grant.granted === 0) {
+      throw new ProblemError(
+        'rate_limited',
+        `over this tenant's message rate; retry in ${Math.ceil(grant.retryAfterMs / 1000)} s`,
+        undefined,
+        grant.retryAfterMs,
+      );
+    }
+    const prepared = this.prepare(caller, submission, now, `received via ${options.channel}`);
+    const response: StoredResponse<SubmitMessageResponse> = { status: 202, body: prepared.answer };
+
+    const outcome = await this.write(caller, [prepared], response, options.idempotencyKey, hash);
+    if (outcome) return outcome;
+
+    const failed = await this.publish([prepared]);
+    if (failed.length > 0) {
+      await this.markUnpublished(failed, caller, options.idempotencyKey, null);
+      throw new ProblemError(
+        'bus_unavailable',
+        'the message could not be queued; it was not sent and is marked failed. Try again later.',
+      );
+    }
+    return { response, replayed: false };
+  }
+
+  private async submitMany(
+    caller: Caller,
+    input: unknown,
+    options: SubmitOptions,
+    hash: string | undefined,
+  ): Promise<IdempotentOutcome> {
+    const now = this.clock.now();
+    const items = parseBatchEnvelope(input);
+    const results: BatchItemResult[] = new Array<BatchItemResult>(items.length);
+    const valid: { index: number; submission: MessageSubmission }[] = [];
+    items.forEach((item, index) => {
+      const result = validateSubmission(item, { maxParts: this.options.maxParts, now });
+      if (result.ok) {
+        valid.push({ index, submission: result.submission });
+      } else {
+        results[index] = {
+          index,
+          status: 'rejected',
+          code: 'validation_failed',
+          detail: result.errors.map((error) => `${error.field}: ${error.message}`).join('; '),
+          errors: result.errors,
+        };
+      }
+    });
+
+    // As many as the tenant's rate allows go; the rest are answered rate_limited in place.
+    const grant = this.limiter.take(caller.tenantId, valid.length);
+    const detail = `batch item received via ${options.channel}`;
+    const prepared = valid.slice(0, grant.granted).map(({ index, submission }) => {
+      const item = this.prepare(caller, submission, now, detail);
+      results[index] = { index, ...item.answer };
+      return { index, item };
+    });
+    for (const { index } of valid.slice(grant.granted)) {
+      results[index] = {
+        index,
+        status: 'rejected',
+        code: 'rate_limited',
+        detail: `over this tenant's message rate; retry in ${Math.ceil(grant.retryAfterMs / 1000)} s`,
+      };
+    }
+    const response = batchResponse(results, grant.granted < valid.length ? grant.retryAfterMs : 0);
+
+    const outcome = await this.write(
+      caller,
+      prepared.map(({ item }) => item),
+      response,
+      options.idempotencyKey,
+      hash,
+      grant.granted,
+    );
+    if (outcome) return outcome;
+
+    const failed = new Set(
+      (await this.publish(prepared.map(({ item }) => item))).map((item) => item.messageId),
+    );
+    if (failed.size === 0) return { response, replayed: false };
+
+    // Those items were not sent: say so in their place, and in the stored answer.
+    for (const { index, item } of prepared) {
+      if (!failed.has(item.answer.id)) continue;
+      results[index] = {
+        index,
+        status: 'rejected',
+        code: 'bus_unavailable',
+        detail: 'the message could not be queued; it was not sent and is marked failed',
+      };
+    }
+    const corrected = batchResponse(results, response.headers ? grant.retryAfterMs : 0);
+    await this.markUnpublished(
+      prepared
+        .filter(({ item }) => failed.has(item.answer.id))
+        .map(({ item }) => ({ messageId: item.answer.id, eventId: item.event.eventId })),
+      caller,
+      options.idempotencyKey,
+      corrected,
+    );
+    return { response: corrected, replayed: false };
+  }
+
+  /**
+   * The group commit. Returns the earlier answer when the key turned out to be held already
+   * (by a request another replica handled, or one that finished before this one started).
+   */
+  private async write(
+    caller: Caller,
+    prepared: readonly Prepared[],
+    response: StoredResponse,
+    key: string | undefined,
+    hash: string | undefined,
+    tokens = prepared.length,
+  ): Promise<IdempotentOutcome | null> {
+    const outcome = await this.writer.write({
+      messages: prepared.map((item) => item.row),
+      ...(key !== undefined && hash !== undefined
+        ? { claim: { tenantId: caller.tenantId, key, requestHash: hash, response } }
+        : {}),
+    });
+    if (outcome.kind === 'written') return null;
+    this.limiter.giveBack(caller.tenantId, tokens);
+    if (outcome.requestHash !== hash) throw keyReused();
+    return { response: outcome.response, replayed: true };
+  }
+
+  private prepare(
+    caller: Caller,
+    submission: MessageSubmission,
+    now: Date,
+    receivedVia: string,
+  ): Prepared {
     const envelope = newEnvelope(now);
     const message: MessageFields = {
       messageId: this.ids.next(now.getTime()),
       tenantId: caller.tenantId,
-      destination: request.to,
-      source: request.from,
-      text: request.text,
-      encoding: request.encoding,
-      parts: request.parts,
-      ...(request.clientReference === undefined
-        ? {}
-        : { clientReference: request.clientReference }),
+      destination: submission.to,
+      source: submission.from,
+      text: submission.text,
+      encoding: submission.encoding,
+      parts: submission.parts,
       acceptedAt: now.toISOString(),
+      priority: submission.priority,
+      ...(submission.clientReference === undefined
+        ? {}
+        : { clientReference: submission.clientReference }),
+      ...(submission.validUntil === undefined ? {} : { validUntil: submission.validUntil }),
+      ...(submission.scheduledAt === undefined ? {} : { scheduledAt: submission.scheduledAt }),
+      ...(submission.callbackUrl === undefined ? {} : { callbackUrl: submission.callbackUrl }),
+      ...(submission.metadata === undefined ? {} : { metadata: { ...submission.metadata } }),
     };
-
-    // The row first: status events for the message may follow the event within milliseconds,
-    // and the projector needs the row to attach them to.
-    await this.writer.write({
-      message: {
+    return {
+      // The row first: status events for the message may follow the event within
+      // milliseconds, and the projector needs the row to attach them to.
+      row: {
         id: message.messageId,
         tenantId: message.tenantId,
         destination: message.destination,
@@ -68,86 +331,90 @@ export class MessagesService {
         body: message.text,
         encoding: message.encoding,
         parts: message.parts,
-        status: 'accepted',
         clientReference: message.clientReference ?? null,
-        createdAt: now,
-        updatedAt: now,
+        priority: submission.priority,
+        validUntil: message.validUntil ?? null,
+        scheduledAt: message.scheduledAt ?? null,
+        callbackUrl: message.callbackUrl ?? null,
+        metadata: message.metadata ?? null,
+        createdAt: message.acceptedAt,
+        acceptedEventId: envelope.eventId,
+        acceptedDetail: receivedVia,
       },
-      accepted: {
-        // The history row shares the submitted event's id: it records that very event.
-        eventId: envelope.eventId,
-        messageId: message.messageId,
+      event: { ...envelope, message },
+      answer: {
+        id: message.messageId,
         status: 'accepted',
-        detail: `received via ${channel}`,
-        source: 'ingress',
-        occurredAt: now,
+        encoding: message.encoding,
+        parts: message.parts,
       },
-    });
-
-    try {
-      await this.publisher.publish(SMS_SUBMITTED, { ...envelope, message });
-    } catch (error) {
-      await this.markUnpublished(message.messageId, envelope.eventId, error);
-      throw new ProblemError(
-        'bus_unavailable',
-        'the message could not be queued; it was not sent and is marked failed. Try again later.',
-      );
-    }
-    return {
-      id: message.messageId,
-      status: 'accepted',
-      encoding: message.encoding,
-      parts: message.parts,
     };
   }
 
-  async get(caller: Caller, id: string): Promise<MessageView> {
-    const message = await this.messages.findForTenant(caller.tenantId, id);
-    if (!message) {
-      // Same answer for another tenant's id as for an unknown one: ids are not an oracle.
-      throw new ProblemError('message_not_found', `no message ${id}`);
-    }
-    return toView(message);
+  /** Publishes every event (the producer sends concurrent ones together); returns the failed ones. */
+  private async publish(prepared: readonly Prepared[]): Promise<Unpublished[]> {
+    const results = await Promise.allSettled(
+      prepared.map((item) => this.publisher.publish(SMS_SUBMITTED, item.event)),
+    );
+    const failed: Unpublished[] = [];
+    results.forEach((result, index) => {
+      const { message } = prepared[index].event;
+      this.metrics.increment(METRICS.messages, {
+        stage: 'ingress',
+        status: result.status === 'fulfilled' ? 'accepted' : 'failed',
+        class: message.priority ?? 'transactional',
+        tenant: message.tenantId,
+      });
+      if (result.status === 'fulfilled') return;
+      const { answer, event } = prepared[index];
+      this.logger.error(
+        `message ${answer.id}: publishing sms.submitted failed: ${describeError(result.reason)}`,
+      );
+      failed.push({
+        messageId: answer.id,
+        eventId: derivedEnvelope(event.eventId, 'bus-unavailable').eventId,
+      });
+    });
+    return failed;
   }
 
   /**
-   * The tenant is told 503 and will likely retry: the stored message must not stay `accepted`
-   * (re-driven later, it would be sent twice). If even this write fails, the row stays
-   * `accepted` and the log line is all that is left to reconcile it.
+   * The tenant is told the messages were not sent and will likely retry: the stored messages
+   * must not stay `accepted` (re-driven later, they would be sent twice). If even this write
+   * fails, the rows stay `accepted` and the log line is all that is left to reconcile them.
    */
-  private async markUnpublished(id: string, eventId: string, cause: unknown): Promise<void> {
-    this.logger.error(`message ${id}: publishing sms.submitted failed: ${describeError(cause)}`);
+  private async markUnpublished(
+    failed: readonly Unpublished[],
+    caller: Caller,
+    key: string | undefined,
+    correctedResponse: StoredResponse | null,
+  ): Promise<void> {
     try {
-      await this.messages.markFailed(id, {
-        eventId: derivedEnvelope(eventId, 'bus-unavailable').eventId,
-        detail: BUS_UNAVAILABLE_DETAIL,
-        source: 'ingress',
-        at: this.clock.now(),
-      });
+      await this.messages.markFailed(
+        failed,
+        { detail: BUS_UNAVAILABLE_DETAIL, source: 'ingress', at: this.clock.now() },
+        key === undefined
+          ? undefined
+          : { tenantId: caller.tenantId, key, response: correctedResponse },
+      );
     } catch (error) {
       this.logger.error(
-        `message ${id}: could not mark it failed after the bus refused it; it stays accepted: ${describeError(error)}`,
+        `messages ${failed.map((item) => item.messageId).join(', ')}: could not mark them failed after the bus refused them; they stay accepted: ${describeError(error)}`,
       );
     }
   }
 }
 
-function toView(message: MessageWithHistory): MessageView {
+function batchResponse(
+  results: readonly BatchItemResult[],
+  retryAfterMs: number,
+): StoredResponse<SubmitBatchResponse> {
+  const accepted = results.filter((result) => result.status === 'accepted').length;
   return {
-    id: message.id,
-    to: message.destination,
-    from: message.source,
-    status: message.status,
-    encoding: message.encoding,
-    parts: message.parts,
-    clientReference: message.clientReference,
-    createdAt: message.createdAt.toISOString(),
-    updatedAt: message.updatedAt.toISOString(),
-    history: message.statusEvents.map((event) => ({
-      status: event.status,
-      at: event.occurredAt.toISOString(),
-      detail: event.detail,
-      source: event.source,
-    })),
+    status: 202,
+    body: { accepted, rejected: results.length - accepted, results },
+    ...(retryAfterMs > 0
+      ? { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } }
+      : {}),
   };
 }

@@ -4,12 +4,14 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { SMS_PROTO_PACKAGE, SMS_PROTO_PATH } from '@tuxhat/contracts';
+import { RequestTracingInterceptor } from '@tuxhat/observability';
 import { type ServiceRuntime, createLogger, withShutdown } from '@tuxhat/runtime';
 
 import { loadOpenApiDocument, registerApiDocs } from './api-docs';
 import { BoundGrpcServer } from './bound-grpc-server';
-import { IngressProblemFilter } from './ingress-problem.filter';
+import { IngressProblemFilter, frameworkErrorProblem } from './ingress-problem.filter';
 import { IngressModule } from './ingress.module';
 import { type StartIngressOptions, resolveListenerOptions } from './ingress.options';
 
@@ -39,7 +41,17 @@ export async function startIngress(
 
   const document = loadOpenApiDocument();
 
-  const adapter = new FastifyAdapter({ bodyLimit: listeners.bodyLimitBytes });
+  const adapter = new FastifyAdapter({
+    bodyLimit: listeners.bodyLimitBytes,
+    // The router's own errors, answered as problem+json like every other error.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const problem = frameworkErrorProblem(error.code);
+      void reply
+        .code(problem.status)
+        .type('application/problem+json; charset=utf-8')
+        .send(JSON.stringify(problem.toDocument()));
+    },
+  });
   const fastify = adapter.getInstance();
   // Fastify parses text/plain out of the box, and the API would then see a string body. Without
   // that parser every non-JSON content type is refused alike, 415, before a route runs.
@@ -57,6 +69,8 @@ export async function startIngress(
   );
   try {
     app.useGlobalFilters(new IngressProblemFilter(adapter, logger));
+    // A SERVER span per REST call: a message's trace starts here (gRPC: on its controller).
+    app.useGlobalInterceptors(new RequestTracingInterceptor());
     await registerApiDocs(app, document);
 
     // The consumer's BusExceptionFilter is bound on StatusProjectorConsumer (see there why).

@@ -45,10 +45,10 @@ export class StatusProjectionRepository {
   /**
    * Appends the events to the history (an event id already there is a replay: skipped) and
    * moves each message's status forward by the events that were new, in one transaction, so a
-   * crash between the two cannot leave history without its status. Returns how many events
+   * crash between the two cannot leave history without its status. Returns the events that
    * were new.
    */
-  async project(events: readonly SmsStatusEvent[]): Promise<number> {
+  async project(events: readonly SmsStatusEvent[]): Promise<SmsStatusEvent[]> {
     return this.prisma.$transaction(async (tx) => {
       const inserted = await tx.messageStatusEvent.createManyAndReturn({
         data: events.map((event) => ({
@@ -62,15 +62,16 @@ export class StatusProjectionRepository {
         skipDuplicates: true,
         select: { eventId: true },
       });
-      const fresh = new Set(inserted.map((row) => row.eventId));
-      const decisive = decisiveEvents(events.filter((event) => fresh.has(event.eventId)));
+      const freshIds = new Set(inserted.map((row) => row.eventId));
+      const fresh = events.filter((event) => freshIds.has(event.eventId));
+      const decisive = decisiveEvents(fresh);
       const now = this.clock.now();
       for (let start = 0; start < decisive.length; start += MAX_ROWS_PER_UPDATE) {
         await tx.$executeRaw(
           advanceStatuses(decisive.slice(start, start + MAX_ROWS_PER_UPDATE), now),
         );
       }
-      return fresh.size;
+      return fresh;
     });
   }
 }

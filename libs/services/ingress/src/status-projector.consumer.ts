@@ -3,11 +3,16 @@ import { SMS_STATUS, type SmsStatusEvent } from '@tuxhat/contracts';
 import { BusExceptionFilter, OnEventBatch } from '@tuxhat/messaging';
 
 import { StatusProjectionRepository } from './status-projection.repository';
+import { StatusStreamHub } from './status-stream.hub';
 
 /**
  * The status projector: every sms.status event into the message's history, and the message's
  * status moved forward, a whole batch in one transaction (DESIGN: message state is written in
- * batches, never a round trip per event).
+ * batches, never a round trip per event); then the new events to the tenant's status streams.
+ *
+ * The streams see the events of the partitions this replica consumes. With one ingress replica
+ * (all-in-one, or a single ingress pod) that is all of them; with several, a tenant's stream
+ * gets the share of its events its replica projects (see the README).
  *
  * BusExceptionFilter is bound here rather than as the bus microservice's global filter: in a
  * hybrid app, Nest 12 wires a connected microservice's handlers inside connectMicroservice(),
@@ -19,7 +24,10 @@ import { StatusProjectionRepository } from './status-projection.repository';
 export class StatusProjectorConsumer {
   private readonly logger = new Logger(StatusProjectorConsumer.name);
 
-  constructor(private readonly projections: StatusProjectionRepository) {}
+  constructor(
+    private readonly projections: StatusProjectionRepository,
+    private readonly streams: StatusStreamHub,
+  ) {}
 
   @OnEventBatch(SMS_STATUS)
   async onStatus(events: SmsStatusEvent[]): Promise<void> {
@@ -43,6 +51,8 @@ export class StatusProjectorConsumer {
           .join(', ')}`,
       );
     }
-    if (applicable.length > 0) await this.projections.project(applicable);
+    if (applicable.length === 0) return;
+    // Only what was new goes to the tenants' streams: a redelivered batch is not streamed twice.
+    this.streams.publish(await this.projections.project(applicable));
   }
 }

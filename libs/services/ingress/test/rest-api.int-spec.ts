@@ -74,6 +74,7 @@ describe('ingress REST API', () => {
         parts: 1,
         clientReference: 'order-42',
         acceptedAt: row.createdAt.toISOString(),
+        priority: 'transactional',
       });
       expect(sut.submitted.records.find((record) => record.value?.includes(id))?.key).toBe('acme');
     });
@@ -148,7 +149,8 @@ describe('ingress REST API', () => {
       ['a sender id over 11 characters', { from: 'TuxHatBankingAlerts' }, 'from', 'from_invalid'],
       ['empty text', { text: '' }, 'text', 'text_empty'],
       ['text over the part limit', { text: 'x'.repeat(153 * 10 + 1) }, 'text', 'text_too_long'],
-      ['an unknown field', { priority: 'high' }, 'priority', 'unknown_field'],
+      ['an unknown field', { sender: 'TuxHat' }, 'sender', 'unknown_field'],
+      ['an unknown priority', { priority: 'high' }, 'priority', 'priority_invalid'],
     ])('answers 400 validation_failed for %s', async (_case, change, field, code) => {
       const answer = await sut.submit({ ...VALID, ...change });
       expect(answer.status).toBe(400);
@@ -209,9 +211,15 @@ describe('ingress REST API', () => {
         to: '+38267123456',
         from: 'TuxHat',
         status: 'accepted',
+        statusDetail: null,
         encoding: 'gsm7',
         parts: 1,
         clientReference: 'r-1',
+        priority: 'transactional',
+        validUntil: null,
+        scheduledAt: null,
+        callbackUrl: null,
+        metadata: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
         history: [
