@@ -1,8 +1,10 @@
+// Tracing, metrics and the ops endpoint first, before any other module loads.
+import '@tuxhat/observability/register';
 import 'reflect-metadata';
 
 import { ConfigError, envTypes, parseEnv } from '@tuxhat/config';
 import { createClusterRuntime, createLogger, runMain } from '@tuxhat/runtime';
-import { startSmppConnector } from '@tuxhat/smpp-connector';
+import { READY_WHEN, startSmppConnector } from '@tuxhat/smpp-connector';
 import { z } from 'zod';
 
 const connectorEnv = z.object({
@@ -13,6 +15,8 @@ const connectorEnv = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes')
     .optional(),
+  /** Readiness: every held carrier has a bind up (all), at least one (any), or regardless (always). */
+  SMPP_READY_WHEN: z.enum(READY_WHEN).default('all'),
 });
 
 runMain(async () => {
@@ -26,6 +30,7 @@ runMain(async () => {
   await startSmppConnector(runtime, {
     carriers: env.SMPP_CARRIERS ?? 'all',
     ...(env.SMPP_SHARD ? { shard: env.SMPP_SHARD } : {}),
+    readyWhen: env.SMPP_READY_WHEN,
     logger: createLogger('smpp-connector'),
     onShutdown: runtime.close,
   });

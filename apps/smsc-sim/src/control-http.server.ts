@@ -11,6 +11,8 @@ const moBody = z.object({
   to: z.string().min(1).max(20),
   text: z.string().max(10_000),
   systemId: z.string().min(1).max(15).optional(),
+  /** How a long MO is numbered: 8-bit UDH (default), 16-bit UDH, or SAR TLVs. */
+  concatenation: z.enum(['udh8', 'udh16', 'sar']).optional(),
 });
 
 class HttpError extends Error {
@@ -26,7 +28,7 @@ class HttpError extends Error {
  * The daemon's control API on loopback (node:http, no framework):
  *   GET  /health   liveness and counters
  *   GET  /submits  every submit_sm received (short_message and udh as hex)
- *   POST /mo       {from, to, text, systemId?} -> deliver an MO to a bound receiver
+ *   POST /mo       {from, to, text, systemId?, concatenation?} -> deliver an MO to a bound receiver
  */
 export class ControlHttpServer {
   private server: Server | undefined;
@@ -84,12 +86,16 @@ export class ControlHttpServer {
               .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
               .join('; '),
           );
-        const { systemId, ...mo } = parsed.data;
+        const { systemId, concatenation, ...mo } = parsed.data;
         try {
           send(
             response,
             200,
-            await this.simulator.injectMo(systemId === undefined ? mo : { ...mo, systemId }),
+            await this.simulator.injectMo({
+              ...mo,
+              ...(systemId === undefined ? {} : { systemId }),
+              ...(concatenation === undefined ? {} : { concatenation }),
+            }),
           );
         } catch (error) {
           if (error instanceof NoReceiverBoundError) throw new HttpError(409, error.message);

@@ -1,13 +1,9 @@
 import { z } from 'zod';
 
+import { smppSettingsSchema, snsSettingsSchema } from './carrier-settings.schema';
+
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes');
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256 of the key as 64 hex digits');
-
-/** A secret given inline (development) or, better, by the name of an environment variable. */
-const secret = z.union([
-  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name') }),
-  z.string().min(1),
-]);
 
 const apiKey = z.strictObject({
   name: z.string().min(1).max(64),
@@ -25,49 +21,20 @@ const tenant = z.strictObject({
   apiKeys: z.array(apiKey).default([]),
 });
 
-/** SMPP 3.4 §4.1.1: system_id at most 15 characters, password at most 8. */
-const smppPassword = z.union([
-  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name') }),
-  z.string().min(1).max(8, 'SMPP passwords are at most 8 characters'),
-]);
-
-const smppSettings = z.strictObject({
-  host: z.string().min(1),
-  port: z.int().min(1).max(65_535),
-  systemId: z.string().min(1).max(15),
-  password: smppPassword,
-  systemType: z.string().max(13).default(''),
-  bindMode: z.enum(['transceiver', 'transmitter', 'receiver']).default('transceiver'),
-  /** Outstanding submit_sm per bind before waiting for responses. */
-  windowSize: z.int().min(1).max(1_000).default(10),
-  enquireLinkSeconds: z.int().min(5).max(600).default(30),
-  responseTimeoutMs: z.int().min(100).max(120_000).default(10_000),
-});
-
-const snsSettings = z.strictObject({
-  region: z.string().min(1),
-  /** Override for tests and private endpoints (e.g. an SNS emulator). */
-  endpoint: z.url().optional(),
-  accessKeyId: secret.optional(),
-  secretAccessKey: secret.optional(),
-  senderId: z.string().max(11).optional(),
-  smsType: z.enum(['Transactional', 'Promotional']).default('Transactional'),
-});
-
 const carrier = z.discriminatedUnion('kind', [
   z.strictObject({
     id: slug,
     name: z.string().min(1).max(128),
     kind: z.literal('smpp'),
     enabled: z.boolean().default(true),
-    smpp: smppSettings,
+    smpp: smppSettingsSchema,
   }),
   z.strictObject({
     id: slug,
     name: z.string().min(1).max(128),
     kind: z.literal('sns'),
     enabled: z.boolean().default(true),
-    sns: snsSettings,
+    sns: snsSettingsSchema,
   }),
 ]);
 
@@ -133,4 +100,19 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type CarrierConfig = GatewayConfig['carriers'][number];
 export type SmppCarrierConfig = Extract<CarrierConfig, { kind: 'smpp' }>;
 export type SnsCarrierConfig = Extract<CarrierConfig, { kind: 'sns' }>;
-export type SecretValue = z.infer<typeof secret>;
+export type { SecretValue } from './carrier-settings.schema';
+
+/**
+ * The settings of one carrier kind (`carriers[].smpp`, `carriers[].sns`), as stored in the
+ * carriers table's `config` (`{ smpp: {...} }` / `{ sns: {...} }`): one definition for the
+ * config file, the admin API and the connectors reading the rows (carrier-settings.schema.ts).
+ */
+export {
+  SMPP_SETTING_DEFAULTS,
+  resolveSmppSettings,
+  smppSettingsSchema,
+  snsSettingsSchema,
+  type ResolvedSmppSettings,
+  type SmppSettings,
+  type SnsSettings,
+} from './carrier-settings.schema';

@@ -10,6 +10,7 @@ export { DataCoding } from './protocol/data-coding';
 export { EsmClass, hasUdh, isReceiptEsmClass } from './protocol/esm-class';
 export { MessageState, type MessageStateValue } from './protocol/message-state';
 export { RegisteredDelivery, wantsReceipt } from './protocol/registered-delivery';
+export { formatAbsoluteTime, parseAbsoluteTime } from './protocol/smpp-time';
 
 // Encoding: GSM 03.38 / UCS-2, analysis, concatenation
 export { GSM7_ESCAPE, gsm7SeptetCost } from './encoding/gsm7-alphabet';
@@ -20,6 +21,26 @@ export {
   isGsm7Representable,
 } from './encoding/gsm7-codec';
 export { decodeUcs2, encodeUcs2 } from './encoding/ucs2-codec';
+export {
+  Latin1EncodingError,
+  decodeLatin1,
+  encodeLatin1,
+  isLatin1Representable,
+} from './encoding/latin1-codec';
+export {
+  ALPHABETS,
+  canCarry,
+  chooseAlphabet,
+  dataCodingOf,
+  type Alphabet,
+} from './encoding/alphabet';
+export {
+  CONCATENATIONS,
+  maxReference,
+  partCapacity,
+  type Concatenation,
+  type PartCapacity,
+} from './encoding/concatenation';
 export { dataCodingFor, detectEncoding, type TextEncoding } from './encoding/text-encoding';
 export {
   MAX_PARTS,
@@ -29,8 +50,10 @@ export {
 } from './encoding/segment-planner';
 export { analyseText, type TextAnalysis } from './encoding/text-analysis';
 export {
+  MAX_MESSAGE_PAYLOAD,
   MessageTooLongError,
   splitMessage,
+  type SarInfo,
   type ShortMessagePart,
   type SplitMessage,
   type SplitOptions,
@@ -39,6 +62,7 @@ export {
   IEI_CONCAT_16BIT,
   IEI_CONCAT_8BIT,
   buildConcatUdh,
+  buildConcatUdh16,
   splitUserData,
   type ConcatInfo,
   type SplitUserData,
@@ -46,6 +70,7 @@ export {
 export {
   decodeShortMessage,
   decodeText,
+  sarConcatOf,
   type DecodedShortMessage,
 } from './encoding/short-message-decoder';
 

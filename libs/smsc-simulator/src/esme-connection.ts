@@ -13,6 +13,9 @@ export interface DeliverSmFields {
   shortMessage: Buffer;
   receiptedMessageId?: string;
   messageState?: number;
+  sarMsgRefNum?: number;
+  sarTotalSegments?: number;
+  sarSegmentSeqnum?: number;
 }
 
 /** Thrown when a deliver_sm cannot get a response (connection gone or no answer in time). */

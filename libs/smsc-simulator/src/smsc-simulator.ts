@@ -31,6 +31,8 @@ export interface MoInput {
   from: string;
   to: string;
   text: string;
+  /** How a long MO is numbered (default udh8). */
+  concatenation?: 'udh8' | 'udh16' | 'sar';
   /** Deliver to a receiver of this system id; default: any bound receiver. */
   systemId?: string;
 }
@@ -65,6 +67,11 @@ export interface SmscSimulatorEvents {
       systemId: string;
       bindType: BindType;
       commandStatus: number;
+      /** bind_* system_type, addr_ton, addr_npi and address_range as the ESME sent them (§4.1.1). */
+      systemType: string;
+      addrTon: number;
+      addrNpi: number;
+      addressRange: string;
     },
   ];
   /** The ESME sent unbind. */
@@ -202,6 +209,15 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     this.emit('stopped');
   }
 
+  /**
+   * Drops every connection at once, without unbind: what a carrier's crash or a cut link looks
+   * like to the ESME (submits awaiting a response never get one). The port stays open.
+   */
+  disconnectAll(): void {
+    this.heldResponses = [];
+    for (const connection of this.connections) connection.session.destroy();
+  }
+
   /** Every submit_sm received so far, in arrival order. */
   received(): ReadonlyArray<SubmitRecord> {
     return this.records;
@@ -245,7 +261,10 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
       throw new NoReceiverBoundError(input.systemId);
     const systemId = connection.systemId;
     this.nextMoReference = (this.nextMoReference + 1) % 256;
-    const split = splitMessage(input.text, { reference: this.nextMoReference });
+    const split = splitMessage(input.text, {
+      reference: this.nextMoReference,
+      concatenation: input.concatenation ?? 'udh8',
+    });
     const commandStatuses: number[] = [];
     for (const part of split.parts) {
       const commandStatus = await connection.deliver(
@@ -255,6 +274,13 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
           esmClass: part.esmClass,
           dataCoding: part.dataCoding,
           shortMessage: part.shortMessage,
+          ...(part.sar
+            ? {
+                sarMsgRefNum: part.sar.reference,
+                sarTotalSegments: part.sar.total,
+                sarSegmentSeqnum: part.sar.sequence,
+              }
+            : {}),
         },
         this.options.deliverTimeoutMs,
       );
@@ -349,6 +375,10 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
       systemId: pdu.systemId,
       bindType,
       commandStatus,
+      systemType: pdu.systemType,
+      addrTon: pdu.addrTon,
+      addrNpi: pdu.addrNpi,
+      addressRange: pdu.addressRange,
     });
     if (commandStatus === CommandStatus.ESME_ROK && connection.canReceive)
       this.outbox.flush(pdu.systemId);
@@ -380,6 +410,8 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     const messageId = commandStatus === CommandStatus.ESME_ROK ? this.ids.next() : undefined;
     const record = buildSubmitRecord(pdu, {
       systemId,
+      connectionId: connection.id,
+      bindType: connection.bindType ?? 'transmitter',
       messageId,
       commandStatus,
       outstanding: connection.outstandingSubmits,

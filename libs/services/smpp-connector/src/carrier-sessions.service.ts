@@ -5,163 +5,408 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { DEFAULT_BACKOFF, type EsmeClient, backoffDelay } from '@tuxhat/smpp';
+import { CarrierHealthReporter, type CarrierHealthState } from '@tuxhat/connector-kit';
+import { type BindType, DEFAULT_BACKOFF, type EsmeClient, backoffDelay } from '@tuxhat/smpp';
 
+import { BindInstruments, type InstrumentedBind } from './bind-instruments';
+import { BindLeases } from './bind-leases.repository';
+import { CarrierDispatcher } from './dispatch/carrier-dispatcher';
 import { createEsmeClient } from './esme-client.factory';
 import { ReceiptIntake } from './receipt-intake';
-import type { SmppCarrier } from './smpp-carrier.repository';
+import { type SmppCarrier, bindModesOf, canSubmit, canSubmitOn } from './smpp-carrier.repository';
 import {
+  BIND_LEASES,
   SMPP_CARRIERS,
   SMPP_CONNECTOR_OPTIONS,
   type SmppConnectorOptions,
 } from './smpp-connector.options';
+import { type StatusPolicy, statusPolicyOf } from './submit-error.classifier';
 
-interface CarrierSession {
-  readonly carrier: SmppCarrier;
-  readonly client: EsmeClient;
+interface BindSession {
+  readonly label: string;
+  readonly mode: BindType;
+  /** Replaced by a fresh one when the bind is closed to give its slot back. */
+  client: EsmeClient;
+  /** Whether this bind should be up (its slot is held, or the carrier has no bind limit). */
+  open: boolean;
   /** The first-bind loop; the ESME client reconnects by itself once it has bound. */
   loop?: Promise<void>;
   /** Cuts the loop's back-off wait short on shutdown. */
   wake?: () => void;
+  /** Listeners of the bind's instruments, moved to each new client. */
+  readonly observers: Array<{ event: InstrumentedEvent; listener: (event: object) => void }>;
 }
 
+type InstrumentedEvent = 'bound' | 'unbound' | 'reconnecting';
+
+/** A carrier as this pod holds it: its binds, the dispatcher in front of them, its status policy. */
+export interface CarrierLink {
+  readonly carrier: SmppCarrier;
+  readonly binds: readonly BindSession[];
+  readonly dispatcher: CarrierDispatcher;
+  readonly policy: StatusPolicy;
+}
+
+const DEFAULT_THROTTLE_BACKOFF = {
+  initialDelayMs: 200,
+  maxDelayMs: 5_000,
+  multiplier: 2,
+  jitter: 0.5,
+};
+
 /**
- * One ESME bind per carrier this pod holds (SMPP 3.4 §2.2), opened at boot and kept up:
- * a carrier that is down at boot is retried with back-off, a lost bind is re-established by the
- * ESME client. Receipts and MOs go to ReceiptIntake.
+ * The binds of every carrier this pod holds (SMPP 3.4 §2.2): as many as the carrier's `binds`
+ * say (transmitter, receiver, transceiver), opened at boot and kept up: a bind that cannot be
+ * made at boot is retried with back-off, a lost one is re-established by its ESME client. The
+ * transmit-capable binds sit behind the carrier's dispatcher (window, throughput, OTP first);
+ * receipts and MOs from any bind go to ReceiptIntake. Every bind going up or down is reported as
+ * carrier health at once.
  *
- * Shutdown order (Nest closes the transport before module hooks run): consumption has stopped
- * and in-hand events are done when onModuleDestroy runs; each client then waits for responses
- * still outstanding and deliver handlers still publishing, unbinds (§4.2), and closes.
+ * A carrier with `maxBinds` is shared by every pod through bind slots in the database
+ * (BindLeases): binds open in the order configured, one per slot held. A pod that holds no slot
+ * of such a carrier waits at boot (before it consumes anything) until one frees up: a standby.
+ *
+ * Shutdown (Nest closes the transport before module hooks run): consumption has stopped and
+ * in-hand events are done when onModuleDestroy runs; each client then waits for responses still
+ * outstanding and deliver handlers still publishing, unbinds (§4.2), and closes; the slots go back.
  */
 @Injectable()
 export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('smpp-connector');
-  private readonly sessions = new Map<string, CarrierSession>();
+  private readonly links = new Map<string, CarrierLink>();
   private closing = false;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private maintaining: Promise<void> | undefined;
+  private instruments: BindInstruments | undefined;
 
   constructor(
     @Inject(SMPP_CARRIERS) private readonly carriers: readonly SmppCarrier[],
     @Inject(SMPP_CONNECTOR_OPTIONS) private readonly options: SmppConnectorOptions,
+    @Inject(BIND_LEASES) private readonly leases: BindLeases,
     private readonly intake: ReceiptIntake,
+    private readonly health: CarrierHealthReporter,
   ) {}
 
   /**
-   * Creates every carrier's client first (a configuration error stops the boot before any
-   * socket is opened), then starts the binds and waits (at most bootWaitMs) for the first
-   * attempts, bound or not.
+   * Creates every bind's client first (a configuration error stops the boot before any socket
+   * is opened), takes the bind slots of carriers with a bind limit (waiting, as a standby, for
+   * one of each), then starts the binds and waits (at most bootWaitMs) for the first attempts.
    */
   async onModuleInit(): Promise<void> {
-    const clients = this.carriers.map((carrier) => ({
-      carrier,
-      client: createEsmeClient(carrier, this.options),
-    }));
-    const firstAttempts = clients.map(({ carrier, client }) => this.open(carrier, client));
+    this.instruments = new BindInstruments(
+      this.carriers.map((carrier) => carrier.id),
+      this.options.readyWhen ?? 'all',
+    );
+    for (const carrier of this.carriers) this.links.set(carrier.id, this.linkFor(carrier));
+    await this.holdSlotsAtBoot();
+    const firstAttempts = [...this.links.values()].flatMap((link) =>
+      link.binds.filter((bind) => bind.open).map((bind) => this.startBind(link, bind)),
+    );
+    for (const link of this.links.values()) void this.health.changed(link.carrier.id);
+    if (this.limited().length > 0) {
+      this.leaseTimer = setInterval(() => void this.maintainSlots(), this.renewMs());
+      this.leaseTimer.unref();
+    }
     await withinMs(Promise.all(firstAttempts), this.options.bootWaitMs ?? 5_000);
   }
 
-  /** The carrier's client, or undefined when this pod does not hold the carrier. */
-  clientOf(carrierId: string): EsmeClient | undefined {
-    return this.sessions.get(carrierId)?.client;
+  /** The carrier as this pod holds it, or undefined when it does not. */
+  linkOf(carrierId: string): CarrierLink | undefined {
+    return this.links.get(carrierId);
   }
 
   heldCarriers(): string[] {
-    return [...this.sessions.keys()];
+    return [...this.links.keys()];
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
-    const sessions = [...this.sessions.values()];
-    for (const session of sessions) session.wake?.();
+    clearInterval(this.leaseTimer);
+    await this.maintaining;
+    const links = [...this.links.values()];
+    for (const link of links) link.dispatcher.close();
     await Promise.all(
-      sessions.map(async (session) => {
-        await session.client.close();
-        await session.loop;
-        this.logger.log(`carrier ${session.carrier.id}: unbound and closed`);
+      links.map(async (link) => {
+        await Promise.all(link.binds.map((bind) => this.stopBind(bind)));
+        this.logger.log(`carrier ${link.carrier.id}: every bind unbound and closed`);
+        await this.health.changed(link.carrier.id);
       }),
     );
-    await this.intake.flush();
+    if (this.limited().length > 0) {
+      await this.leases.releaseAll().catch((error: unknown) => {
+        this.logger.warn(`bind slots not released (they expire): ${String(error)}`);
+      });
+    }
+    this.instruments?.close();
   }
 
-  /** Wires the carrier's client and starts its first-bind loop; resolves after the first attempt. */
-  private open(carrier: SmppCarrier, client: EsmeClient): Promise<void> {
-    const session: CarrierSession = { carrier, client };
-    this.sessions.set(carrier.id, session);
-    const where = `${carrier.settings.host}:${carrier.settings.port} as ${carrier.settings.systemId}`;
+  private linkFor(carrier: SmppCarrier): CarrierLink {
+    const modes = bindModesOf(carrier.settings);
+    const limited = carrier.settings.maxBinds !== undefined;
+    const binds = modes.map((mode, index): BindSession => ({
+      label: `carrier ${carrier.id} bind ${index + 1}/${modes.length} (${mode})`,
+      mode,
+      client: createEsmeClient(carrier, mode, this.options),
+      open: !limited,
+      observers: [],
+    }));
+    const { throughput, windowSize } = carrier.settings;
+    const dispatcher = new CarrierDispatcher(
+      binds
+        .filter((bind) => canSubmitOn(bind.mode))
+        .map((bind) => ({
+          channel: {
+            get canSubmitNow() {
+              return bind.client.state === 'bound';
+            },
+            submitSm: (params) => bind.client.submitSm(params),
+          },
+          windowSize,
+          ...(throughput.perBind ? { ratePerSecond: throughput.perBind } : {}),
+        })),
+      {
+        ...(throughput.perCarrier ? { carrierRatePerSecond: throughput.perCarrier } : {}),
+        throttleRetries: this.options.throttleRetries ?? 3,
+        throttleBackoff: { ...DEFAULT_THROTTLE_BACKOFF, ...this.options.throttleBackoff },
+        notBoundWaitMs: this.options.notBoundWaitMs ?? 3_000,
+        onCount: (counter) => this.health.count(carrier.id, counter),
+      },
+    );
+    const link: CarrierLink = {
+      carrier,
+      binds,
+      dispatcher,
+      policy: statusPolicyOf(carrier.settings),
+    };
+    this.health.register(carrier.id, () => this.healthOf(link));
+    this.instrument(link);
+    return link;
+  }
 
+  /**
+   * Metrics and readiness per bind (bind-instruments.ts). Parts waiting for a slot wait in the
+   * carrier's dispatcher, not in a client: they are counted on the carrier's first bind.
+   */
+  private instrument(link: CarrierLink): void {
+    link.binds.forEach((bind, index) => {
+      const instrumented: InstrumentedBind = {
+        get state() {
+          return bind.client.state;
+        },
+        get outstanding() {
+          return bind.client.outstanding;
+        },
+        get queued() {
+          return index === 0 ? link.dispatcher.queued : 0;
+        },
+        on: (event, listener) => {
+          bind.observers.push({ event, listener });
+          observe(bind.client, event, listener);
+          return instrumented;
+        },
+      };
+      this.instruments?.watch(link.carrier.id, instrumented, link.carrier.settings.windowSize);
+    });
+  }
+
+  private healthOf(link: CarrierLink): CarrierHealthState {
+    const up = link.binds.filter((bind) => bind.client.state === 'bound');
+    const serving = canSubmit(link.carrier)
+      ? up.some((bind) => canSubmitOn(bind.mode))
+      : up.length > 0;
+    const queued = link.dispatcher.queued;
+    const { maxBinds } = link.carrier.settings;
+    const slots = link.binds.filter((bind) => bind.open).length;
+    return {
+      healthy: serving && !this.closing,
+      bindsUp: up.length,
+      bindsConfigured: link.binds.length,
+      detail:
+        `${up.length}/${link.binds.length} binds up` +
+        (maxBinds === undefined ? '' : `, ${slots} of the carrier's ${maxBinds} slots held`) +
+        (queued > 0 ? `, ${queued} waiting for a slot` : '') +
+        (this.closing ? ', shutting down' : ''),
+    };
+  }
+
+  private limited(): CarrierLink[] {
+    return [...this.links.values()].filter((link) => link.carrier.settings.maxBinds !== undefined);
+  }
+
+  private renewMs(): number {
+    return this.options.leases?.renewMs ?? 10_000;
+  }
+
+  /** Waits until every carrier with a bind limit has at least one slot for this pod. */
+  private async holdSlotsAtBoot(): Promise<void> {
+    for (const link of this.limited()) {
+      let announced = false;
+      for (;;) {
+        const held = await this.holdSlots(link);
+        if (held > 0 || this.closing) break;
+        if (!announced) {
+          announced = true;
+          this.logger.warn(
+            `carrier ${link.carrier.id}: all ${link.carrier.settings.maxBinds} bind slots are held by other connector pods; waiting as a standby`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.renewMs()));
+      }
+    }
+  }
+
+  /** Renews and claims the carrier's slots; marks the first `held` binds open. */
+  private async holdSlots(link: CarrierLink): Promise<number> {
+    const { maxBinds } = link.carrier.settings;
+    if (maxBinds === undefined) return link.binds.length;
+    const held = await this.leases.hold(link.carrier.id, link.binds.length, maxBinds);
+    link.binds.forEach((bind, index) => (bind.open = index < held));
+    return held;
+  }
+
+  /** Keeps the slots held; opens binds for slots gained and closes those of slots lost. */
+  private maintainSlots(): Promise<void> {
+    this.maintaining ??= (async () => {
+      try {
+        for (const link of this.limited()) {
+          if (this.closing) return;
+          const wasOpen = link.binds.map((bind) => bind.open);
+          try {
+            await this.holdSlots(link);
+          } catch (error) {
+            this.logger.warn(
+              `carrier ${link.carrier.id}: bind slots not renewed: ${String(error)}`,
+            );
+            continue;
+          }
+          for (const [index, bind] of link.binds.entries()) {
+            if (bind.open && !wasOpen[index]) {
+              this.logger.log(`${bind.label}: slot taken, binding`);
+              void this.startBind(link, bind);
+            } else if (!bind.open && wasOpen[index]) {
+              this.logger.warn(`${bind.label}: slot lost, unbinding`);
+              void this.stopBind(bind, link);
+            }
+          }
+        }
+      } finally {
+        this.maintaining = undefined;
+      }
+    })();
+    return this.maintaining;
+  }
+
+  /** Closes a bind (waiting for its outstanding responses) and readies a fresh client for it. */
+  private async stopBind(bind: BindSession, link?: CarrierLink): Promise<void> {
+    bind.wake?.();
+    await bind.client.close();
+    await bind.loop;
+    if (link && !this.closing) {
+      bind.client = createEsmeClient(link.carrier, bind.mode, this.options);
+      for (const { event, listener } of bind.observers) observe(bind.client, event, listener);
+      void this.health.changed(link.carrier.id);
+    }
+  }
+
+  /** Wires one bind's client and starts its first-bind loop; resolves after the first attempt. */
+  private startBind(link: CarrierLink, bind: BindSession): Promise<void> {
+    const { carrier } = link;
+    const { client, label } = bind;
+    const where = `${carrier.settings.host}:${carrier.settings.port}${carrier.settings.tls ? ' (TLS)' : ''} as ${carrier.settings.systemId}`;
     // The handler's promise gates deliver_sm_resp (§4.6.2): the SMSC is answered only once the
     // receipt or MO is on the bus, and is asked to redeliver (ESME_RX_T_APPN) when it is not.
     client.on('deliver', (deliver) => this.intake.onDeliver(carrier.id, deliver));
     client.on('bound', (event) => {
       this.logger.log(
-        `carrier ${carrier.id}: ${event.reconnected ? 're-bound' : 'bound'} ${event.bindType} to ${where} (SMSC ${event.smscSystemId})`,
+        `${label}: ${event.reconnected ? 're-bound' : 'bound'} to ${where} (SMSC ${event.smscSystemId})`,
       );
+      link.dispatcher.wake();
+      void this.health.changed(carrier.id);
     });
     client.on('unbound', (event) => {
+      void this.health.changed(carrier.id);
       if (event.reason === 'client-close') return; // our own shutdown, logged below
       const error = event.error ? `: ${event.error.message}` : '';
       const next = event.willReconnect ? ', reconnecting' : '';
-      this.logger.warn(`carrier ${carrier.id}: bind lost (${event.reason}${error})${next}`);
+      this.logger.warn(`${label}: bind lost (${event.reason}${error})${next}`);
     });
     client.on('reconnecting', (event) => {
       const last = event.lastError ? ` after ${event.lastError.message}` : '';
       this.logger.warn(
-        `carrier ${carrier.id}: reconnect attempt ${event.attempt} in ${event.delayMs} ms${last}`,
+        `${label}: reconnect attempt ${event.attempt} in ${event.delayMs} ms${last}`,
       );
     });
     client.on('deliverFailed', ({ error }) => {
       this.logger.warn(
-        `carrier ${carrier.id}: deliver_sm not taken (answered ESME_RX_T_APPN, the SMSC redelivers): ${String(error)}`,
+        `${label}: deliver_sm not taken (answered ESME_RX_T_APPN, the SMSC redelivers): ${String(error)}`,
       );
     });
-
     let firstAttemptDone!: () => void;
     const firstAttempt = new Promise<void>((resolve) => (firstAttemptDone = resolve));
-    session.loop = this.bindUntilUp(session, where, firstAttemptDone).catch((error: unknown) => {
-      this.logger.error(`carrier ${carrier.id}: bind loop failed: ${String(error)}`);
+    bind.loop = this.bindUntilUp(bind, client, where, firstAttemptDone).catch((error: unknown) => {
+      this.logger.error(`${label}: bind loop failed: ${String(error)}`);
     });
     return firstAttempt;
   }
 
   /**
    * EsmeClient.connect() binds once; reconnecting is its job only after a first bind succeeded.
-   * Until then this loop retries with the same back-off, so a carrier that is down (or refuses
-   * the bind) at boot joins as soon as it can, while the outbound events for it wait in the
-   * retry topic.
+   * Until then this loop retries with the same back-off (exponential, jittered), so a carrier
+   * that is down (or refuses the bind) at boot joins as soon as it can.
    */
   private async bindUntilUp(
-    session: CarrierSession,
+    bind: BindSession,
+    client: EsmeClient,
     where: string,
     firstAttemptDone: () => void,
   ): Promise<void> {
     const policy = { ...DEFAULT_BACKOFF, ...this.options.reconnect };
-    for (let attempt = 0; !this.closing; attempt++) {
+    for (let attempt = 0; !this.closing && bind.open && bind.client === client; attempt++) {
       try {
-        await session.client.connect();
+        await client.connect();
         return;
       } catch (error) {
-        if (this.closing) return;
+        if (this.closing || !bind.open) return;
         const delayMs = backoffDelay(policy, attempt);
         this.logger.warn(
-          `carrier ${session.carrier.id}: cannot bind to ${where} (${error instanceof Error ? error.message : String(error)}); next attempt in ${delayMs} ms`,
+          `${bind.label}: cannot bind to ${where} (${error instanceof Error ? error.message : String(error)}); next attempt in ${delayMs} ms`,
         );
-        await this.pause(session, delayMs);
+        await this.pause(bind, delayMs);
       } finally {
         firstAttemptDone();
       }
     }
   }
 
-  private pause(session: CarrierSession, ms: number): Promise<void> {
+  private pause(bind: BindSession, ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
-        session.wake = undefined;
+        bind.wake = undefined;
         resolve();
       }
-      session.wake = done;
+      bind.wake = done;
     });
+  }
+}
+
+/** Adds an instruments listener to a client (EsmeClient's `on` is typed per event). */
+function observe(
+  client: EsmeClient,
+  event: InstrumentedEvent,
+  listener: (event: object) => void,
+): void {
+  switch (event) {
+    case 'bound':
+      client.on('bound', () => listener({}));
+      return;
+    case 'unbound':
+      client.on('unbound', listener);
+      return;
+    case 'reconnecting':
+      client.on('reconnecting', () => listener({}));
+      return;
   }
 }
 

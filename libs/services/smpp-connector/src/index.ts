@@ -5,3 +5,4 @@ export type {
   SmppConnectorOptions,
   StartSmppConnectorOptions,
 } from './smpp-connector.options';
+export { READY_WHEN, type ReadyWhen } from './bind-instruments';

@@ -1,185 +1,209 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { SMS_SENT, SMS_STATUS, type SmsOutboundEvent, derivedEnvelope } from '@tuxhat/contracts';
-import { EventPublisher } from '@tuxhat/messaging';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DEFAULT_PRIORITY_CLASS, type SmsOutboundEvent } from '@tuxhat/contracts';
+import { ConnectorReporter, RecentOutcomes } from '@tuxhat/connector-kit';
+import { METRICS, SpanKind, inSpan, processMetrics } from '@tuxhat/observability';
 import {
+  Gsm7EncodingError,
+  Latin1EncodingError,
   MessageTooLongError,
-  RegisteredDelivery,
   type ShortMessagePart,
-  type SubmitSmParams,
 } from '@tuxhat/smpp';
 
 import { CarrierSessions } from './carrier-sessions.service';
 import { splitForSubmit } from './message-parts';
-import { RecentSubmissions } from './recent-submissions';
-import { destinationAddressOf, sourceAddressOf } from './sms-address';
-import { classifySubmitOutcome } from './submit-error.classifier';
+import { SMPP_CONNECTOR_OPTIONS, type SmppConnectorOptions } from './smpp-connector.options';
+import { type PartVerdict, classifySubmitOutcome } from './submit-error.classifier';
+import { submitParamsOf } from './submit-params';
 
 /**
- * Thrown when a carrier cannot take the message now (no bind, no answer in time, throttled,
- * queue full). A plain Error on purpose: the transport sends the event through the consumer
- * group's retry topic with back-off, so nothing is lost while a carrier is away.
+ * Thrown when the carrier cannot take the message now but should get it later (it throttles,
+ * or it already holds some parts of it). A plain Error on purpose: the transport sends the event
+ * through the consumer group's retry topic with back-off, so nothing is lost meanwhile.
  */
 export class SubmitLaterError extends Error {
   override readonly name = 'SubmitLaterError';
 }
 
-/** What the connector says about a message, as sms.status `source`. */
-const SOURCE = 'smpp-connector';
+/** Messages whose throttled rounds are counted (a bounded memory: the oldest are forgotten). */
+const THROTTLE_MEMORY = 10_000;
 
 /**
- * Sends one outbound message to its carrier: encodes and splits the text, submits every part
- * (submit_sm, SMPP 3.4 §4.4) with a delivery receipt requested (§5.2.17), and reports the
- * result: sms.sent with each part's carrier message id, or a `failed` status with the
- * carrier's command_status.
+ * Sends one outbound message to its carrier: encodes and splits the text the carrier's way,
+ * submits every part through the carrier's dispatcher (its binds, window, throughput, OTP
+ * first), and reports the result:
+ *  - every part accepted: sms.sent with each part's carrier message id;
+ *  - a final refusal: `failed` with the command_status;
+ *  - a retryable refusal, no bind, or a link failure: sms.reroute, so routing tries another
+ *    carrier (this one never gets the message again when it may have it already);
+ *  - throttled: the retry topic, same carrier; after `throttleRoundsBeforeFailover` such rounds
+ *    the message is rerouted instead of waiting on a carrier that keeps refusing;
+ *  - some parts accepted and others not: the retry topic, same carrier, missing parts only (a
+ *    message never spans two carriers).
  */
 @Injectable()
 export class MessageSubmitter {
   private readonly logger = new Logger('smpp-connector');
+  private readonly throttledRounds = new Map<string, number>();
+  private readonly metrics = processMetrics();
 
   constructor(
     private readonly sessions: CarrierSessions,
-    private readonly publisher: EventPublisher,
-    private readonly recent: RecentSubmissions,
+    private readonly reporter: ConnectorReporter,
+    private readonly recent: RecentOutcomes,
+    @Inject(SMPP_CONNECTOR_OPTIONS) private readonly options: SmppConnectorOptions,
   ) {}
 
   async submit(event: SmsOutboundEvent): Promise<void> {
     const { message, carrierId } = event;
-    const client = this.sessions.clientOf(carrierId);
-    if (!client) {
+    const link = this.sessions.linkOf(carrierId);
+    if (!link) {
       throw new SubmitLaterError(
         `carrier ${carrierId} is not held by this smpp-connector (held: ${this.sessions.heldCarriers().join(', ') || 'none'})`,
       );
     }
-
+    const settings = link.carrier.settings;
     let parts: ShortMessagePart[];
     try {
-      parts = splitForSubmit(message).parts;
+      parts = splitForSubmit(message, settings).parts;
     } catch (error) {
-      if (!(error instanceof MessageTooLongError)) throw error;
-      await this.publishFailed(event, 'message_too_long', error.message);
+      if (
+        !(error instanceof MessageTooLongError) &&
+        !(error instanceof Gsm7EncodingError) &&
+        !(error instanceof Latin1EncodingError)
+      )
+        throw error;
+      await this.reporter.failed(event, 'message_too_long', error.message);
       return;
     }
     if (parts.length !== message.parts) {
       this.logger.warn(
-        `message ${message.messageId}: ${parts.length} part(s) on the wire, ${message.parts} accounted at ingress`,
+        `message ${message.messageId}: ${parts.length} part(s) on the wire to ${carrierId}, ${message.parts} accounted at ingress`,
       );
     }
 
     const accepted = new Map(this.recent.acceptedParts(message.messageId, carrierId));
     const pending = parts.flatMap((part, index) => (accepted.has(index) ? [] : [{ part, index }]));
-    const outcomes = await client.submit(...pending.map(({ part }) => submitParams(event, part)));
-
-    const later: string[] = [];
-    let rejection: { errorCode: string; detail: string; partIndex: number } | undefined;
-    let unidentified: string | undefined;
-    outcomes.forEach((outcome, position) => {
-      const partIndex = pending[position].index;
-      const verdict = classifySubmitOutcome(outcome);
-      switch (verdict.kind) {
-        case 'accepted':
-          accepted.set(partIndex, verdict.carrierMessageId);
-          this.recent.rememberAcceptedPart(
-            message.messageId,
-            carrierId,
-            partIndex,
-            verdict.carrierMessageId,
-          );
-          return;
-        case 'transient':
-          later.push(`part ${partIndex + 1}: ${verdict.reason}`);
-          return;
-        case 'rejected':
-          rejection ??= { ...verdict, partIndex };
-          return;
-        case 'unidentified':
-          unidentified ??= verdict.detail;
-          return;
-      }
-    });
-
-    if (rejection) {
-      const partNote =
-        parts.length > 1
-          ? ` (part ${rejection.partIndex + 1} of ${parts.length}; ${accepted.size} accepted)`
-          : '';
-      await this.publishFailed(event, rejection.errorCode, `${rejection.detail}${partNote}`);
-      return;
-    }
-    if (later.length > 0) {
-      throw new SubmitLaterError(
-        `carrier ${carrierId} did not take message ${message.messageId}: ${later.join('; ')}`,
+    const priority = message.priority ?? DEFAULT_PRIORITY_CLASS;
+    const submitting = performance.now();
+    const outcomes = await inSpan(
+      'smpp submit_sm',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'tuxhat.carrier.id': carrierId, 'smpp.parts': pending.length },
+      },
+      () =>
+        Promise.all(
+          pending.map(({ part }) =>
+            link.dispatcher.submit(submitParamsOf(event, part, settings), priority),
+          ),
+        ),
+    );
+    this.metrics.observe(
+      METRICS.carrierSubmitDuration,
+      { carrier: carrierId },
+      (performance.now() - submitting) / 1_000,
+    );
+    const verdicts = outcomes.map((outcome, position) => ({
+      partIndex: pending[position].index,
+      verdict: classifySubmitOutcome(outcome, link.policy),
+    }));
+    for (const { partIndex, verdict } of verdicts) {
+      if (verdict.kind !== 'accepted') continue;
+      accepted.set(partIndex, verdict.carrierMessageId);
+      this.recent.rememberAcceptedPart(
+        message.messageId,
+        carrierId,
+        partIndex,
+        verdict.carrierMessageId,
       );
     }
-    if (unidentified) {
-      await this.publisher.publish(SMS_STATUS, {
-        ...derivedEnvelope(event.eventId, 'unknown'),
-        messageId: message.messageId,
-        tenantId: message.tenantId,
-        status: 'unknown',
-        detail: `${unidentified}: no receipt can be matched`,
-        source: SOURCE,
-        carrierId,
-        routeId: event.routeId,
-      });
-      this.recent.remember(message.messageId, {
-        outcome: 'unknown',
-        carrierId,
-        attempt: event.attempt,
-      });
+    await this.conclude(event, parts.length, accepted, verdicts);
+  }
+
+  private async conclude(
+    event: SmsOutboundEvent,
+    total: number,
+    accepted: ReadonlyMap<number, string>,
+    verdicts: ReadonlyArray<{ partIndex: number; verdict: PartVerdict }>,
+  ): Promise<void> {
+    const { messageId } = event.message;
+    const of = <K extends PartVerdict['kind']>(kind: K) =>
+      verdicts.flatMap(({ partIndex, verdict }) =>
+        verdict.kind === kind
+          ? [{ partIndex, ...(verdict as Extract<PartVerdict, { kind: K }>) }]
+          : [],
+      );
+    const partNote = (partIndex: number) =>
+      total > 1 ? ` (part ${partIndex + 1} of ${total}; ${accepted.size} accepted)` : '';
+
+    const [rejection] = of('rejected');
+    if (rejection) {
+      this.throttledRounds.delete(messageId);
+      await this.reporter.failed(
+        event,
+        rejection.errorCode,
+        `${rejection.detail}${partNote(rejection.partIndex)}`,
+      );
       return;
     }
-
-    await this.publisher.publish(SMS_SENT, {
-      ...derivedEnvelope(event.eventId, 'sent'),
-      messageId: message.messageId,
-      tenantId: message.tenantId,
-      carrierId,
-      routeId: event.routeId,
-      parts: [...accepted]
-        .sort(([a], [b]) => a - b)
-        .map(([partIndex, carrierMessageId]) => ({ partIndex, carrierMessageId })),
-    });
-    this.recent.remember(message.messageId, { outcome: 'sent', carrierId, attempt: event.attempt });
+    const failovers = of('failover');
+    const throttled = of('throttled');
+    if ((failovers.length > 0 || throttled.length > 0) && accepted.size > 0) {
+      // The carrier holds part of the message: the rest must follow on the same carrier.
+      const reasons = [...failovers, ...throttled].map(
+        (item) => `part ${item.partIndex + 1}: ${item.reason}`,
+      );
+      throw new SubmitLaterError(
+        `carrier ${event.carrierId} took ${accepted.size} of ${total} parts of message ${messageId}; retrying the rest: ${reasons.join('; ')}`,
+      );
+    }
+    if (failovers.length > 0) {
+      this.throttledRounds.delete(messageId);
+      const mayHaveReached = failovers.some((item) => item.mayHaveReached);
+      await this.reporter.reroute(
+        event,
+        `${failovers[0].reason}${partNote(failovers[0].partIndex)}`,
+        {
+          errorCode: failovers[0].errorCode,
+          mayHaveReached,
+        },
+      );
+      return;
+    }
+    if (throttled.length > 0) {
+      const rounds = (this.throttledRounds.get(messageId) ?? 0) + 1;
+      if (rounds > (this.options.throttleRoundsBeforeFailover ?? 3)) {
+        this.throttledRounds.delete(messageId);
+        await this.reporter.reroute(
+          event,
+          `carrier kept throttling after ${rounds - 1} rounds: ${throttled[0].reason}`,
+          { errorCode: throttled[0].errorCode, mayHaveReached: false },
+        );
+        return;
+      }
+      this.rememberRound(messageId, rounds);
+      throw new SubmitLaterError(
+        `carrier ${event.carrierId} throttled message ${messageId} (round ${rounds}): ${throttled[0].reason}`,
+      );
+    }
+    this.throttledRounds.delete(messageId);
+    const [unidentified] = of('unidentified');
+    if (unidentified) {
+      await this.reporter.unknown(event, `${unidentified.detail}: no receipt can be matched`);
+      return;
+    }
+    await this.reporter.sent(
+      event,
+      [...accepted].map(([partIndex, carrierMessageId]) => ({ partIndex, carrierMessageId })),
+    );
   }
 
-  private async publishFailed(
-    event: SmsOutboundEvent,
-    errorCode: string,
-    detail: string,
-  ): Promise<void> {
-    await this.publisher.publish(SMS_STATUS, {
-      ...derivedEnvelope(event.eventId, 'failed'),
-      messageId: event.message.messageId,
-      tenantId: event.message.tenantId,
-      status: 'failed',
-      detail: detail.slice(0, 512),
-      source: SOURCE,
-      carrierId: event.carrierId,
-      routeId: event.routeId,
-      errorCode,
-    });
-    this.recent.remember(event.message.messageId, {
-      outcome: 'failed',
-      carrierId: event.carrierId,
-      attempt: event.attempt,
-    });
+  private rememberRound(messageId: string, rounds: number): void {
+    this.throttledRounds.delete(messageId);
+    this.throttledRounds.set(messageId, rounds);
+    if (this.throttledRounds.size > THROTTLE_MEMORY) {
+      const oldest = this.throttledRounds.keys().next();
+      if (!oldest.done) this.throttledRounds.delete(oldest.value);
+    }
   }
-}
-
-/** One part as submit_sm (SMPP 3.4 §4.4.1), asking for a final delivery receipt (§5.2.17). */
-export function submitParams(event: SmsOutboundEvent, part: ShortMessagePart): SubmitSmParams {
-  const source = sourceAddressOf(event.message.source);
-  const destination = destinationAddressOf(event.message.destination);
-  return {
-    sourceAddr: source.addr,
-    sourceAddrTon: source.ton,
-    sourceAddrNpi: source.npi,
-    destinationAddr: destination.addr,
-    destAddrTon: destination.ton,
-    destAddrNpi: destination.npi,
-    shortMessage: part.shortMessage,
-    esmClass: part.esmClass,
-    dataCoding: part.dataCoding,
-    registeredDelivery: RegisteredDelivery.FINAL,
-  };
 }

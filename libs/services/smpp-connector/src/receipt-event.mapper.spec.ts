@@ -135,4 +135,36 @@ describe(moRawEventOf.name, () => {
       event: { carrierId: 'telco-a', source: '+38267123456', destination: '1234', text: 'BAL' },
     });
   });
+
+  it('carries the concatenation numbering of one part of a long MO', () => {
+    const mapped = moRawEventOf(
+      'telco-a',
+      {
+        source: '+38267123456',
+        destination: '1234',
+        text: 'part two',
+        concat: { reference: 0x1234, total: 3, seq: 2 },
+      },
+      receivedAt,
+    );
+    expect(mapped).toMatchObject({
+      ok: true,
+      event: { text: 'part two', concat: { reference: 0x1234, total: 3, seq: 2 } },
+    });
+  });
+
+  it('refuses numbering that does not add up', () => {
+    expect(
+      moRawEventOf(
+        'telco-a',
+        {
+          source: '+1',
+          destination: '1234',
+          text: 'x',
+          concat: { reference: 1, total: 2, seq: 3 },
+        },
+        receivedAt,
+      ),
+    ).toMatchObject({ ok: false });
+  });
 });

@@ -54,9 +54,14 @@ export interface MoFields {
   readonly source: string;
   readonly destination: string;
   readonly text: string;
+  /** One part of a concatenated MO (UDH or SAR numbering): the dlr service reassembles. */
+  readonly concat?: { readonly reference: number; readonly total: number; readonly seq: number };
 }
 
-/** A mobile-originated message as an sms.mo.raw event (a fresh id: the same words twice are two MOs). */
+/**
+ * A mobile-originated message (or one part of a long one) as an sms.mo.raw event (a fresh id:
+ * the same words twice are two MOs).
+ */
 export function moRawEventOf(
   carrierId: string,
   mo: MoFields,
@@ -69,6 +74,7 @@ export function moRawEventOf(
     destination: mo.destination,
     text: mo.text,
     receivedAt: receivedAt.toISOString(),
+    ...(mo.concat ? { concat: mo.concat } : {}),
   };
   const parsed = SMS_MO_RAW.schema.safeParse(candidate);
   return parsed.success

@@ -1,23 +1,17 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SMS_DLR_RAW, SMS_MO_RAW } from '@tuxhat/contracts';
 import { EventPublisher } from '@tuxhat/messaging';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 import type { InboundDeliver, MobileOriginated } from '@tuxhat/smpp';
 
-import { MoReassembly } from './mo-reassembly';
 import { dlrRawEventOf, moRawEventOf } from './receipt-event.mapper';
 import { addressFromCarrier } from './sms-address';
-import { SMPP_CONNECTOR_OPTIONS, type SmppConnectorOptions } from './smpp-connector.options';
 
 /**
  * What carriers send us in deliver_sm (SMPP 3.4 §4.6.1): delivery receipts (esm_class message
- * type 0001 or 1000, §5.2.12) become sms.dlr.raw, mobile-originated messages sms.mo.raw.
+ * type 0001 or 1000, §5.2.12) become sms.dlr.raw, mobile-originated messages sms.mo.raw, one
+ * event per part for a concatenated MO (its UDH or SAR numbering in `concat`: the dlr service
+ * reassembles durably, so nothing waits in this pod's memory).
  *
  * Each method's promise gates the deliver_sm_resp: it resolves once the event is on the bus
  * (then ESME_ROK), and rejects when publishing failed (then ESME_RX_T_APPN and the SMSC
@@ -25,31 +19,13 @@ import { SMPP_CONNECTOR_OPTIONS, type SmppConnectorOptions } from './smpp-connec
  * is logged and answered ESME_ROK: refusing it would only make the SMSC send it forever.
  */
 @Injectable()
-export class ReceiptIntake implements OnModuleInit, OnModuleDestroy {
+export class ReceiptIntake {
   private readonly logger = new Logger('smpp-connector');
-  private readonly reassembly: MoReassembly;
-  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly publisher: EventPublisher,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(SMPP_CONNECTOR_OPTIONS) options: SmppConnectorOptions,
-  ) {
-    this.reassembly = new MoReassembly(options.moReassemblyMs ?? 60_000);
-  }
-
-  onModuleInit(): void {
-    this.sweepTimer = setInterval(() => {
-      this.publishIncomplete(false).catch((error: unknown) => {
-        this.logger.error(`publishing incomplete MOs failed: ${String(error)}`);
-      });
-    }, 5_000);
-    this.sweepTimer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.sweepTimer);
-  }
+  ) {}
 
   async onDeliver(carrierId: string, deliver: InboundDeliver): Promise<void> {
     switch (deliver.kind) {
@@ -64,11 +40,6 @@ export class ReceiptIntake implements OnModuleInit, OnModuleDestroy {
         );
         return;
     }
-  }
-
-  /** Publishes the parts of long MOs still waiting for the rest (shutdown). */
-  async flush(): Promise<void> {
-    await this.publishIncomplete(true);
   }
 
   private async onReceipt(
@@ -101,41 +72,22 @@ export class ReceiptIntake implements OnModuleInit, OnModuleDestroy {
       );
       return;
     }
-    let text = mo.text;
-    if (mo.concat && mo.concat.total > 1) {
-      const whole = this.reassembly.add(
-        { carrierId, source, destination, concat: mo.concat, text },
-        this.clock.now().getTime(),
-      );
-      // Earlier parts are acknowledged at once; the part that completes the message is
-      // acknowledged once the whole text is on the bus.
-      if (whole === undefined) return;
-      text = whole;
-    }
-    await this.publishMo(carrierId, { source, destination, text });
-  }
-
-  private async publishMo(
-    carrierId: string,
-    mo: { source: string; destination: string; text: string },
-  ): Promise<void> {
-    const mapped = moRawEventOf(carrierId, mo, this.clock.now());
+    const concat =
+      mo.concat && mo.concat.total > 1
+        ? { reference: mo.concat.reference, total: mo.concat.total, seq: mo.concat.sequence }
+        : undefined;
+    const mapped = moRawEventOf(
+      carrierId,
+      { source, destination, text: mo.text, ...(concat ? { concat } : {}) },
+      this.clock.now(),
+    );
     if (!mapped.ok) {
       this.logger.warn(
-        `carrier ${carrierId}: MO from ${mo.source} dropped, it does not fit sms.mo.raw (${mapped.reason})`,
+        `carrier ${carrierId}: MO from ${source} dropped, it does not fit sms.mo.raw (${mapped.reason})`,
       );
       return;
     }
     await this.publisher.publish(SMS_MO_RAW, mapped.event);
-  }
-
-  private async publishIncomplete(all: boolean): Promise<void> {
-    for (const incomplete of this.reassembly.takeExpired(this.clock.now().getTime(), all)) {
-      this.logger.warn(
-        `MO from ${incomplete.source} to ${incomplete.destination}: part(s) ${incomplete.missing.join(', ')} never arrived; publishing the rest`,
-      );
-      await this.publishMo(incomplete.carrierId, incomplete);
-    }
   }
 }
 

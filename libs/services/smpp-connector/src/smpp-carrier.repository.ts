@@ -1,25 +1,18 @@
-import { ConfigError, type SmppCarrierConfig, gatewayConfigSchema } from '@tuxhat/config';
+import { type ResolvedSmppSettings, resolveSmppSettings, smppSettingsSchema } from '@tuxhat/config';
+import {
+  type CarrierAssignment,
+  type LoadedCarrier,
+  type LoadedCarriers,
+  loadCarriers,
+} from '@tuxhat/connector-kit';
 import type { PrismaClient } from '@tuxhat/database';
+import type { BindType } from '@tuxhat/smpp';
 
-import type { CarrierAssignment } from './smpp-connector.options';
-
-export type SmppSettings = SmppCarrierConfig['smpp'];
+/** A carrier's SMPP settings with every default applied. */
+export type SmppSettings = ResolvedSmppSettings;
 
 /** An SMPP carrier this pod holds binds for, with its validated settings (secrets still references). */
-export interface SmppCarrier {
-  readonly id: string;
-  readonly name: string;
-  readonly settings: SmppSettings;
-}
-
-/** The config file's schema of `carriers[].smpp`: one definition for the file and the database rows. */
-const smppSettingsSchema = gatewayConfigSchema.shape.carriers.element.options[0].shape.smpp;
-
-export interface LoadedCarriers {
-  readonly carriers: readonly SmppCarrier[];
-  /** Assigned carriers that exist but are disabled: no binds, no consumption. */
-  readonly disabled: readonly string[];
-}
+export type SmppCarrier = LoadedCarrier<SmppSettings>;
 
 /**
  * Loads the SMPP carriers assigned to this pod from the carriers table (rows hold
@@ -30,44 +23,33 @@ export interface LoadedCarriers {
 export async function loadSmppCarriers(
   prisma: PrismaClient,
   assignment: CarrierAssignment,
-): Promise<LoadedCarriers> {
-  const rows = await prisma.carrier.findMany({
-    where: assignment === 'all' ? { kind: 'smpp' } : { id: { in: [...assignment] } },
-    orderBy: { id: 'asc' },
+): Promise<LoadedCarriers<SmppSettings>> {
+  const loaded = await loadCarriers(prisma, {
+    kind: 'smpp',
+    assignment,
+    settings: smppSettingsSchema,
   });
-  const problems: string[] = [];
-  if (assignment !== 'all') {
-    for (const id of assignment) {
-      const row = rows.find((candidate) => candidate.id === id);
-      if (!row) problems.push(`carriers: no carrier "${id}" in the database`);
-      else if (row.kind !== 'smpp')
-        problems.push(`carriers: carrier "${id}" is kind ${row.kind}, not smpp`);
-    }
-  }
-  const carriers: SmppCarrier[] = [];
-  const disabled: string[] = [];
-  for (const row of rows) {
-    if (row.kind !== 'smpp') continue;
-    if (!row.enabled) {
-      disabled.push(row.id);
-      continue;
-    }
-    const config = row.config as { smpp?: unknown } | null;
-    const parsed = smppSettingsSchema.safeParse(config?.smpp);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const path = issue.path.map((segment) => `.${String(segment)}`).join('');
-        problems.push(`carriers[${row.id}].smpp${path}: ${issue.message}`);
-      }
-      continue;
-    }
-    carriers.push({ id: row.id, name: row.name, settings: parsed.data });
-  }
-  if (problems.length > 0) throw new ConfigError('carriers table', problems);
-  return { carriers, disabled };
+  return {
+    disabled: loaded.disabled,
+    carriers: loaded.carriers.map((carrier) => ({
+      ...carrier,
+      settings: resolveSmppSettings(carrier.settings),
+    })),
+  };
 }
 
-/** A receiver-only bind cannot submit (SMPP 3.4 §2.2): such a carrier brings MO and receipts only. */
+/** The binds one pod opens to the carrier, one entry per bind: `binds` expanded, else `bindMode`. */
+export function bindModesOf(settings: Pick<SmppSettings, 'binds' | 'bindMode'>): BindType[] {
+  const binds = settings.binds ?? [{ mode: settings.bindMode, count: 1 }];
+  return binds.flatMap((bind) => Array.from({ length: bind.count }, () => bind.mode));
+}
+
+/** transmitter and transceiver binds submit; a receiver bind brings MO and receipts only (§2.2). */
+export function canSubmitOn(mode: BindType): boolean {
+  return mode !== 'receiver';
+}
+
+/** Whether the carrier takes MT at all from this pod: some bind submits. */
 export function canSubmit(carrier: SmppCarrier): boolean {
-  return carrier.settings.bindMode !== 'receiver';
+  return bindModesOf(carrier.settings).some(canSubmitOn);
 }

@@ -1,27 +1,31 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { MessagingModule } from '@tuxhat/messaging';
-import { CLOCK, PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
+import { randomBytes } from 'node:crypto';
 
+import { type DynamicModule, Module } from '@nestjs/common';
+import {
+  CARRIER_HEALTH_OPTIONS,
+  type CarrierHealthOptions,
+  connectorKitProviders,
+} from '@tuxhat/connector-kit';
+import { MessagingModule } from '@tuxhat/messaging';
+import type { ServiceRuntime } from '@tuxhat/runtime';
+
+import { BindLeases } from './bind-leases.repository';
 import { CarrierSessions } from './carrier-sessions.service';
 import { MessageSubmitter } from './message-submitter.service';
 import { OutboundConsumer } from './outbound.consumer';
 import { ReceiptIntake } from './receipt-intake';
-import { RecentSubmissions } from './recent-submissions';
-import { ReplayGuard } from './replay-guard.repository';
 import { type SmppCarrier, loadSmppCarriers } from './smpp-carrier.repository';
 import {
+  BIND_LEASES,
   SMPP_CARRIERS,
   SMPP_CONNECTOR_OPTIONS,
   type SmppConnectorOptions,
 } from './smpp-connector.options';
 
-/** Messages a pod remembers having submitted (replay detection before the database knows). */
-const RECENT_SUBMISSIONS = 100_000;
-
 /**
- * The SMPP connector: holds the binds of its carriers, submits their outbound messages, and
- * brings back receipts and MOs. Boot it with startSmppConnector, which also subscribes the pod
- * to exactly its carriers' outbound topics.
+ * The SMPP connector: holds the binds of its carriers, submits their outbound messages, brings
+ * back receipts and MOs, and reports carrier health. Boot it with startSmppConnector, which also
+ * subscribes the pod to exactly its carriers' outbound topics.
  */
 @Module({})
 export class SmppConnectorModule {
@@ -39,9 +43,22 @@ export class SmppConnectorModule {
       imports: [MessagingModule.forRoot(runtime.bus)],
       controllers: [OutboundConsumer],
       providers: [
-        { provide: PRISMA, useValue: runtime.prisma },
-        { provide: CLOCK, useValue: runtime.clock },
+        ...connectorKitProviders({
+          source: 'smpp-connector',
+          runtime,
+          ...(options.health ? { health: options.health } : {}),
+        }),
         { provide: SMPP_CONNECTOR_OPTIONS, useValue: options },
+        {
+          provide: BIND_LEASES,
+          inject: [CARRIER_HEALTH_OPTIONS],
+          useFactory: (health: CarrierHealthOptions) =>
+            new BindLeases(
+              runtime.prisma,
+              `${health.instanceId}/${process.pid}/${randomBytes(3).toString('hex')}`,
+              options.leases?.ttlMs,
+            ),
+        },
         loaded
           ? { provide: SMPP_CARRIERS, useValue: loaded }
           : {
@@ -49,8 +66,6 @@ export class SmppConnectorModule {
               useFactory: async () =>
                 (await loadSmppCarriers(runtime.prisma, options.carriers)).carriers,
             },
-        { provide: RecentSubmissions, useFactory: () => new RecentSubmissions(RECENT_SUBMISSIONS) },
-        ReplayGuard,
         ReceiptIntake,
         CarrierSessions,
         MessageSubmitter,

@@ -1,39 +1,46 @@
-import type { LoggerService } from '@nestjs/common';
-import type { RetryPolicy } from '@tuxhat/messaging';
+import type { CarrierAssignment, ConnectorProcessOptions } from '@tuxhat/connector-kit';
 import type { BackoffPolicy } from '@tuxhat/smpp';
 
-/**
- * Which carriers a connector pod holds binds for: every enabled SMPP carrier, or the listed
- * ones (pods split carriers between them; each consumes only its carriers' outbound topics).
- */
-export type CarrierAssignment = 'all' | readonly string[];
+import type { ReadyWhen } from './bind-instruments';
+
+export type { CarrierAssignment };
 
 export interface SmppConnectorOptions {
   readonly carriers: CarrierAssignment;
-  /** Connect and reconnect back-off of every bind (default: @tuxhat/smpp's, 1 s doubling to 30 s). */
+  /** Connect and reconnect back-off of every bind (default: @tuxhat/smpp's, 1 s doubling to 30 s, jittered). */
   readonly reconnect?: Partial<BackoffPolicy>;
   /** How long boot waits for the first bind attempts before consuming anyway (default 5 000 ms). */
   readonly bootWaitMs?: number;
   /** How long shutdown waits per bind for outstanding responses and unbind_resp (default 5 000 ms). */
   readonly closeTimeoutMs?: number;
-  /** A long MO's parts wait this long for the rest before what arrived is published (default 60 000 ms). */
-  readonly moReassemblyMs?: number;
+  /**
+   * How often a part the carrier throttled (ESME_RTHROTTLED, ESME_RMSGQFUL) is tried again on
+   * the same carrier before the event goes to the retry topic (default 3).
+   */
+  readonly throttleRetries?: number;
+  /**
+   * Rounds through the retry topic a throttled message waits for its carrier before it is
+   * rerouted to another (default 3).
+   */
+  readonly throttleRoundsBeforeFailover?: number;
+  /** How long a bind rests after a throttling answer (default 200 ms doubling to 5 s, jittered). */
+  readonly throttleBackoff?: Partial<BackoffPolicy>;
+  /** How long a part waits for one of the carrier's binds to come up before it fails over (default 3 000 ms). */
+  readonly notBoundWaitMs?: number;
+  /**
+   * Bind limit (carriers with `maxBinds`): how often this process renews and claims its bind
+   * slots (default 10 000 ms), and how long a slot stays held without renewal (default 30 000 ms).
+   */
+  readonly leases?: { readonly renewMs?: number; readonly ttlMs?: number };
+  /** When the pod reports ready: every carrier with a bind up (default), any carrier, or always. */
+  readonly readyWhen?: ReadyWhen;
+  /** carrier.health reporting (default every 5 000 ms, instance id from HOSTNAME). */
+  readonly health?: { readonly intervalMs?: number; readonly instanceId?: string };
 }
 
-export interface StartSmppConnectorOptions extends SmppConnectorOptions {
-  /**
-   * Names this pod's carrier set when it holds some carriers only: its consumer group becomes
-   * `smpp-connector.<shard>`. Every pod with the same carriers uses the same shard name.
-   */
-  readonly shard?: string;
-  readonly logger?: LoggerService;
-  readonly retryPolicy?: RetryPolicy;
-  /** Close on SIGTERM/SIGINT (default true; all-in-one mode closes services itself). */
-  readonly shutdownHooks?: boolean;
-  /** Runs after the app closed (e.g. closing the database the runtime owns). */
-  readonly onShutdown?: () => Promise<void>;
-}
+export interface StartSmppConnectorOptions extends SmppConnectorOptions, ConnectorProcessOptions {}
 
 /** Injection tokens of the connector module. */
 export const SMPP_CONNECTOR_OPTIONS = Symbol('tuxhat:smpp-connector:options');
 export const SMPP_CARRIERS = Symbol('tuxhat:smpp-connector:carriers');
+export const BIND_LEASES = Symbol('tuxhat:smpp-connector:bind-leases');

@@ -23,15 +23,36 @@ export interface SmppAddress {
   readonly npi: number;
 }
 
+/** A carrier's TON/NPI settings: absent source values mean "by the kind of sender". */
+export interface AddressingSettings {
+  readonly sourceTon?: number | undefined;
+  readonly sourceNpi?: number | undefined;
+  readonly destTon: number;
+  readonly destNpi: number;
+}
+
 /** Short codes (e.g. 1234, 88088) are at most this many digits; longer digit strings are numbers. */
 const MAX_SHORT_CODE_DIGITS = 6;
 
 /**
  * A sender as submit_sm's source_addr: `+38267...` or a long digit string is international
  * (TON 1, NPI 1, sent without the `+`), a short digit string a network-specific short code
- * (TON 3, NPI 1), anything else an alphanumeric sender id (TON 5, NPI 0).
+ * (TON 3, NPI 1), anything else an alphanumeric sender id (TON 5, NPI 0). A carrier that wants
+ * other values sets them (`sourceTon`, `sourceNpi`).
  */
-export function sourceAddressOf(source: string): SmppAddress {
+export function sourceAddressOf(
+  source: string,
+  settings?: Pick<AddressingSettings, 'sourceTon' | 'sourceNpi'>,
+): SmppAddress {
+  const address = defaultSourceAddress(source);
+  return {
+    addr: address.addr,
+    ton: settings?.sourceTon ?? address.ton,
+    npi: settings?.sourceNpi ?? address.npi,
+  };
+}
+
+function defaultSourceAddress(source: string): SmppAddress {
   const digits = /^\+?(\d+)$/.exec(source)?.[1];
   if (digits === undefined) return { addr: source, ton: Ton.ALPHANUMERIC, npi: Npi.UNKNOWN };
   if (source.startsWith('+') || digits.length > MAX_SHORT_CODE_DIGITS) {
@@ -40,9 +61,16 @@ export function sourceAddressOf(source: string): SmppAddress {
   return { addr: digits, ton: Ton.NETWORK_SPECIFIC, npi: Npi.ISDN_E164 };
 }
 
-/** An E.164 destination (`+38267123456`) as destination_addr: TON 1, NPI 1, digits only. */
-export function destinationAddressOf(e164: string): SmppAddress {
-  return { addr: e164.replace(/^\+/, ''), ton: Ton.INTERNATIONAL, npi: Npi.ISDN_E164 };
+/** An E.164 destination (`+38267123456`) as destination_addr: digits only, TON/NPI 1/1 unless the carrier says otherwise. */
+export function destinationAddressOf(
+  e164: string,
+  settings?: Pick<AddressingSettings, 'destTon' | 'destNpi'>,
+): SmppAddress {
+  return {
+    addr: e164.replace(/^\+/, ''),
+    ton: settings?.destTon ?? Ton.INTERNATIONAL,
+    npi: settings?.destNpi ?? Npi.ISDN_E164,
+  };
 }
 
 /**

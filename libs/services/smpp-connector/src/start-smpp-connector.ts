@@ -1,16 +1,17 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
-import { SMS_OUTBOUND, outboundTopicsFor } from '@tuxhat/contracts';
-import { defaultTopicsFor } from '@tuxhat/messaging';
-import { type ServiceRuntime, startConsumerService } from '@tuxhat/runtime';
+import { outboundTopicsFor } from '@tuxhat/contracts';
+import { startConnectorService } from '@tuxhat/connector-kit';
+import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { canSubmit, loadSmppCarriers } from './smpp-carrier.repository';
 import { SmppConnectorModule } from './smpp-connector.module';
 import type { StartSmppConnectorOptions } from './smpp-connector.options';
 
 /**
- * Boots the SMPP connector as consumer group `smpp-connector`. The carriers it holds are read
- * from the database once, here: the pod binds to them and consumes only their outbound topics
- * (`sms.outbound.v1.<carrier>`; receiver-only carriers have none).
+ * Boots the SMPP connector as consumer group `smpp-connector` (or `smpp-connector.<shard>`).
+ * The carriers it holds are read from the database once, here: the pod binds to them and
+ * consumes only their outbound topics (`sms.outbound.v1.<carrier>` and its lanes;
+ * receiver-only carriers have none).
  */
 export async function startSmppConnector(
   runtime: ServiceRuntime,
@@ -26,16 +27,11 @@ export async function startSmppConnector(
       (disabled.length > 0 ? `; disabled, not bound: ${disabled.join(', ')}` : ''),
     'smpp-connector',
   );
-  return startConsumerService({
-    name: 'smpp-connector',
-    ...(options.shard ? { shard: options.shard } : {}),
-    module: SmppConnectorModule.forRoot(runtime, options, carriers),
+  return startConnectorService(
+    'smpp-connector',
     runtime,
-    topicsFor: (pattern) =>
-      pattern === SMS_OUTBOUND.name ? outboundTopics : defaultTopicsFor(pattern),
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
-    ...(options.shutdownHooks === undefined ? {} : { shutdownHooks: options.shutdownHooks }),
-    ...(options.onShutdown ? { onShutdown: options.onShutdown } : {}),
-  });
+    SmppConnectorModule.forRoot(runtime, options, carriers),
+    outboundTopics,
+    options,
+  );
 }

@@ -11,6 +11,7 @@ import {
   classifySubmitOutcome,
   commandStatusCode,
   describeCommandStatus,
+  statusPolicyOf,
 } from './submit-error.classifier';
 
 const response = (commandStatus: number, messageId?: string): SubmitPartOutcome => ({
@@ -33,10 +34,24 @@ describe(classifySubmitOutcome.name, () => {
   });
 
   it.each([
-    ['ESME_RTHROTTLED', CommandStatus.ESME_RTHROTTLED],
-    ['ESME_RMSGQFUL', CommandStatus.ESME_RMSGQFUL],
-  ])('retries %s', (_name, status) => {
-    expect(classifySubmitOutcome(response(status))).toMatchObject({ kind: 'transient' });
+    ['ESME_RTHROTTLED', CommandStatus.ESME_RTHROTTLED, '0x00000058'],
+    ['ESME_RMSGQFUL', CommandStatus.ESME_RMSGQFUL, '0x00000014'],
+  ])('backs off on %s (same carrier)', (_name, status, errorCode) => {
+    expect(classifySubmitOutcome(response(status))).toMatchObject({ kind: 'throttled', errorCode });
+  });
+
+  it.each([
+    ['ESME_RSYSERR', CommandStatus.ESME_RSYSERR],
+    ['ESME_RSUBMITFAIL', CommandStatus.ESME_RSUBMITFAIL],
+    ['ESME_RX_T_APPN', CommandStatus.ESME_RX_T_APPN],
+    ['ESME_RINVSRCADR', CommandStatus.ESME_RINVSRCADR],
+    ['ESME_RUNKNOWNERR', CommandStatus.ESME_RUNKNOWNERR],
+  ])('fails over on %s: another carrier may take it, this one never got it', (_name, status) => {
+    expect(classifySubmitOutcome(response(status))).toMatchObject({
+      kind: 'failover',
+      errorCode: commandStatusCode(status),
+      mayHaveReached: false,
+    });
   });
 
   it.each([
@@ -46,12 +61,12 @@ describe(classifySubmitOutcome.name, () => {
       'carrier rejected submit_sm: ESME_RINVDSTADR (0x0000000B)',
     ],
     [
-      CommandStatus.ESME_RSUBMITFAIL,
-      '0x00000045',
-      'carrier rejected submit_sm: ESME_RSUBMITFAIL (0x00000045)',
+      CommandStatus.ESME_RX_P_APPN,
+      '0x00000065',
+      'carrier rejected submit_sm: ESME_RX_P_APPN (0x00000065)',
     ],
     [0x400, '0x00000400', 'carrier rejected submit_sm: 0x00000400'],
-  ])('fails on command_status %i with code %s', (status, errorCode, detail) => {
+  ])('fails for good on command_status %i with code %s', (status, errorCode, detail) => {
     expect(classifySubmitOutcome(response(status))).toEqual({
       kind: 'rejected',
       errorCode,
@@ -59,13 +74,35 @@ describe(classifySubmitOutcome.name, () => {
     });
   });
 
-  it.each([
-    ['not bound', new SmppNotBoundError('reconnecting')],
-    ['response timeout', new SmppResponseTimeoutError('submit_sm', 3, 10_000)],
-    ['connection closed', new SmppConnectionClosedError('connection-lost', true)],
-  ])('retries when the link fails: %s', (_name, error) => {
-    expect(classifySubmitOutcome({ ok: false, error })).toMatchObject({ kind: 'transient' });
+  it("follows the carrier's own lists over the built-in ones", () => {
+    const policy = statusPolicyOf({
+      retryableStatuses: [0x400],
+      finalStatuses: [CommandStatus.ESME_RSYSERR, CommandStatus.ESME_RMSGQFUL],
+    });
+    expect(classifySubmitOutcome(response(0x400), policy)).toMatchObject({ kind: 'failover' });
+    expect(classifySubmitOutcome(response(CommandStatus.ESME_RSYSERR), policy)).toMatchObject({
+      kind: 'rejected',
+    });
+    expect(classifySubmitOutcome(response(CommandStatus.ESME_RMSGQFUL), policy)).toMatchObject({
+      kind: 'rejected',
+    });
   });
+
+  it.each([
+    ['not bound', new SmppNotBoundError('reconnecting'), false],
+    ['closed before sending', new SmppConnectionClosedError('connection-lost', false), false],
+    ['response timeout', new SmppResponseTimeoutError('submit_sm', 3, 10_000), true],
+    ['closed while waiting', new SmppConnectionClosedError('connection-lost', true), true],
+  ])(
+    'fails over when the link fails (%s), noting whether the carrier may have it',
+    (_name, error, reached) => {
+      expect(classifySubmitOutcome({ ok: false, error })).toMatchObject({
+        kind: 'failover',
+        errorCode: error.code,
+        mayHaveReached: reached,
+      });
+    },
+  );
 
   it('fails a submit that cannot be encoded (never sent, never will be)', () => {
     expect(

@@ -2,53 +2,30 @@ import { once } from 'node:events';
 
 import type { INestMicroservice } from '@nestjs/common';
 import { ConfigError } from '@tuxhat/config';
-import {
-  SMS_DLR_RAW,
-  SMS_MO_RAW,
-  SMS_OUTBOUND,
-  SMS_SENT,
-  SMS_STATUS,
-  type SmsOutboundEvent,
-  newEnvelope,
-} from '@tuxhat/contracts';
-import { Bus, InProcessBroker, type InProcessTransport, encodeEvent } from '@tuxhat/messaging';
-import { type ServiceRuntime, systemClock } from '@tuxhat/runtime';
-import {
-  CommandStatus,
-  DataCoding,
-  EsmClass,
-  MessageState,
-  detectEncoding,
-  encodeGsm7,
-  splitMessage,
-} from '@tuxhat/smpp';
+import { SMS_DLR_RAW, SMS_OUTBOUND, type SmsOutboundEvent } from '@tuxhat/contracts';
+import { Bus, InProcessBroker, encodeEvent } from '@tuxhat/messaging';
+import { systemClock } from '@tuxhat/runtime';
+import { CommandStatus, DataCoding, EsmClass, MessageState, encodeGsm7 } from '@tuxhat/smpp';
 import { SmscSimulator } from '@tuxhat/smsc-simulator';
 import { TopicRecorder, createTestDatabase, type TestDatabase } from '@tuxhat/testing';
 
 import { startSmppConnector } from '../src/start-smpp-connector';
 import type { StartSmppConnectorOptions } from '../src/smpp-connector.options';
+import { ACCOUNT, ConnectorFixture, type OutboundOverrides } from './support/connector-fixture';
 import { RecordingLogger } from './support/recording-logger';
 import { ScriptedSmsc } from './support/scripted-smsc';
-
-const ACCOUNT = { systemId: 'tuxhat', password: 'sim-pw' };
-/** The carrier rows reference the password by variable name, as production config does. */
-const PASSWORD_ENV = 'SMPP_CONNECTOR_TEST_PASSWORD';
 
 /** Draws the simulator consumes per submit_sm: < 0.1 throttles, < 0.2 rejects, else accepts. */
 const THROTTLE = 0.05;
 const REJECT = 0.15;
 
 describe('smpp-connector over TCP against the SMSC simulator', () => {
-  let db: TestDatabase;
+  let fixture: ConnectorFixture;
   let simulator: SmscSimulator;
   const draws: number[] = [];
-  const running: { app: INestMicroservice; broker: InProcessBroker }[] = [];
-  let destinationSeq = 0;
 
   beforeAll(async () => {
-    process.env[PASSWORD_ENV] = ACCOUNT.password;
-    db = await createTestDatabase('smpp_connector');
-    await db.database.prisma.tenant.create({ data: { id: 'acme', name: 'Acme' } });
+    fixture = await ConnectorFixture.create('smpp_connector');
     simulator = new SmscSimulator({
       accounts: [ACCOUNT],
       deliveryDelayMs: 10,
@@ -58,97 +35,23 @@ describe('smpp-connector over TCP against the SMSC simulator', () => {
       random: () => draws.shift() ?? 0.99,
     });
     const { port } = await simulator.start();
-    await seedCarrier('sim-a', port);
+    await fixture.seedCarrier('sim-a', port);
   });
 
   afterEach(async () => {
     draws.length = 0;
-    await Promise.all(running.splice(0).map(({ app }) => app.close()));
+    await fixture.stopConnectors();
   });
 
   afterAll(async () => {
     await simulator?.stop();
-    await db?.drop();
-    delete process.env[PASSWORD_ENV];
+    await fixture?.cleanup();
   });
 
-  async function seedCarrier(id: string, port: number, enabled = true): Promise<void> {
-    await db.database.prisma.carrier.create({
-      data: {
-        id,
-        name: id,
-        kind: 'smpp',
-        enabled,
-        config: {
-          smpp: {
-            host: '127.0.0.1',
-            port,
-            systemId: ACCOUNT.systemId,
-            password: { env: PASSWORD_ENV },
-            systemType: '',
-            bindMode: 'transceiver',
-            windowSize: 10,
-            enquireLinkSeconds: 30,
-            responseTimeoutMs: 2_000,
-          },
-        },
-      },
-    });
-  }
-
-  /** Boots a connector on a fresh in-process broker; recorders subscribe before anything flows. */
-  async function startConnector(options: Partial<StartSmppConnectorOptions> = {}) {
-    const broker = new InProcessBroker();
-    const logger = new RecordingLogger();
-    const runtime: ServiceRuntime = {
-      bus: Bus.create({ kind: 'in-process', broker }, logger),
-      prisma: db.database.prisma,
-      clock: systemClock,
-    };
-    const recorders = {
-      sent: new TopicRecorder(SMS_SENT, broker),
-      statuses: new TopicRecorder(SMS_STATUS, broker),
-      receipts: new TopicRecorder(SMS_DLR_RAW, broker),
-      mos: new TopicRecorder(SMS_MO_RAW, broker),
-    };
-    const app = await startSmppConnector(runtime, {
-      carriers: ['sim-a'],
-      logger,
-      shutdownHooks: false,
-      retryPolicy: { maxAttempts: 40, backoffMs: [50, 100, 200] },
-      reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
-      bootWaitMs: 2_000,
-      closeTimeoutMs: 2_000,
-      ...options,
-    });
-    running.push({ app, broker });
-    const transport = app.getTransportServer() as unknown as InProcessTransport;
-    const publish = (event: SmsOutboundEvent) => broker.publish([encodeEvent(SMS_OUTBOUND, event)]);
-    return { app, broker, logger, transport, publish, ...recorders };
-  }
-
-  /** An outbound event to a destination no other test uses, so simulator records are told apart. */
-  function outbound(text: string, overrides: Partial<SmsOutboundEvent> = {}): SmsOutboundEvent {
-    destinationSeq++;
-    const messageId = `msg-${destinationSeq}-${Math.random().toString(36).slice(2, 8)}`;
-    return {
-      ...newEnvelope(),
-      message: {
-        messageId,
-        tenantId: 'acme',
-        destination: `+3826700${String(destinationSeq).padStart(4, '0')}`,
-        source: 'TuxHat',
-        text,
-        encoding: detectEncoding(text),
-        parts: splitMessage(text).parts.length,
-        acceptedAt: new Date().toISOString(),
-      },
-      carrierId: 'sim-a',
-      routeId: 'default',
-      attempt: 1,
-      ...overrides,
-    };
-  }
+  const startConnector = (options: Partial<StartSmppConnectorOptions> = {}) =>
+    fixture.start({ carriers: ['sim-a'], ...options });
+  const outbound = (text: string, overrides: OutboundOverrides = {}) =>
+    fixture.outbound('sim-a', text, overrides);
 
   const submitsTo = (event: SmsOutboundEvent) =>
     simulator
@@ -262,7 +165,7 @@ describe('smpp-connector over TCP against the SMSC simulator', () => {
     ).toHaveLength(0);
   });
 
-  it('retries a throttled submit through the retry topic and then sends it', async () => {
+  it('backs off a throttled submit and sends it again to the same carrier, not elsewhere', async () => {
     const connector = await startConnector();
     const event = outbound('Throttled first');
     draws.push(THROTTLE);
@@ -276,10 +179,16 @@ describe('smpp-connector over TCP against the SMSC simulator', () => {
       CommandStatus.ESME_RTHROTTLED,
       CommandStatus.ESME_ROK,
     ]);
-    expect(sent.parts).toEqual([{ partIndex: 0, carrierMessageId: submits[1].messageId }]);
+    // The bind rested (throttleBackoff 20 ms, jittered down to half at most) before the resend.
     expect(
-      connector.statuses.events.filter((item) => item.messageId === event.message.messageId),
-    ).toHaveLength(0);
+      submits[1].receivedAt.getTime() - submits[0].receivedAt.getTime(),
+    ).toBeGreaterThanOrEqual(9);
+    expect(sent.parts).toEqual([{ partIndex: 0, carrierMessageId: submits[1].messageId }]);
+    await connector.transport.idle();
+    const mine = (item: { messageId?: string; message?: { messageId: string } }) =>
+      (item.messageId ?? item.message?.messageId) === event.message.messageId;
+    expect(connector.statuses.events.filter(mine)).toHaveLength(0);
+    expect(connector.reroutes.events.filter(mine)).toHaveLength(0);
   });
 
   it('resends only the part that was throttled when the others were accepted', async () => {
@@ -327,7 +236,7 @@ describe('smpp-connector over TCP against the SMSC simulator', () => {
       [delivered, 'delivered'],
       [fresh, 'routed'],
     ] as const) {
-      await db.database.prisma.message.create({
+      await fixture.db.database.prisma.message.create({
         data: {
           id: event.message.messageId,
           tenantId: 'acme',
@@ -340,7 +249,7 @@ describe('smpp-connector over TCP against the SMSC simulator', () => {
         },
       });
     }
-    await db.database.prisma.carrierMessageId.create({
+    await fixture.db.database.prisma.carrierMessageId.create({
       data: {
         carrierId: 'sim-a',
         carrierMessageId: 'abc123',
@@ -358,21 +267,33 @@ describe('smpp-connector over TCP against the SMSC simulator', () => {
     expect(submitsTo(fresh)).toHaveLength(1);
   });
 
-  it('publishes an MO, and puts a long MO back together', async () => {
+  it('publishes an MO, and each part of a long MO with its numbering for the dlr service', async () => {
     const connector = await startConnector();
     const short = await simulator.injectMo({ from: '+38267111222', to: '1234', text: 'BAL' });
     expect(short.commandStatuses).toEqual([CommandStatus.ESME_ROK]);
     const [mo] = await connector.mos.waitFor(1, (item) => item.text === 'BAL');
     expect(mo).toMatchObject({ carrierId: 'sim-a', source: '+38267111222', destination: '1234' });
+    expect(mo.concat).toBeUndefined();
 
-    const longText =
-      'STOP all marketing messages from this sender, and confirm by SMS when done. '.repeat(3);
-    const long = await simulator.injectMo({ from: '+38267111223', to: '1234', text: longText });
-    expect(long.parts).toBeGreaterThan(1);
-    expect(long.commandStatuses.every((status) => status === CommandStatus.ESME_ROK)).toBe(true);
-    const [whole] = await connector.mos.waitFor(1, (item) => item.source === '+38267111223');
-    expect(whole.text).toBe(longText);
-    expect(connector.mos.events.filter((item) => item.source === '+38267111223')).toHaveLength(1);
+    for (const [from, concatenation] of [
+      ['+38267111223', 'udh8'],
+      ['+38267111224', 'udh16'],
+      ['+38267111225', 'sar'],
+    ] as const) {
+      const longText =
+        `STOP all marketing messages from this sender (${concatenation}), and confirm by SMS. `.repeat(
+          3,
+        );
+      const long = await simulator.injectMo({ from, to: '1234', text: longText, concatenation });
+      expect(long.parts).toBe(2);
+      // Each part was answered only after it was on the bus.
+      expect(long.commandStatuses).toEqual([CommandStatus.ESME_ROK, CommandStatus.ESME_ROK]);
+      const parts = await connector.mos.waitFor(2, (item) => item.source === from);
+      expect(parts.map((part) => part.concat?.seq)).toEqual([1, 2]);
+      expect(new Set(parts.map((part) => part.concat?.reference)).size).toBe(1);
+      expect(parts.every((part) => part.concat?.total === 2)).toBe(true);
+      expect(parts.map((part) => part.text).join('')).toBe(longText);
+    }
   });
 
   it('shuts down gracefully: the submit in flight gets its response and sms.sent, then the bind is unbound', async () => {
@@ -383,8 +304,7 @@ describe('smpp-connector over TCP against the SMSC simulator', () => {
     connector.publish(event);
     await submitted;
     const unbind = once(simulator, 'unbind');
-    const closing = connector.app.close();
-    running.splice(0);
+    const closing = connector.close();
     simulator.resumeResponses();
     await closing;
     await unbind;
@@ -393,37 +313,35 @@ describe('smpp-connector over TCP against the SMSC simulator', () => {
     ).toHaveLength(1);
   });
 
-  it('keeps an event while its carrier is down and sends it once the carrier is back', async () => {
+  it('hands a message back to routing when its carrier has no bind up (never sent there)', async () => {
     const down = new SmscSimulator({ accounts: [ACCOUNT], deliveryDelayMs: 10 });
     const { port } = await down.start();
     await down.stop();
-    await seedCarrier('sim-down', port);
-    try {
-      const connector = await startConnector({ carriers: ['sim-down'], bootWaitMs: 200 });
-      const event = outbound('Carrier was down', { carrierId: 'sim-down' });
-      connector.publish(event);
-      await connector.logger.waitFor(
-        /sms\.outbound\.v1 attempt 1 failed, retrying.*SMPP_NOT_BOUND/,
-      );
-      await down.start();
-      const [sent] = await connector.sent.waitFor(
-        1,
-        (item) => item.messageId === event.message.messageId,
-      );
-      const [submit] = down.received();
-      expect(sent).toMatchObject({
-        carrierId: 'sim-down',
-        parts: [{ partIndex: 0, carrierMessageId: submit.messageId }],
-      });
-      expect(down.received()).toHaveLength(1);
-    } finally {
-      await Promise.all(running.splice(0).map(({ app }) => app.close()));
-      await down.stop();
-    }
+    await fixture.seedCarrier('sim-down', port);
+    const connector = await startConnector({ carriers: ['sim-down'], bootWaitMs: 200 });
+    const event = fixture.outbound('sim-down', 'Carrier is down', {
+      attempt: 2,
+      triedCarriers: ['other'],
+    });
+    connector.publish(event);
+    const [reroute] = await connector.reroutes.waitFor(
+      1,
+      (item) => item.message.messageId === event.message.messageId,
+    );
+    expect(reroute).toMatchObject({
+      carrierId: 'sim-down',
+      routeId: 'default',
+      attempt: 2,
+      triedCarriers: ['other', 'sim-down'],
+      errorCode: 'SMPP_NOT_BOUND',
+      source: 'smpp-connector',
+    });
+    expect(reroute.message).toEqual(event.message);
+    expect(connector.statuses.events).toHaveLength(0);
   });
 
   it('consumes only the outbound topics of the carriers it holds, and refuses unknown ones', async () => {
-    await seedCarrier('sim-off', 1, false);
+    await fixture.seedCarrier('sim-off', 1, {}, false);
     const connector = await startConnector({ carriers: 'all', bootWaitMs: 500 });
     expect(connector.logger.entries.map((entry) => entry.message)).toContainEqual(
       expect.stringMatching(/holds .*sim-a.*; disabled, not bound: sim-off$/),

@@ -8,7 +8,7 @@
  *    too long, ...): a `failed` status with the AWS error code.
  */
 export type PublishVerdict =
-  | { readonly kind: 'transient'; readonly reason: string }
+  | { readonly kind: 'transient'; readonly reason: string; readonly throttled: boolean }
   | { readonly kind: 'rejected'; readonly errorCode: string; readonly detail: string };
 
 /** The fields of an AWS SDK v3 service exception this classification reads. */
@@ -58,20 +58,25 @@ export function classifyPublishError(error: unknown): PublishVerdict {
   const described = `${code}${status ? ` (HTTP ${status})` : ''}: ${message}`;
 
   if (THROTTLING_CODES.has(code) || status === 429 || shape.$retryable) {
-    return { kind: 'transient', reason: `SNS throttled Publish: ${described}` };
+    return { kind: 'transient', reason: `SNS throttled Publish: ${described}`, throttled: true };
   }
   if (CREDENTIAL_CODES.has(code) || status === 401 || status === 403) {
-    return { kind: 'transient', reason: `SNS refused our credentials: ${described}` };
+    return {
+      kind: 'transient',
+      reason: `SNS refused our credentials: ${described}`,
+      throttled: false,
+    };
   }
   if (status === undefined) {
     // No HTTP answer at all: connection refused or reset, DNS, timeout (shape.code: ECONNREFUSED...).
     return {
       kind: 'transient',
       reason: `SNS not reachable: ${shape.code ? `${shape.code}: ` : ''}${message}`,
+      throttled: false,
     };
   }
   if (status >= 500 || shape.$fault === 'server') {
-    return { kind: 'transient', reason: `SNS failed: ${described}` };
+    return { kind: 'transient', reason: `SNS failed: ${described}`, throttled: false };
   }
   if (status >= 400) {
     return {
@@ -80,5 +85,5 @@ export function classifyPublishError(error: unknown): PublishVerdict {
       detail: `SNS refused Publish: ${code}: ${message}`,
     };
   }
-  return { kind: 'transient', reason: `unexpected SNS answer: ${described}` };
+  return { kind: 'transient', reason: `unexpected SNS answer: ${described}`, throttled: false };
 }

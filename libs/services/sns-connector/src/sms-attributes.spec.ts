@@ -1,15 +1,32 @@
-import { SmsAttribute, isAlphanumericSenderId, smsAttributesFor } from './sms-attributes';
+import {
+  SmsAttribute,
+  isAlphanumericSenderId,
+  smsAttributesFor,
+  smsTypeFor,
+} from './sms-attributes';
 
 describe(smsAttributesFor.name, () => {
-  it("uses the carrier's configured sender id and SMS type", () => {
-    expect(smsAttributesFor({ senderId: 'TuxHat', smsType: 'Transactional' }, 'Other')).toEqual({
+  it("uses the carrier's configured sender id, SMS type, origination number and max price", () => {
+    expect(
+      smsAttributesFor(
+        {
+          senderId: 'TuxHat',
+          smsType: 'Transactional',
+          originationNumber: '+18005550100',
+          maxPrice: 0.5,
+        },
+        { source: 'Other', priority: 'bulk' },
+      ),
+    ).toEqual({
       [SmsAttribute.SENDER_ID]: { DataType: 'String', StringValue: 'TuxHat' },
       [SmsAttribute.SMS_TYPE]: { DataType: 'String', StringValue: 'Transactional' },
+      'AWS.MM.SMS.OriginationNumber': { DataType: 'String', StringValue: '+18005550100' },
+      'AWS.SNS.SMS.MaxPrice': { DataType: 'Number', StringValue: '0.50' },
     });
   });
 
   it("falls back to the message's alphanumeric sender", () => {
-    expect(smsAttributesFor({ smsType: 'Promotional' }, 'ShopNews')).toEqual({
+    expect(smsAttributesFor({}, { source: 'ShopNews', priority: 'bulk' })).toEqual({
       'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'ShopNews' },
       'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Promotional' },
     });
@@ -18,11 +35,26 @@ describe(smsAttributesFor.name, () => {
   it.each(['+38267123456', '1234', 'Too long sender', 'Bank 24'])(
     'sends no sender id for %s (not an alphanumeric sender id)',
     (source) => {
-      expect(smsAttributesFor({ smsType: 'Transactional' }, source)).toEqual({
+      expect(smsAttributesFor({}, { source })).toEqual({
         'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
       });
     },
   );
+});
+
+describe(smsTypeFor.name, () => {
+  it.each([
+    ['otp', 'Transactional'],
+    ['transactional', 'Transactional'],
+    [undefined, 'Transactional'],
+    ['bulk', 'Promotional'],
+  ] as const)('class of service %s -> %s', (priority, expected) => {
+    expect(smsTypeFor({}, priority ? { priority } : {})).toBe(expected);
+  });
+
+  it('lets the carrier fix the type', () => {
+    expect(smsTypeFor({ smsType: 'Promotional' }, { priority: 'otp' })).toBe('Promotional');
+  });
 });
 
 describe(isAlphanumericSenderId.name, () => {

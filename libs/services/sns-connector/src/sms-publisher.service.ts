@@ -1,35 +1,38 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { Injectable } from '@nestjs/common';
-import { SMS_SENT, SMS_STATUS, type SmsOutboundEvent, derivedEnvelope } from '@tuxhat/contracts';
-import { EventPublisher } from '@tuxhat/messaging';
+import { Inject, Injectable } from '@nestjs/common';
+import { DEFAULT_PRIORITY_CLASS, type SmsOutboundEvent } from '@tuxhat/contracts';
+import { CarrierHealthReporter, ConnectorReporter, RecentOutcomes } from '@tuxhat/connector-kit';
+import { METRICS, SpanKind, inSpan, processMetrics } from '@tuxhat/observability';
 
 import { CarrierClients } from './carrier-clients.service';
 import { classifyPublishError } from './publish-error.classifier';
-import { RecentPublishes } from './recent-publishes';
 import { smsAttributesFor } from './sms-attributes';
+import { SNS_CONNECTOR_OPTIONS, type SnsConnectorOptions } from './sns-connector.options';
 
 /**
  * Thrown when SNS cannot take the message now (throttled, unreachable, failing, or our
  * credentials refused). A plain Error on purpose: the transport sends the event through the
- * consumer group's retry topic with back-off.
+ * consumer group's retry topic with back-off, durably.
  */
 export class PublishLaterError extends Error {
   override readonly name = 'PublishLaterError';
 }
 
-const SOURCE = 'sns-connector';
-
 /**
  * Sends one outbound message with SNS Publish to the phone number (SNS encodes and splits the
- * text itself) and reports the result: sms.sent with the SNS MessageId as part 0's carrier id,
- * or a `failed` status with the AWS error code.
+ * text itself), through the account's throughput gate, and reports the result: sms.sent with the
+ * SNS MessageId as part 0's carrier id, or a `failed` status with the AWS error code.
  */
 @Injectable()
 export class SmsPublisher {
+  private readonly metrics = processMetrics();
+
   constructor(
     private readonly clients: CarrierClients,
-    private readonly publisher: EventPublisher,
-    private readonly recent: RecentPublishes,
+    private readonly reporter: ConnectorReporter,
+    private readonly recent: RecentOutcomes,
+    private readonly health: CarrierHealthReporter,
+    @Inject(SNS_CONNECTOR_OPTIONS) private readonly options: SnsConnectorOptions,
   ) {}
 
   async publish(event: SmsOutboundEvent): Promise<void> {
@@ -41,76 +44,59 @@ export class SmsPublisher {
       );
     }
 
-    let messageId = this.recent.acceptedId(message.messageId, carrierId);
-    if (messageId === undefined) {
+    // SNS took it before but sms.sent could not be published: say so now, never text again.
+    let snsMessageId = this.recent.acceptedParts(message.messageId, carrierId).get(0);
+    if (snsMessageId === undefined) {
+      await target.gate.pass(message.priority ?? DEFAULT_PRIORITY_CLASS);
+      this.health.count(carrierId, 'submitted');
+      const publishing = performance.now();
       try {
-        const output = await target.client.send(
-          new PublishCommand({
-            PhoneNumber: message.destination,
-            Message: message.text,
-            MessageAttributes: smsAttributesFor(target.carrier.settings, message.source),
-          }),
+        const output = await inSpan(
+          'sns Publish',
+          { kind: SpanKind.CLIENT, attributes: { 'tuxhat.carrier.id': carrierId } },
+          () =>
+            target.client.send(
+              new PublishCommand({
+                PhoneNumber: message.destination,
+                Message: message.text,
+                MessageAttributes: smsAttributesFor(target.carrier.settings, message),
+              }),
+            ),
         );
-        messageId = output.MessageId;
+        snsMessageId = output.MessageId;
+        this.metrics.observe(
+          METRICS.carrierSubmitDuration,
+          { carrier: carrierId },
+          (performance.now() - publishing) / 1_000,
+        );
+        this.clients.noteOutcome(target, undefined);
       } catch (error) {
         const verdict = classifyPublishError(error);
         if (verdict.kind === 'transient') {
+          if (verdict.throttled) {
+            this.health.count(carrierId, 'throttled');
+            target.gate.holdFor(this.options.throttlePauseMs ?? 1_000);
+          } else {
+            this.health.count(carrierId, 'errors');
+          }
+          this.clients.noteOutcome(target, verdict.reason.slice(0, 200));
           throw new PublishLaterError(
             `carrier ${carrierId}, message ${message.messageId}: ${verdict.reason}`,
           );
         }
-        await this.publishStatus(event, 'failed', verdict.detail, verdict.errorCode);
-        this.recent.remember(message.messageId, {
-          outcome: 'failed',
-          carrierId,
-          attempt: event.attempt,
-        });
+        // SNS answered, and refused this message: the account is fine.
+        this.health.count(carrierId, 'errors');
+        this.clients.noteOutcome(target, undefined);
+        await this.reporter.failed(event, verdict.errorCode, verdict.detail);
         return;
       }
-      if (!messageId) {
+      if (!snsMessageId) {
         // Sent, but nothing to correlate with: retrying would text the phone twice.
-        await this.publishStatus(
-          event,
-          'unknown',
-          'SNS accepted Publish but returned no MessageId',
-        );
-        this.recent.remember(message.messageId, {
-          outcome: 'sent',
-          carrierId,
-          attempt: event.attempt,
-        });
+        await this.reporter.unknown(event, 'SNS accepted Publish but returned no MessageId');
         return;
       }
-      this.recent.rememberAccepted(message.messageId, carrierId, messageId);
+      this.recent.rememberAcceptedPart(message.messageId, carrierId, 0, snsMessageId);
     }
-
-    await this.publisher.publish(SMS_SENT, {
-      ...derivedEnvelope(event.eventId, 'sent'),
-      messageId: message.messageId,
-      tenantId: message.tenantId,
-      carrierId,
-      routeId: event.routeId,
-      parts: [{ partIndex: 0, carrierMessageId: messageId }],
-    });
-    this.recent.remember(message.messageId, { outcome: 'sent', carrierId, attempt: event.attempt });
-  }
-
-  private async publishStatus(
-    event: SmsOutboundEvent,
-    status: 'failed' | 'unknown',
-    detail: string,
-    errorCode?: string,
-  ): Promise<void> {
-    await this.publisher.publish(SMS_STATUS, {
-      ...derivedEnvelope(event.eventId, status),
-      messageId: event.message.messageId,
-      tenantId: event.message.tenantId,
-      status,
-      detail: detail.slice(0, 512),
-      source: SOURCE,
-      carrierId: event.carrierId,
-      routeId: event.routeId,
-      ...(errorCode ? { errorCode } : {}),
-    });
+    await this.reporter.sent(event, [{ partIndex: 0, carrierMessageId: snsMessageId }]);
   }
 }

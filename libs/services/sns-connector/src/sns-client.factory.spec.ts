@@ -6,7 +6,7 @@ import { snsClientConfigFor } from './sns-client.factory';
 const carrier = (settings: Partial<SnsCarrier['settings']> = {}): SnsCarrier => ({
   id: 'aws-eu',
   name: 'AWS EU',
-  settings: { region: 'eu-west-1', smsType: 'Transactional', ...settings },
+  settings: { region: 'eu-west-1', ...settings },
 });
 
 describe(snsClientConfigFor.name, () => {

@@ -1,25 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { connectorKitProviders } from '@tuxhat/connector-kit';
 import { MessagingModule } from '@tuxhat/messaging';
-import { PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
+import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { CarrierClients } from './carrier-clients.service';
 import { OutboundConsumer } from './outbound.consumer';
-import { RecentPublishes } from './recent-publishes';
-import { ReplayGuard } from './replay-guard.repository';
+import { SmsPublisher } from './sms-publisher.service';
 import { type SnsCarrier, loadSnsCarriers } from './sns-carrier.repository';
 import {
   SNS_CARRIERS,
   SNS_CONNECTOR_OPTIONS,
   type SnsConnectorOptions,
 } from './sns-connector.options';
-import { SmsPublisher } from './sms-publisher.service';
-
-/** Messages a pod remembers having published (replay detection before the database knows). */
-const RECENT_PUBLISHES = 100_000;
 
 /**
- * The SNS connector: publishes its carriers' outbound messages with AWS SNS. Boot it with
- * startSnsConnector, which also subscribes the pod to exactly its carriers' outbound topics.
+ * The SNS connector: publishes its carriers' outbound messages with AWS SNS and reports their
+ * health. Boot it with startSnsConnector, which also subscribes the pod to exactly its
+ * carriers' outbound topics.
  */
 @Module({})
 export class SnsConnectorModule {
@@ -37,7 +34,11 @@ export class SnsConnectorModule {
       imports: [MessagingModule.forRoot(runtime.bus)],
       controllers: [OutboundConsumer],
       providers: [
-        { provide: PRISMA, useValue: runtime.prisma },
+        ...connectorKitProviders({
+          source: 'sns-connector',
+          runtime,
+          ...(options.health ? { health: options.health } : {}),
+        }),
         { provide: SNS_CONNECTOR_OPTIONS, useValue: options },
         loaded
           ? { provide: SNS_CARRIERS, useValue: loaded }
@@ -46,8 +47,6 @@ export class SnsConnectorModule {
               useFactory: async () =>
                 (await loadSnsCarriers(runtime.prisma, options.carriers)).carriers,
             },
-        { provide: RecentPublishes, useFactory: () => new RecentPublishes(RECENT_PUBLISHES) },
-        ReplayGuard,
         CarrierClients,
         SmsPublisher,
       ],

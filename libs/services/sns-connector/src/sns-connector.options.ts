@@ -1,23 +1,18 @@
-import type { LoggerService } from '@nestjs/common';
-import type { RetryPolicy } from '@tuxhat/messaging';
+import type { CarrierAssignment, ConnectorProcessOptions } from '@tuxhat/connector-kit';
 
-/** Which SNS carriers a connector pod serves: every enabled one, or the listed ones. */
-export type CarrierAssignment = 'all' | readonly string[];
+export type { CarrierAssignment };
 
 export interface SnsConnectorOptions {
   readonly carriers: CarrierAssignment;
   /** Give up on one Publish call after this long (then it is retried through the bus; default 10 000 ms). */
   readonly requestTimeoutMs?: number;
+  /** How long an account's publishes pause after SNS throttled one (default 1 000 ms). */
+  readonly throttlePauseMs?: number;
+  /** carrier.health reporting (default every 5 000 ms, instance id from HOSTNAME). */
+  readonly health?: { readonly intervalMs?: number; readonly instanceId?: string };
 }
 
-export interface StartSnsConnectorOptions extends SnsConnectorOptions {
-  readonly logger?: LoggerService;
-  readonly retryPolicy?: RetryPolicy;
-  /** Close on SIGTERM/SIGINT (default true; all-in-one mode closes services itself). */
-  readonly shutdownHooks?: boolean;
-  /** Runs after the app closed (e.g. closing the database the runtime owns). */
-  readonly onShutdown?: () => Promise<void>;
-}
+export interface StartSnsConnectorOptions extends SnsConnectorOptions, ConnectorProcessOptions {}
 
 /** Injection tokens of the connector module. */
 export const SNS_CONNECTOR_OPTIONS = Symbol('tuxhat:sns-connector:options');

@@ -1,15 +1,16 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
-import { SMS_OUTBOUND, outboundTopicsFor } from '@tuxhat/contracts';
-import { defaultTopicsFor } from '@tuxhat/messaging';
-import { type ServiceRuntime, startConsumerService } from '@tuxhat/runtime';
+import { outboundTopicsFor } from '@tuxhat/contracts';
+import { startConnectorService } from '@tuxhat/connector-kit';
+import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { loadSnsCarriers } from './sns-carrier.repository';
 import { SnsConnectorModule } from './sns-connector.module';
 import type { StartSnsConnectorOptions } from './sns-connector.options';
 
 /**
- * Boots the SNS connector as consumer group `sns-connector`. The carriers it serves are read
- * from the database once, here: the pod consumes only their outbound topics.
+ * Boots the SNS connector as consumer group `sns-connector` (or `sns-connector.<shard>`). The
+ * carriers it serves are read from the database once, here: the pod consumes only their
+ * outbound topics (every lane).
  */
 export async function startSnsConnector(
   runtime: ServiceRuntime,
@@ -23,15 +24,11 @@ export async function startSnsConnector(
       (disabled.length > 0 ? `; disabled: ${disabled.join(', ')}` : ''),
     'sns-connector',
   );
-  return startConsumerService({
-    name: 'sns-connector',
-    module: SnsConnectorModule.forRoot(runtime, options, carriers),
+  return startConnectorService(
+    'sns-connector',
     runtime,
-    topicsFor: (pattern) =>
-      pattern === SMS_OUTBOUND.name ? outboundTopics : defaultTopicsFor(pattern),
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
-    ...(options.shutdownHooks === undefined ? {} : { shutdownHooks: options.shutdownHooks }),
-    ...(options.onShutdown ? { onShutdown: options.onShutdown } : {}),
-  });
+    SnsConnectorModule.forRoot(runtime, options, carriers),
+    outboundTopics,
+    options,
+  );
 }

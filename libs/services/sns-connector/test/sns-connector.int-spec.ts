@@ -2,9 +2,11 @@ import { randomInt } from 'node:crypto';
 
 import type { INestMicroservice, LoggerService } from '@nestjs/common';
 import {
+  CARRIER_HEALTH,
   SMS_OUTBOUND,
   SMS_SENT,
   SMS_STATUS,
+  type PriorityClass,
   type SmsOutboundEvent,
   newEnvelope,
 } from '@tuxhat/contracts';
@@ -38,6 +40,7 @@ describe('sns-connector over HTTP', () => {
   let transport: InProcessTransport;
   let sent: TopicRecorder<typeof SMS_SENT>;
   let statuses: TopicRecorder<typeof SMS_STATUS>;
+  let health: TopicRecorder<typeof CARRIER_HEALTH>;
 
   beforeAll(async () => {
     process.env[KEY_ENV] = 'AKIATESTTESTTEST';
@@ -68,12 +71,43 @@ describe('sns-connector over HTTP', () => {
           kind: 'sns',
           config: { sns: { region: 'eu-west-1', endpoint: scriptedEndpoint, ...credentials } },
         },
+        {
+          // No fixed SMSType: by class of service. An origination number and a price cap.
+          id: 'aws-by-class',
+          name: 'SNS (moto, by class of service)',
+          kind: 'sns',
+          config: {
+            sns: {
+              region: 'eu-west-1',
+              endpoint: moto.endpoint,
+              originationNumber: '+18005550199',
+              maxPrice: 0.25,
+              ...credentials,
+            },
+          },
+        },
+        // Two carriers on one AWS account share its 20 publishes per second.
+        ...['aws-quota-a', 'aws-quota-b'].map((id) => ({
+          id,
+          name: `SNS (scripted, ${id})`,
+          kind: 'sns' as const,
+          config: {
+            sns: {
+              region: 'eu-west-1',
+              endpoint: scriptedEndpoint,
+              account: 'shared',
+              maxPerSecond: 20,
+              ...credentials,
+            },
+          },
+        })),
       ],
     });
 
     broker = new InProcessBroker();
     sent = new TopicRecorder(SMS_SENT, broker);
     statuses = new TopicRecorder(SMS_STATUS, broker);
+    health = new TopicRecorder(CARRIER_HEALTH, broker);
     const runtime: ServiceRuntime = {
       bus: Bus.create({ kind: 'in-process', broker }, logger),
       prisma: db.database.prisma,
@@ -85,6 +119,8 @@ describe('sns-connector over HTTP', () => {
       shutdownHooks: false,
       retryPolicy: { maxAttempts: 10, backoffMs: [50, 100] },
       requestTimeoutMs: 5_000,
+      throttlePauseMs: 200,
+      health: { intervalMs: 1_000, instanceId: 'sns-test' },
     });
     transport = app.getTransportServer() as unknown as InProcessTransport;
   }, 120_000);
@@ -97,7 +133,12 @@ describe('sns-connector over HTTP', () => {
     delete process.env[KEY_ENV];
   });
 
-  function outbound(carrierId: string, text: string, source = 'Shop'): SmsOutboundEvent {
+  function outbound(
+    carrierId: string,
+    text: string,
+    source = 'Shop',
+    priority?: PriorityClass,
+  ): SmsOutboundEvent {
     return {
       ...newEnvelope(),
       message: {
@@ -110,6 +151,7 @@ describe('sns-connector over HTTP', () => {
         encoding: 'gsm7',
         parts: 1,
         acceptedAt: new Date().toISOString(),
+        ...(priority ? { priority } : {}),
       },
       carrierId,
       routeId: 'cloud',
@@ -224,5 +266,74 @@ describe('sns-connector over HTTP', () => {
     expect(
       statuses.events.filter((item) => item.messageId === event.message.messageId),
     ).toHaveLength(0);
+  });
+
+  it('sets SMSType by class of service, the origination number and the max price', async () => {
+    const otp = outbound('aws-by-class', 'Code 1234', 'Shop', 'otp');
+    const bulk = outbound('aws-by-class', 'Black Friday: 30% off', 'Shop', 'bulk');
+    publish(otp);
+    publish(bulk);
+    await sent.waitFor(2, (item) =>
+      [otp, bulk].some((event) => event.message.messageId === item.messageId),
+    );
+    const attributesTo = async (destination: string) => {
+      const [request] = (await moto.recordedPublishes()).filter(
+        (params) => params.get('PhoneNumber') === destination,
+      );
+      return messageAttributesOf(request);
+    };
+    expect(await attributesTo(otp.message.destination)).toEqual({
+      'AWS.SNS.SMS.SenderID': 'Shop',
+      'AWS.SNS.SMS.SMSType': 'Transactional',
+      'AWS.MM.SMS.OriginationNumber': '+18005550199',
+      'AWS.SNS.SMS.MaxPrice': '0.25',
+    });
+    expect((await attributesTo(bulk.message.destination))['AWS.SNS.SMS.SMSType']).toBe(
+      'Promotional',
+    );
+  });
+
+  it("holds an account's publishes per second within 10 %, across the carriers sharing it", async () => {
+    const events = Array.from({ length: 40 }, (_, i) =>
+      outbound(i % 2 === 0 ? 'aws-quota-a' : 'aws-quota-b', `Quota ${i}`),
+    );
+    const before = scripted.arrivals.length;
+    broker.publish(events.map((event) => encodeEvent(SMS_OUTBOUND, event)));
+    await sent.waitFor(40, (item) =>
+      events.some((event) => event.message.messageId === item.messageId),
+    );
+    const arrivals = scripted.arrivals.slice(before);
+    expect(arrivals).toHaveLength(40);
+    const rate = ((arrivals.length - 1) * 1_000) / (arrivals[arrivals.length - 1] - arrivals[0]);
+    expect(rate).toBeGreaterThanOrEqual(18);
+    expect(rate).toBeLessThanOrEqual(22);
+  });
+
+  it('reports the carrier unhealthy while SNS fails and healthy again once a publish succeeds', async () => {
+    await health.waitFor(1, (item) => item.carrierId === 'aws-scripted' && item.healthy);
+    const event = outbound('aws-scripted', 'Through an outage', '+38267000001');
+    scripted.answerNext(
+      { status: 503, code: 'ServiceUnavailable', message: 'Service is unavailable' },
+      { status: 429, code: 'Throttled', message: 'Rate exceeded' },
+    );
+    publish(event);
+    await sent.waitFor(1, (item) => item.messageId === event.message.messageId);
+    const reports = health.events.filter((item) => item.carrierId === 'aws-scripted');
+    const down = reports.findIndex((item) => !item.healthy);
+    expect(down).toBeGreaterThan(-1);
+    expect(reports[down]).toMatchObject({ bindsUp: 0, bindsConfigured: 1 });
+    expect(reports[down].detail).toMatch(/^SNS (failed|throttled)/);
+    await health.waitFor(
+      1,
+      (item) =>
+        item.carrierId === 'aws-scripted' &&
+        item.healthy &&
+        item.occurredAt > reports[down].occurredAt,
+    );
+    const [counted] = await health.waitFor(
+      1,
+      (item) => item.carrierId === 'aws-scripted' && (item.errors > 0 || item.throttled > 0),
+    );
+    expect(counted.submitted).toBeGreaterThan(0);
   });
 });

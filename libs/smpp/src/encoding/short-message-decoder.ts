@@ -38,3 +38,21 @@ export function decodeText(payload: Buffer, dataCoding: number): string | undefi
       return undefined;
   }
 }
+
+/** The SAR TLVs of a submit_sm or deliver_sm (SMPP 3.4 §5.3.2.22-24), when all three are present and consistent. */
+export function sarConcatOf(fields: {
+  readonly sarMsgRefNum?: number;
+  readonly sarTotalSegments?: number;
+  readonly sarSegmentSeqnum?: number;
+}): ConcatInfo | undefined {
+  const { sarMsgRefNum, sarTotalSegments, sarSegmentSeqnum } = fields;
+  if (
+    sarMsgRefNum === undefined ||
+    sarTotalSegments === undefined ||
+    sarSegmentSeqnum === undefined
+  )
+    return undefined;
+  if (sarTotalSegments < 1 || sarSegmentSeqnum < 1 || sarSegmentSeqnum > sarTotalSegments)
+    return undefined;
+  return { reference: sarMsgRefNum, total: sarTotalSegments, sequence: sarSegmentSeqnum };
+}

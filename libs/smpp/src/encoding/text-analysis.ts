@@ -11,6 +11,7 @@ export interface TextAnalysis {
 
 /** Encoding, size and part count of a text, computed by the same planner the splitter uses. */
 export function analyseText(text: string): TextAnalysis {
-  const plan = planSegments(text, detectEncoding(text));
-  return { encoding: plan.encoding, units: plan.units, parts: plan.segments.length };
+  const encoding = detectEncoding(text);
+  const plan = planSegments(text, encoding);
+  return { encoding, units: plan.units, parts: plan.segments.length };
 }

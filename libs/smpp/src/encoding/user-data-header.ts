@@ -27,12 +27,7 @@ export function buildConcatUdh(reference: number, total: number, sequence: numbe
   if (!Number.isInteger(reference) || reference < 0 || reference > 0xff) {
     throw new RangeError(`concatenation reference must be 0..255, got ${reference}`);
   }
-  if (!Number.isInteger(total) || total < 1 || total > 0xff) {
-    throw new RangeError(`concatenation total must be 1..255, got ${total}`);
-  }
-  if (!Number.isInteger(sequence) || sequence < 1 || sequence > total) {
-    throw new RangeError(`concatenation sequence must be 1..${total}, got ${sequence}`);
-  }
+  checkNumbering(total, sequence);
   return Buffer.from([0x05, IEI_CONCAT_8BIT, 0x03, reference, total, sequence]);
 }
 
@@ -73,4 +68,30 @@ function findConcat(udh: Buffer): ConcatInfo | undefined {
     offset += 2 + length;
   }
   return undefined;
+}
+
+/** UDHL 06, IE 08 length 04, 16-bit reference, total, sequence (23.040 §9.2.3.24.8). */
+export function buildConcatUdh16(reference: number, total: number, sequence: number): Buffer {
+  if (!Number.isInteger(reference) || reference < 0 || reference > 0xffff) {
+    throw new RangeError(`16-bit concatenation reference must be 0..65535, got ${reference}`);
+  }
+  checkNumbering(total, sequence);
+  return Buffer.from([
+    0x06,
+    IEI_CONCAT_16BIT,
+    0x04,
+    reference >> 8,
+    reference & 0xff,
+    total,
+    sequence,
+  ]);
+}
+
+function checkNumbering(total: number, sequence: number): void {
+  if (!Number.isInteger(total) || total < 1 || total > 0xff) {
+    throw new RangeError(`concatenation total must be 1..255, got ${total}`);
+  }
+  if (!Number.isInteger(sequence) || sequence < 1 || sequence > total) {
+    throw new RangeError(`concatenation sequence must be 1..${total}, got ${sequence}`);
+  }
 }

@@ -51,6 +51,8 @@ interface SessionContext {
 const MAX_SHORT_MESSAGE = 254;
 /** §4.4.1: source_addr and destination_addr are C-Octet Strings of at most 21 octets incl. NUL. */
 const MAX_ADDRESS = 20;
+/** §5.3.2.32: a TLV's length is 16 bits. */
+const MAX_MESSAGE_PAYLOAD = 0xffff;
 
 /** Thrown for a submit whose parameters cannot be encoded (never sent). */
 export class SmppInvalidSubmitError extends SmppClientError {
@@ -233,6 +235,9 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
         smDefaultMsgId: 0,
         shortMessage: params.shortMessage,
         messagePayload: params.messagePayload,
+        sarMsgRefNum: params.sarMsgRefNum,
+        sarTotalSegments: params.sarTotalSegments,
+        sarSegmentSeqnum: params.sarSegmentSeqnum,
       });
       const response = await context.pending.wait(
         sequenceNumber,
@@ -256,6 +261,11 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     if (params.shortMessage.length > MAX_SHORT_MESSAGE) {
       throw new SmppInvalidSubmitError(
         `short_message is ${params.shortMessage.length} octets; at most ${MAX_SHORT_MESSAGE} (SMPP 3.4 §4.4.1)`,
+      );
+    }
+    if (params.messagePayload && params.messagePayload.length > MAX_MESSAGE_PAYLOAD) {
+      throw new SmppInvalidSubmitError(
+        `message_payload is ${params.messagePayload.length} octets; at most ${MAX_MESSAGE_PAYLOAD} (SMPP 3.4 §5.3.2.32)`,
       );
     }
     for (const key of ['sourceAddr', 'destinationAddr'] as const) {

@@ -24,6 +24,10 @@ export interface SubmitSmParams {
   validityPeriod?: string;
   /** §5.3.2.32; when used, shortMessage should be empty. */
   messagePayload?: Buffer;
+  /** §5.3.2.22-24 SAR TLVs, on every part of a message concatenated by SAR. */
+  sarMsgRefNum?: number;
+  sarTotalSegments?: number;
+  sarSegmentSeqnum?: number;
 }
 
 /** submit_sm_resp (§4.4.2), or the generic_nack the SMSC sent instead. */

@@ -1,4 +1,4 @@
-import { decodeShortMessage } from '../encoding/short-message-decoder';
+import { decodeShortMessage, sarConcatOf } from '../encoding/short-message-decoder';
 import type { ConcatInfo } from '../encoding/user-data-header';
 import { isReceiptEsmClass } from '../protocol/esm-class';
 import { readDeliveryReceipt, type DeliveryReceipt } from '../receipt/delivery-receipt';
@@ -12,7 +12,10 @@ export interface MobileOriginated {
   esmClass: number;
   /** Decoded text; undefined for binary or unsupported data_coding. */
   text: string | undefined;
-  /** Present when the MO is one part of a concatenated message: reassembly is the caller's job. */
+  /**
+   * Present when the MO is one part of a concatenated message, numbered by a UDH or by the SAR
+   * TLVs (SMPP 3.4 §5.3.2.22-24): reassembly is the caller's job.
+   */
   concat?: ConcatInfo;
   udh?: Buffer;
   /** User data after any UDH. */
@@ -42,7 +45,8 @@ export function classifyDeliver(pdu: DeliverSmPdu): InboundDeliver {
     text: decoded.text,
     payload: decoded.payload,
   };
-  if (decoded.concat) mo.concat = decoded.concat;
+  const concat = decoded.concat ?? sarConcatOf(pdu);
+  if (concat) mo.concat = concat;
   if (decoded.udh) mo.udh = decoded.udh;
   return { kind: 'mo', mo, pdu };
 }

@@ -1,3 +1,4 @@
+import { formatAbsoluteTime } from '../protocol/smpp-time';
 import { stateFromStat, type ReceiptStat, type ReceiptState } from './receipt-state';
 
 /**
@@ -36,14 +37,7 @@ export interface ParsedReceiptText {
 
 /** Receipt text times are YYMMDDhhmm; this project writes them in UTC. */
 export function formatReceiptDate(date: Date): string {
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return (
-    two(date.getUTCFullYear() % 100) +
-    two(date.getUTCMonth() + 1) +
-    two(date.getUTCDate()) +
-    two(date.getUTCHours()) +
-    two(date.getUTCMinutes())
-  );
+  return formatAbsoluteTime(date).slice(0, 10);
 }
 
 export function formatReceiptText(fields: ReceiptTextFields): string {

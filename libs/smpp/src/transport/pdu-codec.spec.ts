@@ -39,6 +39,54 @@ describe('PDU codec over node-smpp', () => {
     expect(octets.toString('hex')).toBe(golden.join(''));
   });
 
+  it('submit_sm with validity_period, SAR TLVs and message_payload: golden bytes, and back', () => {
+    const pdu = {
+      command: 'submit_sm',
+      destinationAddr: '4',
+      validityPeriod: '261126090507800+',
+      dataCoding: 0x08,
+      shortMessage: Buffer.alloc(0),
+      sarMsgRefNum: 0xbeef,
+      sarTotalSegments: 2,
+      sarSegmentSeqnum: 1,
+      messagePayload: Buffer.from('0416', 'hex'),
+    } as const;
+    const octets = encodePdu(pdu, 2);
+    const golden = [
+      '00000048', // command_length 72
+      '00000004', // submit_sm
+      '00000000',
+      '00000002',
+      '00', // service_type
+      '0000', // source TON/NPI
+      '00', // source_addr ""
+      '0000', // dest TON/NPI
+      '3400', // destination_addr "4"
+      '000000', // esm_class, protocol_id, priority_flag
+      '00', // schedule_delivery_time
+      Buffer.from('261126090507800+\0').toString('hex'), // validity_period, absolute, UTC
+      '00', // registered_delivery
+      '00', // replace_if_present_flag
+      '08', // data_coding UCS-2
+      '00', // sm_default_msg_id
+      '00', // sm_length 0: the text is in message_payload
+    ];
+    const tlvs = ['020c0002beef', '020e000102', '020f000101', '042400020416'];
+    const hex = octets.toString('hex');
+    expect(hex.slice(0, golden.join('').length)).toBe(golden.join(''));
+    // TLV order is the library's; each must be present exactly once.
+    const rest = hex.slice(golden.join('').length);
+    expect(rest).toHaveLength(tlvs.join('').length);
+    for (const tlv of tlvs) expect(rest).toContain(tlv);
+    expect(decodePdu(octets)).toMatchObject({
+      validityPeriod: '261126090507800+',
+      sarMsgRefNum: 0xbeef,
+      sarTotalSegments: 2,
+      sarSegmentSeqnum: 1,
+      messagePayload: Buffer.from('0416', 'hex'),
+    });
+  });
+
   it('keeps GSM septets raw both ways (node-smpp would turn 0x1B65 into a string and pick data_coding 0x01)', () => {
     const shortMessage = Buffer.from('0500032a0201' + '1b65' + '00', 'hex');
     const decoded = decodePdu(encodePdu({ command: 'submit_sm', esmClass: 0x40, shortMessage }, 9));

@@ -89,6 +89,9 @@ function shortMessageFromWire(pdu: WirePdu): ShortMessageFields {
     fields.receiptedMessageId = pdu.receipted_message_id;
   if (typeof pdu.message_state === 'number') fields.messageState = pdu.message_state;
   if (Buffer.isBuffer(pdu.network_error_code)) fields.networkErrorCode = pdu.network_error_code;
+  if (typeof pdu.sar_msg_ref_num === 'number') fields.sarMsgRefNum = pdu.sar_msg_ref_num;
+  if (typeof pdu.sar_total_segments === 'number') fields.sarTotalSegments = pdu.sar_total_segments;
+  if (typeof pdu.sar_segment_seqnum === 'number') fields.sarSegmentSeqnum = pdu.sar_segment_seqnum;
   return fields;
 }
 
@@ -148,6 +151,9 @@ export function toWire(
         receipted_message_id: pdu.receiptedMessageId,
         message_state: pdu.messageState,
         network_error_code: pdu.networkErrorCode,
+        sar_msg_ref_num: pdu.sarMsgRefNum,
+        sar_total_segments: pdu.sarTotalSegments,
+        sar_segment_seqnum: pdu.sarSegmentSeqnum,
       });
       break;
     case 'submit_sm_resp':

@@ -80,6 +80,12 @@ export interface ShortMessageFields {
   messageState?: number;
   /** §5.3.2.31 network_error_code TLV. */
   networkErrorCode?: Buffer;
+  /** §5.3.2.22 sar_msg_ref_num TLV: the reference shared by a concatenated message's parts. */
+  sarMsgRefNum?: number;
+  /** §5.3.2.23 sar_total_segments TLV. */
+  sarTotalSegments?: number;
+  /** §5.3.2.24 sar_segment_seqnum TLV (1-based). */
+  sarSegmentSeqnum?: number;
 }
 
 export interface SubmitSmPdu extends PduHeader, ShortMessageFields {

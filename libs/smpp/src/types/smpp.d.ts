@@ -48,52 +48,29 @@ declare module 'smpp' {
     network_error_code?: Buffer;
     message_payload?: Buffer;
     sc_interface_version?: number;
+    sar_msg_ref_num?: number;
+    sar_total_segments?: number;
+    sar_segment_seqnum?: number;
   }
 
-  export class PDU implements PduParams {
-    /** A command name and params to build a PDU, or a complete PDU buffer to parse (throws on malformed input). */
-    constructor(command: string | Buffer, options?: PduParams);
+  /** A PDU carries every parameter as a property under its wire name (PduParams). */
+  export interface PDU extends Omit<PduParams, 'command_status' | 'sequence_number'> {
     /** node-smpp's command name, e.g. 'submit_sm'; 'unknown' for an unrecognised command_id. */
     command: string;
     command_length: number;
     command_id: number;
     command_status: number;
     sequence_number: number;
-    system_id?: string;
-    password?: string;
-    system_type?: string;
-    interface_version?: number;
-    addr_ton?: number;
-    addr_npi?: number;
-    address_range?: string;
-    service_type?: string;
-    source_addr_ton?: number;
-    source_addr_npi?: number;
-    source_addr?: string;
-    dest_addr_ton?: number;
-    dest_addr_npi?: number;
-    destination_addr?: string;
-    esm_class?: number;
-    protocol_id?: number;
-    priority_flag?: number;
-    schedule_delivery_time?: string;
-    validity_period?: string;
-    registered_delivery?: number;
-    replace_if_present_flag?: number;
-    data_coding?: number;
-    sm_default_msg_id?: number;
-    short_message?: Buffer;
-    message_id?: string;
-    receipted_message_id?: string;
-    message_state?: number;
-    network_error_code?: Buffer;
-    message_payload?: Buffer;
-    sc_interface_version?: number;
     isResponse(): boolean;
     response(options?: PduParams): PDU;
     toBuffer(): Buffer;
-    static maxLength: number;
   }
+
+  export const PDU: {
+    /** A command name and params to build a PDU, or a complete PDU buffer to parse (throws on malformed input). */
+    new (command: string | Buffer, options?: PduParams): PDU;
+    maxLength: number;
+  };
 
   export interface SessionEvents {
     connect: [];

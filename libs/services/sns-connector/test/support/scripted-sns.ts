@@ -14,6 +14,8 @@ export type ScriptedAnswer =
  */
 export class ScriptedSns {
   readonly requests: URLSearchParams[] = [];
+  /** When each request arrived (performance.now()), in the order of `requests`. */
+  readonly arrivals: number[] = [];
   private readonly script: ScriptedAnswer[] = [];
   private server: Server | undefined;
 
@@ -36,8 +38,10 @@ export class ScriptedSns {
   }
 
   private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrivedAt = performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
+    this.arrivals.push(arrivedAt);
     this.requests.push(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
     const answer = this.script.shift() ?? { ok: true };
     const requestId = randomUUID();

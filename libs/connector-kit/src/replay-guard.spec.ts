@@ -1,8 +1,8 @@
 import { type SmsOutboundEvent, newEnvelope } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
 
-import { RecentSubmissions } from './recent-submissions';
-import { ReplayGuard } from './replay-guard.repository';
+import { RecentOutcomes } from './recent-outcomes';
+import { ReplayGuard } from './replay-guard';
 
 const event = (messageId: string, carrierId = 'telco-a', attempt = 1): SmsOutboundEvent => ({
   ...newEnvelope(),
@@ -24,13 +24,13 @@ const event = (messageId: string, carrierId = 'telco-a', attempt = 1): SmsOutbou
 describe(ReplayGuard.name, () => {
   let queries: { id: { in: string[] } }[];
   let inDatabase: string[];
-  let recent: RecentSubmissions;
+  let recent: RecentOutcomes;
   let sut: ReplayGuard;
 
   beforeEach(() => {
     queries = [];
     inDatabase = [];
-    recent = new RecentSubmissions(10);
+    recent = new RecentOutcomes(10);
     const prisma = {
       message: {
         findMany: async ({ where }: { where: { id: { in: string[] } } }) => {
@@ -51,7 +51,7 @@ describe(ReplayGuard.name, () => {
 
   it('skips what this pod sent moments ago without asking', async () => {
     recent.remember('m1', { outcome: 'sent', carrierId: 'telco-a', attempt: 1 });
-    expect([...(await sut.replaysIn([event('m1')]))]).toEqual([0]);
+    expect([...(await sut.replaysIn([event('m1', 'telco-b', 2)]))]).toEqual([0]);
     expect(queries).toHaveLength(0);
   });
 
@@ -60,20 +60,53 @@ describe(ReplayGuard.name, () => {
     const skip = await sut.replaysIn([event('m1', 'telco-a', 1), event('m1', 'telco-b', 2)]);
     expect([...skip]).toEqual([0]);
   });
+
+  it('never sends again to a carrier that may have the message (rerouted after a timeout)', async () => {
+    recent.remember('m1', {
+      outcome: 'rerouted',
+      carrierId: 'telco-a',
+      attempt: 1,
+      mayHaveReached: true,
+    });
+    recent.remember('m2', {
+      outcome: 'rerouted',
+      carrierId: 'telco-a',
+      attempt: 1,
+      mayHaveReached: false,
+    });
+    const skip = await sut.replaysIn([
+      event('m1', 'telco-a', 3),
+      event('m1', 'telco-b', 2),
+      event('m2', 'telco-a', 1),
+      event('m2', 'telco-a', 3),
+    ]);
+    expect([...skip].sort()).toEqual([0, 2]);
+  });
 });
 
-describe(RecentSubmissions.name, () => {
+describe(RecentOutcomes.name, () => {
   it('forgets the least recently written message past its capacity', () => {
-    const sut = new RecentSubmissions(2);
+    const sut = new RecentOutcomes(2);
     sut.remember('m1', { outcome: 'sent', carrierId: 'c', attempt: 1 });
     sut.remember('m2', { outcome: 'sent', carrierId: 'c', attempt: 1 });
     sut.remember('m3', { outcome: 'sent', carrierId: 'c', attempt: 1 });
-    expect(sut.outcomeOf('m1')).toBeUndefined();
-    expect(sut.outcomeOf('m3')).toBeDefined();
+    expect(sut.outcomesOf('m1')).toEqual([]);
+    expect(sut.outcomesOf('m3')).toHaveLength(1);
+  });
+
+  it("keeps one outcome per carrier, the carrier's latest", () => {
+    const sut = new RecentOutcomes(10);
+    sut.remember('m1', { outcome: 'rerouted', carrierId: 'a', attempt: 1, mayHaveReached: true });
+    sut.remember('m1', { outcome: 'failed', carrierId: 'b', attempt: 2 });
+    sut.remember('m1', { outcome: 'sent', carrierId: 'b', attempt: 3 });
+    expect(sut.outcomesOf('m1').map((outcome) => [outcome.carrierId, outcome.outcome])).toEqual([
+      ['a', 'rerouted'],
+      ['b', 'sent'],
+    ]);
   });
 
   it('keeps accepted parts per carrier until the message is settled', () => {
-    const sut = new RecentSubmissions(10);
+    const sut = new RecentOutcomes(10);
     sut.rememberAcceptedPart('m1', 'c', 0, 'id-0');
     sut.rememberAcceptedPart('m1', 'c', 2, 'id-2');
     expect([...sut.acceptedParts('m1', 'c')]).toEqual([

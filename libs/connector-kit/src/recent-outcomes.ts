@@ -1,33 +1,44 @@
-/** How a message's last submission on this pod ended. */
+/** How a message's last try on one carrier ended, on this pod. */
 export interface RecentOutcome {
-  /** sent: every part accepted; unknown: accepted without ids; failed: the carrier refused it. */
-  readonly outcome: 'sent' | 'unknown' | 'failed';
+  /**
+   * sent: every part accepted; unknown: accepted without ids; failed: the carrier refused it
+   * for good; rerouted: handed back to routing to try another carrier.
+   */
+  readonly outcome: 'sent' | 'unknown' | 'failed' | 'rerouted';
   readonly carrierId: string;
   /** The outbound event's attempt (routing increments it on failover). */
   readonly attempt: number;
+  /** rerouted only: the carrier may have the message after all (timeout, connection lost). */
+  readonly mayHaveReached?: boolean;
 }
 
 /**
- * What this pod submitted recently, in memory (bounded, least recently used first out):
- *  - outcomes, so a replay that arrives before the database knows (the dlr service records
- *    carrier ids after it consumes sms.sent) is still recognised;
- *  - the ids of parts a carrier already accepted when a later part of the same message has to
- *    be retried, so the retry sends only the missing parts.
+ * What this pod sent recently, in memory (bounded, least recently written first out):
+ *  - per message, how each carrier's last try ended, so a replay that arrives before the
+ *    database knows (the dlr service records carrier ids only after it consumed sms.sent) is
+ *    still recognised, and a carrier that may already have a message never gets it again;
+ *  - the ids of parts a carrier already accepted when another part must be retried, so the
+ *    retry sends only the missing ones (and, SNS, the MessageId of a Publish whose sms.sent
+ *    could not be published yet).
  * The database check (ReplayGuard) is what survives a restart; this only closes the gap.
  */
-export class RecentSubmissions {
-  private readonly outcomes = new Map<string, RecentOutcome>();
+export class RecentOutcomes {
+  private readonly outcomes = new Map<string, readonly RecentOutcome[]>();
   private readonly parts = new Map<string, Map<number, string>>();
 
   constructor(private readonly capacity: number) {}
 
-  outcomeOf(messageId: string): RecentOutcome | undefined {
-    return this.outcomes.get(messageId);
+  /** Every carrier's last outcome for the message, oldest first. */
+  outcomesOf(messageId: string): readonly RecentOutcome[] {
+    return this.outcomes.get(messageId) ?? [];
   }
 
   remember(messageId: string, outcome: RecentOutcome): void {
     this.parts.delete(partsKey(messageId, outcome.carrierId));
-    touch(this.outcomes, messageId, outcome, this.capacity);
+    const others = this.outcomesOf(messageId).filter(
+      (known) => known.carrierId !== outcome.carrierId,
+    );
+    touch(this.outcomes, messageId, [...others, outcome], this.capacity);
   }
 
   /** Parts of the message this carrier already accepted: part index -> carrier message id. */

@@ -1,0 +1,164 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  SMS_REROUTE,
+  SMS_SENT,
+  SMS_STATUS,
+  type SmsOutboundEvent,
+  derivedEnvelope,
+} from '@tuxhat/contracts';
+import { EventPublisher } from '@tuxhat/messaging';
+import { METRICS, processMetrics } from '@tuxhat/observability';
+import { CLOCK, type Clock } from '@tuxhat/runtime';
+
+import { RecentOutcomes } from './recent-outcomes';
+
+/** The connector's name, as sms.status `source` and sms.reroute `source`. */
+export const CONNECTOR_SOURCE = Symbol('tuxhat:connector-kit:source');
+
+export interface SentPart {
+  readonly partIndex: number;
+  readonly carrierMessageId: string;
+}
+
+/**
+ * How a connector tells the rest of the gateway what became of an outbound message, and
+ * remembers it (RecentOutcomes) so a replay of the event is recognised. Every event's id is
+ * derived from the outbound event: a redelivered outbound event produces the very same events.
+ */
+@Injectable()
+export class ConnectorReporter {
+  private readonly metrics = processMetrics();
+
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly recent: RecentOutcomes,
+    @Inject(CONNECTOR_SOURCE) private readonly source: string,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** The carrier took every part: sms.sent with each part's carrier message id. */
+  async sent(event: SmsOutboundEvent, parts: readonly SentPart[]): Promise<void> {
+    await this.publisher.publish(SMS_SENT, {
+      ...derivedEnvelope(event.eventId, 'sent', this.clock.now()),
+      messageId: event.message.messageId,
+      tenantId: event.message.tenantId,
+      carrierId: event.carrierId,
+      routeId: event.routeId,
+      parts: [...parts].sort((a, b) => a.partIndex - b.partIndex),
+    });
+    this.remember(event, 'sent');
+    this.count(event, 'sent', 'accepted');
+  }
+
+  /** Sent, but without an id no receipt can ever match: the message ends `unknown`. */
+  async unknown(event: SmsOutboundEvent, detail: string): Promise<void> {
+    await this.status(event, 'unknown', detail);
+    this.remember(event, 'unknown');
+    this.count(event, 'unknown', 'unidentified');
+  }
+
+  /** The carrier refused the message for good: `failed` with its error code. */
+  async failed(event: SmsOutboundEvent, errorCode: string, detail: string): Promise<void> {
+    await this.status(event, 'failed', detail, errorCode);
+    this.remember(event, 'failed');
+    this.count(event, 'failed', 'rejected');
+  }
+
+  /** The message's validity ended before it reached a carrier: it is not sent at all. */
+  async expired(event: SmsOutboundEvent): Promise<void> {
+    await this.status(
+      event,
+      'expired',
+      `validity ended at ${event.message.validUntil ?? '?'} before the message reached a carrier`,
+    );
+    this.remember(event, 'failed');
+    this.count(event, 'expired');
+  }
+
+  /**
+   * This carrier cannot deliver the message and another may: sms.reroute asks routing for the
+   * next candidate. `mayHaveReached` (a timeout, a connection lost while waiting) keeps this
+   * carrier from ever getting the message again from this pod.
+   */
+  async reroute(
+    event: SmsOutboundEvent,
+    reason: string,
+    options: { readonly errorCode?: string; readonly mayHaveReached: boolean },
+  ): Promise<void> {
+    const tried = new Set([...(event.triedCarriers ?? []), event.carrierId]);
+    await this.publisher.publish(SMS_REROUTE, {
+      ...derivedEnvelope(event.eventId, 'reroute', this.clock.now()),
+      message: event.message,
+      carrierId: event.carrierId,
+      routeId: event.routeId,
+      attempt: event.attempt,
+      triedCarriers: [...tried],
+      reason: reason.slice(0, 512),
+      ...(options.errorCode ? { errorCode: options.errorCode.slice(0, 32) } : {}),
+      source: this.source,
+    });
+    this.recent.remember(event.message.messageId, {
+      outcome: 'rerouted',
+      carrierId: event.carrierId,
+      attempt: event.attempt,
+      mayHaveReached: options.mayHaveReached,
+    });
+    this.count(event, 'rerouted', 'transient');
+  }
+
+  /**
+   * tuxhat_messages_total{stage=<connector>}, tuxhat_carrier_submits_total and, once the
+   * carrier took the message, tuxhat_message_carrier_latency_seconds (from API acceptance).
+   */
+  private count(
+    event: SmsOutboundEvent,
+    status: string,
+    carrierResult?: 'accepted' | 'unidentified' | 'rejected' | 'transient',
+  ): void {
+    const { message, carrierId } = event;
+    const messageClass = message.priority ?? 'transactional';
+    this.metrics.increment(METRICS.messages, {
+      stage: this.source,
+      status,
+      class: messageClass,
+      tenant: message.tenantId,
+    });
+    if (!carrierResult) return;
+    this.metrics.increment(METRICS.carrierSubmits, { carrier: carrierId, result: carrierResult });
+    if (carrierResult === 'accepted') {
+      const seconds = (this.clock.now().getTime() - Date.parse(message.acceptedAt)) / 1_000;
+      this.metrics.observe(
+        METRICS.messageCarrierLatency,
+        { class: messageClass, carrier: carrierId },
+        seconds,
+      );
+    }
+  }
+
+  private async status(
+    event: SmsOutboundEvent,
+    status: 'failed' | 'unknown' | 'expired',
+    detail: string,
+    errorCode?: string,
+  ): Promise<void> {
+    await this.publisher.publish(SMS_STATUS, {
+      ...derivedEnvelope(event.eventId, status, this.clock.now()),
+      messageId: event.message.messageId,
+      tenantId: event.message.tenantId,
+      status,
+      detail: detail.slice(0, 512),
+      source: this.source,
+      carrierId: event.carrierId,
+      routeId: event.routeId,
+      ...(errorCode ? { errorCode: errorCode.slice(0, 32) } : {}),
+    });
+  }
+
+  private remember(event: SmsOutboundEvent, outcome: 'sent' | 'unknown' | 'failed'): void {
+    this.recent.remember(event.message.messageId, {
+      outcome,
+      carrierId: event.carrierId,
+      attempt: event.attempt,
+    });
+  }
+}

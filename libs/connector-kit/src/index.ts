@@ -1,0 +1,12 @@
+// @tuxhat/connector-kit: what the SMPP and SNS connectors share.
+export * from './carrier-loader';
+export * from './recent-outcomes';
+export * from './replay-guard';
+export * from './connector-reporter';
+export * from './outbound-batch';
+export * from './carrier-health';
+export * from './token-bucket';
+export * from './priority-queue';
+export * from './paced-gate';
+export * from './connector-providers';
+export * from './start-connector';
