@@ -341,8 +341,10 @@ def scenario_tests(path):
                 ingress_ports = {p.get("port") for rule in spec.get("ingress", []) for p in rule.get("ports", [])}
                 if component in ("ingress", "all-in-one"):
                     check({"http", "grpc"} <= ingress_ports, f"{name(mine[0])}: API ports not open")
+                elif component == "admin":
+                    check(ingress_ports == {"http", "ops"}, f"{name(mine[0])}: admin accepts {ingress_ports}")
                 else:
-                    check(ingress_ports <= {"metrics"}, f"{name(mine[0])}: a consumer accepts {ingress_ports}")
+                    check(ingress_ports <= {"ops"}, f"{name(mine[0])}: a consumer accepts {ingress_ports}")
                 if component == "smpp-connector":
                     check(any(any("ipBlock" in peer for peer in rule.get("to", [])) for rule in spec["egress"]),
                           f"{name(mine[0])}: no egress to carriers")
@@ -360,7 +362,25 @@ def scenario_tests(path):
                   "the hook Jobs' NetworkPolicy is not a hook (it would not exist before the Jobs)")
     policies_and_budgets.__name__ = f"{label}: NetworkPolicy per component iff enabled, PDBs, HPAs"
 
-    return [lint, valid, hardened, checksums, secrets_by_reference, services_target_named_ports, policies_and_budgets]
+    def ops_endpoint():
+        docs = render([path])
+        values = yaml.safe_load(path.read_text()) or {}
+        port = ((values.get("metrics") or {}).get("port")) or 9464
+        for d in of_kind(docs, "Deployment"):
+            c = pod_spec(d)["containers"][0]
+            ops = [p for p in c.get("ports", []) if p.get("name") == "ops"]
+            check(ops and ops[0]["containerPort"] == port, f"{name(d)}: no ops port {port}: {c.get('ports')}")
+            annotations = d["spec"]["template"]["metadata"]["annotations"]
+            check(annotations.get("prometheus.io/port") == str(port) and annotations.get("prometheus.io/scrape") == "true",
+                  f"{name(d)}: no Prometheus annotations")
+            for probe, path_ in [("readinessProbe", "/health/ready"), ("livenessProbe", "/health/live"), ("startupProbe", "/health/live")]:
+                get = c.get(probe, {}).get("httpGet")
+                if get:  # a component may replace a probe (cluster-full's dlr liveness is exec)
+                    check(get == {"path": path_, "port": "ops"}, f"{name(d)}: {probe} {get}")
+            check(c.get("readinessProbe", {}).get("httpGet", {}).get("path") == "/health/ready", f"{name(d)}: no readiness on /health/ready")
+    ops_endpoint.__name__ = f"{label}: every pod serves the ops port, probed on /health/ready and /health/live"
+
+    return [lint, valid, hardened, checksums, secrets_by_reference, services_target_named_ports, policies_and_budgets, ops_endpoint]
 
 
 for _path in SCENARIOS:
@@ -378,9 +398,10 @@ def ci_scenarios_exist():
 def cluster_minimal_one_deployment_per_service():
     docs = render([MINIMAL])
     deployments = {name(d): d for d in of_kind(docs, "Deployment")}
-    expected = {full(c) for c in ["ingress", "policy", "routing", "smpp-connector", "sns-connector", "dlr", "accounting"]}
+    components = ["ingress", "policy", "routing", "smpp-connector", "sns-connector", "dlr", "accounting", "admin"]
+    expected = {full(c) for c in components}
     check(set(deployments) == expected, f"Deployments {sorted(deployments)}")
-    for c in ["ingress", "policy", "routing", "smpp-connector", "sns-connector", "dlr", "accounting"]:
+    for c in components:
         container = pod_spec(deployments[full(c)])["containers"][0]
         check(container["command"] == ["node"] and container["args"] == [f"dist/apps/{c}/src/main.js"], f"{c}: runs {container['args']}")
         env = env_of(container)
@@ -437,13 +458,15 @@ def one_smpp_deployment_per_shard():
     docs = render([FULL])
     smpp = {name(d): d for d in of_kind(docs, "Deployment") if d["metadata"]["labels"]["app.kubernetes.io/component"] == "smpp-connector"}
     check(set(smpp) == {full("smpp-connector-telco-a"), full("smpp-connector-telco-bc")}, f"smpp Deployments {sorted(smpp)}")
-    expected = {"telco-a": ("telco-a", 2, {"TELCO_A_SMPP_PASSWORD"}), "telco-bc": ("telco-b,telco-c", 1, {"TELCO_B_SMPP_PASSWORD", "TELCO_C_SMPP_PASSWORD"})}
+    # telco-bc scales on its Kafka lag (an HPA, no fixed replicas)
+    expected = {"telco-a": ("telco-a", 2, {"TELCO_A_SMPP_PASSWORD"}), "telco-bc": ("telco-b,telco-c", None, {"TELCO_B_SMPP_PASSWORD", "TELCO_C_SMPP_PASSWORD"})}
     for shard, (carriers, replicas, secrets) in expected.items():
         d = smpp[full(f"smpp-connector-{shard}")]
         env = env_of(pod_spec(d)["containers"][0])
         check(env["SMPP_CARRIERS"]["value"] == carriers and env["SMPP_SHARD"]["value"] == shard, f"{shard}: assignment env")
         check({k for k in env if k.endswith("_PASSWORD")} == secrets, f"{shard}: carrier secrets {sorted(env)}")
-        check(d["spec"]["replicas"] == replicas, f"{shard}: replicas {d['spec'].get('replicas')}")
+        check(d["spec"].get("replicas") == replicas, f"{shard}: replicas {d['spec'].get('replicas')}")
+        check(env["SMPP_READY_WHEN"]["value"] == "any", f"{shard}: SMPP_READY_WHEN")
         check(d["spec"]["strategy"] == {"type": "Recreate"}, f"{shard}: strategy {d['spec']['strategy']}")
         check(d["spec"]["selector"]["matchLabels"]["tuxhat/shard"] == shard, f"{shard}: selector")
     minimal = by_name(render([MINIMAL]), "Deployment", full("smpp-connector"))
@@ -510,9 +533,23 @@ def strimzi_topics():
     for topic in ["sms.submitted.v1", "sms.deadletter.v1", "sms.outbound.v1.telco-a", "sms.outbound.v1.aws",
                   "tuxhat.retry.v1.policy", "tuxhat.retry.v1.smpp-connector.telco-bc"]:
         check(topic in topics, f"no KafkaTopic {topic}")
-    check(len(topics) == 8 + 4 + 7 + 2, f"{len(topics)} KafkaTopics")
-    t = topics["sms.submitted.v1"]
+    spec = yaml.safe_load((CHART / "files" / "topics.yaml").read_text())
+    lanes = len(spec["lanes"]) + 1
+    expected = (sum(lanes if t.get("laned") else 1 for t in spec["topics"])
+                + 4 * (lanes if spec["outbound"].get("laned") else 1) + len(spec["consumerGroups"]) + 2)
+    check(len(topics) == expected, f"{len(topics)} KafkaTopics, expected {expected}")
+    for lane in spec["lanes"]:
+        check(f"sms.submitted.v1.{lane}" in topics and f"sms.outbound.v1.telco-a.{lane}" in topics, f"no {lane} lane topics")
+    t = topics["sms.status.v1"]
     check(t["metadata"]["labels"]["strimzi.io/cluster"] == "main" and t["spec"]["replicas"] == 3 and t["spec"]["partitions"] == 6, "KafkaTopic spec")
+    # kafka.topics of cluster-full: partitions and configuration by base name, every lane alike
+    check(all(topics[n]["spec"]["partitions"] == 12 for n in topics if n.startswith("sms.submitted.v1")), "partition override")
+    check(t["spec"]["config"] == {"retention.ms": "604800000", "min.insync.replicas": "2"}, f"config {t['spec'].get('config')}")
+    check(topics["accounting.records.v2"]["spec"]["config"]["retention.ms"] == "2592000000", "topicConfig override")
+    check(topics["carrier.health.v1"]["spec"]["config"]["retention.ms"] == "604800000", "kafka.topics.config over the contract's own")
+    default = {d["spec"]["topicName"]: d for d in of_kind(render([FULL], ["kafka.topics.provisioner=strimzi", "kafka.topics.strimzi.clusterName=main",
+                                                                          "kafka.topics.config=null"]), "KafkaTopic")}
+    check(default["carrier.health.v1"]["spec"]["config"] == {"retention.ms": "3600000"}, "the contract's own topic config")
     check(t["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep", "KafkaTopics deleted on uninstall")
     check(t["metadata"]["namespace"] == NAMESPACE, "KafkaTopic namespace")
     elsewhere = render([FULL], ["kafka.topics.provisioner=strimzi", "kafka.topics.strimzi.clusterName=main", "kafka.topics.strimzi.namespace=kafka"])
@@ -527,6 +564,137 @@ def deploy_examples_render():
         rc, out, err = helm("lint", "--strict", str(CHART), "-f", str(example))
         check(rc == 0, f"{example.name}: helm lint failed: {out[-500:]} {err[-500:]}")
         assert_valid_manifests(render([example]))
+
+
+@test
+def observability_environment():
+    """The env ConfigMap carries the ops, metrics, logging and OpenTelemetry settings of every process."""
+    full_env = by_name(render([FULL]), "ConfigMap", full("env"))["data"]
+    check({k: full_env[k] for k in ["OPS_HOST", "OPS_PORT", "METRICS_TENANT_LABEL", "KAFKA_LAG_INTERVAL_MS", "LOG_REDACT"]}
+          == {"OPS_HOST": "0.0.0.0", "OPS_PORT": "9464", "METRICS_TENANT_LABEL": "false", "KAFKA_LAG_INTERVAL_MS": "30000",
+              "LOG_REDACT": "true"}, f"env {full_env}")
+    check(full_env["OTEL_SDK_DISABLED"] == "false" and full_env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector.observability:4318"
+          and full_env["OTEL_TRACES_SAMPLER"] == "parentbased_traceidratio" and full_env["OTEL_TRACES_SAMPLER_ARG"] == "0.25"
+          and full_env["OTEL_RESOURCE_ATTRIBUTES"] == "deployment.environment.name=production,service.namespace=tuxhat",
+          f"tracing env {full_env}")
+    check(full_env["TUXHAT_VERSION"] == "0.1.0", "TUXHAT_VERSION")
+    minimal_env = by_name(render([MINIMAL]), "ConfigMap", full("env"))["data"]
+    check("OTEL_EXPORTER_OTLP_ENDPOINT" not in minimal_env and minimal_env["OTEL_SDK_DISABLED"] == "false"
+          and minimal_env["METRICS_TENANT_LABEL"] == "true", f"defaults {minimal_env}")
+    off = by_name(render([MINIMAL], ["tracing.enabled=false"]), "ConfigMap", full("env"))["data"]
+    check(off["OTEL_SDK_DISABLED"] == "true" and "OTEL_TRACES_SAMPLER" not in off, "tracing.enabled=false")
+    aio = by_name(render([AIO]), "ConfigMap", full("env"))["data"]
+    check(aio["OPS_HOST"] == "0.0.0.0" and "KAFKA_LAG_INTERVAL_MS" not in aio, "all-in-one ops env")
+
+
+@test
+def tracing_headers_and_collector_egress():
+    docs = render([FULL])
+    for d in of_kind(docs, "Deployment"):
+        env = env_of(pod_spec(d)["containers"][0])
+        check(env.get("OTEL_EXPORTER_OTLP_HEADERS", {}).get("valueFrom", {}).get("secretKeyRef") == {"name": "otel-headers", "key": "headers"},
+              f"{name(d)}: OTEL_EXPORTER_OTLP_HEADERS not from the Secret")
+    policy = by_name(docs, "NetworkPolicy", full("policy"))
+    collector = [r for r in policy["spec"]["egress"] if any(p.get("port") == 4318 for p in r.get("ports", []))]
+    check(collector and collector[0]["to"][0]["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "observability"},
+          f"no egress to the collector: {policy['spec']['egress']}")
+    minimal = render([MINIMAL], ["networkPolicy.enabled=true", "smppConnector.networkPolicy.carrierEgress[0].ports[0].port=2775"])
+    for p in of_kind(minimal, "NetworkPolicy"):
+        check(not any(port.get("port") == 4318 for r in p["spec"]["egress"] for port in r.get("ports", [])), f"{name(p)}: collector egress without an endpoint")
+
+
+@test
+def hpa_on_kafka_lag():
+    docs = render([FULL])
+    hpas = {d["spec"]["scaleTargetRef"]["name"]: d for d in of_kind(docs, "HorizontalPodAutoscaler")}
+    external = [m for m in hpas[full("policy")]["spec"]["metrics"] if m["type"] == "External"]
+    check(external == [{"type": "External", "external": {
+        "metric": {"name": "tuxhat_kafka_consumer_lag", "selector": {"matchLabels": {"group": "policy"}}},
+        "target": {"type": "AverageValue", "averageValue": "500"}}}], f"policy HPA {external}")
+    check(any(m["type"] == "Resource" for m in hpas[full("policy")]["spec"]["metrics"]), "policy HPA lost its CPU metric")
+    shard = hpas[full("smpp-connector-telco-bc")]["spec"]
+    check([m["external"]["metric"]["selector"]["matchLabels"]["group"] for m in shard["metrics"]] == ["smpp-connector.telco-bc"]
+          and shard["maxReplicas"] == 1, f"shard HPA {shard}")
+    check(not [m for m in hpas[full("dlr")]["spec"]["metrics"] if m["type"] == "External"], "dlr scales on lag without asking")
+
+
+@test
+def ops_scraped_by_service_monitors():
+    docs = render([FULL])
+    monitors = {name(m): m for m in of_kind(docs, "ServiceMonitor")}
+    components = ["ingress", "policy", "routing", "smpp-connector", "sns-connector", "dlr", "accounting", "admin"]
+    check(set(monitors) == {full(c) for c in components}, f"ServiceMonitors {sorted(monitors)}")
+    for c in components:
+        endpoint = monitors[full(c)]["spec"]["endpoints"][0]
+        check(endpoint["port"] == "metrics" and endpoint["path"] == "/metrics", f"{c}: endpoint {endpoint}")
+        service = by_name(docs, "Service", f"{full(c)}-metrics")
+        check(service["spec"]["ports"][0]["targetPort"] == "ops", f"{c}: metrics Service targets {service['spec']['ports']}")
+
+
+@test
+def admin_api():
+    docs = render([FULL])
+    d = by_name(docs, "Deployment", full("admin"))
+    c = pod_spec(d)["containers"][0]
+    check(c["args"] == ["dist/apps/admin/src/main.js"], f"admin runs {c['args']}")
+    env = env_of(c)
+    check(env["HTTP_PORT"]["value"] == "8081" and env["HTTP_HOST"]["value"] == "0.0.0.0"
+          and env["ADMIN_BOOTSTRAP_KEY_FILE"]["value"] == "/etc/tuxhat/admin/bootstrap-key"
+          and env["ADMIN_BOOTSTRAP_KEY_NAME"]["value"] == "platform-team"
+          and env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == "tuxhat-database", f"admin env {sorted(env)}")
+    volume = {v["name"]: v for v in pod_spec(d)["volumes"]}["admin-key"]["secret"]
+    check(volume == {"secretName": "tuxhat-admin-key", "defaultMode": 0o440, "items": [{"key": "key", "path": "bootstrap-key"}]}, f"admin key volume {volume}")
+    check({"name": "admin-key", "mountPath": "/etc/tuxhat/admin", "readOnly": True} in c["volumeMounts"], "admin key not mounted")
+    check(d["spec"]["replicas"] == 2, "admin replicas")
+    service = by_name(docs, "Service", full("admin"))
+    check([(p["name"], p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [("http", 8081, "http")], f"admin Service {service['spec']['ports']}")
+    policy = by_name(docs, "NetworkPolicy", full("admin"))
+    api_rule = next(r for r in policy["spec"]["ingress"] if {"port": "http", "protocol": "TCP"} in r["ports"])
+    check(api_rule["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ops-tools"}}}], f"admin apiFrom {api_rule}")
+    check(by_name(docs, "PodDisruptionBudget", full("admin")), "admin PDB")
+    minimal = render([MINIMAL])
+    c = pod_spec(by_name(minimal, "Deployment", full("admin")))["containers"][0]
+    check("ADMIN_BOOTSTRAP_KEY_FILE" not in env_of(c) and not any(v["name"] == "admin-key" for v in pod_spec(by_name(minimal, "Deployment", full("admin")))["volumes"]),
+          "a bootstrap key without admin.bootstrapKey")
+    off = render([MINIMAL], ["admin.enabled=false"])
+    check(not [d for d in off if d["metadata"]["labels"].get("app.kubernetes.io/component") == "admin"], "admin resources with admin.enabled=false")
+    aio = render([AIO], ["admin.bootstrapKey.existingSecret=aio-admin-key"])
+    check(not [d for d in aio if d["metadata"]["labels"].get("app.kubernetes.io/component") == "admin"], "admin resources in allInOne mode")
+    gateway = by_name(aio, "Deployment", full("all-in-one"))
+    env = env_of(pod_spec(gateway)["containers"][0])
+    check(env["ADMIN_HOST"]["value"] == "0.0.0.0" and env["ADMIN_PORT"]["value"] == "8081"
+          and env["ADMIN_BOOTSTRAP_KEY_FILE"]["value"] == "/etc/tuxhat/admin/bootstrap-key", "the all-in-one gateway's admin API env")
+    ports = {p["name"]: p["port"] for p in by_name(aio, "Service", full("all-in-one"))["spec"]["ports"]}
+    check(ports == {"http": 8080, "grpc": 50051, "admin": 8081}, f"all-in-one Service ports {ports}")
+    assert_valid_manifests(aio)
+
+
+@test
+def topics_job_takes_partitions_and_configuration():
+    env = env_of(pod_spec(by_name(render([FULL]), "Job", full("topics")))["containers"][0])
+    check(json.loads(env["KAFKA_TOPIC_PARTITIONS"]["value"]) == {"sms.submitted.v1": 12}, "KAFKA_TOPIC_PARTITIONS")
+    check(json.loads(env["KAFKA_TOPIC_CONFIG"]["value"]) == {"retention.ms": "604800000", "min.insync.replicas": "2"}, "KAFKA_TOPIC_CONFIG")
+    check(json.loads(env["KAFKA_TOPIC_OVERRIDES"]["value"]) == {"accounting.records.v2": {"retention.ms": "2592000000"}}, "KAFKA_TOPIC_OVERRIDES")
+    minimal = env_of(pod_spec(by_name(render([MINIMAL]), "Job", full("topics")))["containers"][0])
+    check(not {"KAFKA_TOPIC_PARTITIONS", "KAFKA_TOPIC_CONFIG", "KAFKA_TOPIC_OVERRIDES"} & set(minimal), "topic settings without values")
+    script = (ROOT / "scripts" / "kafka" / "provision-topics.ts").read_text()
+    for variable in ["KAFKA_TOPIC_PARTITIONS", "KAFKA_TOPIC_CONFIG", "KAFKA_TOPIC_OVERRIDES"]:
+        check(f"{variable}:" in script, f"provision-topics.ts does not read {variable}")
+
+
+@test
+def grafana_dashboards_shipped():
+    """The chart's copies of deploy/grafana are identical, and become sidecar ConfigMaps when asked."""
+    source = {p.name: p.read_text() for p in sorted((ROOT / "deploy" / "grafana").glob("*.json"))}
+    copies = {p.name: p.read_text() for p in sorted((CHART / "files" / "dashboards").glob("*.json"))}
+    check(source and copies == source, "charts/tuxhat/files/dashboards differs from deploy/grafana: cp deploy/grafana/*.json charts/tuxhat/files/dashboards/")
+    maps = [d for d in of_kind(render([FULL]), "ConfigMap") if d["metadata"]["labels"].get("app.kubernetes.io/component") == "dashboards"]
+    check(len(maps) == len(source), f"{len(maps)} dashboard ConfigMaps")
+    for m in maps:
+        check(m["metadata"]["labels"]["grafana_dashboard"] == "1" and m["metadata"]["annotations"] == {"grafana_folder": "TuxHat"}, f"{name(m)}: labels")
+        (key, text), = m["data"].items()
+        check(text == source[key.removeprefix("tuxhat-")].rstrip("\n") and json.loads(text)["uid"].startswith("tuxhat-"), f"{name(m)}: content")
+    check(not [d for d in render([MINIMAL]) if d["metadata"]["labels"].get("app.kubernetes.io/component") == "dashboards"], "dashboards by default")
 
 
 # Values helm must refuse, with the hint it must give.
@@ -546,7 +714,12 @@ REFUSALS = [
     ("SASL (not supported yet)", [MINIMAL], ["kafka.sasl.enabled=true"], [], r"do not support SASL"),
     ("seeding without a config", [], ["kafka.bootstrapServers[0]=k:9092", "database.existingSecret=db"], [], r"jobs.seed.enabled needs the gateway config"),
     ("shard replicas over the bind limit", [FULL], ["smppConnector.bindLimits.telco-a=1"], [], r"would open 2 binds to carrier \"telco-a\".*allows 1"),
-    ("shard autoscaling over the bind limit", [FULL], [], ['smppConnector.shards[0]={"name":"telco-a","carriers":["telco-a"],"replicas":1,"autoscaling":{"enabled":true,"minReplicas":1,"maxReplicas":3},"networkPolicy":{"egress":[{"ports":[{"port":2775}]}]}}'], r"would open 3 binds"),
+    ("shard autoscaling over the bind limit", [FULL], [], ['smppConnector.shards[0]={"name":"telco-a","carriers":["telco-a"],"replicas":1,"autoscaling":{"enabled":true,"minReplicas":1,"maxReplicas":3,"targetCPUUtilizationPercentage":70},"networkPolicy":{"egress":[{"ports":[{"port":2775}]}]}}'], r"would open 3 binds"),
+    ("autoscaling without a metric", [MINIMAL], ["dlr.autoscaling.enabled=true", "dlr.autoscaling.targetCPUUtilizationPercentage=null"], [], r"dlr.autoscaling is enabled without a metric"),
+    ("Kafka lag autoscaling of the API (not a consumer)", [MINIMAL], ["ingress.autoscaling.kafkaLag.enabled=true"], [], r"additional properties 'kafkaLag' not allowed"),
+    ("a moved key (kafka.topics.strimzi.config)", [MINIMAL], ["kafka.topics.strimzi.config.retention\\.ms=1"], [], r"moved to kafka.topics.config"),
+    ("OTLP headers without an endpoint", [MINIMAL], ["tracing.headersSecret.name=otel"], [], r"tracing.otlpEndpoint is empty"),
+    ("an unknown SMPP readiness rule", [MINIMAL], ["smppConnector.readyWhen=sometimes"], [], r"readyWhen"),
     ("unsharded replicas over the default bind limit", [MINIMAL], ["smppConnector.replicaCount=2"], [], r"shard \"all\" would open 2 binds"),
     ("a carrier in two shards", [FULL], [], ['smppConnector.shards[1].carriers=["telco-b","telco-c","telco-a"]'], r"carrier \"telco-a\" is in shards"),
     ("an SMPP carrier in no shard", [FULL], [], ['smppConnector.shards[1].carriers=["telco-b"]'], r"\"telco-c\" is in no smppConnector.shards"),
@@ -600,8 +773,13 @@ def render_notes(files=(), sets=()):
 def install_notes():
     notes = render_notes([FULL])
     for expected in [f"port-forward svc/{full('ingress')} 8080:8080", f"{full('smpp-connector-telco-bc')}: telco-b, telco-c",
-                     "hook Jobs ran: migrate seed topics", "do not serve metrics yet", "NetworkPolicies are on"]:
+                     "hook Jobs ran: migrate seed topics", "NetworkPolicies are on", "/health/ready",
+                     f"port-forward svc/{full('admin')} 8081:8081", "Traces go to http://otel-collector.observability:4318",
+                     "Grafana dashboards (traffic, latency, carriers, tenants, errors): ConfigMaps"]:
         check(expected in notes, f"the cluster notes lack {expected!r}:\n{notes}")
+    minimal = render_notes([MINIMAL])
+    for expected in ["Traces are not exported", "create a key with dist/scripts/admin-key.js", "prometheus.io/* annotations"]:
+        check(expected in minimal, f"the minimal notes lack {expected!r}:\n{minimal}")
     notes = render_notes([AIO])
     check(f"port-forward svc/{full('all-in-one')} 8080:8080" in notes and "PVC t-tuxhat-data" in notes, f"all-in-one notes:\n{notes}")
     check("demo" not in notes, "all-in-one notes mention the demo although a config is given")
@@ -612,19 +790,41 @@ def install_notes():
 # --- drift between the chart and the code ------------------------------------------------------
 @test
 def topics_file_matches_contracts():
+    """files/topics.yaml is the code's topic list: TOPICS of libs/contracts/src/topics.ts (names,
+    partitions, lanes), the lanes of lanes.ts, the consumer groups and retry topics."""
     spec = yaml.safe_load((CHART / "files" / "topics.yaml").read_text())
-    found = {}
-    for source in sorted((ROOT / "libs" / "contracts" / "src" / "events").glob("*.ts")):
-        for block in re.findall(r"defineTopic\(\{(.*?)\n\}\)", source.read_text(), re.S):
-            topic = re.search(r"name:\s*'([^']+)'", block).group(1)
-            found[topic] = int(re.search(r"partitions:\s*(\d+)", block).group(1))
-    check(found, "no topics found in libs/contracts")
-    outbound = found.pop("sms.outbound.v1")
-    check({t["name"]: t["partitions"] for t in spec["topics"]} == found, f"files/topics.yaml topics differ from libs/contracts: {found}")
-    check(spec["outbound"]["partitions"] == outbound, "outbound partitions")
-    contracts = (ROOT / "libs" / "contracts" / "src" / "events" / "sms-outbound.event.ts").read_text()
-    check(f"SMS_OUTBOUND_PREFIX = '{spec['outbound']['prefix']}'" in contracts, "outbound prefix")
-    topics_ts = (ROOT / "libs" / "contracts" / "src" / "topics.ts").read_text()
+    contracts = ROOT / "libs" / "contracts" / "src"
+    definitions = {}
+    for source in sorted((contracts / "events").glob("*.ts")):
+        for const, block in re.findall(r"export const (\w+) = defineTopic\(\{(.*?)\n\}\)", source.read_text(), re.S):
+            config = {}
+            own = re.search(r"config:\s*\{(.*?)\}", block, re.S)
+            for key, value in re.findall(r"'([^']+)':\s*([^,}]+)", own.group(1) if own else ""):
+                product = re.fullmatch(r"String\(([0-9 *]+)\)", value.strip())  # String(60 * 60 * 1000)
+                config[key] = str(eval(product.group(1), {"__builtins__": {}})) if product else value.strip().strip("'")
+            definitions[const] = {"name": re.search(r"name:\s*'([^']+)'", block).group(1),
+                                  "partitions": int(re.search(r"partitions:\s*(\d+)", block).group(1)),
+                                  "laned": "laneOf:" in block, "config": config}
+    topics_ts = (contracts / "topics.ts").read_text()
+    listed = re.findall(r"^\s*([A-Z_]+),", re.search(r"export const TOPICS = \[(.*?)\]", topics_ts, re.S).group(1), re.M)
+    check(listed and all(c in definitions for c in listed), f"TOPICS {listed} not all found in libs/contracts/src/events")
+    expected = [definitions[c] for c in listed]
+    outbound = next(d for d in expected if d["name"] == "sms.outbound.v1")
+    expected = [d for d in expected if d is not outbound]
+    actual = [{"name": t["name"], "partitions": t["partitions"], "laned": t.get("laned", False), "config": t.get("config", {})}
+              for t in spec["topics"]]
+    hint = "\n".join(f"  - {{ name: {d['name']}, partitions: {d['partitions']}{', laned: true' if d['laned'] else ''}"
+                     f"{', config: ' + json.dumps(d['config']) if d['config'] else ''} }}" for d in expected)
+    check(actual == expected, f"files/topics.yaml topics differ from libs/contracts TOPICS; expected:\n{hint}")
+    check(spec["outbound"]["partitions"] == outbound["partitions"] and spec["outbound"].get("laned", False) == outbound["laned"], "outbound")
+    outbound_ts = (contracts / "events" / "sms-outbound.event.ts").read_text()
+    check(f"SMS_OUTBOUND_PREFIX = '{spec['outbound']['prefix']}'" in outbound_ts, "outbound prefix")
+    lanes_ts = (contracts / "lanes.ts").read_text()
+    common_ts = (contracts / "events" / "common.ts").read_text()
+    classes = re.findall(r"'([^']+)'", re.search(r"PRIORITY_CLASSES = \[(.*?)\]", common_ts, re.S).group(1))
+    default = re.search(r"DEFAULT_PRIORITY_CLASS: PriorityClass = '([^']+)'", common_ts).group(1)
+    check("LANES: readonly Lane[] = PRIORITY_CLASSES" in lanes_ts and "`${base}.${lane}`" in lanes_ts, "lane naming changed in lanes.ts")
+    check(spec["lanes"] == [c for c in classes if c != default], f"lanes {spec['lanes']} != {classes} without {default}")
     groups = re.search(r"CONSUMER_GROUPS = \[(.*?)\]", topics_ts, re.S).group(1)
     check(re.findall(r"'([^']+)'", groups) == spec["consumerGroups"], "consumer groups differ from libs/contracts/src/topics.ts")
     check(f"`{spec['retry']['prefix']}${{consumerGroup}}`" in topics_ts, "retry topic prefix")
@@ -650,6 +850,7 @@ def env_names_exist_in_code():
             if name(cm) == full("env"):
                 names |= set(cm["data"])
     names -= carrier_envs | {"NODE_OPTIONS", "NODE_EXTRA_CA_CERTS"}  # Node's own; carriers' from the config file
+    names = {n for n in names if not n.startswith("OTEL_")}  # OpenTelemetry's standard variables, read by its SDK
     missing = sorted(n for n in names if not re.search(rf"\b{n}\b", sources))
     check(not missing, f"the chart sets variables no code reads: {missing}")
 

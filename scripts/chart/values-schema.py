@@ -105,6 +105,12 @@ defs["autoscaling"] = obj({
     "targetMemoryUtilizationPercentage": nullable(i("Average memory utilisation target (% of requests); null: none.", minimum=1)),
 }, desc="Horizontal pod autoscaling.",
    **{"if": {"properties": {"enabled": {"const": True}}, "required": ["enabled"]}, "then": {"required": ["minReplicas", "maxReplicas"]}})
+defs["consumerAutoscaling"] = copy.deepcopy(defs["autoscaling"])
+defs["consumerAutoscaling"]["description"] = "Horizontal pod autoscaling of a Kafka consumer: on CPU/memory and on the consumer group's lag."
+defs["consumerAutoscaling"]["properties"]["kafkaLag"] = obj({
+    "enabled": b("Scale on the External metric tuxhat_kafka_consumer_lag{group=<the component's consumer group>} (served by an adapter)."),
+    "averageValue": {"type": ["integer", "string"], "description": "Lag per pod to aim for (a quantity)."},
+}, ["enabled"], desc="Autoscaling on Kafka consumer lag.")
 defs["pdb"] = obj({
     "enabled": b("A PodDisruptionBudget for the component."),
     "maxUnavailable": {"type": ["integer", "string", "null"], "description": "Pods that may be down at once (number or %)."},
@@ -124,15 +130,17 @@ defs["apiService"] = obj({
 }, desc="The Service in front of the REST and gRPC API.")
 defs["apiPorts"] = obj({"http": i(minimum=1, maximum=65535), "grpc": i(minimum=1, maximum=65535)},
                        desc="Container ports of the REST (HTTP_PORT) and gRPC (GRPC_PORT) API.")
+defs["topicConfig"] = {"type": "object", "description": "Kafka topic configs (name: value).",
+                       "propertyNames": {"pattern": "^[a-z][a-z0-9.]*$"}, "additionalProperties": {"type": ["string", "number", "boolean"]}}
 defs["secretRef"] = obj({"env": s("Name of the environment variable holding the value (see carrierSecrets).", pattern="^[A-Z_][A-Z0-9_]*$")}, ["env"],
                         desc="A secret by reference only ({ env: NAME }); the chart refuses inline secrets.")
 LOG_LEVELS = ["fatal", "error", "warn", "log", "debug", "verbose"]
 
-def component(extra, np_extra, desc, base_keys=None):
+def component(extra, np_extra, desc, base_keys=None, autoscaling="autoscaling"):
     props = {
         "replicaCount": i("Pods (ignored while autoscaling.enabled).", minimum=0),
         "resources": ref("resources"),
-        "autoscaling": ref("autoscaling"),
+        "autoscaling": ref(autoscaling),
         "pdb": ref("pdb"),
         "probes": ref("probes"),
         "logLevel": s("LOG_LEVEL of this component; empty: logLevel.", enum=[""] + LOG_LEVELS),
@@ -161,7 +169,7 @@ shard = obj({
               pattern="^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$"),
     "carriers": arr(s(pattern=SLUG), "Carrier ids this shard's pods hold binds for (SMPP_CARRIERS).", minItems=1, uniqueItems=True),
     "replicas": i("Pods of this shard (pods x bindsPerPod must stay within each carrier's bind limit).", minimum=1),
-    "autoscaling": ref("autoscaling"),
+    "autoscaling": ref("consumerAutoscaling"),
     "resources": ref("resources"),
     "networkPolicy": obj({"egress": arr(ref("egressRule"), "Egress to this shard's carriers.")}),
 }, ["name", "carriers"], desc="A set of SMPP carriers served by one Deployment.")
@@ -183,6 +191,7 @@ props["image"] = obj({
 props["imagePullSecrets"] = arr(s(minLength=1), "Names of existing docker-registry Secrets.")
 props["logLevel"] = s("LOG_LEVEL of every process.", enum=LOG_LEVELS)
 props["logFormat"] = s("LOG_FORMAT.", enum=["json", "text"])
+props["logRedact"] = b("LOG_REDACT: secrets and message text replaced by [redacted] in logs.")
 props["kafka"] = obj({
     "bootstrapServers": arr(s(pattern="^[^\\s,]+:[0-9]{1,5}$"), "KAFKA_BROKERS: host:port of the bootstrap servers (cluster mode)."),
     "tls": obj({"enabled": b("KAFKA_SSL: TLS to the brokers.")}),
@@ -190,12 +199,16 @@ props["kafka"] = obj({
     "topics": obj({
         "provisioner": s("job | strimzi | none.", enum=["job", "strimzi", "none"]),
         "replicationFactor": nullable(i("Replication factor of new topics; null: broker default (job) or 3 (strimzi).", minimum=1)),
+        "partitions": {"type": "object", "description": "Partition counts by topic name (a laned topic's lanes follow its name).",
+                       "propertyNames": {"pattern": "^[a-z0-9][a-z0-9._-]*$"}, "additionalProperties": {"type": "integer", "minimum": 1}},
+        "config": ref("topicConfig", "Topic configuration (Kafka topic configs, e.g. retention.ms) of every topic."),
+        "topicConfig": {"type": "object", "description": "Topic configuration by topic name, over config.",
+                        "propertyNames": {"pattern": "^[a-z0-9][a-z0-9._-]*$"}, "additionalProperties": ref("topicConfig")},
         "strimzi": obj({
             "clusterName": s("The Kafka resource's name."),
             "namespace": s("Namespace of the KafkaTopics (the topic operator's); empty: the release's."),
             "apiVersion": s(enum=["kafka.strimzi.io/v1beta2", "kafka.strimzi.io/v1"]),
-            "config": {"type": "object", "description": "Topic configuration (Kafka topic configs) for every KafkaTopic.",
-                       "additionalProperties": {"type": ["string", "number", "boolean"]}},
+            "config": removed("Moved to kafka.topics.config (setting it fails with a hint)."),
         }),
     }),
     "brokers": removed("Renamed: use kafka.bootstrapServers (setting it fails with a hint)."),
@@ -267,8 +280,8 @@ props["ingress"] = component({"ports": ref("apiPorts"), "service": ref("apiServi
                              apiFrom, "The ingress service: REST and gRPC API for tenants.")
 for name, d in [("policy", "The policy service (Kafka consumer)."), ("routing", "The routing service (Kafka consumer)."),
                 ("dlr", "The dlr service (Kafka consumer).")]:
-    props[name] = component({}, {}, d)
-props["accounting"] = component({"currency": CURRENCY}, {}, "The accounting service (Kafka consumer).")
+    props[name] = component({}, {}, d, autoscaling="consumerAutoscaling")
+props["accounting"] = component({"currency": CURRENCY}, {}, "The accounting service (Kafka consumer).", autoscaling="consumerAutoscaling")
 props["smppConnector"] = component({
     "bindsPerPod": i("Binds one pod opens to each carrier it holds (1 with the current connector).", minimum=1),
     "bindLimits": {"type": "object", "description": "Most simultaneous binds each carrier accepts, by carrier id.",
@@ -276,11 +289,14 @@ props["smppConnector"] = component({
     "defaultBindLimit": i("Bind limit of carriers not in bindLimits.", minimum=1),
     "shards": arr(shard, "One Deployment per shard; empty: one Deployment holding every SMPP carrier."),
     "updateStrategy": s("RollingUpdate (maxSurge 0) or Recreate.", enum=["RollingUpdate", "Recreate"]),
+    "readyWhen": s("SMPP_READY_WHEN: ready when every held carrier has a bind up (all), at least one (any), or whatever the binds (always).",
+                   enum=["all", "any", "always"]),
     "carriers": removed("Replaced by smppConnector.shards (setting it fails with a hint)."),
-}, carrierEgress("Egress to the carriers' SMSCs for every smpp-connector pod."), "The SMPP connector: binds to carriers' SMSCs.")
+}, carrierEgress("Egress to the carriers' SMSCs for every smpp-connector pod."), "The SMPP connector: binds to carriers' SMSCs.",
+   autoscaling="consumerAutoscaling")
 props["snsConnector"] = component({
     "carriers": arr(s(pattern=SLUG), "SNS_CARRIERS; empty: every enabled SNS carrier.", uniqueItems=True),
-}, carrierEgress("Egress to AWS SNS (HTTPS)."), "The AWS SNS connector.")
+}, carrierEgress("Egress to AWS SNS (HTTPS)."), "The AWS SNS connector.", autoscaling="consumerAutoscaling")
 props["allInOne"] = component({
     "simulator": obj({
         "enabled": {"type": ["boolean", "null"], "description": "SIMULATOR; null: the gateway's default (on only without a config file)."},
@@ -293,9 +309,13 @@ props["allInOne"] = component({
         "accessModes": arr(s(enum=["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany"]), minItems=1),
         "size": ref("quantity"), "annotations": ref("stringMap"),
     }),
-    "ports": ref("apiPorts"), "service": ref("apiService"),
+    "ports": obj(dict(copy.deepcopy(defs["apiPorts"]["properties"]), admin=i("ADMIN_PORT: the admin API.", minimum=1, maximum=65535)),
+                 desc="Container ports of the REST (HTTP_PORT), gRPC (GRPC_PORT) and admin (ADMIN_PORT) APIs."),
+    "service": obj(dict(copy.deepcopy(defs["apiService"]["properties"]), adminPort=i("Service port of the admin API.", minimum=1, maximum=65535)),
+                   desc="The Service in front of the REST, gRPC and admin APIs."),
     "preStopSleepSeconds": i(minimum=0, maximum=120),
-}, dict(apiFrom, **carrierEgress("Egress to carriers (SMPP SMSCs, AWS SNS).")),
+}, dict(apiFrom, adminFrom=arr(ref("peer"), "Who may call the admin API; empty: anyone."),
+        **carrierEgress("Egress to carriers (SMPP SMSCs, AWS SNS).")),
    "The all-in-one gateway (mode allInOne).",
    base_keys={"resources", "probes", "logLevel", "extraEnv", "podAnnotations", "podLabels", "nodeSelector", "tolerations",
               "affinity", "priorityClassName", "terminationGracePeriodSeconds", "serviceAccount", "networkPolicy"})
@@ -309,18 +329,50 @@ props["jobs"] = obj({
     "seed": obj({"enabled": b("Run the seed hook Job.")}),
 }, desc="Helm hook Jobs of cluster mode.")
 props["metrics"] = obj({
-    "port": i("Port of the (future) metrics endpoint.", minimum=1, maximum=65535),
-    "path": s("HTTP path of the metrics endpoint.", pattern="^/"),
-    "serviceMonitor": obj({"enabled": b("A metrics Service and ServiceMonitor per component (no metrics endpoint exists yet)."),
+    "port": i("OPS_PORT: the ops endpoint of every process (/metrics, /health/live, /health/ready).", minimum=1, maximum=65535),
+    "path": s("HTTP path Prometheus scrapes.", pattern="^/"),
+    "tenantLabel": b("METRICS_TENANT_LABEL: message metrics labelled by tenant (false: \"-\")."),
+    "kafkaLagIntervalSeconds": i("How often consumers read their group's lag (KAFKA_LAG_INTERVAL_MS / 1000); 0: never.", minimum=0, maximum=3600),
+    "serviceMonitor": obj({"enabled": b("A metrics Service and ServiceMonitor per component (Prometheus Operator)."),
                            "interval": s(pattern="^[0-9]+(ms|s|m|h)$"), "scrapeTimeout": s(pattern="^[0-9]+(ms|s|m|h)$"),
                            "labels": ref("stringMap")}),
     "networkPolicyFrom": arr(ref("peer"), "Who may scrape; empty: anyone."),
-})
+    "grafanaDashboards": obj({
+        "enabled": b("The dashboards of deploy/grafana as ConfigMaps for Grafana's dashboard sidecar."),
+        "labels": ref("stringMap"), "annotations": ref("stringMap"),
+        "namespace": s("Namespace of the ConfigMaps; empty: the release's."),
+    }),
+}, desc="Metrics and health endpoints (the ops port) and their scraping.")
+props["tracing"] = obj({
+    "enabled": b("OpenTelemetry tracing (false: OTEL_SDK_DISABLED=true)."),
+    "otlpEndpoint": s("OTEL_EXPORTER_OTLP_ENDPOINT: OTLP/HTTP collector base URL; empty: spans are not exported.", pattern="^(https?://.+)?$"),
+    "sampler": s("OTEL_TRACES_SAMPLER.", enum=["parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio",
+                                                  "always_on", "always_off", "traceidratio"]),
+    "samplerArg": s("OTEL_TRACES_SAMPLER_ARG, e.g. 0.1; empty: none.", pattern="^([01](\\.[0-9]+)?)?$"),
+    "headersSecret": obj({"name": s("Existing Secret with OTEL_EXPORTER_OTLP_HEADERS; empty: none."), "key": s(minLength=1)}),
+    "resourceAttributes": dict(ref("stringMap"), description="OTEL_RESOURCE_ATTRIBUTES."),
+}, desc="OpenTelemetry traces across services (Kafka headers carry the context).")
+props["admin"] = component({
+    "enabled": b("Deploy the admin API (cluster mode)."),
+    "bootstrapKey": obj({
+        "existingSecret": s("Existing Secret with an admin key (tha_...), mounted as ADMIN_BOOTSTRAP_KEY_FILE; empty: none."),
+        "key": s("Key of that Secret.", minLength=1),
+        "name": s("ADMIN_BOOTSTRAP_KEY_NAME: the audit actor of its changes.", pattern="^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$"),
+    }),
+    "port": i("Container port of the admin API (HTTP_PORT).", minimum=1, maximum=65535),
+    "service": obj({
+        "type": s(enum=["ClusterIP", "NodePort", "LoadBalancer"]), "annotations": ref("stringMap"),
+        "httpPort": i(minimum=1, maximum=65535), "loadBalancerSourceRanges": arr(s()),
+        "externalTrafficPolicy": s(enum=["", "Cluster", "Local"]),
+    }, desc="The Service in front of the admin API."),
+    "preStopSleepSeconds": i("preStop sleep before termination; 0: none.", minimum=0, maximum=120),
+}, {"apiFrom": arr(ref("peer"), "Who may call the admin API; empty: anyone.")}, "The admin API (operators).")
 props["networkPolicy"] = obj({
     "enabled": b("One NetworkPolicy per component and one for the hook Jobs."),
     "dns": obj({"to": arr(ref("peer"), minItems=1), "ports": arr(ref("npPort"), minItems=1)}),
     "kafka": obj({"to": arr(ref("peer"), "Empty: any address on the ports."), "ports": arr(ref("npPort"), minItems=1)}),
     "database": obj({"to": arr(ref("peer"), "Empty: any address on the ports."), "ports": arr(ref("npPort"), minItems=1)}),
+    "tracing": obj({"to": arr(ref("peer"), "The OTLP collector; empty: any address on the ports."), "ports": arr(ref("npPort"), minItems=1)}),
 })
 
 schema = {

@@ -1,3 +1,5 @@
+// Tracing, metrics and the ops endpoint first, before any other module loads.
+import '@tuxhat/observability/register';
 import 'reflect-metadata';
 
 import { AccountingModule } from '@tuxhat/accounting';

@@ -1,13 +1,21 @@
+// Tracing, metrics and the ops endpoint first, before any other module loads.
+import '@tuxhat/observability/register';
 import 'reflect-metadata';
 
-import { DlrModule } from '@tuxhat/dlr';
+import { parseEnv } from '@tuxhat/config';
+import { DlrModule, resolveDlrOptions } from '@tuxhat/dlr';
 import { createClusterRuntime, runMain, startConsumerService } from '@tuxhat/runtime';
 
+import { dlrEnvSchema, dlrOptionsFromEnv } from './dlr.config';
+
 runMain(async () => {
+  // Validated before anything connects: a bad value stops the process naming the variable.
+  const options = dlrOptionsFromEnv(parseEnv(dlrEnvSchema));
+  resolveDlrOptions(options);
   const runtime = await createClusterRuntime('dlr');
   await startConsumerService({
     name: 'dlr',
-    module: DlrModule.forRoot(runtime),
+    module: DlrModule.forRoot(runtime, options),
     runtime,
     onShutdown: runtime.close,
   });

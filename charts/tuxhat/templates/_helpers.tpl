@@ -132,13 +132,54 @@ tuxhat/shard: {{ . }}
 {{- define "tuxhat.commonEnv" -}}
 LOG_LEVEL: {{ .Values.logLevel | quote }}
 LOG_FORMAT: {{ .Values.logFormat | quote }}
+LOG_REDACT: {{ .Values.logRedact | toString | quote }}
+OPS_HOST: "0.0.0.0"
+OPS_PORT: {{ .Values.metrics.port | toString | quote }}
+METRICS_TENANT_LABEL: {{ .Values.metrics.tenantLabel | toString | quote }}
+TUXHAT_VERSION: {{ include "tuxhat.version" . | quote }}
+{{- include "tuxhat.tracingEnv" . }}
 {{- if eq .Values.mode "cluster" }}
 KAFKA_BROKERS: {{ join "," .Values.kafka.bootstrapServers | quote }}
 KAFKA_SSL: {{ .Values.kafka.tls.enabled | toString | quote }}
+KAFKA_LAG_INTERVAL_MS: {{ mul (int .Values.metrics.kafkaLagIntervalSeconds) 1000 | toString | quote }}
 {{- end }}
 DATABASE_POOL_SIZE: {{ .Values.database.poolSize | int | toString | quote }}
 {{- if .Values.trustedCa.secretName }}
 NODE_EXTRA_CA_CERTS: {{ printf "/etc/tuxhat/ca/%s" .Values.trustedCa.key | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* OpenTelemetry's standard variables (root context): part of the env ConfigMap. */}}
+{{- define "tuxhat.tracingEnv" -}}
+{{- $t := .Values.tracing }}
+OTEL_SDK_DISABLED: {{ not $t.enabled | toString | quote }}
+{{- if $t.enabled }}
+{{- with $t.otlpEndpoint }}
+OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
+{{- end }}
+OTEL_TRACES_SAMPLER: {{ $t.sampler | quote }}
+{{- with $t.samplerArg }}
+OTEL_TRACES_SAMPLER_ARG: {{ . | quote }}
+{{- end }}
+{{- with $t.resourceAttributes }}
+{{- $pairs := list }}
+{{- range $key := keys . | sortAlpha }}
+{{- $pairs = append $pairs (printf "%s=%s" $key (get $t.resourceAttributes $key | toString)) }}
+{{- end }}
+OTEL_RESOURCE_ATTRIBUTES: {{ join "," $pairs | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* OTEL_EXPORTER_OTLP_HEADERS from the referenced Secret (root context); nothing without one. */}}
+{{- define "tuxhat.tracingSecretEnv" -}}
+{{- $t := .Values.tracing }}
+{{- if and $t.enabled $t.otlpEndpoint $t.headersSecret.name }}
+- name: OTEL_EXPORTER_OTLP_HEADERS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $t.headersSecret.name }}
+      key: {{ $t.headersSecret.key }}
 {{- end }}
 {{- end -}}
 
@@ -325,4 +366,11 @@ topologySpreadConstraints:
 {{- else -}}
 {{- .replicas | int -}}
 {{- end -}}
+{{- end -}}
+
+{{/* A topic config map as JSON with every value a string (Kafka configs are strings). */}}
+{{- define "tuxhat.topicConfigJson" -}}
+{{- $out := dict -}}
+{{- range $key, $value := . -}}{{- $_ := set $out $key (toString $value) -}}{{- end -}}
+{{- toJson $out -}}
 {{- end -}}

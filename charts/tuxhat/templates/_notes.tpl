@@ -24,6 +24,16 @@ Send a first message (API key: node dist/scripts/api-key.js; its prefix and SHA-
     -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' \
     -d '{"to":"+38267123456","from":"TuxHat","text":"Your code is 123456"}'
   gRPC: svc/{{ $svc }}:{{ .Values.ingress.service.grpcPort }} (sms.v1.Messages)
+{{- if .Values.admin.enabled }}
+{{- $admin := include "tuxhat.componentName" (dict "root" $ "component" "admin") }}
+
+Admin API (tenants, keys, carriers, routes; OpenAPI at /admin/docs):
+  kubectl -n {{ $ns }} port-forward svc/{{ $admin }} 8081:{{ .Values.admin.service.httpPort }}
+  curl -s http://127.0.0.1:8081/admin/v1/tenants -H "Authorization: Bearer $ADMIN_KEY"
+{{- if not .Values.admin.bootstrapKey.existingSecret }}
+  No admin.bootstrapKey: create a key with dist/scripts/admin-key.js against the database.
+{{- end }}
+{{- end }}
 {{- else }}
 {{- $name := include "tuxhat.componentName" (dict "root" $ "component" "all-in-one") }}
 
@@ -34,16 +44,35 @@ One pod runs every service; it migrates and seeds its database at boot.
     kubectl -n {{ $ns }} logs deploy/{{ $name }} | grep 'API key'
 {{- end }}
 
+Admin API (OpenAPI at /admin/docs): port {{ .Values.allInOne.service.adminPort }} of svc/{{ $name }}; its key:
+{{- if .Values.admin.bootstrapKey.existingSecret }} the one in Secret {{ .Values.admin.bootstrapKey.existingSecret }}.
+{{- else }} kubectl -n {{ $ns }} exec deploy/{{ $name }} -- cat /var/lib/tuxhat/admin-api-key
+{{- end }}
+
 Send a first message:
   kubectl -n {{ $ns }} port-forward svc/{{ $name }} 8080:{{ .Values.allInOne.service.httpPort }}
   curl -s -X POST http://127.0.0.1:8080/v1/messages \
     -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' \
     -d '{"to":"+38267123456","from":"TuxHat","text":"Your code is 123456"}'
 {{- end }}
-{{- if .Values.metrics.serviceMonitor.enabled }}
 
-NOTE: ServiceMonitors are rendered, but the services do not serve metrics yet: the targets
-on port {{ .Values.metrics.port }} stay down until a release with metrics.
+Operations (docs/operations.md): every pod serves /metrics, /health/live and /health/ready on
+port {{ .Values.metrics.port }} (container port "ops"), e.g.
+  kubectl -n {{ $ns }} port-forward deploy/{{ if eq .Values.mode "cluster" }}{{ include "tuxhat.componentName" (dict "root" $ "component" "ingress") }}{{ else }}{{ include "tuxhat.componentName" (dict "root" $ "component" "all-in-one") }}{{ end }} {{ .Values.metrics.port }} && curl -s 127.0.0.1:{{ .Values.metrics.port }}/health/ready
+{{- if .Values.metrics.serviceMonitor.enabled }}
+  Prometheus scrapes them through the ServiceMonitors (labels: {{ .Values.metrics.serviceMonitor.labels | toJson }}).
+{{- else }}
+  Scraping: pods carry prometheus.io/* annotations; metrics.serviceMonitor.enabled renders ServiceMonitors.
+{{- end }}
+{{- if .Values.metrics.grafanaDashboards.enabled }}
+  Grafana dashboards (traffic, latency, carriers, tenants, errors): ConfigMaps labelled {{ .Values.metrics.grafanaDashboards.labels | toJson }}.
+{{- else }}
+  Grafana dashboards: deploy/grafana/*.json, or metrics.grafanaDashboards.enabled for the sidecar.
+{{- end }}
+{{- if and .Values.tracing.enabled .Values.tracing.otlpEndpoint }}
+  Traces go to {{ .Values.tracing.otlpEndpoint }} (sampler {{ .Values.tracing.sampler }}).
+{{- else if .Values.tracing.enabled }}
+  Traces are not exported (tracing.otlpEndpoint is empty); trace ids still appear in the logs.
 {{- end }}
 {{- if .Values.networkPolicy.enabled }}
 

@@ -9,6 +9,9 @@ component, each from a context dict built by templates/<component>/*.yaml:
   checksums     extra pod annotations             volumes, volumeMounts (optional, extra)
   lifecycle     container lifecycle (optional)    terminationGracePeriodSeconds (optional)
   noSpread      true: no topology spread constraints (single-pod workloads)
+  group         the consumer group (HPA on Kafka lag)
+Every container also gets the ops port (`ops`, metrics.port: /metrics, /health/live,
+/health/ready) that the probes, the ServiceMonitor and Prometheus annotations point at.
 */}}
 
 {{- define "tuxhat.deployment" -}}
@@ -40,6 +43,7 @@ spec:
         {{- end }}
       annotations:
         {{- $checksums := merge (dict "checksum/config" (include "tuxhat.configChecksum" $root)) (.checksums | default dict) }}
+        {{- $_ := merge $checksums (dict "prometheus.io/scrape" "true" "prometheus.io/port" ($root.Values.metrics.port | toString) "prometheus.io/path" $root.Values.metrics.path) }}
         {{- include "tuxhat.podAnnotations" (dict "root" $root "values" $v "checksums" $checksums) | nindent 8 }}
     spec:
       serviceAccountName: {{ include "tuxhat.serviceAccountName" . }}
@@ -68,6 +72,9 @@ spec:
             {{- with include "tuxhat.databaseEnv" $root | trim }}
             {{- . | nindent 12 }}
             {{- end }}
+            {{- with include "tuxhat.tracingSecretEnv" $root | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
             {{- with $v.logLevel }}
             - name: LOG_LEVEL
               value: {{ . | quote }}
@@ -78,17 +85,13 @@ spec:
             {{- with $v.extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
-          {{- if or .ports $root.Values.metrics.serviceMonitor.enabled }}
           ports:
             {{- with .ports }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
-            {{- if $root.Values.metrics.serviceMonitor.enabled }}
-            - name: metrics
+            - name: ops
               containerPort: {{ $root.Values.metrics.port }}
               protocol: TCP
-            {{- end }}
-          {{- end }}
           {{- with include "tuxhat.probes" $v.probes | trim }}
           {{- . | nindent 10 }}
           {{- end }}
@@ -141,6 +144,18 @@ spec:
   minReplicas: {{ $a.minReplicas }}
   maxReplicas: {{ $a.maxReplicas }}
   metrics:
+    {{- if and $a.kafkaLag $a.kafkaLag.enabled }}
+    - type: External
+      external:
+        metric:
+          name: tuxhat_kafka_consumer_lag
+          selector:
+            matchLabels:
+              group: {{ required "tuxhat: an HPA on Kafka lag needs the component's consumer group" .group | quote }}
+        target:
+          type: AverageValue
+          averageValue: {{ $a.kafkaLag.averageValue | toString | quote }}
+    {{- end }}
     {{- with $a.targetCPUUtilizationPercentage }}
     - type: Resource
       resource:
@@ -182,8 +197,9 @@ spec:
 
 {{/*
 NetworkPolicy of a component: default deny both ways, then
-  ingress  the rules given (.ingress), metrics scraping when the ServiceMonitor is on, extras
-  egress   DNS, Kafka (cluster mode), PostgreSQL (when a database Secret is set), .egress, extras
+  ingress  the rules given (.ingress), the ops port (scraping; metrics.networkPolicyFrom), extras
+  egress   DNS, Kafka (cluster mode), PostgreSQL (when a database Secret is set), the OTLP
+           collector (when spans are exported), .egress, extras
 */}}
 {{- define "tuxhat.networkPolicy" -}}
 {{- $root := .root -}}
@@ -200,8 +216,8 @@ spec:
     matchLabels: {{- include "tuxhat.selectorLabels" . | nindent 6 }}
   policyTypes: [Ingress, Egress]
   {{- $ingress := concat (.ingress | default list) (.values.networkPolicy.extraIngress | default list) }}
-  {{- if and $root.Values.metrics.serviceMonitor.enabled (not .noMetrics) }}
-  {{- $rule := dict "ports" (list (dict "port" "metrics" "protocol" "TCP")) }}
+  {{- if not .noMetrics }}
+  {{- $rule := dict "ports" (list (dict "port" "ops" "protocol" "TCP")) }}
   {{- with $root.Values.metrics.networkPolicyFrom }}{{ $_ := set $rule "from" . }}{{ end }}
   {{- $ingress = append $ingress $rule }}
   {{- end }}
@@ -222,6 +238,12 @@ spec:
     {{- if $root.Values.database.existingSecret }}
     - ports: {{- toYaml $np.database.ports | nindent 8 }}
       {{- with $np.database.to }}
+      to: {{- toYaml . | nindent 8 }}
+      {{- end }}
+    {{- end }}
+    {{- if and $root.Values.tracing.enabled $root.Values.tracing.otlpEndpoint }}
+    - ports: {{- toYaml $np.tracing.ports | nindent 8 }}
+      {{- with $np.tracing.to }}
       to: {{- toYaml . | nindent 8 }}
       {{- end }}
     {{- end }}
@@ -253,7 +275,7 @@ spec:
   ports:
     - name: metrics
       port: {{ $m.port }}
-      targetPort: metrics
+      targetPort: ops
       protocol: TCP
 ---
 apiVersion: monitoring.coreos.com/v1
@@ -308,6 +330,13 @@ spec:
       targetPort: grpc
       protocol: TCP
       appProtocol: kubernetes.io/h2c
+    {{- with $s.adminPort }}
+    - name: admin
+      port: {{ . }}
+      targetPort: admin
+      protocol: TCP
+      appProtocol: http
+    {{- end }}
   {{- if and (eq $s.type "LoadBalancer") $s.loadBalancerSourceRanges }}
   loadBalancerSourceRanges: {{- toYaml $s.loadBalancerSourceRanges | nindent 4 }}
   {{- end }}

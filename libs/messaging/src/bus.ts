@@ -11,7 +11,12 @@ import { type KafkaConnectionOptions, KafkajsAdapter } from './kafka/kafkajs.ada
 import type { RetryPolicy } from './retry-policy';
 
 export type BusOptions =
-  | { readonly kind: 'kafka'; readonly kafka: KafkaConnectionOptions }
+  | {
+      readonly kind: 'kafka';
+      readonly kafka: KafkaConnectionOptions;
+      /** How often consumers read their group's lag (tuxhat_kafka_consumer_lag); 0: never. */
+      readonly lagIntervalMs?: number;
+    }
   | { readonly kind: 'in-process'; readonly broker?: InProcessBroker };
 
 export interface TransportOptions {
@@ -30,11 +35,12 @@ export class Bus {
     readonly kind: BusOptions['kind'],
     private readonly kafka: KafkaPort | null,
     private readonly broker: InProcessBroker | null,
+    private readonly lagIntervalMs?: number,
   ) {}
 
   static create(options: BusOptions, logger: LoggerService): Bus {
     return options.kind === 'kafka'
-      ? new Bus('kafka', new KafkajsAdapter(options.kafka, logger), null)
+      ? new Bus('kafka', new KafkajsAdapter(options.kafka, logger), null, options.lagIntervalMs)
       : new Bus('in-process', null, options.broker ?? new InProcessBroker());
   }
 
@@ -46,7 +52,7 @@ export class Bus {
     close(): unknown;
   } {
     return this.kafka
-      ? new KafkaTransport({ kafka: this.kafka, ...options })
+      ? new KafkaTransport({ kafka: this.kafka, lagIntervalMs: this.lagIntervalMs, ...options })
       : new InProcessTransport({ broker: this.broker!, ...options });
   }
 

@@ -17,3 +17,13 @@ export * from './dispatch/bus-exception.filter';
 export * from './dispatch/batch-outcome';
 export * from './on-event.decorator';
 export { defaultTopicsFor } from './dispatch/event-patterns';
+export * from './health-reporting';
+export {
+  type ContinuedTrace,
+  contextForMessage,
+  continueMessageTraces,
+  messageIdOf,
+  messageTraceParent,
+  tenantIdOf,
+} from './telemetry/message-trace';
+export { ConsumerLagMonitor, lagOf } from './kafka/consumer-lag.monitor';

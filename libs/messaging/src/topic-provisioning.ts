@@ -18,12 +18,17 @@ export interface TopicPlanOptions {
   readonly partitions?: Readonly<Record<string, number>>;
   /** Consumer groups beyond the services' own, e.g. connector shards (`smpp-connector.<shard>`). */
   readonly extraGroups?: readonly string[];
+  /** Topic configuration of every topic created (e.g. retention.ms, min.insync.replicas). */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Configuration by topic name (as `partitions`), over `config`. */
+  readonly topicConfig?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** Every topic the gateway needs, with explicit partition counts: the broker never auto-creates. */
 export function planTopics(options: TopicPlanOptions): TopicSpec[] {
   const partitionsOf = (name: string, fallback: number) => options.partitions?.[name] ?? fallback;
   const replicationFactor = options.replicationFactor;
+  const configOf = (name: string) => ({ ...options.config, ...options.topicConfig?.[name] });
   const specs: TopicSpec[] = [];
   for (const topic of TOPICS) {
     if (topic === SMS_OUTBOUND) continue;
@@ -34,18 +39,26 @@ export function planTopics(options: TopicPlanOptions): TopicSpec[] {
         name,
         partitions: partitionsOf(topic.name, topic.partitions),
         replicationFactor,
+        // The contract's own settings (e.g. a short retention), then the operator's.
+        config: { ...topic.config, ...configOf(topic.name) },
       });
     }
   }
   for (const carrier of options.carriers) {
     const partitions = partitionsOf(outboundTopicFor(carrier), SMS_OUTBOUND.partitions);
+    const config = configOf(outboundTopicFor(carrier));
     for (const name of outboundTopicsFor(carrier)) {
-      specs.push({ name, partitions, replicationFactor });
+      specs.push({ name, partitions, replicationFactor, config });
     }
   }
   for (const group of [...CONSUMER_GROUPS, ...(options.extraGroups ?? [])]) {
     const name = retryTopicFor(group);
-    specs.push({ name, partitions: partitionsOf(name, 3), replicationFactor });
+    specs.push({
+      name,
+      partitions: partitionsOf(name, 3),
+      replicationFactor,
+      config: configOf(name),
+    });
   }
   return specs;
 }

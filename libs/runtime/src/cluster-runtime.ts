@@ -1,8 +1,10 @@
 import { ConfigError, envTypes, parseEnv } from '@tuxhat/config';
 import { createDatabase } from '@tuxhat/database';
 import { Bus } from '@tuxhat/messaging';
+import { flushTracing, processHealth } from '@tuxhat/observability';
 import { z } from 'zod';
 
+import { registerDatabaseCheck } from './database-health';
 import { type ServiceRuntime, systemClock } from './service-runtime';
 import { createLogger } from './start-service';
 
@@ -12,6 +14,8 @@ export const clusterEnvSchema = z.object({
   KAFKA_SSL: envTypes.boolean(false),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** How often each consumer reads its group's lag from the brokers (ms; 0: never). */
+  KAFKA_LAG_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
 });
 
 export interface ClosableRuntime extends ServiceRuntime {
@@ -32,6 +36,7 @@ export async function createClusterRuntime(
         clientId: `tuxhat-${service}`,
         ssl: config.KAFKA_SSL,
       },
+      lagIntervalMs: config.KAFKA_LAG_INTERVAL_MS,
     },
     createLogger(`${service}/kafka`),
   );
@@ -40,7 +45,17 @@ export async function createClusterRuntime(
     poolSize: config.DATABASE_POOL_SIZE,
     applicationName: `tuxhat-${service}`,
   });
-  return { bus, prisma: database.prisma, clock: systemClock, close: () => database.close() };
+  const releaseDatabaseCheck = registerDatabaseCheck(database.prisma);
+  return {
+    bus,
+    prisma: database.prisma,
+    clock: systemClock,
+    close: async () => {
+      releaseDatabaseCheck();
+      await database.close();
+      await flushTracing();
+    },
+  };
 }
 
 /**
@@ -48,14 +63,18 @@ export async function createClusterRuntime(
  * code 78, EX_CONFIG), any other boot failure with exit code 1.
  */
 export function runMain(main: () => Promise<unknown>): void {
-  main().catch((error: unknown) => {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    process.stderr.write(
-      `boot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  });
+  main().then(
+    // Readiness may pass from now on: every service of the process has booted.
+    () => processHealth().markStarted(),
+    (error: unknown) => {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(78);
+      }
+      process.stderr.write(
+        `boot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
 }

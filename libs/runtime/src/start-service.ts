@@ -1,5 +1,4 @@
 import {
-  ConsoleLogger,
   type DynamicModule,
   Module,
   type INestApplicationContext,
@@ -9,7 +8,9 @@ import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import type { ConsumerGroup } from '@tuxhat/contracts';
 import { BusExceptionFilter, type RetryPolicy } from '@tuxhat/messaging';
+import { StructuredLogger, loggerOptionsFromEnv } from '@tuxhat/observability';
 
+import { registerDatabaseCheck } from './database-health';
 import type { ServiceRuntime } from './service-runtime';
 
 export interface ConsumerServiceOptions {
@@ -41,18 +42,21 @@ export interface ConsumerServiceOptions {
 export async function startConsumerService(
   options: ConsumerServiceOptions,
 ): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice(
-    withShutdown(options.module, options.onShutdown),
-    {
-      strategy: options.runtime.bus.createTransport({
-        group: consumerGroupOf(options.name, options.shard),
-        topicsFor: options.topicsFor,
-        retryPolicy: options.retryPolicy,
-      }),
-      logger: options.logger ?? createLogger(options.name),
-      bufferLogs: false,
-    },
-  );
+  // The readiness probe covers the database the service uses (shared, counted once).
+  const releaseDatabaseCheck = registerDatabaseCheck(options.runtime.prisma);
+  const onShutdown = async () => {
+    releaseDatabaseCheck();
+    await options.onShutdown?.();
+  };
+  const app = await NestFactory.createMicroservice(withShutdown(options.module, onShutdown), {
+    strategy: options.runtime.bus.createTransport({
+      group: consumerGroupOf(options.name, options.shard),
+      topicsFor: options.topicsFor,
+      retryPolicy: options.retryPolicy,
+    }),
+    logger: options.logger ?? createLogger(options.name),
+    bufferLogs: false,
+  });
   app.useGlobalFilters(new BusExceptionFilter());
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   await app.listen();
@@ -81,15 +85,13 @@ const SHUTDOWN_HOOK = Symbol('tuxhat:runtime:shutdown-hook');
 @Module({})
 class ShutdownHookModule {}
 
-/** Structured JSON logs, one line per entry, tagged with the service name. */
-export function createLogger(service: string): LoggerService {
-  const level = process.env.LOG_LEVEL ?? 'log';
-  const levels = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-  const upTo = levels.indexOf(level as (typeof levels)[number]);
-  return new ConsoleLogger(service, {
-    json: process.env.LOG_FORMAT !== 'text',
-    logLevels: levels.slice(0, upTo < 0 ? 4 : upTo + 1),
-  });
+/**
+ * Structured JSON logs, one line per entry, tagged with the service name and, while handling
+ * an event or a request, its message id, tenant id and trace id; secrets and message text are
+ * redacted (LOG_LEVEL, LOG_FORMAT=json|text, LOG_REDACT; see StructuredLogger).
+ */
+export function createLogger(service: string, env: NodeJS.ProcessEnv = process.env): LoggerService {
+  return new StructuredLogger(loggerOptionsFromEnv(service, env));
 }
 
 export type ServiceApp = INestApplicationContext;

@@ -1,11 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
+import { processMetrics } from '@tuxhat/observability';
 import { isObservable, lastValueFrom } from 'rxjs';
 
 import type { IncomingRecord } from '../bus-record';
 import { decodeRecord, type DecodedRecord } from '../event-codec';
 import { describeError } from '../errors';
 import { decideOnFailure, type RetryPolicy } from '../retry-policy';
+import { DispatchTelemetry } from '../telemetry/dispatch-telemetry';
 import { BatchOutcome } from './batch-outcome';
 import { BusContext } from './bus-context';
 import { forEachKeyed } from './keyed-concurrency';
@@ -40,6 +42,8 @@ export interface EventDispatcherOptions {
   readonly logger: LoggerService;
   /** Distinct keys handled at once within one batch. */
   readonly maxConcurrency: number;
+  /** Where records come from, for the spans' messaging.system (default kafka). */
+  readonly system?: 'kafka' | 'in-process';
 }
 
 type Decoded = Extract<DecodedRecord, { ok: true }>;
@@ -50,7 +54,15 @@ type Decoded = Extract<DecodedRecord, { ok: true }>;
  * never stops the records behind it.
  */
 export class EventDispatcher {
-  constructor(private readonly options: EventDispatcherOptions) {}
+  private readonly telemetry: DispatchTelemetry;
+
+  constructor(private readonly options: EventDispatcherOptions) {
+    this.telemetry = new DispatchTelemetry(
+      options.group,
+      processMetrics(),
+      options.system ?? 'kafka',
+    );
+  }
 
   /** Resolves once every record is handled, queued for retry, or dead-lettered. */
   async handle(records: readonly IncomingRecord[]): Promise<void> {
@@ -58,7 +70,10 @@ export class EventDispatcher {
     for (const record of records) {
       const decoded = decodeRecord(record);
       if (decoded.ok) valid.push(decoded);
-      else await this.options.failures.deadLetter(record, decoded.reason, 1);
+      else {
+        this.telemetry.rejected(record);
+        await this.options.failures.deadLetter(record, decoded.reason, 1);
+      }
     }
     const byTopic = new Map<string, Decoded[]>();
     for (const item of valid) {
@@ -70,6 +85,7 @@ export class EventDispatcher {
       const handler = this.options.handlers.getHandlerByPattern(topicName);
       if (!handler) {
         for (const item of items) {
+          this.telemetry.rejected(item.record);
           await this.options.failures.deadLetter(
             item.record,
             `no handler for ${topicName} in ${this.options.group}`,
@@ -94,12 +110,14 @@ export class EventDispatcher {
   private async handleAsBatch(handler: MessageHandler, items: Decoded[]): Promise<void> {
     let outcome: unknown;
     try {
-      outcome = await invoke(
-        handler,
-        items.map((item) => item.event),
-        new BusContext(
-          items.map((item) => item.record),
-          Math.max(...items.map((item) => item.attempt)),
+      outcome = await this.telemetry.batch(items, () =>
+        invoke(
+          handler,
+          items.map((item) => item.event),
+          new BusContext(
+            items.map((item) => item.record),
+            Math.max(...items.map((item) => item.attempt)),
+          ),
         ),
       );
     } catch (error) {
@@ -121,7 +139,9 @@ export class EventDispatcher {
 
   private async handleOne(handler: MessageHandler, item: Decoded, data: unknown): Promise<void> {
     try {
-      await invoke(handler, data, new BusContext([item.record], item.attempt));
+      await this.telemetry.one(item, () =>
+        invoke(handler, data, new BusContext([item.record], item.attempt)),
+      );
     } catch (error) {
       await this.onFailure(item, error);
     }
@@ -130,10 +150,13 @@ export class EventDispatcher {
   private async onFailure(item: Decoded, error: unknown): Promise<void> {
     const reason = describeError(error);
     const decision = decideOnFailure(this.options.retryPolicy, item.attempt, error);
+    this.telemetry.failed(item.topic.name, decision.kind === 'retry' ? 'retried' : 'dead_lettered');
     if (decision.kind === 'retry') {
-      this.options.logger.warn?.(
-        `${this.options.group}: ${item.topic.name} attempt ${item.attempt} failed, retrying in ${decision.delayMs} ms: ${reason}`,
-      );
+      this.telemetry.inLogFieldsOf(item, () => {
+        this.options.logger.warn?.(
+          `${this.options.group}: ${item.topic.name} attempt ${item.attempt} failed, retrying in ${decision.delayMs} ms: ${reason}`,
+        );
+      });
       await this.options.failures.retry(
         item.record,
         item.topic.name,
@@ -142,9 +165,11 @@ export class EventDispatcher {
         reason,
       );
     } else {
-      this.options.logger.error(
-        `${this.options.group}: ${item.topic.name} dead-lettered after ${item.attempt} attempt(s): ${reason}`,
-      );
+      this.telemetry.inLogFieldsOf(item, () => {
+        this.options.logger.error(
+          `${this.options.group}: ${item.topic.name} dead-lettered after ${item.attempt} attempt(s): ${reason}`,
+        );
+      });
       await this.options.failures.deadLetter(item.record, reason, item.attempt);
     }
   }

@@ -8,6 +8,7 @@ import { EventDispatcher } from '../dispatch/event-dispatcher';
 import { defaultTopicsFor, eventTopicPatterns } from '../dispatch/event-patterns';
 import { deadLetterRecord } from '../dispatch/failure-records';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
+import { ConsumerHealth } from '../telemetry/consumer-health';
 import type { InProcessBroker, InProcessSubscriber } from './in-process.broker';
 
 export interface InProcessTransportOptions {
@@ -35,15 +36,19 @@ export class InProcessTransport
   private readonly unsubscribes: (() => void)[] = [];
   private dispatcher: EventDispatcher | null = null;
   private closed = false;
+  private readonly health: ConsumerHealth;
 
   constructor(private readonly options: InProcessTransportOptions) {
     super();
+    this.health = new ConsumerHealth(options.group);
   }
 
   listen(callback: (error?: unknown) => void): void {
     const { broker, group } = this.options;
+    this.health.starting();
     this.dispatcher = new EventDispatcher({
       group,
+      system: 'in-process',
       handlers: this,
       retryPolicy: this.options.retryPolicy ?? DEFAULT_RETRY_POLICY,
       logger: this.logger,
@@ -74,6 +79,7 @@ export class InProcessTransport
         this.unsubscribes.push(broker.subscribe(topic, this));
       }
     }
+    this.health.running();
     callback();
   }
 
@@ -107,10 +113,12 @@ export class InProcessTransport
 
   async close(): Promise<void> {
     this.closed = true;
+    this.health.draining();
     for (const unsubscribe of this.unsubscribes) unsubscribe();
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
     await this.idle();
+    this.health.stopped();
   }
 
   on(): this {

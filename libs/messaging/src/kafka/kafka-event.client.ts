@@ -1,4 +1,5 @@
 import { ClientProxy, type ReadPacket } from '@nestjs/microservices';
+import type { HealthStatus } from '@tuxhat/observability';
 
 import type { OutgoingRecord } from '../bus-record';
 import { BatchingProducer } from './batching-producer';
@@ -12,6 +13,8 @@ export class KafkaEventClient extends ClientProxy {
   private port: KafkaProducerPort | null = null;
   private producer: BatchingProducer | null = null;
   private connecting: Promise<BatchingProducer> | null = null;
+  /** The last send's failure, until a send succeeds again (the readiness probe shows it). */
+  private lastFailure: string | null = null;
 
   constructor(private readonly kafka: KafkaPort) {
     super();
@@ -39,8 +42,21 @@ export class KafkaEventClient extends ClientProxy {
 
   protected async dispatchEvent<T = unknown>(packet: ReadPacket<OutgoingRecord>): Promise<T> {
     const producer = await this.connect();
-    await producer.publish(packet.data);
+    try {
+      await producer.publish(packet.data);
+      this.lastFailure = null;
+    } catch (error) {
+      this.lastFailure = error instanceof Error ? error.message : String(error);
+      throw error;
+    }
     return undefined as T;
+  }
+
+  /** Ready while connected and the last send (if any) reached the brokers. */
+  health(): HealthStatus {
+    if (!this.producer) return { ok: false, detail: 'producer not connected' };
+    if (this.lastFailure) return { ok: false, detail: `last send failed: ${this.lastFailure}` };
+    return { ok: true };
   }
 
   protected publish(): () => void {

@@ -52,6 +52,8 @@ export interface KafkaConsumerPort {
   ): Promise<void>;
   /** Stops fetching, lets the batches in hand finish, leaves the group. */
   disconnect(): Promise<void>;
+  /** Whether the consumer still consumes: false once it crashed for good (liveness). */
+  health?(): { readonly ok: boolean; readonly detail?: string };
 }
 
 export interface TopicSpec {
@@ -66,5 +68,20 @@ export interface KafkaAdminPort {
   /** Creates the topics that do not exist yet; existing ones are left as they are. */
   ensureTopics(topics: readonly TopicSpec[]): Promise<string[]>;
   listTopics(): Promise<string[]>;
+  /** Each partition's earliest offset on the broker and the next offset to be written. */
+  fetchWatermarks(topic: string): Promise<PartitionWatermarks[]>;
+  /** The group's committed offset of each partition of `topic` (`-1`: nothing committed yet). */
+  fetchGroupOffsets(group: string, topic: string): Promise<CommittedOffset[]>;
   disconnect(): Promise<void>;
+}
+
+export interface PartitionWatermarks {
+  readonly partition: number;
+  readonly low: string;
+  readonly high: string;
+}
+
+export interface CommittedOffset {
+  readonly partition: number;
+  readonly offset: string;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { processMetrics } from '@tuxhat/observability';
 import { randomUUID } from 'node:crypto';
 
 import { DEFAULT_LANE, type Lane, laneOfPhysicalTopic, retryTopicFor } from '@tuxhat/contracts';
@@ -9,7 +10,9 @@ import { EventDispatcher } from '../dispatch/event-dispatcher';
 import { defaultTopicsFor, eventTopicPatterns } from '../dispatch/event-patterns';
 import { deadLetterRecord, retryRecord } from '../dispatch/failure-records';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
+import { ConsumerHealth } from '../telemetry/consumer-health';
 import { BatchingProducer } from './batching-producer';
+import { ConsumerLagMonitor } from './consumer-lag.monitor';
 import type { KafkaConsumerPort, KafkaPort, KafkaProducerPort, PartitionBatch } from './kafka.port';
 
 export interface KafkaTransportOptions {
@@ -22,6 +25,8 @@ export interface KafkaTransportOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Distinct keys handled concurrently within one partition batch. */
   readonly maxKeyConcurrency?: number;
+  /** How often the group's lag is read from the brokers (tuxhat_kafka_consumer_lag); 0: never. Default 15 s. */
+  readonly lagIntervalMs?: number;
 }
 
 /**
@@ -38,10 +43,13 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   private producerPort: KafkaProducerPort | null = null;
   private producer: BatchingProducer | null = null;
   private readonly retryTopic: string;
+  private readonly health: ConsumerHealth;
+  private lag: ConsumerLagMonitor | null = null;
 
   constructor(private readonly options: KafkaTransportOptions) {
     super();
     this.retryTopic = retryTopicFor(options.group);
+    this.health = new ConsumerHealth(options.group, () => this.clientHealth());
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -54,6 +62,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   }
 
   private async start(): Promise<void> {
+    this.health.starting();
     const producerPort = this.options.kafka.createProducer();
     await producerPort.connect();
     this.producerPort = producerPort;
@@ -104,6 +113,28 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         );
       }),
     );
+    this.health.running();
+    const lagIntervalMs = this.options.lagIntervalMs ?? 15_000;
+    if (lagIntervalMs > 0) {
+      this.lag = new ConsumerLagMonitor({
+        admin: this.options.kafka.createAdmin(),
+        group: this.options.group,
+        topics: [...topics, this.retryTopic],
+        intervalMs: lagIntervalMs,
+        metrics: processMetrics(),
+        logger: this.logger,
+      });
+      await this.lag.start();
+    }
+  }
+
+  /** The clients' own view: a consumer that crashed for good fails liveness and readiness. */
+  private clientHealth(): { ok: boolean; detail?: string } {
+    for (const consumer of this.consumers) {
+      const status = consumer.health?.();
+      if (status && !status.ok) return status;
+    }
+    return { ok: true };
   }
 
   private async handleBatch(batch: PartitionBatch, dispatcher: EventDispatcher): Promise<void> {
@@ -139,11 +170,15 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
   /** Graceful: stop fetching, finish the batches in hand, flush failure records, leave. */
   async close(): Promise<void> {
+    this.health.draining();
+    await this.lag?.stop();
+    this.lag = null;
     await Promise.all(this.consumers.map((consumer) => consumer.disconnect()));
     this.consumers = [];
     await this.producer?.flush();
     await this.producerPort?.disconnect();
     this.producerPort = null;
+    this.health.stopped();
   }
 
   on(): this {

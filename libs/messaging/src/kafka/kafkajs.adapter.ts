@@ -89,6 +89,17 @@ export class KafkajsAdapter implements KafkaPort {
       connect: () => admin.connect(),
       disconnect: () => admin.disconnect(),
       listTopics: () => admin.listTopics(),
+      async fetchWatermarks(topic: string) {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.map(({ partition, low, high }) => ({ partition, low, high }));
+      },
+      async fetchGroupOffsets(group: string, topic: string) {
+        const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        return (committed?.partitions ?? []).map(({ partition, offset }) => ({
+          partition,
+          offset,
+        }));
+      },
       async ensureTopics(topics: readonly TopicSpec[]): Promise<string[]> {
         const existing = new Set(await admin.listTopics());
         const missing = topics.filter((topic) => !existing.has(topic.name));
@@ -147,8 +158,18 @@ class KafkajsConsumer implements KafkaConsumerPort {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
+  /** Set when kafkajs gives up on the consumer (a crash it does not restart from). */
+  private crashed: string | null = null;
 
-  constructor(private readonly consumer: Consumer) {}
+  constructor(private readonly consumer: Consumer) {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.crashed = payload.error.message;
+    });
+  }
+
+  health(): { ok: boolean; detail?: string } {
+    return this.crashed ? { ok: false, detail: `consumer crashed: ${this.crashed}` } : { ok: true };
+  }
 
   connect(): Promise<void> {
     return this.consumer.connect();

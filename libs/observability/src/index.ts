@@ -1,0 +1,12 @@
+export * from './metrics/metric-names';
+export * from './metrics/metrics';
+export * from './health/health-checks';
+export * from './logging/log-context';
+export * from './logging/redaction';
+export * from './logging/structured-logger';
+export * from './tracing/tracing';
+export * from './tracing/trace-context';
+export * from './tracing/request-tracing.interceptor';
+export * from './ops/ops-server';
+export * from './observability.config';
+export { bootstrapObservability, type BootstrapOptions } from './bootstrap';

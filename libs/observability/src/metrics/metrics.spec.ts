@@ -1,0 +1,82 @@
+import { METRICS, TENANT_LABEL_HIDDEN } from './metric-names';
+import { Metrics } from './metrics';
+
+describe(Metrics.name, () => {
+  it('registers every defined metric up front, so /metrics lists them before they move', async () => {
+    const sut = new Metrics();
+    const text = await sut.render();
+    for (const definition of Object.values(METRICS)) {
+      expect(text).toContain(`# TYPE ${definition.name} ${definition.kind}`);
+    }
+  });
+
+  it('counts by labels and reads values back', async () => {
+    const sut = new Metrics();
+    const labels = { stage: 'ingress', status: 'accepted', class: 'otp', tenant: 'acme' };
+    sut.increment(METRICS.messages, labels);
+    sut.increment(METRICS.messages, labels, 2);
+    sut.increment(METRICS.messages, { ...labels, class: 'bulk' });
+    expect(await sut.valueOf(METRICS.messages, labels)).toBe(3);
+    expect(await sut.valueOf(METRICS.messages, { stage: 'ingress' })).toBe(4);
+    expect(await sut.render()).toContain(
+      'tuxhat_messages_total{stage="ingress",status="accepted",class="otp",tenant="acme"} 3',
+    );
+  });
+
+  it('observes histograms (valueOf counts observations) and never records a negative duration', async () => {
+    const sut = new Metrics();
+    sut.observe(METRICS.busEventLatency, { group: 'dlr', topic: 'sms.sent.v1' }, 0.02);
+    sut.observe(METRICS.busEventLatency, { group: 'dlr', topic: 'sms.sent.v1' }, -1);
+    expect(await sut.valueOf(METRICS.busEventLatency, { group: 'dlr' })).toBe(2);
+    const text = await sut.render();
+    expect(text).toContain(
+      'tuxhat_bus_event_latency_seconds_bucket{le="0.005",group="dlr",topic="sms.sent.v1"} 1',
+    );
+    expect(text).toContain(
+      'tuxhat_bus_event_latency_seconds_sum{group="dlr",topic="sms.sent.v1"} 0.02',
+    );
+  });
+
+  it('hides tenants when told to (bounded series with very many tenants)', async () => {
+    const sut = new Metrics({ tenantLabel: false });
+    sut.increment(METRICS.messages, {
+      stage: 'dlr',
+      status: 'delivered',
+      class: 'otp',
+      tenant: 'acme',
+    });
+    expect(await sut.valueOf(METRICS.messages, { tenant: TENANT_LABEL_HIDDEN })).toBe(1);
+    expect(await sut.render()).not.toContain('acme');
+  });
+
+  it('reads sourced gauges at scrape time, and a removed source leaves no stale series', async () => {
+    const sut = new Metrics();
+    let outstanding = 3;
+    const stopA = sut.source(METRICS.smppWindowOutstanding, () => [
+      [{ carrier: 'telco-a' }, outstanding],
+    ]);
+    sut.source(METRICS.smppWindowOutstanding, () => [[{ carrier: 'telco-b' }, 1]]);
+    expect(await sut.render()).toContain('tuxhat_smpp_window_outstanding{carrier="telco-a"} 3');
+    outstanding = 7;
+    expect(await sut.valueOf(METRICS.smppWindowOutstanding, { carrier: 'telco-a' })).toBe(7);
+    stopA();
+    const text = await sut.render();
+    expect(text).not.toContain('carrier="telco-a"');
+    expect(text).toContain('tuxhat_smpp_window_outstanding{carrier="telco-b"} 1');
+  });
+
+  it('sets and removes gauge label sets', async () => {
+    const sut = new Metrics();
+    sut.set(METRICS.kafkaConsumerLag, { group: 'policy', topic: 'sms.submitted.v1' }, 42);
+    expect(await sut.valueOf(METRICS.kafkaConsumerLag, { group: 'policy' })).toBe(42);
+    sut.remove(METRICS.kafkaConsumerLag, { group: 'policy', topic: 'sms.submitted.v1' });
+    expect(await sut.render()).not.toContain('group="policy"');
+  });
+
+  it('adds the process metrics only when asked', async () => {
+    expect(await new Metrics().render()).not.toContain('process_cpu_seconds_total');
+    expect(await new Metrics({ defaultMetrics: true }).render()).toContain(
+      'process_cpu_seconds_total',
+    );
+  });
+});

@@ -1,0 +1,138 @@
+import {
+  type Attributes,
+  type Context,
+  type Link,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  context,
+  isSpanContextValid,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+import { parseTraceParent } from '@opentelemetry/core';
+
+/** Attribute names of the gateway's own span attributes (OpenTelemetry's where they exist). */
+export const SpanAttributes = {
+  messageId: 'tuxhat.message.id',
+  tenantId: 'tuxhat.tenant.id',
+  carrierId: 'tuxhat.carrier.id',
+  attempt: 'tuxhat.attempt',
+  messagingSystem: 'messaging.system',
+  messagingOperation: 'messaging.operation.type',
+  messagingDestination: 'messaging.destination.name',
+  messagingConsumerGroup: 'messaging.consumer.group.name',
+  messagingPartition: 'messaging.destination.partition.id',
+  messagingOffset: 'messaging.kafka.offset',
+  messagingKey: 'messaging.kafka.message.key',
+  messagingBatchSize: 'messaging.batch.message_count',
+} as const;
+
+export function tracer(): Tracer {
+  return trace.getTracer('tuxhat');
+}
+
+/** Writes the context's trace headers (W3C traceparent/tracestate by default) into `headers`. */
+export function injectTraceHeaders(
+  into: Record<string, string>,
+  from: Context = context.active(),
+): Record<string, string> {
+  propagation.inject(from, into);
+  return into;
+}
+
+/** The remote context carried by record or request headers (ROOT_CONTEXT-based when absent). */
+export function extractTraceContext(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  base: Context = ROOT_CONTEXT,
+): Context {
+  return propagation.extract(base, headers);
+}
+
+/**
+ * The W3C traceparent of the context's span (`00-<trace id>-<span id>-<flags>`), for storing
+ * next to data that a later, unrelated event will find (a carrier id, a receipt arrives).
+ * Written in W3C form whatever the configured propagators are.
+ */
+export function traceParentOf(of: Context = context.active()): string | undefined {
+  const spanContext = trace.getSpanContext(of);
+  if (!spanContext || !isSpanContextValid(spanContext)) return undefined;
+  const flags = spanContext.traceFlags.toString(16).padStart(2, '0');
+  return `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+}
+
+/** A context whose (remote) parent is the stored traceparent; undefined when it is not valid. */
+export function contextFromTraceParent(
+  traceParent: string | null | undefined,
+  base: Context = context.active(),
+): Context | undefined {
+  if (!traceParent) return undefined;
+  const spanContext = parseTraceParent(traceParent);
+  if (!spanContext || !isSpanContextValid(spanContext)) return undefined;
+  return trace.setSpanContext(base, { ...spanContext, isRemote: true });
+}
+
+/**
+ * Runs `work` in a span started under `parent` (the active context by default), ending it when
+ * the work settles and marking it failed when the work throws.
+ */
+export async function inSpan<T>(
+  name: string,
+  options: {
+    readonly parent?: Context;
+    readonly kind?: SpanKind;
+    readonly attributes?: Attributes;
+    readonly links?: Link[];
+  },
+  work: (span: Span) => Promise<T> | T,
+): Promise<T> {
+  const parent = options.parent ?? context.active();
+  const span = tracer().startSpan(
+    name,
+    {
+      kind: options.kind ?? SpanKind.INTERNAL,
+      attributes: options.attributes,
+      links: options.links,
+    },
+    parent,
+  );
+  try {
+    return await context.with(trace.setSpan(parent, span), () => work(span));
+  } catch (error) {
+    recordFailure(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+/**
+ * Continues a message's trace from a traceparent stored earlier (e.g. next to the carrier's
+ * message id), for work that arrives on its own trace (a delivery receipt). The span is a
+ * child of the stored context and links to the current one, so both traces lead to each other.
+ * Without a valid traceparent the work runs in a span of the current trace.
+ */
+export function inStoredTrace<T>(
+  traceParent: string | null | undefined,
+  name: string,
+  attributes: Attributes,
+  work: () => Promise<T> | T,
+): Promise<T> {
+  const current = trace.getSpanContext(context.active());
+  const stored = contextFromTraceParent(traceParent);
+  const links: Link[] =
+    stored && current && isSpanContextValid(current) ? [{ context: current }] : [];
+  return inSpan(name, { parent: stored, attributes, links }, () => work());
+}
+
+export function recordFailure(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: error instanceof Error ? error.message : String(error),
+  });
+}
+
+export { SpanKind };
