@@ -130,7 +130,7 @@ async function otpDuringBulk({ target, simulator }: RunningSystem): Promise<Row>
       send: async (n) => {
         if (queued >= backlog) return;
         queued++;
-        await target.submit(destination(n), `bulk ${n}`, 'bulk');
+        await target.submit(destination(n), `bulk ${n}`, { priority: 'bulk' });
       },
     });
   }
@@ -141,7 +141,7 @@ async function otpDuringBulk({ target, simulator }: RunningSystem): Promise<Row>
     send: (n) => {
       const text = `otp ${n}`;
       sentAt.set(text, wallClock());
-      return target.submit(destination(n), text, 'otp');
+      return target.submit(destination(n), text, { priority: 'otp' });
     },
   });
   await waitForSubmits(simulator, backlog + sentAt.size, 300_000);

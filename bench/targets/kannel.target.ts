@@ -31,9 +31,9 @@ export async function startKannel(
   return {
     name: 'Kannel 1.4.5 (smsbox sendsms)',
     pids: () => kannel.pids(),
-    async submit(to, text, priority) {
-      let path = kannel.sendsmsPath(to.replace(/^\+/, ''), 'TuxHat', text);
-      if (priority) path += `&priority=${priorityOf[priority]}`;
+    async submit(to, text, options = {}) {
+      let path = kannel.sendsmsPath(to.replace(/^\+/, ''), 'TuxHat', text, options.reportUrl);
+      if (options.priority) path += `&priority=${priorityOf[options.priority]}`;
       expectStatus(await http.send('GET', path), 202);
     },
     async stop() {

@@ -1,3 +1,9 @@
+export interface SubmitOptions {
+  readonly priority?: 'otp' | 'bulk';
+  /** Where the system should report this message's delivery (webhook / dlr-url). */
+  readonly reportUrl?: string;
+}
+
 /** A system under test: the gateway in one of its modes, or the Kannel baseline. */
 export interface BenchTarget {
   /** As it appears in the results, e.g. "TuxHat all-in-one (PostgreSQL)". */
@@ -5,7 +11,7 @@ export interface BenchTarget {
   /** Every OS process of the system (for its CPU time). */
   pids(): number[];
   /** One single-message submit; resolves when the system accepted it. */
-  submit(to: string, text: string, priority?: 'otp' | 'bulk'): Promise<void>;
+  submit(to: string, text: string, options?: SubmitOptions): Promise<void>;
   /** One batch submit of `texts.length` messages, when the system has a batch API. */
   submitBatch?(to: string, texts: readonly string[], priority?: 'otp' | 'bulk'): Promise<void>;
   /** A gRPC submit, when the system has a gRPC API. */

@@ -71,8 +71,14 @@ export async function startTuxhat(
   return {
     name: NAMES[mode],
     pids,
-    async submit(to, text, priority) {
-      const body = JSON.stringify({ to, from: 'TuxHat', text, ...(priority ? { priority } : {}) });
+    async submit(to, text, options = {}) {
+      const body = JSON.stringify({
+        to,
+        from: 'TuxHat',
+        text,
+        ...(options.priority ? { priority: options.priority } : {}),
+        ...(options.reportUrl ? { callbackUrl: options.reportUrl } : {}),
+      });
       expectStatus(await http.send('POST', '/v1/messages', body, headers), 202);
     },
     async submitBatch(to, texts, priority) {

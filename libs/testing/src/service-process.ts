@@ -31,7 +31,8 @@ export class ServiceProcess {
       ['--disable-warning=TimeoutNegativeWarning', join(ROOT, this.entry), ...this.args],
       {
         cwd: ROOT,
-        env: { ...process.env, LOG_FORMAT: 'json', ...this.env },
+        // OPS_PORT 0: several services on one machine must not compete for the default ops port.
+        env: { ...process.env, LOG_FORMAT: 'json', OPS_PORT: '0', ...this.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -1,0 +1,137 @@
+// bench/dlr: delivery receipts from the carrier to the tenant's webhook.
+//   node dist/bench/dlr.js [--systems=kannel,all-in-one-postgres,...] [--messages=10000]
+// Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
+import { waitForSubmits } from './lib/drain';
+import { closedLoop, paced, quantile } from './lib/load';
+import { type Row, fmt, markdown } from './lib/report';
+import { type RunningSystem, selectedSystems, startSystem } from './lib/systems';
+import { WebhookReceiver } from './lib/webhook-receiver';
+
+const messages = Number(
+  process.argv.find((arg) => arg.startsWith('--messages='))?.slice(11) ?? 10_000,
+);
+const destination = (n: number) => `+38267${String(100000 + (n % 800000)).padStart(6, '0')}`;
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  for (const name of selectedSystems(process.argv)) {
+    const system = await startSystem(name, {});
+    const receiver = new WebhookReceiver();
+    await receiver.start();
+    try {
+      rows.push(await saturation(system, receiver, name === 'kannel'));
+      rows.push(await pacedLatency(system, receiver, name === 'kannel'));
+    } finally {
+      await receiver.stop();
+      await system.stop();
+    }
+  }
+  console.log(
+    markdown('bench/dlr', `node dist/bench/dlr.js ${process.argv.slice(2).join(' ')}`, rows),
+  );
+}
+
+/** When the simulator sent each receipt, by the text of its message (from the simulator's log). */
+async function receiptTimesByText(system: RunningSystem): Promise<Map<string, number>> {
+  const textById = new Map(
+    (await system.simulator.submits()).map((submit) => [submit.messageId, submit.text]),
+  );
+  const sentAt = new Map<string, number>();
+  for (const line of system.simulator.process.logs.split('\n')) {
+    if (!line.includes('"deliver_sm.receipt"')) continue;
+    const event = JSON.parse(line) as { ts: string; messageId: string };
+    const text = textById.get(event.messageId);
+    if (text !== undefined && !sentAt.has(text)) sentAt.set(text, Date.parse(event.ts));
+  }
+  return sentAt;
+}
+
+async function waitForReports(
+  receiver: WebhookReceiver,
+  refs: readonly string[],
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && refs.some((ref) => !receiver.arrivals.has(ref))) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** `messages` messages as fast as the API takes them; receipts per second reaching the webhook. */
+async function saturation(
+  system: RunningSystem,
+  receiver: WebhookReceiver,
+  kannel: boolean,
+): Promise<Row> {
+  const { target, simulator } = system;
+  const refs: string[] = [];
+  await closedLoop({
+    concurrency: 64,
+    durationMs: 120_000,
+    send: async (n) => {
+      if (refs.length >= messages) return;
+      const ref = `sat-${n}`;
+      refs.push(ref);
+      await target.submit(destination(n), ref, { reportUrl: receiver.urlFor(ref, kannel) });
+    },
+  });
+  await waitForSubmits(simulator, refs.length, 300_000);
+  await waitForReports(receiver, refs, 300_000);
+  const receiptsSent = await receiptTimesByText(system);
+  const firstReceipt = Math.min(...refs.flatMap((ref) => receiptsSent.get(ref) ?? []));
+  const arrivals = refs.flatMap((ref) => receiver.arrivals.get(ref) ?? []);
+  const lastArrival = Math.max(...arrivals);
+  return {
+    target: target.name,
+    scenario: `${messages.toLocaleString('en-US')} messages, receipts to webhook`,
+    cells: {
+      'receipts/s': fmt.rate((arrivals.length * 1000) / (lastArrival - firstReceipt)),
+      'reports received': `${arrivals.length}/${refs.length}`,
+    },
+  };
+}
+
+/** 1,000 messages/s for 10 s: time from the carrier's receipt to the tenant's webhook. */
+async function pacedLatency(
+  system: RunningSystem,
+  receiver: WebhookReceiver,
+  kannel: boolean,
+): Promise<Row> {
+  const { target } = system;
+  const refs: string[] = [];
+  await paced({
+    perSecond: 1_000,
+    durationMs: 10_000,
+    send: (n) => {
+      const ref = `paced-${n}`;
+      refs.push(ref);
+      return target.submit(destination(n), ref, { reportUrl: receiver.urlFor(ref, kannel) });
+    },
+  });
+  await waitForReports(receiver, refs, 120_000);
+  const receiptsSent = await receiptTimesByText(system);
+  const added = Float64Array.from(
+    refs.flatMap((ref) => {
+      const sent = receiptsSent.get(ref);
+      const arrived = receiver.arrivals.get(ref);
+      return sent === undefined || arrived === undefined ? [] : [arrived - sent];
+    }),
+  );
+  return {
+    target: target.name,
+    scenario: 'paced 1,000/s, carrier receipt to webhook',
+    cells: {
+      'reports received': `${added.length}/${refs.length}`,
+      'added p50': fmt.ms(quantile(added, 0.5)),
+      'added p99': fmt.ms(quantile(added, 0.99)),
+    },
+  };
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
