@@ -21,3 +21,4 @@ export * from './events/tenant-mo.event';
 export * from './event-factory';
 export * from './proto';
 export * from './config/tenant-policy';
+export * from './config/routing-config';

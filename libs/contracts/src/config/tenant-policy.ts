@@ -16,10 +16,18 @@ export const destinationMatcher = z.union([
   z.strictObject({ country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. "DE"') }),
   /** One explicit number. */
   z.strictObject({ number: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 number') }),
-  /** A regular expression on the E.164 number (with "+"). */
-  z.strictObject({ pattern: z.string().min(1).max(256) }),
+  /** A regular expression (JavaScript, unicode mode) on the E.164 number (with "+"). */
+  z.strictObject({
+    pattern: z.string().min(1).max(256).refine(isRegExp, 'a valid regular expression'),
+  }),
 ]);
 export type DestinationMatcher = z.infer<typeof destinationMatcher>;
+
+/** An IANA time zone the platform knows, e.g. "Europe/Berlin", or "UTC". */
+export const timeZoneName = z
+  .string()
+  .min(1)
+  .refine(isTimeZone, 'an IANA time zone, e.g. "Europe/Berlin"');
 
 export const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
 
@@ -33,7 +41,7 @@ export const sendWindow = z.strictObject({
   /** Exclusive. A window may cross midnight (from 22:00 to 06:00). */
   to: localTime,
   /** An IANA zone, or "destination" for the destination country's zone. Default: the policy's. */
-  timeZone: z.string().min(1).optional(),
+  timeZone: z.union([z.literal('destination'), timeZoneName]).optional(),
   /** Outside the window: hold the message until the next opening, or reject it. */
   outside: z.enum(['defer', 'reject']).default('defer'),
 });
@@ -41,7 +49,7 @@ export type SendWindow = z.infer<typeof sendWindow>;
 
 export const tenantPolicyDocument = z.strictObject({
   /** The tenant's own zone, for windows without one and for the monthly quota's month. */
-  timeZone: z.string().min(1).default('UTC'),
+  timeZone: timeZoneName.default('UTC'),
   destinations: z
     .strictObject({
       /** Empty: every destination is allowed unless denied. */
@@ -84,3 +92,21 @@ export const tenantPolicyDocument = z.strictObject({
 export type TenantPolicyDocument = z.infer<typeof tenantPolicyDocument>;
 /** What an operator may send: every defaulted field optional. */
 export type TenantPolicyInput = z.input<typeof tenantPolicyDocument>;
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,11 @@
 import type { Type } from '@nestjs/common';
 
+import { AccountingAdminModule } from './accounting/accounting.module';
 import { AuditAdminModule } from './audit/audit.module';
 import { CarriersAdminModule } from './carriers/carriers.module';
+import { DlrAdminModule } from './dlr/dlr.module';
+import { PoliciesAdminModule } from './policies/policies.module';
+import { RoutingAdminModule } from './routing/routing.module';
 import { TenantsAdminModule } from './tenants/tenants.module';
 
 /**
@@ -11,5 +15,9 @@ import { TenantsAdminModule } from './tenants/tenants.module';
 export const ADMIN_FEATURES: readonly Type[] = [
   TenantsAdminModule,
   CarriersAdminModule,
+  RoutingAdminModule,
+  PoliciesAdminModule,
+  AccountingAdminModule,
+  DlrAdminModule,
   AuditAdminModule,
 ];

@@ -1,45 +1,39 @@
 import { Controller } from '@nestjs/common';
 import {
-  SMS_ACCEPTED,
   SMS_STATUS,
   SMS_SUBMITTED,
+  type SmsStatusEvent,
   type SmsSubmittedEvent,
-  derivedEnvelope,
 } from '@tuxhat/contracts';
-import { EventPublisher, OnEventBatch } from '@tuxhat/messaging';
+import { OnEventBatch } from '@tuxhat/messaging';
 
-import { PolicyService } from './policy.service';
+import { DecisionPublisher } from './decision-publisher';
+import { InFlightTracker } from './in-flight-tracker';
+import { PolicyEngine } from './policy-engine';
 
-/** sms.submitted -> sms.accepted, or a `rejected` status with the reason. */
+/**
+ * sms.submitted (every lane) -> a decision per message, published before the batch is
+ * committed; sms.status -> in-flight slots freed. A failure sends the batch through the retry
+ * topic: every step is idempotent, a redelivered message gets its recorded decision again.
+ */
 @Controller()
 export class PolicyConsumer {
   constructor(
-    private readonly policy: PolicyService,
-    private readonly publisher: EventPublisher,
+    private readonly engine: PolicyEngine,
+    private readonly decisions: DecisionPublisher,
+    private readonly inFlight: InFlightTracker,
   ) {}
 
   @OnEventBatch(SMS_SUBMITTED)
   async onSubmitted(events: SmsSubmittedEvent[]): Promise<void> {
-    await Promise.all(
-      events.map(async ({ eventId, message }) => {
-        const decision = await this.policy.decide(message);
-        if (decision.verdict === 'accept') {
-          await this.publisher.publish(SMS_ACCEPTED, {
-            ...derivedEnvelope(eventId, 'accepted'),
-            message,
-            decision: `policy ${decision.rule}`,
-          });
-        } else {
-          await this.publisher.publish(SMS_STATUS, {
-            ...derivedEnvelope(eventId, 'rejected'),
-            messageId: message.messageId,
-            tenantId: message.tenantId,
-            status: 'rejected',
-            detail: `policy ${decision.rule}: ${decision.reason}`,
-            source: 'policy',
-          });
-        }
-      }),
+    const decided = await this.engine.decide(
+      events.map((event) => ({ message: event.message, source: 'submitted' as const })),
     );
+    await this.decisions.publish(decided);
+  }
+
+  @OnEventBatch(SMS_STATUS)
+  async onStatus(events: SmsStatusEvent[]): Promise<void> {
+    await this.inFlight.land(events);
   }
 }

@@ -1,0 +1,119 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { messageFields } from '@tuxhat/contracts';
+import { Prisma, type PrismaClient } from '@tuxhat/database';
+import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
+
+import type { HoldStage } from './decision';
+import { DecisionPublisher } from './decision-publisher';
+import { PolicyEngine } from './policy-engine';
+import { POLICY_OPTIONS, type ResolvedPolicyOptions } from './policy.options';
+
+interface ClaimedRow {
+  readonly message_id: string;
+  readonly stage: HoldStage;
+  readonly message: unknown;
+  readonly due_at: Date;
+}
+
+/**
+ * Sends held messages on when they are due (a send window opened, a paced slot came). Every
+ * policy replica runs one: a round claims due rows with FOR UPDATE SKIP LOCKED and a lease (a
+ * replica that dies mid-round leaves them to be claimed again when the lease ends), decides
+ * them through the engine, publishes, and only then deletes the rows whose decision is final.
+ * Nothing is held in memory: a restart loses nothing.
+ */
+@Injectable()
+export class DeferredReleaser implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeferredReleaser.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    private readonly engine: PolicyEngine,
+    private readonly decisions: DecisionPublisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(POLICY_OPTIONS) private readonly options: ResolvedPolicyOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One round now (tests drive it after moving an injected clock). Returns the messages claimed. */
+  async releaseDue(): Promise<number> {
+    const claimed = await this.claim();
+    if (claimed.length === 0) return 0;
+    const items = claimed
+      .sort(
+        (a, b) =>
+          a.due_at.getTime() - b.due_at.getTime() || a.message_id.localeCompare(b.message_id),
+      )
+      .flatMap((row) => {
+        const parsed = messageFields.safeParse(row.message);
+        if (parsed.success) return [{ message: parsed.data, source: row.stage }];
+        this.logger.error(
+          `held message ${row.message_id} is unreadable, left in deferred_messages: ${parsed.error.message}`,
+        );
+        return [];
+      });
+    const decided = await this.engine.decide(items);
+    await this.decisions.publish(decided);
+    const done = decided.results
+      .filter(({ outcome }) => outcome.kind === 'accept' || outcome.kind === 'reject')
+      .map(({ message }) => message.messageId);
+    if (done.length > 0) {
+      await this.prisma.deferredMessage.deleteMany({ where: { messageId: { in: done } } });
+    }
+    return claimed.length;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.round().finally(() => {
+        this.running = null;
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async round(): Promise<void> {
+    let full = false;
+    try {
+      full = (await this.releaseDue()) >= this.options.releaseBatchSize;
+    } catch (error) {
+      this.logger.warn(`releasing held messages failed, retrying: ${String(error)}`);
+    }
+    this.schedule(full ? 0 : this.options.releasePollMs);
+  }
+
+  private claim(): Promise<ClaimedRow[]> {
+    const now = this.clock.now();
+    const leaseUntil = new Date(now.getTime() + this.options.releaseLeaseMs);
+    return this.prisma.$queryRaw<ClaimedRow[]>(Prisma.sql`
+      WITH due AS (
+        SELECT message_id, release_at FROM deferred_messages
+        WHERE release_at <= ${now}::timestamptz
+        ORDER BY release_at, message_id
+        LIMIT ${this.options.releaseBatchSize}
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE deferred_messages AS d SET release_at = ${leaseUntil}::timestamptz
+      FROM due WHERE d.message_id = due.message_id
+      RETURNING d.message_id, d.stage::text AS stage, d.message, due.release_at AS due_at`);
+  }
+}

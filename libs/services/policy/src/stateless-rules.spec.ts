@@ -1,0 +1,84 @@
+import type { MessageFields, TenantPolicyInput } from '@tuxhat/contracts';
+
+import { CompiledPolicy } from './compiled-policy';
+import { precheck } from './stateless-rules';
+import type { TenantPolicyEntry } from './tenant-policies';
+
+const NOW = Date.parse('2026-01-15T21:00:00Z');
+
+function entry(
+  input: TenantPolicyInput,
+  status: 'active' | 'suspended' = 'active',
+): TenantPolicyEntry {
+  const policy = CompiledPolicy.compile(2, input);
+  if (!(policy instanceof CompiledPolicy)) throw new Error(policy.invalid);
+  return { tenantId: 'acme', status, policy };
+}
+
+const message = (overrides: Partial<MessageFields> = {}): MessageFields => ({
+  messageId: 'm1',
+  tenantId: 'acme',
+  destination: '+38267123456',
+  source: 'ACME',
+  text: 'x',
+  encoding: 'gsm7',
+  parts: 1,
+  acceptedAt: new Date(NOW).toISOString(),
+  ...overrides,
+});
+
+describe(precheck.name, () => {
+  it('rejects unknown and suspended tenants and unusable policies', () => {
+    expect(precheck(undefined, message(), false, NOW)).toMatchObject({ reason: 'tenant-unknown' });
+    expect(precheck(entry({}, 'suspended'), message(), false, NOW)).toEqual({
+      kind: 'reject',
+      reason: 'tenant-suspended',
+      detail: 'policy: rejected by tenant-active (tenant-suspended)',
+    });
+    expect(
+      precheck(
+        { tenantId: 'acme', status: 'active', policy: { invalid: 'x', version: 7 } },
+        message(),
+        false,
+        NOW,
+      ),
+    ).toMatchObject({
+      reason: 'policy-invalid',
+      detail: expect.stringContaining('tenant_policies v7'),
+    });
+  });
+
+  it('applies destinations before the suppression list, and the list before windows', () => {
+    const sut = entry({
+      destinations: { deny: [{ prefix: '49' }] },
+      windows: [{ classes: ['transactional'], from: '09:00', to: '20:00' }],
+    });
+    expect(precheck(sut, message({ destination: '+4915112345678' }), true, NOW)).toMatchObject({
+      reason: 'destination-denied',
+      detail: 'policy v2: rejected by destinations.deny[0] prefix 49 (destination-denied)',
+    });
+    expect(precheck(sut, message(), true, NOW)).toMatchObject({
+      reason: 'suppressed',
+      detail: 'policy v2: rejected by suppression-list (suppressed)',
+    });
+    expect(precheck(sut, message(), false, NOW)).toEqual({
+      kind: 'defer',
+      releaseAt: Date.parse('2026-01-16T09:00:00Z'),
+      detail: 'policy v2: deferred by windows[0] 09:00-20:00 UTC until 2026-01-16T09:00:00.000Z',
+    });
+  });
+
+  it('exempts an unlisted class from windows and names the rules that let it through', () => {
+    const sut = entry({
+      destinations: { allow: [{ country: 'ME' }] },
+      windows: [{ classes: ['bulk'], from: '09:00', to: '20:00', outside: 'reject' }],
+    });
+    expect(precheck(sut, message({ priority: 'otp' }), false, NOW)).toEqual({
+      kind: 'pass',
+      notes: ['destinations.allow[0] country ME'],
+    });
+    expect(precheck(sut, message({ priority: 'bulk' }), false, NOW)).toMatchObject({
+      reason: 'outside-window',
+    });
+  });
+});
