@@ -11,9 +11,10 @@ export interface GroupMemberView {
 
 /**
  * Partition assignment for lanes. A transport consumes each lane with its own consumer (so a
- * bulk backlog never blocks the fetches of the OTP lane), yet a service replica must own the
- * same keys in every lane: policy keeps a tenant's rate and quota state in memory. So
- * partition p of every topic goes to the same instance (instances sorted, p modulo their
+ * bulk backlog never blocks the fetches of the OTP lane), yet a key should stay with one
+ * service replica across lanes: policy's per-tenant state is exact under a per-tenant lock
+ * whoever holds it, but one owner means no lock contention between replicas and per-tenant
+ * work in one place. So partition p of every topic goes to the same instance (instances sorted, p modulo their
  * count), and within that instance to the consumer subscribed to the topic. Laned topics
  * have equal partition counts, so a key maps to the same p in every lane.
  */

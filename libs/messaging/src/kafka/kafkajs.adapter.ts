@@ -154,17 +154,40 @@ class KafkajsProducer implements KafkaProducerPort {
   }
 }
 
-class KafkajsConsumer implements KafkaConsumerPort {
+export class KafkajsConsumer implements KafkaConsumerPort {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
   /** Set when kafkajs gives up on the consumer (a crash it does not restart from). */
   private crashed: string | null = null;
+  private topics: readonly string[] = [];
+  private running: Parameters<KafkajsConsumer['run']> | null = null;
 
-  constructor(private readonly consumer: Consumer) {
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly restartDelayMs = 1_000,
+  ) {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.crashed = payload.error.message;
+      if (payload.restart || this.stopping) return;
+      this.crashed = payload.error.message;
+      // kafkajs does not restart after a non-retriable error (seen during rebalances, e.g.
+      // a committed offset missing for a freshly assigned partition). Start over ourselves:
+      // a lane that silently stopped would strand its messages. Liveness fails meanwhile.
+      const timer = setTimeout(() => void this.restart(), this.restartDelayMs);
+      this.resumeTimers.add(timer);
     });
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping || !this.running) return;
+    try {
+      await this.consumer.connect();
+      await this.subscribe(this.topics);
+      await this.run(...this.running);
+      this.crashed = null;
+    } catch (error) {
+      this.crashed = `restart failed: ${String(error)}`;
+    }
   }
 
   health(): { ok: boolean; detail?: string } {
@@ -176,6 +199,7 @@ class KafkajsConsumer implements KafkaConsumerPort {
   }
 
   async subscribe(topics: readonly string[]): Promise<void> {
+    this.topics = topics;
     await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
   }
 
@@ -183,6 +207,7 @@ class KafkajsConsumer implements KafkaConsumerPort {
     onBatch: (batch: PartitionBatch) => Promise<void>,
     options: { partitionsConsumedConcurrently: number },
   ): Promise<void> {
+    this.running = [onBatch, options];
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
