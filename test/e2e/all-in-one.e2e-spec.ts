@@ -62,7 +62,9 @@ describe('all-in-one mode: one SMS through every service', () => {
     expect(response.status).toBe(202);
     expect(response.body).toMatchObject({ status: 'accepted', encoding: 'gsm7', parts: 1 });
     const message = await acme.waitForStatus(String(response.body.id), 'delivered');
-    expect(statusesOf(message)).toEqual(['accepted', 'routed', 'sent', 'delivered']);
+    // Accepted twice: by ingress (stored), then by policy (naming the rules that let it through).
+    expect(statusesOf(message)).toEqual(['accepted', 'accepted', 'routed', 'sent', 'delivered']);
+    expect(message.history.slice(0, 2).map((entry) => entry.source)).toEqual(['ingress', 'policy']);
     expect(
       (await carrier.submits()).filter((submit) => submit.text === `Your code is ${run}`),
     ).toHaveLength(1);

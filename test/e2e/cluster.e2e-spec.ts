@@ -82,9 +82,11 @@ describe('cluster mode: one SMS through every service', () => {
     const id = String(response.body.id);
 
     const message = await acme.waitForStatus(id, 'delivered');
-    expect(statusesOf(message)).toEqual(['accepted', 'routed', 'sent', 'delivered']);
-    expect(message.history[1].detail).toContain(`carrier sim-${run}`);
-    expect(message.history[3].detail).toContain('DELIVRD');
+    // Accepted twice: by ingress (stored), then by policy (naming the rules that let it through).
+    expect(statusesOf(message)).toEqual(['accepted', 'accepted', 'routed', 'sent', 'delivered']);
+    expect(message.history.slice(0, 2).map((entry) => entry.source)).toEqual(['ingress', 'policy']);
+    expect(message.history[2].detail).toContain(`sim-${run}`);
+    expect(message.history[4].detail).toContain('DELIVRD');
 
     const submits = await carrier.submits();
     expect(submits.filter((submit) => submit.text === `Your code is ${run}`)).toHaveLength(1);
