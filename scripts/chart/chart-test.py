@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Tests of charts/tuxhat, run by scripts/chart/test.sh (which installs helm and this script's
-Python packages first). Needs no cluster and no network:
+Python packages first, and puts Node 24 on PATH). Needs no cluster and no network:
 
   - helm lint --strict and helm template of every CI scenario (charts/tuxhat/ci/*-values.yaml)
     and of the examples in deploy/values/;
@@ -11,7 +11,8 @@ Python packages first). Needs no cluster and no network:
     shards, hooks, network policies, ...) and on what the chart must refuse (helm must fail,
     with the expected hint);
   - drift between the chart and the code (topic list, environment variable names, the values
-    schema and its generator).
+    schema and its generator, whose gateway config part comes from libs/config's zod schemas;
+    every config file the chart renders parsed by libs/config itself).
 
 Prints one line per test and `chart: N passed, M failed`; exits 1 on any failure.
   python chart-test.py --helm /path/to/helm [-k name-substring]
@@ -445,7 +446,8 @@ def hooks_run_in_order():
     check(any(v.get("configMap", {}).get("name") == full("hooks") for v in seed["volumes"]), "seed does not mount the hook ConfigMap")
     check(not any(e.startswith("TELCO") for e in env_of(seed["containers"][0])), "seed got carrier passwords it does not need")
     topics = env_of(pod_spec(jobs[full("topics")])["containers"][0])
-    check(topics["KAFKA_EXTRA_CONSUMER_GROUPS"]["value"] == "smpp-connector.telco-a,smpp-connector.telco-bc", "shard retry topics")
+    check(topics["KAFKA_EXTRA_CONSUMER_GROUPS"]["value"] == "smpp-connector.telco-a,smpp-connector.telco-bc,sns-connector.aws",
+          f"shard retry topics {topics['KAFKA_EXTRA_CONSUMER_GROUPS']['value']}")
     check(topics["KAFKA_REPLICATION_FACTOR"]["value"] == "3", "replication factor")
     migrate = env_of(pod_spec(jobs[full("migrate")])["containers"][0])
     check(migrate["TUXHAT_MIGRATIONS_DIR"]["value"] == "/app/prisma/migrations", "migrationsDir")
@@ -531,12 +533,12 @@ def strimzi_topics():
     check(not [j for j in of_kind(docs, "Job") if name(j) == full("topics")], "topics Job rendered with provisioner strimzi")
     topics = {d["spec"]["topicName"]: d for d in of_kind(docs, "KafkaTopic")}
     for topic in ["sms.submitted.v1", "sms.deadletter.v1", "sms.outbound.v1.telco-a", "sms.outbound.v1.aws",
-                  "tuxhat.retry.v1.policy", "tuxhat.retry.v1.smpp-connector.telco-bc"]:
+                  "tuxhat.retry.v1.policy", "tuxhat.retry.v1.smpp-connector.telco-bc", "tuxhat.retry.v1.sns-connector.aws"]:
         check(topic in topics, f"no KafkaTopic {topic}")
     spec = yaml.safe_load((CHART / "files" / "topics.yaml").read_text())
     lanes = len(spec["lanes"]) + 1
     expected = (sum(lanes if t.get("laned") else 1 for t in spec["topics"])
-                + 4 * (lanes if spec["outbound"].get("laned") else 1) + len(spec["consumerGroups"]) + 2)
+                + 4 * (lanes if spec["outbound"].get("laned") else 1) + len(spec["consumerGroups"]) + 3)
     check(len(topics) == expected, f"{len(topics)} KafkaTopics, expected {expected}")
     for lane in spec["lanes"]:
         check(f"sms.submitted.v1.{lane}" in topics and f"sms.outbound.v1.telco-a.{lane}" in topics, f"no {lane} lane topics")
@@ -697,6 +699,212 @@ def grafana_dashboards_shipped():
     check(not [d for d in render([MINIMAL]) if d["metadata"]["labels"].get("app.kubernetes.io/component") == "dashboards"], "dashboards by default")
 
 
+
+def env_values(container):
+    """A container's env as name: value (valueFrom entries as their dict)."""
+    return {e["name"]: e.get("value", e.get("valueFrom")) for e in container.get("env", [])}
+
+
+def deployment_env(docs, component):
+    return env_values(pod_spec(by_name(docs, "Deployment", full(component)))["containers"][0])
+
+
+@test
+def service_settings_reach_the_services():
+    """Each service's settings become the variables its main.ts reads; null ones are left out."""
+    docs = render([FULL])
+    routing = deployment_env(docs, "routing")
+    check(routing["ROUTING_INSTANCE_ID"] == {"fieldRef": {"fieldPath": "metadata.name"}},
+          f"ROUTING_INSTANCE_ID is not the pod's name: {routing.get('ROUTING_INSTANCE_ID')}")
+    expected = {
+        "routing": {"ROUTING_MAX_ATTEMPTS": "4", "ROUTING_LAST_RESORT_UNHEALTHY": "false", "ROUTING_CONFIG_POLL_MS": "2000"},
+        "policy": {"ACCOUNTING_CURRENCY": "USD", "POLICY_RELEASE_POLL_MS": "250", "POLICY_IN_FLIGHT_TIMEOUT_MS": "600000",
+                   "POLICY_DECISION_RETENTION_MS": "1209600000"},
+        "accounting": {"ACCOUNTING_CURRENCY": "USD", "ACCOUNTING_PUBLISH_LEASE_MS": "60000", "ACCOUNTING_SWEEP_INTERVAL_MS": "10000"},
+        "dlr": {"DLR_DEFAULT_VALIDITY_MS": "86400000", "DLR_EXPIRY_GRACE_MS": "1800000", "DLR_EXPIRY_STATUS": "expired",
+                "DLR_WEBHOOK_TIMEOUT_MS": "5000", "DLR_WEBHOOK_TENANT_CONCURRENCY": "8", "DLR_WEBHOOK_MAX_AGE_MS": "43200000",
+                "DLR_WEBHOOK_RETRY_BASE_MS": "500", "DLR_WEBHOOK_RETRY_MAX_MS": "300000",
+                "DLR_OPT_OUT_KEYWORDS": "STOP,ARRET,UNSUBSCRIBE", "DLR_OPT_OUT_REPLY": "No more messages from {to}."},
+        "ingress": {"INGRESS_REPLICAS": "4"},
+    }
+    for component, variables in expected.items():
+        env = deployment_env(docs, component)
+        got = {k: env.get(k) for k in variables}
+        check(got == variables, f"{component}: {got}, expected {variables}")
+    # Defaults: nothing but what is always set (a null value leaves the service's own default).
+    minimal = render([MINIMAL])
+    optional = re.compile(r"^(ROUTING_(MAX|LAST|CONFIG)|POLICY_|DLR_|ACCOUNTING_(PUBLISH|SWEEP))")
+    for component in ["routing", "policy", "accounting", "dlr"]:
+        env = deployment_env(minimal, component)
+        check(not [k for k in env if optional.match(k)], f"{component} sets optional variables by default: {sorted(env)}")
+    check(deployment_env(minimal, "policy")["ACCOUNTING_CURRENCY"] == "EUR", "policy's currency is not accounting's")
+    check("ROUTING_INSTANCE_ID" in deployment_env(minimal, "routing"), "routing without ROUTING_INSTANCE_ID")
+
+
+@test
+def ingress_replicas_follow_the_replica_count():
+    """INGRESS_REPLICAS divides each tenant's rate among the pods: it is their number."""
+    for files, sets, expected in [
+        ([MINIMAL], [], "2"),
+        ([MINIMAL], ["ingress.replicaCount=3"], "3"),
+        ([FULL], ["ingress.rateLimitReplicas=null"], "8"),  # autoscaling: maxReplicas
+        ([FULL], [], "4"),  # rateLimitReplicas
+        ([MINIMAL], ["ingress.replicaCount=0"], "1"),
+    ]:
+        got = deployment_env(render(files, sets), "ingress")["INGRESS_REPLICAS"]
+        check(got == expected, f"{sets}: INGRESS_REPLICAS {got}, expected {expected}")
+
+
+@test
+def sns_connector_shard():
+    """SNS_CARRIERS comes with SNS_SHARD; the shard's group gets its retry topic and its lag metric."""
+    docs = render([FULL], ["snsConnector.autoscaling.kafkaLag.enabled=true"])
+    env = deployment_env(docs, "sns-connector")
+    check(env.get("SNS_CARRIERS") == "aws" and env.get("SNS_SHARD") == "aws", f"sns-connector env {env}")
+    hpa = by_name(docs, "HorizontalPodAutoscaler", full("sns-connector"))
+    groups = [m["external"]["metric"]["selector"]["matchLabels"]["group"] for m in hpa["spec"]["metrics"] if m["type"] == "External"]
+    check(groups == ["sns-connector.aws"], f"sns-connector HPA scales on {groups}")
+    minimal = deployment_env(render([MINIMAL]), "sns-connector")
+    check("SNS_CARRIERS" not in minimal and "SNS_SHARD" not in minimal, "an unsharded sns-connector got an assignment")
+    check("KAFKA_EXTRA_CONSUMER_GROUPS" not in env_of(pod_spec(by_name(render([MINIMAL]), "Job", full("topics")))["containers"][0]),
+          "extra consumer groups without shards")
+
+
+@test
+def carrier_tls_files_mounted():
+    """carrierTlsSecrets are mounted where a carrier's smpp.tls files are, and nowhere else."""
+    docs = render([FULL])
+
+    def tls_mounts(d):
+        spec = pod_spec(d)
+        volumes = {v["name"]: v for v in spec["volumes"] if v["name"].startswith("carrier-tls")}
+        mounts = [m for m in spec["containers"][0]["volumeMounts"] if m["name"].startswith("carrier-tls")]
+        return {volumes[m["name"]]["secret"]["secretName"]: (m["mountPath"], m.get("readOnly")) for m in mounts}
+    bc = tls_mounts(by_name(docs, "Deployment", full("smpp-connector-telco-bc")))
+    check(bc == {"telco-c-tls": ("/etc/tuxhat/carriers/telco-c-tls", True)}, f"telco-bc shard mounts {bc}")
+    check(tls_mounts(by_name(docs, "Deployment", full("smpp-connector-telco-a"))) == {}, "telco-a shard got another carrier's TLS files")
+    for d in of_kind(docs, "Deployment"):
+        if not name(d).startswith(full("smpp-connector")):
+            check(tls_mounts(d) == {}, f"{name(d)} mounts carrier TLS files")
+    external = render([MINIMAL], ["gatewayConfig.existingConfigMap=cfg", "carrierTlsSecrets[0]=a-tls"])
+    check(tls_mounts(by_name(external, "Deployment", full("smpp-connector"))) == {"a-tls": ("/etc/tuxhat/carriers/a-tls", True)},
+          "with an existing ConfigMap every smpp-connector pod needs every TLS Secret")
+    aio = render([AIO], ["carrierTlsSecrets[0]=telco-a-tls", "gatewayConfig.carriers[0].smpp.tls.caFile=/etc/tuxhat/carriers/telco-a-tls/ca.crt"])
+    check(tls_mounts(by_name(aio, "Deployment", full("all-in-one"))) == {"telco-a-tls": ("/etc/tuxhat/carriers/telco-a-tls", True)},
+          "the all-in-one gateway lacks its carrier's TLS files")
+    assert_valid_manifests(aio)
+    before = by_name(render([FULL]), "Deployment", full("smpp-connector-telco-bc"))["spec"]["template"]["metadata"]["annotations"]["checksum/carriers"]
+    after = by_name(render([FULL], ["carrierTlsSecrets[1]=other-tls"]), "Deployment", full("smpp-connector-telco-bc"))
+    check(after["spec"]["template"]["metadata"]["annotations"]["checksum/carriers"] != before, "changing carrierTlsSecrets does not roll the connectors")
+
+
+@test
+def bind_limits_from_carrier_settings():
+    """A carrier's smpp.binds and smpp.maxBinds drive the bind check (over bindsPerPod and bindLimits)."""
+    # telco-b: 3 binds per pod (2 transmitters, a receiver), maxBinds 3, 1 pod. Its maxBinds wins
+    # over bindLimits, in both directions.
+    render([FULL], ["smppConnector.bindLimits.telco-b=1"])
+    expect_refused([FULL], ["gatewayConfig.carriers[1].smpp.maxBinds=2"], [],
+                   r'would open 3 binds to carrier "telco-b" \(1 pods x 3 binds per pod, its smpp.binds\) but the carrier allows 2 \(its smpp.maxBinds\)')
+    expect_refused([FULL], ["smppConnector.shards[1].autoscaling.maxReplicas=2", "smppConnector.bindLimits.telco-c=2"], [],
+                   r'would open 6 binds to carrier "telco-b"')
+    # The config in an existing ConfigMap: bindsPerPod per carrier of a shard.
+    expect_refused([FULL], ["gatewayConfig.existingConfigMap=cfg", "smppConnector.bindsPerPod=2"], [],
+                   r'would open 4 binds to carrier "telco-a" \(2 pods x 2 binds per pod, smppConnector.bindsPerPod\)')
+
+
+# --- the gateway config schema comes from libs/config ---------------------------------------------
+def load_values_schema_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("values_schema", ROOT / "scripts/chart/values-schema.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def zod_validate(config):
+    """libs/config's gatewayConfigSchema on a config: (accepted, zod's issues)."""
+    proc = subprocess.run(["node", "--disable-warning=MODULE_TYPELESS_PACKAGE_JSON", str(ROOT / "scripts/chart/gateway-config-schema.mjs"),
+                           "--validate"], input=json.dumps(config), capture_output=True, text=True)
+    check(proc.returncode in (0, 1), f"gateway-config-schema.mjs --validate failed: {proc.stderr.strip()}")
+    return proc.returncode == 0, proc.stdout.strip()
+
+
+@test
+def rendered_gateway_configs_pass_libs_config():
+    """Every config file the chart renders (scenarios, examples) is one the services accept: parsed by
+    libs/config's own gatewayConfigSchema, refinements included."""
+    checked = 0
+    for path in SCENARIOS + EXAMPLES:
+        for cm in of_kind(render([path]), "ConfigMap"):
+            text = (cm.get("data") or {}).get("tuxhat.yaml")
+            if text:
+                ok, issues = zod_validate(yaml.safe_load(text))
+                check(ok, f"{path.name}: libs/config refuses {name(cm)}/tuxhat.yaml:\n{issues}")
+                checked += 1
+    check(checked >= 3, f"only {checked} config files rendered")
+    # The validator can refuse: a route to a carrier that does not exist (the schema cannot say it).
+    config = yaml.safe_load(by_name(render([FULL]), "ConfigMap", full("hooks"))["data"]["tuxhat.yaml"])
+    config["routes"][0]["carrier"] = "nobody"
+    ok, issues = zod_validate(config)
+    check(not ok and 'no carrier with id "nobody"' in issues, f"zod accepted a route to no carrier: {issues}")
+
+
+@test
+def gateway_config_schema_drift_fails():
+    """The generator fails when libs/config gains a key without a description or loses a described
+    one, and --check fails when values.schema.json is not what the code gives."""
+    module = load_values_schema_module()
+    zod = module.zod_gateway_config()
+    definitions = module.gateway_config_definitions(zod)
+    smpp = next(o["then"] for o in definitions["gatewayCarrier"]["allOf"] if o["if"]["properties"]["kind"]["const"] == "smpp")
+    check(smpp["properties"]["smpp"] == {"allOf": [{"$ref": "#/definitions/smppSettings"}], "description": "SMPP settings (kind smpp)."},
+          f"smpp settings not a described reference: {smpp['properties']['smpp']}")
+    settings = definitions["smppSettings"]
+    for key in ["binds", "maxBinds", "addrTon", "throughput", "alphabets", "longMessages", "registeredDelivery", "tls",
+                "retryableStatuses", "finalStatuses"]:
+        check(key in settings["properties"] and settings["properties"][key].get("description"), f"smppSettings.{key} missing or undescribed")
+    check(settings["properties"]["systemType"]["maxLength"] == 12, "systemType is not the code's")
+    check(settings["properties"]["password"]["allOf"] == [{"$ref": "#/definitions/secretRef"}], "inline SMPP passwords allowed")
+    check(settings["properties"]["tls"]["additionalProperties"] is False, "tls accepts unknown keys")
+    check(set(definitions["snsSettings"]["properties"]) >= {"originationNumber", "maxPrice", "maxPerSecond", "account"}, "SNS keys")
+
+    gained = json.loads(json.dumps(zod))
+    carrier = next(o for o in gained["properties"]["carriers"]["items"]["oneOf"] if o["properties"]["kind"]["const"] == "smpp")
+    carrier["properties"]["smpp"]["properties"]["newKnob"] = {"type": "integer"}
+    try:
+        module.gateway_config_definitions(gained)
+    except module.GatewaySchemaError as error:
+        check("no description for smppSettings.newKnob" in str(error), f"unexpected error: {error}")
+    else:
+        raise AssertionError("a key without a description passed the generator")
+    lost = json.loads(json.dumps(zod))
+    carrier = next(o for o in lost["properties"]["carriers"]["items"]["oneOf"] if o["properties"]["kind"]["const"] == "smpp")
+    del carrier["properties"]["smpp"]["properties"]["maxBinds"]
+    try:
+        module.gateway_config_definitions(lost)
+    except module.GatewaySchemaError as error:
+        check("smppSettings.maxBinds, which libs/config's schema no longer has" in str(error), f"unexpected error: {error}")
+    else:
+        raise AssertionError("a described key the code lost passed the generator")
+
+    stale = json.loads((CHART / "values.schema.json").read_text())
+    stale["definitions"]["smppSettings"]["properties"]["systemType"]["maxLength"] = 13
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        json.dump(stale, f)
+        f.flush()
+        proc = subprocess.run([sys.executable, str(ROOT / "scripts/chart/values-schema.py"), "--check", f.name], capture_output=True, text=True)
+    check(proc.returncode == 1 and "regenerate" in proc.stderr, f"--check accepted a drifted schema: {proc.returncode} {proc.stderr}")
+
+
+@test
+def chart_version_noted():
+    """Every chart version has its note in charts/tuxhat/README.md."""
+    version = yaml.safe_load((CHART / "Chart.yaml").read_text())["version"]
+    check(re.search(rf"^### {re.escape(version)}\b", (CHART / "README.md").read_text(), re.M),
+          f"charts/tuxhat/README.md has no '### {version}' note")
+
+
 # Values helm must refuse, with the hint it must give.
 REFUSALS = [
     ("an unknown top-level key", [MINIMAL], ["bogus=1"], [], r"additional properties 'bogus' not allowed"),
@@ -729,6 +937,23 @@ REFUSALS = [
     ("strimzi without a cluster name", [FULL], ["kafka.topics.provisioner=strimzi"], [], r"strimzi.clusterName"),
     ("autoscaling min above max", [MINIMAL], ["policy.autoscaling.enabled=true", "policy.autoscaling.minReplicas=5", "policy.autoscaling.maxReplicas=2"], [], r"minReplicas \(5\) is above maxReplicas \(2\)"),
     ("a name over 63 characters", [FULL], ["fullnameOverride=a-very-long-release-name-that-goes-on-and-on-and-on-x"], [], r"longer than 63 characters"),
+    ("an unknown SMPP setting", [FULL], ["gatewayConfig.carriers[0].smpp.bindCount=2"], [], r"additional properties 'bindCount' not allowed"),
+    ("an SMPP systemType over 12 characters", [FULL], ["gatewayConfig.carriers[0].smpp.systemType=abcdefghijklm"], [], r"systemType"),
+    ("an unknown TLS setting", [FULL], ["gatewayConfig.carriers[2].smpp.tls.verify=false"], [], r"additional properties 'verify' not allowed"),
+    ("a bind mode that does not exist", [FULL], [], ['gatewayConfig.carriers[1].smpp.binds=[{"mode":"transmit"}]'], r"binds/0/mode"),
+    ("an SMPP setting of an SNS carrier", [FULL], ["gatewayConfig.carriers[3].sns.windowSize=10"], [], r"additional properties 'windowSize' not allowed"),
+    ("an inline SNS secret", [FULL], [], ['gatewayConfig.carriers[3].sns.secretAccessKey="abc"'], r"secretAccessKey"),
+    ("an unknown carrier kind", [MINIMAL], [], ['gatewayConfig.carriers=[{"id":"x","name":"X","kind":"http"}]'], r"kind"),
+    ("an unknown route key", [MINIMAL], [], ['gatewayConfig.routes=[{"id":"r","priority":1,"carrier":"telco-a","weight":2}]'], r"'weight' not allowed"),
+    ("SNS carriers without a shard", [FULL], ["snsConnector.shard="], [], r"snsConnector.carriers needs snsConnector.shard"),
+    ("an SMPP carrier in snsConnector.carriers", [FULL], [], ['snsConnector.carriers=["aws","telco-a"]'], r'"telco-a" is not an SNS carrier'),
+    ("an SNS carrier left out of snsConnector.carriers", [FULL], [],
+     ['gatewayConfig.carriers[4]={"id":"aws-us","name":"AWS US","kind":"sns","sns":{"region":"us-east-1"}}'], r'"aws-us" is not in snsConnector.carriers'),
+    ("a carrier TLS file outside carrierTlsSecrets", [FULL], ["gatewayConfig.carriers[2].smpp.tls.caFile=/certs/ca.crt"], [],
+     r'carrier "telco-c": smpp.tls.caFile "/certs/ca.crt" is in no Secret of carrierTlsSecrets'),
+    ("routing.maxAttempts over the code's 10", [MINIMAL], ["routing.maxAttempts=11"], [], r"maxAttempts"),
+    ("an unknown DLR expiry status", [MINIMAL], ["dlr.expiryStatus=lost"], [], r"expiryStatus"),
+    ("an opt-out keyword with a comma", [MINIMAL], [], ['dlr.optOut.keywords=["STOP,END"]'], r"keywords"),
 ]
 
 

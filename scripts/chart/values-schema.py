@@ -6,16 +6,28 @@ the same keys, Kubernetes shapes used in many places) that hand-written JSON wou
 Every object refuses unknown keys (additionalProperties: false), except the inner rules of
 Kubernetes affinity, which are passed through and validated by the API server.
 
+The gateway config part (gatewayConfig's tenants, carriers, routes) is not written here: it is
+generated from the code, libs/config's zod schemas, by scripts/chart/gateway-config-schema.mjs
+(z.toJSONSchema, run with Node 24 on the TypeScript sources; nothing to build), then shaped for
+the chart (see "the gateway config part" below): secrets by reference only ({ env: NAME }),
+unknown keys refused, a description for every key.
+
+  source scripts/env.sh   # Node 24 on PATH
   python3 scripts/chart/values-schema.py > charts/tuxhat/values.schema.json \
     && npx prettier --write charts/tuxhat/values.schema.json
   python3 scripts/chart/values-schema.py --check charts/tuxhat/values.schema.json   # drift test
 
-The gateway config part mirrors libs/config/src/gateway-config.schema.ts, except that secrets
-can only be references ({ env: NAME }).
+--check fails when values.schema.json is not what this script generates now: after a change
+here, and after a change of libs/config's gateway config schema. The generator itself fails when
+libs/config gains a key GATEWAY_DESCRIPTIONS does not describe, or loses one it does.
 """
 import copy
 import json
+import os
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 def obj(props, required=None, desc=None, **kw):
     o = {"type": "object", "additionalProperties": False, "properties": props}
@@ -132,8 +144,6 @@ defs["apiPorts"] = obj({"http": i(minimum=1, maximum=65535), "grpc": i(minimum=1
                        desc="Container ports of the REST (HTTP_PORT) and gRPC (GRPC_PORT) API.")
 defs["topicConfig"] = {"type": "object", "description": "Kafka topic configs (name: value).",
                        "propertyNames": {"pattern": "^[a-z][a-z0-9.]*$"}, "additionalProperties": {"type": ["string", "number", "boolean"]}}
-defs["secretRef"] = obj({"env": s("Name of the environment variable holding the value (see carrierSecrets).", pattern="^[A-Z_][A-Z0-9_]*$")}, ["env"],
-                        desc="A secret by reference only ({ env: NAME }); the chart refuses inline secrets.")
 LOG_LEVELS = ["fatal", "error", "warn", "log", "debug", "verbose"]
 
 def component(extra, np_extra, desc, base_keys=None, autoscaling="autoscaling"):
@@ -222,45 +232,19 @@ props["database"] = obj({
 props["trustedCa"] = obj({"secretName": s("Existing Secret with extra CA certificates (NODE_EXTRA_CA_CERTS)."),
                          "key": s("Key of the Secret holding the PEM bundle.", minLength=1)},
                         desc="Extra CA certificates every process trusts (Kafka/PostgreSQL TLS with a private CA).")
-tenant = obj({
-    "id": s(pattern=SLUG), "name": s(minLength=1, maxLength=128), "status": s(enum=["active", "suspended"]),
-    "apiKeys": arr(obj({
-        "name": s(minLength=1, maxLength=64),
-        "prefix": s("The key's public part (node dist/scripts/api-key.js).", pattern="^thk_[a-z0-9]{8}$"),
-        "sha256": s("SHA-256 of the key, 64 hex digits; keys are never configured in clear.", pattern="^[0-9a-f]{64}$"),
-        "scopes": arr(s(enum=["send", "read"])),
-    }, ["name", "prefix", "sha256"])),
-}, ["id", "name"])
-smpp = obj({
-    "host": s(minLength=1), "port": i(minimum=1, maximum=65535), "systemId": s("SMPP 3.4: at most 15 characters.", minLength=1, maxLength=15),
-    "password": ref("secretRef"), "systemType": s(maxLength=13),
-    "bindMode": s(enum=["transceiver", "transmitter", "receiver"]),
-    "windowSize": i(minimum=1, maximum=1000), "enquireLinkSeconds": i(minimum=5, maximum=600),
-    "responseTimeoutMs": i(minimum=100, maximum=120000),
-}, ["host", "port", "systemId", "password"])
-sns = obj({
-    "region": s(minLength=1), "endpoint": s(format="uri"), "accessKeyId": ref("secretRef"), "secretAccessKey": ref("secretRef"),
-    "senderId": s(maxLength=11), "smsType": s(enum=["Transactional", "Promotional"]),
-}, ["region"])
-carrier = obj({
-    "id": s(pattern=SLUG), "name": s(minLength=1, maxLength=128), "kind": s(enum=["smpp", "sns"]), "enabled": b(),
-    "smpp": smpp, "sns": sns,
-}, ["id", "name", "kind"], allOf=[
-    {"if": {"properties": {"kind": {"const": "smpp"}}, "required": ["kind"]}, "then": {"required": ["smpp"], "not": {"required": ["sns"]}}},
-    {"if": {"properties": {"kind": {"const": "sns"}}, "required": ["kind"]}, "then": {"required": ["sns"], "not": {"required": ["smpp"]}}},
-])
-route = obj({
-    "id": s(pattern=SLUG), "priority": i(minimum=0), "carrier": s(pattern=SLUG), "tenant": s(pattern=SLUG),
-    "destinationPrefix": s(pattern="^\\+\\d{1,15}$"),
-}, ["id", "priority", "carrier"])
 props["gatewayConfig"] = obj({
     "existingConfigMap": s("Existing ConfigMap with key tuxhat.yaml instead of the lists below."),
-    "tenants": arr(tenant), "carriers": arr(carrier), "routes": arr(route),
-}, desc="The gateway config file (tenants, carriers, routes); secrets by reference only.")
+    "tenants": arr(ref("gatewayTenant"), "Tenants with their API keys (prefix + SHA-256 only)."),
+    "carriers": arr(ref("gatewayCarrier"), "Carriers, kind smpp or sns; secrets as { env: NAME } (see carrierSecrets)."),
+    "routes": arr(ref("gatewayRoute"), "Routes, first match by priority (lower first)."),
+}, desc="The gateway config file (tenants, carriers, routes) as libs/config defines it; secrets by reference only.")
 props["carrierSecrets"] = arr(obj({
     "env": s("The variable named by { env: NAME } in a carrier.", pattern="^[A-Z_][A-Z0-9_]*$"),
     "secretName": s("Existing Secret.", minLength=1), "key": s("Key in that Secret.", minLength=1),
 }, ["env", "secretName", "key"]), "Carrier secrets, each an environment variable from an existing Secret.")
+props["carrierTlsSecrets"] = arr(s(pattern="^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$"),
+                                 "Existing Secrets with carriers' TLS files (smpp.tls caFile/certFile/keyFile), each mounted at /etc/tuxhat/carriers/<name>/.",
+                                 uniqueItems=True)
 props["securityContext"] = obj({
     "runAsUser": nullable(i("UID of every container (the image's is 10001); null: the platform's.", minimum=1)),
     "runAsGroup": nullable(i("GID of every container; null: the platform's.", minimum=1)),
@@ -275,16 +259,56 @@ props["defaults"] = obj({
         "topologyKeys": arr(s(minLength=1)),
     }),
 }, desc="Defaults for every pod.")
+# A service setting given as an environment variable; null: the service's own default.
+def ms(desc, minimum=1, **kw):
+    return nullable(i(desc + " null: the service's default.", minimum=minimum, **kw))
+
 props["ingress"] = component({"ports": ref("apiPorts"), "service": ref("apiService"),
-                              "preStopSleepSeconds": i("preStop sleep before termination; 0: none.", minimum=0, maximum=120)},
+                              "preStopSleepSeconds": i("preStop sleep before termination; 0: none.", minimum=0, maximum=120),
+                              "rateLimitReplicas": nullable(i("INGRESS_REPLICAS: pods sharing each tenant's reject-mode rate; null: replicaCount, "
+                                                              "or autoscaling.maxReplicas while autoscaling.", minimum=1, maximum=1000))},
                              apiFrom, "The ingress service: REST and gRPC API for tenants.")
-for name, d in [("policy", "The policy service (Kafka consumer)."), ("routing", "The routing service (Kafka consumer)."),
-                ("dlr", "The dlr service (Kafka consumer).")]:
-    props[name] = component({}, {}, d, autoscaling="consumerAutoscaling")
-props["accounting"] = component({"currency": CURRENCY}, {}, "The accounting service (Kafka consumer).", autoscaling="consumerAutoscaling")
+props["policy"] = component({
+    "releasePollMs": ms("POLICY_RELEASE_POLL_MS: how often each replica looks for held messages that are due (default 100)."),
+    "inFlightTimeoutMs": ms("POLICY_IN_FLIGHT_TIMEOUT_MS: a message no status answered for this long stops counting as in flight (default 900000)."),
+    "decisionRetentionMs": ms("POLICY_DECISION_RETENTION_MS: how long decisions are kept to answer Kafka redeliveries identically (default 691200000)."),
+}, {}, "The policy service (Kafka consumer); its ACCOUNTING_CURRENCY is accounting.currency.", autoscaling="consumerAutoscaling")
+props["routing"] = component({
+    "maxAttempts": nullable(i("ROUTING_MAX_ATTEMPTS: attempts per message, the first included, before a reroute gives up; null: 3.",
+                              minimum=1, maximum=10)),
+    "lastResortUnhealthy": {"type": ["boolean", "null"],
+                            "description": "ROUTING_LAST_RESORT_UNHEALTHY: send to an unhealthy carrier when no other is left; null: true."},
+    "configPollMs": ms("ROUTING_CONFIG_POLL_MS: how often the config revision is read (default 1000).", minimum=100, maximum=60000),
+}, {}, "The routing service (Kafka consumer); ROUTING_INSTANCE_ID is the pod's name.", autoscaling="consumerAutoscaling")
+props["dlr"] = component({
+    "defaultValidityMs": ms("DLR_DEFAULT_VALIDITY_MS: validity of a message without validUntil (default 172800000, 48 h).", minimum=60000),
+    "expiryGraceMs": ms("DLR_EXPIRY_GRACE_MS: added to the validity before a message without a final receipt is given up on (default 3600000).",
+                        minimum=0),
+    "expiryStatus": nullable(s("DLR_EXPIRY_STATUS: the status such a message gets: unknown (default: no evidence either way) or expired.",
+                               enum=["unknown", "expired", None])),
+    "webhook": obj({
+        "timeoutMs": ms("DLR_WEBHOOK_TIMEOUT_MS: per status callback request (default 10000).", minimum=100),
+        "perTenantConcurrency": ms("DLR_WEBHOOK_TENANT_CONCURRENCY: callback requests in flight per tenant (default 16).", maximum=1000),
+        "maxAgeMs": ms("DLR_WEBHOOK_MAX_AGE_MS: how long a callback is retried before it is abandoned (default 86400000).", minimum=1000),
+        "retryBaseMs": ms("DLR_WEBHOOK_RETRY_BASE_MS: back-off after the first failure, doubling (default 1000).", minimum=10),
+        "retryMaxMs": ms("DLR_WEBHOOK_RETRY_MAX_MS: longest back-off (default 600000).", minimum=10),
+    }, desc="Status callbacks (webhooks) to tenants."),
+    "optOut": obj({
+        "keywords": nullable(arr(s(pattern="^[^,\\s]{1,32}$"), "DLR_OPT_OUT_KEYWORDS: first words of an MO that opt the sender out; null: STOP, UNSUBSCRIBE.",
+                                 minItems=1)),
+        "reply": nullable(s("DLR_OPT_OUT_REPLY: the confirmation sent back ({to}: the short code); null: the service's default.",
+                            minLength=1, maxLength=1000)),
+    }, desc="Opt-out by MO keyword."),
+}, {}, "The dlr service (Kafka consumer).", autoscaling="consumerAutoscaling")
+props["accounting"] = component({
+    "currency": CURRENCY,
+    "publishLeaseMs": ms("ACCOUNTING_PUBLISH_LEASE_MS: a publisher's claim older than this is taken over (default 120000)."),
+    "sweepIntervalMs": ms("ACCOUNTING_SWEEP_INTERVAL_MS: how often records left unpublished are looked for (default 5000)."),
+}, {}, "The accounting service (Kafka consumer).", autoscaling="consumerAutoscaling")
 props["smppConnector"] = component({
-    "bindsPerPod": i("Binds one pod opens to each carrier it holds (1 with the current connector).", minimum=1),
-    "bindLimits": {"type": "object", "description": "Most simultaneous binds each carrier accepts, by carrier id.",
+    "bindsPerPod": i("Binds per pod of a carrier whose settings the chart cannot see (gatewayConfig.existingConfigMap); "
+                     "carriers in gatewayConfig count their smpp.binds.", minimum=1),
+    "bindLimits": {"type": "object", "description": "Most simultaneous binds each carrier accepts, by carrier id (a carrier's own smpp.maxBinds wins).",
                    "propertyNames": {"pattern": SLUG}, "additionalProperties": {"type": "integer", "minimum": 1}},
     "defaultBindLimit": i("Bind limit of carriers not in bindLimits.", minimum=1),
     "shards": arr(shard, "One Deployment per shard; empty: one Deployment holding every SMPP carrier."),
@@ -296,6 +320,8 @@ props["smppConnector"] = component({
    autoscaling="consumerAutoscaling")
 props["snsConnector"] = component({
     "carriers": arr(s(pattern=SLUG), "SNS_CARRIERS; empty: every enabled SNS carrier.", uniqueItems=True),
+    "shard": s("SNS_SHARD with carriers (required then): the consumer group sns-connector.<shard> and its retry topic.",
+               pattern="^([a-z0-9][a-z0-9-]{0,62})?$"),
 }, carrierEgress("Egress to AWS SNS (HTTPS)."), "The AWS SNS connector.", autoscaling="consumerAutoscaling")
 props["allInOne"] = component({
     "simulator": obj({
@@ -375,37 +401,266 @@ props["networkPolicy"] = obj({
     "tracing": obj({"to": arr(ref("peer"), "The OTLP collector; empty: any address on the ports."), "ports": arr(ref("npPort"), minItems=1)}),
 })
 
-schema = {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "title": "TuxHat SMS Gateway chart values",
-    "description": "Values of charts/tuxhat; values.yaml documents each key. Unknown keys are refused everywhere.",
-    "type": "object",
-    "additionalProperties": False,
-    "properties": props,
-    "required": ["mode", "image", "kafka", "database", "gatewayConfig", "allInOne"],
-    "allOf": [{
-        "description": "mode allInOne needs storage for its database: allInOne.persistence.enabled (embedded PGlite on a PVC) or database.existingSecret (PostgreSQL).",
-        "if": {"properties": {"mode": {"const": "allInOne"}}, "required": ["mode"]},
-        "then": {"anyOf": [
-            {"properties": {"allInOne": {"properties": {"persistence": {"properties": {"enabled": {"const": True}}, "required": ["enabled"]}}, "required": ["persistence"]}}},
-            {"properties": {"database": {"properties": {"existingSecret": {"minLength": 1}}, "required": ["existingSecret"]}}},
-        ]},
-    }],
-    "definitions": defs,
+# --- the gateway config part: generated from libs/config's zod schemas -------------------------
+# scripts/chart/gateway-config-schema.mjs prints z.toJSONSchema of gatewayConfigSchema; the code
+# below only shapes it for the chart: each list's item becomes a definition (gatewayTenant,
+# gatewayCarrier, gatewayRoute, and <kind>Settings per carrier kind), a secret that the code
+# takes inline or as { env: NAME } becomes secretRef (the chart refuses inline secrets), every
+# object refuses unknown keys, and every key gets a description: zod's own when libs/config
+# gives one (.describe / .meta), else the one below. A key the code gains without a description
+# here, or a description of a key the code no longer has, fails the generator (and the chart test).
+
+# The lists of the config file and the definition of their items.
+GATEWAY_LISTS = {"tenants": "gatewayTenant", "carriers": "gatewayCarrier", "routes": "gatewayRoute"}
+
+GATEWAY_DESCRIPTIONS = {
+    "secretRef": "A secret by reference only ({ env: NAME }, the variable from carrierSecrets); the chart refuses inline secrets.",
+    "secretRef.env": "Name of the environment variable holding the value (see carrierSecrets).",
+    "gatewayTenant": "A tenant: applications sending through the API with its keys.",
+    "gatewayTenant.id": "Tenant id (lowercase letters, digits, dashes).",
+    "gatewayTenant.name": "Display name.",
+    "gatewayTenant.status": "suspended: its API keys are refused.",
+    "gatewayTenant.apiKeys": "API keys, never in clear: prefix and SHA-256 from node dist/scripts/api-key.js.",
+    "gatewayTenant.apiKeys[].name": "Name of the key (e.g. production).",
+    "gatewayTenant.apiKeys[].prefix": "The key's public part (node dist/scripts/api-key.js).",
+    "gatewayTenant.apiKeys[].sha256": "SHA-256 of the key, 64 hex digits; keys are never configured in clear.",
+    "gatewayTenant.apiKeys[].scopes": "What the key may do: send messages, read them.",
+    "gatewayCarrier": "A carrier: kind smpp (settings in smpp) or sns (settings in sns).",
+    "gatewayCarrier.id": "Carrier id (lowercase letters, digits, dashes): routes name it, outbound topic sms.outbound.v1.<id>.",
+    "gatewayCarrier.name": "Display name.",
+    "gatewayCarrier.kind": "smpp: binds to an SMSC; sns: AWS SNS Publish.",
+    "gatewayCarrier.enabled": "false: kept in the database but not connected nor routed to.",
+    "gatewayCarrier.smpp": "SMPP settings (kind smpp).",
+    "gatewayCarrier.sns": "AWS SNS settings (kind sns).",
+    "gatewayRoute": "A route: which carrier takes a message, first match by priority.",
+    "gatewayRoute.id": "Route id (lowercase letters, digits, dashes).",
+    "gatewayRoute.priority": "Lower runs first.",
+    "gatewayRoute.carrier": "Id of the carrier (gatewayConfig.carriers).",
+    "gatewayRoute.tenant": "Only this tenant's traffic; absent: every tenant.",
+    "gatewayRoute.destinationPrefix": "Only destinations starting with this E.164 prefix (e.g. +382); absent: any.",
+    "smppSettings": "Settings of an SMPP carrier (libs/services/smpp-connector/README.md).",
+    "smppSettings.host": "The SMSC's address (its inside address across an IPsec tunnel).",
+    "smppSettings.port": "The SMSC's port.",
+    "smppSettings.systemId": "bind system_id (SMPP 3.4: at most 15 characters).",
+    "smppSettings.password": "bind password (at most 8 characters), as { env: NAME } from carrierSecrets.",
+    "smppSettings.systemType": "bind system_type (at most 12 characters).",
+    "smppSettings.bindMode": "The one bind when binds is not given.",
+    "smppSettings.binds": "The binds each connector pod opens, in order, e.g. [{ mode: transmitter, count: 2 }, { mode: receiver }].",
+    "smppSettings.binds[].mode": "transceiver, transmitter or receiver.",
+    "smppSettings.binds[].count": "Binds of this mode.",
+    "smppSettings.maxBinds": "The carrier's limit of simultaneous binds for this account, across every connector pod (bind slots in the database; the chart checks pods x binds against it).",
+    "smppSettings.addrTon": "bind addr_ton: which MOs the SMSC routes to this ESME (default 0).",
+    "smppSettings.addrNpi": "bind addr_npi (default 0).",
+    "smppSettings.addressRange": "bind address_range (default empty).",
+    "smppSettings.sourceTon": "source_addr TON; default by sender: 1 numbers, 3 short codes, 5 alphanumeric.",
+    "smppSettings.sourceNpi": "source_addr NPI; default by sender: 1 numbers and short codes, 0 alphanumeric.",
+    "smppSettings.destTon": "destination_addr TON (default 1: international, E.164 without +).",
+    "smppSettings.destNpi": "destination_addr NPI (default 1).",
+    "smppSettings.windowSize": "Outstanding submit_sm per bind before waiting for responses.",
+    "smppSettings.throughput": "submit_sm per second; absent: no limit.",
+    "smppSettings.throughput.perBind": "Per bind.",
+    "smppSettings.throughput.perCarrier": "For the carrier as a whole (all binds of a pod).",
+    "smppSettings.enquireLinkSeconds": "enquire_link period; no answer within responseTimeoutMs drops the bind (it reconnects).",
+    "smppSettings.responseTimeoutMs": "Per-PDU response timeout, also the TCP/TLS connect timeout.",
+    "smppSettings.alphabets": "Alphabets the carrier takes, in order of preference (default [gsm7, ucs2]); UCS-2 when none fits.",
+    "smppSettings.longMessages": "Texts longer than one SMS: udh8 (default), udh16, sar (SAR TLVs), payload (message_payload).",
+    "smppSettings.registeredDelivery": "Receipts asked for: final (default), failure only, none.",
+    "smppSettings.tls": "SMPP over TLS; {}: the system's CAs (and trustedCa). Files: mount them with carrierTlsSecrets.",
+    "smppSettings.tls.caFile": "PEM file of the CA(s) of the SMSC's certificate; default: the system's CAs.",
+    "smppSettings.tls.certFile": "Client certificate (PEM file) for mutual TLS; with keyFile.",
+    "smppSettings.tls.keyFile": "Client key (PEM file) for mutual TLS; with certFile.",
+    "smppSettings.tls.servername": "Name checked against the certificate (and SNI) when it differs from host.",
+    "smppSettings.tls.rejectUnauthorized": "Refuse an SMSC whose certificate does not verify (default true).",
+    "smppSettings.retryableStatuses": "command_status values this carrier uses for 'try another carrier', beyond the built-in list.",
+    "smppSettings.finalStatuses": "command_status values that are final for this carrier, over the built-in list.",
+    "snsSettings": "Settings of an AWS SNS carrier (libs/services/sns-connector/README.md).",
+    "snsSettings.region": "AWS region, e.g. eu-west-1.",
+    "snsSettings.endpoint": "Endpoint override (a private endpoint, an emulator); absent: AWS's.",
+    "snsSettings.accessKeyId": "Static credentials, as { env: NAME } from carrierSecrets; absent: the AWS default chain (IRSA, Pod Identity).",
+    "snsSettings.secretAccessKey": "With accessKeyId, as { env: NAME } from carrierSecrets.",
+    "snsSettings.senderId": "AWS.SNS.SMS.SenderID: the sender id registered for the account.",
+    "snsSettings.smsType": "AWS.SNS.SMS.SMSType of every message; absent: Transactional for otp and transactional messages, Promotional for bulk.",
+    "snsSettings.originationNumber": "AWS.MM.SMS.OriginationNumber: the long code, toll-free number or short code to send from.",
+    "snsSettings.maxPrice": "AWS.SNS.SMS.MaxPrice: the most one message may cost, in USD.",
+    "snsSettings.maxPerSecond": "Publish calls per second for the account (SNS's default quota is 20).",
+    "snsSettings.account": "Carriers naming the same account share one maxPerSecond (default: the carrier's own).",
 }
 
 
+class GatewaySchemaError(Exception):
+    """The zod output cannot be shaped, or the descriptions drifted from it."""
+
+
+def _is_secret(node):
+    """A value the code takes inline or as { env: NAME }: anyOf with an { env } object."""
+    return isinstance(node, dict) and any(
+        isinstance(option, dict) and option.get("type") == "object" and set(option.get("properties", {})) == {"env"}
+        for option in node.get("anyOf", []))
+
+
+def _walk(node, path, visit):
+    """Calls visit(node, path) on every schema below node (properties 'a.b', array items 'a[]')."""
+    visit(node, path)
+    for key, child in (node.get("properties") or {}).items():
+        _walk(child, f"{path}.{key}", visit)
+    if isinstance(node.get("items"), dict):
+        _walk(node["items"], f"{path}[]", visit)
+    for keyword in ("oneOf", "anyOf", "allOf"):
+        for option in node.get(keyword, []):
+            _walk(option, path, visit)
+
+
+def gateway_config_definitions(zod, descriptions=GATEWAY_DESCRIPTIONS):
+    """The chart's definitions of the gateway config (see above) from the zod JSON Schema."""
+    zod = copy.deepcopy(zod)
+    problems = []
+    lists = zod.get("properties", {})
+    if set(lists) != set(GATEWAY_LISTS):
+        raise GatewaySchemaError(f"the gateway config's keys are {sorted(lists)}, values-schema.py knows {sorted(GATEWAY_LISTS)}: "
+                                 "add the new key to GATEWAY_LISTS and to props['gatewayConfig']")
+    out = {}
+    for key, name in GATEWAY_LISTS.items():
+        items = lists[key].get("items")
+        if not isinstance(items, dict):
+            raise GatewaySchemaError(f"gatewayConfig.{key} is no longer a list of objects")
+        out[name] = items
+
+    # A discriminated union (carriers): each kind's settings object becomes <kind>Settings.
+    for option in out["gatewayCarrier"].get("oneOf", []):
+        kind = option["properties"]["kind"].get("const")
+        if kind not in option["properties"]:
+            raise GatewaySchemaError(f"carriers of kind {kind!r} have no {kind!r} settings key")
+        out[f"{kind}Settings"] = option["properties"][kind]
+        option["properties"][kind] = {"$ref": f"#/definitions/{kind}Settings"}
+
+    # Secrets: { env: NAME } only. The reference form must be the same everywhere.
+    env_forms = []
+
+    def secrets(node, path):
+        for key, child in list((node.get("properties") or {}).items()):
+            if _is_secret(child):
+                env_forms.append(next(o for o in child["anyOf"] if o.get("type") == "object"))
+                node["properties"][key] = {"$ref": "#/definitions/secretRef"}
+    for name, definition in out.items():
+        _walk(definition, name, secrets)
+    if not env_forms:
+        raise GatewaySchemaError("no secret ({ env: NAME } or inline) found in the carrier settings: has the secret form changed?")
+    if any(form != env_forms[0] for form in env_forms):
+        raise GatewaySchemaError("the carrier settings' secrets are not all the same { env: NAME } form")
+    out["secretRef"] = env_forms[0]
+
+    # Unknown keys refused everywhere; zod's $schema and defaults of nested lists kept as they are.
+    def strict(node, path):
+        node.pop("$schema", None)
+        if "properties" in node:
+            node["additionalProperties"] = False
+    for name, definition in out.items():
+        _walk(definition, name, strict)
+
+    # Descriptions: every definition and every key has one.
+    used = set()
+
+    def described(node, path):
+        text = descriptions.get(path)
+        if text:
+            used.add(path)
+        text = text or node.get("description")
+        if not text:
+            problems.append(f"no description for {path}: add one to GATEWAY_DESCRIPTIONS in scripts/chart/values-schema.py")
+            return node
+        if "$ref" in node:  # draft-07 ignores the siblings of $ref
+            return {"allOf": [node], "description": text}
+        node["description"] = text
+        return node
+
+    def describe_keys(node, path):
+        for key, child in list((node.get("properties") or {}).items()):
+            node["properties"][key] = described(child, f"{path}.{key}")
+            describe_keys(child, f"{path}.{key}")
+        if isinstance(node.get("items"), dict):
+            describe_keys(node["items"], f"{path}[]")
+        for keyword in ("oneOf", "anyOf", "allOf"):
+            for option in node.get(keyword, []):
+                describe_keys(option, path)
+    for name in list(out):
+        out[name] = described(out[name], name)
+        describe_keys(out[name], name)
+    # A discriminated union as if/then on its discriminator: helm then reports the errors of the
+    # carrier's own kind only, not why it is not every other kind as well.
+    for name, definition in out.items():
+        options = definition.get("oneOf")
+        if options and all("const" in o.get("properties", {}).get("kind", {}) for o in options):
+            kind = copy.deepcopy(options[0]["properties"]["kind"])
+            kind.pop("const")
+            kind["enum"] = [o["properties"]["kind"]["const"] for o in options]
+            out[name] = {
+                "type": "object", "description": definition.get("description", ""), "required": ["kind"],
+                "properties": {"kind": kind},
+                "allOf": [{"if": {"properties": {"kind": {"const": o["properties"]["kind"]["const"]}}, "required": ["kind"]},
+                           "then": o} for o in options],
+            }
+    stale = sorted(set(descriptions) - used)
+    problems += [f"GATEWAY_DESCRIPTIONS has {path}, which libs/config's schema no longer has" for path in stale]
+    if problems:
+        raise GatewaySchemaError("\n".join(problems))
+    return out
+
+
+NODE_SCRIPT = Path(__file__).resolve().with_name("gateway-config-schema.mjs")
+
+
+def zod_gateway_config():
+    """z.toJSONSchema of libs/config's gatewayConfigSchema, from scripts/chart/gateway-config-schema.mjs."""
+    node = os.environ.get("TUXHAT_NODE") or shutil.which("node")
+    if not node:
+        raise GatewaySchemaError("node is not on PATH (source scripts/env.sh: Node 24)")
+    proc = subprocess.run([node, "--disable-warning=MODULE_TYPELESS_PACKAGE_JSON", str(NODE_SCRIPT)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise GatewaySchemaError(f"{NODE_SCRIPT.name} failed: {proc.stderr.strip()}")
+    return json.loads(proc.stdout)["gatewayConfig"]
+
+
+def build_schema(zod):
+    definitions = dict(defs)
+    definitions.update(gateway_config_definitions(zod))
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "TuxHat SMS Gateway chart values",
+        "description": "Values of charts/tuxhat; values.yaml documents each key. Unknown keys are refused everywhere.",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": props,
+        "required": ["mode", "image", "kafka", "database", "gatewayConfig", "allInOne"],
+        "allOf": [{
+            "description": "mode allInOne needs storage for its database: allInOne.persistence.enabled (embedded PGlite on a PVC) or database.existingSecret (PostgreSQL).",
+            "if": {"properties": {"mode": {"const": "allInOne"}}, "required": ["mode"]},
+            "then": {"anyOf": [
+                {"properties": {"allInOne": {"properties": {"persistence": {"properties": {"enabled": {"const": True}}, "required": ["enabled"]}}, "required": ["persistence"]}}},
+                {"properties": {"database": {"properties": {"existingSecret": {"minLength": 1}}, "required": ["existingSecret"]}}},
+            ]},
+        }],
+        "definitions": definitions,
+    }
+
+
 def main(argv):
-    if len(argv) == 3 and argv[1] == "--check":
+    if len(argv) not in (1, 3) or (len(argv) == 3 and argv[1] != "--check"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        schema = build_schema(zod_gateway_config())
+    except GatewaySchemaError as error:
+        print(f"values-schema.py: {error}", file=sys.stderr)
+        return 1
+    if len(argv) == 3:
         with open(argv[2]) as f:
             current = json.load(f)
         if current != schema:
-            print(f"{argv[2]} differs from scripts/chart/values-schema.py: regenerate it (see the docstring)", file=sys.stderr)
+            print(f"{argv[2]} differs from what scripts/chart/values-schema.py generates (the chart's values or "
+                  "libs/config's gateway config schema changed): regenerate it (see the docstring)", file=sys.stderr)
             return 1
         return 0
-    if len(argv) != 1:
-        print(__doc__, file=sys.stderr)
-        return 2
     print(json.dumps(schema, indent=2))
     return 0
 

@@ -354,9 +354,9 @@ topologySpreadConstraints:
 {{- include "tuxhat.commonEnv" . | sha256sum -}}
 {{- end -}}
 
-{{/* checksum/carriers: what connectors read at boot only (carriers, their secret references). */}}
+{{/* checksum/carriers: what connectors read at boot only (carriers, their secret references, TLS Secrets). */}}
 {{- define "tuxhat.carriersChecksum" -}}
-{{- toJson (dict "carriers" .Values.gatewayConfig.carriers "secrets" .Values.carrierSecrets "configMap" .Values.gatewayConfig.existingConfigMap) | sha256sum -}}
+{{- toJson (dict "carriers" .Values.gatewayConfig.carriers "secrets" .Values.carrierSecrets "tlsSecrets" .Values.carrierTlsSecrets "configMap" .Values.gatewayConfig.existingConfigMap) | sha256sum -}}
 {{- end -}}
 
 {{/* Replica count used by bind-limit checks: the most pods there can be (dict replicas autoscaling). */}}
@@ -373,4 +373,80 @@ topologySpreadConstraints:
 {{- $out := dict -}}
 {{- range $key, $value := . -}}{{- $_ := set $out $key (toString $value) -}}{{- end -}}
 {{- toJson $out -}}
+{{- end -}}
+
+
+{{/*
+EnvVars (YAML list) from a map of variable name to value, in name order. null values are left
+out (the service's default applies); numbers are written as integers (YAML gives Helm floats,
+which would print as 1.728e+08), lists comma-separated.
+*/}}
+{{- define "tuxhat.optionalEnv" -}}
+{{- range $name, $value := . }}
+{{- if not (kindIs "invalid" $value) }}
+- name: {{ $name }}
+  value: {{ include "tuxhat.envString" $value | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "tuxhat.envString" -}}
+{{- if kindIs "float64" . -}}
+{{- if eq (float64 (int64 .)) . }}{{ int64 . }}{{ else }}{{ . }}{{ end -}}
+{{- else if kindIs "slice" . -}}
+{{- join "," . -}}
+{{- else -}}
+{{- toString . -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The sns-connector's consumer group: sns-connector, or sns-connector.<shard> with its own carriers. */}}
+{{- define "tuxhat.snsConsumerGroup" -}}
+{{- $s := .Values.snsConnector -}}
+{{- if $s.carriers -}}sns-connector.{{ $s.shard }}{{- else -}}sns-connector{{- end -}}
+{{- end -}}
+
+{{/*
+Consumer groups beyond files/topics.yaml's (JSON list): each smpp-connector shard's, and the
+sns-connector's when it serves its own carriers. Each has its own retry topic.
+*/}}
+{{- define "tuxhat.extraConsumerGroups" -}}
+{{- $groups := list -}}
+{{- range .Values.smppConnector.shards -}}
+{{- $groups = append $groups (printf "smpp-connector.%s" .name) -}}
+{{- end -}}
+{{- if .Values.snsConnector.carriers -}}
+{{- $groups = append $groups (include "tuxhat.snsConsumerGroup" .) -}}
+{{- end -}}
+{{- toJson $groups -}}
+{{- end -}}
+
+{{/*
+Carriers' TLS files (smpp.tls caFile/certFile/keyFile), from the Secrets of carrierTlsSecrets,
+each mounted read-only at /etc/tuxhat/carriers/<secret>/ (dict root ids; ids empty: every SMPP
+carrier). JSON { volumes, mounts }: a Secret is mounted where a given carrier's file lies in it,
+or everywhere when the config is in an existing ConfigMap (the chart cannot see the paths).
+*/}}
+{{- define "tuxhat.carrierTlsMounts" -}}
+{{- $root := .root -}}
+{{- $paths := list -}}
+{{- range $carrier := $root.Values.gatewayConfig.carriers -}}
+{{- if and (eq $carrier.kind "smpp") (or (not $.ids) (has $carrier.id $.ids)) $carrier.smpp.tls -}}
+{{- range $key := list "caFile" "certFile" "keyFile" -}}
+{{- with get $carrier.smpp.tls $key }}{{ $paths = append $paths . }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $volumes := list -}}
+{{- $mounts := list -}}
+{{- range $index, $secret := $root.Values.carrierTlsSecrets -}}
+{{- $dir := printf "/etc/tuxhat/carriers/%s/" $secret -}}
+{{- $used := $root.Values.gatewayConfig.existingConfigMap -}}
+{{- range $paths }}{{ if hasPrefix $dir . }}{{ $used = true }}{{ end }}{{ end -}}
+{{- if $used -}}
+{{- $volumes = append $volumes (dict "name" (printf "carrier-tls-%d" $index) "secret" (dict "secretName" $secret "defaultMode" 288)) -}}
+{{- $mounts = append $mounts (dict "name" (printf "carrier-tls-%d" $index) "mountPath" (trimSuffix "/" $dir) "readOnly" true) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson (dict "volumes" $volumes "mounts" $mounts) -}}
 {{- end -}}
