@@ -73,13 +73,63 @@ function fixtures() {
     createdAt: at('2026-01-01T00:00:00.000Z'),
     updatedAt: at('2026-01-01T00:00:00.001Z'),
   };
+  const serverGroup = {
+    id: 'group-eu',
+    name: 'EU uplinks',
+    strategy: $Enums.RoutingStrategy.least_cost,
+    createdAt: at('2026-01-02T00:00:00.000Z'),
+    updatedAt: at('2026-01-02T00:00:00.001Z'),
+  };
+  const serverGroupMember = {
+    serverGroupId: serverGroup.id,
+    carrierId: carrier.id,
+    position: 2,
+    weight: 70,
+  };
   const route = {
     id: 'route-1',
     priority: 10,
+    enabled: false,
     tenantId: tenant.id,
+    classOfService: 'otp',
     destinationPrefix: '4915',
+    country: 'DE',
+    network: 'DE-Telekom',
+    sender: 'ACME',
+    shortCode: '1234',
+    keyword: 'BAL',
+    contentPattern: '\\bcode\\b',
+    timeZone: 'Europe/Berlin',
+    windowStart: '22:00',
+    windowEnd: '06:30',
+    windowDays: [1, 2, 7],
     carrierId: carrier.id,
+    // A rule targets a carrier or a group, never both (CHECK): groupRoute sets the group.
+    serverGroupId: null,
     createdAt: at('2026-01-03T00:00:00.000Z'),
+    updatedAt: at('2026-01-03T00:00:00.001Z'),
+  };
+  const groupRoute = {
+    ...route,
+    id: 'route-2',
+    carrierId: null,
+    serverGroupId: serverGroup.id,
+  };
+  const numberRange = {
+    prefix: '38267',
+    network: 'ME-Telenor',
+    createdAt: at('2026-01-03T00:00:00.002Z'),
+    updatedAt: at('2026-01-03T00:00:00.003Z'),
+  };
+  const carrierPrice = {
+    id: 'price-1',
+    carrierId: carrier.id,
+    prefix: '4915',
+    classOfService: 'bulk',
+    priceMinor: 4,
+    currency: 'EUR',
+    createdAt: at('2026-01-03T00:00:00.004Z'),
+    updatedAt: at('2026-01-03T00:00:00.005Z'),
   };
   const message = {
     id: 'msg-01J0000000000000000000000',
@@ -121,19 +171,61 @@ function fixtures() {
   const accountingRecord = {
     messageId: message.id,
     tenantId: tenant.id,
+    classOfService: 'otp',
+    source: 'ACME',
+    destination: '+491511234567',
+    country: 'DE',
+    network: 'DE-Telekom',
+    clientReference: 'order-42',
+    metadata: { campaign: 'spring' },
     carrierId: carrier.id,
     routeId: route.id,
     parts: 2,
     encoding: 'ucs2',
     finalStatus: MessageStatus.delivered,
+    errorCode: '000',
     costMinor: 7,
+    costCurrency: 'USD',
     priceMinor: 12,
-    currency: 'EUR',
-    submittedAt: at('2026-01-04T10:00:00.123Z'),
+    priceCurrency: 'EUR',
+    listPriceMinor: 16,
+    tariffId: 'tariff-1',
+    billingMode: 'prepaid',
+    chargeOn: 'delivery',
+    charged: true,
+    adjustments: [{ rule: 'free-otp-retry', note: 'retry 1', amountMinor: 0 }],
+    acceptedAt: at('2026-01-04T10:00:00.123Z'),
+    routedAt: at('2026-01-04T10:00:00.200Z'),
+    sentAt: at('2026-01-04T10:00:00.300Z'),
     finalAt: at('2026-01-04T10:00:05.000Z'),
     recordedAt: at('2026-01-04T10:00:06.000Z'),
-    version: 3,
+    updatedAt: at('2026-01-04T10:00:06.100Z'),
+    revision: 3,
+    publishedRevision: 2,
+    publishPending: true,
+    publishClaimedAt: at('2026-01-04T10:00:06.400Z'),
     publishedAt: at('2026-01-04T10:00:06.500Z'),
+    rowVersion: 5,
+  };
+  const tariff = {
+    id: 'tariff-1',
+    tenantId: tenant.id,
+    prefix: '4915',
+    classOfService: 'otp',
+    priceMinor: 8,
+    currency: 'EUR',
+    createdAt: at('2026-01-03T00:00:00.006Z'),
+    updatedAt: at('2026-01-03T00:00:00.007Z'),
+  };
+  const billingRule = {
+    id: 'rule-1',
+    tenantId: tenant.id,
+    rule: 'free-otp-retry',
+    params: { windowMinutes: 5, maxFreeRetries: 1 },
+    position: 2,
+    enabled: false,
+    createdAt: at('2026-01-03T00:00:00.008Z'),
+    updatedAt: at('2026-01-03T00:00:00.009Z'),
   };
   const auditLog = {
     id: 1n,
@@ -161,16 +253,49 @@ function fixtures() {
     revision: 9_007_199_254_740_993n,
     changedAt: at('2026-01-07T00:00:00.000Z'),
   };
+  const adminKey = {
+    id: 'tha_ab12cd34',
+    prefix: 'tha_ab12cd34',
+    secretHash: 'c'.repeat(64),
+    name: 'ops-alice',
+    createdAt: at('2026-01-08T00:00:00.000Z'),
+    revokedAt: at('2026-01-09T00:00:00.001Z'),
+  };
+  const idempotencyKey = {
+    tenantId: tenant.id,
+    key: 'order-42-attempt',
+    requestHash: 'e'.repeat(64),
+    response: { status: 202, body: { id: message.id, status: 'accepted', parts: 2 } },
+    createdAt: at('2026-01-04T10:00:00.124Z'),
+  };
+  const smppBindLease = {
+    carrierId: carrier.id,
+    slot: 2,
+    holder: 'smpp-connector-7f9c/1234/ab12',
+    expiresAt: at('2026-01-10T00:00:30.123Z'),
+  };
   return {
+    smppBindLease,
+    ...policyEngineFixtures(tenant.id, message.id),
+    ...dlrFixtures(tenant.id, message.id, carrier.id),
+    idempotencyKey,
+    adminKey,
     configRevision,
     tenant,
     apiKey,
     carrier,
+    serverGroup,
+    serverGroupMember,
     route,
+    groupRoute,
+    numberRange,
+    carrierPrice,
     message,
     messageStatusEvent,
     carrierMessageId,
     accountingRecord,
+    tariff,
+    billingRule,
     auditLog,
     deadLetter,
   };
@@ -195,11 +320,38 @@ describe.each(backends)('database on $name', (backend) => {
 
   beforeEach(async () => {
     // Children first (restrictive foreign keys).
+    // Policy engine tables (no foreign keys).
+    await prisma.smppBindLease.deleteMany();
+    await prisma.dlrCarrierKey.deleteMany();
+    await prisma.dlrPartReceipt.deleteMany();
+    await prisma.dlrDeadline.deleteMany();
+    await prisma.dlrPath.deleteMany();
+    await prisma.dlrWebhookSecret.deleteMany();
+    await prisma.webhookDelivery.deleteMany();
+    await prisma.dlrTrigger.deleteMany();
+    await prisma.moHandler.deleteMany();
+    await prisma.moPart.deleteMany();
+    await prisma.moMessage.deleteMany();
+    await prisma.tenantPolicy.deleteMany();
+    await prisma.tenantUsage.deleteMany();
+    await prisma.policyDecision.deleteMany();
+    await prisma.deferredMessage.deleteMany();
+    await prisma.inFlightMessage.deleteMany();
+    await prisma.rateLimitState.deleteMany();
+    await prisma.suppression.deleteMany();
+    await prisma.tenantBalance.deleteMany();
+    await prisma.balanceReservation.deleteMany();
     await prisma.auditLog.deleteMany();
+    await prisma.adminKey.deleteMany();
+    await prisma.idempotencyKey.deleteMany();
     await prisma.deadLetter.deleteMany();
     await prisma.accountingRecord.deleteMany();
+    await prisma.tariff.deleteMany();
+    await prisma.billingRule.deleteMany();
     await prisma.message.deleteMany();
     await prisma.route.deleteMany();
+    await prisma.serverGroup.deleteMany();
+    await prisma.numberRange.deleteMany();
     await prisma.carrier.deleteMany();
     await prisma.tenant.deleteMany();
   });
@@ -216,26 +368,82 @@ describe.each(backends)('database on $name', (backend) => {
       ApiKey: f.apiKey,
       Carrier: f.carrier,
       Route: f.route,
+      ServerGroup: f.serverGroup,
+      ServerGroupMember: f.serverGroupMember,
+      NumberRange: f.numberRange,
+      CarrierPrice: f.carrierPrice,
       Message: f.message,
       MessageStatusEvent: f.messageStatusEvent,
       CarrierMessageId: f.carrierMessageId,
       AccountingRecord: f.accountingRecord,
+      Tariff: f.tariff,
+      BillingRule: f.billingRule,
       AuditLog: f.auditLog,
       DeadLetter: f.deadLetter,
       ConfigRevision: f.configRevision,
+      AdminKey: f.adminKey,
+      TenantPolicy: f.tenantPolicy,
+      TenantUsage: f.tenantUsage,
+      PolicyDecision: f.policyDecision,
+      DeferredMessage: f.deferredMessage,
+      InFlightMessage: f.inFlightMessage,
+      RateLimitState: f.rateLimitState,
+      Suppression: f.suppression,
+      TenantBalance: f.tenantBalance,
+      BalanceReservation: f.balanceReservation,
+      IdempotencyKey: f.idempotencyKey,
+      SmppBindLease: f.smppBindLease,
+      DlrCarrierKey: f.dlrCarrierKey,
+      DlrPartReceipt: f.dlrPartReceipt,
+      DlrDeadline: f.dlrDeadline,
+      DlrPath: f.dlrPath,
+      DlrWebhookSecret: f.dlrWebhookSecret,
+      WebhookDelivery: f.webhookDelivery,
+      DlrTrigger: f.dlrTrigger,
+      MoHandler: f.moHandler,
+      MoPart: f.moPart,
+      MoMessage: f.moMessage,
     };
     const scalarFields: Record<Prisma.ModelName, object> = {
       Tenant: Prisma.TenantScalarFieldEnum,
       ApiKey: Prisma.ApiKeyScalarFieldEnum,
       Carrier: Prisma.CarrierScalarFieldEnum,
       Route: Prisma.RouteScalarFieldEnum,
+      ServerGroup: Prisma.ServerGroupScalarFieldEnum,
+      ServerGroupMember: Prisma.ServerGroupMemberScalarFieldEnum,
+      NumberRange: Prisma.NumberRangeScalarFieldEnum,
+      CarrierPrice: Prisma.CarrierPriceScalarFieldEnum,
       Message: Prisma.MessageScalarFieldEnum,
       MessageStatusEvent: Prisma.MessageStatusEventScalarFieldEnum,
       CarrierMessageId: Prisma.CarrierMessageIdScalarFieldEnum,
       AccountingRecord: Prisma.AccountingRecordScalarFieldEnum,
+      Tariff: Prisma.TariffScalarFieldEnum,
+      BillingRule: Prisma.BillingRuleScalarFieldEnum,
       AuditLog: Prisma.AuditLogScalarFieldEnum,
       DeadLetter: Prisma.DeadLetterScalarFieldEnum,
       ConfigRevision: Prisma.ConfigRevisionScalarFieldEnum,
+      AdminKey: Prisma.AdminKeyScalarFieldEnum,
+      TenantPolicy: Prisma.TenantPolicyScalarFieldEnum,
+      TenantUsage: Prisma.TenantUsageScalarFieldEnum,
+      PolicyDecision: Prisma.PolicyDecisionScalarFieldEnum,
+      DeferredMessage: Prisma.DeferredMessageScalarFieldEnum,
+      InFlightMessage: Prisma.InFlightMessageScalarFieldEnum,
+      RateLimitState: Prisma.RateLimitStateScalarFieldEnum,
+      Suppression: Prisma.SuppressionScalarFieldEnum,
+      TenantBalance: Prisma.TenantBalanceScalarFieldEnum,
+      BalanceReservation: Prisma.BalanceReservationScalarFieldEnum,
+      IdempotencyKey: Prisma.IdempotencyKeyScalarFieldEnum,
+      SmppBindLease: Prisma.SmppBindLeaseScalarFieldEnum,
+      DlrCarrierKey: Prisma.DlrCarrierKeyScalarFieldEnum,
+      DlrPartReceipt: Prisma.DlrPartReceiptScalarFieldEnum,
+      DlrDeadline: Prisma.DlrDeadlineScalarFieldEnum,
+      DlrPath: Prisma.DlrPathScalarFieldEnum,
+      DlrWebhookSecret: Prisma.DlrWebhookSecretScalarFieldEnum,
+      WebhookDelivery: Prisma.WebhookDeliveryScalarFieldEnum,
+      DlrTrigger: Prisma.DlrTriggerScalarFieldEnum,
+      MoHandler: Prisma.MoHandlerScalarFieldEnum,
+      MoPart: Prisma.MoPartScalarFieldEnum,
+      MoMessage: Prisma.MoMessageScalarFieldEnum,
     };
     expect(Object.keys(byModel).sort()).toEqual(Object.values(Prisma.ModelName).sort());
     for (const model of Object.values(Prisma.ModelName)) {
@@ -252,15 +460,61 @@ describe.each(backends)('database on $name', (backend) => {
     await prisma.tenant.create({ data: f.tenant });
     await prisma.apiKey.create({ data: f.apiKey });
     await prisma.carrier.create({ data: f.carrier });
+    await prisma.serverGroup.create({ data: f.serverGroup });
+    await prisma.serverGroupMember.create({ data: f.serverGroupMember });
     await prisma.route.create({ data: f.route });
+    await prisma.route.create({ data: f.groupRoute });
+    await prisma.numberRange.create({ data: f.numberRange });
+    await prisma.carrierPrice.create({ data: f.carrierPrice });
     await prisma.message.create({ data: f.message });
     await prisma.messageStatusEvent.create({ data: f.messageStatusEvent });
     await prisma.carrierMessageId.create({ data: f.carrierMessageId });
     await prisma.accountingRecord.create({ data: f.accountingRecord });
+    await prisma.tariff.create({ data: f.tariff });
+    await prisma.billingRule.create({ data: f.billingRule });
     await prisma.auditLog.create({ data: f.auditLog });
     await prisma.deadLetter.create({ data: f.deadLetter });
     // The migration seeds the single row; a change bumps it.
     await prisma.configRevision.update({ where: { id: 1 }, data: f.configRevision });
+    await prisma.adminKey.create({ data: f.adminKey });
+    await prisma.tenantPolicy.create({ data: f.tenantPolicy });
+    await prisma.tenantUsage.create({ data: f.tenantUsage });
+    await prisma.policyDecision.create({ data: f.policyDecision });
+    await prisma.deferredMessage.create({ data: f.deferredMessage });
+    await prisma.inFlightMessage.create({ data: f.inFlightMessage });
+    await prisma.rateLimitState.create({ data: f.rateLimitState });
+    await prisma.suppression.create({ data: f.suppression });
+    await prisma.tenantBalance.create({ data: f.tenantBalance });
+    await prisma.balanceReservation.create({ data: f.balanceReservation });
+    await prisma.idempotencyKey.create({ data: f.idempotencyKey });
+    await prisma.smppBindLease.create({ data: f.smppBindLease });
+    // dlr service tables (no foreign keys).
+    await prisma.dlrCarrierKey.create({ data: f.dlrCarrierKey });
+    await prisma.dlrPartReceipt.create({ data: f.dlrPartReceipt });
+    await prisma.dlrDeadline.create({ data: f.dlrDeadline });
+    await prisma.dlrPath.create({ data: f.dlrPath });
+    await prisma.dlrWebhookSecret.create({ data: f.dlrWebhookSecret });
+    await prisma.webhookDelivery.create({ data: f.webhookDelivery });
+    await prisma.dlrTrigger.create({ data: f.dlrTrigger });
+    await prisma.moHandler.create({ data: f.moHandler });
+    await prisma.moPart.create({ data: f.moPart });
+    await prisma.moMessage.create({ data: f.moMessage });
+    expect(await prisma.dlrCarrierKey.findFirstOrThrow()).toEqual(f.dlrCarrierKey);
+    expect(await prisma.dlrPartReceipt.findFirstOrThrow()).toEqual(f.dlrPartReceipt);
+    expect(await prisma.dlrDeadline.findFirstOrThrow()).toEqual(f.dlrDeadline);
+    expect(withoutUpdatedAt(await prisma.dlrPath.findFirstOrThrow())).toEqual(
+      withoutUpdatedAt(f.dlrPath),
+    );
+    expect(await prisma.dlrWebhookSecret.findFirstOrThrow()).toEqual(f.dlrWebhookSecret);
+    expect(await prisma.webhookDelivery.findFirstOrThrow()).toEqual(f.webhookDelivery);
+    expect(withoutUpdatedAt(await prisma.dlrTrigger.findFirstOrThrow())).toEqual(
+      withoutUpdatedAt(f.dlrTrigger),
+    );
+    expect(withoutUpdatedAt(await prisma.moHandler.findFirstOrThrow())).toEqual(
+      withoutUpdatedAt(f.moHandler),
+    );
+    expect(await prisma.moPart.findFirstOrThrow()).toEqual(f.moPart);
+    expect(await prisma.moMessage.findFirstOrThrow()).toEqual(f.moMessage);
 
     // updatedAt is @updatedAt: Prisma overwrites the given value on create. Everything else is exact.
     expect(
@@ -272,7 +526,33 @@ describe.each(backends)('database on $name', (backend) => {
     expect(
       withoutUpdatedAt(await prisma.carrier.findUniqueOrThrow({ where: { id: f.carrier.id } })),
     ).toEqual(withoutUpdatedAt(f.carrier));
-    expect(await prisma.route.findUniqueOrThrow({ where: { id: f.route.id } })).toEqual(f.route);
+    for (const route of [f.route, f.groupRoute]) {
+      expect(
+        withoutUpdatedAt(await prisma.route.findUniqueOrThrow({ where: { id: route.id } })),
+      ).toEqual(withoutUpdatedAt(route));
+    }
+    expect(
+      withoutUpdatedAt(
+        await prisma.serverGroup.findUniqueOrThrow({ where: { id: f.serverGroup.id } }),
+      ),
+    ).toEqual(withoutUpdatedAt(f.serverGroup));
+    expect(
+      await prisma.serverGroupMember.findUniqueOrThrow({
+        where: {
+          serverGroupId_carrierId: { serverGroupId: f.serverGroup.id, carrierId: f.carrier.id },
+        },
+      }),
+    ).toEqual(f.serverGroupMember);
+    expect(
+      withoutUpdatedAt(
+        await prisma.numberRange.findUniqueOrThrow({ where: { prefix: f.numberRange.prefix } }),
+      ),
+    ).toEqual(withoutUpdatedAt(f.numberRange));
+    expect(
+      withoutUpdatedAt(
+        await prisma.carrierPrice.findUniqueOrThrow({ where: { id: f.carrierPrice.id } }),
+      ),
+    ).toEqual(withoutUpdatedAt(f.carrierPrice));
     expect(
       withoutUpdatedAt(await prisma.message.findUniqueOrThrow({ where: { id: f.message.id } })),
     ).toEqual(withoutUpdatedAt(f.message));
@@ -289,8 +569,18 @@ describe.each(backends)('database on $name', (backend) => {
       }),
     ).toEqual(f.carrierMessageId);
     expect(
-      await prisma.accountingRecord.findUniqueOrThrow({ where: { messageId: f.message.id } }),
-    ).toEqual(f.accountingRecord);
+      withoutUpdatedAt(
+        await prisma.accountingRecord.findUniqueOrThrow({ where: { messageId: f.message.id } }),
+      ),
+    ).toEqual(withoutUpdatedAt(f.accountingRecord));
+    expect(
+      withoutUpdatedAt(await prisma.tariff.findUniqueOrThrow({ where: { id: f.tariff.id } })),
+    ).toEqual(withoutUpdatedAt(f.tariff));
+    expect(
+      withoutUpdatedAt(
+        await prisma.billingRule.findUniqueOrThrow({ where: { id: f.billingRule.id } }),
+      ),
+    ).toEqual(withoutUpdatedAt(f.billingRule));
     expect(await prisma.auditLog.findUniqueOrThrow({ where: { id: 1n } })).toEqual(f.auditLog);
     expect(
       await prisma.deadLetter.findUniqueOrThrow({ where: { eventId: f.deadLetter.eventId } }),
@@ -298,6 +588,36 @@ describe.each(backends)('database on $name', (backend) => {
     expect(await prisma.configRevision.findUniqueOrThrow({ where: { id: 1 } })).toEqual(
       f.configRevision,
     );
+    expect(
+      await prisma.adminKey.findUniqueOrThrow({ where: { prefix: f.adminKey.prefix } }),
+    ).toEqual(f.adminKey);
+    const byTenant = { where: { tenantId: f.tenant.id } };
+    const byMessage = { where: { messageId: f.message.id } };
+    expect(await prisma.tenantPolicy.findFirstOrThrow(byTenant)).toEqual(f.tenantPolicy);
+    expect(await prisma.tenantUsage.findFirstOrThrow(byTenant)).toEqual(f.tenantUsage);
+    expect(await prisma.policyDecision.findUniqueOrThrow(byMessage)).toEqual(f.policyDecision);
+    expect(await prisma.deferredMessage.findUniqueOrThrow(byMessage)).toEqual(f.deferredMessage);
+    expect(await prisma.inFlightMessage.findUniqueOrThrow(byMessage)).toEqual(f.inFlightMessage);
+    expect(await prisma.rateLimitState.findUniqueOrThrow(byTenant)).toEqual(f.rateLimitState);
+    expect(await prisma.suppression.findFirstOrThrow(byTenant)).toEqual(f.suppression);
+    expect(withoutUpdatedAt(await prisma.tenantBalance.findUniqueOrThrow(byTenant))).toEqual(
+      withoutUpdatedAt(f.tenantBalance),
+    );
+    expect(await prisma.balanceReservation.findUniqueOrThrow(byMessage)).toEqual(
+      f.balanceReservation,
+    );
+    expect(
+      await prisma.idempotencyKey.findUniqueOrThrow({
+        where: { tenantId_key: { tenantId: f.tenant.id, key: f.idempotencyKey.key } },
+      }),
+    ).toEqual(f.idempotencyKey);
+    expect(
+      await prisma.smppBindLease.findUniqueOrThrow({
+        where: {
+          carrierId_slot: { carrierId: f.smppBindLease.carrierId, slot: f.smppBindLease.slot },
+        },
+      }),
+    ).toEqual(f.smppBindLease);
   });
 
   it('round-trips the optional fields as null and fills every default', async () => {
@@ -363,12 +683,40 @@ describe.each(backends)('database on $name', (backend) => {
         ...f.accountingRecord,
         messageId: message.id,
         tenantId: tenant.id,
+        country: null,
+        network: null,
+        clientReference: null,
+        metadata: undefined,
         carrierId: null,
         routeId: null,
+        finalStatus: null,
+        errorCode: null,
+        costMinor: undefined,
+        priceMinor: undefined,
+        listPriceMinor: undefined,
+        tariffId: null,
+        billingMode: null,
+        chargeOn: null,
+        charged: undefined,
+        adjustments: undefined,
+        routedAt: null,
+        sentAt: null,
+        finalAt: null,
         recordedAt: undefined,
-        version: undefined,
+        updatedAt: undefined,
+        revision: undefined,
+        publishedRevision: undefined,
+        publishPending: undefined,
+        publishClaimedAt: null,
         publishedAt: undefined,
+        rowVersion: undefined,
       },
+    });
+    const tariff = await prisma.tariff.create({
+      data: { id: 't-min', priceMinor: 3, currency: 'EUR' },
+    });
+    const billingRule = await prisma.billingRule.create({
+      data: { id: 'r-min', rule: 'free-otp-retry' },
     });
     const audit = await prisma.auditLog.create({
       data: { actor: 'system', action: 'create', entity: 'tenant', entityId: tenant.id },
@@ -377,7 +725,14 @@ describe.each(backends)('database on $name', (backend) => {
     expect(tenant).toMatchObject({ status: TenantStatus.active });
     expect(apiKey).toMatchObject({ scopes: [], revokedAt: null, lastUsedAt: null });
     expect(carrier).toMatchObject({ enabled: true, config: {} });
-    expect(route).toMatchObject({ tenantId: null, destinationPrefix: null });
+    expect(route).toMatchObject({
+      enabled: true,
+      tenantId: null,
+      destinationPrefix: null,
+      classOfService: null,
+      windowDays: [],
+      serverGroupId: null,
+    });
     expect(message).toMatchObject({
       statusDetail: null,
       carrierId: null,
@@ -388,8 +743,34 @@ describe.each(backends)('database on $name', (backend) => {
     const [first, second] = events.map((e) => e.id);
     expect(typeof first).toBe('bigint');
     expect(second).toBe(first + 1n);
-    expect(record).toMatchObject({ carrierId: null, routeId: null, version: 1, publishedAt: null });
+    expect(record).toMatchObject({
+      carrierId: null,
+      routeId: null,
+      metadata: null,
+      finalStatus: null,
+      costMinor: 0,
+      priceMinor: 0,
+      listPriceMinor: 0,
+      charged: false,
+      adjustments: [],
+      revision: 0,
+      publishedRevision: 0,
+      publishPending: false,
+      publishedAt: null,
+      rowVersion: 0,
+    });
+    expect(tariff).toMatchObject({ tenantId: null, prefix: '', classOfService: null });
+    expect(billingRule).toMatchObject({ tenantId: null, params: {}, position: 0, enabled: true });
     expect(audit).toMatchObject({ before: null, after: null });
+    const adminKey = await prisma.adminKey.create({
+      data: { id: 'tha_00000000', prefix: 'tha_00000000', secretHash: 'd'.repeat(64), name: 'm' },
+    });
+    expect(adminKey.revokedAt).toBeNull();
+    expect(adminKey.createdAt.getTime()).toBeGreaterThan(before);
+    const idempotencyKey = await prisma.idempotencyKey.create({
+      data: { tenantId: tenant.id, key: 'k', requestHash: 'f'.repeat(64), response: {} },
+    });
+    expect(idempotencyKey.createdAt.getTime()).toBeGreaterThan(before);
     expect(typeof audit.id).toBe('bigint');
     for (const time of [
       tenant.createdAt,
@@ -400,6 +781,8 @@ describe.each(backends)('database on $name', (backend) => {
       message.createdAt,
       cmid.createdAt,
       record.recordedAt,
+      tariff.createdAt,
+      billingRule.createdAt,
       audit.at,
     ]) {
       expect(time.getTime()).toBeGreaterThan(before);
@@ -449,7 +832,7 @@ describe.each(backends)('database on $name', (backend) => {
     expect(message.carrierMessageIds).toHaveLength(1);
     expect(message.accountingRecord?.priceMinor).toBe(12);
     expect(tenant.apiKeys.map((k) => k.prefix)).toEqual([f.apiKey.prefix]);
-    expect(tenant.routes[0]?.carrier.kind).toBe(CarrierKind.smpp);
+    expect(tenant.routes[0]?.carrier?.kind).toBe(CarrierKind.smpp);
     expect(tenant.messages.map((m) => m.id)).toEqual([f.message.id]);
   });
 
@@ -607,4 +990,193 @@ async function seed(prisma: PrismaClient, f: ReturnType<typeof fixtures>): Promi
   await prisma.messageStatusEvent.create({ data: f.messageStatusEvent });
   await prisma.carrierMessageId.create({ data: f.carrierMessageId });
   await prisma.accountingRecord.create({ data: f.accountingRecord });
+}
+
+/** The policy engine's tables (libs/services/policy), one row each with every field set. */
+function policyEngineFixtures(tenantId: string, messageId: string) {
+  return {
+    tenantPolicy: {
+      tenantId,
+      version: 3,
+      document: { timeZone: 'Europe/Berlin', rate: { messagesPerSecond: 10, burst: 20 } },
+      createdAt: at('2026-01-10T00:00:00.000Z'),
+      createdBy: 'ops-alice',
+    },
+    tenantUsage: {
+      tenantId,
+      month: '2026-01',
+      messages: 4_999,
+      parts: 7_001,
+      warnedAt: at('2026-01-10T00:00:00.001Z'),
+    },
+    policyDecision: {
+      messageId,
+      tenantId,
+      outcome: $Enums.PolicyOutcome.rejected,
+      month: '2026-01',
+      parts: 2,
+      detail: 'policy v3 monthlyQuota.messages 5000: quota-exceeded',
+      reason: 'quota-exceeded',
+      decidedAt: at('2026-01-10T00:00:00.002Z'),
+    },
+    deferredMessage: {
+      messageId,
+      tenantId,
+      stage: $Enums.DeferralStage.paced,
+      releaseAt: at('2026-01-10T08:00:00.000Z'),
+      message: { messageId, text: 'Grüße 🙂', parts: 2 },
+      createdAt: at('2026-01-10T00:00:00.003Z'),
+    },
+    inFlightMessage: { messageId, tenantId, since: at('2026-01-10T00:00:00.004Z') },
+    rateLimitState: { tenantId, tatMs: 1_767_225_600_000.125 },
+    suppression: {
+      tenantId,
+      number: '+491511234567',
+      reason: 'STOP keyword',
+      source: 'mo-keyword',
+      createdAt: at('2026-01-10T00:00:00.005Z'),
+    },
+    tenantBalance: {
+      tenantId,
+      currency: 'EUR',
+      availableMinor: 9_007_199_254_740_993n,
+      reservedMinor: 12n,
+      updatedAt: at('2026-01-10T00:00:00.006Z'),
+    },
+    balanceReservation: {
+      messageId,
+      tenantId,
+      amountMinor: 12n,
+      currency: 'EUR',
+      state: $Enums.BalanceReservationState.settled,
+      createdAt: at('2026-01-10T00:00:00.007Z'),
+      settledAt: at('2026-01-10T00:00:05.000Z'),
+    },
+  };
+}
+
+/** The dlr service's tables (receipts, expiry, DLR paths, webhooks, triggers, MO): every field set. */
+function dlrFixtures(tenantId: string, messageId: string, carrierId: string) {
+  return {
+    dlrCarrierKey: {
+      carrierId,
+      lookupKey: 'n:2587',
+      messageId,
+      tenantId,
+      partIndex: 1,
+      partCount: 2,
+      carrierMessageId: '0A1B',
+      routeId: 'route-1',
+      traceParent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      createdAt: at('2026-01-04T10:00:00.600Z'),
+    },
+    dlrPartReceipt: {
+      eventId: 'c1d2e3f4-0000-4000-8000-00000000d1a1',
+      messageId,
+      carrierId,
+      partIndex: 1,
+      state: 'undeliverable',
+      rawState: 'UNDELIV',
+      errorCode: '034',
+      carrierMessageId: '2587',
+      receivedAt: at('2026-01-04T10:00:02.000Z'),
+      createdAt: at('2026-01-04T10:00:02.001Z'),
+    },
+    dlrDeadline: {
+      messageId,
+      tenantId,
+      carrierId,
+      routeId: 'route-1',
+      partCount: 2,
+      expiresAt: at('2026-01-06T11:00:00.000Z'),
+      leaseUntil: at('2026-01-06T11:01:00.000Z'),
+      createdAt: at('2026-01-04T10:00:00.700Z'),
+    },
+    dlrPath: {
+      id: 'path-1',
+      tenantId,
+      kind: 'webhook' as const,
+      url: 'https://hooks.example.org/dlr',
+      statuses: ['delivered', 'undeliverable'],
+      enabled: false,
+      createdAt: at('2026-01-02T00:00:00.000Z'),
+      updatedAt: at('2026-01-02T00:00:00.001Z'),
+    },
+    dlrWebhookSecret: {
+      tenantId,
+      secret: 'whsec_current',
+      previousSecret: 'whsec_previous',
+      previousValidUntil: at('2026-01-03T00:00:00.000Z'),
+      rotatedAt: at('2026-01-02T00:00:00.000Z'),
+    },
+    webhookDelivery: {
+      id: 'c1d2e3f4-0000-4000-8000-00000000d1a2',
+      tenantId,
+      kind: 'status',
+      eventId: 'c1d2e3f4-0000-4000-8000-00000000d1a3',
+      url: 'https://hooks.example.org/dlr',
+      payload: '{"type":"message.status"}',
+      state: 'abandoned' as const,
+      attempts: 7,
+      nextAttemptAt: at('2026-01-05T10:00:00.000Z'),
+      leaseUntil: at('2026-01-05T10:01:00.000Z'),
+      giveUpAt: at('2026-01-05T10:00:00.000Z'),
+      lastError: 'HTTP 503',
+      lastStatusCode: 503,
+      createdAt: at('2026-01-04T10:00:03.000Z'),
+      deliveredAt: at('2026-01-04T10:00:04.000Z'),
+    },
+    dlrTrigger: {
+      id: 'trigger-1',
+      tenantId,
+      routeId: 'route-1',
+      carrierId,
+      states: ['undeliverable'],
+      errorCodes: ['034', '1'],
+      action: 'reroute' as const,
+      url: 'https://ops.example.org/dlr',
+      priority: 10,
+      enabled: false,
+      description: 'network error: next carrier',
+      createdAt: at('2026-01-02T00:00:00.000Z'),
+      updatedAt: at('2026-01-02T00:00:00.001Z'),
+    },
+    moHandler: {
+      id: 'mo-1',
+      tenantId,
+      destination: '1234',
+      keyword: 'BAL',
+      kind: 'auto_reply' as const,
+      url: 'https://hooks.example.org/mo',
+      replyTemplate: 'Balance: 42 EUR',
+      enabled: false,
+      createdAt: at('2026-01-02T00:00:00.000Z'),
+      updatedAt: at('2026-01-02T00:00:00.001Z'),
+    },
+    moPart: {
+      carrierId,
+      source: '+38267111222',
+      destination: '1234',
+      reference: 513,
+      total: 3,
+      seq: 2,
+      text: 'middle part ',
+      eventId: 'c1d2e3f4-0000-4000-8000-00000000d1a4',
+      receivedAt: at('2026-01-04T10:00:05.000Z'),
+      completedAt: at('2026-01-04T10:00:06.000Z'),
+    },
+    moMessage: {
+      id: 'c1d2e3f4-0000-4000-8000-00000000d1a5',
+      tenantId,
+      carrierId,
+      source: '+38267111222',
+      destination: '1234',
+      text: 'BAL please',
+      keyword: 'BAL',
+      handlerId: 'mo-1',
+      action: 'auto_reply',
+      receivedAt: at('2026-01-04T10:00:07.000Z'),
+      createdAt: at('2026-01-04T10:00:07.001Z'),
+    },
+  };
 }

@@ -1,0 +1,152 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  FINAL_STATUSES,
+  type MessageFields,
+  PRIORITY_CLASSES,
+  type PriorityClass,
+} from '@tuxhat/contracts';
+import type { PrismaClient } from '@tuxhat/database';
+import { PRISMA } from '@tuxhat/runtime';
+
+/** What a status callback echoes back to the tenant, and where it goes instead of the default. */
+export interface CallbackInfo {
+  readonly callbackUrl: string | null;
+  readonly clientReference: string | null;
+  readonly metadata: Record<string, string> | null;
+}
+
+/** A message the dlr service creates itself (an MO auto-reply or opt-out confirmation). */
+export interface OwnMessage {
+  readonly message: MessageFields;
+  /** The id of the event that submits it: also its first history row's. */
+  readonly eventId: string;
+  readonly detail: string;
+}
+
+/**
+ * The dlr service's view of the messages table (written by ingress): batched reads for a whole
+ * Kafka batch, and the writes of the messages it originates itself.
+ */
+@Injectable()
+export class MessagesRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  async validity(
+    ids: readonly string[],
+  ): Promise<Map<string, { validUntil: Date | null; createdAt: Date }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.message.findMany({
+      where: { id: { in: [...ids] } },
+      select: { id: true, validUntil: true, createdAt: true },
+    });
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  async callbackInfo(ids: readonly string[]): Promise<Map<string, CallbackInfo>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.message.findMany({
+      where: { id: { in: [...ids] } },
+      select: { id: true, callbackUrl: true, clientReference: true, metadata: true },
+    });
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          callbackUrl: row.callbackUrl,
+          clientReference: row.clientReference,
+          metadata: stringRecord(row.metadata),
+        },
+      ]),
+    );
+  }
+
+  /** Ids among `ids` whose projected status is already final. */
+  async finalIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.prisma.message.findMany({
+      where: { id: { in: [...ids] }, status: { in: [...FINAL_STATUSES] } },
+      select: { id: true },
+    });
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** The messages as they travel the pipeline (a trigger's reroute needs every field). */
+  async fields(ids: readonly string[]): Promise<Map<string, MessageFields>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.message.findMany({ where: { id: { in: [...ids] } } });
+    return new Map(
+      rows.map((row) => {
+        const metadata = stringRecord(row.metadata);
+        const fields: MessageFields = {
+          messageId: row.id,
+          tenantId: row.tenantId,
+          destination: row.destination,
+          source: row.source,
+          text: row.body,
+          encoding: row.encoding === 'ucs2' ? 'ucs2' : 'gsm7',
+          parts: row.parts,
+          acceptedAt: row.createdAt.toISOString(),
+          priority: priorityOf(row.priority),
+          ...(row.clientReference ? { clientReference: row.clientReference } : {}),
+          ...(row.validUntil ? { validUntil: row.validUntil.toISOString() } : {}),
+          ...(row.scheduledAt ? { scheduledAt: row.scheduledAt.toISOString() } : {}),
+          ...(row.callbackUrl ? { callbackUrl: row.callbackUrl } : {}),
+          ...(metadata ? { metadata } : {}),
+        };
+        return [row.id, fields];
+      }),
+    );
+  }
+
+  /**
+   * Writes messages the dlr service originates, with their first history row, as ingress does
+   * (the row exists before any event about it). Idempotent: ids are derived from the MO, so a
+   * replay writes nothing.
+   */
+  async createOwn(messages: readonly OwnMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.prisma.$transaction([
+      this.prisma.message.createMany({
+        data: messages.map(({ message }) => ({
+          id: message.messageId,
+          tenantId: message.tenantId,
+          destination: message.destination,
+          source: message.source,
+          body: message.text,
+          encoding: message.encoding,
+          parts: message.parts,
+          status: 'accepted' as const,
+          priority: message.priority ?? 'transactional',
+          createdAt: new Date(message.acceptedAt),
+          updatedAt: new Date(message.acceptedAt),
+        })),
+        skipDuplicates: true,
+      }),
+      this.prisma.messageStatusEvent.createMany({
+        data: messages.map(({ message, eventId, detail }) => ({
+          eventId,
+          messageId: message.messageId,
+          status: 'accepted' as const,
+          detail,
+          source: 'dlr',
+          occurredAt: new Date(message.acceptedAt),
+        })),
+        skipDuplicates: true,
+      }),
+    ]);
+  }
+}
+
+function priorityOf(value: string): PriorityClass {
+  return (PRIORITY_CLASSES as readonly string[]).includes(value)
+    ? (value as PriorityClass)
+    : 'transactional';
+}
+
+function stringRecord(value: unknown): Record<string, string> | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const entries = Object.entries(value).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string',
+  );
+  return entries.length > 0 ? Object.fromEntries(entries) : null;
+}

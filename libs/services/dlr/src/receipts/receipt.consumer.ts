@@ -1,0 +1,232 @@
+import { Controller, Inject } from '@nestjs/common';
+import {
+  SMS_DLR_RAW,
+  SMS_SENT,
+  SMS_STATUS,
+  type SmsDlrRawEvent,
+  type SmsSentEvent,
+  derivedEnvelope,
+  deterministicUuid,
+} from '@tuxhat/contracts';
+import {
+  BatchOutcome,
+  EventPublisher,
+  NotYetError,
+  OnEventBatch,
+  continueMessageTraces,
+} from '@tuxhat/messaging';
+import { METRICS, processMetrics } from '@tuxhat/observability';
+import { CLOCK, type Clock } from '@tuxhat/runtime';
+
+import { type CarrierPart, CorrelationRepository } from '../correlation/correlation.repository';
+import { DLR_OPTIONS, type ResolvedDlrOptions } from '../dlr.options';
+import { DeadlinesRepository } from '../expiry/deadlines.repository';
+import { MessagesRepository } from '../messages.repository';
+import { type FinalOutcome, OutcomeService } from '../triggers/outcome.service';
+import { type Aggregate, aggregateParts } from './part-aggregation';
+import { PartReceiptsRepository, pairKey } from './part-receipts.repository';
+import { describeReceipt, isFinalReceiptState } from './receipt-state';
+
+/**
+ * Correlates what carriers tell us with our messages: the ids they gave on submit_sm_resp
+ * (sms.sent) and the receipts that follow (sms.dlr.raw), into `sent` and final statuses. Every
+ * step works on the whole Kafka batch: one query to match all receipts, one insert of all part
+ * receipts, one read of the parts of the multipart messages among them.
+ */
+@Controller()
+export class ReceiptConsumer {
+  private readonly metrics = processMetrics();
+
+  constructor(
+    private readonly correlations: CorrelationRepository,
+    private readonly parts: PartReceiptsRepository,
+    private readonly deadlines: DeadlinesRepository,
+    private readonly messages: MessagesRepository,
+    private readonly outcomes: OutcomeService,
+    private readonly publisher: EventPublisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(DLR_OPTIONS) private readonly options: ResolvedDlrOptions,
+  ) {}
+
+  /**
+   * Records the carrier's ids (every lookup key of every part), schedules the expiry deadline
+   * and reports `sent`. An event for a message not in the database (it cannot precede its own
+   * row: ingress commits the row before publishing) is retried and dead-lettered, not guessed at.
+   */
+  @OnEventBatch(SMS_SENT)
+  async onSent(events: SmsSentEvent[]): Promise<BatchOutcome> {
+    const validity = await this.messages.validity(events.map((event) => event.messageId));
+    const failures = new Map<number, unknown>();
+    const known = events.filter((event, index) => {
+      if (validity.has(event.messageId)) return true;
+      failures.set(index, new NotYetError(`message ${event.messageId} not found`));
+      return false;
+    });
+    if (known.length === 0) return BatchOutcome.withFailures(failures);
+    await this.correlations.record(known);
+    const now = this.clock.now();
+    await this.deadlines.schedule(
+      known.map((event) => {
+        const message = validity.get(event.messageId)!;
+        const validUntil =
+          message.validUntil ??
+          new Date(message.createdAt.getTime() + this.options.defaultValidityMs);
+        return {
+          messageId: event.messageId,
+          tenantId: event.tenantId,
+          carrierId: event.carrierId,
+          routeId: event.routeId,
+          partCount: event.parts.length,
+          expiresAt: new Date(validUntil.getTime() + this.options.expiryGraceMs),
+        };
+      }),
+    );
+    await Promise.all(
+      known.map((event) =>
+        this.publisher.publish(SMS_STATUS, {
+          ...derivedEnvelope(event.eventId, 'status', now),
+          messageId: event.messageId,
+          tenantId: event.tenantId,
+          status: 'sent',
+          detail: `carrier ${event.carrierId} accepted ${event.parts.length} part(s): ${event.parts
+            .map((part) => part.carrierMessageId)
+            .join(', ')}`,
+          source: 'dlr',
+          carrierId: event.carrierId,
+          routeId: event.routeId,
+        }),
+      ),
+    );
+    return BatchOutcome.withFailures(failures);
+  }
+
+  /**
+   * A receipt whose carrier id is not known yet (it overtook its submit_sm_resp, or the
+   * sms.sent event is still on its way) goes through the durable retry schedule, and is
+   * dead-lettered with the reason if it never matches: never dropped.
+   */
+  @OnEventBatch(SMS_DLR_RAW)
+  async onReceipt(receipts: SmsDlrRawEvent[]): Promise<BatchOutcome> {
+    const found = await this.correlations.find(receipts);
+    const failures = new Map<number, unknown>();
+    const matched: { receipt: SmsDlrRawEvent; part: CarrierPart }[] = [];
+    receipts.forEach((receipt, index) => {
+      const part = found[index];
+      const result = part ? 'matched' : 'unmatched';
+      this.metrics.increment(METRICS.receipts, { carrier: receipt.carrierId, result });
+      if (part) matched.push({ receipt, part });
+      else
+        failures.set(
+          index,
+          new NotYetError(
+            `no message for carrier ${receipt.carrierId} id ${receipt.carrierMessageId}`,
+          ),
+        );
+    });
+    if (matched.length === 0) return BatchOutcome.withFailures(failures);
+    // Each receipt came on its own trace: what follows for its message continues the message's.
+    continueMessageTraces(
+      'match receipt',
+      matched.map(({ receipt, part }) => ({
+        messageId: part.messageId,
+        traceParent: part.traceParent,
+        cause: receipt,
+      })),
+    );
+
+    await this.parts.record(
+      matched.map(({ receipt, part }) => ({
+        eventId: receipt.eventId,
+        messageId: part.messageId,
+        carrierId: part.carrierId,
+        partIndex: part.partIndex,
+        state: receipt.state,
+        rawState: receipt.rawState,
+        errorCode: receipt.errorCode ?? null,
+        carrierMessageId: receipt.carrierMessageId,
+        receivedAt: new Date(receipt.receivedAt),
+      })),
+    );
+    // Multipart messages: read back every part's receipts (this batch's included) to see
+    // whether the message is complete. Read after the insert committed, so of two receipts of
+    // one message handled concurrently elsewhere at least one sees both.
+    const multipart = matched.filter(
+      ({ receipt, part }) => part.partCount > 1 && isFinalReceiptState(receipt.state),
+    );
+    const partReceipts = await this.parts.of(multipart.map(({ part }) => part));
+
+    const now = this.clock.now();
+    const statuses: Promise<void>[] = [];
+    const outcomes = new Map<string, FinalOutcome>();
+    for (const { receipt, part } of matched) {
+      const state = receipt.state;
+      const final = isFinalReceiptState(state);
+      if (part.partCount === 1 && final) {
+        outcomes.set(pairKey(part.messageId, part.carrierId), {
+          ...outcomeBase(part),
+          state,
+          rawState: receipt.rawState,
+          errorCode: receipt.errorCode ?? null,
+          detail: `receipt from ${part.carrierId}: ${describeReceipt(receipt.rawState, receipt.errorCode)}`,
+        });
+        continue;
+      }
+      // A step on the way (enroute, accepted) or one part of several: recorded as `sent`.
+      const partNote =
+        part.partCount > 1 ? ` (part ${part.partIndex + 1} of ${part.partCount})` : '';
+      statuses.push(
+        this.publisher.publish(SMS_STATUS, {
+          ...derivedEnvelope(receipt.eventId, 'status', now),
+          messageId: part.messageId,
+          tenantId: part.tenantId,
+          status: 'sent',
+          detail: `receipt from ${part.carrierId}: ${describeReceipt(receipt.rawState, receipt.errorCode)}${partNote}`,
+          source: 'dlr',
+          carrierId: part.carrierId,
+          routeId: part.routeId,
+          ...(receipt.errorCode ? { errorCode: receipt.errorCode } : {}),
+        }),
+      );
+      if (!final) continue;
+      const key = pairKey(part.messageId, part.carrierId);
+      const aggregate = aggregateParts(part.partCount, partReceipts.get(key) ?? []);
+      if (aggregate.complete) outcomes.set(key, multipartOutcome(part, aggregate));
+    }
+    await Promise.all(statuses);
+    await this.outcomes.settle([...outcomes.values()]);
+    return BatchOutcome.withFailures(failures);
+  }
+}
+
+/** The final status of a message on one carrier has one id, whichever receipt completes it. */
+export function finalStatusEventId(messageId: string, carrierId: string): string {
+  return deterministicUuid(`dlr-final/${messageId}/${carrierId}`);
+}
+
+function outcomeBase(part: CarrierPart) {
+  return {
+    messageId: part.messageId,
+    tenantId: part.tenantId,
+    carrierId: part.carrierId,
+    routeId: part.routeId,
+    statusEventId: finalStatusEventId(part.messageId, part.carrierId),
+  };
+}
+
+function multipartOutcome(
+  part: CarrierPart,
+  aggregate: Extract<Aggregate, { complete: true }>,
+): FinalOutcome {
+  const { decisive } = aggregate;
+  const detail =
+    aggregate.state === 'delivered'
+      ? `receipts from ${part.carrierId}: all ${aggregate.partCount} parts ${decisive.rawState}`
+      : `receipts from ${part.carrierId}: part ${decisive.partIndex + 1} of ${aggregate.partCount} ${describeReceipt(decisive.rawState, decisive.errorCode)} (the worst of ${aggregate.partCount})`;
+  return {
+    ...outcomeBase(part),
+    state: aggregate.state,
+    rawState: decisive.rawState,
+    errorCode: decisive.errorCode ?? null,
+    detail,
+  };
+}

@@ -1,0 +1,77 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+export interface WebhookResponse {
+  readonly status: number;
+}
+
+export interface WebhookClientOptions {
+  readonly timeoutMs: number;
+  /** Keep-alive connections per origin (host:port). */
+  readonly maxSocketsPerOrigin: number;
+}
+
+/**
+ * POSTs webhook bodies over keep-alive connections: Node's agents pool sockets per origin, so
+ * thousands of callbacks a second to one tenant reuse a handful of connections instead of
+ * paying a TCP (and TLS) handshake each. The response body is drained and ignored: only the
+ * status counts (2xx = delivered).
+ */
+export class WebhookClient {
+  private readonly http: HttpAgent;
+  private readonly https: HttpsAgent;
+
+  constructor(private readonly options: WebhookClientOptions) {
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: options.maxSocketsPerOrigin,
+      maxFreeSockets: options.maxSocketsPerOrigin,
+      scheduling: 'lifo' as const,
+    };
+    this.http = new HttpAgent(agentOptions);
+    this.https = new HttpsAgent(agentOptions);
+  }
+
+  post(url: string, body: string, headers: Record<string, string>): Promise<WebhookResponse> {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    const send = secure ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const request = send(
+        target,
+        {
+          method: 'POST',
+          agent: secure ? this.https : this.http,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            'user-agent': 'TuxHat-Webhooks/1',
+            ...headers,
+          },
+          timeout: this.options.timeoutMs,
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode ?? 0 }));
+          response.on('error', reject);
+        },
+      );
+      // `timeout` above is idle time on the socket; this bounds the whole exchange.
+      const deadline = setTimeout(
+        () => request.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`)),
+        this.options.timeoutMs,
+      );
+      request.on('timeout', () =>
+        request.destroy(new Error(`socket idle for ${this.options.timeoutMs} ms`)),
+      );
+      request.on('error', reject);
+      request.on('close', () => clearTimeout(deadline));
+      request.end(body);
+    });
+  }
+
+  close(): void {
+    this.http.destroy();
+    this.https.destroy();
+  }
+}

@@ -1,0 +1,138 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { ConsoleLogger, type INestMicroservice } from '@nestjs/common';
+import {
+  SMS_DLR_RAW,
+  SMS_MO_RAW,
+  SMS_SENT,
+  SMS_STATUS,
+  type SmsMoRawEvent,
+  newEnvelope,
+} from '@tuxhat/contracts';
+import { type Database, createDatabase } from '@tuxhat/database';
+import { Bus, InProcessBroker, encodeEvent } from '@tuxhat/messaging';
+import { bumpConfigRevision, startConsumerService, systemClock } from '@tuxhat/runtime';
+import { TopicRecorder, waitFor } from '@tuxhat/testing';
+
+import { DlrConfig } from '../src/config/dlr-config';
+import { DlrModule } from '../src/dlr.module';
+import { WebhookReceiver } from './support/webhook-receiver';
+
+jest.setTimeout(120_000);
+
+// All-in-one mode runs on embedded PGlite (PostgreSQL 18 in WASM) over the in-process bus:
+// the same handlers and the same SQL (column arrays through unnest, ON CONFLICT) must work there.
+describe('dlr in all-in-one mode on PGlite', () => {
+  let dir: string;
+  let database: Database;
+  let app: INestMicroservice;
+  const broker = new InProcessBroker();
+  const hook = new WebhookReceiver('pglite-secret');
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dlr-pglite-'));
+    database = await createDatabase({ pgliteDataDir: join(dir, 'data'), migrateOnBoot: true });
+    const url = await hook.start();
+    await database.prisma.$transaction(async (tx) => {
+      await tx.tenant.create({ data: { id: 'acme', name: 'Acme' } });
+      await tx.dlrPath.create({
+        data: { id: 'hook', tenantId: 'acme', kind: 'webhook', url, statuses: ['delivered'] },
+      });
+      await tx.dlrWebhookSecret.create({ data: { tenantId: 'acme', secret: 'pglite-secret' } });
+      await tx.moHandler.create({
+        data: { id: 'mo', tenantId: 'acme', destination: '1234', kind: 'webhook', url },
+      });
+      await bumpConfigRevision(tx);
+    });
+    const runtime = {
+      bus: Bus.create({ kind: 'in-process', broker }, new ConsoleLogger()),
+      prisma: database.prisma,
+      clock: systemClock,
+    };
+    app = await startConsumerService({
+      name: 'dlr',
+      module: DlrModule.forRoot(runtime),
+      runtime,
+      logger: new ConsoleLogger('dlr', { logLevels: ['error', 'warn'] }),
+      shutdownHooks: false,
+    });
+    await app.get(DlrConfig).refresh();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await hook.stop();
+    await database?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('correlates a two-part message, reports it to the signed webhook, and reassembles an MO', async () => {
+    await database.prisma.message.create({
+      data: {
+        id: 'm1',
+        tenantId: 'acme',
+        destination: '+38267123456',
+        source: 'TuxHat',
+        body: 'x',
+        encoding: 'gsm7',
+        parts: 2,
+        status: 'routed',
+      },
+    });
+    const statuses = new TopicRecorder(SMS_STATUS, broker);
+    broker.publish([
+      encodeEvent(SMS_SENT, {
+        ...newEnvelope(),
+        messageId: 'm1',
+        tenantId: 'acme',
+        carrierId: 'telco-a',
+        routeId: 'default',
+        parts: [
+          { partIndex: 0, carrierMessageId: '0A1B' },
+          { partIndex: 1, carrierMessageId: '0A1C' },
+        ],
+      }),
+    ]);
+    await statuses.waitFor(1, (event) => event.status === 'sent');
+    const receipt = (id: string) =>
+      encodeEvent(SMS_DLR_RAW, {
+        ...newEnvelope(),
+        carrierId: 'telco-a',
+        carrierMessageId: id,
+        state: 'delivered',
+        rawState: 'DELIVRD',
+        receivedAt: new Date().toISOString(),
+      });
+    broker.publish([receipt('2587'), receipt('2588')]); // decimal spellings of 0A1B and 0A1C
+    await statuses.waitFor(1, (event) => event.status === 'delivered');
+    await hook.waitUntil(() => hook.deliveredByEvent().size === 1, 'the status webhook');
+    expect(hook.calls[0].signatureValid).toBe(true);
+    expect(await database.prisma.dlrDeadline.count()).toBe(0);
+
+    const part = (seq: number, text: string): SmsMoRawEvent => ({
+      ...newEnvelope(),
+      carrierId: 'telco-a',
+      source: '+38267111222',
+      destination: '1234',
+      text,
+      receivedAt: new Date().toISOString(),
+      concat: { reference: 7, total: 2, seq },
+    });
+    broker.publish([
+      encodeEvent(SMS_MO_RAW, part(2, 'world')),
+      encodeEvent(SMS_MO_RAW, part(1, 'hello ')),
+    ]);
+    await hook.waitUntil(() => hook.deliveredByEvent().size === 2, 'the MO webhook');
+    expect(JSON.parse(hook.calls.at(-1)!.body)).toMatchObject({
+      text: 'hello world',
+      keyword: 'HELLO',
+    });
+    await waitFor('the delivery rows', async () =>
+      (await database.prisma.webhookDelivery.count({ where: { state: 'delivered' } })) === 2
+        ? true
+        : undefined,
+    );
+  });
+});

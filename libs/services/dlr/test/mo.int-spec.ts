@@ -1,0 +1,223 @@
+import {
+  SMS_ACCEPTED,
+  SMS_MO_RAW,
+  SMS_SUBMITTED,
+  type SmsAcceptedEvent,
+  type SmsMoRawEvent,
+  type SmsSubmittedEvent,
+  type TenantMoEvent,
+  newEnvelope,
+  tenantTopicFor,
+} from '@tuxhat/contracts';
+import { KafkaTopicReader, waitFor } from '@tuxhat/testing';
+
+import { DlrHarness } from './support/dlr-harness';
+import { WebhookReceiver } from './support/webhook-receiver';
+
+jest.setTimeout(120_000);
+
+describe('dlr MO handling', () => {
+  const sut = new DlrHarness('mo');
+  const prisma = () => sut.db.database.prisma;
+  const hook = new WebhookReceiver('mo-secret');
+  let hookUrl: string;
+  // Short codes of this run, so runs never share a handler.
+  const shortCode = () => `7${sut.run.replace(/\D/g, '').padEnd(4, '1').slice(0, 4)}`;
+  const longNumber = () => `+3826${sut.run.replace(/\D/g, '').padEnd(7, '2').slice(0, 7)}`;
+
+  beforeAll(async () => {
+    await sut.start();
+    hookUrl = await hook.start();
+    await prisma().dlrWebhookSecret.create({ data: { tenantId: sut.tenant, secret: 'mo-secret' } });
+    await prisma().moHandler.createMany({
+      data: [
+        {
+          id: sut.id('bal'),
+          tenantId: sut.tenant,
+          destination: shortCode(),
+          keyword: 'BAL',
+          kind: 'webhook',
+          url: hookUrl,
+        },
+        { id: sut.id('any'), tenantId: sut.tenant, destination: shortCode(), kind: 'kafka' },
+        {
+          id: sut.id('reply'),
+          tenantId: sut.tenant,
+          destination: longNumber(),
+          kind: 'auto_reply',
+          replyTemplate: 'Thanks {from}, we got "{keyword}".',
+        },
+      ],
+    });
+    await sut.configChanged();
+  });
+  afterAll(async () => {
+    await hook.stop();
+    await sut.close();
+  });
+
+  const mo = (text: string, extra: Partial<SmsMoRawEvent> = {}): SmsMoRawEvent => ({
+    ...newEnvelope(),
+    carrierId: sut.carrierA,
+    source: '+38267111222',
+    destination: shortCode(),
+    text,
+    receivedAt: new Date().toISOString(),
+    ...extra,
+  });
+
+  it('routes by short code and keyword: a webhook for BAL, the tenant topic for the rest', async () => {
+    const bal = mo('bal please');
+    const other = mo('hello there');
+    await sut.publish(SMS_MO_RAW, bal);
+    await sut.publish(SMS_MO_RAW, other);
+
+    await hook.waitUntil(() => hook.deliveredByEvent().size === 1, 'the BAL webhook');
+    expect(hook.calls[0].signatureValid).toBe(true);
+    expect(JSON.parse(hook.calls[0].body)).toMatchObject({
+      type: 'message.inbound',
+      tenantId: sut.tenant,
+      source: '+38267111222',
+      destination: shortCode(),
+      text: 'bal please',
+      keyword: 'BAL',
+      handlerId: sut.id('bal'),
+    });
+
+    const topic = tenantTopicFor(sut.tenant, 'mo');
+    await sut.waitForTopic(topic);
+    const reader = await new KafkaTopicReader(sut.brokers).start([topic]);
+    try {
+      const [record] = await reader.waitFor(
+        1,
+        (each) => (JSON.parse(each.value) as TenantMoEvent).text === 'hello there',
+      );
+      expect(JSON.parse(record.value)).toMatchObject({
+        keyword: 'HELLO',
+        handlerId: sut.id('any'),
+      });
+    } finally {
+      await reader.stop();
+    }
+    const log = await waitFor('the MO log', async () => {
+      const rows = await prisma().moMessage.findMany({
+        where: { id: { in: [bal.eventId, other.eventId] } },
+      });
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(log.map((row) => [row.keyword, row.action]).sort()).toEqual([
+      ['BAL', 'webhook'],
+      ['HELLO', 'kafka'],
+    ]);
+  });
+
+  it('answers with the auto-reply through the normal pipeline, and logs an MO nobody handles', async () => {
+    const info = mo('Info?', { destination: longNumber().slice(1) }); // the carrier wrote it without "+"
+    const stray = mo('hi', { destination: '99999' });
+    await sut.publish(SMS_MO_RAW, info);
+    await sut.publish(SMS_MO_RAW, stray);
+
+    const [submitted] = await sut.reader.waitFor<SmsSubmittedEvent>(
+      SMS_SUBMITTED.name,
+      1,
+      (event) => event.message.tenantId === sut.tenant && event.message.text.includes('"INFO"'),
+    );
+    expect(submitted.message).toMatchObject({
+      destination: '+38267111222',
+      source: longNumber().slice(1),
+      text: 'Thanks +38267111222, we got "INFO".',
+      encoding: 'gsm7',
+      parts: 1,
+    });
+    expect(submitted.message.messageId).toMatch(/^msg_/);
+    const row = await prisma().message.findUniqueOrThrow({
+      where: { id: submitted.message.messageId },
+      include: { statusEvents: true },
+    });
+    expect(row).toMatchObject({
+      tenantId: sut.tenant,
+      status: 'accepted',
+      body: submitted.message.text,
+    });
+    expect(row.statusEvents.map((event) => event.eventId)).toEqual([submitted.eventId]);
+    await waitFor(
+      'the unrouted MO in the log',
+      async () =>
+        (await prisma().moMessage.findFirst({
+          where: { id: stray.eventId, action: 'unrouted' },
+        })) ?? undefined,
+    );
+  });
+
+  it('reassembles a concatenated MO whose parts come out of order, across a restart, once', async () => {
+    const reference = Number.parseInt(sut.run.slice(0, 4), 16);
+    const part = (seq: number, text: string) =>
+      mo(text, { source: '+38267333444', concat: { reference, total: 3, seq } });
+    const third = part(3, 'part three.');
+    await sut.publish(SMS_MO_RAW, third);
+    await sut.publish(SMS_MO_RAW, part(1, 'BAL and '));
+    await waitFor('two parts stored', async () =>
+      (await prisma().moPart.count({ where: { reference, completedAt: null } })) === 2
+        ? true
+        : undefined,
+    );
+    await sut.stopService();
+    await sut.publish(SMS_MO_RAW, part(2, 'this is '));
+    await sut.startService();
+
+    await hook.waitUntil(
+      () =>
+        hook.calls.some(
+          (call) => (JSON.parse(call.body) as TenantMoEvent).source === '+38267333444',
+        ),
+      'the reassembled MO',
+    );
+    const [whole] = hook.calls
+      .map((call) => JSON.parse(call.body) as TenantMoEvent)
+      .filter((body) => body.source === '+38267333444');
+    expect(whole).toMatchObject({ text: 'BAL and this is part three.', keyword: 'BAL' });
+
+    // A part the SMSC delivers again changes nothing.
+    await sut.publish(SMS_MO_RAW, third);
+    await sut.publish(SMS_MO_RAW, mo('BAL marker', { source: '+38267333444' }));
+    await hook.waitUntil(
+      () =>
+        hook.calls.some((call) => (JSON.parse(call.body) as TenantMoEvent).text === 'BAL marker'),
+      'the marker MO',
+    );
+    expect(
+      hook.calls.filter((call) =>
+        (JSON.parse(call.body) as TenantMoEvent).text.startsWith('BAL and'),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('adds the sender to the suppression list on STOP and confirms, bypassing policy', async () => {
+    const stop = mo('Stop', { source: '+38267555666' });
+    await sut.publish(SMS_MO_RAW, stop);
+    const suppression = await waitFor(
+      'the suppression row',
+      async () =>
+        (await prisma().suppression.findUnique({
+          where: { tenantId_number: { tenantId: sut.tenant, number: '+38267555666' } },
+        })) ?? undefined,
+    );
+    expect(suppression).toMatchObject({ source: 'mo-keyword' });
+    expect(suppression.reason).toContain('STOP');
+    const [confirmation] = await sut.reader.waitFor<SmsAcceptedEvent>(
+      SMS_ACCEPTED.name,
+      1,
+      (event) => event.message.destination === '+38267555666',
+    );
+    expect(confirmation.message).toMatchObject({ tenantId: sut.tenant, source: shortCode() });
+    expect(confirmation.message.text).toContain('unsubscribed');
+    // The tenant hears of it on its handler too (the catch-all: the Kafka topic).
+    const log = await waitFor('the MO log', async () => {
+      const rows = await prisma().moMessage.findMany({
+        where: { id: { startsWith: stop.eventId } },
+      });
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(log.map((row) => row.action).sort()).toEqual(['kafka', 'opt_out']);
+  });
+});

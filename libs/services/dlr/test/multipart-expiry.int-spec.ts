@@ -1,0 +1,97 @@
+import { SMS_DLR_RAW, SMS_SENT } from '@tuxhat/contracts';
+
+import { DlrHarness } from './support/dlr-harness';
+
+jest.setTimeout(120_000);
+
+const HOUR = 3_600_000;
+
+describe('dlr multipart aggregation and expiry', () => {
+  const sut = new DlrHarness('multipart', {
+    options: { defaultValidityMs: 2 * HOUR, expiryGraceMs: 60_000, expiryStatus: 'unknown' },
+  });
+
+  beforeAll(() => sut.start());
+  afterAll(() => sut.close());
+
+  it('is delivered once every part is, keeping each part receipt', async () => {
+    const id = await sut.message(sut.id('all'), { parts: 3 });
+    await sut.publish(SMS_SENT, sut.sent(id, ['a0', 'a1', 'a2']));
+    await sut.waitForStatus(id, (event) => event.status === 'sent');
+    // Out of order, and each part on its own partition (keys differ).
+    await sut.publish(SMS_DLR_RAW, sut.receipt('A2'));
+    await sut.publish(SMS_DLR_RAW, sut.receipt('a0', 'enroute'));
+    await sut.publish(SMS_DLR_RAW, sut.receipt('a0'));
+    await sut.waitForStatus(id, (event) => event.detail?.includes('(part 1 of 3)') ?? false, 2);
+    expect(sut.statuses(id).some((event) => event.status === 'delivered')).toBe(false);
+
+    await sut.publish(SMS_DLR_RAW, sut.receipt('a1'));
+    const [final] = await sut.waitForStatus(id, (event) => event.status === 'delivered');
+    expect(final.detail).toContain('all 3 parts DELIVRD');
+    const parts = await sut.db.database.prisma.dlrPartReceipt.findMany({
+      where: { messageId: id },
+      orderBy: [{ partIndex: 'asc' }, { receivedAt: 'asc' }],
+    });
+    expect(parts.map((part) => [part.partIndex, part.state, part.rawState])).toEqual([
+      [0, 'enroute', 'ENROUTE'],
+      [0, 'delivered', 'DELIVRD'],
+      [1, 'delivered', 'DELIVRD'],
+      [2, 'delivered', 'DELIVRD'],
+    ]);
+    // Its deadline went with the final state.
+    expect(await sut.db.database.prisma.dlrDeadline.count({ where: { messageId: id } })).toBe(0);
+  });
+
+  it('takes the worst final part, with its raw state and error code', async () => {
+    const id = await sut.message(sut.id('worst'), { parts: 3 });
+    await sut.publish(SMS_SENT, sut.sent(id, ['w0', 'w1', 'w2']));
+    await sut.publish(SMS_DLR_RAW, sut.receipt('w0', 'delivered'));
+    await sut.publish(SMS_DLR_RAW, sut.receipt('w1', 'undeliverable', { errorCode: '034' }));
+    await sut.publish(SMS_DLR_RAW, sut.receipt('w2', 'expired', { errorCode: '000' }));
+    const [final] = await sut.waitForStatus(id, (event) => event.status === 'undeliverable');
+    expect(final).toMatchObject({ errorCode: '034', carrierId: sut.carrierA });
+    expect(final.detail).toContain('part 2 of 3 UNDELIV err 034');
+    expect(sut.statuses(id).filter((event) => event.status === 'undeliverable')).toHaveLength(1);
+  });
+
+  it('gives a message without a final receipt by validity + grace its expiry state (injected clock)', async () => {
+    const now = sut.clock.now();
+    const withValidity = await sut.message(sut.id('valid-1h'), {
+      validUntil: new Date(now.getTime() + HOUR),
+    });
+    const withDefault = await sut.message(sut.id('default'), { createdAt: now });
+    const half = await sut.message(sut.id('half'), { parts: 2, createdAt: now });
+    const answered = await sut.message(sut.id('answered'), { createdAt: now });
+    await sut.publish(SMS_SENT, sut.sent(withValidity, ['x1']));
+    await sut.publish(SMS_SENT, sut.sent(withDefault, ['x2']));
+    await sut.publish(SMS_SENT, sut.sent(half, ['x3', 'x4']));
+    await sut.publish(SMS_SENT, sut.sent(answered, ['x5']));
+    await sut.publish(SMS_DLR_RAW, sut.receipt('x3', 'delivered'));
+    await sut.publish(SMS_DLR_RAW, sut.receipt('x5', 'delivered'));
+    await sut.waitForStatus(half, (event) => event.detail?.includes('(part 1 of 2)') ?? false);
+    await sut.waitForStatus(answered, (event) => event.status === 'delivered');
+    const deadlines = await sut.db.database.prisma.dlrDeadline.findMany({
+      where: { messageId: { in: [withValidity, withDefault, half] } },
+      orderBy: { messageId: 'asc' },
+    });
+    expect(deadlines).toHaveLength(3);
+
+    // One hour plus the grace: only the message with a one-hour validity is due.
+    sut.clock.advance(HOUR + 61_000);
+    const [expired] = await sut.waitForStatus(withValidity, (event) => event.status === 'unknown');
+    expect(expired.detail).toContain(`no final receipt from ${sut.carrierA}`);
+    expect(sut.statuses(withDefault).map((event) => event.status)).toEqual(['sent']);
+
+    // The default validity (2 h) plus the grace.
+    sut.clock.advance(HOUR);
+    await sut.waitForStatus(withDefault, (event) => event.status === 'unknown');
+    const [halfFinal] = await sut.waitForStatus(half, (event) => event.status === 'unknown');
+    expect(halfFinal.detail).toContain('1 of 2 parts had one');
+    expect(
+      await sut.db.database.prisma.dlrDeadline.count({
+        where: { messageId: { in: [withValidity, withDefault, half, answered] } },
+      }),
+    ).toBe(0);
+    expect(sut.statuses(answered).map((event) => event.status)).toEqual(['sent', 'delivered']);
+  });
+});

@@ -1,0 +1,141 @@
+import {
+  DEAD_LETTER,
+  type DeadLetterEvent,
+  SMS_DLR_RAW,
+  SMS_SENT,
+  retryTopicFor,
+} from '@tuxhat/contracts';
+
+import { DlrHarness } from './support/dlr-harness';
+
+jest.setTimeout(120_000);
+
+// Every carrier quirk of receipt correlation, on the real broker and PostgreSQL: the
+// connector's events go in on sms.sent / sms.dlr.raw, the statuses come out on sms.status.
+describe('dlr receipt correlation', () => {
+  const sut = new DlrHarness('correlation', {
+    retryPolicy: { maxAttempts: 4, backoffMs: [300, 600] },
+  });
+
+  beforeAll(() => sut.start());
+  afterAll(() => sut.close());
+
+  it('matches a receipt that writes the hex id of submit_sm_resp in decimal', async () => {
+    const id = await sut.message(sut.id('hex'));
+    await sut.publish(SMS_SENT, sut.sent(id, ['0A1B']));
+    await sut.publish(SMS_DLR_RAW, sut.receipt('2587', 'undeliverable'));
+    const [final] = await sut.waitForStatus(id, (event) => event.status === 'undeliverable');
+    expect(final).toMatchObject({
+      tenantId: sut.tenant,
+      carrierId: sut.carrierA,
+      errorCode: '001',
+      source: 'dlr',
+    });
+    expect(final.detail).toContain('UNDELIV err 001');
+  });
+
+  it('matches zero-padded and differently cased ids', async () => {
+    const padded = await sut.message(sut.id('padded'));
+    const cased = await sut.message(sut.id('cased'));
+    await sut.publish(SMS_SENT, sut.sent(padded, ['000123']));
+    await sut.publish(SMS_SENT, sut.sent(cased, ['AbC-77']));
+    await sut.publish(SMS_DLR_RAW, sut.receipt('123'));
+    await sut.publish(SMS_DLR_RAW, sut.receipt(' abc-77 '));
+    await sut.waitForStatus(padded, (event) => event.status === 'delivered');
+    await sut.waitForStatus(cased, (event) => event.status === 'delivered');
+  });
+
+  it('prefers the same spelling over a hex/decimal reading, and the latest of reused ids', async () => {
+    // "2587" is both a decimal id and hex for 9607; "0A1B" is 2587 read as hex.
+    const hex = await sut.message(sut.id('reading-hex'));
+    const decimal = await sut.message(sut.id('reading-decimal'));
+    await sut.publish(SMS_SENT, sut.sent(hex, ['FF0A1B']));
+    await sut.publish(SMS_SENT, sut.sent(decimal, [String(0xff0a1b)]));
+    await sut.waitForStatus(decimal, (event) => event.status === 'sent');
+    await sut.waitForStatus(hex, (event) => event.status === 'sent');
+    await sut.publish(SMS_DLR_RAW, sut.receipt(String(0xff0a1b)));
+    await sut.waitForStatus(decimal, (event) => event.status === 'delivered');
+    expect(sut.statuses(hex).map((event) => event.status)).toEqual(['sent']);
+
+    // The carrier reuses an id much later: the receipt is for the newer message.
+    const older = await sut.message(sut.id('reuse-old'));
+    const newer = await sut.message(sut.id('reuse-new'));
+    await sut.publish(SMS_SENT, sut.sent(older, ['reused-1']));
+    await sut.waitForStatus(older, (event) => event.status === 'sent');
+    await sut.publish(SMS_SENT, sut.sent(newer, ['reused-1']));
+    await sut.waitForStatus(newer, (event) => event.status === 'sent');
+    await sut.publish(SMS_DLR_RAW, sut.receipt('REUSED-1', 'expired'));
+    await sut.waitForStatus(newer, (event) => event.status === 'expired');
+    expect(sut.statuses(older).map((event) => event.status)).toEqual(['sent']);
+  });
+
+  it('matches a receipt that arrived before the submit_sm_resp once the carrier id is recorded', async () => {
+    const id = await sut.message(sut.id('early'));
+    const receipt = sut.receipt('ee01');
+    await sut.publish(SMS_DLR_RAW, receipt);
+    // The receipt goes round the durable retry topic before its sms.sent arrives.
+    await sut.reader.waitFor<{ eventId: string }>(
+      retryTopicFor(sut.group),
+      1,
+      (event) => event.eventId === receipt.eventId,
+    );
+    await sut.publish(SMS_SENT, sut.sent(id, ['EE01']));
+    const [delivered] = await sut.waitForStatus(id, (event) => event.status === 'delivered');
+    expect(delivered.carrierId).toBe(sut.carrierA);
+  });
+
+  it('matches receipts that come in over another bind than the submission, interleaved', async () => {
+    // Two binds of one carrier: submissions on bind 1 and 2, receipts in the opposite order
+    // and through the other bind. Correlation is by carrier, never by bind.
+    const first = await sut.message(sut.id('bind-1'));
+    const second = await sut.message(sut.id('bind-2'));
+    await Promise.all([
+      sut.publish(SMS_SENT, sut.sent(first, ['b1-0001'])),
+      sut.publish(SMS_SENT, sut.sent(second, ['b2-0001'])),
+    ]);
+    await Promise.all([
+      sut.publish(SMS_DLR_RAW, sut.receipt('b2-0001', 'rejected')),
+      sut.publish(SMS_DLR_RAW, sut.receipt('b1-0001', 'delivered')),
+    ]);
+    await sut.waitForStatus(first, (event) => event.status === 'delivered');
+    await sut.waitForStatus(second, (event) => event.status === 'rejected');
+  });
+
+  it('matches a receipt that arrives while the service is down, after its restart', async () => {
+    const id = await sut.message(sut.id('restart'));
+    await sut.publish(SMS_SENT, sut.sent(id, ['cafe01']));
+    await sut.waitForStatus(id, (event) => event.status === 'sent');
+    await sut.stopService();
+    await sut.publish(SMS_DLR_RAW, sut.receipt('CAFE01'));
+    await sut.startService();
+    await sut.waitForStatus(id, (event) => event.status === 'delivered');
+  });
+
+  it('gives a replayed receipt the same status event id, so the history records it once', async () => {
+    const id = await sut.message(sut.id('replay'));
+    await sut.publish(SMS_SENT, sut.sent(id, ['ef56']));
+    await sut.waitForStatus(id, (event) => event.status === 'sent');
+    const once = sut.receipt('ef56');
+    await sut.publish(SMS_DLR_RAW, once);
+    await sut.waitForStatus(id, (event) => event.status === 'delivered');
+    await sut.publish(SMS_DLR_RAW, once); // Kafka redelivers it (a crash before the commit)
+    const finals = await sut.waitForStatus(id, (event) => event.status === 'delivered', 2);
+    expect(new Set(finals.map((event) => event.eventId)).size).toBe(1);
+    expect(await sut.db.database.prisma.dlrPartReceipt.count({ where: { messageId: id } })).toBe(1);
+  });
+
+  it('retries an unmatched receipt on the durable schedule, then dead-letters it with the reason', async () => {
+    const receipt = sut.receipt(`never-sent-${sut.run}`);
+    await sut.publish(SMS_DLR_RAW, receipt);
+    const [deadLetter] = await sut.reader.waitFor<DeadLetterEvent>(
+      DEAD_LETTER.name,
+      1,
+      (event) => event.consumerGroup === sut.group && event.payload.includes(receipt.eventId),
+    );
+    expect(deadLetter).toMatchObject({ originalTopic: SMS_DLR_RAW.name, attempts: 4 });
+    expect(deadLetter.reason).toContain(
+      `no message for carrier ${sut.carrierA} id never-sent-${sut.run}`,
+    );
+    expect(JSON.parse(deadLetter.payload)).toMatchObject({ eventId: receipt.eventId });
+  });
+});
