@@ -23,19 +23,25 @@ const event = (messageId: string, carrierId = 'telco-a', attempt = 1): SmsOutbou
 
 describe(ReplayGuard.name, () => {
   let queries: { id: { in: string[] } }[];
-  let inDatabase: string[];
+  /** Messages the database knows: their status and the carriers holding ids for them. */
+  let inDatabase: Record<string, { status: string; carriers: string[] }>;
   let recent: RecentOutcomes;
   let sut: ReplayGuard;
 
   beforeEach(() => {
     queries = [];
-    inDatabase = [];
+    inDatabase = {};
     recent = new RecentOutcomes(10);
     const prisma = {
       message: {
         findMany: async ({ where }: { where: { id: { in: string[] } } }) => {
           queries.push(where);
-          return where.id.in.filter((id) => inDatabase.includes(id)).map((id) => ({ id }));
+          return where.id.in.flatMap((id) => {
+            const known = inDatabase[id];
+            if (!known) return [];
+            const carrierMessageIds = known.carriers.map((carrierId) => ({ carrierId }));
+            return [{ id, status: known.status, carrierMessageIds }];
+          });
         },
       },
     } as unknown as PrismaClient;
@@ -43,7 +49,7 @@ describe(ReplayGuard.name, () => {
   });
 
   it('asks the database once for the whole batch and skips what it knows', async () => {
-    inDatabase = ['m2'];
+    inDatabase = { m2: { status: 'sent', carriers: ['telco-a'] } };
     const skip = await sut.replaysIn([event('m1'), event('m2'), event('m3')]);
     expect([...skip]).toEqual([1]);
     expect(queries).toEqual([expect.objectContaining({ id: { in: ['m1', 'm2', 'm3'] } })]);
@@ -51,8 +57,25 @@ describe(ReplayGuard.name, () => {
 
   it('skips what this pod sent moments ago without asking', async () => {
     recent.remember('m1', { outcome: 'sent', carrierId: 'telco-a', attempt: 1 });
-    expect([...(await sut.replaysIn([event('m1', 'telco-b', 2)]))]).toEqual([0]);
+    const skip = await sut.replaysIn([event('m1', 'telco-a', 1), event('m1', 'telco-b', 1)]);
+    expect([...skip]).toEqual([0, 1]);
     expect(queries).toHaveLength(0);
+  });
+
+  it("lets a later attempt (a DLR trigger's resend) go to another carrier, never back", async () => {
+    recent.remember('m1', { outcome: 'sent', carrierId: 'telco-a', attempt: 1 });
+    inDatabase = { m1: { status: 'undeliverable', carriers: ['telco-a'] } };
+    const skip = await sut.replaysIn([event('m1', 'telco-b', 2), event('m1', 'telco-a', 2)]);
+    expect([...skip]).toEqual([1]);
+  });
+
+  it('never sends a message whose story is over, whichever carrier asks', async () => {
+    inDatabase = {
+      m1: { status: 'delivered', carriers: ['telco-a'] },
+      m2: { status: 'rejected', carriers: [] },
+    };
+    const skip = await sut.replaysIn([event('m1', 'telco-b', 2), event('m2', 'telco-b', 1)]);
+    expect([...skip]).toEqual([0, 1]);
   });
 
   it('skips a replay of an attempt that failed here, but not a failover to another carrier', async () => {

@@ -6,15 +6,13 @@ import { PRISMA } from '@tuxhat/runtime';
 import { RecentOutcomes, type RecentOutcome } from './recent-outcomes';
 
 /**
- * Statuses that mean the message already reached a carrier (or its story is over). `failed` is
- * not among them: a message that failed on one carrier may come back on another route (routing
- * failover increments the event's attempt); an exact replay of a failed attempt is caught by
- * RecentOutcomes on this pod, and elsewhere costs one more rejected submit at most.
+ * Statuses after which no carrier gets the message again. `sent`, `undeliverable` and `failed`
+ * are not among them: a DLR trigger may resend an undeliverable message through the next
+ * carrier, and routing failover may move a failed one (both with a higher attempt). What
+ * stops a replay to a carrier that already took the message is that carrier's ids.
  */
 export const REACHED_CARRIER: readonly MessageStatus[] = [
-  'sent',
   'delivered',
-  'undeliverable',
   'expired',
   'unknown',
   'rejected',
@@ -43,17 +41,21 @@ export class ReplayGuard {
       else unknownIds.add(event.message.messageId);
     });
     if (unknownIds.size === 0) return skip;
-    // One round trip: `some` becomes an EXISTS sub-select on carrier_message_ids.
+    // One round trip for the batch: final messages, and which carriers hold ids for each.
     const rows = await this.prisma.message.findMany({
       where: {
         id: { in: [...unknownIds] },
         OR: [{ status: { in: [...REACHED_CARRIER] } }, { carrierMessageIds: { some: {} } }],
       },
-      select: { id: true },
+      select: { id: true, status: true, carrierMessageIds: { select: { carrierId: true } } },
     });
-    const done = new Set(rows.map((row) => row.id));
+    const byId = new Map(rows.map((row) => [row.id, row]));
     events.forEach((event, index) => {
-      if (done.has(event.message.messageId)) skip.add(index);
+      const row = byId.get(event.message.messageId);
+      if (!row) return;
+      const final = REACHED_CARRIER.includes(row.status);
+      const tookIt = row.carrierMessageIds.some((ids) => ids.carrierId === event.carrierId);
+      if (final || tookIt) skip.add(index);
     });
     return skip;
   }
@@ -69,8 +71,12 @@ export class ReplayGuard {
 }
 
 function blocks(recent: RecentOutcome, event: SmsOutboundEvent): boolean {
-  if (recent.outcome === 'sent' || recent.outcome === 'unknown') return true;
-  if (recent.carrierId !== event.carrierId) return false;
+  const tookIt = recent.outcome === 'sent' || recent.outcome === 'unknown';
+  if (recent.carrierId !== event.carrierId) {
+    // Another carrier has it: only a later routing attempt (a DLR trigger's resend) goes on.
+    return tookIt && recent.attempt >= event.attempt;
+  }
+  if (tookIt) return true;
   if (recent.outcome === 'rerouted' && recent.mayHaveReached) return true;
   return recent.attempt >= event.attempt;
 }
