@@ -16,7 +16,7 @@ export const gatewayEnvSchema = z.object({
   GRPC_HOST: z.string().min(1).default('127.0.0.1'),
   GRPC_PORT: envTypes.port(50051),
   /** Start the built-in SMSC simulator (the demo's carrier). Default: on when no config file is given. */
-  SIMULATOR: envTypes.boolean(true).optional(),
+  SIMULATOR: envTypes.optionalBoolean(),
   SIMULATOR_PORT: envTypes.port(2775),
   SIMULATOR_DELIVERY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(200),
   /** The operators' admin API (its own port, its own credential). */

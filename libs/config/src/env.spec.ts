@@ -30,4 +30,11 @@ describe(parseEnv.name, () => {
       expect(problems).toMatch(/^OTEL_ENABLED: /m);
     }
   });
+
+  it('keeps an unset optional boolean unset, so the caller can decide', () => {
+    const optional = z.object({ SIMULATOR: envTypes.optionalBoolean() });
+    expect(parseEnv(optional, {})).toEqual({ SIMULATOR: undefined });
+    expect(parseEnv(optional, { SIMULATOR: 'false' })).toEqual({ SIMULATOR: false });
+    expect(parseEnv(optional, { SIMULATOR: '1' })).toEqual({ SIMULATOR: true });
+  });
 });

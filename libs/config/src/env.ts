@@ -28,6 +28,12 @@ export const envTypes = {
       .enum(['true', 'false', '1', '0'])
       .default(fallback ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1'),
+  /** A boolean whose absence means something of its own (undefined), not a default. */
+  optionalBoolean: () =>
+    z
+      .enum(['true', 'false', '1', '0'])
+      .optional()
+      .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1')),
   list: () =>
     z
       .string()

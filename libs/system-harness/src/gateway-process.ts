@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ServiceProcess } from '@tuxhat/testing';
 
+import { AdminClient } from './admin-client';
 import { freePort } from './free-port';
 
 /** The all-in-one gateway (npm start) as its own process. */
@@ -34,6 +35,17 @@ export class GatewayProcess {
 
   get grpcAddress(): string {
     return `127.0.0.1:${this.grpcPort}`;
+  }
+
+  /** The bootstrap admin key the gateway wrote at its first start (ADMIN_BOOTSTRAP_KEY_FILE). */
+  adminKey(): string {
+    const file = this.env.ADMIN_BOOTSTRAP_KEY_FILE ?? join(this.dataDir, 'admin-api-key');
+    return readFileSync(file, 'utf8').trim();
+  }
+
+  /** An operator's client of the admin API, with the bootstrap admin key. */
+  admin(): AdminClient {
+    return new AdminClient(this.adminUrl, this.adminKey());
   }
 
   /** Starts (or restarts, on the same data directory) and resolves once it serves. */
