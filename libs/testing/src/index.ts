@@ -4,3 +4,4 @@ export * from './env';
 export * from './service-process';
 export * from './test-database';
 export * from './topic-recorder';
+export * from './topic-offsets';

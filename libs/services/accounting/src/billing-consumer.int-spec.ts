@@ -17,7 +17,13 @@ import {
   startConsumerService,
   systemClock,
 } from '@tuxhat/runtime';
-import { type TestDatabase, createTestDatabase, requiredTestEnv, waitFor } from '@tuxhat/testing';
+import {
+  type TestDatabase,
+  createTestDatabase,
+  requiredTestEnv,
+  waitFor,
+  fetchTopicOffsetsWhenReady,
+} from '@tuxhat/testing';
 import { type Admin, type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
 
 import { AccountingModule } from './accounting.module';
@@ -64,7 +70,7 @@ class BillingConsumer {
     const groupId = `billing-${run}`;
     const topic = ACCOUNTING_RECORDS.name;
     // Start at the current end: earlier runs' records are not ours.
-    const ends = await this.admin.fetchTopicOffsets(topic);
+    const ends = await fetchTopicOffsetsWhenReady(this.admin, topic);
     for (const { partition, high } of ends) this.positions.set(partition, BigInt(high));
     await this.admin.setOffsets({
       groupId,
@@ -99,7 +105,7 @@ class BillingConsumer {
 
   /** True once it has read everything the topic holds now. */
   async caughtUp(): Promise<boolean> {
-    const ends = await this.admin.fetchTopicOffsets(ACCOUNTING_RECORDS.name);
+    const ends = await fetchTopicOffsetsWhenReady(this.admin, ACCOUNTING_RECORDS.name);
     return ends.every(
       ({ partition, high }) => (this.positions.get(partition) ?? -1n) >= BigInt(high),
     );
@@ -151,7 +157,7 @@ describe('billing consumer on the accounting topic (10,000 messages, replays, re
       });
     // The accounting group of this run starts at the end of the status topic (its history is
     // other tests' messages).
-    const ends = await admin.fetchTopicOffsets(SMS_STATUS.name);
+    const ends = await fetchTopicOffsetsWhenReady(admin, SMS_STATUS.name);
     await admin.setOffsets({
       groupId: group,
       topic: SMS_STATUS.name,
@@ -360,7 +366,7 @@ describe('billing consumer on the accounting topic (10,000 messages, replays, re
 /** Status events the run's accounting group has not committed yet. */
 async function statusLag(admin: Admin): Promise<number> {
   const [ends, committed] = await Promise.all([
-    admin.fetchTopicOffsets(SMS_STATUS.name),
+    fetchTopicOffsetsWhenReady(admin, SMS_STATUS.name),
     admin.fetchOffsets({ groupId: group, topics: [SMS_STATUS.name] }),
   ]);
   const at = new Map(committed[0]?.partitions.map((p) => [p.partition, BigInt(p.offset)]) ?? []);

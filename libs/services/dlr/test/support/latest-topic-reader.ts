@@ -1,3 +1,4 @@
+import { fetchTopicOffsetsWhenReady } from '@tuxhat/testing';
 import { randomUUID } from 'node:crypto';
 
 import { topicForPhysicalName } from '@tuxhat/contracts';
@@ -122,7 +123,7 @@ export async function endOffsets(
   try {
     const ends = new Map<string, bigint>();
     for (const topic of topics) {
-      for (const each of await admin.fetchTopicOffsets(topic)) {
+      for (const each of await fetchTopicOffsetsWhenReady(admin, topic)) {
         ends.set(`${topic}/${each.partition}`, BigInt(each.high));
       }
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { fetchTopicOffsetsWhenReady } from '@tuxhat/testing';
 import { type Admin, type Consumer, Kafka, logLevel } from 'kafkajs';
 
 /**
@@ -22,7 +23,7 @@ export async function startGroupAtEnd(
   const ends = (
     await Promise.all(
       topics.map(async (topic) =>
-        (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
+        (await fetchTopicOffsetsWhenReady(admin, topic)).map(({ partition, high }) => ({
           topic,
           partition,
           offset: high,
