@@ -1,7 +1,7 @@
-import { fetchTopicOffsetsWhenReady } from '@tuxhat/testing';
 import { randomUUID } from 'node:crypto';
 
 import { topicForPhysicalName } from '@tuxhat/contracts';
+import { fetchTopicOffsetsWhenReady } from '@tuxhat/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 
 export interface SeenRecord {
