@@ -116,6 +116,7 @@ describe('cluster mode: one SMS through every service', () => {
     expect(message).toMatchObject({ id: reply.id, status: 'delivered', to: '+38267123457' });
     expect((message.history as { status: string }[]).map((entry) => entry.status)).toEqual([
       'accepted',
+      'accepted',
       'routed',
       'sent',
       'delivered',
