@@ -183,16 +183,20 @@ describe('policy replicas on Kafka', () => {
     // Kafka redelivers (a producer retry, a batch handled but not committed before a crash).
     await send(messages.slice(4_500, 5_500), (index) => index % 6);
 
-    const decided = await tail.until('a decision on every message', () => {
-      const accepted = new Set(acceptedOf(tenant).map((event) => event.message.messageId));
-      const rejected = new Set(
-        statusesOf(tenant)
-          .filter((event) => event.status === 'rejected')
-          .map((event) => event.messageId),
-      );
-      return accepted.size + rejected.size >= 10_000 ? { accepted, rejected } : undefined;
-      // Two replicas rebalancing over 18 partitions on a loaded 2-core CI machine take a while.
-    }, 240_000);
+    const decided = await tail.until(
+      'a decision on every message',
+      () => {
+        const accepted = new Set(acceptedOf(tenant).map((event) => event.message.messageId));
+        const rejected = new Set(
+          statusesOf(tenant)
+            .filter((event) => event.status === 'rejected')
+            .map((event) => event.messageId),
+        );
+        return accepted.size + rejected.size >= 10_000 ? { accepted, rejected } : undefined;
+        // Two replicas rebalancing over 18 partitions on a loaded 2-core CI machine take a while.
+      },
+      240_000,
+    );
 
     // Every event on the wire matches its contract.
     for (const event of acceptedOf(tenant)) smsAcceptedEvent.parse(event);
