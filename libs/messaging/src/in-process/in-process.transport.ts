@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 
+import { type Lane, laneOfPhysicalTopic } from '@tuxhat/contracts';
+
 import { BusHeaders, type IncomingRecord } from '../bus-record';
 import { EventDispatcher } from '../dispatch/event-dispatcher';
 import { defaultTopicsFor, eventTopicPatterns } from '../dispatch/event-patterns';
@@ -20,18 +22,16 @@ export interface InProcessTransportOptions {
 
 /**
  * The same handlers as KafkaTransport, fed by the in-process broker (all-in-one mode): same
- * validation, batching, retry with back-off and dead-lettering. Each physical topic (so each
- * lane, and each carrier's outbound topic) has its own queue, drained concurrently like Kafka
- * partitions: a bulk backlog never queues in front of an OTP, nor a slow carrier in front of
- * another.
+ * validation, batching, retry with back-off and dead-lettering. Each lane (class of service)
+ * has its own queue drained concurrently, so a bulk backlog never queues in front of an OTP.
  */
 export class InProcessTransport
   extends Server
   implements CustomTransportStrategy, InProcessSubscriber
 {
   protected override readonly logger = new Logger(InProcessTransport.name);
-  private readonly queues = new Map<string, IncomingRecord[]>();
-  private readonly draining = new Map<string, Promise<void>>();
+  private readonly queues = new Map<Lane, IncomingRecord[]>();
+  private readonly draining = new Map<Lane, Promise<void>>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly unsubscribes: (() => void)[] = [];
   private dispatcher: EventDispatcher | null = null;
@@ -85,14 +85,14 @@ export class InProcessTransport
 
   enqueue(record: IncomingRecord): void {
     if (this.closed) return;
-    const { topic } = record;
-    const queue = this.queues.get(topic) ?? [];
-    this.queues.set(topic, queue);
+    const lane = laneOfPhysicalTopic(record.topic);
+    const queue = this.queues.get(lane) ?? [];
+    this.queues.set(lane, queue);
     queue.push(record);
-    if (!this.draining.has(topic)) this.draining.set(topic, this.drain(topic, queue));
+    if (!this.draining.has(lane)) this.draining.set(lane, this.drain(lane, queue));
   }
 
-  private async drain(topic: string, queue: IncomingRecord[]): Promise<void> {
+  private async drain(lane: Lane, queue: IncomingRecord[]): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (queue.length > 0 && this.dispatcher) {
       const batch = queue.splice(0, this.options.maxBatch ?? 500);
@@ -103,7 +103,7 @@ export class InProcessTransport
         this.logger.error(`${this.options.group}: dispatcher failed: ${String(error)}`);
       }
     }
-    this.draining.delete(topic);
+    this.draining.delete(lane);
   }
 
   /** Resolves when everything enqueued so far is handled (tests and graceful shutdown). */
