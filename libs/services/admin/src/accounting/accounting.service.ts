@@ -15,7 +15,12 @@ import { fieldErrorsFromZod } from '@tuxhat/http-problem';
 import { PRISMA } from '@tuxhat/runtime';
 
 import type { AdminActor } from '../core/admin-key.authenticator';
-import { AdminChanges, type AdminTransaction, isUniqueViolation } from '../core/admin-changes';
+import {
+  AdminChanges,
+  type AdminTransaction,
+  auditEntry,
+  createUniquely,
+} from '../core/admin-changes';
 import { AdminProblem } from '../core/admin-problem';
 import { type Page, pageOf } from '../core/pagination';
 import {
@@ -58,7 +63,7 @@ export class AccountingAdminService {
   // ---- tariffs ----
 
   async createTariff(actor: AdminActor, input: CreateTariff): Promise<TariffView> {
-    return this.uniquely('tariff_exists', `a tariff with id "${input.id}" already exists`, () =>
+    return createUniquely('tariff_exists', `a tariff with id "${input.id}" already exists`, () =>
       this.changes.apply(actor, async (tx) => {
         await this.checkTariff(tx, input.id, input);
         const after = tariffView(await tx.tariff.create({ data: input }));
@@ -119,7 +124,7 @@ export class AccountingAdminService {
 
   async createBillingRule(actor: AdminActor, input: CreateBillingRule): Promise<BillingRuleView> {
     checkParams(input.rule, input.params);
-    return this.uniquely(
+    return createUniquely(
       'billing_rule_exists',
       `a billing rule with id "${input.id}" already exists`,
       () =>
@@ -265,19 +270,6 @@ export class AccountingAdminService {
     if (!rule) throw new AdminProblem('billing_rule_not_found', `no billing rule "${id}"`);
     return rule;
   }
-
-  private async uniquely<T>(
-    code: 'tariff_exists' | 'billing_rule_exists',
-    detail: string,
-    create: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await create();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AdminProblem(code, detail);
-      throw error;
-    }
-  }
 }
 
 /** A rule's parameters must suit its type: `validation_failed` with paths under `params`. */
@@ -286,9 +278,7 @@ function checkParams(rule: string, params: unknown): void {
   if (issues.length > 0) throw AdminProblem.validation(fieldErrorsFromZod(issues));
 }
 
-function audit(entity: string, verb: string, entityId: string, before: unknown, after: unknown) {
-  return { action: `${entity}.${verb}`, entity, entityId, before, after };
-}
+const audit = auditEntry;
 
 /** Same content, updatedAt aside: a no-op change is neither audited nor a reload. */
 function unchanged(before: { updatedAt: string }, after: { updatedAt: string }): boolean {

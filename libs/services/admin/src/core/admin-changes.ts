@@ -3,6 +3,7 @@ import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { CLOCK, type Clock, PRISMA, bumpConfigRevision } from '@tuxhat/runtime';
 
 import type { AdminActor } from './admin-key.authenticator';
+import { AdminProblem, type AdminProblemCode } from './admin-problem';
 import { redactSecrets } from './redact';
 
 /**
@@ -90,4 +91,32 @@ function jsonOrNull(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNul
 /** Whether a Prisma error is a unique-constraint violation (e.g. an id that already exists). */
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+/**
+ * Runs a create, turning a unique-constraint violation (the id exists) into the feature's
+ * `<entity>_exists` problem instead of a 500.
+ */
+export async function createUniquely<T>(
+  code: AdminProblemCode,
+  detail: string,
+  create: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AdminProblem(code, detail);
+    throw error;
+  }
+}
+
+/** The audit entry of one change to one entity: action `<entity>.<verb>`. */
+export function auditEntry(
+  entity: string,
+  verb: string,
+  entityId: string,
+  before: unknown,
+  after: unknown,
+) {
+  return { action: `${entity}.${verb}`, entity, entityId, before, after };
 }

@@ -6,8 +6,13 @@ import type { PrismaClient } from '@tuxhat/database';
 import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
 
 import type { AdminActor } from '../core/admin-key.authenticator';
-import { AdminChanges, type AdminTransaction, isUniqueViolation } from '../core/admin-changes';
-import { AdminProblem, type AdminProblemCode } from '../core/admin-problem';
+import {
+  AdminChanges,
+  type AdminTransaction,
+  auditEntry,
+  createUniquely,
+} from '../core/admin-changes';
+import { AdminProblem } from '../core/admin-problem';
 import { type Page, pageOf } from '../core/pagination';
 import {
   type CreateDlrPath,
@@ -54,14 +59,17 @@ export class DlrAdminService {
   // ---- DLR paths ----
 
   createPath(actor: AdminActor, input: CreateDlrPath): Promise<DlrPathView> {
-    return this.uniquely('dlr_path_exists', `a DLR path with id "${input.id}" already exists`, () =>
-      this.changes.apply(actor, async (tx) => {
-        await this.checkTenant(tx, input.tenantId);
-        const after = pathView(
-          await tx.dlrPath.create({ data: { ...input, url: input.url ?? null } }),
-        );
-        return { result: after, audit: audit('dlr_path', 'create', input.id, null, after) };
-      }),
+    return createUniquely(
+      'dlr_path_exists',
+      `a DLR path with id "${input.id}" already exists`,
+      () =>
+        this.changes.apply(actor, async (tx) => {
+          await this.checkTenant(tx, input.tenantId);
+          const after = pathView(
+            await tx.dlrPath.create({ data: { ...input, url: input.url ?? null } }),
+          );
+          return { result: after, audit: audit('dlr_path', 'create', input.id, null, after) };
+        }),
     );
   }
 
@@ -170,7 +178,7 @@ export class DlrAdminService {
   // ---- DLR triggers ----
 
   createTrigger(actor: AdminActor, input: CreateDlrTrigger): Promise<DlrTriggerView> {
-    return this.uniquely(
+    return createUniquely(
       'dlr_trigger_exists',
       `a DLR trigger with id "${input.id}" already exists`,
       () =>
@@ -235,7 +243,7 @@ export class DlrAdminService {
   // ---- MO handlers ----
 
   createMoHandler(actor: AdminActor, input: CreateMoHandler): Promise<MoHandlerView> {
-    return this.uniquely(
+    return createUniquely(
       'mo_handler_exists',
       `an MO handler "${input.id}", or one for ${input.destination} keyword "${input.keyword}", already exists`,
       () =>
@@ -270,7 +278,7 @@ export class DlrAdminService {
   }
 
   updateMoHandler(actor: AdminActor, id: string, input: UpdateMoHandler): Promise<MoHandlerView> {
-    return this.uniquely(
+    return createUniquely(
       'mo_handler_exists',
       `another MO handler already has keyword "${input.keyword ?? ''}" on that destination`,
       () =>
@@ -390,24 +398,9 @@ export class DlrAdminService {
     if (!row) throw new AdminProblem('mo_handler_not_found', `no MO handler "${id}"`);
     return row;
   }
-
-  private async uniquely<T>(
-    code: AdminProblemCode,
-    detail: string,
-    create: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await create();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AdminProblem(code, detail);
-      throw error;
-    }
-  }
 }
 
-function audit(entity: string, verb: string, entityId: string, before: unknown, after: unknown) {
-  return { action: `${entity}.${verb}`, entity, entityId, before, after };
-}
+const audit = auditEntry;
 
 /** Same content, updatedAt aside: a no-op change is neither audited nor a reload. */
 function unchanged(before: { updatedAt: string }, after: { updatedAt: string }): boolean {

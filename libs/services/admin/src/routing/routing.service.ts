@@ -4,7 +4,12 @@ import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
 import type { AdminActor } from '../core/admin-key.authenticator';
-import { AdminChanges, type AdminTransaction, isUniqueViolation } from '../core/admin-changes';
+import {
+  AdminChanges,
+  type AdminTransaction,
+  auditEntry,
+  createUniquely,
+} from '../core/admin-changes';
 import { AdminProblem } from '../core/admin-problem';
 import { type Page, pageOf } from '../core/pagination';
 import {
@@ -47,7 +52,7 @@ export class RoutingAdminService {
   async createRule(actor: AdminActor, input: CreateRule): Promise<RuleView> {
     const { id, ...change } = input;
     const rule = completeRule({}, change);
-    return this.uniquely('routing_rule_exists', `a rule with id "${id}" already exists`, () =>
+    return createUniquely('routing_rule_exists', `a rule with id "${id}" already exists`, () =>
       this.changes.apply(actor, async (tx) => {
         await this.checkRuleReferences(tx, rule);
         const after = ruleView(await tx.route.create({ data: { id, ...rule } }));
@@ -112,7 +117,7 @@ export class RoutingAdminService {
   // ---- server groups ----
 
   async createServerGroup(actor: AdminActor, input: CreateServerGroup): Promise<ServerGroupView> {
-    return this.uniquely(
+    return createUniquely(
       'server_group_exists',
       `a server group with id "${input.id}" already exists`,
       () =>
@@ -214,7 +219,7 @@ export class RoutingAdminService {
   // ---- number ranges ----
 
   async createNumberRange(actor: AdminActor, input: CreateNumberRange): Promise<NumberRangeView> {
-    return this.uniquely(
+    return createUniquely(
       'number_range_exists',
       `a number range with prefix "${input.prefix}" already exists`,
       () =>
@@ -277,7 +282,7 @@ export class RoutingAdminService {
   // ---- prices ----
 
   async createPrice(actor: AdminActor, input: CreatePrice): Promise<PriceView> {
-    return this.uniquely('price_exists', `a price with id "${input.id}" already exists`, () =>
+    return createUniquely('price_exists', `a price with id "${input.id}" already exists`, () =>
       this.changes.apply(actor, async (tx) => {
         await this.checkCarriers(tx, [input.carrierId], 'carrierId');
         await this.checkPrice(tx, input.id, input);
@@ -416,19 +421,6 @@ export class RoutingAdminService {
     if (!price) throw new AdminProblem('price_not_found', `no price "${id}"`);
     return price;
   }
-
-  private async uniquely<T>(
-    code: 'routing_rule_exists' | 'server_group_exists' | 'number_range_exists' | 'price_exists',
-    detail: string,
-    create: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await create();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AdminProblem(code, detail);
-      throw error;
-    }
-  }
 }
 
 function documentOf(row: Prisma.RouteGetPayload<object>): RoutingRuleDocument {
@@ -436,9 +428,7 @@ function documentOf(row: Prisma.RouteGetPayload<object>): RoutingRuleDocument {
   return document as RoutingRuleDocument;
 }
 
-function audit(entity: string, verb: string, entityId: string, before: unknown, after: unknown) {
-  return { action: `${entity}.${verb}`, entity, entityId, before, after };
-}
+const audit = auditEntry;
 
 /** Same content, updatedAt aside: a no-op change is neither audited nor a reload. */
 function unchanged(before: { updatedAt: string }, after: { updatedAt: string }): boolean {
