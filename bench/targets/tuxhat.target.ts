@@ -28,7 +28,12 @@ export async function startTuxhat(
     [{ id: 'sim', port: simulator.port, password: simulator.password, prefix: '+38267' }],
   );
   const tenant = config.tenants[0];
-  const quiet = { LOG_LEVEL: 'warn' };
+  // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of every gateway process into dir on exit.
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const quiet = {
+    LOG_LEVEL: 'warn',
+    ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+  };
   let database: TestDatabase | undefined;
   let stopSystem: () => Promise<void>;
   let pids: () => number[];
