@@ -25,41 +25,15 @@ KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_WAIT_TIMEOUT="${KAFKA_WAIT_TIMEOUT:-90}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 
-log() { echo "[kafka] $*" >&2; }
-die() { echo "[kafka] ERROR: $*" >&2; exit 1; }
-
-show_log_tail() {
-  if [ -f "$LOG" ]; then
-    echo "[kafka] ---- last 40 lines of $LOG ----" >&2
-    tail -n 40 "$LOG" >&2
-    echo "[kafka] ---- end of log ----" >&2
-  fi
-}
+COMPONENT=kafka
+source "$TUXHAT_ROOT/scripts/infra/common.sh"
 
 require_java() {
   command -v java >/dev/null 2>&1 ||
     die "java not found: Kafka needs a JDK/JRE >= 11 (Debian: apt-get install -y openjdk-17-jre-headless)"
 }
 
-# Serialise start/stop/reset so two concurrent callers (parallel CI steps, up.sh twice)
-# cannot launch two brokers on the same log dir.
-take_lock() {
-  mkdir -p "$STATE"
-  exec 9>"$STATE/.lock"
-  flock -w 120 9 || die "another kafka.sh is holding $STATE/.lock for more than 120 s"
-}
-
-port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# The pid file alone is not trusted: after a reboot the pid may belong to something else.
-running_pid() {
-  local pid
-  [ -f "$PIDFILE" ] || return 1
-  pid="$(cat "$PIDFILE")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "kafka.Kafka $CONFIG" || return 1
-  echo "$pid"
-}
+broker_pid() { running_pid "$PIDFILE" "kafka.Kafka $CONFIG"; }
 
 # Port of the broker as last configured (what a running broker actually listens on).
 configured_port() {
@@ -148,9 +122,9 @@ ensure_formatted() {
 
 cmd_start() {
   require_java
-  take_lock
+  take_lock "$STATE/.lock" 120
   local pid port
-  if pid="$(running_pid)"; then
+  if pid="$(broker_pid)"; then
     port="$(configured_port)"
     [ "$port" = "$KAFKA_PORT" ] ||
       die "broker already running (pid $pid) on port $port, but KAFKA_PORT=$KAFKA_PORT: run 'kafka.sh stop' first"
@@ -178,9 +152,9 @@ cmd_start() {
 
 cmd_wait() {
   local pid
-  if ! pid="$(running_pid)"; then
+  if ! pid="$(broker_pid)"; then
     [ -f "$PIDFILE" ] || die "broker is not running (start it with: scripts/infra/kafka.sh start)"
-    show_log_tail
+    show_log_tail "$LOG" 40
     die "broker (pid $(cat "$PIDFILE")) has exited: see the log above"
   fi
   # kafkajs lives in the root node_modules; env.sh puts a recent Node on PATH.
@@ -189,15 +163,15 @@ cmd_wait() {
   source "$TUXHAT_ROOT/scripts/env.sh" >&2
   # kafkajs 2.2.4 trips Node >= 24's TimeoutNegativeWarning (kafkajs issue #1751): harmless here.
   if ! node --disable-warning=TimeoutNegativeWarning "$TUXHAT_ROOT/scripts/infra/kafka-ready.js" "127.0.0.1:$(configured_port)" "$KAFKA_WAIT_TIMEOUT" "$pid"; then
-    show_log_tail
+    show_log_tail "$LOG" 40
     die "broker not ready on 127.0.0.1:$(configured_port) (log: $LOG)"
   fi
 }
 
 cmd_stop() {
-  take_lock
+  take_lock "$STATE/.lock" 120
   local pid
-  pid="$(running_pid)" || { rm -f "$PIDFILE"; return 0; }
+  pid="$(broker_pid)" || { rm -f "$PIDFILE"; return 0; }
   kill -TERM "$pid"
   # SIGTERM = controlled shutdown (flushes logs, closes the metadata log cleanly).
   for _ in $(seq $((KAFKA_STOP_TIMEOUT * 10))); do
@@ -213,7 +187,7 @@ cmd_stop() {
 cmd_status() {
   local pid port
   port="$(configured_port)"
-  if pid="$(running_pid)"; then
+  if pid="$(broker_pid)"; then
     if port_answers "$port"; then
       echo "kafka: running (pid $pid) on 127.0.0.1:$port"
     else

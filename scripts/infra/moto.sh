@@ -32,35 +32,9 @@ MOTO_PORT="${MOTO_PORT:-5055}"
 MOTO_WAIT_TIMEOUT="${MOTO_WAIT_TIMEOUT:-60}"
 MOTO_STOP_TIMEOUT="${MOTO_STOP_TIMEOUT:-10}"
 
-log() { echo "[moto] $*" >&2; }
-die() { echo "[moto] ERROR: $*" >&2; exit 1; }
-
-show_log_tail() {
-  if [ -f "$LOG" ]; then
-    echo "[moto] ---- last 30 lines of $LOG ----" >&2
-    tail -n 30 "$LOG" >&2
-    echo "[moto] ---- end of log ----" >&2
-  fi
-}
-
-# Serialise start/stop so that parallel callers cannot start two servers or two installs.
-take_lock() {
-  mkdir -p "$STATE"
-  exec 9>"$STATE/.lock"
-  flock -w 300 9 || die "another moto.sh is holding $STATE/.lock for more than 300 s"
-}
-
-port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# The pid file alone is not trusted: after a reboot the pid may belong to something else.
-running_pid() {
-  local pid
-  [ -f "$PIDFILE" ] || return 1
-  pid="$(cat "$PIDFILE")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$VENV/bin/" || return 1
-  echo "$pid"
-}
+COMPONENT=moto
+source "$TUXHAT_ROOT/scripts/infra/common.sh"
+server_pid() { running_pid "$PIDFILE" "$VENV/bin/"; }
 
 # Port of the server as last started (what a running server actually listens on).
 started_port() {
@@ -88,9 +62,9 @@ ensure_installed() {
 }
 
 cmd_start() {
-  take_lock
+  take_lock "$STATE/.lock" 300
   local pid port
-  if pid="$(running_pid)"; then
+  if pid="$(server_pid)"; then
     port="$(started_port)"
     [ "$port" = "$MOTO_PORT" ] ||
       die "moto already running (pid $pid) on port $port, but MOTO_PORT=$MOTO_PORT: run 'moto.sh stop' first"
@@ -115,9 +89,9 @@ cmd_start() {
 
 cmd_wait() {
   local pid port deadline
-  if ! pid="$(running_pid)"; then
+  if ! pid="$(server_pid)"; then
     [ -f "$PIDFILE" ] || die "moto is not running (start it with: scripts/infra/moto.sh start)"
-    show_log_tail
+    show_log_tail "$LOG" 30
     die "moto_server (pid $(cat "$PIDFILE")) has exited: see the log above"
   fi
   port="$(started_port)"
@@ -128,9 +102,9 @@ import sys, urllib.request
 urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/moto-api/data.json", timeout=2).read()
 EOF
   do
-    kill -0 "$pid" 2>/dev/null || { show_log_tail; die "moto_server (pid $pid) exited while starting"; }
+    kill -0 "$pid" 2>/dev/null || { show_log_tail "$LOG" 30; die "moto_server (pid $pid) exited while starting"; }
     if [ "$SECONDS" -ge "$deadline" ]; then
-      show_log_tail
+      show_log_tail "$LOG" 30
       die "moto not answering on 127.0.0.1:$port after ${MOTO_WAIT_TIMEOUT}s (log: $LOG)"
     fi
     sleep 0.2
@@ -138,9 +112,9 @@ EOF
 }
 
 cmd_stop() {
-  take_lock
+  take_lock "$STATE/.lock" 300
   local pid
-  pid="$(running_pid)" || { rm -f "$PIDFILE"; return 0; }
+  pid="$(server_pid)" || { rm -f "$PIDFILE"; return 0; }
   kill -TERM "$pid"
   for _ in $(seq $((MOTO_STOP_TIMEOUT * 10))); do
     kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; return 0; }
@@ -154,7 +128,7 @@ cmd_stop() {
 cmd_status() {
   local pid port
   port="$(started_port)"
-  if pid="$(running_pid)"; then
+  if pid="$(server_pid)"; then
     if port_answers "$port"; then
       echo "moto: running (pid $pid) on 127.0.0.1:$port"
     else

@@ -11,6 +11,7 @@
 # Quiet on success; on failure says what broke and shows the server log tail.
 set -euo pipefail
 
+TUXHAT_ROOT="${TUXHAT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 PGPORT_TUXHAT_DEFAULT=5432
 PG_WAIT_TIMEOUT="${PG_WAIT_TIMEOUT:-30}"
 # Another name gives an isolated cluster (e.g. to test this script on a shared machine).
@@ -19,8 +20,8 @@ DB_USER=tuxhat
 DB_PASSWORD=tuxhat
 DATABASES=(tuxhat tuxhat_test)
 
-log() { echo "[postgres] $*" >&2; }
-die() { echo "[postgres] ERROR: $*" >&2; exit 1; }
+COMPONENT=postgres
+source "$TUXHAT_ROOT/scripts/infra/common.sh"
 
 require_root() {
   [ "$(id -u)" = 0 ] || die "'$1' needs root (Debian's cluster tooling runs the server as user postgres): sudo $0 $1"
@@ -38,15 +39,7 @@ cluster_port() { cluster_info | cut -d' ' -f2; }
 cluster_online() { cluster_info | cut -d' ' -f3 | grep -q '^online'; }
 cluster_log() { cluster_info | cut -d' ' -f4; }
 
-show_log_tail() {
-  local logfile
-  logfile="$(cluster_log)"
-  if [ -n "$logfile" ] && [ -f "$logfile" ]; then
-    echo "[postgres] ---- last 20 lines of $logfile ----" >&2
-    tail -n 20 "$logfile" >&2
-    echo "[postgres] ---- end of log ----" >&2
-  fi
-}
+show_cluster_log() { show_log_tail "$(cluster_log)" 20; }
 
 # Runs a command with its output captured; prints that output only if the command fails.
 quietly() {
@@ -140,10 +133,10 @@ cmd_start() {
   write_settings && changed=1
   if cluster_online; then
     if [ "$changed" = 1 ]; then
-      quietly pg_ctlcluster "$version" "$CLUSTER" restart || { show_log_tail; die "restart of $version/$CLUSTER failed"; }
+      quietly pg_ctlcluster "$version" "$CLUSTER" restart || { show_cluster_log; die "restart of $version/$CLUSTER failed"; }
     fi
   else
-    quietly pg_ctlcluster "$version" "$CLUSTER" start || { show_log_tail; die "pg_ctlcluster $version $CLUSTER start failed"; }
+    quietly pg_ctlcluster "$version" "$CLUSTER" start || { show_cluster_log; die "pg_ctlcluster $version $CLUSTER start failed"; }
   fi
   cmd_wait
   ensure_role_and_databases
@@ -157,7 +150,7 @@ cmd_wait() {
   deadline=$((SECONDS + PG_WAIT_TIMEOUT))
   until "/usr/lib/postgresql/$version/bin/pg_isready" -q -h 127.0.0.1 -p "$port" -t 2; do
     if [ "$SECONDS" -ge "$deadline" ]; then
-      show_log_tail
+      show_cluster_log
       die "PostgreSQL $version/$CLUSTER not accepting connections on 127.0.0.1:$port after ${PG_WAIT_TIMEOUT}s"
     fi
     sleep 0.5
@@ -167,7 +160,7 @@ cmd_wait() {
 cmd_stop() {
   server_installed && [ -n "$(cluster_info)" ] && cluster_online || return 0
   require_root stop
-  quietly pg_ctlcluster "$(cluster_version)" "$CLUSTER" stop || { show_log_tail; die "pg_ctlcluster stop failed"; }
+  quietly pg_ctlcluster "$(cluster_version)" "$CLUSTER" stop || { show_cluster_log; die "pg_ctlcluster stop failed"; }
 }
 
 cmd_status() {

@@ -17,14 +17,8 @@ VENV="$TUXHAT_ROOT/.local/venv-smpplib"
 # deliberate change, made here.
 SMPPLIB_REQUIREMENT="smpplib==2.2.4"
 
-log() { echo "[smpplib] $*" >&2; }
-die() { echo "[smpplib] ERROR: $*" >&2; exit 1; }
-
-take_lock() {
-  mkdir -p "$TUXHAT_ROOT/.local"
-  exec 9>"$TUXHAT_ROOT/.local/.venv-smpplib.lock"
-  flock -w 300 9 || die "another smpplib.sh holds the install lock for more than 300 s"
-}
+COMPONENT=smpplib
+source "$TUXHAT_ROOT/scripts/infra/common.sh"
 
 # The marker file is written last, so an interrupted install is detected and redone.
 ensure_installed() {
@@ -32,7 +26,7 @@ ensure_installed() {
     [ "$(cat "$VENV/.requirement")" = "$SMPPLIB_REQUIREMENT" ]; then
     return 0
   fi
-  take_lock
+  take_lock "$TUXHAT_ROOT/.local/.venv-smpplib.lock" 300
   if [ -f "$VENV/.requirement" ] && [ "$(cat "$VENV/.requirement")" = "$SMPPLIB_REQUIREMENT" ]; then
     return 0 # installed by the caller that held the lock before us
   fi
