@@ -69,7 +69,9 @@ export class RequestTracingInterceptor implements NestInterceptor {
       return next.handle();
     }
 
-    const span = tracer().startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+    const span = tracer().startSpan(name, SERVER_SPAN, parent);
+    // Attributes only on a span that records (an unsampled one would clean them for nothing).
+    if (span.isRecording()) span.setAttributes(attributes);
     const response =
       type === 'http' ? execution.switchToHttp().getResponse<HttpReplyLike>() : undefined;
     return context
@@ -94,6 +96,8 @@ export class RequestTracingInterceptor implements NestInterceptor {
       );
   }
 }
+
+const SERVER_SPAN = { kind: SpanKind.SERVER } as const;
 
 /** The HTTP status an error is answered with: HttpException, an HTTP problem (`status`), else 500. */
 function statusOf(error: unknown): number {

@@ -7,6 +7,7 @@ import {
   SpanKind,
   SpanStatusCode,
   type Tracer,
+  type TracerProvider,
   context,
   isSpanContextValid,
   propagation,
@@ -30,8 +31,15 @@ export const SpanAttributes = {
   messagingBatchSize: 'messaging.batch.message_count',
 } as const;
 
+let cachedTracer: { readonly provider: TracerProvider; readonly tracer: Tracer } | undefined;
+
+/** The gateway's tracer (looked up again only when tracing was restarted, as tests do). */
 export function tracer(): Tracer {
-  return trace.getTracer('tuxhat');
+  const provider = trace.getTracerProvider();
+  if (cachedTracer?.provider !== provider) {
+    cachedTracer = { provider, tracer: provider.getTracer('tuxhat') };
+  }
+  return cachedTracer.tracer;
 }
 
 /** Writes the context's trace headers (W3C traceparent/tracestate by default) into `headers`. */
@@ -91,13 +99,11 @@ export async function inSpan<T>(
   const parent = options.parent ?? context.active();
   const span = tracer().startSpan(
     name,
-    {
-      kind: options.kind ?? SpanKind.INTERNAL,
-      attributes: options.attributes,
-      links: options.links,
-    },
+    { kind: options.kind ?? SpanKind.INTERNAL, links: options.links },
     parent,
   );
+  // Attributes only on a span that records (an unsampled one would clean them for nothing).
+  if (options.attributes && span.isRecording()) span.setAttributes(options.attributes);
   try {
     return await context.with(trace.setSpan(parent, span), () => work(span));
   } catch (error) {
