@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type { TopicDefinition } from '@tuxhat/contracts';
 
 /** A record on its way to the bus: addressed to a physical topic, its value serialised. */
@@ -45,6 +46,12 @@ export class EncodedEvent implements OutgoingRecord {
     readonly key: string | null,
     readonly event: unknown,
     readonly headers: Readonly<Record<string, string>>,
+    /**
+     * The producer's span as a consumer extracting `headers` would find it (remote), when the
+     * headers carry exactly that (W3C traceparent, no baggage): in-process consumers take it
+     * as it is instead of parsing the headers again.
+     */
+    readonly producerSpan?: SpanContext,
   ) {}
 
   get value(): Buffer {
@@ -61,6 +68,7 @@ export class DeliveredEvent implements IncomingRecord {
   readonly partition = 0;
   readonly key: string | null;
   readonly event: unknown;
+  readonly producerSpan: SpanContext | undefined;
 
   constructor(
     private readonly source: EncodedEvent,
@@ -70,6 +78,7 @@ export class DeliveredEvent implements IncomingRecord {
     this.topic = source.topic;
     this.key = source.key;
     this.event = source.event;
+    this.producerSpan = source.producerSpan;
   }
 
   /** Serialised on first use, once for every group the event went to. */

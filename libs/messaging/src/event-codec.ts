@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import {
   type EventOf,
   type TopicDefinition,
@@ -25,6 +26,7 @@ export function encodeEvent<T extends TopicDefinition>(
   topic: T,
   event: EventOf<T>,
   headers: Readonly<Record<string, string>> = NO_HEADERS,
+  options: { readonly producerSpan?: SpanContext } = {},
 ): OutgoingRecord {
   const checked = freezeEvent(topic.schema.parse(event) as EventOf<T>);
   return new EncodedEvent(
@@ -33,6 +35,7 @@ export function encodeEvent<T extends TopicDefinition>(
     topic.keyOf(checked),
     checked,
     headers,
+    options.producerSpan,
   );
 }
 

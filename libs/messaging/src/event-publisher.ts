@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { SpanKind, context, trace } from '@opentelemetry/api';
+import { type Span, type SpanContext, SpanKind, context, trace } from '@opentelemetry/api';
 import type { EventOf, TopicDefinition } from '@tuxhat/contracts';
 import {
   type BoundCounter,
@@ -9,7 +9,7 @@ import {
   injectTraceHeaders,
   processMetrics,
   recordFailure,
-  tracer,
+  startSpan,
 } from '@tuxhat/observability';
 import { lastValueFrom } from 'rxjs';
 
@@ -26,6 +26,17 @@ interface TopicInstruments {
 }
 
 const PRODUCER_SPAN = { kind: SpanKind.PRODUCER } as const;
+
+/**
+ * The producer span as a consumer extracting `headers` finds it, when that is all they carry
+ * (the W3C traceparent, no baggage): the in-process bus passes it on instead of the consumer
+ * parsing the headers (see EncodedEvent).
+ */
+function remoteSpanIn(headers: Record<string, string>, span: Span): SpanContext | undefined {
+  if (headers.traceparent === undefined || headers.baggage !== undefined) return undefined;
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  return { traceId, spanId, traceFlags, traceState, isRemote: true };
+}
 
 /**
  * How services emit events: typed by topic, validated, keyed and addressed by the topic's
@@ -57,7 +68,7 @@ export class EventPublisher {
     const instruments = this.instrumentsOf(topic);
     const messageId = messageIdOf(event);
     const parent = contextForMessage(messageId) ?? context.active();
-    const span = tracer().startSpan(instruments.spanName, PRODUCER_SPAN, parent);
+    const span = startSpan(instruments.spanName, PRODUCER_SPAN, parent);
     const recording = span.isRecording();
     if (recording) {
       const tenantId = tenantIdOf(event);
@@ -69,11 +80,13 @@ export class EventPublisher {
       });
     }
     try {
-      const record = encodeEvent(
-        topic,
-        event,
-        injectTraceHeaders(headers ? { ...headers } : {}, trace.setSpan(parent, span)),
+      const traceHeaders = injectTraceHeaders(
+        headers ? { ...headers } : {},
+        trace.setSpan(parent, span),
       );
+      const record = encodeEvent(topic, event, traceHeaders, {
+        producerSpan: remoteSpanIn(traceHeaders, span),
+      });
       if (recording) span.setAttribute(SpanAttributes.messagingDestination, record.topic);
       const sending = this.send(record);
       if (sending) await sending;

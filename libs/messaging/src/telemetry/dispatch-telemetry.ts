@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 
-import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { type Context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import type { TopicDefinition } from '@tuxhat/contracts';
 import {
   type BoundCounter,
@@ -13,12 +13,11 @@ import {
   recordFailure,
   runInContextWithLogFields,
   runWithLogFields,
-  tracer,
+  startSpan,
 } from '@tuxhat/observability';
 
-import type { IncomingRecord } from '../bus-record';
+import { BusHeaders, DeliveredEvent, type IncomingRecord } from '../bus-record';
 import { BatchOutcome } from '../dispatch/batch-outcome';
-import { BusHeaders } from '../bus-record';
 import {
   MessageTraceScope,
   type TracedEvent,
@@ -148,14 +147,10 @@ export class DispatchTelemetry {
 
   private start(item: DispatchedEvent): Started {
     // The producer's context only: never whatever context the transport's loop runs in.
-    const parent = extractTraceContext(item.record.headers, ROOT_CONTEXT);
+    const parent = producerContextOf(item.record);
     const messageId = messageIdOf(item.event);
     const tenantId = tenantIdOf(item.event);
-    const span = tracer().startSpan(
-      this.instrumentsOf(item.topic.name).spanName,
-      CONSUMER_SPAN,
-      parent,
-    );
+    const span = startSpan(this.instrumentsOf(item.topic.name).spanName, CONSUMER_SPAN, parent);
     if (span.isRecording()) {
       span.setAttributes({
         [SpanAttributes.messagingSystem]: this.system,
@@ -204,6 +199,15 @@ export class DispatchTelemetry {
     }
     return instruments;
   }
+}
+
+/** The producer's context only: never whatever context the transport's loop runs in. */
+function producerContextOf(record: IncomingRecord): Context {
+  // In-process, the producer's span travels with the event (what extracting would give).
+  if (record instanceof DeliveredEvent && record.producerSpan) {
+    return trace.setSpanContext(ROOT_CONTEXT, record.producerSpan);
+  }
+  return extractTraceContext(record.headers, ROOT_CONTEXT);
 }
 
 function occurredAtOf(event: unknown): number | undefined {

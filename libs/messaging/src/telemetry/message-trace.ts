@@ -11,7 +11,7 @@ import {
   SpanAttributes,
   contextFromTraceParent,
   traceParentOf,
-  tracer,
+  startSpan,
 } from '@tuxhat/observability';
 
 /** One event of a handler call, in its own span. */
@@ -145,7 +145,7 @@ export function continueMessageTraces(name: string, traces: readonly ContinuedTr
       ? scope.spanContextOfEvent(cause)
       : trace.getSpanContext(context.active());
     const links: Link[] = causeSpan ? [{ context: causeSpan }] : [];
-    const span = tracer().startSpan(name, { links }, stored);
+    const span = startSpan(name, { links }, stored);
     if (span.isRecording()) span.setAttribute(SpanAttributes.messageId, messageId);
     scope.continueWith(messageId, span, trace.setSpan(stored, span));
   }

@@ -19,6 +19,8 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 
+import { setUnsampledSpansDoNotRecord } from './trace-context';
+
 export interface TracingOptions {
   /** service.name of every span (OTEL_SERVICE_NAME wins when set). */
   readonly serviceName: string;
@@ -56,11 +58,12 @@ export function startTracing(options: TracingOptions): TracingStarted {
   }
   const fromEnv = options.spanProcessors ? undefined : exportersFromEnv(env);
   const processors = options.spanProcessors ?? fromEnv!.processors;
+  const sampler = samplerFor(processors, env);
   sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || options.serviceName,
     // NodeSDK creates no tracer provider without a processor; ids must exist even unexported.
     spanProcessors: processors.length > 0 ? processors : [new NoopSpanProcessor()],
-    sampler: samplerFor(processors, env),
+    sampler,
     // Metrics are Prometheus (prom-client), logs are JSON lines on stdout: neither goes via OTLP.
     metricReaders: [],
     logRecordProcessors: [],
@@ -68,6 +71,7 @@ export function startTracing(options: TracingOptions): TracingStarted {
     resourceDetectors: [envDetector, processDetector, hostDetector, serviceInstanceIdDetector],
   });
   sdk.start();
+  setUnsampledSpansDoNotRecord(sampler !== undefined);
   return { exporters: fromEnv?.names ?? ['custom'] };
 }
 
@@ -91,6 +95,7 @@ export async function stopTracing(): Promise<void> {
   const running = sdk;
   sdk = undefined;
   if (!running) return;
+  setUnsampledSpansDoNotRecord(false);
   await running.shutdown();
   trace.disable();
   context.disable();
