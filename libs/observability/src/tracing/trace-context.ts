@@ -103,18 +103,20 @@ function hasUsableIds(spanContext: SpanContext): boolean {
   );
 }
 
-const RANDOM_POOL = Buffer.allocUnsafe(4_096);
-let randomOffset = RANDOM_POOL.length;
+/** Random hex digits, refilled 8 KiB of randomness at a time: an id is a slice of it. */
+let randomPool = '';
+let randomOffset = 0;
 
 /** Random lowercase hex of `bytes` bytes, never all zeros (an invalid id). */
 function randomHex(bytes: 8 | 16): string {
+  const digits = bytes * 2;
   for (;;) {
-    if (randomOffset + bytes > RANDOM_POOL.length) {
-      randomFillSync(RANDOM_POOL);
+    if (randomOffset + digits > randomPool.length) {
+      randomPool = randomFillSync(Buffer.allocUnsafe(8_192)).toString('hex');
       randomOffset = 0;
     }
-    const hex = RANDOM_POOL.toString('hex', randomOffset, randomOffset + bytes);
-    randomOffset += bytes;
+    const hex = randomPool.slice(randomOffset, randomOffset + digits);
+    randomOffset += digits;
     if (hex !== INVALID_TRACEID && hex !== INVALID_SPANID) return hex;
   }
 }
