@@ -1,21 +1,42 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { SpanKind, context, trace } from '@opentelemetry/api';
+import { type Span, type SpanContext, SpanKind, context, trace } from '@opentelemetry/api';
 import type { EventOf, TopicDefinition } from '@tuxhat/contracts';
 import {
+  type BoundCounter,
   METRICS,
   SpanAttributes,
   injectTraceHeaders,
   processMetrics,
   recordFailure,
-  tracer,
+  startSpan,
 } from '@tuxhat/observability';
 import { lastValueFrom } from 'rxjs';
 
+import { type OutgoingRecord, isDirectRecordSender } from './bus-record';
 import { encodeEvent } from './event-codec';
 import { contextForMessage, messageIdOf, tenantIdOf } from './telemetry/message-trace';
 
 export const EVENT_CLIENT = Symbol('EVENT_CLIENT');
+
+/** What publishing records per topic, bound once. */
+interface TopicInstruments {
+  readonly spanName: string;
+  readonly ok: BoundCounter;
+}
+
+const PRODUCER_SPAN = { kind: SpanKind.PRODUCER } as const;
+
+/**
+ * The producer span as a consumer extracting `headers` finds it, when that is all they carry
+ * (the W3C traceparent, no baggage): the in-process bus passes it on instead of the consumer
+ * parsing the headers (see EncodedEvent).
+ */
+function remoteSpanIn(headers: Record<string, string>, span: Span): SpanContext | undefined {
+  if (headers.traceparent === undefined || headers.baggage !== undefined) return undefined;
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  return { traceId, spanId, traceFlags, traceState, isRemote: true };
+}
 
 /**
  * How services emit events: typed by topic, validated, keyed and addressed by the topic's
@@ -29,42 +50,51 @@ export const EVENT_CLIENT = Symbol('EVENT_CLIENT');
 @Injectable()
 export class EventPublisher {
   private readonly metrics = processMetrics();
+  private readonly topics = new Map<TopicDefinition, TopicInstruments>();
+  /** Our clients take records directly; any other Nest client through emit(). */
+  private readonly send: (record: OutgoingRecord) => Promise<unknown> | undefined;
 
-  constructor(@Inject(EVENT_CLIENT) private readonly client: ClientProxy) {}
+  constructor(@Inject(EVENT_CLIENT) client: ClientProxy) {
+    this.send = isDirectRecordSender(client)
+      ? (record) => client.sendRecord(record)
+      : (record) => lastValueFrom(client.emit(record.topic, record), { defaultValue: undefined });
+  }
 
   async publish<T extends TopicDefinition>(
     topic: T,
     event: EventOf<T>,
-    headers: Record<string, string> = {},
+    headers?: Readonly<Record<string, string>>,
   ): Promise<void> {
+    const instruments = this.instrumentsOf(topic);
     const messageId = messageIdOf(event);
-    const tenantId = tenantIdOf(event);
     const parent = contextForMessage(messageId) ?? context.active();
-    const span = tracer().startSpan(
-      `send ${topic.name}`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          [SpanAttributes.messagingOperation]: 'send',
-          [SpanAttributes.messagingDestination]: topic.name,
-          ...(messageId ? { [SpanAttributes.messageId]: messageId } : {}),
-          ...(tenantId ? { [SpanAttributes.tenantId]: tenantId } : {}),
-        },
-      },
-      parent,
-    );
+    const span = startSpan(instruments.spanName, PRODUCER_SPAN, parent);
+    const recording = span.isRecording();
+    if (recording) {
+      const tenantId = tenantIdOf(event);
+      span.setAttributes({
+        [SpanAttributes.messagingOperation]: 'send',
+        [SpanAttributes.messagingDestination]: topic.name,
+        ...(messageId ? { [SpanAttributes.messageId]: messageId } : {}),
+        ...(tenantId ? { [SpanAttributes.tenantId]: tenantId } : {}),
+      });
+    }
     try {
-      const record = encodeEvent(
-        topic,
-        event,
-        injectTraceHeaders({ ...headers }, trace.setSpan(parent, span)),
+      const traceHeaders = injectTraceHeaders(
+        headers ? { ...headers } : {},
+        trace.setSpan(parent, span),
       );
-      span.setAttribute(SpanAttributes.messagingDestination, record.topic);
-      await lastValueFrom(this.client.emit(record.topic, record), { defaultValue: undefined });
-      this.metrics.increment(METRICS.busPublished, { topic: topic.name, result: 'ok' });
+      const record = encodeEvent(topic, event, traceHeaders, {
+        producerSpan: remoteSpanIn(traceHeaders, span),
+      });
+      if (recording) span.setAttribute(SpanAttributes.messagingDestination, record.topic);
+      const sending = this.send(record);
+      if (sending) await sending;
+      instruments.ok.inc();
     } catch (error) {
       recordFailure(span, error);
-      this.metrics.increment(METRICS.busPublished, { topic: topic.name, result: 'error' });
+      // Rare: bound on first use, so a topic without failures shows no error series.
+      this.metrics.boundCounter(METRICS.busPublished, { topic: topic.name, result: 'error' }).inc();
       throw error;
     } finally {
       span.end();
@@ -76,5 +106,17 @@ export class EventPublisher {
     events: readonly EventOf<T>[],
   ): Promise<void> {
     await Promise.all(events.map((event) => this.publish(topic, event)));
+  }
+
+  private instrumentsOf(topic: TopicDefinition): TopicInstruments {
+    let instruments = this.topics.get(topic);
+    if (!instruments) {
+      instruments = {
+        spanName: `send ${topic.name}`,
+        ok: this.metrics.boundCounter(METRICS.busPublished, { topic: topic.name, result: 'ok' }),
+      };
+      this.topics.set(topic, instruments);
+    }
+    return instruments;
   }
 }

@@ -55,6 +55,7 @@ type Decoded = Extract<DecodedRecord, { ok: true }>;
  */
 export class EventDispatcher {
   private readonly telemetry: DispatchTelemetry;
+  private readonly handlers = new Map<string, MessageHandler>();
 
   constructor(private readonly options: EventDispatcherOptions) {
     this.telemetry = new DispatchTelemetry(
@@ -62,6 +63,20 @@ export class EventDispatcher {
       processMetrics(),
       options.system ?? 'kafka',
     );
+  }
+
+  /**
+   * The handler of a topic, looked up once: Nest's lookup first tries JSON.parse on the
+   * pattern, which throws (and builds a stack trace) for every plain topic name. Handlers are
+   * all registered before the transport listens; a topic without one is asked again.
+   */
+  private handlerFor(topicName: string): MessageHandler | null {
+    let handler = this.handlers.get(topicName);
+    if (!handler) {
+      handler = this.options.handlers.getHandlerByPattern(topicName) ?? undefined;
+      if (handler) this.handlers.set(topicName, handler);
+    }
+    return handler ?? null;
   }
 
   /** Resolves once every record is handled, queued for retry, or dead-lettered. */
@@ -82,7 +97,7 @@ export class EventDispatcher {
       byTopic.set(item.topic.name, list);
     }
     for (const [topicName, items] of byTopic) {
-      const handler = this.options.handlers.getHandlerByPattern(topicName);
+      const handler = this.handlerFor(topicName);
       if (!handler) {
         for (const item of items) {
           this.telemetry.rejected(item.record);

@@ -1,10 +1,13 @@
 import { ClientProxy, type ReadPacket } from '@nestjs/microservices';
 
-import type { OutgoingRecord } from '../bus-record';
+import type { DirectRecordSender, OutgoingRecord } from '../bus-record';
 import type { InProcessBroker } from './in-process.broker';
 
-/** The Nest client services emit through in all-in-one mode. */
-export class InProcessEventClient extends ClientProxy {
+/**
+ * The Nest client services emit through in all-in-one mode. EventPublisher hands it records
+ * directly (sendRecord): no Observable per event; emit() works as for any Nest client.
+ */
+export class InProcessEventClient extends ClientProxy implements DirectRecordSender {
   constructor(private readonly broker: InProcessBroker) {
     super();
   }
@@ -13,8 +16,14 @@ export class InProcessEventClient extends ClientProxy {
 
   async close(): Promise<void> {}
 
+  /** Delivered to the subscribers' queues at once: nothing to wait for. */
+  sendRecord(record: OutgoingRecord): undefined {
+    this.broker.publishOne(record);
+    return undefined;
+  }
+
   protected async dispatchEvent<T = unknown>(packet: ReadPacket<OutgoingRecord>): Promise<T> {
-    this.broker.publish([packet.data]);
+    this.broker.publishOne(packet.data);
     return undefined as T;
   }
 

@@ -3,7 +3,7 @@ import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 
 import { type Lane, laneOfPhysicalTopic } from '@tuxhat/contracts';
 
-import { BusHeaders, type IncomingRecord } from '../bus-record';
+import { BusHeaders, DeliveredEvent, type IncomingRecord } from '../bus-record';
 import { EventDispatcher } from '../dispatch/event-dispatcher';
 import { defaultTopicsFor, eventTopicPatterns } from '../dispatch/event-patterns';
 import { deadLetterRecord } from '../dispatch/failure-records';
@@ -57,19 +57,21 @@ export class InProcessTransport
         retry: async (record, _topic, nextAttempt, delayMs, error) => {
           const timer = setTimeout(() => {
             this.retryTimers.delete(timer);
-            this.enqueue({
-              ...record,
-              headers: {
-                ...record.headers,
-                [BusHeaders.attempt]: String(nextAttempt),
-                [BusHeaders.lastError]: error,
-              },
-            });
+            const headers = {
+              ...record.headers,
+              [BusHeaders.attempt]: String(nextAttempt),
+              [BusHeaders.lastError]: error,
+            };
+            this.enqueue(
+              record instanceof DeliveredEvent
+                ? record.withHeaders(headers)
+                : { ...record, headers },
+            );
           }, delayMs);
           this.retryTimers.add(timer);
         },
         deadLetter: async (record, reason, attempts) => {
-          broker.publish([deadLetterRecord(record, group, reason, attempts)]);
+          broker.publishOne(deadLetterRecord(record, group, reason, attempts));
         },
       },
     });

@@ -1,7 +1,7 @@
 import { ClientProxy, type ReadPacket } from '@nestjs/microservices';
 import type { HealthStatus } from '@tuxhat/observability';
 
-import type { OutgoingRecord } from '../bus-record';
+import type { DirectRecordSender, OutgoingRecord } from '../bus-record';
 import { BatchingProducer } from './batching-producer';
 import type { KafkaPort, KafkaProducerPort } from './kafka.port';
 
@@ -9,7 +9,7 @@ import type { KafkaPort, KafkaProducerPort } from './kafka.port';
  * The Nest client services emit through in cluster mode. Emits are batched
  * (BatchingProducer) and resolve once Kafka acknowledged them on all in-sync replicas.
  */
-export class KafkaEventClient extends ClientProxy {
+export class KafkaEventClient extends ClientProxy implements DirectRecordSender {
   private port: KafkaProducerPort | null = null;
   private producer: BatchingProducer | null = null;
   private connecting: Promise<BatchingProducer> | null = null;
@@ -40,8 +40,13 @@ export class KafkaEventClient extends ClientProxy {
     this.connecting = null;
   }
 
+  /** What emit() does, without its Observable (EventPublisher calls this). */
+  sendRecord(record: OutgoingRecord): Promise<void> {
+    return this.dispatchEvent<void>({ pattern: record.topic, data: record });
+  }
+
   protected async dispatchEvent<T = unknown>(packet: ReadPacket<OutgoingRecord>): Promise<T> {
-    const producer = await this.connect();
+    const producer = this.producer ?? (await this.connect());
     try {
       await producer.publish(packet.data);
       this.lastFailure = null;

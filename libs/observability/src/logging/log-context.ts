@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  createContextKey,
+  isSpanContextValid,
+  trace,
+} from '@opentelemetry/api';
 
 /** What a log line says about the work it belongs to, beyond its text. */
 export interface LogFields {
@@ -13,6 +19,9 @@ export interface CurrentLogFields extends LogFields {
   readonly spanId?: string;
 }
 
+const LOG_FIELDS = createContextKey('tuxhat.log-fields');
+
+/** Where the fields live when no context manager carries the OpenTelemetry context (SDK off). */
 const storage = new AsyncLocalStorage<LogFields>();
 
 /**
@@ -20,15 +29,30 @@ const storage = new AsyncLocalStorage<LogFields>();
  * async work it starts). The bus dispatcher does this for each event it hands to a handler.
  */
 export function runWithLogFields<T>(fields: LogFields, work: () => T): T {
-  return storage.run(definedOnly(fields), work);
+  return runInContextWithLogFields(context.active(), fields, work);
+}
+
+/**
+ * Runs `work` in context `base` with exactly these log fields: one context switch for both,
+ * as the bus dispatcher does around each handler call. The fields travel in the OpenTelemetry
+ * context (which the tracing's context manager carries across awaits); when tracing is off
+ * (no context manager) they go to an AsyncLocalStorage of their own instead.
+ */
+export function runInContextWithLogFields<T>(base: Context, fields: LogFields, work: () => T): T {
+  const defined = definedOnly(fields);
+  const scoped = base.setValue(LOG_FIELDS, defined);
+  return context.with(scoped, () =>
+    context.active() === scoped ? work() : storage.run(defined, work),
+  );
 }
 
 /** The fields of the current work, with the active trace and span ids. */
 export function currentLogFields(): CurrentLogFields {
+  const active = context.active();
   const fields: { -readonly [K in keyof CurrentLogFields]: CurrentLogFields[K] } = {
-    ...storage.getStore(),
+    ...((active.getValue(LOG_FIELDS) as LogFields | undefined) ?? storage.getStore()),
   };
-  const spanContext = trace.getActiveSpan()?.spanContext();
+  const spanContext = trace.getSpan(active)?.spanContext();
   if (spanContext && isSpanContextValid(spanContext)) {
     fields.traceId = spanContext.traceId;
     fields.spanId = spanContext.spanId;
@@ -36,6 +60,12 @@ export function currentLogFields(): CurrentLogFields {
   return fields;
 }
 
+const NO_FIELDS: LogFields = Object.freeze({});
+
 function definedOnly(fields: LogFields): LogFields {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  const { messageId, tenantId } = fields;
+  if (messageId === undefined && tenantId === undefined) return NO_FIELDS;
+  if (messageId === undefined) return { tenantId };
+  if (tenantId === undefined) return { messageId };
+  return { messageId, tenantId };
 }

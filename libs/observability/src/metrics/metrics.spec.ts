@@ -37,6 +37,28 @@ describe(Metrics.name, () => {
     );
   });
 
+  it('counts through bound label sets: one handle per label set, read back on every scrape', async () => {
+    const sut = new Metrics({ tenantLabel: false });
+    const labels = { stage: 'dlr', status: 'delivered', class: 'otp', tenant: 'acme' };
+    const handle = sut.boundCounter(METRICS.messages, labels);
+    expect(sut.boundCounter(METRICS.messages, { ...labels })).toBe(handle);
+    handle.inc();
+    handle.inc(2);
+    sut.increment(METRICS.messages, labels);
+    expect(await sut.valueOf(METRICS.messages, { stage: 'dlr' })).toBe(4);
+    handle.inc();
+    expect(await sut.render()).toContain(
+      `tuxhat_messages_total{stage="dlr",status="delivered",class="otp",tenant="${TENANT_LABEL_HIDDEN}"} 5`,
+    );
+    expect(() => handle.inc(-1)).toThrow('finite amount');
+    expect(() => handle.inc(Number.NaN)).toThrow('finite amount');
+
+    const latency = sut.boundHistogram(METRICS.busEventLatency, { group: 'dlr', topic: 't' });
+    latency.observe(0.02);
+    latency.observe(-1);
+    expect(await sut.valueOf(METRICS.busEventLatency, { topic: 't' })).toBe(2);
+  });
+
   it('hides tenants when told to (bounded series with very many tenants)', async () => {
     const sut = new Metrics({ tenantLabel: false });
     sut.increment(METRICS.messages, {

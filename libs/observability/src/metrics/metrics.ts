@@ -30,6 +30,45 @@ export type GaugeSample<Label extends string> = readonly [LabelValues<Label>, nu
 
 type AnyLabels = Record<string, string>;
 
+/** One label set of a counter, bound once (Metrics.boundCounter): for code on the hot path. */
+export interface BoundCounter {
+  inc(by?: number): void;
+}
+
+/** One label set of a histogram, bound once (Metrics.boundHistogram). */
+export interface BoundHistogram {
+  observe(seconds: number): void;
+}
+
+/**
+ * A bound counter's increments since the counter was last read: a per-message increment is an
+ * addition, not a label hash and lookup in prom-client; they reach the counter when it is read
+ * (its collect hook, on every scrape and valueOf).
+ */
+class PendingCount implements BoundCounter {
+  pending = 0;
+
+  constructor(readonly labels: AnyLabels) {}
+
+  inc(by = 1): void {
+    if (!(by >= 0) || !Number.isFinite(by)) {
+      throw new Error(`a counter only goes up by a finite amount, not ${by}`);
+    }
+    this.pending += by;
+  }
+}
+
+class BoundObservations implements BoundHistogram {
+  constructor(
+    private readonly histogram: Histogram,
+    private readonly labels: AnyLabels,
+  ) {}
+
+  observe(seconds: number): void {
+    this.histogram.observe(this.labels, seconds > 0 ? seconds : 0);
+  }
+}
+
 /**
  * The process's Prometheus metrics, recorded by their definitions in metric-names.ts. Every
  * defined metric is registered up front, so /metrics always lists the full set (a dashboard
@@ -41,6 +80,8 @@ export class Metrics {
   private readonly gaugeSources = new Map<string, Set<() => Iterable<GaugeSample<string>>>>();
   /** Gauges that have had a source: rebuilt from their sources (possibly none left) on scrape. */
   private readonly sourced = new Set<string>();
+  /** Bound counters by metric name, then by label values. */
+  private readonly bound = new Map<string, Map<string, PendingCount>>();
   private readonly tenantLabel: boolean;
 
   constructor(options: MetricsOptions = {}) {
@@ -63,6 +104,39 @@ export class Metrics {
     seconds: number,
   ): void {
     this.instrument<Histogram>(definition).observe(this.labelsOf(labels), Math.max(0, seconds));
+  }
+
+  /**
+   * A counter's label set bound once, for code that counts per message: keep the handle (one
+   * per label set, e.g. per topic) and call inc(). Binding the same labels again gives the same
+   * handle.
+   */
+  boundCounter<Label extends string>(
+    definition: CounterDefinition<Label>,
+    labels: LabelValues<NoInfer<Label>>,
+  ): BoundCounter {
+    const forMetric = this.bound.get(definition.name);
+    if (!forMetric) throw new Error(`${definition.name} is not a counter`);
+    const resolved = this.labelsOf(labels);
+    const key = definition.labels.map((label) => resolved[label]).join('\u0000');
+    let handle = forMetric.get(key);
+    if (!handle) {
+      // Validates the labels now (not at the next scrape) and shows the series at 0.
+      this.instrument<Counter>(definition).inc(resolved, 0);
+      handle = new PendingCount({ ...resolved });
+      forMetric.set(key, handle);
+    }
+    return handle;
+  }
+
+  /** A histogram's label set bound once (no label object per observation). */
+  boundHistogram<Label extends string>(
+    definition: HistogramDefinition<Label>,
+    labels: LabelValues<NoInfer<Label>>,
+  ): BoundHistogram {
+    return new BoundObservations(this.instrument<Histogram>(definition), {
+      ...this.labelsOf(labels),
+    });
   }
 
   set<Label extends string>(
@@ -145,9 +219,24 @@ export class Metrics {
       registers: [this.registry],
     };
     switch (definition.kind) {
-      case 'counter':
-        this.instruments.set(definition.name, new Counter(common));
+      case 'counter': {
+        const pending = new Map<string, PendingCount>();
+        this.bound.set(definition.name, pending);
+        this.instruments.set(
+          definition.name,
+          new Counter({
+            ...common,
+            collect() {
+              for (const handle of pending.values()) {
+                if (handle.pending === 0) continue;
+                this.inc(handle.labels, handle.pending);
+                handle.pending = 0;
+              }
+            },
+          }),
+        );
         return;
+      }
       case 'histogram':
         this.instruments.set(
           definition.name,

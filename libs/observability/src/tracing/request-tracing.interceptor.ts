@@ -15,7 +15,7 @@ import {
 } from '@opentelemetry/api';
 import { type Observable, finalize, tap } from 'rxjs';
 
-import { extractTraceContext, recordFailure, tracer } from './trace-context';
+import { extractTraceContext, recordFailure, startSpan } from './trace-context';
 
 interface HttpRequestLike {
   readonly method?: string;
@@ -69,7 +69,9 @@ export class RequestTracingInterceptor implements NestInterceptor {
       return next.handle();
     }
 
-    const span = tracer().startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+    const span = startSpan(name, SERVER_SPAN, parent);
+    // Attributes only on a span that records (an unsampled one would clean them for nothing).
+    if (span.isRecording()) span.setAttributes(attributes);
     const response =
       type === 'http' ? execution.switchToHttp().getResponse<HttpReplyLike>() : undefined;
     return context
@@ -94,6 +96,8 @@ export class RequestTracingInterceptor implements NestInterceptor {
       );
   }
 }
+
+const SERVER_SPAN = { kind: SpanKind.SERVER } as const;
 
 /** The HTTP status an error is answered with: HttpException, an HTTP problem (`status`), else 500. */
 function statusOf(error: unknown): number {

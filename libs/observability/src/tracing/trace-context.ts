@@ -1,18 +1,26 @@
+import { randomFillSync } from 'node:crypto';
+
 import {
   type Attributes,
   type Context,
+  INVALID_SPANID,
+  INVALID_TRACEID,
   type Link,
   ROOT_CONTEXT,
   type Span,
+  type SpanContext,
   SpanKind,
+  type SpanOptions,
   SpanStatusCode,
+  TraceFlags,
   type Tracer,
+  type TracerProvider,
   context,
   isSpanContextValid,
   propagation,
   trace,
 } from '@opentelemetry/api';
-import { parseTraceParent } from '@opentelemetry/core';
+import { isTracingSuppressed, parseTraceParent } from '@opentelemetry/core';
 
 /** Attribute names of the gateway's own span attributes (OpenTelemetry's where they exist). */
 export const SpanAttributes = {
@@ -30,8 +38,87 @@ export const SpanAttributes = {
   messagingBatchSize: 'messaging.batch.message_count',
 } as const;
 
+let cachedTracer: { readonly provider: TracerProvider; readonly tracer: Tracer } | undefined;
+
+/** The gateway's tracer (looked up again only when tracing was restarted, as tests do). */
 export function tracer(): Tracer {
-  return trace.getTracer('tuxhat');
+  const provider = trace.getTracerProvider();
+  if (cachedTracer?.provider !== provider) {
+    cachedTracer = { provider, tracer: provider.getTracer('tuxhat') };
+  }
+  return cachedTracer.tracer;
+}
+
+/** Set by startTracing: its sampler records only spans whose parent is sampled. */
+let unsampledSpansDoNotRecord = false;
+
+/**
+ * startTracing tells this module that its sampler is parent-based with root always-off (no
+ * exporter): a span records only under a sampled parent. Not for use elsewhere.
+ */
+export function setUnsampledSpansDoNotRecord(value: boolean): void {
+  unsampledSpansDoNotRecord = value;
+}
+
+/**
+ * Starts a span under `parent` (the gateway's tracer). When the sampler would not record it
+ * (no exporter and the parent, if any, unsampled: the default) the span is made here as the
+ * SDK would make it, a non-recording span with a new span id (and a new trace id without a
+ * parent), without the SDK's sampling, id validation, link and attribute handling: this runs
+ * twice per event per hop. Give attributes with setAttributes when span.isRecording().
+ */
+export function startSpan(name: string, options: SpanOptions, parent: Context): Span {
+  if (unsampledSpansDoNotRecord && !options.root && !isTracingSuppressed(parent)) {
+    const parentSpan = trace.getSpanContext(parent);
+    if (!parentSpan || !hasUsableIds(parentSpan)) {
+      return trace.wrapSpanContext({
+        traceId: randomHex(16),
+        spanId: randomHex(8),
+        traceFlags: TraceFlags.NONE,
+      });
+    }
+    if ((parentSpan.traceFlags & TraceFlags.SAMPLED) === 0) {
+      return trace.wrapSpanContext({
+        traceId: parentSpan.traceId,
+        spanId: randomHex(8),
+        traceFlags: TraceFlags.NONE,
+        traceState: parentSpan.traceState,
+      });
+    }
+  }
+  return tracer().startSpan(name, options, parent);
+}
+
+/**
+ * The ids of contexts here come from the W3C propagator or a stored traceparent (both
+ * validated) or from spans made here: their form needs no regular expression.
+ */
+function hasUsableIds(spanContext: SpanContext): boolean {
+  const { traceId, spanId } = spanContext;
+  return (
+    traceId.length === 32 &&
+    spanId.length === 16 &&
+    traceId !== INVALID_TRACEID &&
+    spanId !== INVALID_SPANID
+  );
+}
+
+/** Random hex digits, refilled 8 KiB of randomness at a time: an id is a slice of it. */
+let randomPool = '';
+let randomOffset = 0;
+
+/** Random lowercase hex of `bytes` bytes, never all zeros (an invalid id). */
+function randomHex(bytes: 8 | 16): string {
+  const digits = bytes * 2;
+  for (;;) {
+    if (randomOffset + digits > randomPool.length) {
+      randomPool = randomFillSync(Buffer.allocUnsafe(8_192)).toString('hex');
+      randomOffset = 0;
+    }
+    const hex = randomPool.slice(randomOffset, randomOffset + digits);
+    randomOffset += digits;
+    if (hex !== INVALID_TRACEID && hex !== INVALID_SPANID) return hex;
+  }
 }
 
 /** Writes the context's trace headers (W3C traceparent/tracestate by default) into `headers`. */
@@ -89,15 +176,13 @@ export async function inSpan<T>(
   work: (span: Span) => Promise<T> | T,
 ): Promise<T> {
   const parent = options.parent ?? context.active();
-  const span = tracer().startSpan(
+  const span = startSpan(
     name,
-    {
-      kind: options.kind ?? SpanKind.INTERNAL,
-      attributes: options.attributes,
-      links: options.links,
-    },
+    { kind: options.kind ?? SpanKind.INTERNAL, links: options.links },
     parent,
   );
+  // Attributes only on a span that records (an unsampled one would clean them for nothing).
+  if (options.attributes && span.isRecording()) span.setAttributes(options.attributes);
   try {
     return await context.with(trace.setSpan(parent, span), () => work(span));
   } catch (error) {

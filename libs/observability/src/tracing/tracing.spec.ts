@@ -1,4 +1,4 @@
-import { exportersFromEnv } from './tracing';
+import { exportersFromEnv, samplerFor } from './tracing';
 
 describe(exportersFromEnv.name, () => {
   it('exports nothing by default', () => {
@@ -26,6 +26,18 @@ describe(exportersFromEnv.name, () => {
     ).toEqual({ names: ['none'], processors: [] });
     expect(() => exportersFromEnv({ OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow(
       'OTEL_TRACES_EXPORTER: unknown exporter "jaeger"',
+    );
+  });
+});
+
+describe(samplerFor.name, () => {
+  it('records nothing unsampled when nothing exports, unless OTEL_TRACES_SAMPLER says otherwise', () => {
+    expect(samplerFor([], {})?.toString()).toBe(
+      'ParentBased{root=AlwaysOffSampler, remoteParentSampled=AlwaysOnSampler, remoteParentNotSampled=AlwaysOffSampler, localParentSampled=AlwaysOnSampler, localParentNotSampled=AlwaysOffSampler}',
+    );
+    expect(samplerFor([], { OTEL_TRACES_SAMPLER: 'always_on' })).toBeUndefined();
+    expect(samplerFor(exportersFromEnv({ OTEL_TRACES_EXPORTER: 'console' }).processors, {})).toBe(
+      undefined,
     );
   });
 });

@@ -8,13 +8,18 @@ import {
 } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
+  AlwaysOffSampler,
   BatchSpanProcessor,
   ConsoleSpanExporter,
   NoopSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
   SimpleSpanProcessor,
   type SpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+
+import { setUnsampledSpansDoNotRecord } from './trace-context';
 
 export interface TracingOptions {
   /** service.name of every span (OTEL_SERVICE_NAME wins when set). */
@@ -37,7 +42,8 @@ let sdk: NodeSDK | undefined;
 /**
  * Starts OpenTelemetry tracing for the process: W3C trace context propagation (OTEL_PROPAGATORS),
  * the async context that carries the active span across awaits, and a tracer provider whose
- * sampler follows OTEL_TRACES_SAMPLER (default: parent-based, always on).
+ * sampler follows OTEL_TRACES_SAMPLER (default: parent-based, always on while spans are
+ * exported; see samplerFor).
  *
  * Export is off by default: spans are created (their ids travel in Kafka headers and appear in
  * log lines) but go nowhere until OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_ENDPOINT) is set, or
@@ -52,10 +58,12 @@ export function startTracing(options: TracingOptions): TracingStarted {
   }
   const fromEnv = options.spanProcessors ? undefined : exportersFromEnv(env);
   const processors = options.spanProcessors ?? fromEnv!.processors;
+  const sampler = samplerFor(processors, env);
   sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || options.serviceName,
     // NodeSDK creates no tracer provider without a processor; ids must exist even unexported.
     spanProcessors: processors.length > 0 ? processors : [new NoopSpanProcessor()],
+    sampler,
     // Metrics are Prometheus (prom-client), logs are JSON lines on stdout: neither goes via OTLP.
     metricReaders: [],
     logRecordProcessors: [],
@@ -63,7 +71,23 @@ export function startTracing(options: TracingOptions): TracingStarted {
     resourceDetectors: [envDetector, processDetector, hostDetector, serviceInstanceIdDetector],
   });
   sdk.start();
+  setUnsampledSpansDoNotRecord(sampler !== undefined);
   return { exporters: fromEnv?.names ?? ['custom'] };
+}
+
+/**
+ * Without a span processor nothing ever reads a span, so recording one (its attributes, events,
+ * timings) is pure cost on every hop of every message: new traces start unsampled
+ * (parent-based, root always off). Their spans are non-recording but still have trace and span
+ * ids, which propagate through headers and appear in log lines; a caller's sampled trace is
+ * still honoured. OTEL_TRACES_SAMPLER, when set, decides instead (undefined: the SDK reads it).
+ */
+export function samplerFor(
+  processors: readonly SpanProcessor[],
+  env: NodeJS.ProcessEnv,
+): Sampler | undefined {
+  if (processors.length > 0 || (env.OTEL_TRACES_SAMPLER ?? '').trim() !== '') return undefined;
+  return new ParentBasedSampler({ root: new AlwaysOffSampler() });
 }
 
 /** Exports what is buffered (BatchSpanProcessor) and stops tracing; tests and process exit. */
@@ -71,6 +95,7 @@ export async function stopTracing(): Promise<void> {
   const running = sdk;
   sdk = undefined;
   if (!running) return;
+  setUnsampledSpansDoNotRecord(false);
   await running.shutdown();
   trace.disable();
   context.disable();
