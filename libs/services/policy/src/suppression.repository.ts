@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrismaClient } from '@tuxhat/database';
+import { type PrismaClient, sqlOf } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
 const SUPPRESSED_SQL = `
@@ -23,11 +23,11 @@ export class SuppressionRepository {
   ): Promise<ReadonlySet<string>> {
     const unique = new Map(pairs.map((pair) => [suppressionKey(pair.tenantId, pair.number), pair]));
     if (unique.size === 0) return new Set();
-    // The pairs travel as ONE JSON parameter: the statement text stays the same whatever the
-    // batch (no parameter list per size) and Prisma's per-parameter cost is paid once.
-    const rows = await this.prisma.$queryRawUnsafe<{ tenant_id: string; number: string }[]>(
+    // The pairs travel as ONE JSON parameter, straight on the driver: the statement text stays
+    // the same whatever the batch, and Prisma's raw-query cost is not paid at all.
+    const rows = await sqlOf(this.prisma).query<{ tenant_id: string; number: string }>(
       SUPPRESSED_SQL,
-      JSON.stringify([...unique.values()].map((pair) => [pair.tenantId, pair.number])),
+      [JSON.stringify([...unique.values()].map((pair) => [pair.tenantId, pair.number]))],
     );
     return new Set(rows.map((row) => suppressionKey(row.tenant_id, row.number)));
   }

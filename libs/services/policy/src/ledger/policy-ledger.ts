@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageFields } from '@tuxhat/contracts';
-import { $Enums, type Prisma, type PrismaClient } from '@tuxhat/database';
+import { $Enums, type PrismaClient, type SqlSession, sqlOf } from '@tuxhat/database';
 import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
 
 import { CompiledPolicy } from '../compiled-policy';
@@ -59,10 +59,7 @@ export class PolicyLedger {
   async apply(items: readonly LedgerItem[]): Promise<LedgerResult> {
     if (items.length === 0) return { outcomes: new Map(), warnings: [] };
     const quotes = await this.quote(items);
-    return this.prisma.$transaction((tx) => this.decide(tx, items, quotes), {
-      maxWait: 10_000,
-      timeout: 60_000,
-    });
+    return sqlOf(this.prisma).transaction((tx) => this.decide(tx, items, quotes));
   }
 
   private async quote(
@@ -79,7 +76,7 @@ export class PolicyLedger {
   }
 
   private async decide(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     items: readonly LedgerItem[],
     quotes: ReadonlyMap<string, Price | undefined>,
   ): Promise<LedgerResult> {
