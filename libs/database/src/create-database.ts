@@ -5,6 +5,7 @@ import { migrate, type MigrateResult } from './migrations';
 import { openPglite } from './pglite-data-dir';
 import { parsePostgresUrl, searchPathOption } from './postgres-url';
 import { PrismaClient } from './prisma-client';
+import { pgliteExecutor, poolExecutor, registerSql } from './raw-sql';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -76,6 +77,7 @@ async function createPostgresDatabase(options: PostgresDatabaseOptions): Promise
   // (Prisma reconnects lazily): a leak. An ended pool instead fails every later query.
   const adapter = new PrismaPg(pool, schema === undefined ? {} : { schema });
   const prisma = new PrismaClient({ adapter });
+  registerSql(prisma, poolExecutor(pool));
   return {
     prisma,
     kind: 'postgres',
@@ -97,6 +99,7 @@ async function createPgliteDatabase(options: PgliteDatabaseOptions): Promise<Dat
       ? await migrate({ pglite: opened.pglite }, migrateOptions(options))
       : undefined;
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(opened.pglite) });
+    registerSql(prisma, pgliteExecutor(opened.pglite));
     return {
       prisma,
       kind: 'pglite',

@@ -20,6 +20,8 @@ export type {
   Tenant,
 } from './prisma-client';
 export { createDatabase } from './create-database';
+export { sqlOf } from './raw-sql';
+export type { SqlExecutor, SqlSession } from './raw-sql';
 export type {
   Database,
   DatabaseKind,

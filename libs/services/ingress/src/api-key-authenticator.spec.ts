@@ -85,6 +85,28 @@ describe(ApiKeyAuthenticator.name, () => {
     expect(reason(() => authenticator.authenticate(`Bearer ${key.key}`))).toBe('unauthorized');
   });
 
+  it('hashes a key once, then still refuses a wrong secret and follows a changed configuration', () => {
+    let hashReads = 0;
+    const entry = stored!;
+    stored = {
+      ...entry,
+      get secretHash() {
+        hashReads++;
+        return entry.secretHash;
+      },
+    };
+    const authenticator = sut();
+    for (let call = 0; call < 3; call++) {
+      expect(reason(() => authenticator.authenticate(`Bearer ${key.key}`))).toBe('accepted');
+    }
+    expect(hashReads).toBe(1);
+    const forged = `Bearer ${key.key.slice(0, -1)}${key.key.endsWith('A') ? 'B' : 'A'}`;
+    expect(reason(() => authenticator.authenticate(forged))).toBe('unauthorized');
+    // A rotation: the same prefix now stands for another secret (a new entry object).
+    stored = { ...entry, secretHash: generateApiKey().sha256 };
+    expect(reason(() => authenticator.authenticate(`Bearer ${key.key}`))).toBe('unauthorized');
+  });
+
   it('checks the scope of the call: 403 insufficient_scope', () => {
     stored = { ...stored!, scopes: scopesOf(['read']) };
     expect(reason(() => sut().authorize(`Bearer ${key.key}`, 'read'))).toBe('accepted');

@@ -1,9 +1,11 @@
+import { timingSafeEqual } from 'node:crypto';
+
 import { Inject, Injectable } from '@nestjs/common';
 import { apiKeyMatches, apiKeyPrefix } from '@tuxhat/config';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
 import { ApiKeyUsageRecorder } from './api-key-usage.recorder';
-import { type ApiScope, IngressConfigSnapshot } from './ingress-config';
+import { type ApiScope, IngressConfigSnapshot, type StoredKey } from './ingress-config';
 import { ProblemError } from './problem';
 
 /** Who is calling: the tenant every query and write of the request is scoped to. */
@@ -21,12 +23,20 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  * (IngressConfigSnapshot: no database query per request; a revocation applies within about a
  * second) and checked against the stored SHA-256 in constant time.
  *
+ * The SHA-256 is computed once per key and configuration: a key that matched is remembered
+ * against the stored entry it matched (a WeakMap on that object), and later requests compare
+ * with it, in constant time too. A reload of the configuration (a revocation, a rotation, any
+ * admin change) brings new entry objects, so everything remembered goes with the old ones.
+ *
  * Every failure answers the same `unauthorized` detail, so a caller learns nothing about which
  * part was wrong (unknown prefix, wrong secret, revoked). The key itself is never logged nor
  * put in an error.
  */
 @Injectable()
 export class ApiKeyAuthenticator {
+  /** The key each stored entry was last verified with. */
+  private readonly verified = new WeakMap<StoredKey, Buffer>();
+
   constructor(
     private readonly config: IngressConfigSnapshot,
     private readonly usage: ApiKeyUsageRecorder,
@@ -44,13 +54,22 @@ export class ApiKeyAuthenticator {
     if (
       key === undefined ||
       stored === undefined ||
-      !apiKeyMatches(key, stored.secretHash) ||
+      !this.matches(key, stored) ||
       (stored.revokedAt !== null && stored.revokedAt.getTime() <= now.getTime())
     ) {
       throw new ProblemError('unauthorized', 'the API key is not valid');
     }
     this.usage.used(stored.id, now);
     return { tenantId: stored.tenantId, apiKeyId: stored.id, scopes: stored.scopes };
+  }
+
+  private matches(key: string, stored: StoredKey): boolean {
+    const presented = Buffer.from(key);
+    const known = this.verified.get(stored);
+    if (known?.length === presented.length && timingSafeEqual(known, presented)) return true;
+    if (!apiKeyMatches(key, stored.secretHash)) return false;
+    this.verified.set(stored, presented);
+    return true;
   }
 
   /** Authenticates and checks that the key may do this (`send` for submissions, `read` for reads). */

@@ -153,4 +153,13 @@ describe(isRowError.name, () => {
     expect(isRowError(known('P1001'))).toBe(false);
     expect(isRowError(new Error('connection refused'))).toBe(false);
   });
+
+  it('reads the SQLSTATE of an error straight from the driver', () => {
+    const driver = (code: string) => Object.assign(new Error('x'), { code, severity: 'ERROR' });
+    expect(isRowError(driver('23503'))).toBe(true);
+    expect(isRowError(driver('22P02'))).toBe(true);
+    expect(isRowError(driver('57P01'))).toBe(false);
+    // A Node system error has a code but is no database error.
+    expect(isRowError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(false);
+  });
 });

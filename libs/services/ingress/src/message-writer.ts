@@ -146,12 +146,24 @@ export class MessageWriter {
 
 /**
  * A constraint or value error of some row, as opposed to a database outage: Prisma's P2xxx, or
- * PostgreSQL's integrity (23) and data (22) error classes under a raw query.
+ * PostgreSQL's integrity (23) and data (22) error classes, under a Prisma raw query or straight
+ * from the driver (node-postgres and PGlite errors carry the SQLSTATE in `code`, with a
+ * `severity`).
  */
 export function isRowError(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (error.code !== 'P2010') return error.code.startsWith('P2');
-  return /^2[23]/.test(sqlStateOf(error.meta) ?? '');
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (error.code !== 'P2010') return error.code.startsWith('P2');
+    return /^2[23]/.test(sqlStateOf(error.meta) ?? '');
+  }
+  return isDriverError(error) && /^2[23]/.test(error.code);
+}
+
+function isDriverError(error: unknown): error is { code: string; severity: string } {
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { severity?: unknown }).severity === 'string'
+  );
 }
 
 /** The SQLSTATE of a failed raw query: in `meta.code`, or (driver adapters) deeper. */

@@ -5,25 +5,83 @@ import {
   type SmsStatusEvent,
   statusRank,
 } from '@tuxhat/contracts';
-import { Prisma, type PrismaClient } from '@tuxhat/database';
+import { type PrismaClient, sqlOf } from '@tuxhat/database';
 import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
 
-import { decisiveEvents } from './status-projection';
+import { precedences } from './status-projection';
 
-/** The stored status's rank, computed from the same statusRank the service uses. */
-const CURRENT_RANK = Prisma.sql`(CASE m.status ${Prisma.join(
-  MESSAGE_STATUSES.map(
-    (status) => Prisma.sql`WHEN ${status}::message_status THEN ${statusRank(status)}::int`,
+/** What became of a batch of status events. */
+export interface Projection {
+  /** Events new to the history (in batch order): the ones the status streams get. */
+  readonly fresh: SmsStatusEvent[];
+  /** Events of messages that do not exist or belong to another tenant: not written. */
+  readonly foreign: SmsStatusEvent[];
+}
+
+/** The stored status's rank, from the same statusRank the service uses (literals: a fixed enum). */
+const CURRENT_RANK = `(CASE m.status ${MESSAGE_STATUSES.map(
+  (status) => `WHEN '${status}'::message_status THEN ${statusRank(status)}`,
+).join(' ')} END)`;
+
+const FINAL = [...FINAL_STATUSES].map((status) => `'${status}'::message_status`).join(', ');
+
+/**
+ * The whole projection of a batch in ONE statement (one round trip, atomic, no transaction to
+ * open), straight on the driver (sqlOf): the events travel as one JSON parameter (Prisma's cost
+ * grows with every bind parameter and its model queries cost far more: measured on 300 events,
+ * createManyAndReturn 147 us/event, a VALUES list 21 us, one JSON parameter through Prisma 8-25
+ * us, through the driver 4-8 us).
+ *
+ * - `applicable`: the events whose message exists and belongs to the event's tenant (the message
+ *   row is committed before sms.submitted is published, so anything else is foreign data);
+ * - `inserted`: appended to the history; an event id already there is a replay and skipped;
+ * - `decisive`: per message, the new event of highest precedence (see `precedences`: the same
+ *   answer as applying them one by one);
+ * - `advanced`: the status moved forward. The forward-only rule is in the WHERE clause,
+ *   evaluated against the row as stored (not as read earlier), so concurrent projectors cannot
+ *   move a status backwards either.
+ *
+ * Returns the ordinal of each event that was new (fresh) or foreign; replays are not listed.
+ */
+const PROJECT_SQL = `
+  WITH input AS (
+    SELECT * FROM json_to_recordset($1::json) AS e (ord int, event_id text, message_id text,
+      tenant_id text, status text, detail text, source text, occurred_at timestamptz,
+      carrier_id text, route_id text, rank int, precedence bigint)
   ),
-  ' ',
-)} END)`;
-
-const FINAL = Prisma.join(
-  [...FINAL_STATUSES].map((status) => Prisma.sql`${status}::message_status`),
-);
-
-/** Rows per UPDATE statement: a normal batch is one statement; a huge one stays under PostgreSQL's bind-parameter limit. */
-const MAX_ROWS_PER_UPDATE = 2_000;
+  applicable AS (
+    SELECT e.* FROM input e JOIN messages m ON m.id = e.message_id AND m.tenant_id = e.tenant_id
+  ),
+  inserted AS (
+    INSERT INTO message_status_events (event_id, message_id, status, detail, source, occurred_at)
+    SELECT a.event_id, a.message_id, a.status::message_status, a.detail, a.source, a.occurred_at
+    FROM applicable a ORDER BY a.ord
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING event_id
+  ),
+  decisive AS (
+    SELECT DISTINCT ON (a.message_id) a.message_id, a.status, a.rank, a.detail, a.carrier_id,
+      a.route_id
+    FROM applicable a JOIN inserted i ON i.event_id = a.event_id
+    ORDER BY a.message_id, a.precedence DESC
+  ),
+  advanced AS (
+    UPDATE messages AS m
+    SET status = v.status::message_status,
+        status_detail = v.detail,
+        carrier_id = COALESCE(v.carrier_id, m.carrier_id),
+        route_id = COALESCE(v.route_id, m.route_id),
+        updated_at = $2::timestamptz
+    FROM decisive v
+    WHERE m.id = v.message_id
+      AND (v.rank > ${CURRENT_RANK} OR (v.rank = ${CURRENT_RANK} AND m.status NOT IN (${FINAL})))
+    RETURNING 1
+  )
+  SELECT e.ord, (i.event_id IS NOT NULL) AS fresh
+  FROM input e
+  LEFT JOIN applicable a ON a.ord = e.ord
+  LEFT JOIN inserted i ON i.event_id = a.event_id
+  WHERE a.ord IS NULL OR i.event_id IS NOT NULL`;
 
 /** Message status history and the projected status on `messages`, written a batch at a time. */
 @Injectable()
@@ -33,67 +91,38 @@ export class StatusProjectionRepository {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Tenant of each of these messages that exists. */
-  async tenantsOf(messageIds: readonly string[]): Promise<Map<string, string>> {
-    const rows = await this.prisma.message.findMany({
-      where: { id: { in: [...messageIds] } },
-      select: { id: true, tenantId: true },
-    });
-    return new Map(rows.map((row) => [row.id, row.tenantId]));
-  }
-
   /**
-   * Appends the events to the history (an event id already there is a replay: skipped) and
-   * moves each message's status forward by the events that were new, in one transaction, so a
-   * crash between the two cannot leave history without its status. Returns the events that
-   * were new.
+   * Appends the events (unique event ids) to their messages' history and moves each message's
+   * status forward by the events that were new, atomically: a crash cannot leave history
+   * without its status.
    */
-  async project(events: readonly SmsStatusEvent[]): Promise<SmsStatusEvent[]> {
-    return this.prisma.$transaction(async (tx) => {
-      const inserted = await tx.messageStatusEvent.createManyAndReturn({
-        data: events.map((event) => ({
-          eventId: event.eventId,
-          messageId: event.messageId,
-          status: event.status,
-          detail: event.detail ?? null,
-          source: event.source,
-          occurredAt: new Date(event.occurredAt),
-        })),
-        skipDuplicates: true,
-        select: { eventId: true },
-      });
-      const freshIds = new Set(inserted.map((row) => row.eventId));
-      const fresh = events.filter((event) => freshIds.has(event.eventId));
-      const decisive = decisiveEvents(fresh);
-      const now = this.clock.now();
-      for (let start = 0; start < decisive.length; start += MAX_ROWS_PER_UPDATE) {
-        await tx.$executeRaw(
-          advanceStatuses(decisive.slice(start, start + MAX_ROWS_PER_UPDATE), now),
-        );
-      }
-      return fresh;
-    });
+  async project(events: readonly SmsStatusEvent[]): Promise<Projection> {
+    if (events.length === 0) return { fresh: [], foreign: [] };
+    const precedence = precedences(events);
+    const rows = events.map((event, ord) => ({
+      ord,
+      event_id: event.eventId,
+      message_id: event.messageId,
+      tenant_id: event.tenantId,
+      status: event.status,
+      detail: event.detail ?? null,
+      source: event.source,
+      occurred_at: event.occurredAt,
+      carrier_id: event.carrierId ?? null,
+      route_id: event.routeId ?? null,
+      rank: statusRank(event.status),
+      precedence: precedence[ord],
+    }));
+    const result = await sqlOf(this.prisma).query<{ ord: number; fresh: boolean }>(PROJECT_SQL, [
+      JSON.stringify(rows),
+      this.clock.now().toISOString(),
+    ]);
+    const fresh = new Set<number>();
+    const foreign = new Set<number>();
+    for (const row of result) (row.fresh ? fresh : foreign).add(row.ord);
+    return {
+      fresh: events.filter((_, ord) => fresh.has(ord)),
+      foreign: events.filter((_, ord) => foreign.has(ord)),
+    };
   }
-}
-
-/**
- * One UPDATE for many messages. The forward-only rule is in the WHERE clause, evaluated
- * against the row as stored (not as read earlier), so concurrent projectors cannot move a
- * status backwards either.
- */
-function advanceStatuses(events: readonly SmsStatusEvent[], now: Date): Prisma.Sql {
-  const rows = events.map(
-    (event) =>
-      Prisma.sql`(${event.messageId}::text, ${event.status}::message_status, ${statusRank(event.status)}::int, ${event.detail ?? null}::text, ${event.carrierId ?? null}::text, ${event.routeId ?? null}::text)`,
-  );
-  return Prisma.sql`
-    UPDATE messages AS m
-    SET status = v.status,
-        status_detail = v.detail,
-        carrier_id = COALESCE(v.carrier_id, m.carrier_id),
-        route_id = COALESCE(v.route_id, m.route_id),
-        updated_at = ${now}
-    FROM (VALUES ${Prisma.join(rows)}) AS v (id, status, rank, detail, carrier_id, route_id)
-    WHERE m.id = v.id
-      AND (v.rank > ${CURRENT_RANK} OR (v.rank = ${CURRENT_RANK} AND m.status NOT IN (${FINAL})))`;
 }

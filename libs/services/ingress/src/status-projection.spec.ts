@@ -1,6 +1,6 @@
 import { MESSAGE_STATUSES, type SmsStatusEvent, newEnvelope } from '@tuxhat/contracts';
 
-import { advances, decisiveEvents } from './status-projection';
+import { advances, decisiveEvents, precedences } from './status-projection';
 
 const event = (
   messageId: string,
@@ -76,3 +76,34 @@ describe(decisiveEvents.name, () => {
     }
   });
 });
+
+describe(precedences.name, () => {
+  it('ranks so that the highest per message, in any subset of the batch, is the decisive event', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    for (let round = 0; round < 500; round++) {
+      const batch = Array.from({ length: 1 + Math.floor(random() * 8) }, (_, index) =>
+        event(pick(['a', 'b']), pick(MESSAGE_STATUSES), `c${index}`),
+      );
+      const precedence = precedences(batch);
+      // A subset, as when some events of the batch were replays.
+      const subset = batch.map((item, index) => ({ item, index })).filter(() => random() < 0.7);
+      const highest = new Map<string, { item: SmsStatusEvent; index: number }>();
+      for (const entry of subset) {
+        const best = highest.get(entry.item.messageId);
+        if (!best || precedence[entry.index] > precedence[best.index]) {
+          highest.set(entry.item.messageId, entry);
+        }
+      }
+      const expected = decisiveEvents(subset.map((entry) => entry.item));
+      expect([...highest.values()].map((entry) => entry.item).sort(byMessage)).toEqual(
+        [...expected].sort(byMessage),
+      );
+    }
+  });
+});
+
+function byMessage(left: SmsStatusEvent, right: SmsStatusEvent): number {
+  return left.messageId.localeCompare(right.messageId);
+}

@@ -31,3 +31,23 @@ export function decisiveEvents(events: readonly SmsStatusEvent[]): SmsStatusEven
   }
   return [...decisive.values()];
 }
+
+/** Room for the position of an event in its batch (far more than any batch holds). */
+const POSITIONS = 2 ** 24;
+
+/**
+ * A number per event (same order as `events`) such that, for ANY subset of the batch (say, the
+ * events that were new to the history), the event of highest precedence per message is the one
+ * `decisiveEvents` picks: rank first; within a rank a final state above a non-final one, the
+ * first final state (it stays), else the last event (the newer wins). This lets the projector's
+ * SQL pick the decisive events with one ORDER BY.
+ */
+export function precedences(events: readonly SmsStatusEvent[]): number[] {
+  if (events.length >= POSITIONS) throw new RangeError(`batch of ${events.length} events`);
+  return events.map((event, position) => {
+    const withinRank = isFinalStatus(event.status)
+      ? POSITIONS + (POSITIONS - 1 - position)
+      : position;
+    return statusRank(event.status) * 2 * POSITIONS + withinRank;
+  });
+}

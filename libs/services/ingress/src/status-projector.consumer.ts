@@ -32,27 +32,19 @@ export class StatusProjectorConsumer {
   @OnEventBatch(SMS_STATUS)
   async onStatus(events: SmsStatusEvent[]): Promise<void> {
     const unique = [...new Map(events.map((event) => [event.eventId, event])).values()];
-    const tenants = await this.projections.tenantsOf([
-      ...new Set(unique.map((event) => event.messageId)),
-    ]);
+    const { fresh, foreign } = await this.projections.project(unique);
     // The message row is committed before sms.submitted is published, so every status event
     // of ours finds its message. One that does not (or names another tenant) is foreign data:
     // retrying cannot fix it, and failing would hold up the batch, so it is skipped, loudly.
-    const applicable: SmsStatusEvent[] = [];
-    const skipped: SmsStatusEvent[] = [];
-    for (const event of unique) {
-      (tenants.get(event.messageId) === event.tenantId ? applicable : skipped).push(event);
-    }
-    if (skipped.length > 0) {
+    if (foreign.length > 0) {
       this.logger.warn(
-        `skipped ${skipped.length} status event(s) for messages that do not exist or belong to another tenant: ${skipped
+        `skipped ${foreign.length} status event(s) for messages that do not exist or belong to another tenant: ${foreign
           .slice(0, 10)
           .map((event) => `${event.eventId} (message ${event.messageId}, ${event.status})`)
           .join(', ')}`,
       );
     }
-    if (applicable.length === 0) return;
     // Only what was new goes to the tenants' streams: a redelivered batch is not streamed twice.
-    this.streams.publish(await this.projections.project(applicable));
+    if (fresh.length > 0) this.streams.publish(fresh);
   }
 }

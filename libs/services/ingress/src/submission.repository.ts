@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type PrismaClient } from '@tuxhat/database';
+import { type PrismaClient, sqlOf } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim, type StoredResponse } from './idempotency';
@@ -43,7 +43,7 @@ export function claimId(tenantId: string, key: string): string {
 
 /**
  * The SQL behind the group commit: many requests' messages, history rows and idempotency
- * claims in ONE statement (data-modifying CTEs over `jsonb_to_recordset`: a fixed number of
+ * claims in ONE statement (data-modifying CTEs over `json_to_recordset`: a fixed number of
  * bind parameters however many rows, one round trip, atomic).
  */
 @Injectable()
@@ -56,8 +56,9 @@ export class SubmissionRepository {
    * the ids (claimId) of the claims that were written.
    */
   async insert(requests: readonly WriteRequest[], now: Date): Promise<Set<string>> {
-    const rows = await this.prisma.$queryRaw<{ tenant_id: string; key: string }[]>(
-      insertStatement(requests, now),
+    const rows = await sqlOf(this.prisma).query<{ tenant_id: string; key: string }>(
+      INSERT_SQL,
+      insertParameters(requests, now),
     );
     return new Set(rows.map((row) => claimId(row.tenant_id, row.key)));
   }
@@ -80,7 +81,7 @@ export class SubmissionRepository {
   }
 }
 
-function insertStatement(requests: readonly WriteRequest[], now: Date): Prisma.Sql {
+function insertParameters(requests: readonly WriteRequest[], now: Date): string[] {
   const expiredBefore = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
   const claims = requests.flatMap((request) =>
     request.claim
@@ -115,23 +116,35 @@ function insertStatement(requests: readonly WriteRequest[], now: Date): Prisma.S
       claim_key: request.claim?.key ?? null,
     })),
   );
-  // The rows travel as ONE JSON parameter: Prisma's per-parameter cost makes one array per
-  // column several times slower (measured: 1,000 rows, 130 ms vs 340 ms on a loaded machine).
-  return Prisma.sql`
+  return [
+    JSON.stringify(claims),
+    JSON.stringify(rows),
+    now.toISOString(),
+    expiredBefore.toISOString(),
+  ];
+}
+
+/**
+ * The rows and claims travel as ONE JSON parameter each, and the statement text is a constant,
+ * run straight on the driver (sqlOf): Prisma's per-parameter cost made one array per column
+ * several times slower (measured: 1,000 rows, 130 ms vs 340 ms on a loaded machine), and its raw
+ * query path costs more CPU than the driver's even with one parameter.
+ */
+const INSERT_SQL = `
     WITH claims AS (
       INSERT INTO idempotency_keys (tenant_id, key, request_hash, response, created_at)
-      SELECT c.tenant_id, c.key, c.request_hash, c.response, ${now}
-      FROM jsonb_to_recordset(${JSON.stringify(claims)}::jsonb)
+      SELECT c.tenant_id, c.key, c.request_hash, c.response, $3::timestamptz
+      FROM json_to_recordset($1::json)
         AS c (tenant_id text, key text, request_hash text, response jsonb)
       ON CONFLICT (tenant_id, key) DO UPDATE
         SET request_hash = EXCLUDED.request_hash,
             response = EXCLUDED.response,
             created_at = EXCLUDED.created_at
-        WHERE idempotency_keys.created_at < ${expiredBefore}
+        WHERE idempotency_keys.created_at < $4::timestamptz
       RETURNING tenant_id, key
     ),
     rows AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      SELECT * FROM json_to_recordset($2::json)
         AS m (id text, tenant_id text, destination text, source text, body text, encoding text,
           parts int, client_reference text, priority text, valid_until timestamptz,
           scheduled_at timestamptz, callback_url text, metadata jsonb, created_at timestamptz,
@@ -156,4 +169,3 @@ function insertStatement(requests: readonly WriteRequest[], now: Date): Prisma.S
       RETURNING 1
     )
     SELECT tenant_id, key FROM claims`;
-}

@@ -207,6 +207,16 @@ describe(normaliseE164.name, () => {
   ])('rejects %p', (input) => {
     expect(normaliseE164(input)).toBeNull();
   });
+
+  it('answers a number seen before (valid or not) the same way, also past the cache size', () => {
+    for (let round = 0; round < 2; round++) {
+      for (let n = 0; n < 5_000; n++) {
+        expect(normaliseE164(`+38267${100_000 + n}`)).toBe(`+38267${100_000 + n}`);
+      }
+      expect(normaliseE164('+999123456789')).toBeNull();
+      expect(normaliseE164(' +382 67-123-456')).toBe('+38267123456');
+    }
+  });
 });
 
 describe(isValidSender.name, () => {

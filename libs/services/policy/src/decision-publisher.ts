@@ -3,6 +3,8 @@ import {
   type MessageFields,
   SMS_ACCEPTED,
   SMS_STATUS,
+  type SmsAcceptedEvent,
+  type SmsStatusEvent,
   TENANT_USAGE_WARNING,
   derivedEnvelope,
   deterministicUuid,
@@ -32,11 +34,16 @@ export class DecisionPublisher {
 
   async publish(decided: Decided): Promise<void> {
     const now = this.clock.now();
-    const sends: Promise<void>[] = [];
+    const batch: Outgoing = { accepted: [], statuses: [] };
     for (const { message, outcome } of decided.results) {
-      sends.push(...this.publishOutcome(message, outcome, now));
+      this.collect(batch, message, outcome, now);
       this.count(message, outcome);
     }
+    // A batch per topic: the publisher can hand a topic's events over together.
+    const sends: Promise<void>[] = [
+      this.publisher.publishAll(SMS_ACCEPTED, batch.accepted),
+      this.publisher.publishAll(SMS_STATUS, batch.statuses),
+    ];
     for (const { tenantId, timeZone, warning } of decided.warnings) {
       sends.push(
         this.publisher.publish(TENANT_USAGE_WARNING, {
@@ -64,13 +71,13 @@ export class DecisionPublisher {
     });
   }
 
-  private publishOutcome(message: MessageFields, outcome: Outcome, now: Date): Promise<void>[] {
+  private collect(batch: Outgoing, message: MessageFields, outcome: Outcome, now: Date): void {
     const cause = `policy/${message.messageId}`;
     const status = (
       purpose: string,
       fields: { status: 'accepted' | 'rejected'; detail: string; errorCode?: string },
     ) =>
-      this.publisher.publish(SMS_STATUS, {
+      batch.statuses.push({
         ...derivedEnvelope(cause, purpose, now),
         messageId: message.messageId,
         tenantId: message.tenantId,
@@ -79,33 +86,36 @@ export class DecisionPublisher {
       });
     switch (outcome.kind) {
       case 'accept':
-        return [
-          this.publisher.publish(SMS_ACCEPTED, {
-            ...derivedEnvelope(cause, 'accepted', now),
-            message,
-            decision: outcome.detail,
-          }),
-          status('accepted-status', { status: 'accepted', detail: outcome.detail }),
-        ];
+        batch.accepted.push({
+          ...derivedEnvelope(cause, 'accepted', now),
+          message,
+          decision: outcome.detail,
+        });
+        status('accepted-status', { status: 'accepted', detail: outcome.detail });
+        return;
       case 'reject':
-        return [
-          status('rejected', {
-            status: 'rejected',
-            detail: outcome.detail,
-            errorCode: outcome.reason,
-          }),
-        ];
+        status('rejected', {
+          status: 'rejected',
+          detail: outcome.detail,
+          errorCode: outcome.reason,
+        });
+        return;
       case 'hold':
-        return outcome.announce
-          ? [
-              status(`held/${outcome.stage}/${outcome.releaseAt}`, {
-                status: 'accepted',
-                detail: outcome.detail,
-              }),
-            ]
-          : [];
+        if (outcome.announce) {
+          status(`held/${outcome.stage}/${outcome.releaseAt}`, {
+            status: 'accepted',
+            detail: outcome.detail,
+          });
+        }
+        return;
       case 'none':
-        return [];
+        return;
     }
   }
+}
+
+/** The events of one batch's decisions, by topic. */
+interface Outgoing {
+  readonly accepted: SmsAcceptedEvent[];
+  readonly statuses: SmsStatusEvent[];
 }

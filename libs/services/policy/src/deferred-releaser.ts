@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { messageFields } from '@tuxhat/contracts';
-import { Prisma, type PrismaClient } from '@tuxhat/database';
+import { type PrismaClient, sqlOf } from '@tuxhat/database';
 import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
 
 import type { HoldStage } from './decision';
@@ -101,19 +101,29 @@ export class DeferredReleaser implements OnApplicationBootstrap, OnApplicationSh
     this.schedule(full ? 0 : this.options.releasePollMs);
   }
 
+  /**
+   * Runs every releasePollMs on every replica, mostly finding nothing: straight on the driver
+   * (sqlOf), where an empty poll costs a fraction of what Prisma's raw-query path does.
+   */
   private claim(): Promise<ClaimedRow[]> {
     const now = this.clock.now();
     const leaseUntil = new Date(now.getTime() + this.options.releaseLeaseMs);
-    return this.prisma.$queryRaw<ClaimedRow[]>(Prisma.sql`
-      WITH due AS (
-        SELECT message_id, release_at FROM deferred_messages
-        WHERE release_at <= ${now}::timestamptz
-        ORDER BY release_at, message_id
-        LIMIT ${this.options.releaseBatchSize}
-        FOR UPDATE SKIP LOCKED
-      )
-      UPDATE deferred_messages AS d SET release_at = ${leaseUntil}::timestamptz
-      FROM due WHERE d.message_id = due.message_id
-      RETURNING d.message_id, d.stage::text AS stage, d.message, due.release_at AS due_at`);
+    return sqlOf(this.prisma).query<ClaimedRow>(CLAIM_SQL, [
+      now.toISOString(),
+      this.options.releaseBatchSize,
+      leaseUntil.toISOString(),
+    ]);
   }
 }
+
+const CLAIM_SQL = `
+  WITH due AS (
+    SELECT message_id, release_at FROM deferred_messages
+    WHERE release_at <= $1::timestamptz
+    ORDER BY release_at, message_id
+    LIMIT $2::int
+    FOR UPDATE SKIP LOCKED
+  )
+  UPDATE deferred_messages AS d SET release_at = $3::timestamptz
+  FROM due WHERE d.message_id = due.message_id
+  RETURNING d.message_id, d.stage::text AS stage, d.message, due.release_at AS due_at`;

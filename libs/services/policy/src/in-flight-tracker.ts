@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageStatus, SmsStatusEvent } from '@tuxhat/contracts';
-import type { PrismaClient } from '@tuxhat/database';
+import { type PrismaClient, sqlOf } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
 import { CompiledPolicy } from './compiled-policy';
@@ -35,10 +35,17 @@ export class InFlightTracker {
       .filter((event) => LANDED.has(event.status) && this.tracks(event.tenantId))
       .map((event) => event.messageId);
     if (messageIds.length === 0) return 0;
-    const { count } = await this.prisma.inFlightMessage.deleteMany({
-      where: { messageId: { in: [...new Set(messageIds)] } },
-    });
-    return count;
+    // One JSON parameter rather than a bind parameter per id, straight on the driver.
+    const [row] = await sqlOf(this.prisma).query<{ count: number }>(
+      `WITH freed AS (
+         DELETE FROM in_flight_messages
+         WHERE message_id IN (SELECT json_array_elements_text($1::json))
+         RETURNING 1
+       )
+       SELECT count(*)::int AS count FROM freed`,
+      [JSON.stringify([...new Set(messageIds)])],
+    );
+    return row.count;
   }
 
   private tracks(tenantId: string): boolean {

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type PrismaClient } from '@tuxhat/database';
+import { type PrismaClient, sqlOf } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
+
+const SUPPRESSED_SQL = `
+  SELECT s.tenant_id, s.number
+  FROM suppressions s
+  JOIN json_array_elements($1::json) AS p (pair)
+    ON s.tenant_id = p.pair->>0 AND s.number = p.pair->>1`;
 
 /**
  * The tenants' suppression (opt-out) lists, looked up a batch at a time: one query for every
@@ -17,12 +23,12 @@ export class SuppressionRepository {
   ): Promise<ReadonlySet<string>> {
     const unique = new Map(pairs.map((pair) => [suppressionKey(pair.tenantId, pair.number), pair]));
     if (unique.size === 0) return new Set();
-    const values = [...unique.values()].map(
-      (pair) => Prisma.sql`(${pair.tenantId}, ${pair.number})`,
+    // The pairs travel as ONE JSON parameter, straight on the driver: the statement text stays
+    // the same whatever the batch, and Prisma's raw-query cost is not paid at all.
+    const rows = await sqlOf(this.prisma).query<{ tenant_id: string; number: string }>(
+      SUPPRESSED_SQL,
+      [JSON.stringify([...unique.values()].map((pair) => [pair.tenantId, pair.number]))],
     );
-    const rows = await this.prisma.$queryRaw<{ tenant_id: string; number: string }[]>(Prisma.sql`
-      SELECT tenant_id, number FROM suppressions
-      WHERE (tenant_id, number) IN (${Prisma.join(values)})`);
     return new Set(rows.map((row) => suppressionKey(row.tenant_id, row.number)));
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageFields } from '@tuxhat/contracts';
-import { $Enums, type Prisma, type PrismaClient } from '@tuxhat/database';
+import { $Enums, type PrismaClient, type SqlSession, sqlOf } from '@tuxhat/database';
 import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
 
 import { CompiledPolicy } from '../compiled-policy';
@@ -13,7 +13,10 @@ import type { TenantPolicyEntry } from '../tenant-policies';
 import {
   type DecisionRow,
   type HeldRow,
+  type LedgerWrites,
   type PriorDecision,
+  type StateQuery,
+  type StoredState,
   ledgerRepository as repo,
   usageKey,
 } from './ledger.repository';
@@ -56,10 +59,7 @@ export class PolicyLedger {
   async apply(items: readonly LedgerItem[]): Promise<LedgerResult> {
     if (items.length === 0) return { outcomes: new Map(), warnings: [] };
     const quotes = await this.quote(items);
-    return this.prisma.$transaction((tx) => this.decide(tx, items, quotes), {
-      maxWait: 10_000,
-      timeout: 60_000,
-    });
+    return sqlOf(this.prisma).transaction((tx) => this.decide(tx, items, quotes));
   }
 
   private async quote(
@@ -76,7 +76,7 @@ export class PolicyLedger {
   }
 
   private async decide(
-    tx: Prisma.TransactionClient,
+    tx: SqlSession,
     items: readonly LedgerItem[],
     quotes: ReadonlyMap<string, Price | undefined>,
   ): Promise<LedgerResult> {
@@ -88,10 +88,8 @@ export class PolicyLedger {
     // lane, another replica) must not move the rate limiter with an older time.
     const now = this.clock.now();
     const nowMs = now.getTime();
-    const prior = await repo.priorDecisions(
-      tx,
-      items.map((item) => item.message.messageId),
-    );
+    const stored = await repo.read(tx, this.stateQuery(items, nowMs));
+    const prior = stored.prior;
 
     const outcomes = new Map<string, Outcome>();
     const decisions: DecisionRow[] = [];
@@ -165,8 +163,8 @@ export class PolicyLedger {
       }
     }
 
-    const ledgers = await this.loadLedgers(
-      tx,
+    const ledgers = this.loadLedgers(
+      stored,
       pending,
       items.filter((item) => replayedTenants.has(item.message.tenantId)),
       nowMs,
@@ -186,10 +184,10 @@ export class PolicyLedger {
     }
 
     const warnings: LedgerResult['warnings'][number][] = [];
-    const usage: Parameters<typeof repo.writeUsage>[1][number][] = [];
-    const rates: { tenantId: string; tatMs: number }[] = [];
-    const reservations: Parameters<typeof repo.reserve>[1][number][] = [];
-    const inFlight: { messageId: string; tenantId: string }[] = [];
+    const usage: LedgerWrites['usage'][number][] = [];
+    const rates: LedgerWrites['rates'][number][] = [];
+    const reservations: LedgerWrites['reservations'][number][] = [];
+    const inFlight: LedgerWrites['inFlight'][number][] = [];
     for (const [tenantId, ledger] of ledgers) {
       const changes = ledger.changes;
       if (changes.usage) usage.push({ tenantId, ...changes.usage });
@@ -203,67 +201,59 @@ export class PolicyLedger {
       inFlight.push(...ledger.inFlightAdded.map((messageId) => ({ messageId, tenantId })));
     }
 
-    await repo.writeDecisions(tx, decisions, now);
-    await repo.writeUsage(tx, usage);
-    await repo.reserve(tx, reservations, now);
-    await repo.addInFlight(tx, inFlight, now);
-    await repo.writeRateStates(tx, rates);
-    await repo.hold(tx, held);
+    await repo.write(tx, { decisions, usage, reservations, inFlight, rates, held }, now);
     return { outcomes, warnings };
   }
 
+  /**
+   * What to read under the locks: earlier decisions of every message, and the counters of every
+   * tenant of the batch whose policy keeps state (a superset of the ledgers the batch will need,
+   * so that one statement reads it all before the decisions are known).
+   */
+  private stateQuery(items: readonly LedgerItem[], nowMs: number): StateQuery {
+    const policies = statefulPolicies(items);
+    const tenants = [...policies.keys()].sort();
+    const of = (predicate: (policy: CompiledPolicy) => boolean) =>
+      tenants.filter((id) => predicate(policies.get(id)!));
+    return {
+      messageIds: items.map((item) => item.message.messageId),
+      usage: tenants.map((tenantId) => ({
+        tenantId,
+        month: monthOf(nowMs, policies.get(tenantId)!.timeZone),
+      })),
+      balances: of((policy) => policy.prepaid),
+      inFlight: of((policy) => policy.maxInFlight !== undefined),
+      inFlightSince: new Date(nowMs - this.options.inFlightTimeoutMs),
+      rates: of((policy) => policy.rate !== undefined),
+    };
+  }
+
   /** The ledgers of the tenants with messages to decide (or replays that may owe a warning). */
-  private async loadLedgers(
-    tx: Prisma.TransactionClient,
+  private loadLedgers(
+    stored: StoredState,
     pending: readonly LedgerItem[],
     replayed: readonly LedgerItem[],
     nowMs: number,
-  ): Promise<Map<string, TenantLedger>> {
-    const policies = new Map<string, CompiledPolicy>();
-    for (const item of [...pending, ...replayed]) {
-      const policy = validPolicy(item.entry);
-      if (policy?.stateful) policies.set(item.message.tenantId, policy);
-    }
-    if (policies.size === 0) return new Map();
-    const tenants = [...policies.keys()].sort();
-    const months = new Map(tenants.map((id) => [id, monthOf(nowMs, policies.get(id)!.timeZone)]));
-    const of = (predicate: (policy: CompiledPolicy) => boolean) =>
-      tenants.filter((id) => predicate(policies.get(id)!));
-    // One after the other: a transaction is one connection (and PGlite one session) anyway.
-    const usage = await repo.usage(
-      tx,
-      tenants.map((tenantId) => ({ tenantId, month: months.get(tenantId)! })),
-    );
-    const balances = await repo.balancesForUpdate(
-      tx,
-      of((policy) => policy.prepaid),
-    );
-    const inFlight = await repo.inFlightCounts(
-      tx,
-      of((policy) => policy.maxInFlight !== undefined),
-      new Date(nowMs - this.options.inFlightTimeoutMs),
-    );
-    const rates = await repo.rateStates(
-      tx,
-      of((policy) => policy.rate !== undefined),
-    );
+  ): Map<string, TenantLedger> {
+    const policies = statefulPolicies([...pending, ...replayed]);
     const ledgers = new Map<string, TenantLedger>();
-    for (const tenantId of tenants) {
-      const month = months.get(tenantId)!;
+    for (const tenantId of [...policies.keys()].sort()) {
+      const policy = policies.get(tenantId)!;
+      const month = monthOf(nowMs, policy.timeZone);
       const state: LedgerState = {
-        usage: usage.get(usageKey(tenantId, month)) ?? {
+        usage: stored.usage.get(usageKey(tenantId, month)) ?? {
           month,
           messages: 0,
           parts: 0,
           warnedAt: null,
         },
-        balance: balances.get(tenantId) ?? null,
-        inFlight: inFlight.get(tenantId) ?? 0,
-        rate: rates.get(tenantId) ?? { tatMs: 0 },
+        balance: stored.balances.get(tenantId) ?? null,
+        inFlight: stored.inFlight.get(tenantId) ?? 0,
+        rate: stored.rates.get(tenantId) ?? { tatMs: 0 },
       };
       ledgers.set(
         tenantId,
-        new TenantLedger(policies.get(tenantId)!, state, {
+        new TenantLedger(policy, state, {
           nowMs,
           inFlightRecheckMs: this.options.inFlightRecheckMs,
         }),
@@ -271,6 +261,16 @@ export class PolicyLedger {
     }
     return ledgers;
   }
+}
+
+/** The stateful policy of each tenant of these items. */
+function statefulPolicies(items: readonly LedgerItem[]): Map<string, CompiledPolicy> {
+  const policies = new Map<string, CompiledPolicy>();
+  for (const item of items) {
+    const policy = validPolicy(item.entry);
+    if (policy?.stateful) policies.set(item.message.tenantId, policy);
+  }
+  return policies;
 }
 
 function validPolicy(entry: TenantPolicyEntry | undefined): CompiledPolicy | undefined {

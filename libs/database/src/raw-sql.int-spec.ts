@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { createDatabase, type Database, type DatabaseOptions } from './create-database';
+import { PrismaClient } from './prisma-client';
+import { sqlOf } from './raw-sql';
+import { tempDir, testSchema } from './test/test-databases';
+
+// PGlite creates a data directory in seconds (initdb in WASM).
+jest.setTimeout(60_000);
+
+const backends: {
+  readonly name: string;
+  open(): Promise<{ options: DatabaseOptions; dispose(): Promise<void> }>;
+}[] = [
+  {
+    name: 'postgres',
+    async open() {
+      const schema = testSchema('rawsql');
+      return { options: { url: schema.url, poolSize: 2 }, dispose: () => schema.drop() };
+    },
+  },
+  {
+    name: 'pglite',
+    async open() {
+      const dir = await tempDir('rawsql');
+      return { options: { pgliteDataDir: join(dir.path, 'data') }, dispose: () => dir.remove() };
+    },
+  },
+];
+
+describe.each(backends)('sqlOf on $name', (backend) => {
+  let database: Database;
+  let dispose: () => Promise<void>;
+
+  beforeAll(async () => {
+    const opened = await backend.open();
+    dispose = opened.dispose;
+    database = await createDatabase({ ...opened.options, migrateOnBoot: true });
+  });
+
+  afterAll(async () => {
+    await database?.close();
+    await dispose?.();
+  });
+
+  const names = async () =>
+    (await database.prisma.tenant.findMany({ orderBy: { id: 'asc' } })).map((row) => row.id);
+
+  it('runs statements on the same database (and schema) as the Prisma client', async () => {
+    const sql = sqlOf(database.prisma);
+    const rows = await sql.query<{ id: string; n: number }>(
+      `INSERT INTO tenants (id, name, created_at, updated_at)
+       SELECT t.id, t.id, now(), now() FROM json_array_elements_text($1::json) AS t (id)
+       RETURNING id, length(id)::int AS n`,
+      [JSON.stringify(['raw-a', 'raw-b'])],
+    );
+    expect(rows).toEqual([
+      { id: 'raw-a', n: 5 },
+      { id: 'raw-b', n: 5 },
+    ]);
+    expect(await names()).toEqual(['raw-a', 'raw-b']);
+  });
+
+  it('commits a transaction that resolves and rolls back one that throws', async () => {
+    const sql = sqlOf(database.prisma);
+    const insert = `INSERT INTO tenants (id, name, created_at, updated_at) VALUES ($1, $1, now(), now())`;
+    await sql.transaction(async (tx) => {
+      await tx.query(insert, ['tx-kept']);
+    });
+    await expect(
+      sql.transaction(async (tx) => {
+        await tx.query(insert, ['tx-lost']);
+        await tx.query(insert, ['tx-kept']); // duplicate key: the whole transaction goes
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(await names()).toContain('tx-kept');
+    expect(await names()).not.toContain('tx-lost');
+    // The connection is usable after a rollback.
+    expect(await sql.query<{ one: number }>('SELECT 1::int AS one')).toEqual([{ one: 1 }]);
+  });
+});
+
+describe(sqlOf.name, () => {
+  it('refuses a Prisma client it did not make', () => {
+    expect(() => sqlOf({} as PrismaClient)).toThrow(/createDatabase/);
+  });
+});

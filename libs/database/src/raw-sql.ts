@@ -1,0 +1,77 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { Pool, PoolClient } from 'pg';
+
+import type { PrismaClient } from './prisma-client';
+
+/** Runs one SQL statement with positional parameters ($1, $2, ...); returns its rows. */
+export interface SqlSession {
+  query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+/**
+ * Raw SQL straight on the driver (node-postgres pool, or PGlite), next to the Prisma client of
+ * the same database. For hot-path statements whose text is constant and whose rows travel as a
+ * few JSON parameters: Prisma's raw queries go through its query compiler and protocol, which
+ * costs more than the statement itself (measured, 300 rows in one JSON parameter: 7.4 ms of
+ * CPU through $queryRawUnsafe, 2.3 ms through pg; a one-row statement 1.6 ms vs 0.3 ms).
+ * Results come as the driver gives them: int8 and numeric as strings, json parsed, timestamps
+ * as Date.
+ */
+export interface SqlExecutor extends SqlSession {
+  /** Runs `work` in a transaction on one connection: committed if it resolves, else rolled back. */
+  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+}
+
+const executors = new WeakMap<PrismaClient, SqlExecutor>();
+
+/** The raw-SQL executor of the database this Prisma client (from createDatabase) talks to. */
+export function sqlOf(prisma: PrismaClient): SqlExecutor {
+  const executor = executors.get(prisma);
+  if (!executor) throw new Error('this Prisma client was not made by createDatabase');
+  return executor;
+}
+
+export function registerSql(prisma: PrismaClient, executor: SqlExecutor): void {
+  executors.set(prisma, executor);
+}
+
+export function poolExecutor(pool: Pool): SqlExecutor {
+  const session = (client: Pool | PoolClient): SqlSession => ({
+    async query<Row>(text: string, params: readonly unknown[] = []) {
+      return (await client.query(text, params as unknown[])).rows as Row[];
+    },
+  });
+  return {
+    ...session(pool),
+    async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await work(session(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollback: unknown) => {
+          // A connection that cannot even roll back is not given back to the pool.
+          broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
+}
+
+export function pgliteExecutor(pglite: PGlite): SqlExecutor {
+  const session = (db: PGlite | Transaction): SqlSession => ({
+    async query<Row>(text: string, params: readonly unknown[] = []) {
+      return (await db.query<Row>(text, params as unknown[])).rows;
+    },
+  });
+  return {
+    ...session(pglite),
+    transaction: (work) => pglite.transaction((tx) => work(session(tx))),
+  };
+}
