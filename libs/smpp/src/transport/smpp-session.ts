@@ -57,6 +57,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   private readonly output: Buffer[] = [];
   private outputLength = 0;
   private flushScheduled = false;
+  private destroyed = false;
 
   private constructor(private readonly socket: Socket) {
     super();
@@ -167,6 +168,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
 
   /** Drops the connection at once (no FIN handshake wait); PDUs already sent still go first. */
   destroy(): void {
+    this.destroyed = true;
     this.flush();
     this.socket.destroy();
   }
@@ -216,7 +218,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
         this.onBrokenStream(error instanceof Error ? error : new Error(String(error)));
         return;
       }
-      if (this.broken || this.socket.destroyed) return;
+      // A listener that destroyed the session hears nothing more.
+      if (this.broken || this.destroyed) return;
     }
     if (offset < buffer.length) this.input = buffer.subarray(offset);
   }
