@@ -98,4 +98,13 @@ describe(parseReceiptDate.name, () => {
     expect(parseReceiptDate('2613322500')).toBeUndefined();
     expect(parseReceiptDate('26022912')).toBeUndefined();
   });
+
+  it('reads YYMMDDhhmm and YYMMDDhhmmss as UTC, and nothing else', () => {
+    expect(parseReceiptDate('2611251001')).toEqual(new Date('2026-11-25T10:01:00Z'));
+    expect(parseReceiptDate('261125100159')).toEqual(new Date('2026-11-25T10:01:59Z'));
+    expect(parseReceiptDate('26112510015')).toBeUndefined();
+    expect(parseReceiptDate('26112510x1')).toBeUndefined();
+    expect(parseReceiptDate('+611251001')).toBeUndefined();
+    expect(parseReceiptDate(undefined)).toBeUndefined();
+  });
 });
