@@ -66,6 +66,34 @@ const FIELD_PATTERNS = {
 const TEXT_FIELD = /(?:^|\s)text:/i;
 
 /**
+ * The head exactly as formatReceiptText (and most SMSCs) write it: one match instead of one per
+ * field. On such a head every field pattern above finds exactly these values; any other
+ * spelling takes the field-by-field path.
+ */
+const CANONICAL_HEAD =
+  /^id:(\S+) sub:(\d+) dlvrd:(\d+) submit date:(\d{10,12}) done date:(\d{10,12}) stat:(\S+) err:(\S+)$/;
+
+type HeadFields = Record<keyof typeof FIELD_PATTERNS, string | undefined>;
+
+function headFields(head: string): HeadFields {
+  const canonical = CANONICAL_HEAD.exec(head);
+  if (canonical) {
+    const [, id, sub, dlvrd, submitDate, doneDate, stat, err] = canonical;
+    return { id, sub, dlvrd, submitDate, doneDate, stat, err };
+  }
+  const field = (pattern: RegExp): string | undefined => pattern.exec(head)?.[1];
+  return {
+    id: field(FIELD_PATTERNS.id),
+    sub: field(FIELD_PATTERNS.sub),
+    dlvrd: field(FIELD_PATTERNS.dlvrd),
+    submitDate: field(FIELD_PATTERNS.submitDate),
+    doneDate: field(FIELD_PATTERNS.doneDate),
+    stat: field(FIELD_PATTERNS.stat),
+    err: field(FIELD_PATTERNS.err),
+  };
+}
+
+/**
  * Parses receipt text. Returns undefined when the text has neither an id nor a stat
  * (i.e. it is not a receipt); any other missing field is left undefined.
  */
@@ -75,26 +103,26 @@ export function parseReceiptText(raw: string): ParsedReceiptText | undefined {
   const head = textMatch ? raw.slice(0, textMatch.index) : raw;
   const text = textMatch ? raw.slice(textMatch.index + textMatch[0].length) : undefined;
 
-  const field = (pattern: RegExp): string | undefined => pattern.exec(head)?.[1];
-  const id = field(FIELD_PATTERNS.id);
-  const stat = field(FIELD_PATTERNS.stat)?.toUpperCase();
+  const fields = headFields(head);
+  const id = fields.id;
+  const stat = fields.stat?.toUpperCase();
   if (id === undefined && stat === undefined) return undefined;
 
   const result: ParsedReceiptText = {};
   if (id !== undefined) result.id = id;
-  const sub = toInt(field(FIELD_PATTERNS.sub));
+  const sub = toInt(fields.sub);
   if (sub !== undefined) result.sub = sub;
-  const dlvrd = toInt(field(FIELD_PATTERNS.dlvrd));
+  const dlvrd = toInt(fields.dlvrd);
   if (dlvrd !== undefined) result.dlvrd = dlvrd;
-  const submitDate = parseReceiptDate(field(FIELD_PATTERNS.submitDate));
+  const submitDate = parseReceiptDate(fields.submitDate);
   if (submitDate) result.submitDate = submitDate;
-  const doneDate = parseReceiptDate(field(FIELD_PATTERNS.doneDate));
+  const doneDate = parseReceiptDate(fields.doneDate);
   if (doneDate) result.doneDate = doneDate;
   if (stat !== undefined) {
     result.stat = stat;
     result.state = stateFromStat(stat);
   }
-  const err = field(FIELD_PATTERNS.err);
+  const err = fields.err;
   if (err !== undefined) result.err = err;
   if (text !== undefined) result.text = text;
   return result;
