@@ -1,4 +1,4 @@
-import { JsonLogger } from './json-logger';
+import { BatchedLines, JsonLogger } from './json-logger';
 
 describe(JsonLogger.name, () => {
   it('writes one JSON object per event with buffers as hex and errors as their message', () => {
@@ -15,5 +15,20 @@ describe(JsonLogger.name, () => {
       udh: '050003',
       error: { name: 'RangeError', message: 'boom' },
     });
+  });
+
+  it('batches lines into one write per event-loop turn, in order, and flushes on demand', async () => {
+    const writes: string[] = [];
+    const lines = new BatchedLines((chunk) => writes.push(chunk));
+    lines.sink('a');
+    lines.sink('b');
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['a\nb\n']);
+    lines.sink('c');
+    lines.flush();
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
+    lines.flush();
+    expect(writes).toHaveLength(2);
   });
 });

@@ -1,6 +1,33 @@
 /** One JSON object per line on stdout: what log shippers and `jq` read best. */
 export type LogSink = (line: string) => void;
 
+/**
+ * Lines written once per event-loop turn instead of one write (a syscall on a pipe) each: the
+ * simulator logs three lines per message and shares the machine with the gateway it serves.
+ * flush() writes what is pending at once (before process.exit).
+ */
+export class BatchedLines {
+  private pending = '';
+  private scheduled = false;
+
+  constructor(private readonly write: (chunk: string) => void) {}
+
+  readonly sink: LogSink = (line) => {
+    this.pending += `${line}\n`;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  };
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending === '') return;
+    const chunk = this.pending;
+    this.pending = '';
+    this.write(chunk);
+  }
+}
+
 export class JsonLogger {
   constructor(
     private readonly sink: LogSink = (line) => process.stdout.write(`${line}\n`),

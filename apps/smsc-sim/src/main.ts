@@ -3,7 +3,7 @@
  * (see README.md). Logs one JSON line per event to stdout; SIGTERM/SIGINT unbind and exit.
  */
 import { startSmscSim } from './bootstrap';
-import { JsonLogger } from './json-logger';
+import { BatchedLines, JsonLogger } from './json-logger';
 import { SmscSimConfigError, loadSmscSimConfig, type SmscSimConfig } from './smsc-sim.config';
 
 function readConfig(): SmscSimConfig {
@@ -19,7 +19,9 @@ function readConfig(): SmscSimConfig {
 }
 
 async function main(): Promise<void> {
-  const logger = new JsonLogger();
+  const lines = new BatchedLines((chunk) => process.stdout.write(chunk));
+  process.on('exit', () => lines.flush());
+  const logger = new JsonLogger(lines.sink);
   const running = await startSmscSim(readConfig(), logger);
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {

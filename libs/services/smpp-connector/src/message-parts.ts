@@ -46,6 +46,7 @@ export function splitForSubmit(
   return splitMessage(message.text, {
     encoding: alphabetFor(message, settings),
     concatenation,
-    reference: concatReferenceFor(message.messageId, maxReference(concatenation)),
+    // Hashed only when the text needs more than one part.
+    reference: () => concatReferenceFor(message.messageId, maxReference(concatenation)),
   });
 }

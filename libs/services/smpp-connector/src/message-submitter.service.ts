@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DEFAULT_PRIORITY_CLASS, type SmsOutboundEvent } from '@tuxhat/contracts';
-import { ConnectorReporter, RecentOutcomes } from '@tuxhat/connector-kit';
+import { ConnectorReporter, RecentOutcomes, type SentPart } from '@tuxhat/connector-kit';
 import { METRICS, SpanKind, inSpan, processMetrics } from '@tuxhat/observability';
 import {
   Gsm7EncodingError,
@@ -127,6 +127,12 @@ export class MessageSubmitter {
     verdicts: ReadonlyArray<{ partIndex: number; verdict: PartVerdict }>,
   ): Promise<void> {
     const { messageId } = event.message;
+    if (verdicts.every(({ verdict }) => verdict.kind === 'accepted')) {
+      // The usual case, without sorting the verdicts by kind: every part accepted, sms.sent.
+      this.throttledRounds.delete(messageId);
+      await this.reporter.sent(event, sentPartsOf(accepted));
+      return;
+    }
     const of = <K extends PartVerdict['kind']>(kind: K) =>
       verdicts.flatMap(({ partIndex, verdict }) =>
         verdict.kind === kind
@@ -192,10 +198,7 @@ export class MessageSubmitter {
       await this.reporter.unknown(event, `${unidentified.detail}: no receipt can be matched`);
       return;
     }
-    await this.reporter.sent(
-      event,
-      [...accepted].map(([partIndex, carrierMessageId]) => ({ partIndex, carrierMessageId })),
-    );
+    await this.reporter.sent(event, sentPartsOf(accepted));
   }
 
   private rememberRound(messageId: string, rounds: number): void {
@@ -206,4 +209,8 @@ export class MessageSubmitter {
       if (!oldest.done) this.throttledRounds.delete(oldest.value);
     }
   }
+}
+
+function sentPartsOf(accepted: ReadonlyMap<number, string>): SentPart[] {
+  return [...accepted].map(([partIndex, carrierMessageId]) => ({ partIndex, carrierMessageId }));
 }

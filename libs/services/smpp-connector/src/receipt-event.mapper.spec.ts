@@ -120,6 +120,26 @@ describe(dlrRawEventOf.name, () => {
       reason: expect.stringContaining('carrierMessageId'),
     });
   });
+
+  it.each([
+    ['a 65-character id', 'telco-a', text('x'.repeat(65), 'DELIVRD', '000'), undefined],
+    ['a 66-character id', 'telco-a', text('x'.repeat(66), 'DELIVRD', '000'), 'carrierMessageId'],
+    ['a 32-character stat', 'telco-a', text('AB12', 'S'.repeat(32), '000'), undefined],
+    ['a 33-character stat', 'telco-a', text('AB12', 'S'.repeat(33), '000'), 'rawState'],
+    ['a 33-character err', 'telco-a', text('AB12', 'DELIVRD', '9'.repeat(33)), 'errorCode'],
+    ['a carrier id that is not a slug', 'Telco_A', text('AB12', 'DELIVRD', '000'), 'carrierId'],
+  ])(
+    'agrees with the sms.dlr.raw contract on %s',
+    (_label, carrierId, receiptText, failingField) => {
+      const mapped = dlrRawEventOf(carrierId, receiptOf({ text: receiptText }), receivedAt);
+      if (failingField === undefined) {
+        expect(mapped.ok).toBe(true);
+        if (mapped.ok) expect(SMS_DLR_RAW.schema.safeParse(mapped.event).success).toBe(true);
+      } else {
+        expect(mapped).toMatchObject({ ok: false, reason: expect.stringContaining(failingField) });
+      }
+    },
+  );
 });
 
 describe(moRawEventOf.name, () => {

@@ -109,5 +109,23 @@ describe(splitMessage.name, () => {
 
   it('refuses a reference outside 0..255', () => {
     expect(() => splitMessage('a'.repeat(200), { reference: 256 })).toThrow(RangeError);
+    expect(() => splitMessage('a'.repeat(200), { reference: () => 256 })).toThrow(RangeError);
+  });
+
+  it('asks a reference function only when the text needs more than one part', () => {
+    let calls = 0;
+    const reference = (): number => {
+      calls++;
+      return 0x2a;
+    };
+    expect(splitMessage('a'.repeat(160), { reference })).toMatchObject({ reference: 0 });
+    expect(calls).toBe(0);
+    const long = splitMessage('a'.repeat(161), { reference });
+    expect(calls).toBe(1);
+    expect(long.reference).toBe(0x2a);
+    expect(long.parts.map((part) => part.shortMessage.subarray(0, 6).toString('hex'))).toEqual([
+      '0500032a0201',
+      '0500032a0202',
+    ]);
   });
 });

@@ -41,7 +41,10 @@ export interface SplitMessage {
   encoding: Alphabet;
   dataCoding: number;
   concatenation: Concatenation;
-  /** Concatenation reference used (only meaningful when parts.length > 1). */
+  /**
+   * Concatenation reference used (only meaningful when parts.length > 1; 0 for a single part
+   * when the reference was given as a function, which is then not called).
+   */
   reference: number;
   parts: ShortMessagePart[];
 }
@@ -54,8 +57,10 @@ export interface SplitOptions {
   /**
    * Concatenation reference: 0..255 for udh8, 0..65535 for udh16 and sar. Handsets reassemble
    * by (sender, reference), so callers should rotate it per destination; drawn when omitted.
+   * A function is called only when the text needs more than one part (a derived reference
+   * costs a hash the single-part majority of messages does not need).
    */
-  reference?: number;
+  reference?: number | (() => number);
 }
 
 /** message_payload is a TLV: its length field is 16 bits (SMPP 3.4 §5.3.2.32). */
@@ -94,12 +99,14 @@ export function splitMessage(text: string, options: SplitOptions = {}): SplitMes
   const concatenation = options.concatenation ?? 'udh8';
   const dataCoding = dataCodingOf(encoding);
   const limit = maxReference(concatenation);
-  const reference = options.reference ?? randomInt(0, limit + 1);
+  const plan = planSegments(text, encoding, concatenation);
+  const total = plan.segments.length;
+  const given = options.reference;
+  const reference =
+    typeof given === 'function' ? (total > 1 ? given() : 0) : (given ?? randomInt(0, limit + 1));
   if (!Number.isInteger(reference) || reference < 0 || reference > limit) {
     throw new RangeError(`${concatenation} reference must be 0..${limit}, got ${reference}`);
   }
-  const plan = planSegments(text, encoding, concatenation);
-  const total = plan.segments.length;
   if (total > MAX_PARTS) throw new MessageTooLongError(total);
   const encode = encoderOf(encoding);
   const base = { esmClass: EsmClass.DEFAULT, dataCoding, sequence: 1, total, text };

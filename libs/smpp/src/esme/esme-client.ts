@@ -30,10 +30,9 @@ import {
   SmppResponseTimeoutError,
   type SmppCloseReason,
 } from './esme-errors';
-import { classifyDeliver } from './inbound-deliver';
+import { classifyDeliver, type InboundDeliver } from './inbound-deliver';
 import { PendingResponses } from './pending-responses';
 import { backoffDelay } from './reconnect-backoff';
-import { settleWithin } from './settle-within';
 import { SubmitWindow } from './submit-window';
 
 /** One TCP connection's worth of state; replaced on every reconnect. */
@@ -73,8 +72,12 @@ export class SmppInvalidSubmitError extends SmppClientError {
 export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   private readonly options: ResolvedEsmeClientOptions;
   private readonly window: SubmitWindow;
-  /** Submits awaiting a response and deliver handlers running; close() drains them. */
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /**
+   * Submits awaiting a response and deliver handlers running; close() drains them. A count,
+   * not a set of promises: no extra promise and closures per PDU just to be told it ended.
+   */
+  private inFlight = 0;
+  private drainWaiters: Array<() => void> = [];
   private deliverHandler: DeliverHandler | undefined;
   private current: SessionContext | undefined;
   private currentState: EsmeClientState = 'idle';
@@ -143,9 +146,8 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
    * the command_status. Rejects with a SmppClientError when no response can be had.
    */
   submitSm(params: SubmitSmParams): Promise<SubmitSmResponse> {
-    const work = this.submitOne(params);
-    this.track(work);
-    return work;
+    this.inFlight++;
+    return this.submitOne(params);
   }
 
   /**
@@ -182,7 +184,7 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     }
     this.currentState = 'closing';
     this.window.refuseWaiting(() => new SmppConnectionClosedError('client-close', false));
-    await settleWithin(this.inFlight, deadline - Date.now());
+    await this.drained(deadline - Date.now());
 
     const context = this.current;
     if (context) {
@@ -202,7 +204,16 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     this.currentState = 'closed';
   }
 
+  /** Counted in inFlight by the caller; uncounted when it settles, whatever the outcome. */
   private async submitOne(params: SubmitSmParams): Promise<SubmitSmResponse> {
+    try {
+      return await this.sendSubmit(params);
+    } finally {
+      this.workDone();
+    }
+  }
+
+  private async sendSubmit(params: SubmitSmParams): Promise<SubmitSmResponse> {
     this.validateSubmit(params);
     const context = this.current;
     if (this.closing || !context || !context.bound || this.currentState !== 'bound') {
@@ -277,12 +288,21 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     }
   }
 
-  private track(work: Promise<unknown>): void {
-    this.inFlight.add(work);
-    const forget = (): void => {
-      this.inFlight.delete(work);
-    };
-    work.then(forget, forget);
+  private workDone(): void {
+    this.inFlight--;
+    if (this.inFlight > 0 || this.drainWaiters.length === 0) return;
+    for (const resolve of this.drainWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves once nothing is in flight, or after `ms` at the latest. */
+  private async drained(ms: number): Promise<void> {
+    if (this.inFlight === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.drainWaiters.push(resolve);
+      timer = setTimeout(resolve, Math.max(0, ms));
+    });
+    clearTimeout(timer);
   }
 
   /** TCP connect + bind. On failure the half-made session is discarded and the error rethrown. */
@@ -410,9 +430,19 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
 
   private onDeliver(context: SessionContext, pdu: DeliverSmPdu): void {
     const deliver = classifyDeliver(pdu);
-    const handler = this.deliverHandler;
-    const work = (async (): Promise<void> => {
+    this.inFlight++;
+    void this.answerDeliver(context, pdu, deliver);
+  }
+
+  /** Runs the deliver handler, then answers deliver_sm_resp with its verdict (§4.6.2). Never rejects. */
+  private async answerDeliver(
+    context: SessionContext,
+    pdu: DeliverSmPdu,
+    deliver: InboundDeliver,
+  ): Promise<void> {
+    try {
       let commandStatus: number = CommandStatus.ESME_ROK;
+      const handler = this.deliverHandler;
       if (!handler) {
         commandStatus = CommandStatus.ESME_RX_T_APPN;
       } else {
@@ -429,8 +459,11 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
         sequenceNumber: pdu.sequenceNumber,
         commandStatus,
       });
-    })();
-    this.track(work);
+    } catch {
+      // Only a throwing 'deliverFailed' listener gets here; the SMSC redelivers unanswered PDUs.
+    } finally {
+      this.workDone();
+    }
   }
 
   private nack(context: SessionContext, sequenceNumber: number): void {

@@ -93,9 +93,34 @@ describe(parseReceiptText.name, () => {
   });
 });
 
+describe('parseReceiptText on the canonical head', () => {
+  // A leading space keeps a head off the one-match path (it must start with "id:"), so the
+  // field-by-field patterns read the same fields: both paths must agree.
+  it.each([
+    'id:0A1B2C3D sub:001 dlvrd:001 submit date:2611252158 done date:2611252159 stat:DELIVRD err:000 text:hi',
+    'id:42 sub:001 dlvrd:000 submit date:261125215831 done date:261125215902 stat:UNDELIV err:001 text:',
+    'id:x sub:1 dlvrd:0 submit date:26112521581 done date:2613322500 stat:bogus err:abc text:id:9 stat:X',
+    'id:7 sub:001 dlvrd:001 submit date:2611252158 done date:2611252159 stat:DELIVRD err:000',
+    'id:a:b sub:002 dlvrd:002 submit date:2611252158 done date:2611252159 stat:ACCEPTD err:-',
+  ])('%s', (canonical) => {
+    const parsed = parseReceiptText(canonical);
+    expect(parsed?.id).toBeDefined();
+    expect(parsed).toEqual(parseReceiptText(` ${canonical}`));
+  });
+});
+
 describe(parseReceiptDate.name, () => {
   it('rejects impossible dates instead of rolling them over', () => {
     expect(parseReceiptDate('2613322500')).toBeUndefined();
     expect(parseReceiptDate('26022912')).toBeUndefined();
+  });
+
+  it('reads YYMMDDhhmm and YYMMDDhhmmss as UTC, and nothing else', () => {
+    expect(parseReceiptDate('2611251001')).toEqual(new Date('2026-11-25T10:01:00Z'));
+    expect(parseReceiptDate('261125100159')).toEqual(new Date('2026-11-25T10:01:59Z'));
+    expect(parseReceiptDate('26112510015')).toBeUndefined();
+    expect(parseReceiptDate('26112510x1')).toBeUndefined();
+    expect(parseReceiptDate('+611251001')).toBeUndefined();
+    expect(parseReceiptDate(undefined)).toBeUndefined();
   });
 });

@@ -66,6 +66,34 @@ const FIELD_PATTERNS = {
 const TEXT_FIELD = /(?:^|\s)text:/i;
 
 /**
+ * The head exactly as formatReceiptText (and most SMSCs) write it: one match instead of one per
+ * field. On such a head every field pattern above finds exactly these values; any other
+ * spelling takes the field-by-field path.
+ */
+const CANONICAL_HEAD =
+  /^id:(\S+) sub:(\d+) dlvrd:(\d+) submit date:(\d{10,12}) done date:(\d{10,12}) stat:(\S+) err:(\S+)$/;
+
+type HeadFields = Record<keyof typeof FIELD_PATTERNS, string | undefined>;
+
+function headFields(head: string): HeadFields {
+  const canonical = CANONICAL_HEAD.exec(head);
+  if (canonical) {
+    const [, id, sub, dlvrd, submitDate, doneDate, stat, err] = canonical;
+    return { id, sub, dlvrd, submitDate, doneDate, stat, err };
+  }
+  const field = (pattern: RegExp): string | undefined => pattern.exec(head)?.[1];
+  return {
+    id: field(FIELD_PATTERNS.id),
+    sub: field(FIELD_PATTERNS.sub),
+    dlvrd: field(FIELD_PATTERNS.dlvrd),
+    submitDate: field(FIELD_PATTERNS.submitDate),
+    doneDate: field(FIELD_PATTERNS.doneDate),
+    stat: field(FIELD_PATTERNS.stat),
+    err: field(FIELD_PATTERNS.err),
+  };
+}
+
+/**
  * Parses receipt text. Returns undefined when the text has neither an id nor a stat
  * (i.e. it is not a receipt); any other missing field is left undefined.
  */
@@ -75,26 +103,26 @@ export function parseReceiptText(raw: string): ParsedReceiptText | undefined {
   const head = textMatch ? raw.slice(0, textMatch.index) : raw;
   const text = textMatch ? raw.slice(textMatch.index + textMatch[0].length) : undefined;
 
-  const field = (pattern: RegExp): string | undefined => pattern.exec(head)?.[1];
-  const id = field(FIELD_PATTERNS.id);
-  const stat = field(FIELD_PATTERNS.stat)?.toUpperCase();
+  const fields = headFields(head);
+  const id = fields.id;
+  const stat = fields.stat?.toUpperCase();
   if (id === undefined && stat === undefined) return undefined;
 
   const result: ParsedReceiptText = {};
   if (id !== undefined) result.id = id;
-  const sub = toInt(field(FIELD_PATTERNS.sub));
+  const sub = toInt(fields.sub);
   if (sub !== undefined) result.sub = sub;
-  const dlvrd = toInt(field(FIELD_PATTERNS.dlvrd));
+  const dlvrd = toInt(fields.dlvrd);
   if (dlvrd !== undefined) result.dlvrd = dlvrd;
-  const submitDate = parseReceiptDate(field(FIELD_PATTERNS.submitDate));
+  const submitDate = parseReceiptDate(fields.submitDate);
   if (submitDate) result.submitDate = submitDate;
-  const doneDate = parseReceiptDate(field(FIELD_PATTERNS.doneDate));
+  const doneDate = parseReceiptDate(fields.doneDate);
   if (doneDate) result.doneDate = doneDate;
   if (stat !== undefined) {
     result.stat = stat;
     result.state = stateFromStat(stat);
   }
-  const err = field(FIELD_PATTERNS.err);
+  const err = fields.err;
   if (err !== undefined) result.err = err;
   if (text !== undefined) result.text = text;
   return result;
@@ -102,19 +130,20 @@ export function parseReceiptText(raw: string): ParsedReceiptText | undefined {
 
 /** YYMMDDhhmm[ss] read as UTC in the 2000s; undefined when absent or not a real date. */
 export function parseReceiptDate(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const match = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$/.exec(value);
-  if (!match) return undefined;
-  const [yy, mm, dd, hh, mi, ss] = match
-    .slice(1)
-    .map((part) => (part === undefined ? 0 : Number(part))) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  if (value === undefined || (value.length !== 10 && value.length !== 12)) return undefined;
+  // Two digits at a time (a regex and an array per date cost more than the rest of a receipt).
+  const pair = (at: number): number => {
+    const tens = value.charCodeAt(at) - 48;
+    const units = value.charCodeAt(at + 1) - 48;
+    return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
+  };
+  const yy = pair(0);
+  const mm = pair(2);
+  const dd = pair(4);
+  const hh = pair(6);
+  const mi = pair(8);
+  const ss = value.length === 12 ? pair(10) : 0;
+  if (yy < 0 || mm < 0 || dd < 0 || hh < 0 || mi < 0 || ss < 0) return undefined;
   const date = new Date(Date.UTC(2000 + yy, mm - 1, dd, hh, mi, ss));
   const roundTrips =
     date.getUTCMonth() === mm - 1 &&

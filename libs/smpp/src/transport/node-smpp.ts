@@ -1,6 +1,9 @@
 /**
  * The only module that loads node-smpp (npm `smpp` 0.5.1). Everything else in the project
- * uses SmppSession / SmppListener and the typed PDUs of smpp-pdu.ts.
+ * uses SmppSession / SmppListener and the typed PDUs of smpp-pdu.ts. The session frames and
+ * codes the PDUs of smpp-pdu.ts itself (wire-codec.ts); node-smpp parses whatever else arrives
+ * (other commands, other TLVs, bodies that do not parse cleanly) and is the reference the
+ * codec's octets are tested against.
  *
  * On load it redefines submit_sm, deliver_sm and the message_payload TLV without node-smpp's
  * "message" and "time" filters, through its public addCommand/addTLV. Those filters decode
@@ -9,13 +12,10 @@
  * (libs/smpp/src/encoding), so the wire must carry raw octets both ways. The change is
  * process-wide: nothing else in the project may use `smpp` directly.
  */
-import { Socket } from 'node:net';
 import * as smpp from 'smpp';
 
 export type WirePdu = smpp.PDU;
 export type WireParams = smpp.PduParams;
-export type WireSession = smpp.Session;
-export type WireConnectOptions = smpp.ConnectOptions;
 
 const RAW_COMMANDS = ['submit_sm', 'deliver_sm'] as const;
 
@@ -47,12 +47,4 @@ export function createWirePdu(command: string, params: WireParams): WirePdu {
 /** Parses one complete PDU (header included); throws on malformed input. */
 export function parseWirePdu(buffer: Buffer): WirePdu {
   return new smpp.PDU(buffer);
-}
-
-export function connectWireSession(options: WireConnectOptions): WireSession {
-  return smpp.connect(options);
-}
-
-export function acceptWireSession(socket: Socket): WireSession {
-  return new smpp.Session({ socket });
 }

@@ -1,15 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
-import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import {
-  acceptWireSession,
-  connectWireSession,
-  createWirePdu,
-  type WireSession,
-} from './node-smpp';
-import { fromWire, toWire } from './pdu-mapper';
+import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { MAX_PDU_LENGTH } from './node-smpp';
 import { SequenceGenerator } from './sequence-generator';
 import { isResponseCommand, type OutgoingPdu, type SmppPdu } from './smpp-pdu';
+import { decodeFrame, encodeOutgoing } from './wire-codec';
+
+/** §3.2: command_length counts the 16-octet header. */
+const HEADER_LENGTH = 16;
 
 export interface SmppSessionEvents {
   /** A decoded PDU (requests, responses and unsupported commands alike). */
@@ -42,29 +40,34 @@ export class SmppSessionClosedError extends Error {
 }
 
 /**
- * One SMPP connection, either side. Wraps node-smpp's Session: typed PDUs in and out, own
- * sequence numbers (§5.1.4), a distinct event for unparseable input, and a close() that
- * always finishes.
+ * One SMPP connection, either side: typed PDUs in and out (wire-codec.ts), own sequence
+ * numbers (§5.1.4), a distinct event for unparseable input, and a close() that always finishes.
+ *
+ * Writes are batched: PDUs sent during one turn of the event loop go out in one socket write
+ * (setImmediate), not one syscall each; close(), destroy() and writeRaw() flush first, so the
+ * order on the wire is the order of the calls.
  */
 export class SmppSession extends EventEmitter<SmppSessionEvents> {
   private readonly sequence = new SequenceGenerator();
-  private readonly socketErrors = new WeakSet<Error>();
   private closed = false;
+  /** Input after a protocol error is read and dropped (SMPP 3.4 §3.1 has no resynchronisation). */
+  private broken = false;
+  /** Octets received that do not complete a PDU yet. */
+  private input: Buffer | undefined;
+  private readonly output: Buffer[] = [];
+  private outputLength = 0;
+  private flushScheduled = false;
+  private destroyed = false;
 
-  private constructor(private readonly wire: WireSession) {
+  private constructor(private readonly socket: Socket) {
     super();
-    const socket = wire.socket;
     socket.setNoDelay(true);
-    // Registered ahead of node-smpp's own listener so that, when the Session re-emits the
-    // error, we can tell socket failures from PDU parse failures (which are not socket errors).
-    socket.prependListener('error', (error: Error) => this.socketErrors.add(error));
-    wire.on('pdu', (pdu) => this.dispatch(pdu));
-    wire.on('error', (error) => {
-      if (this.socketErrors.has(error)) this.emit('socketError', error);
-      else this.onBrokenStream(error);
-    });
-    wire.on('close', () => {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (error) => this.emit('socketError', error));
+    socket.on('close', () => {
       this.closed = true;
+      this.output.length = 0;
+      this.outputLength = 0;
       this.emit('close');
     });
   }
@@ -72,54 +75,51 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   /** Opens a TCP (or TLS) connection to an SMSC. */
   static connect(options: SmppConnectOptions): Promise<SmppSession> {
     return new Promise<SmppSession>((resolve, reject) => {
-      const wire = connectWireSession({
-        ...options.tls,
-        host: options.host,
-        port: options.port,
-        tls: options.tls !== undefined,
-      });
+      const socket = options.tls
+        ? connectTls({ ...options.tls, host: options.host, port: options.port })
+        : connectTcp({ host: options.host, port: options.port });
       const connectedEvent = options.tls ? 'secureConnect' : 'connect';
       let settled = false;
       const fail = (error: Error): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        wire.removeListener(connectedEvent, onConnected);
-        wire.destroy();
+        socket.removeListener(connectedEvent, onConnected);
+        socket.destroy();
         reject(error);
       };
       const onConnected = (): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        wire.removeListener('error', fail);
-        resolve(new SmppSession(wire));
+        socket.removeListener('error', fail);
+        resolve(new SmppSession(socket));
       };
       const timer = setTimeout(
         () => fail(new Error(`connect timed out after ${options.connectTimeoutMs} ms`)),
         options.connectTimeoutMs,
       );
-      wire.once(connectedEvent, onConnected);
-      wire.once('error', fail);
+      socket.once(connectedEvent, onConnected);
+      socket.once('error', fail);
     });
   }
 
   /** Wraps a socket an SMSC-side listener accepted. */
   static accept(socket: Socket): SmppSession {
-    return new SmppSession(acceptWireSession(socket));
+    return new SmppSession(socket);
   }
 
   get isOpen(): boolean {
-    return !this.closed && this.wire.socket.writable;
+    return !this.closed && this.socket.writable;
   }
 
   get remoteAddress(): string {
-    return `${this.wire.socket.remoteAddress ?? '?'}:${this.wire.socket.remotePort ?? '?'}`;
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
   }
 
   /**
-   * Writes a PDU and returns its sequence_number. Requests without one get the next from
-   * this session's generator; responses must echo the request's (§5.1.4).
+   * Queues a PDU for this turn's write and returns its sequence_number. Requests without one
+   * get the next from this session's generator; responses must echo the request's (§5.1.4).
    */
   send(pdu: OutgoingPdu): number {
     if (!this.isOpen) throw new SmppSessionClosedError();
@@ -130,8 +130,13 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       }
       sequenceNumber = this.sequence.next();
     }
-    const { command, params } = toWire(pdu, sequenceNumber);
-    if (!this.wire.send(createWirePdu(command, params))) throw new SmppSessionClosedError();
+    const octets = encodeOutgoing(pdu, sequenceNumber);
+    this.output.push(octets);
+    this.outputLength += octets.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
     return sequenceNumber;
   }
 
@@ -141,49 +146,92 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
    */
   writeRaw(octets: Buffer): Promise<void> {
     if (!this.isOpen) return Promise.reject(new SmppSessionClosedError());
+    this.flush();
     return new Promise((resolve, reject) => {
-      this.wire.socket.write(octets, (error) => (error ? reject(error) : resolve()));
+      this.socket.write(octets, (error) => (error ? reject(error) : resolve()));
     });
   }
 
   /** Half-closes (FIN) and waits for the peer; destroys the socket if that takes longer than timeoutMs. */
   close(timeoutMs = 2_000): Promise<void> {
     if (this.closed) return Promise.resolve();
+    this.flush();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.wire.destroy(), timeoutMs);
-      this.wire.socket.once('close', () => {
+      const timer = setTimeout(() => this.socket.destroy(), timeoutMs);
+      this.socket.once('close', () => {
         clearTimeout(timer);
         resolve();
       });
-      this.wire.close();
+      this.socket.end();
     });
   }
 
-  /** Drops the connection at once (no FIN handshake wait). */
+  /** Drops the connection at once (no FIN handshake wait); PDUs already sent still go first. */
   destroy(): void {
-    this.wire.destroy();
+    this.destroyed = true;
+    this.flush();
+    this.socket.destroy();
   }
 
-  private dispatch(wirePdu: Parameters<typeof fromWire>[0]): void {
-    // A throwing listener would leave node-smpp's reader flagged busy and stall the stream;
-    // treat it like unparseable input so the owner closes the session instead.
-    try {
-      this.emit('pdu', fromWire(wirePdu));
-    } catch (error) {
-      this.onBrokenStream(error instanceof Error ? error : new Error(String(error)));
+  /** Writes every queued PDU in one go. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const count = this.output.length;
+    if (count === 0) return;
+    const octets = count === 1 ? this.output[0] : Buffer.concat(this.output, this.outputLength);
+    this.output.length = 0;
+    this.outputLength = 0;
+    if (!this.closed && this.socket.writable) this.socket.write(octets);
+  }
+
+  /** Frames PDUs out of the byte stream (§3.2: command_length first) and emits each. */
+  private onData(chunk: Buffer): void {
+    if (this.broken) return;
+    const buffer = this.input ? Buffer.concat([this.input, chunk]) : chunk;
+    this.input = undefined;
+    let offset = 0;
+    while (buffer.length - offset >= 4) {
+      const length = buffer.readUInt32BE(offset);
+      if (length < HEADER_LENGTH || length > MAX_PDU_LENGTH) {
+        this.onBrokenStream(
+          new Error(
+            `PDU command_length ${length} is outside ${HEADER_LENGTH}..${MAX_PDU_LENGTH} octets`,
+          ),
+        );
+        return;
+      }
+      if (buffer.length - offset < length) break;
+      const frame = buffer.subarray(offset, offset + length);
+      offset += length;
+      let pdu: SmppPdu;
+      try {
+        pdu = decodeFrame(frame);
+      } catch (error) {
+        this.onBrokenStream(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      // A throwing listener leaves the stream in an unknown state; treat it like unparseable
+      // input so the owner closes the session instead.
+      try {
+        this.emit('pdu', pdu);
+      } catch (error) {
+        this.onBrokenStream(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      // A listener that destroyed the session hears nothing more.
+      if (this.broken || this.destroyed) return;
     }
+    if (offset < buffer.length) this.input = buffer.subarray(offset);
   }
 
   /**
-   * node-smpp stops reading after a parse error, so the peer's FIN would never be seen and a
-   * graceful close() would hang until its timeout. Drain and discard the rest of the input
-   * instead: PDU framing is lost anyway (SMPP 3.4 §3.1 has no resynchronisation).
+   * PDU framing is lost after unparseable input (SMPP 3.4 §3.1 has no resynchronisation): the
+   * rest of the input is read and discarded, so the peer's FIN is still seen and a graceful
+   * close() finishes.
    */
   private onBrokenStream(error: Error): void {
-    const socket = this.wire.socket;
-    socket.removeAllListeners('readable');
-    socket.on('data', () => undefined);
-    socket.resume();
+    this.broken = true;
+    this.input = undefined;
     this.emit('protocolError', error);
   }
 }
