@@ -94,9 +94,22 @@ export class AccountingService {
       );
 
     const settlements = await this.price(toPrice);
-    await this.records.write(changed, settlements, this.clock.now());
-    // Also what an earlier attempt wrote but could not publish (a replay finds it pending).
-    const pending = drafts.filter((draft) => draft.publishPending);
+    // What became final here and nobody holds is claimed by the write itself and published
+    // from the rows written: no claim statement, no read back.
+    const claims = new Set(
+      changed
+        .filter((draft) => draft.publishPending && !draft.publishClaimed)
+        .map((draft) => draft.messageId),
+    );
+    const now = this.clock.now();
+    const written = await this.records.write(changed, settlements, now, claims);
+    await this.publisher.publishClaimed(
+      written.filter((row) => claims.has(row.messageId)),
+      now,
+    );
+    // Also what an earlier attempt wrote but could not publish (a replay finds it pending), or
+    // another publisher's claim (taken over once stale).
+    const pending = drafts.filter((draft) => draft.publishPending && !claims.has(draft.messageId));
     if (pending.length > 0)
       await this.publisher.publishPending(pending.map((draft) => draft.messageId));
   }

@@ -5,8 +5,10 @@ import {
   PRIORITY_CLASSES,
   type PriorityClass,
 } from '@tuxhat/contracts';
-import type { PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
+
+import { jsonRows } from './sql';
 
 /** What a status callback echoes back to the tenant, and where it goes instead of the default. */
 export interface CallbackInfo {
@@ -31,23 +33,19 @@ export interface OwnMessage {
 export class MessagesRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  async validity(
-    ids: readonly string[],
-  ): Promise<Map<string, { validUntil: Date | null; createdAt: Date }>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.prisma.message.findMany({
-      where: { id: { in: [...ids] } },
-      select: { id: true, validUntil: true, createdAt: true },
-    });
-    return new Map(rows.map((row) => [row.id, row]));
-  }
-
   async callbackInfo(ids: readonly string[]): Promise<Map<string, CallbackInfo>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.prisma.message.findMany({
-      where: { id: { in: [...ids] } },
-      select: { id: true, callbackUrl: true, clientReference: true, metadata: true },
-    });
+    const rows = await jsonRows<{
+      id: string;
+      callbackUrl: string | null;
+      clientReference: string | null;
+      metadata: unknown;
+    }>(
+      this.prisma,
+      Prisma.sql`SELECT id, callback_url AS "callbackUrl", client_reference AS "clientReference",
+                        metadata
+                 FROM messages WHERE id = ANY(${[...ids]}::text[])`,
+    );
     return new Map(
       rows.map((row) => [
         row.id,

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SmsSentEvent } from '@tuxhat/contracts';
-import type { PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { messageTraceParent } from '@tuxhat/messaging';
 import { PRISMA } from '@tuxhat/runtime';
 
+import { jsonRows } from '../sql';
 import { lookupKeys, matchRank } from './carrier-id-keys';
 
 /** The part of one of our messages a carrier id names. */
@@ -20,6 +21,12 @@ export interface CarrierPart {
   readonly traceParent: string | null;
 }
 
+/** A dlr_carrier_keys row as the lookup query returns it (JSON). */
+interface KeyRow extends CarrierPart {
+  readonly lookupKey: string;
+  readonly createdAt: string;
+}
+
 export interface ReceiptRef {
   readonly carrierId: string;
   readonly carrierMessageId: string;
@@ -31,46 +38,92 @@ export class CorrelationRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   /**
-   * Stores every key of every part of the batch, and carrier_message_ids (the id as the
-   * connectors' replay guard knows it), in one transaction of two statements. Column arrays
-   * through unnest: a handful of parameters however many rows (a batch is thousands of keys,
-   * which Prisma's createMany would turn into tens of thousands of parameters).
+   * What sms.sent records, for the messages of the batch that exist, in one statement (data
+   * -modifying CTEs: one round trip, atomic): every key of every part (dlr_carrier_keys),
+   * carrier_message_ids (the id as the connectors' replay guard knows it) and the expiry
+   * deadline (validUntil, or acceptance + defaultValidityMs, plus expiryGraceMs; a resend
+   * through another carrier replaces it). Returns the ids of the messages found; the others
+   * get nothing. Column arrays through unnest: a handful of parameters however many rows.
    */
-  async record(events: readonly SmsSentEvent[]): Promise<void> {
-    const parts = events.flatMap((event) =>
-      event.parts.map((part) => ({ event, part, partCount: event.parts.length })),
-    );
-    if (parts.length === 0) return;
-    const keys = parts.flatMap(({ event, part, partCount }) =>
-      lookupKeys(part.carrierMessageId).map((lookupKey) => ({ event, part, partCount, lookupKey })),
-    );
+  async recordSent(
+    events: readonly SmsSentEvent[],
+    validity: { readonly defaultValidityMs: number; readonly expiryGraceMs: number },
+  ): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    // One deadline per message (ON CONFLICT DO UPDATE may not touch a row twice): the last wins.
+    const messages = [...new Map(events.map((event) => [event.messageId, event])).values()];
+    const keys: {
+      event: SmsSentEvent;
+      partIndex: number;
+      carrierMessageId: string;
+      key: string;
+    }[] = [];
+    const parts: { event: SmsSentEvent; partIndex: number; carrierMessageId: string }[] = [];
+    for (const event of events)
+      for (const part of event.parts) {
+        parts.push({ event, partIndex: part.partIndex, carrierMessageId: part.carrierMessageId });
+        for (const key of lookupKeys(part.carrierMessageId))
+          keys.push({
+            event,
+            partIndex: part.partIndex,
+            carrierMessageId: part.carrierMessageId,
+            key,
+          });
+      }
     const traceParents = new Map(
       events.map((event) => [event.messageId, messageTraceParent(event.messageId) ?? null]),
     );
-    await this.prisma.$transaction([
-      this.prisma.$executeRaw`
+    const [result] = await this.prisma.$queryRaw<{ ids: string }[]>`
+      WITH sent AS (
+        SELECT u.message_id, u.tenant_id, u.carrier_id, u.route_id, u.part_count,
+               coalesce(m.valid_until,
+                        m.created_at + ${validity.defaultValidityMs} * interval '1 millisecond')
+                 + ${validity.expiryGraceMs} * interval '1 millisecond' AS expires_at
+        FROM unnest(
+          ${messages.map((event) => event.messageId)}::text[],
+          ${messages.map((event) => event.tenantId)}::text[],
+          ${messages.map((event) => event.carrierId)}::text[],
+          ${messages.map((event) => event.routeId)}::text[],
+          ${messages.map((event) => event.parts.length)}::int[])
+          AS u (message_id, tenant_id, carrier_id, route_id, part_count)
+        JOIN messages AS m ON m.id = u.message_id),
+      carrier_keys AS (
         INSERT INTO dlr_carrier_keys (carrier_id, lookup_key, message_id, tenant_id, part_index,
                                       part_count, carrier_message_id, route_id, trace_parent)
-        SELECT * FROM unnest(
+        SELECT k.* FROM unnest(
           ${keys.map((key) => key.event.carrierId)}::text[],
-          ${keys.map((key) => key.lookupKey)}::text[],
+          ${keys.map((key) => key.key)}::text[],
           ${keys.map((key) => key.event.messageId)}::text[],
           ${keys.map((key) => key.event.tenantId)}::text[],
-          ${keys.map((key) => key.part.partIndex)}::int[],
-          ${keys.map((key) => key.partCount)}::int[],
-          ${keys.map((key) => key.part.carrierMessageId)}::text[],
+          ${keys.map((key) => key.partIndex)}::int[],
+          ${keys.map((key) => key.event.parts.length)}::int[],
+          ${keys.map((key) => key.carrierMessageId)}::text[],
           ${keys.map((key) => key.event.routeId)}::text[],
           ${keys.map((key) => traceParents.get(key.event.messageId) ?? null)}::text[])
-        ON CONFLICT DO NOTHING`,
-      this.prisma.$executeRaw`
+          AS k (carrier_id, lookup_key, message_id, tenant_id, part_index, part_count,
+                carrier_message_id, route_id, trace_parent)
+        WHERE k.message_id IN (SELECT message_id FROM sent)
+        ON CONFLICT DO NOTHING),
+      replay_ids AS (
         INSERT INTO carrier_message_ids (carrier_id, carrier_message_id, message_id, part_index)
-        SELECT * FROM unnest(
+        SELECT c.* FROM unnest(
           ${parts.map(({ event }) => event.carrierId)}::text[],
-          ${parts.map(({ part }) => part.carrierMessageId.trim().toLowerCase())}::text[],
+          ${parts.map(({ carrierMessageId }) => carrierMessageId.trim().toLowerCase())}::text[],
           ${parts.map(({ event }) => event.messageId)}::text[],
-          ${parts.map(({ part }) => part.partIndex)}::int[])
-        ON CONFLICT DO NOTHING`,
-    ]);
+          ${parts.map(({ partIndex }) => partIndex)}::int[])
+          AS c (carrier_id, carrier_message_id, message_id, part_index)
+        WHERE c.message_id IN (SELECT message_id FROM sent)
+        ON CONFLICT DO NOTHING),
+      deadlines AS (
+        INSERT INTO dlr_deadlines (message_id, tenant_id, carrier_id, route_id, part_count,
+                                   expires_at)
+        SELECT message_id, tenant_id, carrier_id, route_id, part_count, expires_at FROM sent
+        ON CONFLICT (message_id) DO UPDATE SET
+          tenant_id = EXCLUDED.tenant_id, carrier_id = EXCLUDED.carrier_id,
+          route_id = EXCLUDED.route_id, part_count = EXCLUDED.part_count,
+          expires_at = EXCLUDED.expires_at, lease_until = NULL)
+      SELECT coalesce(json_agg(message_id), '[]'::json)::text AS ids FROM sent`;
+    return new Set(JSON.parse(result?.ids ?? '[]') as string[]);
   }
 
   /**
@@ -87,14 +140,29 @@ export class CorrelationRepository {
       for (const key of receiptKeys[index]) keys.add(key);
       keysByCarrier.set(receipt.carrierId, keys);
     });
-    const rows = await this.prisma.dlrCarrierKey.findMany({
-      where: {
-        OR: [...keysByCarrier].map(([carrierId, keys]) => ({
-          carrierId,
-          lookupKey: { in: [...keys] },
-        })),
-      },
-    });
+    const carriers: string[] = [];
+    const keys: string[] = [];
+    for (const [carrierId, carrierKeys] of keysByCarrier)
+      for (const key of carrierKeys) {
+        carriers.push(carrierId);
+        keys.push(key);
+      }
+    // One JSON text (sql.ts): Prisma's findMany compiled an OR of IN lists per batch and
+    // materialised every cell of thousands of rows.
+    const rows = (
+      await jsonRows<KeyRow>(
+        this.prisma,
+        Prisma.sql`
+          SELECT k.carrier_id AS "carrierId", k.lookup_key AS "lookupKey",
+                 k.message_id AS "messageId", k.tenant_id AS "tenantId",
+                 k.part_index AS "partIndex", k.part_count AS "partCount",
+                 k.carrier_message_id AS "carrierMessageId", k.route_id AS "routeId",
+                 k.trace_parent AS "traceParent", k.created_at AS "createdAt"
+          FROM dlr_carrier_keys AS k
+          JOIN unnest(${carriers}::text[], ${keys}::text[]) AS w (carrier_id, lookup_key)
+            ON k.carrier_id = w.carrier_id AND k.lookup_key = w.lookup_key`,
+      )
+    ).map((row) => ({ ...row, sentAt: Date.parse(row.createdAt) }));
     // Each receipt looks at the rows under its own keys only (a batch reads thousands of rows).
     const rowsByKey = new Map<string, (typeof rows)[number][]>();
     for (const row of rows) {
@@ -111,11 +179,7 @@ export class CorrelationRepository {
       for (const row of candidates) {
         const rank = matchRank(row.carrierMessageId, receipt.carrierMessageId);
         if (rank === null) continue;
-        if (
-          !best ||
-          rank < best.rank ||
-          (rank === best.rank && row.createdAt.getTime() > best.row.createdAt.getTime())
-        ) {
+        if (!best || rank < best.rank || (rank === best.rank && row.sentAt > best.row.sentAt)) {
           best = { row, rank };
         }
       }

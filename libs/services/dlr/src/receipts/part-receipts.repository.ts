@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ReceiptState } from '@tuxhat/contracts';
-import type { PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
+import { jsonRows } from '../sql';
 import type { PartReceipt } from './part-aggregation';
 
 export interface PartReceiptRow {
@@ -47,24 +48,23 @@ export class PartReceiptsRepository {
   ): Promise<Map<string, PartReceipt[]>> {
     const result = new Map<string, PartReceipt[]>();
     if (pairs.length === 0) return result;
-    const rows = await this.prisma.dlrPartReceipt.findMany({
-      where: { messageId: { in: [...new Set(pairs.map((pair) => pair.messageId))] } },
-      select: {
-        messageId: true,
-        carrierId: true,
-        partIndex: true,
-        state: true,
-        rawState: true,
-        errorCode: true,
-        receivedAt: true,
-      },
-    });
+    const rows = await jsonRows<
+      Omit<PartReceipt, 'receivedAt'> & { messageId: string; carrierId: string; receivedAt: string }
+    >(
+      this.prisma,
+      Prisma.sql`
+        SELECT message_id AS "messageId", carrier_id AS "carrierId", part_index AS "partIndex",
+               state, raw_state AS "rawState", error_code AS "errorCode",
+               received_at AS "receivedAt"
+        FROM dlr_part_receipts
+        WHERE message_id = ANY(${[...new Set(pairs.map((pair) => pair.messageId))]}::text[])`,
+    );
     const wanted = new Set(pairs.map((pair) => pairKey(pair.messageId, pair.carrierId)));
     for (const row of rows) {
       const key = pairKey(row.messageId, row.carrierId);
       if (!wanted.has(key)) continue;
       const list = result.get(key) ?? [];
-      list.push({ ...row, state: row.state as ReceiptState });
+      list.push({ ...row, receivedAt: new Date(row.receivedAt) });
       result.set(key, list);
     }
     return result;

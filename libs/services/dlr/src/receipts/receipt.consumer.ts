@@ -5,6 +5,7 @@ import {
   SMS_STATUS,
   type SmsDlrRawEvent,
   type SmsSentEvent,
+  type SmsStatusEvent,
   derivedEnvelope,
   deterministicUuid,
 } from '@tuxhat/contracts';
@@ -20,8 +21,6 @@ import { CLOCK, type Clock } from '@tuxhat/runtime';
 
 import { type CarrierPart, CorrelationRepository } from '../correlation/correlation.repository';
 import { DLR_OPTIONS, type ResolvedDlrOptions } from '../dlr.options';
-import { DeadlinesRepository } from '../expiry/deadlines.repository';
-import { MessagesRepository } from '../messages.repository';
 import { type FinalOutcome, OutcomeService } from '../triggers/outcome.service';
 import { type Aggregate, aggregateParts } from './part-aggregation';
 import { PartReceiptsRepository, pairKey } from './part-receipts.repository';
@@ -40,8 +39,6 @@ export class ReceiptConsumer {
   constructor(
     private readonly correlations: CorrelationRepository,
     private readonly parts: PartReceiptsRepository,
-    private readonly deadlines: DeadlinesRepository,
-    private readonly messages: MessagesRepository,
     private readonly outcomes: OutcomeService,
     private readonly publisher: EventPublisher,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -55,48 +52,29 @@ export class ReceiptConsumer {
    */
   @OnEventBatch(SMS_SENT)
   async onSent(events: SmsSentEvent[]): Promise<BatchOutcome> {
-    const validity = await this.messages.validity(events.map((event) => event.messageId));
+    const known = await this.correlations.recordSent(events, this.options);
     const failures = new Map<number, unknown>();
-    const known = events.filter((event, index) => {
-      if (validity.has(event.messageId)) return true;
-      failures.set(index, new NotYetError(`message ${event.messageId} not found`));
-      return false;
-    });
-    if (known.length === 0) return BatchOutcome.withFailures(failures);
-    await this.correlations.record(known);
+    const sent: SmsStatusEvent[] = [];
     const now = this.clock.now();
-    await this.deadlines.schedule(
-      known.map((event) => {
-        const message = validity.get(event.messageId)!;
-        const validUntil =
-          message.validUntil ??
-          new Date(message.createdAt.getTime() + this.options.defaultValidityMs);
-        return {
-          messageId: event.messageId,
-          tenantId: event.tenantId,
-          carrierId: event.carrierId,
-          routeId: event.routeId,
-          partCount: event.parts.length,
-          expiresAt: new Date(validUntil.getTime() + this.options.expiryGraceMs),
-        };
-      }),
-    );
-    await Promise.all(
-      known.map((event) =>
-        this.publisher.publish(SMS_STATUS, {
-          ...derivedEnvelope(event.eventId, 'status', now),
-          messageId: event.messageId,
-          tenantId: event.tenantId,
-          status: 'sent',
-          detail: `carrier ${event.carrierId} accepted ${event.parts.length} part(s): ${event.parts
-            .map((part) => part.carrierMessageId)
-            .join(', ')}`,
-          source: 'dlr',
-          carrierId: event.carrierId,
-          routeId: event.routeId,
-        }),
-      ),
-    );
+    events.forEach((event, index) => {
+      if (!known.has(event.messageId)) {
+        failures.set(index, new NotYetError(`message ${event.messageId} not found`));
+        return;
+      }
+      sent.push({
+        ...derivedEnvelope(event.eventId, 'status', now),
+        messageId: event.messageId,
+        tenantId: event.tenantId,
+        status: 'sent',
+        detail: `carrier ${event.carrierId} accepted ${event.parts.length} part(s): ${event.parts
+          .map((part) => part.carrierMessageId)
+          .join(', ')}`,
+        source: 'dlr',
+        carrierId: event.carrierId,
+        routeId: event.routeId,
+      });
+    });
+    await this.publisher.publishAll(SMS_STATUS, sent);
     return BatchOutcome.withFailures(failures);
   }
 
@@ -156,7 +134,7 @@ export class ReceiptConsumer {
     const partReceipts = await this.parts.of(multipart.map(({ part }) => part));
 
     const now = this.clock.now();
-    const statuses: Promise<void>[] = [];
+    const steps: SmsStatusEvent[] = [];
     const outcomes = new Map<string, FinalOutcome>();
     for (const { receipt, part } of matched) {
       const state = receipt.state;
@@ -174,25 +152,23 @@ export class ReceiptConsumer {
       // A step on the way (enroute, accepted) or one part of several: recorded as `sent`.
       const partNote =
         part.partCount > 1 ? ` (part ${part.partIndex + 1} of ${part.partCount})` : '';
-      statuses.push(
-        this.publisher.publish(SMS_STATUS, {
-          ...derivedEnvelope(receipt.eventId, 'status', now),
-          messageId: part.messageId,
-          tenantId: part.tenantId,
-          status: 'sent',
-          detail: `receipt from ${part.carrierId}: ${describeReceipt(receipt.rawState, receipt.errorCode)}${partNote}`,
-          source: 'dlr',
-          carrierId: part.carrierId,
-          routeId: part.routeId,
-          ...(receipt.errorCode ? { errorCode: receipt.errorCode } : {}),
-        }),
-      );
+      steps.push({
+        ...derivedEnvelope(receipt.eventId, 'status', now),
+        messageId: part.messageId,
+        tenantId: part.tenantId,
+        status: 'sent',
+        detail: `receipt from ${part.carrierId}: ${describeReceipt(receipt.rawState, receipt.errorCode)}${partNote}`,
+        source: 'dlr',
+        carrierId: part.carrierId,
+        routeId: part.routeId,
+        ...(receipt.errorCode ? { errorCode: receipt.errorCode } : {}),
+      });
       if (!final) continue;
       const key = pairKey(part.messageId, part.carrierId);
       const aggregate = aggregateParts(part.partCount, partReceipts.get(key) ?? []);
       if (aggregate.complete) outcomes.set(key, multipartOutcome(part, aggregate));
     }
-    await Promise.all(statuses);
+    await this.publisher.publishAll(SMS_STATUS, steps);
     await this.outcomes.settle([...outcomes.values()]);
     return BatchOutcome.withFailures(failures);
   }
