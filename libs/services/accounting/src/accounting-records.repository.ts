@@ -10,7 +10,7 @@ import {
   claimRecords,
   idsIn,
   parseRecords,
-  selectRecords,
+  selectRecordsOrMessages,
   upsertRecords,
 } from './record-sql';
 
@@ -59,21 +59,24 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 export class AccountingRecordsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  async findRecords(messageIds: readonly string[]): Promise<AccountingRecord[]> {
-    if (messageIds.length === 0) return [];
-    const [result] = await this.prisma.$queryRaw<{ rows: string }[]>(selectRecords(messageIds));
-    return parseRecords(result?.rows ?? '[]');
-  }
-
-  async findMessages(messageIds: readonly string[]): Promise<MessageForRecord[]> {
-    if (messageIds.length === 0) return [];
-    const [result] = await this.prisma.$queryRaw<{ rows: string }[]>`
-      SELECT coalesce(json_agg(m), '[]'::json)::text AS rows
-      FROM (SELECT id, tenant_id AS "tenantId", destination, source, priority, parts, encoding,
-                   client_reference AS "clientReference", metadata, created_at AS "createdAt"
-            FROM messages WHERE id IN ${idsIn(messageIds)}) AS m`;
-    const rows = JSON.parse(result?.rows ?? '[]') as (MessageForRecord & { createdAt: string })[];
-    return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
+  /**
+   * The records of these messages, and the messages that have none yet (what their first
+   * record starts from), in one query.
+   */
+  async findRecordsOrMessages(
+    messageIds: readonly string[],
+  ): Promise<{ records: AccountingRecord[]; messages: MessageForRecord[] }> {
+    if (messageIds.length === 0) return { records: [], messages: [] };
+    const [result] = await this.prisma.$queryRaw<{ records: string; messages: string }[]>(
+      selectRecordsOrMessages(messageIds),
+    );
+    const messages = JSON.parse(result?.messages ?? '[]') as (MessageForRecord & {
+      createdAt: string;
+    })[];
+    return {
+      records: parseRecords(result?.records ?? '[]'),
+      messages: messages.map((row) => ({ ...row, createdAt: new Date(row.createdAt) })),
+    };
   }
 
   /**

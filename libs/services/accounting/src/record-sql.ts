@@ -123,11 +123,23 @@ export function idsIn(ids: readonly string[]): Prisma.Sql {
   return Prisma.sql`(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
 }
 
-/** The records of these messages, as one JSON text. */
-export function selectRecords(ids: readonly string[]): Prisma.Sql {
+/**
+ * The records of these messages, and the messages without one (the fields a first record
+ * starts from), as two JSON texts of one row.
+ */
+export function selectRecordsOrMessages(ids: readonly string[]): Prisma.Sql {
   return Prisma.sql`
-    SELECT coalesce(json_agg(r), '[]'::json)::text AS rows
-    FROM (SELECT ${SELECT_LIST} FROM accounting_records WHERE message_id IN ${idsIn(ids)}) AS r`;
+    WITH wanted AS (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) AS id),
+    r AS (SELECT ${SELECT_LIST} FROM accounting_records
+          WHERE message_id IN (SELECT id FROM wanted))
+    SELECT
+      (SELECT coalesce(json_agg(r), '[]'::json) FROM r)::text AS records,
+      (SELECT coalesce(json_agg(m), '[]'::json)
+       FROM (SELECT id, tenant_id AS "tenantId", destination, source, priority, parts, encoding,
+                    client_reference AS "clientReference", metadata, created_at AS "createdAt"
+             FROM messages
+             WHERE id IN (SELECT id FROM wanted)
+               AND id NOT IN (SELECT "messageId" FROM r)) AS m)::text AS messages`;
 }
 
 /** Claims rows to publish and returns them as they are now, as one JSON text. */

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SmsSentEvent } from '@tuxhat/contracts';
-import { Prisma, type PrismaClient } from '@tuxhat/database';
+import type { SmsDlrRawEvent, SmsSentEvent } from '@tuxhat/contracts';
+import type { PrismaClient } from '@tuxhat/database';
 import { messageTraceParent } from '@tuxhat/messaging';
 import { PRISMA } from '@tuxhat/runtime';
 
-import { jsonRows } from '../sql';
-import { lookupKeys, matchRank } from './carrier-id-keys';
+import { isFinalReceiptState } from '../receipts/receipt-state';
+import { lookupKeys } from './carrier-id-keys';
 
 /** The part of one of our messages a carrier id names. */
 export interface CarrierPart {
@@ -21,16 +21,11 @@ export interface CarrierPart {
   readonly traceParent: string | null;
 }
 
-/** A dlr_carrier_keys row as the lookup query returns it (JSON). */
-interface KeyRow extends CarrierPart {
-  readonly lookupKey: string;
-  readonly createdAt: string;
-}
-
-export interface ReceiptRef {
-  readonly carrierId: string;
-  readonly carrierMessageId: string;
-}
+/** What recordReceipts needs of a receipt (an sms.dlr.raw event). */
+export type ReceiptToRecord = Pick<
+  SmsDlrRawEvent,
+  'eventId' | 'carrierId' | 'carrierMessageId' | 'state' | 'rawState' | 'errorCode' | 'receivedAt'
+>;
 
 /** Carrier message id -> our message part: written when the carrier accepts, read for each receipt. */
 @Injectable()
@@ -127,75 +122,71 @@ export class CorrelationRepository {
   }
 
   /**
-   * One query for a whole batch of receipts. Each receipt gets its best match: the same text
-   * before the same number read differently, then the most recently sent (carriers reuse ids).
-   * The result is index-aligned with `receipts`; undefined where nothing matches (yet).
+   * One statement for a whole batch of receipts: matches each receipt with the part its carrier
+   * id names, stores the matched ones' part receipts (dlr_part_receipts; a replayed receipt is
+   * stored once) and clears the expiry deadline of the single-part messages a final receipt
+   * completes (the receipt stays the durable fact: its final status is derived again from it
+   * on any redelivery). Returns the parts, index-aligned with `receipts`; undefined where
+   * nothing matches (yet).
+   *
+   * Of several candidates the same spelling wins (found under the `t:` key) over the same
+   * number read differently (an `n:` key), then the most recently sent (carriers reuse ids):
+   * matchRank's order, decided by the database.
    */
-  async find(receipts: readonly ReceiptRef[]): Promise<(CarrierPart | undefined)[]> {
+  async recordReceipts(receipts: readonly ReceiptToRecord[]): Promise<(CarrierPart | undefined)[]> {
     if (receipts.length === 0) return [];
-    const receiptKeys = receipts.map((receipt) => lookupKeys(receipt.carrierMessageId));
-    const keysByCarrier = new Map<string, Set<string>>();
+    const lookups: { index: number; carrierId: string; key: string }[] = [];
     receipts.forEach((receipt, index) => {
-      const keys = keysByCarrier.get(receipt.carrierId) ?? new Set<string>();
-      for (const key of receiptKeys[index]) keys.add(key);
-      keysByCarrier.set(receipt.carrierId, keys);
+      for (const key of lookupKeys(receipt.carrierMessageId))
+        lookups.push({ index, carrierId: receipt.carrierId, key });
     });
-    const carriers: string[] = [];
-    const keys: string[] = [];
-    for (const [carrierId, carrierKeys] of keysByCarrier)
-      for (const key of carrierKeys) {
-        carriers.push(carrierId);
-        keys.push(key);
-      }
-    // One JSON text (sql.ts): Prisma's findMany compiled an OR of IN lists per batch and
-    // materialised every cell of thousands of rows.
-    const rows = (
-      await jsonRows<KeyRow>(
-        this.prisma,
-        Prisma.sql`
-          SELECT k.carrier_id AS "carrierId", k.lookup_key AS "lookupKey",
-                 k.message_id AS "messageId", k.tenant_id AS "tenantId",
-                 k.part_index AS "partIndex", k.part_count AS "partCount",
-                 k.carrier_message_id AS "carrierMessageId", k.route_id AS "routeId",
-                 k.trace_parent AS "traceParent", k.created_at AS "createdAt"
-          FROM dlr_carrier_keys AS k
-          JOIN unnest(${carriers}::text[], ${keys}::text[]) AS w (carrier_id, lookup_key)
-            ON k.carrier_id = w.carrier_id AND k.lookup_key = w.lookup_key`,
-      )
-    ).map((row) => ({ ...row, sentAt: Date.parse(row.createdAt) }));
-    // Each receipt looks at the rows under its own keys only (a batch reads thousands of rows).
-    const rowsByKey = new Map<string, (typeof rows)[number][]>();
-    for (const row of rows) {
-      const key = `${row.carrierId}\n${row.lookupKey}`;
-      const list = rowsByKey.get(key);
-      if (list) list.push(row);
-      else rowsByKey.set(key, [row]);
-    }
-    return receipts.map((receipt, index) => {
-      let best: { row: (typeof rows)[number]; rank: number } | undefined;
-      const candidates = new Set(
-        receiptKeys[index].flatMap((key) => rowsByKey.get(`${receipt.carrierId}\n${key}`) ?? []),
-      );
-      for (const row of candidates) {
-        const rank = matchRank(row.carrierMessageId, receipt.carrierMessageId);
-        if (rank === null) continue;
-        if (!best || rank < best.rank || (rank === best.rank && row.sentAt > best.row.sentAt)) {
-          best = { row, rank };
-        }
-      }
-      if (!best) return undefined;
-      const { row } = best;
-      return {
-        messageId: row.messageId,
-        tenantId: row.tenantId,
-        carrierId: row.carrierId,
-        routeId: row.routeId,
-        partIndex: row.partIndex,
-        partCount: row.partCount,
-        carrierMessageId: row.carrierMessageId,
-        traceParent: row.traceParent,
-      };
-    });
+    // json_agg at the top level: a statement with data-modifying CTEs cannot be a subquery.
+    const [result] = await this.prisma.$queryRaw<{ rows: string }[]>`
+        WITH wanted AS (
+          SELECT * FROM unnest(
+            ${lookups.map((lookup) => lookup.index)}::int[],
+            ${lookups.map((lookup) => lookup.carrierId)}::text[],
+            ${lookups.map((lookup) => lookup.key)}::text[]) AS w (i, carrier_id, lookup_key)),
+        best AS (
+          SELECT DISTINCT ON (w.i) w.i, k.message_id, k.tenant_id, k.carrier_id, k.route_id,
+                 k.part_index, k.part_count, k.carrier_message_id, k.trace_parent
+          FROM wanted AS w
+          JOIN dlr_carrier_keys AS k
+            ON k.carrier_id = w.carrier_id AND k.lookup_key = w.lookup_key
+          ORDER BY w.i, left(w.lookup_key, 2) = 't:' DESC, k.created_at DESC),
+        receipt AS (
+          SELECT * FROM unnest(
+            ${receipts.map((receipt) => receipt.eventId)}::text[],
+            ${receipts.map((receipt) => receipt.state)}::text[],
+            ${receipts.map((receipt) => receipt.rawState)}::text[],
+            ${receipts.map((receipt) => receipt.errorCode ?? null)}::text[],
+            ${receipts.map((receipt) => receipt.carrierMessageId)}::text[],
+            ${receipts.map((receipt) => receipt.receivedAt)}::timestamptz[],
+            ${receipts.map((receipt) => isFinalReceiptState(receipt.state))}::boolean[])
+            WITH ORDINALITY
+            AS r (event_id, state, raw_state, error_code, carrier_message_id, received_at,
+                  final, n)),
+        parts AS (
+          INSERT INTO dlr_part_receipts (event_id, message_id, carrier_id, part_index, state,
+                                         raw_state, error_code, carrier_message_id, received_at)
+          SELECT r.event_id, b.message_id, b.carrier_id, b.part_index, r.state, r.raw_state,
+                 r.error_code, r.carrier_message_id, r.received_at
+          FROM best AS b JOIN receipt AS r ON r.n = b.i + 1
+          ON CONFLICT DO NOTHING),
+        cleared AS (
+          DELETE FROM dlr_deadlines
+          WHERE message_id IN (SELECT b.message_id FROM best AS b JOIN receipt AS r ON r.n = b.i + 1
+                               WHERE b.part_count = 1 AND r.final))
+        SELECT coalesce(json_agg(json_build_object(
+                 'index', i, 'messageId', message_id, 'tenantId', tenant_id,
+                 'carrierId', carrier_id, 'routeId', route_id, 'partIndex', part_index,
+                 'partCount', part_count, 'carrierMessageId', carrier_message_id,
+                 'traceParent', trace_parent)), '[]'::json)::text AS rows
+        FROM best`;
+    const rows = JSON.parse(result?.rows ?? '[]') as (CarrierPart & { index: number })[];
+    const parts: (CarrierPart | undefined)[] = receipts.map(() => undefined);
+    for (const { index, ...part } of rows) parts[index] = part;
+    return parts;
   }
 
   /** The carriers that accepted each message so far (a DLR trigger's reroute excludes them). */

@@ -1,46 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ReceiptState } from '@tuxhat/contracts';
 import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
 import { jsonRows } from '../sql';
 import type { PartReceipt } from './part-aggregation';
 
-export interface PartReceiptRow {
-  readonly eventId: string;
-  readonly messageId: string;
-  readonly carrierId: string;
-  readonly partIndex: number;
-  readonly state: ReceiptState;
-  readonly rawState: string;
-  readonly errorCode: string | null;
-  readonly carrierMessageId: string;
-  readonly receivedAt: Date;
-}
-
-/** dlr_part_receipts: every receipt of every part, the per-part detail behind a message's state. */
+/**
+ * dlr_part_receipts: every receipt of every part, the per-part detail behind a message's state
+ * (written with the receipt's match, CorrelationRepository.recordReceipts).
+ */
 @Injectable()
 export class PartReceiptsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
-
-  /** One statement for the batch (column arrays through unnest); a replayed receipt is skipped. */
-  async record(rows: readonly PartReceiptRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.prisma.$executeRaw`
-      INSERT INTO dlr_part_receipts (event_id, message_id, carrier_id, part_index, state,
-                                     raw_state, error_code, carrier_message_id, received_at)
-      SELECT * FROM unnest(
-        ${rows.map((row) => row.eventId)}::text[],
-        ${rows.map((row) => row.messageId)}::text[],
-        ${rows.map((row) => row.carrierId)}::text[],
-        ${rows.map((row) => row.partIndex)}::int[],
-        ${rows.map((row) => row.state)}::text[],
-        ${rows.map((row) => row.rawState)}::text[],
-        ${rows.map((row) => row.errorCode)}::text[],
-        ${rows.map((row) => row.carrierMessageId)}::text[],
-        ${rows.map((row) => row.receivedAt.toISOString())}::timestamptz[])
-      ON CONFLICT DO NOTHING`;
-  }
 
   /** The receipts of these messages on these carriers, by `${messageId}\n${carrierId}`. */
   async of(

@@ -29,8 +29,9 @@ import { describeReceipt, isFinalReceiptState } from './receipt-state';
 /**
  * Correlates what carriers tell us with our messages: the ids they gave on submit_sm_resp
  * (sms.sent) and the receipts that follow (sms.dlr.raw), into `sent` and final statuses. Every
- * step works on the whole Kafka batch: one query to match all receipts, one insert of all part
- * receipts, one read of the parts of the multipart messages among them.
+ * step works on the whole batch: sms.sent is one statement; receipts are one statement (match,
+ * store the part receipts, clear single-part deadlines), one read of the parts of the
+ * multipart messages among them, one deadline delete for those.
  */
 @Controller()
 export class ReceiptConsumer {
@@ -85,7 +86,8 @@ export class ReceiptConsumer {
    */
   @OnEventBatch(SMS_DLR_RAW)
   async onReceipt(receipts: SmsDlrRawEvent[]): Promise<BatchOutcome> {
-    const found = await this.correlations.find(receipts);
+    // Matched, their part receipts stored, single-part deadlines cleared: one statement.
+    const found = await this.correlations.recordReceipts(receipts);
     const failures = new Map<number, unknown>();
     const matched: { receipt: SmsDlrRawEvent; part: CarrierPart }[] = [];
     receipts.forEach((receipt, index) => {
@@ -112,19 +114,6 @@ export class ReceiptConsumer {
       })),
     );
 
-    await this.parts.record(
-      matched.map(({ receipt, part }) => ({
-        eventId: receipt.eventId,
-        messageId: part.messageId,
-        carrierId: part.carrierId,
-        partIndex: part.partIndex,
-        state: receipt.state,
-        rawState: receipt.rawState,
-        errorCode: receipt.errorCode ?? null,
-        carrierMessageId: receipt.carrierMessageId,
-        receivedAt: new Date(receipt.receivedAt),
-      })),
-    );
     // Multipart messages: read back every part's receipts (this batch's included) to see
     // whether the message is complete. Read after the insert committed, so of two receipts of
     // one message handled concurrently elsewhere at least one sees both.
@@ -169,7 +158,13 @@ export class ReceiptConsumer {
       if (aggregate.complete) outcomes.set(key, multipartOutcome(part, aggregate));
     }
     await this.publisher.publishAll(SMS_STATUS, steps);
-    await this.outcomes.settle([...outcomes.values()]);
+    // Single-part messages' deadlines went with their receipts (recordReceipts).
+    const cleared = new Set(
+      matched
+        .filter(({ receipt, part }) => part.partCount === 1 && isFinalReceiptState(receipt.state))
+        .map(({ part }) => part.messageId),
+    );
+    await this.outcomes.settle([...outcomes.values()], cleared);
     return BatchOutcome.withFailures(failures);
   }
 }

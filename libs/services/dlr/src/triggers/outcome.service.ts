@@ -62,7 +62,14 @@ export class OutcomeService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async settle(outcomes: readonly FinalOutcome[]): Promise<void> {
+  /**
+   * `deadlinesCleared`: messages whose expiry deadline the caller cleared already (with their
+   * receipts, CorrelationRepository.recordReceipts); the others' are cleared here.
+   */
+  async settle(
+    outcomes: readonly FinalOutcome[],
+    deadlinesCleared: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     if (outcomes.length === 0) return;
     const now = this.clock.now();
     const occurredAt = now.toISOString();
@@ -164,7 +171,11 @@ export class OutcomeService {
       this.publisher.publishAll(SMS_STATUS, statuses),
       this.webhooks.submit(webhookCalls),
     ]);
-    await this.deadlines.clear(outcomes.map((outcome) => outcome.messageId));
+    await this.deadlines.clear(
+      outcomes
+        .filter((outcome) => !deadlinesCleared.has(outcome.messageId))
+        .map((outcome) => outcome.messageId),
+    );
   }
 
   private triggerEvent(rule: TriggerRule, outcome: FinalOutcome, now: Date): DlrTriggerEvent {
