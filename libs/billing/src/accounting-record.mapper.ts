@@ -16,10 +16,47 @@ export function accountingRecordEventId(messageId: string, revision: number): st
   return deterministicUuid(`accounting-record/${messageId}/${revision}`);
 }
 
+/** The fields of an accounting_records row the record carries. */
+export type RecordRow = Pick<
+  AccountingRecord,
+  | 'messageId'
+  | 'revision'
+  | 'tenantId'
+  | 'classOfService'
+  | 'source'
+  | 'destination'
+  | 'country'
+  | 'network'
+  | 'clientReference'
+  | 'metadata'
+  | 'routeId'
+  | 'carrierId'
+  | 'parts'
+  | 'encoding'
+  | 'finalStatus'
+  | 'errorCode'
+  | 'costMinor'
+  | 'costCurrency'
+  | 'priceMinor'
+  | 'priceCurrency'
+  | 'billingMode'
+  | 'chargeOn'
+  | 'charged'
+  | 'listPriceMinor'
+  | 'tariffId'
+  | 'adjustments'
+  | 'acceptedAt'
+  | 'routedAt'
+  | 'sentAt'
+  | 'finalAt'
+>;
+
 const adjustments = z.array(priceAdjustment);
 const labels = z.record(z.string().max(64), z.string().max(256));
 
 export function parseAdjustments(value: unknown): PriceAdjustment[] {
+  // Most records have none: no validation to run.
+  if (Array.isArray(value) && value.length === 0) return [];
   const parsed = adjustments.safeParse(value);
   return parsed.success ? parsed.data : [];
 }
@@ -28,11 +65,11 @@ export function parseAdjustments(value: unknown): PriceAdjustment[] {
  * A final accounting_records row as the record billing reads (on the topic and in exports):
  * one mapping, so both carry the very same fields.
  */
-export function accountingRecordEventOf(row: AccountingRecord): AccountingRecordEvent {
+export function accountingRecordEventOf(row: RecordRow): AccountingRecordEvent {
   const { finalStatus, finalAt } = row;
   if (!finalStatus || !finalAt || row.revision < 1 || !isRecordFinalStatus(finalStatus))
     throw new Error(`accounting record of ${row.messageId} is not final`);
-  const metadata = labels.safeParse(row.metadata);
+  const metadata = row.metadata === null ? undefined : labels.safeParse(row.metadata);
   return {
     version: ACCOUNTING_RECORD_VERSION,
     eventId: accountingRecordEventId(row.messageId, row.revision),
@@ -46,7 +83,7 @@ export function accountingRecordEventOf(row: AccountingRecord): AccountingRecord
     ...(row.country ? { country: row.country } : {}),
     ...(row.network ? { network: row.network } : {}),
     ...(row.clientReference ? { clientReference: row.clientReference } : {}),
-    ...(row.metadata !== null && metadata.success ? { metadata: metadata.data } : {}),
+    ...(metadata?.success ? { metadata: metadata.data } : {}),
     ...(row.routeId ? { routeId: row.routeId } : {}),
     ...(row.carrierId ? { carrierId: row.carrierId } : {}),
     parts: row.parts,

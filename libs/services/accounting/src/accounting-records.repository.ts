@@ -10,7 +10,7 @@ import {
   claimRecords,
   idsIn,
   parseRecords,
-  selectRecords,
+  selectRecordsOrMessages,
   upsertRecords,
 } from './record-sql';
 
@@ -59,47 +59,58 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 export class AccountingRecordsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  async findRecords(messageIds: readonly string[]): Promise<AccountingRecord[]> {
-    if (messageIds.length === 0) return [];
-    const [result] = await this.prisma.$queryRaw<{ rows: string }[]>(selectRecords(messageIds));
-    return parseRecords(result?.rows ?? '[]');
-  }
-
-  async findMessages(messageIds: readonly string[]): Promise<MessageForRecord[]> {
-    if (messageIds.length === 0) return [];
-    const [result] = await this.prisma.$queryRaw<{ rows: string }[]>`
-      SELECT coalesce(json_agg(m), '[]'::json)::text AS rows
-      FROM (SELECT id, tenant_id AS "tenantId", destination, source, priority, parts, encoding,
-                   client_reference AS "clientReference", metadata, created_at AS "createdAt"
-            FROM messages WHERE id IN ${idsIn(messageIds)}) AS m`;
-    const rows = JSON.parse(result?.rows ?? '[]') as (MessageForRecord & { createdAt: string })[];
-    return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
+  /**
+   * The records of these messages, and the messages that have none yet (what their first
+   * record starts from), in one query.
+   */
+  async findRecordsOrMessages(
+    messageIds: readonly string[],
+  ): Promise<{ records: AccountingRecord[]; messages: MessageForRecord[] }> {
+    if (messageIds.length === 0) return { records: [], messages: [] };
+    const [result] = await this.prisma.$queryRaw<{ records: string; messages: string }[]>(
+      selectRecordsOrMessages(messageIds),
+    );
+    const messages = JSON.parse(result?.messages ?? '[]') as (MessageForRecord & {
+      createdAt: string;
+    })[];
+    return {
+      records: parseRecords(result?.records ?? '[]'),
+      messages: messages.map((row) => ({ ...row, createdAt: new Date(row.createdAt) })),
+    };
   }
 
   /**
-   * Writes the drafts and settles the reservations in one transaction. Throws
+   * Writes the drafts and settles the reservations in one transaction; the drafts among
+   * `claims` are claimed for publishing by this process at `now` in the same statement (they
+   * became final here; see RecordPublisher.publishClaimed). Returns the rows as written. Throws
    * ConcurrentRecordChangeError (nothing written) when a row is not at the version read.
    */
   async write(
     drafts: readonly RecordDraft[],
     settlements: readonly Settlement[],
     now: Date,
-  ): Promise<void> {
-    if (drafts.length === 0 && settlements.length === 0) return;
+    claims: ReadonlySet<string> = new Set(),
+  ): Promise<WrittenRecord[]> {
+    if (drafts.length === 0 && settlements.length === 0) return [];
     // Rows in key order: two writers of overlapping batches lock in the same order (no deadlock).
     const rows = [...drafts]
       .sort((a, b) => (a.messageId < b.messageId ? -1 : 1))
-      .map((draft) => rowOfDraft(draft, now));
-    await this.prisma.$transaction(async (tx) => {
-      if (rows.length > 0) {
-        const [result] = await tx.$queryRaw<{ ids: string }[]>(upsertRecords(rows));
-        const written = new Set(JSON.parse(result?.ids ?? '[]') as string[]);
-        const lost = rows.filter((row) => !written.has(row.messageId));
-        if (lost.length > 0)
-          throw new ConcurrentRecordChangeError(lost.map((row) => row.messageId));
-      }
-      if (settlements.length > 0) await tx.$executeRaw(settleReservations(settlements, now));
-    }, TRANSACTION_OPTIONS);
+      .map((draft) => rowOfDraft(draft, now, claims.has(draft.messageId)));
+    const upsert = async (client: Pick<PrismaClient, '$queryRaw'>) => {
+      const [result] = await client.$queryRaw<{ ids: string }[]>(upsertRecords(rows));
+      const written = new Set(JSON.parse(result?.ids ?? '[]') as string[]);
+      const lost = rows.filter((row) => !written.has(row.messageId));
+      if (lost.length > 0) throw new ConcurrentRecordChangeError(lost.map((row) => row.messageId));
+    };
+    // One statement is atomic by itself: a transaction (three more round trips) only when the
+    // reservations must move with it.
+    if (settlements.length === 0) await upsert(this.prisma);
+    else
+      await this.prisma.$transaction(async (tx) => {
+        if (rows.length > 0) await upsert(tx);
+        await tx.$executeRaw(settleReservations(settlements, now));
+      }, TRANSACTION_OPTIONS);
+    return rows;
   }
 
   /**
@@ -253,8 +264,8 @@ export function draftOfMessage(
   };
 }
 
-/** The row a draft writes. */
-function rowOfDraft(draft: RecordDraft, now: Date): WrittenRecord {
+/** The row a draft writes (`claim`: claimed for publishing by this writer, at `now`). */
+function rowOfDraft(draft: RecordDraft, now: Date, claim: boolean): WrittenRecord {
   return {
     messageId: draft.messageId,
     tenantId: draft.tenantId,
@@ -290,6 +301,7 @@ function rowOfDraft(draft: RecordDraft, now: Date): WrittenRecord {
     revision: draft.revision,
     publishedRevision: draft.publishedRevision,
     publishPending: draft.publishPending,
+    publishClaimedAt: claim ? now : null,
     rowVersion: draft.rowVersion + 1,
   };
 }

@@ -475,6 +475,40 @@ describe('accounting service', () => {
     expect(again.events.some((event) => event.messageId === 'r-live')).toBe(false);
   });
 
+  it('reads a record again when another writer changed it since this consumer last wrote it', async () => {
+    await messages(['stale-1']);
+    const records = new TopicRecorder(ACCOUNTING_RECORDS, broker);
+    await start();
+    publish([
+      status('stale-1', 'routed', 10, {
+        carrierId: 'telco-a',
+        routeId: 'me-mobile',
+        cost: { minor: 4, currency: 'EUR' },
+      }),
+    ]);
+    await waitFor('the open record', async () =>
+      (await prisma.accountingRecord.findUnique({ where: { messageId: 'stale-1' } }))?.routedAt
+        ? true
+        : undefined,
+    );
+    // Another consumer's write (e.g. during a rebalance), which this one's memory does not know.
+    await prisma.$executeRaw`
+      UPDATE accounting_records SET route_id = 'me-backup', row_version = row_version + 1
+      WHERE message_id = 'stale-1'`;
+    publish([status('stale-1', 'delivered', 1_000)]);
+    const [record] = await records.waitFor(1);
+    expect(record).toMatchObject({ messageId: 'stale-1', routeId: 'me-backup', revision: 1 });
+    // Marked published just after the topic has it.
+    const row = await waitFor('the record marked published', async () => {
+      const stored = await prisma.accountingRecord.findUniqueOrThrow({
+        where: { messageId: 'stale-1' },
+      });
+      return stored.publishPending ? undefined : stored;
+    });
+    expect(row).toMatchObject({ routeId: 'me-backup', finalStatus: 'delivered', revision: 1 });
+    expect(records.events).toHaveLength(1);
+  });
+
   it('publishes each record once when two consumers handle the same events at the same time', async () => {
     const ids = Array.from({ length: 300 }, (_, index) => `race-${index}`);
     await messages(ids);

@@ -19,6 +19,8 @@ import { RecordPublisher } from './record-publisher.service';
 
 /** Attempts of a batch whose records other writers keep changing, before the retry topic. */
 const MAX_ATTEMPTS = 3;
+/** Records of messages in flight kept in memory (see AccountingService.remember). */
+const RECENT_RECORDS = 50_000;
 
 /**
  * One accounting record per message, a batch of status events at a time: read the batch's
@@ -30,6 +32,8 @@ const MAX_ATTEMPTS = 3;
 @Injectable()
 export class AccountingService {
   private readonly logger = new Logger(AccountingService.name);
+  /** Records of messages still in flight, as last read or written (see remember). */
+  private readonly recent = new Map<string, RecordDraft>();
 
   constructor(
     private readonly records: AccountingRecordsRepository,
@@ -47,6 +51,8 @@ export class AccountingService {
       try {
         return await this.handle(events);
       } catch (error) {
+        // What this batch touched is read from the database again, not from memory.
+        for (const event of events) this.recent.delete(event.messageId);
         if (!(error instanceof ConcurrentRecordChangeError) || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
@@ -94,20 +100,70 @@ export class AccountingService {
       );
 
     const settlements = await this.price(toPrice);
-    await this.records.write(changed, settlements, this.clock.now());
-    // Also what an earlier attempt wrote but could not publish (a replay finds it pending).
-    const pending = drafts.filter((draft) => draft.publishPending);
+    // What became final here and nobody holds is claimed by the write itself and published
+    // from the rows written: no claim statement, no read back.
+    const claims = new Set(
+      changed
+        .filter((draft) => draft.publishPending && !draft.publishClaimed)
+        .map((draft) => draft.messageId),
+    );
+    const now = this.clock.now();
+    const written = await this.records.write(changed, settlements, now, claims);
+    this.remember(drafts, new Set(changed.map((draft) => draft.messageId)), claims);
+    await this.publisher.publishClaimed(
+      written.filter((row) => claims.has(row.messageId)),
+      now,
+    );
+    // Also what an earlier attempt wrote but could not publish (a replay finds it pending), or
+    // another publisher's claim (taken over once stale).
+    const pending = drafts.filter((draft) => draft.publishPending && !claims.has(draft.messageId));
+    for (const draft of pending) this.recent.delete(draft.messageId);
     if (pending.length > 0)
       await this.publisher.publishPending(pending.map((draft) => draft.messageId));
   }
 
+  /**
+   * Keeps the batch's records as they are now in the table, for the message's next events
+   * (accepted, routed, sent, final: usually in different batches). Published ones are dropped
+   * (their last event came; the publish bookkeeping changes the row). The memory is only a
+   * guess of the row: every write still names the row version it expects, and a stale guess
+   * fails the write, which reads the rows again (onStatusEvents).
+   */
+  private remember(
+    drafts: readonly RecordDraft[],
+    written: ReadonlySet<string>,
+    claims: ReadonlySet<string>,
+  ): void {
+    for (const draft of drafts) {
+      if (claims.has(draft.messageId) || draft.publishPending) {
+        this.recent.delete(draft.messageId);
+        continue;
+      }
+      this.recent.delete(draft.messageId);
+      this.recent.set(
+        draft.messageId,
+        written.has(draft.messageId) ? { ...draft, rowVersion: draft.rowVersion + 1 } : draft,
+      );
+    }
+    for (const id of this.recent.keys()) {
+      if (this.recent.size <= RECENT_RECORDS) break;
+      this.recent.delete(id);
+    }
+  }
+
   /** The batch's records: stored ones, and new open ones for messages seen the first time. */
   private async draftsFor(messageIds: readonly string[]): Promise<RecordDraft[]> {
-    const stored = await this.records.findRecords(messageIds);
-    const drafts = stored.map(draftOfRecord);
-    const known = new Set(stored.map((row) => row.messageId));
-    const missing = messageIds.filter((id) => !known.has(id));
-    const messages = await this.records.findMessages(missing);
+    const drafts: RecordDraft[] = [];
+    const unknown: string[] = [];
+    for (const id of messageIds) {
+      const recent = this.recent.get(id);
+      // A copy: the batch changes its draft in place, the memory changes only after the write.
+      if (recent) drafts.push({ ...recent, adjustments: [...recent.adjustments] });
+      else unknown.push(id);
+    }
+    if (unknown.length === 0) return drafts;
+    const { records, messages } = await this.records.findRecordsOrMessages(unknown);
+    drafts.push(...records.map(draftOfRecord));
     const { networks } = this.config.current;
     for (const message of messages) {
       drafts.push(

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ACCOUNTING_RECORDS } from '@tuxhat/contracts';
-import { accountingRecordEventOf } from '@tuxhat/billing';
+import { type RecordRow, accountingRecordEventOf } from '@tuxhat/billing';
 import { EventPublisher } from '@tuxhat/messaging';
 import { METRICS, processMetrics } from '@tuxhat/observability';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
@@ -76,36 +76,42 @@ export class RecordPublisher implements OnApplicationBootstrap, OnApplicationShu
       claimedAt,
       new Date(claimedAt.getTime() - this.leaseMs),
     );
-    if (claimed.length === 0) return 0;
+    await this.publishClaimed(claimed, claimedAt);
+    return claimed.length;
+  }
+
+  /**
+   * Publishes records this process holds the claim of (`claimedAt`), as they are stored: the
+   * ones it just claimed, or wrote final with its claim in the same statement (the write path:
+   * no second read). A failed publish gives the claims back; a published one is marked.
+   */
+  async publishClaimed(rows: readonly RecordRow[], claimedAt: Date): Promise<void> {
+    if (rows.length === 0) return;
     try {
-      await Promise.all(
-        claimed.map(async (row) => {
-          const record = accountingRecordEventOf(row);
-          await this.publisher.publish(ACCOUNTING_RECORDS, record);
-          // The message's final outcome, for tuxhat_messages_total: once, at its first revision.
-          if (record.revision === 1) {
-            this.metrics.increment(METRICS.messages, {
-              stage: 'final',
-              status: record.finalStatus,
-              class: record.classOfService,
-              tenant: record.tenantId,
-            });
-          }
-        }),
-      );
+      const records = rows.map(accountingRecordEventOf);
+      await this.publisher.publishAll(ACCOUNTING_RECORDS, records);
+      // The message's final outcome, for tuxhat_messages_total: once, at its first revision.
+      for (const record of records) {
+        if (record.revision !== 1) continue;
+        this.metrics.increment(METRICS.messages, {
+          stage: 'final',
+          status: record.finalStatus,
+          class: record.classOfService,
+          tenant: record.tenantId,
+        });
+      }
     } catch (error) {
       await this.records.releaseClaims(
-        claimed.map((row) => row.messageId),
+        rows.map((row) => row.messageId),
         claimedAt,
       );
       throw error;
     }
     await this.records.markPublished(
-      claimed.map((row) => ({ messageId: row.messageId, revision: row.revision })),
+      rows.map((row) => ({ messageId: row.messageId, revision: row.revision })),
       claimedAt,
       this.clock.now(),
     );
-    return claimed.length;
   }
 
   /**

@@ -5,8 +5,13 @@ import {
   PRIORITY_CLASSES,
   type PriorityClass,
 } from '@tuxhat/contracts';
-import type { PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
+
+import { jsonRows } from './sql';
+
+/** Messages whose callback fields are kept in memory (a few MB). */
+const CALLBACK_CACHE_SIZE = 50_000;
 
 /** What a status callback echoes back to the tenant, and where it goes instead of the default. */
 export interface CallbackInfo {
@@ -29,35 +34,50 @@ export interface OwnMessage {
  */
 @Injectable()
 export class MessagesRepository {
+  private readonly callbacks = new Map<string, CallbackInfo>();
+
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  async validity(
-    ids: readonly string[],
-  ): Promise<Map<string, { validUntil: Date | null; createdAt: Date }>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.prisma.message.findMany({
-      where: { id: { in: [...ids] } },
-      select: { id: true, validUntil: true, createdAt: true },
-    });
-    return new Map(rows.map((row) => [row.id, row]));
-  }
-
+  /**
+   * The callback fields of these messages. They never change after ingress wrote them, so the
+   * ones read are kept (the most recent CALLBACK_CACHE_SIZE): a message's later statuses (it
+   * has four or more) need no query, and a batch of them none at all.
+   */
   async callbackInfo(ids: readonly string[]): Promise<Map<string, CallbackInfo>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.prisma.message.findMany({
-      where: { id: { in: [...ids] } },
-      select: { id: true, callbackUrl: true, clientReference: true, metadata: true },
-    });
-    return new Map(
-      rows.map((row) => [
-        row.id,
-        {
-          callbackUrl: row.callbackUrl,
-          clientReference: row.clientReference,
-          metadata: stringRecord(row.metadata),
-        },
-      ]),
+    const result = new Map<string, CallbackInfo>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const cached = this.callbacks.get(id);
+      if (cached) result.set(id, cached);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return result;
+    const rows = await jsonRows<{
+      id: string;
+      callbackUrl: string | null;
+      clientReference: string | null;
+      metadata: unknown;
+    }>(
+      this.prisma,
+      Prisma.sql`SELECT id, callback_url AS "callbackUrl", client_reference AS "clientReference",
+                        metadata
+                 FROM messages WHERE id = ANY(${missing}::text[])`,
     );
+    for (const row of rows) {
+      const info: CallbackInfo = {
+        callbackUrl: row.callbackUrl,
+        clientReference: row.clientReference,
+        metadata: stringRecord(row.metadata),
+      };
+      result.set(row.id, info);
+      this.callbacks.set(row.id, info);
+    }
+    // Oldest first out (Map keeps insertion order).
+    for (const id of this.callbacks.keys()) {
+      if (this.callbacks.size <= CALLBACK_CACHE_SIZE) break;
+      this.callbacks.delete(id);
+    }
+    return result;
   }
 
   /** Ids among `ids` whose projected status is already final. */

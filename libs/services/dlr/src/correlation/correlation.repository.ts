@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SmsSentEvent } from '@tuxhat/contracts';
+import type { SmsDlrRawEvent, SmsSentEvent } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
 import { messageTraceParent } from '@tuxhat/messaging';
 import { PRISMA } from '@tuxhat/runtime';
 
-import { lookupKeys, matchRank } from './carrier-id-keys';
+import { isFinalReceiptState } from '../receipts/receipt-state';
+import { lookupKeys } from './carrier-id-keys';
 
 /** The part of one of our messages a carrier id names. */
 export interface CarrierPart {
@@ -20,10 +21,11 @@ export interface CarrierPart {
   readonly traceParent: string | null;
 }
 
-export interface ReceiptRef {
-  readonly carrierId: string;
-  readonly carrierMessageId: string;
-}
+/** What recordReceipts needs of a receipt (an sms.dlr.raw event). */
+export type ReceiptToRecord = Pick<
+  SmsDlrRawEvent,
+  'eventId' | 'carrierId' | 'carrierMessageId' | 'state' | 'rawState' | 'errorCode' | 'receivedAt'
+>;
 
 /** Carrier message id -> our message part: written when the carrier accepts, read for each receipt. */
 @Injectable()
@@ -31,107 +33,160 @@ export class CorrelationRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   /**
-   * Stores every key of every part of the batch, and carrier_message_ids (the id as the
-   * connectors' replay guard knows it), in one transaction of two statements. Column arrays
-   * through unnest: a handful of parameters however many rows (a batch is thousands of keys,
-   * which Prisma's createMany would turn into tens of thousands of parameters).
+   * What sms.sent records, for the messages of the batch that exist, in one statement (data
+   * -modifying CTEs: one round trip, atomic): every key of every part (dlr_carrier_keys),
+   * carrier_message_ids (the id as the connectors' replay guard knows it) and the expiry
+   * deadline (validUntil, or acceptance + defaultValidityMs, plus expiryGraceMs; a resend
+   * through another carrier replaces it). Returns the ids of the messages found; the others
+   * get nothing. Column arrays through unnest: a handful of parameters however many rows.
    */
-  async record(events: readonly SmsSentEvent[]): Promise<void> {
-    const parts = events.flatMap((event) =>
-      event.parts.map((part) => ({ event, part, partCount: event.parts.length })),
-    );
-    if (parts.length === 0) return;
-    const keys = parts.flatMap(({ event, part, partCount }) =>
-      lookupKeys(part.carrierMessageId).map((lookupKey) => ({ event, part, partCount, lookupKey })),
-    );
+  async recordSent(
+    events: readonly SmsSentEvent[],
+    validity: { readonly defaultValidityMs: number; readonly expiryGraceMs: number },
+  ): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    // One deadline per message (ON CONFLICT DO UPDATE may not touch a row twice): the last wins.
+    const messages = [...new Map(events.map((event) => [event.messageId, event])).values()];
+    const keys: {
+      event: SmsSentEvent;
+      partIndex: number;
+      carrierMessageId: string;
+      key: string;
+    }[] = [];
+    const parts: { event: SmsSentEvent; partIndex: number; carrierMessageId: string }[] = [];
+    for (const event of events)
+      for (const part of event.parts) {
+        parts.push({ event, partIndex: part.partIndex, carrierMessageId: part.carrierMessageId });
+        for (const key of lookupKeys(part.carrierMessageId))
+          keys.push({
+            event,
+            partIndex: part.partIndex,
+            carrierMessageId: part.carrierMessageId,
+            key,
+          });
+      }
     const traceParents = new Map(
       events.map((event) => [event.messageId, messageTraceParent(event.messageId) ?? null]),
     );
-    await this.prisma.$transaction([
-      this.prisma.$executeRaw`
+    const [result] = await this.prisma.$queryRaw<{ ids: string }[]>`
+      WITH sent AS (
+        SELECT u.message_id, u.tenant_id, u.carrier_id, u.route_id, u.part_count,
+               coalesce(m.valid_until,
+                        m.created_at + ${validity.defaultValidityMs} * interval '1 millisecond')
+                 + ${validity.expiryGraceMs} * interval '1 millisecond' AS expires_at
+        FROM unnest(
+          ${messages.map((event) => event.messageId)}::text[],
+          ${messages.map((event) => event.tenantId)}::text[],
+          ${messages.map((event) => event.carrierId)}::text[],
+          ${messages.map((event) => event.routeId)}::text[],
+          ${messages.map((event) => event.parts.length)}::int[])
+          AS u (message_id, tenant_id, carrier_id, route_id, part_count)
+        JOIN messages AS m ON m.id = u.message_id),
+      carrier_keys AS (
         INSERT INTO dlr_carrier_keys (carrier_id, lookup_key, message_id, tenant_id, part_index,
                                       part_count, carrier_message_id, route_id, trace_parent)
-        SELECT * FROM unnest(
+        SELECT k.* FROM unnest(
           ${keys.map((key) => key.event.carrierId)}::text[],
-          ${keys.map((key) => key.lookupKey)}::text[],
+          ${keys.map((key) => key.key)}::text[],
           ${keys.map((key) => key.event.messageId)}::text[],
           ${keys.map((key) => key.event.tenantId)}::text[],
-          ${keys.map((key) => key.part.partIndex)}::int[],
-          ${keys.map((key) => key.partCount)}::int[],
-          ${keys.map((key) => key.part.carrierMessageId)}::text[],
+          ${keys.map((key) => key.partIndex)}::int[],
+          ${keys.map((key) => key.event.parts.length)}::int[],
+          ${keys.map((key) => key.carrierMessageId)}::text[],
           ${keys.map((key) => key.event.routeId)}::text[],
           ${keys.map((key) => traceParents.get(key.event.messageId) ?? null)}::text[])
-        ON CONFLICT DO NOTHING`,
-      this.prisma.$executeRaw`
+          AS k (carrier_id, lookup_key, message_id, tenant_id, part_index, part_count,
+                carrier_message_id, route_id, trace_parent)
+        WHERE k.message_id IN (SELECT message_id FROM sent)
+        ON CONFLICT DO NOTHING),
+      replay_ids AS (
         INSERT INTO carrier_message_ids (carrier_id, carrier_message_id, message_id, part_index)
-        SELECT * FROM unnest(
+        SELECT c.* FROM unnest(
           ${parts.map(({ event }) => event.carrierId)}::text[],
-          ${parts.map(({ part }) => part.carrierMessageId.trim().toLowerCase())}::text[],
+          ${parts.map(({ carrierMessageId }) => carrierMessageId.trim().toLowerCase())}::text[],
           ${parts.map(({ event }) => event.messageId)}::text[],
-          ${parts.map(({ part }) => part.partIndex)}::int[])
-        ON CONFLICT DO NOTHING`,
-    ]);
+          ${parts.map(({ partIndex }) => partIndex)}::int[])
+          AS c (carrier_id, carrier_message_id, message_id, part_index)
+        WHERE c.message_id IN (SELECT message_id FROM sent)
+        ON CONFLICT DO NOTHING),
+      deadlines AS (
+        INSERT INTO dlr_deadlines (message_id, tenant_id, carrier_id, route_id, part_count,
+                                   expires_at)
+        SELECT message_id, tenant_id, carrier_id, route_id, part_count, expires_at FROM sent
+        ON CONFLICT (message_id) DO UPDATE SET
+          tenant_id = EXCLUDED.tenant_id, carrier_id = EXCLUDED.carrier_id,
+          route_id = EXCLUDED.route_id, part_count = EXCLUDED.part_count,
+          expires_at = EXCLUDED.expires_at, lease_until = NULL)
+      SELECT coalesce(json_agg(message_id), '[]'::json)::text AS ids FROM sent`;
+    return new Set(JSON.parse(result?.ids ?? '[]') as string[]);
   }
 
   /**
-   * One query for a whole batch of receipts. Each receipt gets its best match: the same text
-   * before the same number read differently, then the most recently sent (carriers reuse ids).
-   * The result is index-aligned with `receipts`; undefined where nothing matches (yet).
+   * One statement for a whole batch of receipts: matches each receipt with the part its carrier
+   * id names, stores the matched ones' part receipts (dlr_part_receipts; a replayed receipt is
+   * stored once) and clears the expiry deadline of the single-part messages a final receipt
+   * completes (the receipt stays the durable fact: its final status is derived again from it
+   * on any redelivery). Returns the parts, index-aligned with `receipts`; undefined where
+   * nothing matches (yet).
+   *
+   * Of several candidates the same spelling wins (found under the `t:` key) over the same
+   * number read differently (an `n:` key), then the most recently sent (carriers reuse ids):
+   * matchRank's order, decided by the database.
    */
-  async find(receipts: readonly ReceiptRef[]): Promise<(CarrierPart | undefined)[]> {
+  async recordReceipts(receipts: readonly ReceiptToRecord[]): Promise<(CarrierPart | undefined)[]> {
     if (receipts.length === 0) return [];
-    const receiptKeys = receipts.map((receipt) => lookupKeys(receipt.carrierMessageId));
-    const keysByCarrier = new Map<string, Set<string>>();
+    const lookups: { index: number; carrierId: string; key: string }[] = [];
     receipts.forEach((receipt, index) => {
-      const keys = keysByCarrier.get(receipt.carrierId) ?? new Set<string>();
-      for (const key of receiptKeys[index]) keys.add(key);
-      keysByCarrier.set(receipt.carrierId, keys);
+      for (const key of lookupKeys(receipt.carrierMessageId))
+        lookups.push({ index, carrierId: receipt.carrierId, key });
     });
-    const rows = await this.prisma.dlrCarrierKey.findMany({
-      where: {
-        OR: [...keysByCarrier].map(([carrierId, keys]) => ({
-          carrierId,
-          lookupKey: { in: [...keys] },
-        })),
-      },
-    });
-    // Each receipt looks at the rows under its own keys only (a batch reads thousands of rows).
-    const rowsByKey = new Map<string, (typeof rows)[number][]>();
-    for (const row of rows) {
-      const key = `${row.carrierId}\n${row.lookupKey}`;
-      const list = rowsByKey.get(key);
-      if (list) list.push(row);
-      else rowsByKey.set(key, [row]);
-    }
-    return receipts.map((receipt, index) => {
-      let best: { row: (typeof rows)[number]; rank: number } | undefined;
-      const candidates = new Set(
-        receiptKeys[index].flatMap((key) => rowsByKey.get(`${receipt.carrierId}\n${key}`) ?? []),
-      );
-      for (const row of candidates) {
-        const rank = matchRank(row.carrierMessageId, receipt.carrierMessageId);
-        if (rank === null) continue;
-        if (
-          !best ||
-          rank < best.rank ||
-          (rank === best.rank && row.createdAt.getTime() > best.row.createdAt.getTime())
-        ) {
-          best = { row, rank };
-        }
-      }
-      if (!best) return undefined;
-      const { row } = best;
-      return {
-        messageId: row.messageId,
-        tenantId: row.tenantId,
-        carrierId: row.carrierId,
-        routeId: row.routeId,
-        partIndex: row.partIndex,
-        partCount: row.partCount,
-        carrierMessageId: row.carrierMessageId,
-        traceParent: row.traceParent,
-      };
-    });
+    // json_agg at the top level: a statement with data-modifying CTEs cannot be a subquery.
+    const [result] = await this.prisma.$queryRaw<{ rows: string }[]>`
+        WITH wanted AS (
+          SELECT * FROM unnest(
+            ${lookups.map((lookup) => lookup.index)}::int[],
+            ${lookups.map((lookup) => lookup.carrierId)}::text[],
+            ${lookups.map((lookup) => lookup.key)}::text[]) AS w (i, carrier_id, lookup_key)),
+        best AS (
+          SELECT DISTINCT ON (w.i) w.i, k.message_id, k.tenant_id, k.carrier_id, k.route_id,
+                 k.part_index, k.part_count, k.carrier_message_id, k.trace_parent
+          FROM wanted AS w
+          JOIN dlr_carrier_keys AS k
+            ON k.carrier_id = w.carrier_id AND k.lookup_key = w.lookup_key
+          ORDER BY w.i, left(w.lookup_key, 2) = 't:' DESC, k.created_at DESC),
+        receipt AS (
+          SELECT * FROM unnest(
+            ${receipts.map((receipt) => receipt.eventId)}::text[],
+            ${receipts.map((receipt) => receipt.state)}::text[],
+            ${receipts.map((receipt) => receipt.rawState)}::text[],
+            ${receipts.map((receipt) => receipt.errorCode ?? null)}::text[],
+            ${receipts.map((receipt) => receipt.carrierMessageId)}::text[],
+            ${receipts.map((receipt) => receipt.receivedAt)}::timestamptz[],
+            ${receipts.map((receipt) => isFinalReceiptState(receipt.state))}::boolean[])
+            WITH ORDINALITY
+            AS r (event_id, state, raw_state, error_code, carrier_message_id, received_at,
+                  final, n)),
+        parts AS (
+          INSERT INTO dlr_part_receipts (event_id, message_id, carrier_id, part_index, state,
+                                         raw_state, error_code, carrier_message_id, received_at)
+          SELECT r.event_id, b.message_id, b.carrier_id, b.part_index, r.state, r.raw_state,
+                 r.error_code, r.carrier_message_id, r.received_at
+          FROM best AS b JOIN receipt AS r ON r.n = b.i + 1
+          ON CONFLICT DO NOTHING),
+        cleared AS (
+          DELETE FROM dlr_deadlines
+          WHERE message_id IN (SELECT b.message_id FROM best AS b JOIN receipt AS r ON r.n = b.i + 1
+                               WHERE b.part_count = 1 AND r.final))
+        SELECT coalesce(json_agg(json_build_object(
+                 'index', i, 'messageId', message_id, 'tenantId', tenant_id,
+                 'carrierId', carrier_id, 'routeId', route_id, 'partIndex', part_index,
+                 'partCount', part_count, 'carrierMessageId', carrier_message_id,
+                 'traceParent', trace_parent)), '[]'::json)::text AS rows
+        FROM best`;
+    const rows = JSON.parse(result?.rows ?? '[]') as (CarrierPart & { index: number })[];
+    const parts: (CarrierPart | undefined)[] = receipts.map(() => undefined);
+    for (const { index, ...part } of rows) parts[index] = part;
+    return parts;
   }
 
   /** The carriers that accepted each message so far (a DLR trigger's reroute excludes them). */

@@ -16,32 +16,10 @@ export interface Deadline {
 export class DeadlinesRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  /**
-   * Sets each message's deadline in one statement (a resend through another carrier replaces
-   * the first one).
-   */
-  async schedule(deadlines: readonly Deadline[]): Promise<void> {
-    if (deadlines.length === 0) return;
-    // One row per message (ON CONFLICT DO UPDATE may not touch a row twice): the last wins.
-    const rows = [...new Map(deadlines.map((deadline) => [deadline.messageId, deadline])).values()];
-    await this.prisma.$executeRaw`
-      INSERT INTO dlr_deadlines (message_id, tenant_id, carrier_id, route_id, part_count, expires_at)
-      SELECT * FROM unnest(
-        ${rows.map((row) => row.messageId)}::text[],
-        ${rows.map((row) => row.tenantId)}::text[],
-        ${rows.map((row) => row.carrierId)}::text[],
-        ${rows.map((row) => row.routeId)}::text[],
-        ${rows.map((row) => row.partCount)}::int[],
-        ${rows.map((row) => row.expiresAt.toISOString())}::timestamptz[])
-      ON CONFLICT (message_id) DO UPDATE SET
-        tenant_id = EXCLUDED.tenant_id, carrier_id = EXCLUDED.carrier_id,
-        route_id = EXCLUDED.route_id, part_count = EXCLUDED.part_count,
-        expires_at = EXCLUDED.expires_at, lease_until = NULL`;
-  }
-
   async clear(messageIds: readonly string[]): Promise<void> {
     if (messageIds.length === 0) return;
-    await this.prisma.dlrDeadline.deleteMany({ where: { messageId: { in: [...messageIds] } } });
+    await this.prisma.$executeRaw`
+      DELETE FROM dlr_deadlines WHERE message_id = ANY(${[...new Set(messageIds)]}::text[])`;
   }
 
   /**

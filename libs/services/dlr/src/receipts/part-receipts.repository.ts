@@ -1,45 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ReceiptState } from '@tuxhat/contracts';
-import type { PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
+import { jsonRows } from '../sql';
 import type { PartReceipt } from './part-aggregation';
 
-export interface PartReceiptRow {
-  readonly eventId: string;
-  readonly messageId: string;
-  readonly carrierId: string;
-  readonly partIndex: number;
-  readonly state: ReceiptState;
-  readonly rawState: string;
-  readonly errorCode: string | null;
-  readonly carrierMessageId: string;
-  readonly receivedAt: Date;
-}
-
-/** dlr_part_receipts: every receipt of every part, the per-part detail behind a message's state. */
+/**
+ * dlr_part_receipts: every receipt of every part, the per-part detail behind a message's state
+ * (written with the receipt's match, CorrelationRepository.recordReceipts).
+ */
 @Injectable()
 export class PartReceiptsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
-
-  /** One statement for the batch (column arrays through unnest); a replayed receipt is skipped. */
-  async record(rows: readonly PartReceiptRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.prisma.$executeRaw`
-      INSERT INTO dlr_part_receipts (event_id, message_id, carrier_id, part_index, state,
-                                     raw_state, error_code, carrier_message_id, received_at)
-      SELECT * FROM unnest(
-        ${rows.map((row) => row.eventId)}::text[],
-        ${rows.map((row) => row.messageId)}::text[],
-        ${rows.map((row) => row.carrierId)}::text[],
-        ${rows.map((row) => row.partIndex)}::int[],
-        ${rows.map((row) => row.state)}::text[],
-        ${rows.map((row) => row.rawState)}::text[],
-        ${rows.map((row) => row.errorCode)}::text[],
-        ${rows.map((row) => row.carrierMessageId)}::text[],
-        ${rows.map((row) => row.receivedAt.toISOString())}::timestamptz[])
-      ON CONFLICT DO NOTHING`;
-  }
 
   /** The receipts of these messages on these carriers, by `${messageId}\n${carrierId}`. */
   async of(
@@ -47,24 +19,23 @@ export class PartReceiptsRepository {
   ): Promise<Map<string, PartReceipt[]>> {
     const result = new Map<string, PartReceipt[]>();
     if (pairs.length === 0) return result;
-    const rows = await this.prisma.dlrPartReceipt.findMany({
-      where: { messageId: { in: [...new Set(pairs.map((pair) => pair.messageId))] } },
-      select: {
-        messageId: true,
-        carrierId: true,
-        partIndex: true,
-        state: true,
-        rawState: true,
-        errorCode: true,
-        receivedAt: true,
-      },
-    });
+    const rows = await jsonRows<
+      Omit<PartReceipt, 'receivedAt'> & { messageId: string; carrierId: string; receivedAt: string }
+    >(
+      this.prisma,
+      Prisma.sql`
+        SELECT message_id AS "messageId", carrier_id AS "carrierId", part_index AS "partIndex",
+               state, raw_state AS "rawState", error_code AS "errorCode",
+               received_at AS "receivedAt"
+        FROM dlr_part_receipts
+        WHERE message_id = ANY(${[...new Set(pairs.map((pair) => pair.messageId))]}::text[])`,
+    );
     const wanted = new Set(pairs.map((pair) => pairKey(pair.messageId, pair.carrierId)));
     for (const row of rows) {
       const key = pairKey(row.messageId, row.carrierId);
       if (!wanted.has(key)) continue;
       const list = result.get(key) ?? [];
-      list.push({ ...row, state: row.state as ReceiptState });
+      list.push({ ...row, receivedAt: new Date(row.receivedAt) });
       result.set(key, list);
     }
     return result;

@@ -5,6 +5,7 @@ import {
   SMS_STATUS,
   type SmsDlrRawEvent,
   type SmsSentEvent,
+  type SmsStatusEvent,
   derivedEnvelope,
   deterministicUuid,
 } from '@tuxhat/contracts';
@@ -20,8 +21,6 @@ import { CLOCK, type Clock } from '@tuxhat/runtime';
 
 import { type CarrierPart, CorrelationRepository } from '../correlation/correlation.repository';
 import { DLR_OPTIONS, type ResolvedDlrOptions } from '../dlr.options';
-import { DeadlinesRepository } from '../expiry/deadlines.repository';
-import { MessagesRepository } from '../messages.repository';
 import { type FinalOutcome, OutcomeService } from '../triggers/outcome.service';
 import { type Aggregate, aggregateParts } from './part-aggregation';
 import { PartReceiptsRepository, pairKey } from './part-receipts.repository';
@@ -30,8 +29,9 @@ import { describeReceipt, isFinalReceiptState } from './receipt-state';
 /**
  * Correlates what carriers tell us with our messages: the ids they gave on submit_sm_resp
  * (sms.sent) and the receipts that follow (sms.dlr.raw), into `sent` and final statuses. Every
- * step works on the whole Kafka batch: one query to match all receipts, one insert of all part
- * receipts, one read of the parts of the multipart messages among them.
+ * step works on the whole batch: sms.sent is one statement; receipts are one statement (match,
+ * store the part receipts, clear single-part deadlines), one read of the parts of the
+ * multipart messages among them, one deadline delete for those.
  */
 @Controller()
 export class ReceiptConsumer {
@@ -40,8 +40,6 @@ export class ReceiptConsumer {
   constructor(
     private readonly correlations: CorrelationRepository,
     private readonly parts: PartReceiptsRepository,
-    private readonly deadlines: DeadlinesRepository,
-    private readonly messages: MessagesRepository,
     private readonly outcomes: OutcomeService,
     private readonly publisher: EventPublisher,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -55,48 +53,29 @@ export class ReceiptConsumer {
    */
   @OnEventBatch(SMS_SENT)
   async onSent(events: SmsSentEvent[]): Promise<BatchOutcome> {
-    const validity = await this.messages.validity(events.map((event) => event.messageId));
+    const known = await this.correlations.recordSent(events, this.options);
     const failures = new Map<number, unknown>();
-    const known = events.filter((event, index) => {
-      if (validity.has(event.messageId)) return true;
-      failures.set(index, new NotYetError(`message ${event.messageId} not found`));
-      return false;
-    });
-    if (known.length === 0) return BatchOutcome.withFailures(failures);
-    await this.correlations.record(known);
+    const sent: SmsStatusEvent[] = [];
     const now = this.clock.now();
-    await this.deadlines.schedule(
-      known.map((event) => {
-        const message = validity.get(event.messageId)!;
-        const validUntil =
-          message.validUntil ??
-          new Date(message.createdAt.getTime() + this.options.defaultValidityMs);
-        return {
-          messageId: event.messageId,
-          tenantId: event.tenantId,
-          carrierId: event.carrierId,
-          routeId: event.routeId,
-          partCount: event.parts.length,
-          expiresAt: new Date(validUntil.getTime() + this.options.expiryGraceMs),
-        };
-      }),
-    );
-    await Promise.all(
-      known.map((event) =>
-        this.publisher.publish(SMS_STATUS, {
-          ...derivedEnvelope(event.eventId, 'status', now),
-          messageId: event.messageId,
-          tenantId: event.tenantId,
-          status: 'sent',
-          detail: `carrier ${event.carrierId} accepted ${event.parts.length} part(s): ${event.parts
-            .map((part) => part.carrierMessageId)
-            .join(', ')}`,
-          source: 'dlr',
-          carrierId: event.carrierId,
-          routeId: event.routeId,
-        }),
-      ),
-    );
+    events.forEach((event, index) => {
+      if (!known.has(event.messageId)) {
+        failures.set(index, new NotYetError(`message ${event.messageId} not found`));
+        return;
+      }
+      sent.push({
+        ...derivedEnvelope(event.eventId, 'status', now),
+        messageId: event.messageId,
+        tenantId: event.tenantId,
+        status: 'sent',
+        detail: `carrier ${event.carrierId} accepted ${event.parts.length} part(s): ${event.parts
+          .map((part) => part.carrierMessageId)
+          .join(', ')}`,
+        source: 'dlr',
+        carrierId: event.carrierId,
+        routeId: event.routeId,
+      });
+    });
+    await this.publisher.publishAll(SMS_STATUS, sent);
     return BatchOutcome.withFailures(failures);
   }
 
@@ -107,7 +86,8 @@ export class ReceiptConsumer {
    */
   @OnEventBatch(SMS_DLR_RAW)
   async onReceipt(receipts: SmsDlrRawEvent[]): Promise<BatchOutcome> {
-    const found = await this.correlations.find(receipts);
+    // Matched, their part receipts stored, single-part deadlines cleared: one statement.
+    const found = await this.correlations.recordReceipts(receipts);
     const failures = new Map<number, unknown>();
     const matched: { receipt: SmsDlrRawEvent; part: CarrierPart }[] = [];
     receipts.forEach((receipt, index) => {
@@ -134,19 +114,6 @@ export class ReceiptConsumer {
       })),
     );
 
-    await this.parts.record(
-      matched.map(({ receipt, part }) => ({
-        eventId: receipt.eventId,
-        messageId: part.messageId,
-        carrierId: part.carrierId,
-        partIndex: part.partIndex,
-        state: receipt.state,
-        rawState: receipt.rawState,
-        errorCode: receipt.errorCode ?? null,
-        carrierMessageId: receipt.carrierMessageId,
-        receivedAt: new Date(receipt.receivedAt),
-      })),
-    );
     // Multipart messages: read back every part's receipts (this batch's included) to see
     // whether the message is complete. Read after the insert committed, so of two receipts of
     // one message handled concurrently elsewhere at least one sees both.
@@ -156,7 +123,7 @@ export class ReceiptConsumer {
     const partReceipts = await this.parts.of(multipart.map(({ part }) => part));
 
     const now = this.clock.now();
-    const statuses: Promise<void>[] = [];
+    const steps: SmsStatusEvent[] = [];
     const outcomes = new Map<string, FinalOutcome>();
     for (const { receipt, part } of matched) {
       const state = receipt.state;
@@ -174,26 +141,30 @@ export class ReceiptConsumer {
       // A step on the way (enroute, accepted) or one part of several: recorded as `sent`.
       const partNote =
         part.partCount > 1 ? ` (part ${part.partIndex + 1} of ${part.partCount})` : '';
-      statuses.push(
-        this.publisher.publish(SMS_STATUS, {
-          ...derivedEnvelope(receipt.eventId, 'status', now),
-          messageId: part.messageId,
-          tenantId: part.tenantId,
-          status: 'sent',
-          detail: `receipt from ${part.carrierId}: ${describeReceipt(receipt.rawState, receipt.errorCode)}${partNote}`,
-          source: 'dlr',
-          carrierId: part.carrierId,
-          routeId: part.routeId,
-          ...(receipt.errorCode ? { errorCode: receipt.errorCode } : {}),
-        }),
-      );
+      steps.push({
+        ...derivedEnvelope(receipt.eventId, 'status', now),
+        messageId: part.messageId,
+        tenantId: part.tenantId,
+        status: 'sent',
+        detail: `receipt from ${part.carrierId}: ${describeReceipt(receipt.rawState, receipt.errorCode)}${partNote}`,
+        source: 'dlr',
+        carrierId: part.carrierId,
+        routeId: part.routeId,
+        ...(receipt.errorCode ? { errorCode: receipt.errorCode } : {}),
+      });
       if (!final) continue;
       const key = pairKey(part.messageId, part.carrierId);
       const aggregate = aggregateParts(part.partCount, partReceipts.get(key) ?? []);
       if (aggregate.complete) outcomes.set(key, multipartOutcome(part, aggregate));
     }
-    await Promise.all(statuses);
-    await this.outcomes.settle([...outcomes.values()]);
+    await this.publisher.publishAll(SMS_STATUS, steps);
+    // Single-part messages' deadlines went with their receipts (recordReceipts).
+    const cleared = new Set(
+      matched
+        .filter(({ receipt, part }) => part.partCount === 1 && isFinalReceiptState(receipt.state))
+        .map(({ part }) => part.messageId),
+    );
+    await this.outcomes.settle([...outcomes.values()], cleared);
     return BatchOutcome.withFailures(failures);
   }
 }

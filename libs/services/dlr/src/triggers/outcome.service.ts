@@ -5,6 +5,7 @@ import {
   OPS_DLR_TRIGGERS,
   SMS_REROUTE,
   SMS_STATUS,
+  type SmsStatusEvent,
   derivedEnvelope,
 } from '@tuxhat/contracts';
 import { EventPublisher } from '@tuxhat/messaging';
@@ -61,9 +62,17 @@ export class OutcomeService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async settle(outcomes: readonly FinalOutcome[]): Promise<void> {
+  /**
+   * `deadlinesCleared`: messages whose expiry deadline the caller cleared already (with their
+   * receipts, CorrelationRepository.recordReceipts); the others' are cleared here.
+   */
+  async settle(
+    outcomes: readonly FinalOutcome[],
+    deadlinesCleared: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     if (outcomes.length === 0) return;
     const now = this.clock.now();
+    const occurredAt = now.toISOString();
     const rules = this.config.current.triggers;
     const matched = outcomes.map((outcome) =>
       rules.length === 0
@@ -89,6 +98,7 @@ export class OutcomeService {
 
     const webhookCalls: WebhookRequest[] = [];
     const publishes: Promise<void>[] = [];
+    const statuses: SmsStatusEvent[] = [];
     outcomes.forEach((outcome, index) => {
       const notes: string[] = [];
       let rerouted = false;
@@ -141,25 +151,31 @@ export class OutcomeService {
         }
       }
       const detail = truncate([outcome.detail, ...notes].join('; '), DETAIL_MAX);
-      publishes.push(
-        this.publisher.publish(SMS_STATUS, {
-          version: 1,
-          eventId: outcome.statusEventId,
-          occurredAt: now.toISOString(),
-          messageId: outcome.messageId,
-          tenantId: outcome.tenantId,
-          status: rerouted ? 'sent' : statusForReceipt(outcome.state),
-          detail,
-          source: 'dlr',
-          carrierId: outcome.carrierId,
-          routeId: outcome.routeId,
-          ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
-        }),
-      );
+      statuses.push({
+        version: 1,
+        eventId: outcome.statusEventId,
+        occurredAt,
+        messageId: outcome.messageId,
+        tenantId: outcome.tenantId,
+        status: rerouted ? 'sent' : statusForReceipt(outcome.state),
+        detail,
+        source: 'dlr',
+        carrierId: outcome.carrierId,
+        routeId: outcome.routeId,
+        ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+      });
       if (notes.length > 0) this.logger.log(`message ${outcome.messageId}: ${notes.join('; ')}`);
     });
-    await Promise.all([...publishes, this.webhooks.submit(webhookCalls)]);
-    await this.deadlines.clear(outcomes.map((outcome) => outcome.messageId));
+    await Promise.all([
+      ...publishes,
+      this.publisher.publishAll(SMS_STATUS, statuses),
+      this.webhooks.submit(webhookCalls),
+    ]);
+    await this.deadlines.clear(
+      outcomes
+        .filter((outcome) => !deadlinesCleared.has(outcome.messageId))
+        .map((outcome) => outcome.messageId),
+    );
   }
 
   private triggerEvent(rule: TriggerRule, outcome: FinalOutcome, now: Date): DlrTriggerEvent {

@@ -124,16 +124,11 @@ export class WebhookDeliveriesRepository {
 
   async markDelivered(ids: readonly string[], now: Date): Promise<void> {
     if (ids.length === 0) return;
-    await this.prisma.webhookDelivery.updateMany({
-      where: { id: { in: [...ids] } },
-      data: {
-        state: 'delivered',
-        deliveredAt: now,
-        leaseUntil: null,
-        attempts: { increment: 1 },
-        lastError: null,
-      },
-    });
+    await this.prisma.$executeRaw`
+      UPDATE webhook_deliveries
+      SET state = 'delivered', delivered_at = ${now}::timestamptz, lease_until = NULL,
+          attempts = attempts + 1, last_error = NULL
+      WHERE id = ANY(${[...ids]}::text[])`;
   }
 
   /**

@@ -279,16 +279,20 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     };
     const secrets = this.config.signingSecrets(job.tenantId, now);
     if (secrets.length > 0) headers[SIGNATURE_HEADER] = signWebhook(job.payload, secrets, now);
+    let delivered = false;
     try {
       const response = await this.client.post(job.url, job.payload, headers);
-      if (response.status >= 200 && response.status < 300) this.delivered.push(job.id);
+      delivered = response.status >= 200 && response.status < 300;
+      if (delivered) this.delivered.push(job.id);
       else
         this.failures.push({ job, error: `HTTP ${response.status}`, statusCode: response.status });
     } catch (error) {
       this.failures.push({ job, error: describeError(error), statusCode: null });
     }
-    const outcome = this.delivered.includes(job.id) ? 'delivered' : 'retried';
-    this.metrics.increment(METRICS.webhookDeliveries, { tenant: job.tenantId, outcome });
+    this.metrics.increment(METRICS.webhookDeliveries, {
+      tenant: job.tenantId,
+      outcome: delivered ? 'delivered' : 'retried',
+    });
     void this.writeResults();
   }
 

@@ -1,0 +1,16 @@
+import type { Prisma, PrismaClient } from '@tuxhat/database';
+
+/**
+ * Runs `query` (a SELECT) and returns its rows, fetched as one JSON text (json_agg): a hot-path
+ * read costs one cell of client work however many rows and columns it has, where Prisma's
+ * findMany compiles the query and materialises every cell. Timestamps come back as ISO
+ * strings, jsonb columns as values.
+ */
+export async function jsonRows<T>(
+  prisma: Pick<PrismaClient, '$queryRaw'>,
+  query: Prisma.Sql,
+): Promise<T[]> {
+  const [result] = await prisma.$queryRaw<{ rows: string }[]>`
+    SELECT coalesce(json_agg(q), '[]'::json)::text AS rows FROM (${query}) AS q`;
+  return JSON.parse(result?.rows ?? '[]') as T[];
+}
