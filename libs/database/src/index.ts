@@ -20,7 +20,7 @@ export type {
   Tenant,
 } from './prisma-client';
 export { createDatabase } from './create-database';
-export { sqlOf } from './raw-sql';
+export { runSql, sqlOf } from './raw-sql';
 export type { SqlExecutor, SqlSession } from './raw-sql';
 export type {
   Database,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isRecordFinalStatus } from '@tuxhat/contracts';
 import { asPriorityClass, parseAdjustments } from '@tuxhat/billing';
-import { type AccountingRecord, Prisma, type PrismaClient } from '@tuxhat/database';
+import { type AccountingRecord, Prisma, type PrismaClient, runSql } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
 import type { RecordDraft } from './record-draft';
@@ -67,7 +67,8 @@ export class AccountingRecordsRepository {
     messageIds: readonly string[],
   ): Promise<{ records: AccountingRecord[]; messages: MessageForRecord[] }> {
     if (messageIds.length === 0) return { records: [], messages: [] };
-    const [result] = await this.prisma.$queryRaw<{ records: string; messages: string }[]>(
+    const [result] = await runSql<{ records: string; messages: string }>(
+      this.prisma,
       selectRecordsOrMessages(messageIds),
     );
     const messages = JSON.parse(result?.messages ?? '[]') as (MessageForRecord & {
@@ -96,8 +97,8 @@ export class AccountingRecordsRepository {
     const rows = [...drafts]
       .sort((a, b) => (a.messageId < b.messageId ? -1 : 1))
       .map((draft) => rowOfDraft(draft, now, claims.has(draft.messageId)));
-    const upsert = async (client: Pick<PrismaClient, '$queryRaw'>) => {
-      const [result] = await client.$queryRaw<{ ids: string }[]>(upsertRecords(rows));
+    const upsert = async (client: Pick<PrismaClient, '$queryRawUnsafe'>) => {
+      const [result] = await runSql<{ ids: string }>(client, upsertRecords(rows));
       const written = new Set(JSON.parse(result?.ids ?? '[]') as string[]);
       const lost = rows.filter((row) => !written.has(row.messageId));
       if (lost.length > 0) throw new ConcurrentRecordChangeError(lost.map((row) => row.messageId));
@@ -124,7 +125,8 @@ export class AccountingRecordsRepository {
     staleBefore: Date,
   ): Promise<AccountingRecord[]> {
     if (messageIds.length === 0) return [];
-    const [result] = await this.prisma.$queryRaw<{ rows: string }[]>(
+    const [result] = await runSql<{ rows: string }>(
+      this.prisma,
       claimRecords(messageIds, now, staleBefore),
     );
     return parseRecords(result?.rows ?? '[]');
@@ -156,7 +158,9 @@ export class AccountingRecordsRepository {
     now: Date,
   ): Promise<void> {
     if (published.length === 0) return;
-    await this.prisma.$executeRaw`
+    await runSql(
+      this.prisma,
+      Prisma.sql`
       UPDATE accounting_records AS r
       SET published_revision = v.revision,
           published_at = ${now}::timestamptz,
@@ -164,16 +168,20 @@ export class AccountingRecordsRepository {
           publish_pending = r.revision > v.revision,
           row_version = r.row_version + 1
       FROM jsonb_to_recordset(${JSON.stringify(published)}::jsonb) AS v ("messageId" text, revision int)
-      WHERE r.message_id = v."messageId" AND r.publish_claimed_at = ${claimedAt}::timestamptz`;
+      WHERE r.message_id = v."messageId" AND r.publish_claimed_at = ${claimedAt}::timestamptz`,
+    );
   }
 
   /** Gives claims back after a failed publish, so the next attempt can take them. */
   async releaseClaims(messageIds: readonly string[], claimedAt: Date): Promise<void> {
     if (messageIds.length === 0) return;
-    await this.prisma.$executeRaw`
+    await runSql(
+      this.prisma,
+      Prisma.sql`
       UPDATE accounting_records
       SET publish_claimed_at = NULL, row_version = row_version + 1
-      WHERE message_id IN ${idsIn(messageIds)} AND publish_claimed_at = ${claimedAt}::timestamptz`;
+      WHERE message_id IN ${idsIn(messageIds)} AND publish_claimed_at = ${claimedAt}::timestamptz`,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient, runSql } from '@tuxhat/database';
 
 /**
  * Runs `query` (a SELECT) and returns its rows, fetched as one JSON text (json_agg): a hot-path
@@ -7,10 +7,13 @@ import type { Prisma, PrismaClient } from '@tuxhat/database';
  * strings, jsonb columns as values.
  */
 export async function jsonRows<T>(
-  prisma: Pick<PrismaClient, '$queryRaw'>,
+  prisma: Pick<PrismaClient, '$queryRawUnsafe'>,
   query: Prisma.Sql,
 ): Promise<T[]> {
-  const [result] = await prisma.$queryRaw<{ rows: string }[]>`
-    SELECT coalesce(json_agg(q), '[]'::json)::text AS rows FROM (${query}) AS q`;
+  const [result] = await runSql<{ rows: string }>(
+    prisma,
+    Prisma.sql`
+    SELECT coalesce(json_agg(q), '[]'::json)::text AS rows FROM (${query}) AS q`,
+  );
   return JSON.parse(result?.rows ?? '[]') as T[];
 }

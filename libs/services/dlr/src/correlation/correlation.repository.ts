@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SmsDlrRawEvent, SmsSentEvent } from '@tuxhat/contracts';
-import type { PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient, runSql } from '@tuxhat/database';
 import { messageTraceParent } from '@tuxhat/messaging';
 import { PRISMA } from '@tuxhat/runtime';
 
@@ -68,7 +68,9 @@ export class CorrelationRepository {
     const traceParents = new Map(
       events.map((event) => [event.messageId, messageTraceParent(event.messageId) ?? null]),
     );
-    const [result] = await this.prisma.$queryRaw<{ ids: string }[]>`
+    const [result] = await runSql<{ ids: string }>(
+      this.prisma,
+      Prisma.sql`
       WITH sent AS (
         SELECT u.message_id, u.tenant_id, u.carrier_id, u.route_id, u.part_count,
                coalesce(m.valid_until,
@@ -117,7 +119,8 @@ export class CorrelationRepository {
           tenant_id = EXCLUDED.tenant_id, carrier_id = EXCLUDED.carrier_id,
           route_id = EXCLUDED.route_id, part_count = EXCLUDED.part_count,
           expires_at = EXCLUDED.expires_at, lease_until = NULL)
-      SELECT coalesce(json_agg(message_id), '[]'::json)::text AS ids FROM sent`;
+      SELECT coalesce(json_agg(message_id), '[]'::json)::text AS ids FROM sent`,
+    );
     return new Set(JSON.parse(result?.ids ?? '[]') as string[]);
   }
 
@@ -141,7 +144,9 @@ export class CorrelationRepository {
         lookups.push({ index, carrierId: receipt.carrierId, key });
     });
     // json_agg at the top level: a statement with data-modifying CTEs cannot be a subquery.
-    const [result] = await this.prisma.$queryRaw<{ rows: string }[]>`
+    const [result] = await runSql<{ rows: string }>(
+      this.prisma,
+      Prisma.sql`
         WITH wanted AS (
           SELECT * FROM unnest(
             ${lookups.map((lookup) => lookup.index)}::int[],
@@ -182,7 +187,8 @@ export class CorrelationRepository {
                  'carrierId', carrier_id, 'routeId', route_id, 'partIndex', part_index,
                  'partCount', part_count, 'carrierMessageId', carrier_message_id,
                  'traceParent', trace_parent)), '[]'::json)::text AS rows
-        FROM best`;
+        FROM best`,
+    );
     const rows = JSON.parse(result?.rows ?? '[]') as (CarrierPart & { index: number })[];
     const parts: (CarrierPart | undefined)[] = receipts.map(() => undefined);
     for (const { index, ...part } of rows) parts[index] = part;

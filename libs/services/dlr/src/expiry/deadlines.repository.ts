@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient, runSql } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
 export interface Deadline {
@@ -18,8 +18,11 @@ export class DeadlinesRepository {
 
   async clear(messageIds: readonly string[]): Promise<void> {
     if (messageIds.length === 0) return;
-    await this.prisma.$executeRaw`
-      DELETE FROM dlr_deadlines WHERE message_id = ANY(${[...new Set(messageIds)]}::text[])`;
+    await runSql(
+      this.prisma,
+      Prisma.sql`
+      DELETE FROM dlr_deadlines WHERE message_id = ANY(${[...new Set(messageIds)]}::text[])`,
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient, runSql } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
 /** One part of a concatenated MO. */
@@ -48,13 +48,16 @@ export class MoPartsRepository {
       (part) =>
         Prisma.sql`(${part.carrierId}, ${part.source}, ${part.destination}, ${part.reference}, ${part.total}, ${part.seq}, ${part.text}, ${part.eventId}, ${part.receivedAt.toISOString()}::timestamptz)`,
     );
-    await this.prisma.$executeRaw`
+    await runSql(
+      this.prisma,
+      Prisma.sql`
       INSERT INTO mo_parts (carrier_id, source, destination, reference, total, seq, text, event_id, received_at)
       VALUES ${Prisma.join(values)}
       ON CONFLICT (carrier_id, source, destination, reference, total, seq) DO UPDATE
          SET text = EXCLUDED.text, event_id = EXCLUDED.event_id,
              received_at = EXCLUDED.received_at, completed_at = NULL
-       WHERE mo_parts.completed_at IS NOT NULL AND mo_parts.event_id <> EXCLUDED.event_id`;
+       WHERE mo_parts.completed_at IS NOT NULL AND mo_parts.event_id <> EXCLUDED.event_id`,
+    );
     const groups = uniqueGroups(parts);
     const rows = await this.prisma.moPart.findMany({
       where: { completedAt: null, OR: groups.map((group) => ({ ...group })) },

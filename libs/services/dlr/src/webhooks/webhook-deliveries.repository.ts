@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient, runSql } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
 export type WebhookKind = 'status' | 'mo' | 'trigger';
@@ -61,7 +61,9 @@ export class WebhookDeliveriesRepository {
    */
   async insert(rows: readonly NewDeliveryRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
-    const inserted = await this.prisma.$queryRaw<{ id: string }[]>`
+    const inserted = await runSql<{ id: string }>(
+      this.prisma,
+      Prisma.sql`
       INSERT INTO webhook_deliveries (id, tenant_id, kind, event_id, url, payload,
                                       next_attempt_at, lease_until, give_up_at)
       SELECT * FROM unnest(
@@ -75,7 +77,8 @@ export class WebhookDeliveriesRepository {
         ${rows.map((row) => row.leaseUntil?.toISOString() ?? null)}::timestamptz[],
         ${rows.map((row) => row.giveUpAt.toISOString())}::timestamptz[])
       ON CONFLICT (id) DO NOTHING
-      RETURNING id`;
+      RETURNING id`,
+    );
     return new Set(inserted.map((row) => row.id));
   }
 
@@ -124,11 +127,14 @@ export class WebhookDeliveriesRepository {
 
   async markDelivered(ids: readonly string[], now: Date): Promise<void> {
     if (ids.length === 0) return;
-    await this.prisma.$executeRaw`
+    await runSql(
+      this.prisma,
+      Prisma.sql`
       UPDATE webhook_deliveries
       SET state = 'delivered', delivered_at = ${now}::timestamptz, lease_until = NULL,
           attempts = attempts + 1, last_error = NULL
-      WHERE id = ANY(${[...ids]}::text[])`;
+      WHERE id = ANY(${[...ids]}::text[])`,
+    );
   }
 
   /**
