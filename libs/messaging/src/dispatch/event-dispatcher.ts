@@ -20,6 +20,8 @@ export interface HandlerExtras {
 
 export interface HandlerRegistry {
   getHandlerByPattern(pattern: string): MessageHandler | null;
+  /** Every handler by pattern, in the order the consumer declared them (Nest's Server has it). */
+  getHandlers(): Map<string, MessageHandler>;
 }
 
 /** Where failed records go: the transport's retry topic or its dead-letter topic. */
@@ -56,6 +58,7 @@ type Decoded = Extract<DecodedRecord, { ok: true }>;
 export class EventDispatcher {
   private readonly telemetry: DispatchTelemetry;
   private readonly handlers = new Map<string, MessageHandler>();
+  private declarationRank: Map<string, number> | undefined;
 
   constructor(private readonly options: EventDispatcherOptions) {
     this.telemetry = new DispatchTelemetry(
@@ -79,6 +82,23 @@ export class EventDispatcher {
     return handler ?? null;
   }
 
+  /**
+   * A batch's topics in the order their handlers are declared, not the order the records came
+   * in: a consumer declares the cause before its effect (dlr: sms.sent before the receipts), so
+   * a receipt that shares a batch with its message's sms.sent finds it recorded instead of
+   * failing "not yet" and waiting for a retry.
+   */
+  private inDeclarationOrder<T>(byTopic: Map<string, T>): [string, T][] {
+    const entries = [...byTopic];
+    if (entries.length < 2) return entries;
+    this.declarationRank ??= new Map(
+      [...this.options.handlers.getHandlers().keys()].map((pattern, rank) => [pattern, rank]),
+    );
+    const rank = (topicName: string) =>
+      this.declarationRank?.get(topicName) ?? Number.MAX_SAFE_INTEGER;
+    return entries.sort(([a], [b]) => rank(a) - rank(b));
+  }
+
   /** Resolves once every record is handled, queued for retry, or dead-lettered. */
   async handle(records: readonly IncomingRecord[]): Promise<void> {
     const valid: Decoded[] = [];
@@ -96,7 +116,7 @@ export class EventDispatcher {
       list.push(item);
       byTopic.set(item.topic.name, list);
     }
-    for (const [topicName, items] of byTopic) {
+    for (const [topicName, items] of this.inDeclarationOrder(byTopic)) {
       const handler = this.handlerFor(topicName);
       if (!handler) {
         for (const item of items) {
