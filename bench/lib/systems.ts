@@ -29,7 +29,12 @@ export interface RunningSystem {
 /** A fresh simulator and the system bound to it, so each system starts from the same state. */
 export async function startSystem(
   name: SystemName,
-  options: { simulatorEnv?: Record<string, string>; window?: number },
+  options: {
+    simulatorEnv?: Record<string, string>;
+    window?: number;
+    /** TuxHat: call back final statuses only (dlr-mask=1), through this webhook path URL. */
+    finalReportsTo?: string;
+  },
 ): Promise<RunningSystem> {
   const simulator = await SimulatorProcess.create({
     SMSC_SIM_DELIVERY_DELAY_MS: '100',
@@ -43,6 +48,7 @@ export async function startSystem(
       : await startTuxhat(name, simulator, {
           sockets,
           brokers: process.env.KAFKA_BROKERS,
+          finalReportsTo: options.finalReportsTo,
         });
   return {
     target,

@@ -30,6 +30,11 @@ export class WebhookReceiver {
     this.server = server;
   }
 
+  /** The receiver's URL for a gateway-wide webhook path (reports carry their reference). */
+  get pathUrl(): string {
+    return `http://127.0.0.1:${this.port}/dlr`;
+  }
+
   /** The report URL for one message; Kannel substitutes %d with its DLR type (1 = delivered). */
   urlFor(ref: string, kannel: boolean): string {
     const base = `http://127.0.0.1:${this.port}/dlr?ref=${encodeURIComponent(ref)}`;

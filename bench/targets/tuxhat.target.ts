@@ -4,6 +4,8 @@ import {
   type SimulatorProcess,
   writeGatewayConfig,
 } from '@tuxhat/system-harness';
+import { FINAL_STATUSES } from '@tuxhat/contracts';
+import { bumpConfigRevision, createDatabase } from '@tuxhat/database';
 import { createTestDatabase, type TestDatabase } from '@tuxhat/testing';
 
 import { GrpcClient, HttpClient, expectStatus } from '../lib/clients';
@@ -21,7 +23,7 @@ const NAMES: Record<TuxhatMode, string> = {
 export async function startTuxhat(
   mode: TuxhatMode,
   simulator: SimulatorProcess,
-  options: { sockets: number; brokers?: string },
+  options: { sockets: number; brokers?: string; finalReportsTo?: string },
 ): Promise<BenchTarget> {
   const config = writeGatewayConfig(
     ['bench'],
@@ -50,6 +52,19 @@ export async function startTuxhat(
       env: quiet,
     });
     stopSystem = () => cluster.stop();
+    if (options.finalReportsTo) {
+      // No admin API in cluster mode: the path goes straight into the database the services
+      // read their configuration from (they reload within a second of the revision bump).
+      const admin = await createDatabase({ url: database.url });
+      try {
+        await admin.prisma.$transaction(async (tx) => {
+          await tx.dlrPath.create({ data: finalReportsPath(tenant.id, options.finalReportsTo!) });
+          await bumpConfigRevision(tx);
+        });
+      } finally {
+        await admin.close();
+      }
+    }
     pids = () => cluster.pids();
     httpUrl = cluster.httpUrl;
     grpcAddress = cluster.grpcAddress;
@@ -62,6 +77,12 @@ export async function startTuxhat(
       ...(database ? { DATABASE_URL: database.url } : {}),
     });
     await gateway.start();
+    if (options.finalReportsTo) {
+      const created = await gateway
+        .admin()
+        .post('/dlr/paths', finalReportsPath(tenant.id, options.finalReportsTo));
+      if (created.status !== 201) throw new Error(`DLR path not created: HTTP ${created.status}`);
+    }
     stopSystem = async () => {
       await gateway.stop();
     };
@@ -109,5 +130,20 @@ export async function startTuxhat(
       await stopSystem();
       await database?.drop();
     },
+  };
+}
+
+/**
+ * A webhook path with the final statuses only: a message's own callbackUrl then gets its final
+ * status alone, as Kannel's dlr-mask=1 reports only the final receipt (without it every status
+ * of a message, accepted, routed, sent and the final one, is called back).
+ */
+function finalReportsPath(tenantId: string, url: string) {
+  return {
+    id: 'bench-final-reports',
+    tenantId,
+    kind: 'webhook' as const,
+    url,
+    statuses: [...FINAL_STATUSES],
   };
 }
