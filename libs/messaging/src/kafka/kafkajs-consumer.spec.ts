@@ -10,6 +10,7 @@ function fakeConsumer() {
   let crash: CrashListener = () => undefined;
   let runs = 0;
   let onRun: () => void = () => undefined;
+  let failingConnects = 0;
   const consumer = {
     events: { CRASH: 'consumer.crash' },
     on: (_event: string, listener: CrashListener) => {
@@ -17,6 +18,10 @@ function fakeConsumer() {
     },
     connect: () => {
       calls.push('connect');
+      if (failingConnects > 0) {
+        failingConnects--;
+        return Promise.reject(new Error('broker busy'));
+      }
       return Promise.resolve();
     },
     subscribe: ({ topics }: { topics: string[] }) => {
@@ -29,13 +34,17 @@ function fakeConsumer() {
       onRun();
       return Promise.resolve();
     },
-    disconnect: () => Promise.resolve(),
+    disconnect: () => {
+      calls.push('disconnect');
+      return Promise.resolve();
+    },
   };
   return {
     consumer: consumer as unknown as Consumer,
     calls,
     crash: (restart: boolean) => crash({ payload: { error: new Error('boom'), restart } }),
     nextRun: () => new Promise<number>((resolve) => (onRun = () => resolve(runs))),
+    failNextConnects: (count: number) => (failingConnects = count),
   };
 }
 
@@ -60,12 +69,29 @@ describe(KafkajsConsumer.name, () => {
       'connect',
       'subscribe a,a.otp',
       'run',
+      'disconnect',
       'connect',
       'subscribe a,a.otp',
       'run',
     ]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(sut.health().ok).toBe(true);
+  });
+
+  it('tries a failed restart again until the consumer runs', async () => {
+    const fake = fakeConsumer();
+    const sut = new KafkajsConsumer(fake.consumer, 5);
+    await start(sut);
+    const restarted = fake.nextRun();
+    fake.failNextConnects(2);
+
+    fake.crash(false);
+
+    expect(await restarted).toBe(2);
+    expect(fake.calls.filter((call) => call === 'connect')).toHaveLength(4);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sut.health().ok).toBe(true);
+    await sut.disconnect();
   });
 
   it('leaves crashes kafkajs restarts from, and crashes while stopping, alone', async () => {

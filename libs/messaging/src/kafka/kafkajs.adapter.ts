@@ -173,20 +173,33 @@ export class KafkajsConsumer implements KafkaConsumerPort {
       // kafkajs does not restart after a non-retriable error (seen during rebalances, e.g.
       // a committed offset missing for a freshly assigned partition). Start over ourselves:
       // a lane that silently stopped would strand its messages. Liveness fails meanwhile.
-      const timer = setTimeout(() => void this.restart(), this.restartDelayMs);
-      this.resumeTimers.add(timer);
+      this.scheduleRestart();
     });
   }
 
+  private scheduleRestart(): void {
+    const timer = setTimeout(() => {
+      this.resumeTimers.delete(timer);
+      void this.restart();
+    }, this.restartDelayMs);
+    this.resumeTimers.add(timer);
+  }
+
+  /** Until it runs again: a restart that fails (the broker busy rebalancing) is tried again. */
   private async restart(): Promise<void> {
     if (this.stopping || !this.running) return;
     try {
+      // kafkajs disconnects a consumer it gave up on, on its own time: starting again before
+      // that is over left the new run disconnected under us, the lane stalled for good.
+      await this.consumer.disconnect();
+      if (this.stopping) return;
       await this.consumer.connect();
       await this.subscribe(this.topics);
       await this.run(...this.running);
       this.crashed = null;
     } catch (error) {
       this.crashed = `restart failed: ${String(error)}`;
+      this.scheduleRestart();
     }
   }
 
