@@ -21,7 +21,9 @@ export class RoutingModule {
     return {
       module: RoutingModule,
       imports: [MessagingModule.forRoot(runtime.bus)],
-      controllers: [RoutingConsumer, ...healthControllers],
+      // Health first: within one batch a consumer handles its topics in declaration order, so a
+      // carrier reported down is skipped by the messages that arrive with the report.
+      controllers: [...healthControllers, RoutingConsumer],
       providers: [
         { provide: PRISMA, useValue: runtime.prisma },
         { provide: CLOCK, useValue: runtime.clock },

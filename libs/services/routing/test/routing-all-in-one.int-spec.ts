@@ -109,7 +109,7 @@ describe('routing service on the in-process bus', () => {
         detail: 'all binds down',
       }),
     ]);
-    // The health event and the next message are handled in order of publication.
+    // Handled before the next message: in order of publication, and health first in a batch.
     broker.publish([accepted('m-2')]);
     const [rerouted] = await toBackup.waitFor(1, (event) => event.message.messageId === 'm-2');
     expect(rerouted.cost).toEqual({ minor: 7, currency: 'EUR' });
