@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
-import { waitFor } from '@tuxhat/testing';
+import { fetchTopicOffsetsWhenReady, waitFor } from '@tuxhat/testing';
 
 export interface TailRecord {
   readonly topic: string;
@@ -22,7 +22,10 @@ export async function skipHistory(
   const admin = kafka.admin();
   await admin.connect();
   const ends = await Promise.all(
-    topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })),
+    topics.map(async (topic) => ({
+      topic,
+      partitions: await fetchTopicOffsetsWhenReady(admin, topic),
+    })),
   );
   await admin.disconnect();
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
