@@ -40,7 +40,7 @@ describe('dlr triggers', () => {
     await sut.publish(SMS_SENT, sut.sent(id, ['aa01']));
     await sut.publish(SMS_DLR_RAW, sut.receipt('AA01', 'undeliverable', { errorCode: '034' }));
 
-    const [reroute] = await sut.reader.waitFor<SmsRerouteEvent>(
+    const [reroute] = await sut.reader.waitForValues<SmsRerouteEvent>(
       SMS_REROUTE.name,
       1,
       (event) => event.message.messageId === id,
@@ -121,7 +121,7 @@ describe('dlr triggers', () => {
         `trigger ${sut.id('ops')}: published to ${OPS_DLR_TRIGGERS.name}`,
       );
       expect(final.detail).toContain(`trigger ${sut.id('hook')}: webhook queued`);
-      const [ops] = await sut.reader.waitFor<DlrTriggerEvent>(
+      const [ops] = await sut.reader.waitForValues<DlrTriggerEvent>(
         OPS_DLR_TRIGGERS.name,
         1,
         (event) => event.messageId === id,

@@ -117,7 +117,7 @@ describe('dlr MO handling', () => {
     await sut.publish(SMS_MO_RAW, info);
     await sut.publish(SMS_MO_RAW, stray);
 
-    const [submitted] = await sut.reader.waitFor<SmsSubmittedEvent>(
+    const [submitted] = await sut.reader.waitForValues<SmsSubmittedEvent>(
       SMS_SUBMITTED.name,
       1,
       (event) => event.message.tenantId === sut.tenant && event.message.text.includes('"INFO"'),
@@ -204,7 +204,7 @@ describe('dlr MO handling', () => {
     );
     expect(suppression).toMatchObject({ source: 'mo-keyword' });
     expect(suppression.reason).toContain('STOP');
-    const [confirmation] = await sut.reader.waitFor<SmsAcceptedEvent>(
+    const [confirmation] = await sut.reader.waitForValues<SmsAcceptedEvent>(
       SMS_ACCEPTED.name,
       1,
       (event) => event.message.destination === '+38267555666',

@@ -74,7 +74,7 @@ describe('dlr receipt correlation', () => {
     const receipt = sut.receipt('ee01');
     await sut.publish(SMS_DLR_RAW, receipt);
     // The receipt goes round the durable retry topic before its sms.sent arrives.
-    await sut.reader.waitFor<{ eventId: string }>(
+    await sut.reader.waitForValues<{ eventId: string }>(
       retryTopicFor(sut.group),
       1,
       (event) => event.eventId === receipt.eventId,
@@ -127,7 +127,7 @@ describe('dlr receipt correlation', () => {
   it('retries an unmatched receipt on the durable schedule, then dead-letters it with the reason', async () => {
     const receipt = sut.receipt(`never-sent-${sut.run}`);
     await sut.publish(SMS_DLR_RAW, receipt);
-    const [deadLetter] = await sut.reader.waitFor<DeadLetterEvent>(
+    const [deadLetter] = await sut.reader.waitForValues<DeadLetterEvent>(
       DEAD_LETTER.name,
       1,
       (event) => event.consumerGroup === sut.group && event.payload.includes(receipt.eventId),

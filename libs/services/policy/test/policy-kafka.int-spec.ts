@@ -26,11 +26,17 @@ import {
   startConsumerService,
   systemClock,
 } from '@tuxhat/runtime';
-import { type TestDatabase, createTestDatabase, requiredTestEnv } from '@tuxhat/testing';
+import {
+  KafkaTopicReader,
+  type TestDatabase,
+  createTestDatabase,
+  requiredTestEnv,
+  startGroupAtEnd,
+  waitFor,
+} from '@tuxhat/testing';
 import { Kafka, type Producer, logLevel } from 'kafkajs';
 
 import { PolicyModule, TenantPolicies } from '../src';
-import { KafkaTail, skipHistory } from './support/kafka-tail';
 import { createTenant, message, writePolicy } from './support/policy-harness';
 
 jest.setTimeout(360_000);
@@ -50,7 +56,7 @@ describe('policy replicas on Kafka', () => {
   const kafka = new Kafka({ clientId: 'policy-test', brokers, logLevel: logLevel.NOTHING });
   let db: TestDatabase;
   let producer: Producer;
-  let tail: KafkaTail;
+  let tail: KafkaTopicReader;
   const replicas: { app: INestMicroservice; database: Database }[] = [];
 
   beforeAll(async () => {
@@ -68,14 +74,13 @@ describe('policy replicas on Kafka', () => {
     await admin.disconnect();
     // The group is new: without this it would start at the beginning of the shared topics and
     // decide (reject) every message earlier runs left there.
-    await skipHistory(brokers, group, [...submittedTopics, SMS_STATUS.name]);
+    await startGroupAtEnd(brokers, group, [...submittedTopics, SMS_STATUS.name]);
     producer = kafka.producer();
     await producer.connect();
-    tail = await KafkaTail.start(brokers, [
-      ...physicalTopicsOf(SMS_ACCEPTED),
-      SMS_STATUS.name,
-      TENANT_USAGE_WARNING.name,
-    ]);
+    tail = await new KafkaTopicReader(brokers).start(
+      [...physicalTopicsOf(SMS_ACCEPTED), SMS_STATUS.name, TENANT_USAGE_WARNING.name],
+      { from: 'end' },
+    );
   });
 
   afterAll(async () => {
@@ -137,20 +142,17 @@ describe('policy replicas on Kafka', () => {
     return tenant;
   }
 
+  /** Polls `probe` until it answers (the tail fills as records arrive). */
+  const until = <T>(what: string, probe: () => T | undefined, timeoutMs = 120_000) =>
+    waitFor(what, probe, { timeoutMs, intervalMs: 100 });
+
   const acceptedOf = (tenantId: string) =>
-    tail
-      .values(
-        (topic) => topic.startsWith(SMS_ACCEPTED.name),
-        (value) => value as SmsAcceptedEvent,
-      )
-      .filter((event) => event.message.tenantId === tenantId);
+    tail.values<SmsAcceptedEvent>(
+      SMS_ACCEPTED.name,
+      (event) => event.message.tenantId === tenantId,
+    );
   const statusesOf = (tenantId: string) =>
-    tail
-      .values(
-        (topic) => topic === SMS_STATUS.name,
-        (value) => value as SmsStatusEvent,
-      )
-      .filter((event) => event.tenantId === tenantId);
+    tail.values<SmsStatusEvent>(SMS_STATUS.name, (event) => event.tenantId === tenantId);
   const LANES: PriorityClass[] = ['transactional', 'bulk', 'otp'];
 
   it('accepts exactly the monthly quota: 10,000 messages, quota 5,000, 50 producers, two replicas', async () => {
@@ -183,7 +185,7 @@ describe('policy replicas on Kafka', () => {
     // Kafka redelivers (a producer retry, a batch handled but not committed before a crash).
     await send(messages.slice(4_500, 5_500), (index) => index % 6);
 
-    const decided = await tail.until(
+    const decided = await until(
       'a decision on every message',
       () => {
         const accepted = new Set(acceptedOf(tenant).map((event) => event.message.messageId));
@@ -218,10 +220,8 @@ describe('policy replicas on Kafka', () => {
       }),
     ).toBe(5_000);
     const warnings = tail
-      .values(
-        (topic) => topic === TENANT_USAGE_WARNING.name,
-        (value) => tenantUsageWarningEvent.parse(value),
-      )
+      .values(TENANT_USAGE_WARNING.name)
+      .map((value) => tenantUsageWarningEvent.parse(value))
       .filter((event) => event.tenantId === tenant);
     expect(new Set(warnings.map((event) => event.eventId)).size).toBe(1);
     expect(warnings[0]).toMatchObject({ warnAtPercent: 80, quotaMessages: 5_000 });
@@ -239,7 +239,7 @@ describe('policy replicas on Kafka', () => {
 
     await send(messages, (index) => index % 6);
 
-    const accepted = await tail.until('every message released', () => {
+    const accepted = await until('every message released', () => {
       const events = acceptedOf(tenant);
       return new Set(events.map((event) => event.message.messageId)).size >= 300
         ? events
@@ -282,7 +282,7 @@ describe('policy replicas on Kafka', () => {
     }
     await Promise.all(sends);
 
-    const statuses = await tail.until('a decision on every message', () => {
+    const statuses = await until('a decision on every message', () => {
       const events = statusesOf(tenant).filter(
         (e) => e.status === 'accepted' || e.status === 'rejected',
       );

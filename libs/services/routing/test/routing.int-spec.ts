@@ -7,6 +7,7 @@ import {
   type MessageFields,
   SMS_ACCEPTED,
   SMS_REROUTE,
+  SMS_OUTBOUND,
   SMS_STATUS,
   type SmsOutboundEvent,
   type SmsRerouteEvent,
@@ -25,12 +26,18 @@ import {
   startConsumerService,
   systemClock,
 } from '@tuxhat/runtime';
-import { createTestDatabase, requiredTestEnv, type TestDatabase, waitFor } from '@tuxhat/testing';
+import {
+  KafkaTopicReader,
+  createTestDatabase,
+  requiredTestEnv,
+  startGroupAtEnd,
+  type TestDatabase,
+  waitFor,
+} from '@tuxhat/testing';
 
 import { RoutingConfigService } from '../src/config/routing-config.service';
 import { CarrierHealthService } from '../src/health/carrier-health.service';
 import { RoutingModule } from '../src/routing.module';
-import { KafkaTail, startGroupAtEnd } from './support/kafka-tail';
 
 // The routing service as it runs in cluster mode: its own consumer group on the real broker,
 // rules in a real PostgreSQL schema, health read from carrier.health.v1. Each test has its own
@@ -56,7 +63,7 @@ describe('routing service on Kafka and PostgreSQL', () => {
   let app: INestMicroservice;
   let client: ReturnType<Bus['createClient']>;
   let publisher: EventPublisher;
-  let tail: KafkaTail;
+  let tail: KafkaTopicReader;
   let config: RoutingConfigService;
   let health: CarrierHealthService;
 
@@ -81,10 +88,10 @@ describe('routing service on Kafka and PostgreSQL', () => {
       ...physicalTopicsOf(SMS_REROUTE),
     ]);
 
-    tail = await new KafkaTail(brokers).start([
-      SMS_STATUS.name,
-      ...CARRIERS.flatMap((carrier) => outboundTopicsFor(carrier)),
-    ]);
+    tail = await new KafkaTopicReader(brokers).start(
+      [SMS_STATUS.name, ...CARRIERS.flatMap((carrier) => outboundTopicsFor(carrier))],
+      { from: 'end' },
+    );
     const runtime: ServiceRuntime = { bus, prisma, clock: systemClock };
     app = await startConsumerService({
       name: 'routing',
@@ -152,18 +159,19 @@ describe('routing service on Kafka and PostgreSQL', () => {
   }
 
   const outboundOf = (tenantId: string, count: number, messageId?: string) =>
-    tail.waitFor<SmsOutboundEvent>(
+    tail.waitForValues<SmsOutboundEvent>(
+      SMS_OUTBOUND.name,
       count,
-      (event, topic) =>
-        topic.startsWith('sms.outbound.') &&
+      (event) =>
         event.message.tenantId === tenantId &&
         (messageId === undefined || event.message.messageId === messageId),
     );
 
   const statusesOf = (messageId: string, count: number) =>
-    tail.waitFor<SmsStatusEvent>(
+    tail.waitForValues<SmsStatusEvent>(
+      SMS_STATUS.name,
       count,
-      (event, topic) => topic === SMS_STATUS.name && event.messageId === messageId,
+      (event) => event.messageId === messageId,
     );
 
   async function reportHealth(carrierId: string, healthy: boolean): Promise<void> {
@@ -336,16 +344,11 @@ describe('routing service on Kafka and PostgreSQL', () => {
     const followUp = message(tenant);
     await accept(followUp); // a marker: once it is routed, everything before it was handled
     await outboundOf(tenant, 1, followUp.messageId);
-    const forMessage = tail.records.filter(
-      (record) =>
-        record.topic.startsWith('sms.outbound.') &&
-        (record.value as SmsOutboundEvent).message.messageId === msg.messageId,
+    const forMessage = tail.values<SmsOutboundEvent>(
+      SMS_OUTBOUND.name,
+      (event) => event.message.messageId === msg.messageId,
     );
-    expect(forMessage.map((record) => (record.value as SmsOutboundEvent).carrierId)).toEqual([
-      A,
-      B,
-      C,
-    ]);
+    expect(forMessage.map((event) => event.carrierId)).toEqual([A, B, C]);
   });
 
   it('routes by short code and keyword, and by content pattern', async () => {

@@ -32,10 +32,15 @@ import {
   consumerGroupOf,
   startConsumerService,
 } from '@tuxhat/runtime';
-import { type TestDatabase, createTestDatabase, requiredTestEnv, waitFor } from '@tuxhat/testing';
+import {
+  KafkaTopicReader,
+  type TestDatabase,
+  createTestDatabase,
+  requiredTestEnv,
+  startGroupAtEnd,
+  waitFor,
+} from '@tuxhat/testing';
 import { Kafka, logLevel } from 'kafkajs';
-
-import { LatestTopicReader, startGroupAtEnd } from './latest-topic-reader';
 
 /** A clock the test moves forward (expiry, webhook back-off), on top of real time. */
 export class TestClock implements Clock {
@@ -75,7 +80,7 @@ export class DlrHarness {
   readonly run = randomBytes(4).toString('hex');
   readonly clock = new TestClock();
   readonly brokers = requiredTestEnv('KAFKA_BROKERS').split(',');
-  readonly reader = new LatestTopicReader(this.brokers);
+  readonly reader = new KafkaTopicReader(this.brokers);
   readonly carrierA = `telco-a-${this.run}`;
   readonly carrierB = `telco-b-${this.run}`;
   readonly tenant = `acme-${this.run}`;
@@ -97,11 +102,6 @@ export class DlrHarness {
   async start(): Promise<this> {
     this.db = await createTestDatabase(`dlr_${this.label}`);
     await this.db.database.prisma.tenant.create({ data: { id: this.tenant, name: 'Acme' } });
-    const kafka = new Kafka({
-      clientId: 'dlr-test-admin',
-      brokers: this.brokers,
-      logLevel: logLevel.NOTHING,
-    });
     this.bus = Bus.create(
       { kind: 'kafka', kafka: { brokers: this.brokers, clientId: `dlr-test-${this.run}` } },
       new Logger('kafka'),
@@ -114,14 +114,14 @@ export class DlrHarness {
     ]);
     await admin.disconnect();
     await startGroupAtEnd(
-      kafka,
+      this.brokers,
       this.group,
       CONSUMED.flatMap((topic) => physicalTopicsOf(topic)),
     );
-    await this.reader.start([
-      ...WATCHED.flatMap((topic) => physicalTopicsOf(topic)),
-      retryTopicFor(this.group),
-    ]);
+    await this.reader.start(
+      [...WATCHED.flatMap((topic) => physicalTopicsOf(topic)), retryTopicFor(this.group)],
+      { from: 'end' },
+    );
     this.client = Bus.create(
       {
         kind: 'kafka',
@@ -282,7 +282,7 @@ export class DlrHarness {
     predicate: (event: EventOf<typeof SMS_STATUS>) => boolean = () => true,
     count = 1,
   ) {
-    return this.reader.waitFor<EventOf<typeof SMS_STATUS>>(
+    return this.reader.waitForValues<EventOf<typeof SMS_STATUS>>(
       SMS_STATUS.name,
       count,
       (event) => event.messageId === messageId && predicate(event),
