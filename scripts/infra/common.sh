@@ -37,3 +37,18 @@ running_pid() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$mark" || return 1
   echo "$pid"
 }
+
+# stop_process PID NAME SECONDS PIDFILE: SIGTERM, up to SECONDS for it to exit, then SIGKILL;
+# the pid file goes either way.
+stop_process() {
+  local pid="$1" name="$2" seconds="$3" pidfile="$4"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq $((seconds * 10))); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; return 0; }
+    sleep 0.1
+  done
+  log "$name (pid $pid) ignored SIGTERM for ${seconds}s: sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$pidfile"
+}

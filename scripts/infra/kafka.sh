@@ -172,16 +172,8 @@ cmd_stop() {
   take_lock "$STATE/.lock" 120
   local pid
   pid="$(broker_pid)" || { rm -f "$PIDFILE"; return 0; }
-  kill -TERM "$pid"
   # SIGTERM = controlled shutdown (flushes logs, closes the metadata log cleanly).
-  for _ in $(seq $((KAFKA_STOP_TIMEOUT * 10))); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; return 0; }
-    sleep 0.1
-  done
-  log "broker (pid $pid) ignored SIGTERM for ${KAFKA_STOP_TIMEOUT}s: sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  rm -f "$PIDFILE"
+  stop_process "$pid" broker "$KAFKA_STOP_TIMEOUT" "$PIDFILE"
 }
 
 cmd_status() {

@@ -115,14 +115,7 @@ cmd_stop() {
   take_lock "$STATE/.lock" 300
   local pid
   pid="$(server_pid)" || { rm -f "$PIDFILE"; return 0; }
-  kill -TERM "$pid"
-  for _ in $(seq $((MOTO_STOP_TIMEOUT * 10))); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; return 0; }
-    sleep 0.1
-  done
-  log "moto_server (pid $pid) ignored SIGTERM for ${MOTO_STOP_TIMEOUT}s: sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$PIDFILE"
+  stop_process "$pid" moto_server "$MOTO_STOP_TIMEOUT" "$PIDFILE"
 }
 
 cmd_status() {
