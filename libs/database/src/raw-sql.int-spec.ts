@@ -60,6 +60,25 @@ describe.each(backends)('sqlOf on $name', (backend) => {
     expect(await names()).toEqual(['raw-a', 'raw-b']);
   });
 
+  it('runs a prepared statement again and again with new parameters', async () => {
+    const sql = sqlOf(database.prisma);
+    const insert = (ids: string[]) =>
+      sql.query<{ id: string }>(
+        `INSERT INTO tenants (id, name, created_at, updated_at)
+         SELECT t.id, t.id, now(), now() FROM json_array_elements_text($1::json) AS t (id)
+         RETURNING id`,
+        [JSON.stringify(ids)],
+        'raw-sql-spec-insert',
+      );
+    // More calls than PostgreSQL's 5 custom plans, so the cached generic plan runs too.
+    for (let call = 0; call < 7; call++)
+      expect(await insert([`prep-${call}-a`, `prep-${call}-b`])).toEqual([
+        { id: `prep-${call}-a` },
+        { id: `prep-${call}-b` },
+      ]);
+    expect((await names()).filter((id) => id.startsWith('prep-'))).toHaveLength(14);
+  });
+
   it('commits a transaction that resolves and rolls back one that throws', async () => {
     const sql = sqlOf(database.prisma);
     const insert = `INSERT INTO tenants (id, name, created_at, updated_at) VALUES ($1, $1, now(), now())`;

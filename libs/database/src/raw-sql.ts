@@ -5,7 +5,15 @@ import type { PrismaClient } from './prisma-client';
 
 /** Runs one SQL statement with positional parameters ($1, $2, ...); returns its rows. */
 export interface SqlSession {
-  query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * `prepareAs` names a prepared statement (one name per statement text, for the whole
+   * process): PostgreSQL then plans it once per connection instead of on every call, which for
+   * a statement of several CTEs costs more than running it on a small batch (measured, the
+   * status projection on 30 events: 2.65 ms of database CPU per call unprepared, 1.65 ms
+   * prepared). Only for statements whose best plan does not depend on the parameter values
+   * (after 5 calls PostgreSQL may keep one generic plan). PGlite plans every call either way.
+   */
+  query<Row>(text: string, params?: readonly unknown[], prepareAs?: string): Promise<Row[]>;
 }
 
 /**
@@ -37,8 +45,12 @@ export function registerSql(prisma: PrismaClient, executor: SqlExecutor): void {
 
 export function poolExecutor(pool: Pool): SqlExecutor {
   const session = (client: Pool | PoolClient): SqlSession => ({
-    async query<Row>(text: string, params: readonly unknown[] = []) {
-      return (await client.query(text, params as unknown[])).rows as Row[];
+    async query<Row>(text: string, params: readonly unknown[] = [], prepareAs?: string) {
+      const values = params as unknown[];
+      const result = prepareAs
+        ? await client.query({ name: prepareAs, text, values })
+        : await client.query(text, values);
+      return result.rows as Row[];
     },
   });
   return {

@@ -39,6 +39,10 @@ export class CorrelationRepository {
    * deadline (validUntil, or acceptance + defaultValidityMs, plus expiryGraceMs; a resend
    * through another carrier replaces it). Returns the ids of the messages found; the others
    * get nothing. Column arrays through unnest: a handful of parameters however many rows.
+   *
+   * The keys and ids check their message with an index probe on messages (the same test as
+   * `sent`), not `IN (SELECT ... FROM sent)`: the planner cannot estimate a CTE's rows, took
+   * `sent` for 1 row and made that a nested loop over the CTE, quadratic in the batch.
    */
   async recordSent(
     events: readonly SmsSentEvent[],
@@ -99,7 +103,7 @@ export class CorrelationRepository {
           ${keys.map((key) => traceParents.get(key.event.messageId) ?? null)}::text[])
           AS k (carrier_id, lookup_key, message_id, tenant_id, part_index, part_count,
                 carrier_message_id, route_id, trace_parent)
-        WHERE k.message_id IN (SELECT message_id FROM sent)
+        WHERE EXISTS (SELECT 1 FROM messages AS m WHERE m.id = k.message_id)
         ON CONFLICT DO NOTHING),
       replay_ids AS (
         INSERT INTO carrier_message_ids (carrier_id, carrier_message_id, message_id, part_index)
@@ -109,7 +113,7 @@ export class CorrelationRepository {
           ${parts.map(({ event }) => event.messageId)}::text[],
           ${parts.map(({ partIndex }) => partIndex)}::int[])
           AS c (carrier_id, carrier_message_id, message_id, part_index)
-        WHERE c.message_id IN (SELECT message_id FROM sent)
+        WHERE EXISTS (SELECT 1 FROM messages AS m WHERE m.id = c.message_id)
         ON CONFLICT DO NOTHING),
       deadlines AS (
         INSERT INTO dlr_deadlines (message_id, tenant_id, carrier_id, route_id, part_count,
@@ -138,11 +142,13 @@ export class CorrelationRepository {
    */
   async recordReceipts(receipts: readonly ReceiptToRecord[]): Promise<(CarrierPart | undefined)[]> {
     if (receipts.length === 0) return [];
-    const lookups: { index: number; carrierId: string; key: string }[] = [];
+    const lookups: { index: number; receipt: ReceiptToRecord; key: string }[] = [];
     receipts.forEach((receipt, index) => {
-      for (const key of lookupKeys(receipt.carrierMessageId))
-        lookups.push({ index, carrierId: receipt.carrierId, key });
+      for (const key of lookupKeys(receipt.carrierMessageId)) lookups.push({ index, receipt, key });
     });
+    // Each lookup carries its receipt, so no step joins one CTE to another: the planner cannot
+    // estimate a CTE's rows and made such joins nested loops (one even rescanned the receipts
+    // for every row of dlr_deadlines).
     // json_agg at the top level: a statement with data-modifying CTEs cannot be a subquery.
     const [result] = await runSql<{ rows: string }>(
       this.prisma,
@@ -150,38 +156,37 @@ export class CorrelationRepository {
         WITH wanted AS (
           SELECT * FROM unnest(
             ${lookups.map((lookup) => lookup.index)}::int[],
-            ${lookups.map((lookup) => lookup.carrierId)}::text[],
-            ${lookups.map((lookup) => lookup.key)}::text[]) AS w (i, carrier_id, lookup_key)),
+            ${lookups.map((lookup) => lookup.receipt.carrierId)}::text[],
+            ${lookups.map((lookup) => lookup.key)}::text[],
+            ${lookups.map((lookup) => lookup.receipt.eventId)}::text[],
+            ${lookups.map((lookup) => lookup.receipt.state)}::text[],
+            ${lookups.map((lookup) => lookup.receipt.rawState)}::text[],
+            ${lookups.map((lookup) => lookup.receipt.errorCode ?? null)}::text[],
+            ${lookups.map((lookup) => lookup.receipt.carrierMessageId)}::text[],
+            ${lookups.map((lookup) => lookup.receipt.receivedAt)}::timestamptz[],
+            ${lookups.map((lookup) => isFinalReceiptState(lookup.receipt.state))}::boolean[])
+            AS w (i, carrier_id, lookup_key, event_id, state, raw_state, error_code,
+                  receipt_carrier_message_id, received_at, final)),
         best AS (
           SELECT DISTINCT ON (w.i) w.i, k.message_id, k.tenant_id, k.carrier_id, k.route_id,
-                 k.part_index, k.part_count, k.carrier_message_id, k.trace_parent
+                 k.part_index, k.part_count, k.carrier_message_id, k.trace_parent, w.event_id,
+                 w.state, w.raw_state, w.error_code, w.receipt_carrier_message_id, w.received_at,
+                 w.final
           FROM wanted AS w
           JOIN dlr_carrier_keys AS k
             ON k.carrier_id = w.carrier_id AND k.lookup_key = w.lookup_key
           ORDER BY w.i, left(w.lookup_key, 2) = 't:' DESC, k.created_at DESC),
-        receipt AS (
-          SELECT * FROM unnest(
-            ${receipts.map((receipt) => receipt.eventId)}::text[],
-            ${receipts.map((receipt) => receipt.state)}::text[],
-            ${receipts.map((receipt) => receipt.rawState)}::text[],
-            ${receipts.map((receipt) => receipt.errorCode ?? null)}::text[],
-            ${receipts.map((receipt) => receipt.carrierMessageId)}::text[],
-            ${receipts.map((receipt) => receipt.receivedAt)}::timestamptz[],
-            ${receipts.map((receipt) => isFinalReceiptState(receipt.state))}::boolean[])
-            WITH ORDINALITY
-            AS r (event_id, state, raw_state, error_code, carrier_message_id, received_at,
-                  final, n)),
         parts AS (
           INSERT INTO dlr_part_receipts (event_id, message_id, carrier_id, part_index, state,
                                          raw_state, error_code, carrier_message_id, received_at)
-          SELECT r.event_id, b.message_id, b.carrier_id, b.part_index, r.state, r.raw_state,
-                 r.error_code, r.carrier_message_id, r.received_at
-          FROM best AS b JOIN receipt AS r ON r.n = b.i + 1
+          SELECT b.event_id, b.message_id, b.carrier_id, b.part_index, b.state, b.raw_state,
+                 b.error_code, b.receipt_carrier_message_id, b.received_at
+          FROM best AS b
           ON CONFLICT DO NOTHING),
         cleared AS (
-          DELETE FROM dlr_deadlines
-          WHERE message_id IN (SELECT b.message_id FROM best AS b JOIN receipt AS r ON r.n = b.i + 1
-                               WHERE b.part_count = 1 AND r.final))
+          DELETE FROM dlr_deadlines AS d
+          USING best AS b
+          WHERE d.message_id = b.message_id AND b.part_count = 1 AND b.final)
         SELECT coalesce(json_agg(json_build_object(
                  'index', i, 'messageId', message_id, 'tenantId', tenant_id,
                  'carrierId', carrier_id, 'routeId', route_id, 'partIndex', part_index,
