@@ -45,9 +45,9 @@ export class ConcurrentRecordChangeError extends Error {
 
 /**
  * The accounting_records table, read and written a batch at a time (record-sql.ts): one read
- * of the batch's records (and one of the messages that have none yet), one upsert of
- * everything that changed (optimistic lock: a row changed since it was read fails the batch),
- * and in the same transaction the settlement of the policy's prepaid reservations.
+ * of the batch's records (and one of the messages that have none yet), one statement writing
+ * everything that changed (optimistic lock: a row changed since it was read fails the batch)
+ * and settling the policy's prepaid reservations of the rows it wrote.
  */
 @Injectable()
 export class AccountingRecordsRepository {
