@@ -196,14 +196,38 @@ export interface SettlementRow {
   readonly currency: string;
 }
 
+// Timestamps travel as epoch milliseconds: Date#toJSON (an ISO string per timestamp) was two
+// thirds of the rows' JSON.stringify (measured: 31 -> 9 us a row); the statement turns them back
+// (exactly: whole milliseconds).
+const isTimestamp = (field: string) => byField.get(field)![2] === 'timestamptz';
 const recordset = (fields: readonly string[]) =>
-  fields.map((field) => `"${field}" ${byField.get(field)![2]}`).join(', ');
+  fields
+    .map((field) => `"${field}" ${isTimestamp(field) ? 'bigint' : byField.get(field)![2]}`)
+    .join(', ');
+const valueOf = (field: string) =>
+  isTimestamp(field)
+    ? `(timestamptz 'epoch' + r."${field}" * interval '1 millisecond')`
+    : `r."${field}"`;
+
+/** Rows as the JSON parameter: timestamps as epoch milliseconds (see valueOf). */
+function jsonOf(rows: readonly object[]): string {
+  return JSON.stringify(
+    rows.map((row) => {
+      const copy: Record<string, unknown> = { ...row };
+      for (const field of TIMESTAMP_FIELDS) {
+        const value = copy[field];
+        if (value instanceof Date) copy[field] = value.getTime();
+      }
+      return copy;
+    }),
+  );
+}
 
 // The statement around the rows is the same every time: built once (it was built per batch,
 // ~1 s of a gateway profile in string building alone).
 const INSERT_SQL = `
       INSERT INTO accounting_records (${WRITTEN_FIELDS.map(column).join(', ')})
-      SELECT ${WRITTEN_FIELDS.map((field) => `r."${field}"`).join(', ')}
+      SELECT ${WRITTEN_FIELDS.map(valueOf).join(', ')}
       FROM jsonb_to_recordset($rows::jsonb) AS r (${recordset(WRITTEN_FIELDS)})
       ON CONFLICT (message_id) DO NOTHING
       RETURNING message_id`;
@@ -212,8 +236,8 @@ const UPDATE_SQL = `
         field === 'publishClaimedAt'
           ? // Only a claim is written (by the writer that made the record final); never
             // another publisher's claim cleared.
-            `${column(field)} = coalesce(r."${field}", a.${column(field)})`
-          : `${column(field)} = r."${field}"`,
+            `${column(field)} = coalesce(${valueOf(field)}, a.${column(field)})`
+          : `${column(field)} = ${valueOf(field)}`,
       ).join(', ')}
       FROM jsonb_to_recordset($rows::jsonb) AS r (${recordset(UPDATE_FIELDS)})
       WHERE a.message_id = $ids AND a.message_id = r."messageId"
@@ -239,13 +263,13 @@ export function writeRecords(
 ): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
   if (inserts.length > 0)
-    parts.push(Prisma.sql`ins AS (${INSERT_HEAD}${JSON.stringify(inserts)}${INSERT_TAIL})`);
+    parts.push(Prisma.sql`ins AS (${INSERT_HEAD}${jsonOf(inserts)}${INSERT_TAIL})`);
   if (updates.length > 0) {
     // The ids as an array too: the planner then looks the rows up in the primary key (a JSON
     // recordset is estimated at 100 rows, which can mean a scan of the table).
     const ids = updates.map((row) => row.messageId);
     parts.push(
-      Prisma.sql`upd AS (${UPDATE_HEAD}${JSON.stringify(updates)}${UPDATE_MIDDLE}ANY(${ids}::text[])${UPDATE_TAIL})`,
+      Prisma.sql`upd AS (${UPDATE_HEAD}${jsonOf(updates)}${UPDATE_MIDDLE}ANY(${ids}::text[])${UPDATE_TAIL})`,
     );
   }
   const written = [
