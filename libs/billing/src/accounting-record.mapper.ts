@@ -54,6 +54,23 @@ export type RecordRow = Pick<
 const adjustments = z.array(priceAdjustment);
 const labels = z.record(z.string().max(64), z.string().max(256));
 
+/**
+ * The tenant's labels as the record carries them: what `labels` accepts, else none. A plain
+ * object of short strings (what ingress stores) is taken as it is: zod's parse of every record
+ * was most of this mapping's cost.
+ */
+function labelsOf(value: unknown): Record<string, string> | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    let plain = true;
+    for (const [key, label] of Object.entries(value))
+      if (key.length > 64 || typeof label !== 'string' || label.length > 256) plain = false;
+    if (plain) return value as Record<string, string>;
+  }
+  const parsed = labels.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export function parseAdjustments(value: unknown): PriceAdjustment[] {
   // Most records have none: no validation to run.
   if (Array.isArray(value) && value.length === 0) return [];
@@ -69,7 +86,7 @@ export function accountingRecordEventOf(row: RecordRow): AccountingRecordEvent {
   const { finalStatus, finalAt } = row;
   if (!finalStatus || !finalAt || row.revision < 1 || !isRecordFinalStatus(finalStatus))
     throw new Error(`accounting record of ${row.messageId} is not final`);
-  const metadata = row.metadata === null ? undefined : labels.safeParse(row.metadata);
+  const metadata = labelsOf(row.metadata);
   return {
     version: ACCOUNTING_RECORD_VERSION,
     eventId: accountingRecordEventId(row.messageId, row.revision),
@@ -83,7 +100,7 @@ export function accountingRecordEventOf(row: RecordRow): AccountingRecordEvent {
     ...(row.country ? { country: row.country } : {}),
     ...(row.network ? { network: row.network } : {}),
     ...(row.clientReference ? { clientReference: row.clientReference } : {}),
-    ...(metadata?.success ? { metadata: metadata.data } : {}),
+    ...(metadata ? { metadata } : {}),
     ...(row.routeId ? { routeId: row.routeId } : {}),
     ...(row.carrierId ? { carrierId: row.carrierId } : {}),
     parts: row.parts,

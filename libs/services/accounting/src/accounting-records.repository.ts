@@ -6,12 +6,14 @@ import { PRISMA } from '@tuxhat/runtime';
 
 import type { RecordDraft } from './record-draft';
 import {
+  type RecordUpdate,
+  type SettlementRow,
   type WrittenRecord,
+  anyOf,
   claimRecords,
-  idsIn,
   parseRecords,
   selectRecordsOrMessages,
-  upsertRecords,
+  writeRecords,
 } from './record-sql';
 
 /** A message as a first status event finds it: what its open record starts from. */
@@ -29,12 +31,7 @@ export interface MessageForRecord {
 }
 
 /** A reservation to settle (charged) or release, with the price the record charges. */
-export interface Settlement {
-  readonly messageId: string;
-  readonly charged: boolean;
-  readonly amountMinor: number;
-  readonly currency: string;
-}
+export type Settlement = SettlementRow;
 
 /** Another writer changed a row between our read and our write: the batch is retried. */
 export class ConcurrentRecordChangeError extends Error {
@@ -46,14 +43,11 @@ export class ConcurrentRecordChangeError extends Error {
   }
 }
 
-/** A busy pool delays a batch; it does not fail it. */
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
-
 /**
  * The accounting_records table, read and written a batch at a time (record-sql.ts): one read
- * of the batch's records (and one of the messages that have none yet), one upsert of
- * everything that changed (optimistic lock: a row changed since it was read fails the batch),
- * and in the same transaction the settlement of the policy's prepaid reservations.
+ * of the batch's records (and one of the messages that have none yet), one statement writing
+ * everything that changed (optimistic lock: a row changed since it was read fails the batch)
+ * and settling the policy's prepaid reservations of the rows it wrote.
  */
 @Injectable()
 export class AccountingRecordsRepository {
@@ -81,10 +75,12 @@ export class AccountingRecordsRepository {
   }
 
   /**
-   * Writes the drafts and settles the reservations in one transaction; the drafts among
-   * `claims` are claimed for publishing by this process at `now` in the same statement (they
-   * became final here; see RecordPublisher.publishClaimed). Returns the rows as written. Throws
-   * ConcurrentRecordChangeError (nothing written) when a row is not at the version read.
+   * Writes the drafts and settles the reservations of the rows written, in one statement (one
+   * round trip, atomic without a transaction); the drafts among `claims` are claimed for
+   * publishing by this process at `now` in the same statement (they became final here; see
+   * RecordPublisher.publishClaimed). A new draft is inserted whole; a stored one sends only
+   * what may change. Returns the rows as written. Throws ConcurrentRecordChangeError when a
+   * row is not at the version read: that row, and its reservation, are left as they are.
    */
   async write(
     drafts: readonly RecordDraft[],
@@ -92,25 +88,20 @@ export class AccountingRecordsRepository {
     now: Date,
     claims: ReadonlySet<string> = new Set(),
   ): Promise<WrittenRecord[]> {
-    if (drafts.length === 0 && settlements.length === 0) return [];
+    if (drafts.length === 0) return [];
     // Rows in key order: two writers of overlapping batches lock in the same order (no deadlock).
     const rows = [...drafts]
       .sort((a, b) => (a.messageId < b.messageId ? -1 : 1))
       .map((draft) => rowOfDraft(draft, now, claims.has(draft.messageId)));
-    const upsert = async (client: Pick<PrismaClient, '$queryRawUnsafe'>) => {
-      const [result] = await runSql<{ ids: string }>(client, upsertRecords(rows));
-      const written = new Set(JSON.parse(result?.ids ?? '[]') as string[]);
-      const lost = rows.filter((row) => !written.has(row.messageId));
-      if (lost.length > 0) throw new ConcurrentRecordChangeError(lost.map((row) => row.messageId));
-    };
-    // One statement is atomic by itself: a transaction (three more round trips) only when the
-    // reservations must move with it.
-    if (settlements.length === 0) await upsert(this.prisma);
-    else
-      await this.prisma.$transaction(async (tx) => {
-        if (rows.length > 0) await upsert(tx);
-        await tx.$executeRaw(settleReservations(settlements, now));
-      }, TRANSACTION_OPTIONS);
+    const inserts = rows.filter((row) => row.rowVersion === 0);
+    const updates = rows.filter((row) => row.rowVersion > 0).map(updateOfRow);
+    const [result] = await runSql<{ ids: string }>(
+      this.prisma,
+      writeRecords(inserts, updates, settlements, now),
+    );
+    const written = new Set(JSON.parse(result?.ids ?? '[]') as string[]);
+    const lost = rows.filter((row) => !written.has(row.messageId));
+    if (lost.length > 0) throw new ConcurrentRecordChangeError(lost.map((row) => row.messageId));
     return rows;
   }
 
@@ -167,8 +158,9 @@ export class AccountingRecordsRepository {
           publish_claimed_at = NULL,
           publish_pending = r.revision > v.revision,
           row_version = r.row_version + 1
-      FROM jsonb_to_recordset(${JSON.stringify(published)}::jsonb) AS v ("messageId" text, revision int)
-      WHERE r.message_id = v."messageId" AND r.publish_claimed_at = ${claimedAt}::timestamptz`,
+      FROM unnest(${published.map((row) => row.messageId)}::text[],
+                  ${published.map((row) => row.revision)}::int[]) AS v (message_id, revision)
+      WHERE r.message_id = v.message_id AND r.publish_claimed_at = ${claimedAt}::timestamptz`,
     );
   }
 
@@ -180,7 +172,7 @@ export class AccountingRecordsRepository {
       Prisma.sql`
       UPDATE accounting_records
       SET publish_claimed_at = NULL, row_version = row_version + 1
-      WHERE message_id IN ${idsIn(messageIds)} AND publish_claimed_at = ${claimedAt}::timestamptz`,
+      WHERE message_id = ${anyOf(messageIds)} AND publish_claimed_at = ${claimedAt}::timestamptz`,
     );
   }
 }
@@ -314,43 +306,33 @@ function rowOfDraft(draft: RecordDraft, now: Date, claim: boolean): WrittenRecor
   };
 }
 
-/**
- * Settles (charged) or releases the policy's prepaid reservations of these messages and moves
- * the tenants' balances to match, in one statement. Only a reservation still `reserved` moves,
- * or a `released` one that a correction now charges, so a replay moves no money twice.
- *   reserved -> settled:  reserved -= r, available += r - price
- *   reserved -> released: reserved -= r, available += r
- *   released -> settled:  available -= price
- * A price in another currency than the reservation (the tariff changed currency in between)
- * settles the reserved amount.
- */
-function settleReservations(settlements: readonly Settlement[], now: Date): Prisma.Sql {
-  return Prisma.sql`
-    WITH v AS (
-      SELECT "messageId" AS message_id, "charged" AS charged, "amountMinor" AS amount, currency
-      FROM jsonb_to_recordset(${JSON.stringify(settlements)}::jsonb)
-        AS s ("messageId" text, "charged" boolean, "amountMinor" bigint, currency char(3))),
-    moved AS (
-      UPDATE balance_reservations AS b
-      SET state = CASE WHEN v.charged THEN 'settled'::balance_reservation_state
-                       ELSE 'released'::balance_reservation_state END,
-          settled_at = ${now}::timestamptz
-      FROM v, balance_reservations AS prior
-      WHERE b.message_id = v.message_id
-        AND prior.message_id = b.message_id
-        AND (b.state = 'reserved' OR (b.state = 'released' AND v.charged))
-      RETURNING b.tenant_id,
-        CASE WHEN prior.state = 'reserved' THEN b.amount_minor ELSE 0 END AS unreserved,
-        CASE WHEN prior.state = 'reserved' THEN b.amount_minor ELSE 0 END
-          - CASE WHEN NOT v.charged THEN 0
-                 WHEN b.currency = v.currency THEN v.amount
-                 ELSE b.amount_minor END AS returned
-    )
-    UPDATE tenant_balances AS t
-    SET reserved_minor = t.reserved_minor - m.unreserved,
-        available_minor = t.available_minor + m.returned,
-        updated_at = ${now}::timestamptz
-    FROM (SELECT tenant_id, SUM(unreserved) AS unreserved, SUM(returned) AS returned
-          FROM moved GROUP BY tenant_id) AS m
-    WHERE t.tenant_id = m.tenant_id`;
+/** What an update of a stored row sends: the fields that may change, the key, the version. */
+function updateOfRow(row: WrittenRecord): RecordUpdate {
+  return {
+    messageId: row.messageId,
+    country: row.country,
+    network: row.network,
+    carrierId: row.carrierId,
+    routeId: row.routeId,
+    finalStatus: row.finalStatus,
+    errorCode: row.errorCode,
+    costMinor: row.costMinor,
+    costCurrency: row.costCurrency,
+    priceMinor: row.priceMinor,
+    priceCurrency: row.priceCurrency,
+    listPriceMinor: row.listPriceMinor,
+    tariffId: row.tariffId,
+    billingMode: row.billingMode,
+    chargeOn: row.chargeOn,
+    charged: row.charged,
+    adjustments: row.adjustments,
+    routedAt: row.routedAt,
+    sentAt: row.sentAt,
+    finalAt: row.finalAt,
+    updatedAt: row.updatedAt,
+    revision: row.revision,
+    publishPending: row.publishPending,
+    publishClaimedAt: row.publishClaimedAt,
+    rowVersion: row.rowVersion,
+  };
 }

@@ -26,7 +26,7 @@ const RECENT_RECORDS = 50_000;
  * One accounting record per message, a batch of status events at a time: read the batch's
  * records (2 queries), apply the events in memory, price the messages that became final
  * (tariffs and rules from memory, plus one history query when a rule needs it), write every
- * change and settle the prepaid reservations in one transaction, then publish what became
+ * change and settle the prepaid reservations in one statement, then publish what became
  * final. No round trip per message.
  */
 @Injectable()
