@@ -7,7 +7,12 @@ import {
   derivedEnvelope,
 } from '@tuxhat/contracts';
 import { EventPublisher } from '@tuxhat/messaging';
-import { METRICS, processMetrics } from '@tuxhat/observability';
+import {
+  type BoundCounter,
+  type BoundHistogram,
+  METRICS,
+  processMetrics,
+} from '@tuxhat/observability';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
 import { RecentOutcomes } from './recent-outcomes';
@@ -28,6 +33,10 @@ export interface SentPart {
 @Injectable()
 export class ConnectorReporter {
   private readonly metrics = processMetrics();
+  /** Per-message counters and histograms bound once per label set (no label hashing per message). */
+  private readonly messageCounters = new Map<string, BoundCounter>();
+  private readonly submitCounters = new Map<string, BoundCounter>();
+  private readonly latencies = new Map<string, BoundHistogram>();
 
   constructor(
     private readonly publisher: EventPublisher,
@@ -117,22 +126,51 @@ export class ConnectorReporter {
   ): void {
     const { message, carrierId } = event;
     const messageClass = message.priority ?? 'transactional';
-    this.metrics.increment(METRICS.messages, {
-      stage: this.source,
-      status,
-      class: messageClass,
-      tenant: message.tenantId,
-    });
+    this.messageCounter(status, messageClass, message.tenantId).inc();
     if (!carrierResult) return;
-    this.metrics.increment(METRICS.carrierSubmits, { carrier: carrierId, result: carrierResult });
+    this.submitCounter(carrierId, carrierResult).inc();
     if (carrierResult === 'accepted') {
       const seconds = (this.clock.now().getTime() - Date.parse(message.acceptedAt)) / 1_000;
-      this.metrics.observe(
-        METRICS.messageCarrierLatency,
-        { class: messageClass, carrier: carrierId },
-        seconds,
-      );
+      this.latency(messageClass, carrierId).observe(seconds);
     }
+  }
+
+  private messageCounter(status: string, messageClass: string, tenant: string): BoundCounter {
+    const key = `${status}\u0000${messageClass}\u0000${tenant}`;
+    let counter = this.messageCounters.get(key);
+    if (!counter) {
+      counter = this.metrics.boundCounter(METRICS.messages, {
+        stage: this.source,
+        status,
+        class: messageClass,
+        tenant,
+      });
+      this.messageCounters.set(key, counter);
+    }
+    return counter;
+  }
+
+  private submitCounter(carrier: string, result: string): BoundCounter {
+    const key = `${carrier}\u0000${result}`;
+    let counter = this.submitCounters.get(key);
+    if (!counter) {
+      counter = this.metrics.boundCounter(METRICS.carrierSubmits, { carrier, result });
+      this.submitCounters.set(key, counter);
+    }
+    return counter;
+  }
+
+  private latency(messageClass: string, carrier: string): BoundHistogram {
+    const key = `${messageClass}\u0000${carrier}`;
+    let histogram = this.latencies.get(key);
+    if (!histogram) {
+      histogram = this.metrics.boundHistogram(METRICS.messageCarrierLatency, {
+        class: messageClass,
+        carrier,
+      });
+      this.latencies.set(key, histogram);
+    }
+    return histogram;
   }
 
   private async status(

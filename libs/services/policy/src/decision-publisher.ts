@@ -6,7 +6,6 @@ import {
   type SmsAcceptedEvent,
   type SmsStatusEvent,
   TENANT_USAGE_WARNING,
-  derivedEnvelope,
   deterministicUuid,
 } from '@tuxhat/contracts';
 import { EventPublisher } from '@tuxhat/messaging';
@@ -33,11 +32,16 @@ export class DecisionPublisher {
   ) {}
 
   async publish(decided: Decided): Promise<void> {
-    const now = this.clock.now();
+    // One clock reading and one ISO text for the whole batch.
+    const occurredAt = this.clock.now().toISOString();
     const batch: Outgoing = { accepted: [], statuses: [] };
+    const tally = new Map<string, { labels: MessageLabels; count: number }>();
     for (const { message, outcome } of decided.results) {
-      this.collect(batch, message, outcome, now);
-      this.count(message, outcome);
+      this.collect(batch, message, outcome, occurredAt);
+      tallyOutcome(tally, message, outcome);
+    }
+    for (const { labels, count } of tally.values()) {
+      this.metrics.increment(METRICS.messages, labels, count);
     }
     // A batch per topic: the publisher can hand a topic's events over together.
     const sends: Promise<void>[] = [
@@ -49,7 +53,7 @@ export class DecisionPublisher {
         this.publisher.publish(TENANT_USAGE_WARNING, {
           version: 1,
           eventId: deterministicUuid(`usage-warning/${tenantId}/${warning.month}`),
-          occurredAt: now.toISOString(),
+          occurredAt,
           tenantId,
           timeZone,
           ...warning,
@@ -59,26 +63,25 @@ export class DecisionPublisher {
     await Promise.all(sends);
   }
 
-  /** tuxhat_messages_total{stage="policy"}: accepted, rejected, or held until later. */
-  private count(message: MessageFields, outcome: Outcome): void {
-    if (outcome.kind === 'none') return;
-    const status = { accept: 'accepted', reject: 'rejected', hold: 'held' }[outcome.kind];
-    this.metrics.increment(METRICS.messages, {
-      stage: 'policy',
-      status,
-      class: message.priority ?? 'transactional',
-      tenant: message.tenantId,
-    });
-  }
-
-  private collect(batch: Outgoing, message: MessageFields, outcome: Outcome, now: Date): void {
+  private collect(
+    batch: Outgoing,
+    message: MessageFields,
+    outcome: Outcome,
+    occurredAt: string,
+  ): void {
     const cause = `policy/${message.messageId}`;
+    // derivedEnvelope(cause, purpose, now), with the batch's time text.
+    const envelope = (purpose: string) => ({
+      version: 1 as const,
+      eventId: deterministicUuid(`${cause}/${purpose}`),
+      occurredAt,
+    });
     const status = (
       purpose: string,
       fields: { status: 'accepted' | 'rejected'; detail: string; errorCode?: string },
     ) =>
       batch.statuses.push({
-        ...derivedEnvelope(cause, purpose, now),
+        ...envelope(purpose),
         messageId: message.messageId,
         tenantId: message.tenantId,
         source: 'policy',
@@ -87,7 +90,7 @@ export class DecisionPublisher {
     switch (outcome.kind) {
       case 'accept':
         batch.accepted.push({
-          ...derivedEnvelope(cause, 'accepted', now),
+          ...envelope('accepted'),
           message,
           decision: outcome.detail,
         });
@@ -112,6 +115,32 @@ export class DecisionPublisher {
         return;
     }
   }
+}
+
+type MessageLabels = Record<'stage' | 'status' | 'class' | 'tenant', string>;
+
+const STATUS_OF = { accept: 'accepted', reject: 'rejected', hold: 'held' } as const;
+
+/**
+ * tuxhat_messages_total{stage="policy"}: accepted, rejected, or held until later. Tallied per
+ * label set, so a batch costs one counter increment per (status, class, tenant), not per message.
+ */
+function tallyOutcome(
+  tally: Map<string, { labels: MessageLabels; count: number }>,
+  message: MessageFields,
+  outcome: Outcome,
+): void {
+  if (outcome.kind === 'none') return;
+  const status = STATUS_OF[outcome.kind];
+  const messageClass = message.priority ?? 'transactional';
+  const key = `${status}\u0000${messageClass}\u0000${message.tenantId}`;
+  const entry = tally.get(key);
+  if (entry) entry.count += 1;
+  else
+    tally.set(key, {
+      labels: { stage: 'policy', status, class: messageClass, tenant: message.tenantId },
+      count: 1,
+    });
 }
 
 /** The events of one batch's decisions, by topic. */

@@ -20,6 +20,8 @@ import { RoutingService, type RoutingStep } from './routing.service';
  * carrier, or `failed` once the attempts are used up. A batch is decided in memory, then
  * published together.
  */
+type MessageLabels = Record<'stage' | 'status' | 'class' | 'tenant', string>;
+
 @Controller()
 export class RoutingConsumer {
   private readonly metrics = processMetrics();
@@ -32,7 +34,8 @@ export class RoutingConsumer {
 
   @OnEventBatch(SMS_ACCEPTED)
   async onAccepted(events: SmsAcceptedEvent[]): Promise<void> {
-    const steps = events.map((event) => this.routing.routeAccepted(event));
+    const at = this.routing.instant();
+    const steps = events.map((event) => this.routing.routeAccepted(event, at));
     this.count(steps, events);
     await this.publish(steps);
   }
@@ -40,26 +43,39 @@ export class RoutingConsumer {
   @OnEventBatch(SMS_REROUTE)
   async onReroute(events: SmsRerouteEvent[]): Promise<void> {
     const fresh = this.reroutes.fresh(events);
-    const steps = fresh.map((event) => this.routing.reroute(event));
+    const at = this.routing.instant();
+    const steps = fresh.map((event) => this.routing.reroute(event, at));
     this.count(steps, fresh);
     await this.publish(steps);
     this.reroutes.remember(fresh);
   }
 
-  /** tuxhat_messages_total{stage="routing"}: routed, or failed when nothing can carry it. */
+  /**
+   * tuxhat_messages_total{stage="routing"}: routed, or failed when nothing can carry it. Tallied
+   * per label set first: one counter increment per (status, class, tenant) of the batch, not one
+   * per message.
+   */
   private count(
     steps: readonly RoutingStep[],
     events: readonly { readonly message: MessageFields }[],
   ): void {
+    const tally = new Map<string, { labels: MessageLabels; count: number }>();
     steps.forEach((step, index) => {
-      const message = events[index]?.message;
-      this.metrics.increment(METRICS.messages, {
-        stage: 'routing',
-        status: step.status.status,
-        class: message?.priority ?? 'transactional',
-        tenant: step.status.tenantId,
-      });
+      const status = step.status.status;
+      const messageClass = events[index]?.message.priority ?? 'transactional';
+      const tenant = step.status.tenantId;
+      const key = `${status}\u0000${messageClass}\u0000${tenant}`;
+      const entry = tally.get(key);
+      if (entry) entry.count += 1;
+      else
+        tally.set(key, {
+          labels: { stage: 'routing', status, class: messageClass, tenant },
+          count: 1,
+        });
     });
+    for (const { labels, count } of tally.values()) {
+      this.metrics.increment(METRICS.messages, labels, count);
+    }
   }
 
   private async publish(steps: readonly RoutingStep[]): Promise<void> {

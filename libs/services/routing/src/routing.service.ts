@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  type EventEnvelope,
   type SmsAcceptedEvent,
   type SmsOutboundEvent,
   type SmsRerouteEvent,
   type SmsStatusEvent,
-  derivedEnvelope,
+  deterministicUuid,
 } from '@tuxhat/contracts';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
@@ -13,6 +14,27 @@ import { describeRouted, describeUnrouted, fitDetail } from './decision-detail';
 import { CarrierHealthService } from './health/carrier-health.service';
 import { type RoutingDecision, decideRoute } from './router';
 import { ROUTING_OPTIONS, type RoutingOptions } from './routing.options';
+
+/**
+ * One clock reading for a whole batch: every event of the batch is stamped with it, and its ISO
+ * text is made once instead of once per event.
+ */
+export interface BatchInstant {
+  readonly now: Date;
+  readonly occurredAt: string;
+}
+
+/**
+ * The envelope derivedEnvelope(cause, purpose, now) gives, with the batch's time text: the same
+ * id (a replay of the cause gives the same events), no Date formatting per event.
+ */
+function envelopeAt(cause: string, purpose: string, at: BatchInstant): EventEnvelope {
+  return {
+    version: 1,
+    eventId: deterministicUuid(`${cause}/${purpose}`),
+    occurredAt: at.occurredAt,
+  };
+}
 
 /** What one routing step publishes: the outbound event when a carrier was chosen, and its status. */
 export interface RoutingStep {
@@ -29,6 +51,9 @@ export interface RoutingStep {
  * event: two requests to reroute the same attempt (a connector timeout and a DLR trigger, say)
  * collapse into one next attempt instead of sending the message twice.
  */
+/** A first attempt has tried no carrier yet (shared: decideRoute only reads it). */
+const NOTHING_TRIED: ReadonlySet<string> = new Set();
+
 @Injectable()
 export class RoutingService {
   private readonly logger = new Logger(RoutingService.name);
@@ -40,25 +65,32 @@ export class RoutingService {
     @Inject(ROUTING_OPTIONS) private readonly options: RoutingOptions,
   ) {}
 
-  routeAccepted({ eventId, message, decision: policy }: SmsAcceptedEvent): RoutingStep {
+  /** The clock read once for a batch (pass it to every step of the batch). */
+  instant(): BatchInstant {
     const now = this.clock.now();
-    const decision = this.decide(message, now, new Set());
+    return { now, occurredAt: now.toISOString() };
+  }
+
+  routeAccepted(
+    { eventId, message, decision: policy }: SmsAcceptedEvent,
+    at: BatchInstant = this.instant(),
+  ): RoutingStep {
+    const decision = this.decide(message, at.now, NOTHING_TRIED);
     return this.step(decision, {
       message,
-      now,
-      envelopeOf: (purpose) => derivedEnvelope(eventId, purpose, now),
+      envelopeOf: (purpose) => envelopeAt(eventId, purpose, at),
       prefix: policy,
       attempt: 1,
       tried: [],
     });
   }
 
-  reroute(event: SmsRerouteEvent): RoutingStep {
+  reroute(event: SmsRerouteEvent, at: BatchInstant = this.instant()): RoutingStep {
     const { message } = event;
-    const now = this.clock.now();
+    const { now } = at;
     const tried = [...new Set([...event.triedCarriers, event.carrierId])];
     const cause = `reroute:${message.messageId}:${event.attempt}`;
-    const envelopeOf = (purpose: string) => derivedEnvelope(cause, purpose, now);
+    const envelopeOf = (purpose: string) => envelopeAt(cause, purpose, at);
     const why = `${event.carrierId} failed attempt ${event.attempt} (${event.source}${
       event.errorCode ? ` ${event.errorCode}` : ''
     }: ${event.reason.slice(0, 120)})`;
@@ -84,7 +116,6 @@ export class RoutingService {
     const decision = this.decide(message, now, new Set(tried));
     return this.step(decision, {
       message,
-      now,
       envelopeOf,
       prefix: `reroute: ${why}`,
       attempt: event.attempt + 1,
@@ -109,8 +140,7 @@ export class RoutingService {
     decision: RoutingDecision,
     context: {
       readonly message: SmsAcceptedEvent['message'];
-      readonly now: Date;
-      readonly envelopeOf: (purpose: string) => ReturnType<typeof derivedEnvelope>;
+      readonly envelopeOf: (purpose: string) => EventEnvelope;
       readonly prefix: string;
       readonly attempt: number;
       readonly tried: readonly string[];
@@ -143,7 +173,7 @@ export class RoutingService {
         carrierId: decision.carrierId,
         routeId: decision.rule.id,
         attempt,
-        triedCarriers: [...context.tried],
+        triedCarriers: context.tried.length === 0 ? [] : [...context.tried],
         ...cost,
       },
       status: {

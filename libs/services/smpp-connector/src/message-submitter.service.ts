@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DEFAULT_PRIORITY_CLASS, type SmsOutboundEvent } from '@tuxhat/contracts';
 import { ConnectorReporter, RecentOutcomes, type SentPart } from '@tuxhat/connector-kit';
-import { METRICS, SpanKind, inSpan, processMetrics } from '@tuxhat/observability';
+import {
+  type BoundHistogram,
+  METRICS,
+  SpanKind,
+  inSpan,
+  processMetrics,
+} from '@tuxhat/observability';
 import {
   Gsm7EncodingError,
   Latin1EncodingError,
@@ -45,6 +51,8 @@ export class MessageSubmitter {
   private readonly logger = new Logger('smpp-connector');
   private readonly throttledRounds = new Map<string, number>();
   private readonly metrics = processMetrics();
+  /** tuxhat_carrier_submit_duration_seconds by carrier, bound once per carrier. */
+  private readonly submitDurations = new Map<string, BoundHistogram>();
 
   constructor(
     private readonly sessions: CarrierSessions,
@@ -98,11 +106,7 @@ export class MessageSubmitter {
           ),
         ),
     );
-    this.metrics.observe(
-      METRICS.carrierSubmitDuration,
-      { carrier: carrierId },
-      (performance.now() - submitting) / 1_000,
-    );
+    this.submitDurationOf(carrierId).observe((performance.now() - submitting) / 1_000);
     const verdicts = outcomes.map((outcome, position) => ({
       partIndex: pending[position].index,
       verdict: classifySubmitOutcome(outcome, link.policy),
@@ -199,6 +203,15 @@ export class MessageSubmitter {
       return;
     }
     await this.reporter.sent(event, sentPartsOf(accepted));
+  }
+
+  private submitDurationOf(carrier: string): BoundHistogram {
+    let histogram = this.submitDurations.get(carrier);
+    if (!histogram) {
+      histogram = this.metrics.boundHistogram(METRICS.carrierSubmitDuration, { carrier });
+      this.submitDurations.set(carrier, histogram);
+    }
+    return histogram;
   }
 
   private rememberRound(messageId: string, rounds: number): void {

@@ -6,7 +6,6 @@ import {
   type SmsDlrRawEvent,
   type SmsSentEvent,
   type SmsStatusEvent,
-  derivedEnvelope,
   deterministicUuid,
 } from '@tuxhat/contracts';
 import {
@@ -56,14 +55,14 @@ export class ReceiptConsumer {
     const known = await this.correlations.recordSent(events, this.options);
     const failures = new Map<number, unknown>();
     const sent: SmsStatusEvent[] = [];
-    const now = this.clock.now();
+    const occurredAt = this.clock.now().toISOString();
     events.forEach((event, index) => {
       if (!known.has(event.messageId)) {
         failures.set(index, new NotYetError(`message ${event.messageId} not found`));
         return;
       }
       sent.push({
-        ...derivedEnvelope(event.eventId, 'status', now),
+        ...envelopeAt(event.eventId, 'status', occurredAt),
         messageId: event.messageId,
         tenantId: event.tenantId,
         status: 'sent',
@@ -90,10 +89,15 @@ export class ReceiptConsumer {
     const found = await this.correlations.recordReceipts(receipts);
     const failures = new Map<number, unknown>();
     const matched: { receipt: SmsDlrRawEvent; part: CarrierPart }[] = [];
+    // tuxhat_receipts_total: one increment per (carrier, result) of the batch.
+    const tally = new Map<string, { carrier: string; result: string; count: number }>();
     receipts.forEach((receipt, index) => {
       const part = found[index];
       const result = part ? 'matched' : 'unmatched';
-      this.metrics.increment(METRICS.receipts, { carrier: receipt.carrierId, result });
+      const key = `${receipt.carrierId}\u0000${result}`;
+      const counted = tally.get(key);
+      if (counted) counted.count += 1;
+      else tally.set(key, { carrier: receipt.carrierId, result, count: 1 });
       if (part) matched.push({ receipt, part });
       else
         failures.set(
@@ -103,6 +107,9 @@ export class ReceiptConsumer {
           ),
         );
     });
+    for (const { carrier, result, count } of tally.values()) {
+      this.metrics.increment(METRICS.receipts, { carrier, result }, count);
+    }
     if (matched.length === 0) return BatchOutcome.withFailures(failures);
     // Each receipt came on its own trace: what follows for its message continues the message's.
     continueMessageTraces(
@@ -122,7 +129,7 @@ export class ReceiptConsumer {
     );
     const partReceipts = await this.parts.of(multipart.map(({ part }) => part));
 
-    const now = this.clock.now();
+    const occurredAt = this.clock.now().toISOString();
     const steps: SmsStatusEvent[] = [];
     const outcomes = new Map<string, FinalOutcome>();
     for (const { receipt, part } of matched) {
@@ -142,7 +149,7 @@ export class ReceiptConsumer {
       const partNote =
         part.partCount > 1 ? ` (part ${part.partIndex + 1} of ${part.partCount})` : '';
       steps.push({
-        ...derivedEnvelope(receipt.eventId, 'status', now),
+        ...envelopeAt(receipt.eventId, 'status', occurredAt),
         messageId: part.messageId,
         tenantId: part.tenantId,
         status: 'sent',
@@ -167,6 +174,11 @@ export class ReceiptConsumer {
     await this.outcomes.settle([...outcomes.values()], cleared);
     return BatchOutcome.withFailures(failures);
   }
+}
+
+/** derivedEnvelope(cause, purpose, now) with the batch's time text made once. */
+function envelopeAt(cause: string, purpose: string, occurredAt: string) {
+  return { version: 1 as const, eventId: deterministicUuid(`${cause}/${purpose}`), occurredAt };
 }
 
 /** The final status of a message on one carrier has one id, whichever receipt completes it. */

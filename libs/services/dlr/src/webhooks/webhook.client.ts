@@ -1,5 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, type RequestOptions, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 
 export interface WebhookResponse {
   readonly status: number;
@@ -11,6 +12,13 @@ export interface WebhookClientOptions {
   readonly maxSocketsPerOrigin: number;
 }
 
+interface Target {
+  readonly secure: boolean;
+  readonly options: Readonly<RequestOptions>;
+}
+
+const MAX_TARGETS = 1_000;
+
 /**
  * POSTs webhook bodies over keep-alive connections: Node's agents pool sockets per origin, so
  * thousands of callbacks a second to one tenant reuse a handful of connections instead of
@@ -20,6 +28,12 @@ export interface WebhookClientOptions {
 export class WebhookClient {
   private readonly http: HttpAgent;
   private readonly https: HttpsAgent;
+  /**
+   * Request options by URL: a handful of URLs (tenants' webhook paths) take thousands of calls
+   * a second, and parsing one (URL, then urlToHttpOptions inside http.request) costs more than
+   * the rest of preparing the request. Bounded: per-message callback URLs may all differ.
+   */
+  private readonly targets = new Map<string, Target>();
 
   constructor(private readonly options: WebhookClientOptions) {
     const agentOptions = {
@@ -33,13 +47,12 @@ export class WebhookClient {
   }
 
   post(url: string, body: string, headers: Record<string, string>): Promise<WebhookResponse> {
-    const target = new URL(url);
-    const secure = target.protocol === 'https:';
+    const { secure, options } = this.targetOf(url);
     const send = secure ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const request = send(
-        target,
         {
+          ...options,
           method: 'POST',
           agent: secure ? this.https : this.http,
           headers: {
@@ -68,6 +81,17 @@ export class WebhookClient {
       request.on('close', () => clearTimeout(deadline));
       request.end(body);
     });
+  }
+
+  private targetOf(url: string): Target {
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { secure: parsed.protocol === 'https:', options: urlToHttpOptions(parsed) };
+      if (this.targets.size >= MAX_TARGETS) this.targets.clear();
+      this.targets.set(url, target);
+    }
+    return target;
   }
 
   close(): void {
