@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { type Span, type SpanContext, SpanKind, context, trace } from '@opentelemetry/api';
+import { type Span, type SpanContext, SpanKind, context } from '@opentelemetry/api';
 import type { EventOf, TopicDefinition } from '@tuxhat/contracts';
 import {
   type BoundCounter,
   METRICS,
   SpanAttributes,
-  injectTraceHeaders,
+  injectSpanTraceHeaders,
   processMetrics,
   recordFailure,
   startSpan,
@@ -80,10 +80,7 @@ export class EventPublisher {
       });
     }
     try {
-      const traceHeaders = injectTraceHeaders(
-        headers ? { ...headers } : {},
-        trace.setSpan(parent, span),
-      );
+      const traceHeaders = injectSpanTraceHeaders(headers ? { ...headers } : {}, parent, span);
       const record = encodeEvent(topic, event, traceHeaders, {
         producerSpan: remoteSpanIn(traceHeaders, span),
       });
