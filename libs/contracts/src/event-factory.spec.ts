@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { derivedEnvelope, deterministicUuid } from './event-factory';
+import { derivedEnvelope, deterministicUuid, newEnvelope } from './event-factory';
 
 /** The derivation as first written (Hash object, Buffer): every stored id came from it. */
 function reference(name: string): string {
@@ -41,5 +41,22 @@ describe(deterministicUuid.name, () => {
     expect(derivedEnvelope(cause, 'routed').eventId).not.toBe(
       derivedEnvelope(cause, 'accepted').eventId,
     );
+  });
+});
+
+describe(newEnvelope.name, () => {
+  it('stamps the time given, or now, as ISO 8601', () => {
+    const times = [
+      '2026-11-26T08:00:00.123Z',
+      '2026-11-26T08:00:00.123Z',
+      '1999-01-01T00:00:00.000Z',
+    ];
+    for (const time of times) expect(newEnvelope(new Date(time)).occurredAt).toBe(time);
+    expect(derivedEnvelope('c', 'p', new Date(times[2])).occurredAt).toBe(times[2]);
+    const before = Date.now();
+    const stamped = Date.parse(newEnvelope().occurredAt);
+    expect(stamped).toBeGreaterThanOrEqual(before);
+    expect(stamped).toBeLessThanOrEqual(Date.now());
+    expect(() => newEnvelope(new Date(Number.NaN))).toThrow(RangeError);
   });
 });

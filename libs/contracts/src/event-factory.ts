@@ -7,8 +7,8 @@ export interface EventEnvelope {
 }
 
 /** The envelope every new event starts with. `now` is injectable for tests. */
-export function newEnvelope(now: Date = new Date()): EventEnvelope {
-  return { version: 1, eventId: randomUUID(), occurredAt: now.toISOString() };
+export function newEnvelope(now?: Date): EventEnvelope {
+  return { version: 1, eventId: randomUUID(), occurredAt: isoTimeOf(now) };
 }
 
 /**
@@ -16,17 +16,30 @@ export function newEnvelope(now: Date = new Date()): EventEnvelope {
  * Kafka redelivers the cause, the handler emits the very same event id again and every
  * consumer downstream (status history, accounting) recognises the duplicate.
  */
-export function derivedEnvelope(
-  causeEventId: string,
-  purpose: string,
-  now: Date = new Date(),
-): EventEnvelope {
+export function derivedEnvelope(causeEventId: string, purpose: string, now?: Date): EventEnvelope {
   return {
     version: 1,
     eventId: deterministicUuid(`${causeEventId}/${purpose}`),
-    occurredAt: now.toISOString(),
+    occurredAt: isoTimeOf(now),
   };
 }
+
+/**
+ * `now.toISOString()` (the current time without `now`), written once per millisecond: the
+ * events of a batch mostly share their time, and every event of every hop has one.
+ */
+function isoTimeOf(now: Date | undefined): string {
+  const at = now === undefined ? Date.now() : now.getTime();
+  if (at !== lastIsoAt) {
+    // An invalid Date throws here, as toISOString always did.
+    lastIso = (now ?? new Date(at)).toISOString();
+    lastIsoAt = at;
+  }
+  return lastIso;
+}
+
+let lastIsoAt = Number.NaN;
+let lastIso = '';
 
 /**
  * A UUID (version 8, RFC 9562 "custom") computed from a name: same name, same id. The first

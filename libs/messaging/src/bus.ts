@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ClientProxy, CustomTransportStrategy } from '@nestjs/microservices';
 
+import { configurePublishValidation } from './event-codec';
 import { InProcessEventClient } from './in-process/in-process-event.client';
 import { InProcessBroker } from './in-process/in-process.broker';
 import { InProcessTransport } from './in-process/in-process.transport';
@@ -39,6 +40,7 @@ export class Bus {
   ) {}
 
   static create(options: BusOptions, logger: LoggerService): Bus {
+    configurePublishValidation();
     return options.kind === 'kafka'
       ? new Bus('kafka', new KafkajsAdapter(options.kafka, logger), null, options.lagIntervalMs)
       : new Bus('in-process', null, options.broker ?? new InProcessBroker());

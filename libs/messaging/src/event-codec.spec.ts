@@ -1,7 +1,12 @@
 import { SMS_OUTBOUND, SMS_STATUS, type SmsOutboundEvent, newEnvelope } from '@tuxhat/contracts';
 
 import { BusHeaders, type IncomingRecord } from './bus-record';
-import { decodeRecord, encodeEvent } from './event-codec';
+import {
+  decodeRecord,
+  encodeEvent,
+  publishValidationFrom,
+  setPublishValidation,
+} from './event-codec';
 import { InProcessBroker } from './in-process/in-process.broker';
 
 function outbound(): SmsOutboundEvent {
@@ -48,6 +53,46 @@ describe(encodeEvent.name, () => {
 
   it('fails at the producer on an invalid event', () => {
     expect(() => encodeEvent(SMS_OUTBOUND, { ...outbound(), attempt: 0 })).toThrow();
+  });
+
+  describe('sampled validation', () => {
+    afterEach(() => setPublishValidation('all'));
+
+    it('validates the first events of a topic, then one in 256, and copies the others', () => {
+      setPublishValidation('sampled');
+      const invalid = { ...outbound(), attempt: 0 };
+      for (let n = 0; n < 16; n++) expect(() => encodeEvent(SMS_OUTBOUND, invalid)).toThrow();
+      const failures = Array.from({ length: 512 }, () => {
+        try {
+          encodeEvent(SMS_OUTBOUND, invalid);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      expect(failures.filter(Boolean)).toHaveLength(2);
+
+      const event = outbound();
+      const record = encodeEvent(SMS_OUTBOUND, event);
+      expect(record.key).toBe('msg_codec_1');
+      expect(record.topic).toBe('sms.outbound.v1.telco-a');
+      expect(JSON.parse(record.value.toString())).toEqual(SMS_OUTBOUND.schema.parse(event));
+      const decoded = decodeRecord(deliver(record));
+      if (!decoded.ok) throw new Error(decoded.reason);
+      expect(Object.isFrozen((decoded.event as SmsOutboundEvent).message)).toBe(true);
+      expect(Object.isFrozen(event.message)).toBe(false);
+    });
+
+    it('is sampled by default only in production, and says so when misconfigured', () => {
+      expect(publishValidationFrom({ NODE_ENV: 'production' })).toBe('sampled');
+      expect(publishValidationFrom({ NODE_ENV: 'test' })).toBe('all');
+      expect(publishValidationFrom({ NODE_ENV: 'production', BUS_VALIDATE_PUBLISHED: 'all' })).toBe(
+        'all',
+      );
+      expect(() => publishValidationFrom({ BUS_VALIDATE_PUBLISHED: 'never' })).toThrow(
+        /BUS_VALIDATE_PUBLISHED/,
+      );
+    });
   });
 });
 

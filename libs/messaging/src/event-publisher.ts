@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { type Span, type SpanContext, SpanKind, context, trace } from '@opentelemetry/api';
+import { type Span, type SpanContext, SpanKind, context } from '@opentelemetry/api';
 import type { EventOf, TopicDefinition } from '@tuxhat/contracts';
 import {
   type BoundCounter,
   METRICS,
   SpanAttributes,
-  injectTraceHeaders,
+  injectSpanTraceHeaders,
   processMetrics,
   recordFailure,
   startSpan,
@@ -26,6 +26,14 @@ interface TopicInstruments {
 }
 
 const PRODUCER_SPAN = { kind: SpanKind.PRODUCER } as const;
+
+/** A failure as an async function gives it: the rejection reason is the thrown value. */
+async function rejectedWith(error: unknown): Promise<never> {
+  throw error;
+}
+
+/** What publish returns once the bus has the event already (in-process). */
+const DELIVERED: Promise<void> = Promise.resolve();
 
 /**
  * The producer span as a consumer extracting `headers` finds it, when that is all they carry
@@ -60,44 +68,57 @@ export class EventPublisher {
       : (record) => lastValueFrom(client.emit(record.topic, record), { defaultValue: undefined });
   }
 
-  async publish<T extends TopicDefinition>(
+  /**
+   * Not an async function: on the in-process bus the record is delivered before this returns,
+   * and the promise of every publish of every hop was pure cost; it gets one already settled.
+   * Every failure still arrives as a rejected promise, never as a throw.
+   */
+  publish<T extends TopicDefinition>(
     topic: T,
     event: EventOf<T>,
     headers?: Readonly<Record<string, string>>,
   ): Promise<void> {
-    const instruments = this.instrumentsOf(topic);
-    const messageId = messageIdOf(event);
-    const parent = contextForMessage(messageId) ?? context.active();
-    const span = startSpan(instruments.spanName, PRODUCER_SPAN, parent);
-    const recording = span.isRecording();
-    if (recording) {
-      const tenantId = tenantIdOf(event);
-      span.setAttributes({
-        [SpanAttributes.messagingOperation]: 'send',
-        [SpanAttributes.messagingDestination]: topic.name,
-        ...(messageId ? { [SpanAttributes.messageId]: messageId } : {}),
-        ...(tenantId ? { [SpanAttributes.tenantId]: tenantId } : {}),
-      });
-    }
+    let span: Span | undefined;
     try {
-      const traceHeaders = injectTraceHeaders(
-        headers ? { ...headers } : {},
-        trace.setSpan(parent, span),
-      );
+      const instruments = this.instrumentsOf(topic);
+      const messageId = messageIdOf(event);
+      const parent = contextForMessage(messageId) ?? context.active();
+      span = startSpan(instruments.spanName, PRODUCER_SPAN, parent);
+      const recording = span.isRecording();
+      if (recording) {
+        const tenantId = tenantIdOf(event);
+        span.setAttributes({
+          [SpanAttributes.messagingOperation]: 'send',
+          [SpanAttributes.messagingDestination]: topic.name,
+          ...(messageId ? { [SpanAttributes.messageId]: messageId } : {}),
+          ...(tenantId ? { [SpanAttributes.tenantId]: tenantId } : {}),
+        });
+      }
+      const traceHeaders = injectSpanTraceHeaders(headers ? { ...headers } : {}, parent, span);
       const record = encodeEvent(topic, event, traceHeaders, {
         producerSpan: remoteSpanIn(traceHeaders, span),
       });
       if (recording) span.setAttribute(SpanAttributes.messagingDestination, record.topic);
       const sending = this.send(record);
-      if (sending) await sending;
-      instruments.ok.inc();
+      if (!sending) {
+        instruments.ok.inc();
+        span.end();
+        return DELIVERED;
+      }
+      const sent = span;
+      return sending.then(
+        () => {
+          instruments.ok.inc();
+          sent.end();
+        },
+        (error: unknown) => {
+          this.failed(topic, sent, error);
+          throw error;
+        },
+      );
     } catch (error) {
-      recordFailure(span, error);
-      // Rare: bound on first use, so a topic without failures shows no error series.
-      this.metrics.boundCounter(METRICS.busPublished, { topic: topic.name, result: 'error' }).inc();
-      throw error;
-    } finally {
-      span.end();
+      this.failed(topic, span, error);
+      return rejectedWith(error);
     }
   }
 
@@ -105,7 +126,21 @@ export class EventPublisher {
     topic: T,
     events: readonly EventOf<T>[],
   ): Promise<void> {
-    await Promise.all(events.map((event) => this.publish(topic, event)));
+    let pending: Promise<void>[] | undefined;
+    for (const event of events) {
+      const published = this.publish(topic, event);
+      if (published !== DELIVERED) (pending ??= []).push(published);
+    }
+    if (pending) await Promise.all(pending);
+  }
+
+  private failed(topic: TopicDefinition, span: Span | undefined, error: unknown): void {
+    if (span) {
+      recordFailure(span, error);
+      span.end();
+    }
+    // Rare: bound on first use, so a topic without failures shows no error series.
+    this.metrics.boundCounter(METRICS.busPublished, { topic: topic.name, result: 'error' }).inc();
   }
 
   private instrumentsOf(topic: TopicDefinition): TopicInstruments {

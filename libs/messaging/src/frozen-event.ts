@@ -33,3 +33,33 @@ export function freezeEvent<T>(value: T): T {
   }
   return Object.freeze(defined) as T;
 }
+
+/**
+ * A frozen deep copy of an event that was not validated (see PublishValidation), shaped like
+ * its JSON as freezeEvent shapes zod's output: undefined properties left out, undefined array
+ * elements null. Copied, not frozen in place: the producer's objects stay its own to change.
+ * Events are JSON data (plain objects, arrays, primitives); a value with toJSON (a Date) is
+ * copied as what toJSON gives, as JSON would write it.
+ */
+export function copyFrozen<T>(value: T): T {
+  // Frozen: a part of an event this module froze, deeply (nothing else in the gateway freezes
+  // objects), e.g. the message of a consumed event passed on in the next: taken as it is.
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) {
+    const items: unknown[] = new Array(value.length);
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      items[index] = item === undefined ? null : copyFrozen(item);
+    }
+    return Object.freeze(items) as T;
+  }
+  const source = value as Record<string, unknown>;
+  // A Date (or anything with toJSON) as JSON writes it.
+  if (typeof source.toJSON === 'function') return (source.toJSON as () => T)();
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) {
+    const field = source[key];
+    if (field !== undefined) copy[key] = copyFrozen(field);
+  }
+  return Object.freeze(copy) as T;
+}

@@ -31,6 +31,8 @@ export class InProcessTransport
 {
   protected override readonly logger = new Logger(InProcessTransport.name);
   private readonly queues = new Map<Lane, IncomingRecord[]>();
+  /** The lane of each physical topic subscribed (a few dozen names), worked out once. */
+  private readonly laneByTopic = new Map<string, Lane>();
   private readonly draining = new Map<Lane, Promise<void>>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly unsubscribes: (() => void)[] = [];
@@ -87,7 +89,11 @@ export class InProcessTransport
 
   enqueue(record: IncomingRecord): void {
     if (this.closed) return;
-    const lane = laneOfPhysicalTopic(record.topic);
+    let lane = this.laneByTopic.get(record.topic);
+    if (lane === undefined) {
+      lane = laneOfPhysicalTopic(record.topic);
+      this.laneByTopic.set(record.topic, lane);
+    }
     const queue = this.queues.get(lane) ?? [];
     this.queues.set(lane, queue);
     queue.push(record);

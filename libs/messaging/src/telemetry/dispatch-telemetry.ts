@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 
-import { type Context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { type Context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { TopicDefinition } from '@tuxhat/contracts';
 import {
   type BoundCounter,
@@ -14,6 +14,7 @@ import {
   runInContextWithLogFields,
   runWithLogFields,
   startSpan,
+  startSpanUnderRemote,
 } from '@tuxhat/observability';
 
 import { BusHeaders, DeliveredEvent, type IncomingRecord } from '../bus-record';
@@ -25,6 +26,7 @@ import {
   tenantIdOf,
   withMessageTraceScope,
 } from './message-trace';
+import { occurredAtOf } from './occurred-at';
 
 /** An event as the dispatcher holds it: validated, with the record it came in. */
 export interface DispatchedEvent {
@@ -34,9 +36,29 @@ export interface DispatchedEvent {
   readonly record: IncomingRecord;
 }
 
-interface Started extends TracedEvent {
-  readonly item: DispatchedEvent;
-  readonly tenantId: string | undefined;
+/**
+ * An event whose consumer span has started. Its context (the span under the producer's
+ * context) is made on first use: a batch handler asks for few of them, if any.
+ */
+class Started implements TracedEvent {
+  private spanContext: Context | undefined;
+
+  constructor(
+    readonly item: DispatchedEvent,
+    readonly messageId: string | undefined,
+    readonly tenantId: string | undefined,
+    readonly span: Span,
+    /** The producer's context as extracted from headers; ROOT_CONTEXT-based in-process. */
+    private readonly parent: Context,
+  ) {}
+
+  get event(): unknown {
+    return this.item.event;
+  }
+
+  get context(): Context {
+    return (this.spanContext ??= trace.setSpan(this.parent, this.span));
+  }
 }
 
 /** What the telemetry records per topic, bound once (no label objects per event). */
@@ -81,7 +103,7 @@ export class DispatchTelemetry {
         { messageId: started.messageId, tenantId: started.tenantId },
         run,
       );
-      this.handled(item);
+      this.handled(item, Date.now());
       return result;
     } catch (error) {
       recordFailure(started.span, error);
@@ -111,10 +133,11 @@ export class DispatchTelemetry {
         run,
       );
       const failures = result instanceof BatchOutcome ? result.failures : undefined;
+      const now = Date.now();
       for (let index = 0; index < started.length; index++) {
         const entry = started[index];
         if (failures?.has(index)) recordFailure(entry.span, failures.get(index));
-        else this.handled(entry.item);
+        else this.handled(entry.item, now);
       }
       return result;
     } catch (error) {
@@ -146,39 +169,40 @@ export class DispatchTelemetry {
   }
 
   private start(item: DispatchedEvent): Started {
+    const { record, event } = item;
+    const messageId = messageIdOf(event);
+    const tenantId = tenantIdOf(event);
+    const spanName = this.instrumentsOf(item.topic.name).spanName;
     // The producer's context only: never whatever context the transport's loop runs in.
-    const parent = producerContextOf(item.record);
-    const messageId = messageIdOf(item.event);
-    const tenantId = tenantIdOf(item.event);
-    const span = startSpan(this.instrumentsOf(item.topic.name).spanName, CONSUMER_SPAN, parent);
+    // In-process, the producer's span travels with the event (what extracting would give).
+    const producerSpan = record instanceof DeliveredEvent ? record.producerSpan : undefined;
+    const parent = producerSpan ? ROOT_CONTEXT : extractTraceContext(record.headers, ROOT_CONTEXT);
+    const span = producerSpan
+      ? startSpanUnderRemote(spanName, CONSUMER_SPAN, producerSpan)
+      : startSpan(spanName, CONSUMER_SPAN, parent);
     if (span.isRecording()) {
       span.setAttributes({
         [SpanAttributes.messagingSystem]: this.system,
         [SpanAttributes.messagingOperation]: 'process',
-        [SpanAttributes.messagingDestination]: item.record.topic,
+        [SpanAttributes.messagingDestination]: record.topic,
         [SpanAttributes.messagingConsumerGroup]: this.group,
-        [SpanAttributes.messagingPartition]: String(item.record.partition),
-        [SpanAttributes.messagingOffset]: item.record.offset,
+        [SpanAttributes.messagingPartition]: String(record.partition),
+        [SpanAttributes.messagingOffset]: record.offset,
         [SpanAttributes.attempt]: item.attempt,
         ...(messageId ? { [SpanAttributes.messageId]: messageId } : {}),
         ...(tenantId ? { [SpanAttributes.tenantId]: tenantId } : {}),
       });
     }
-    return {
-      item,
-      event: item.event,
-      messageId,
-      tenantId,
-      span,
-      context: trace.setSpan(parent, span),
-    };
+    // In-process the parent context held only the producer's span, which the consumer span
+    // replaces: its context is the span on ROOT_CONTEXT.
+    return new Started(item, messageId, tenantId, span, parent);
   }
 
-  private handled(item: DispatchedEvent): void {
+  private handled(item: DispatchedEvent, now: number): void {
     const instruments = this.instrumentsOf(item.topic.name);
     instruments.handled.inc();
     const occurredAt = occurredAtOf(item.event);
-    if (occurredAt !== undefined) instruments.latency.observe((Date.now() - occurredAt) / 1_000);
+    if (occurredAt !== undefined) instruments.latency.observe((now - occurredAt) / 1_000);
   }
 
   private observeDuration(item: DispatchedEvent, startedAt: number): void {
@@ -199,20 +223,4 @@ export class DispatchTelemetry {
     }
     return instruments;
   }
-}
-
-/** The producer's context only: never whatever context the transport's loop runs in. */
-function producerContextOf(record: IncomingRecord): Context {
-  // In-process, the producer's span travels with the event (what extracting would give).
-  if (record instanceof DeliveredEvent && record.producerSpan) {
-    return trace.setSpanContext(ROOT_CONTEXT, record.producerSpan);
-  }
-  return extractTraceContext(record.headers, ROOT_CONTEXT);
-}
-
-function occurredAtOf(event: unknown): number | undefined {
-  const value = (event as { occurredAt?: unknown } | null)?.occurredAt;
-  if (typeof value !== 'string') return undefined;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : at;
 }

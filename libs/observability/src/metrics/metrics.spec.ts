@@ -59,6 +59,31 @@ describe(Metrics.name, () => {
     expect(await sut.valueOf(METRICS.busEventLatency, { topic: 't' })).toBe(2);
   });
 
+  it('exposes a bound histogram exactly as observing it directly would', async () => {
+    const values = [0, 0.001, 0.005, 0.02, 0.3, 1, 2.5, 60, 10_000, -1];
+    const bound = new Metrics();
+    const direct = new Metrics();
+    const labels = { group: 'dlr', topic: 't' };
+    const handle = bound.boundHistogram(METRICS.busEventLatency, labels);
+    expect(bound.boundHistogram(METRICS.busEventLatency, { ...labels })).toBe(handle);
+    expect(await bound.render()).toContain(
+      'tuxhat_bus_event_latency_seconds_count{group="dlr",topic="t"} 0',
+    );
+    for (const value of values) {
+      handle.observe(value);
+      direct.observe(METRICS.busEventLatency, labels, value);
+    }
+    // Observed through both paths: the series adds up.
+    bound.observe(METRICS.busEventLatency, labels, 0.02);
+    direct.observe(METRICS.busEventLatency, labels, 0.02);
+    const series = (text: string) =>
+      text.split('\n').filter((line) => line.startsWith('tuxhat_bus_event_latency_seconds'));
+    expect(series(await bound.render())).toEqual(series(await direct.render()));
+    handle.observe(0.02);
+    expect(await bound.valueOf(METRICS.busEventLatency, { topic: 't' })).toBe(values.length + 2);
+    expect(() => handle.observe(Number.POSITIVE_INFINITY)).toThrow('not a valid number');
+  });
+
   it('hides tenants when told to (bounded series with very many tenants)', async () => {
     const sut = new Metrics({ tenantLabel: false });
     sut.increment(METRICS.messages, {

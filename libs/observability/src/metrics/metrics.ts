@@ -69,6 +69,93 @@ class BoundObservations implements BoundHistogram {
   }
 }
 
+/** A label set's series inside prom-client's Histogram (what its observe() updates). */
+interface HistogramSeries {
+  readonly labels: AnyLabels;
+  readonly bucketValues: Record<number, number>;
+  sum: number;
+  count: number;
+}
+
+/**
+ * A bound histogram's observations since it was last read, as bucket counts: a per-message
+ * observation is a bucket search and two additions, not prom-client's label validation, hash
+ * and closure. They reach the histogram's series when it is read (collect hook), exactly as
+ * observe() would have put them there.
+ */
+class PendingObservations implements BoundHistogram {
+  /** Observations per bucket (index of the first upper bound >= value); beyond the last: none. */
+  readonly buckets: Float64Array;
+  sum = 0;
+  count = 0;
+
+  constructor(
+    readonly labels: AnyLabels,
+    readonly upperBounds: readonly number[],
+  ) {
+    this.buckets = new Float64Array(upperBounds.length);
+  }
+
+  observe(seconds: number): void {
+    const value = seconds > 0 ? seconds : 0;
+    if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${seconds}`);
+    const bounds = this.upperBounds;
+    let bucket = 0;
+    while (bucket < bounds.length && value > bounds[bucket]) bucket++;
+    if (bucket < bounds.length) this.buckets[bucket]++;
+    this.sum += value;
+    this.count++;
+  }
+
+  /** Adds the pending observations to the histogram's series of these labels. */
+  flushInto(histogram: Histogram): void {
+    if (this.count === 0) return;
+    const series = seriesOf(histogram, this.labels);
+    if (!series) return;
+    for (let bucket = 0; bucket < this.upperBounds.length; bucket++) {
+      if (this.buckets[bucket] === 0) continue;
+      series.bucketValues[this.upperBounds[bucket]] += this.buckets[bucket];
+      this.buckets[bucket] = 0;
+    }
+    series.sum += this.sum;
+    series.count += this.count;
+    this.sum = 0;
+    this.count = 0;
+  }
+}
+
+/** prom-client's own per-label-set state of a histogram (15.x: `hashMap`); undefined if not there. */
+function seriesMapOf(histogram: Histogram): Record<string, HistogramSeries> | undefined {
+  const map = (histogram as unknown as { hashMap?: unknown }).hashMap;
+  return typeof map === 'object' && map !== null
+    ? (map as Record<string, HistogramSeries>)
+    : undefined;
+}
+
+function seriesOf(histogram: Histogram, labels: AnyLabels): HistogramSeries | undefined {
+  const find = () =>
+    Object.values(seriesMapOf(histogram) ?? {}).find((series) =>
+      Object.keys(labels).every((name) => series.labels[name] === labels[name]),
+    );
+  const found = find();
+  if (found) return found;
+  histogram.zero(labels);
+  return find();
+}
+
+/** Whether a series is shaped as PendingObservations adds to it (prom-client 15). */
+function isSeriesOf(series: HistogramSeries | undefined, upperBounds: readonly number[]): boolean {
+  return (
+    series !== undefined &&
+    typeof series.sum === 'number' &&
+    typeof series.count === 'number' &&
+    typeof series.bucketValues === 'object' &&
+    upperBounds.length > 0 &&
+    Object.keys(series.bucketValues).length === upperBounds.length &&
+    upperBounds.every((bound) => typeof series.bucketValues[bound] === 'number')
+  );
+}
+
 /**
  * The process's Prometheus metrics, recorded by their definitions in metric-names.ts. Every
  * defined metric is registered up front, so /metrics always lists the full set (a dashboard
@@ -82,6 +169,8 @@ export class Metrics {
   private readonly sourced = new Set<string>();
   /** Bound counters by metric name, then by label values. */
   private readonly bound = new Map<string, Map<string, PendingCount>>();
+  /** Bound histograms by metric name, then by label values. */
+  private readonly boundHistograms = new Map<string, Map<string, BoundHistogram>>();
   private readonly tenantLabel: boolean;
 
   constructor(options: MetricsOptions = {}) {
@@ -129,14 +218,30 @@ export class Metrics {
     return handle;
   }
 
-  /** A histogram's label set bound once (no label object per observation). */
+  /**
+   * A histogram's label set bound once, for code that observes per message: observations are
+   * counted into buckets here and reach prom-client when the histogram is read. Binding the
+   * same labels again gives the same handle.
+   */
   boundHistogram<Label extends string>(
     definition: HistogramDefinition<Label>,
     labels: LabelValues<NoInfer<Label>>,
   ): BoundHistogram {
-    return new BoundObservations(this.instrument<Histogram>(definition), {
-      ...this.labelsOf(labels),
-    });
+    const forMetric = this.boundHistograms.get(definition.name);
+    if (!forMetric) throw new Error(`${definition.name} is not a histogram`);
+    const resolved = { ...this.labelsOf(labels) };
+    const key = definition.labels.map((label) => resolved[label]).join('\u0000');
+    let handle = forMetric.get(key);
+    if (!handle) {
+      const histogram = this.instrument<Histogram>(definition);
+      // seriesOf makes the series (at 0) if it has none: it shows as a bound counter's does.
+      const upperBounds = [...(definition.buckets ?? [])];
+      handle = isSeriesOf(seriesOf(histogram, resolved), upperBounds)
+        ? new PendingObservations(resolved, upperBounds)
+        : new BoundObservations(histogram, resolved);
+      forMetric.set(key, handle);
+    }
+    return handle;
   }
 
   set<Label extends string>(
@@ -237,12 +342,23 @@ export class Metrics {
         );
         return;
       }
-      case 'histogram':
+      case 'histogram': {
+        const bound = new Map<string, BoundHistogram>();
+        this.boundHistograms.set(definition.name, bound);
         this.instruments.set(
           definition.name,
-          new Histogram({ ...common, buckets: [...(definition.buckets ?? [])] }),
+          new Histogram({
+            ...common,
+            buckets: [...(definition.buckets ?? [])],
+            collect() {
+              for (const handle of bound.values()) {
+                if (handle instanceof PendingObservations) handle.flushInto(this);
+              }
+            },
+          }),
         );
         return;
+      }
       case 'gauge': {
         const sources = new Set<() => Iterable<GaugeSample<string>>>();
         this.gaugeSources.set(definition.name, sources);

@@ -1,4 +1,4 @@
-import { SpanKind, context, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 
 import {
@@ -6,7 +6,10 @@ import {
   extractTraceContext,
   inSpan,
   inStoredTrace,
+  injectSpanTraceHeaders,
   injectTraceHeaders,
+  startSpan,
+  startSpanUnderRemote,
   traceParentOf,
 } from './trace-context';
 import { flushTracing, startTracing, stopTracing } from './tracing';
@@ -34,6 +37,48 @@ describe('trace context', () => {
       });
     });
     expect(trace.getSpanContext(extractTraceContext({}))).toBeUndefined();
+  });
+
+  it("writes a span's headers as the propagators would, with tracestate and baggage", () => {
+    const parents = [
+      ROOT_CONTEXT,
+      extractTraceContext({
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        tracestate: 'vendor=abc',
+      }),
+      extractTraceContext({
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        baggage: 'tenant=acme',
+      }),
+    ];
+    for (const parent of parents) {
+      const span = startSpan('send', { kind: SpanKind.PRODUCER }, parent);
+      expect(injectSpanTraceHeaders({ keep: 'me' }, parent, span)).toEqual(
+        injectTraceHeaders({ keep: 'me' }, trace.setSpan(parent, span)),
+      );
+      span.end();
+    }
+    expect(propagation.getBaggage(parents[2])?.getEntry('tenant')?.value).toBe('acme');
+    expect(
+      injectSpanTraceHeaders(
+        {},
+        parents[2],
+        trace.wrapSpanContext(trace.getSpanContext(parents[2])!),
+      ).baggage,
+    ).toBe('tenant=acme');
+  });
+
+  it('starts a span under a remote parent as under its context', async () => {
+    const remote = trace.getSpanContext(
+      extractTraceContext({
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      }),
+    )!;
+    startSpanUnderRemote('process', { kind: SpanKind.CONSUMER }, remote).end();
+    await flushTracing();
+    const span = exporter.getFinishedSpans().find(({ name }) => name === 'process')!;
+    expect(span.spanContext().traceId).toBe(remote.traceId);
+    expect(span.parentSpanContext?.spanId).toBe(remote.spanId);
   });
 
   it('stores a traceparent and continues its trace later, linking the trace the work arrived on', async () => {

@@ -69,24 +69,47 @@ export function setUnsampledSpansDoNotRecord(value: boolean): void {
  */
 export function startSpan(name: string, options: SpanOptions, parent: Context): Span {
   if (unsampledSpansDoNotRecord && !options.root && !isTracingSuppressed(parent)) {
-    const parentSpan = trace.getSpanContext(parent);
-    if (!parentSpan || !hasUsableIds(parentSpan)) {
-      return trace.wrapSpanContext({
-        traceId: randomHex(16),
-        spanId: randomHex(8),
-        traceFlags: TraceFlags.NONE,
-      });
-    }
-    if ((parentSpan.traceFlags & TraceFlags.SAMPLED) === 0) {
-      return trace.wrapSpanContext({
-        traceId: parentSpan.traceId,
-        spanId: randomHex(8),
-        traceFlags: TraceFlags.NONE,
-        traceState: parentSpan.traceState,
-      });
-    }
+    const unsampled = unsampledChildOf(trace.getSpanContext(parent));
+    if (unsampled) return unsampled;
   }
   return tracer().startSpan(name, options, parent);
+}
+
+/**
+ * startSpan under a remote parent (a producer's span as the consumer of its record finds it),
+ * for the consumer span of every event: the parent's context (ROOT_CONTEXT and the span) is
+ * made only when the SDK needs it, that is when the span may record.
+ */
+export function startSpanUnderRemote(
+  name: string,
+  options: SpanOptions,
+  parent: SpanContext,
+): Span {
+  if (unsampledSpansDoNotRecord && !options.root) {
+    const unsampled = unsampledChildOf(parent);
+    if (unsampled) return unsampled;
+  }
+  return tracer().startSpan(name, options, trace.setSpanContext(ROOT_CONTEXT, parent));
+}
+
+/** The non-recording span the parent-based, root-off sampler would give; undefined: ask it. */
+function unsampledChildOf(parentSpan: SpanContext | undefined): Span | undefined {
+  if (!parentSpan || !hasUsableIds(parentSpan)) {
+    return trace.wrapSpanContext({
+      traceId: randomHex(16),
+      spanId: randomHex(8),
+      traceFlags: TraceFlags.NONE,
+    });
+  }
+  if ((parentSpan.traceFlags & TraceFlags.SAMPLED) === 0) {
+    return trace.wrapSpanContext({
+      traceId: parentSpan.traceId,
+      spanId: randomHex(8),
+      traceFlags: TraceFlags.NONE,
+      traceState: parentSpan.traceState,
+    });
+  }
+  return undefined;
 }
 
 /**
@@ -128,6 +151,44 @@ export function injectTraceHeaders(
 ): Record<string, string> {
   propagation.inject(from, into);
   return into;
+}
+
+/**
+ * Writes the trace headers of `span`, a span started under `parent`, into `headers`: what
+ * injectTraceHeaders(headers, trace.setSpan(parent, span)) writes. With the default W3C
+ * propagators (tracecontext, and baggage when the parent carries none) and a span made here
+ * or by the SDK (valid ids), the traceparent is written directly: this runs for every event
+ * published, and the propagator's context copy and id validation by regular expression were a
+ * visible share of it.
+ */
+export function injectSpanTraceHeaders(
+  into: Record<string, string>,
+  parent: Context,
+  span: Span,
+): Record<string, string> {
+  if (
+    !writesOnlyTraceContext(propagation.fields()) ||
+    propagation.getBaggage(parent) !== undefined ||
+    isTracingSuppressed(parent)
+  ) {
+    return injectTraceHeaders(into, trace.setSpan(parent, span));
+  }
+  const spanContext = span.spanContext();
+  if (!hasUsableIds(spanContext)) return injectTraceHeaders(into, trace.setSpan(parent, span));
+  // As W3CTraceContextPropagator writes them.
+  const flags = Number(spanContext.traceFlags || TraceFlags.NONE).toString(16);
+  into.traceparent = `00-${spanContext.traceId}-${spanContext.spanId}-0${flags}`;
+  if (spanContext.traceState) into.tracestate = spanContext.traceState.serialize();
+  return into;
+}
+
+/** The fields of W3C trace context, alone or with W3C baggage (OTEL_PROPAGATORS default). */
+function writesOnlyTraceContext(fields: readonly string[]): boolean {
+  if (fields.length !== 2 && fields.length !== 3) return false;
+  for (const field of fields) {
+    if (field !== 'traceparent' && field !== 'tracestate' && field !== 'baggage') return false;
+  }
+  return fields.includes('traceparent') && fields.includes('tracestate');
 }
 
 /** The remote context carried by record or request headers (ROOT_CONTEXT-based when absent). */

@@ -2,7 +2,14 @@ import { ROOT_CONTEXT, SpanKind, TraceFlags, context, trace } from '@opentelemet
 import { suppressTracing } from '@opentelemetry/core';
 
 import { currentLogFields, runWithLogFields } from '../logging/log-context';
-import { extractTraceContext, injectTraceHeaders, startSpan, traceParentOf } from './trace-context';
+import {
+  extractTraceContext,
+  injectSpanTraceHeaders,
+  injectTraceHeaders,
+  startSpan,
+  startSpanUnderRemote,
+  traceParentOf,
+} from './trace-context';
 import { startTracing, stopTracing } from './tracing';
 
 /** Tracing as a process starts it by default: no exporter configured. */
@@ -22,6 +29,11 @@ describe('tracing without an exporter', () => {
 
     const headers = injectTraceHeaders({}, trace.setSpan(ROOT_CONTEXT, root));
     expect(headers.traceparent).toBe(`00-${rootIds.traceId}-${rootIds.spanId}-00`);
+    expect(injectSpanTraceHeaders({}, ROOT_CONTEXT, root)).toEqual(headers);
+    const remote = trace.getSpanContext(extractTraceContext(headers))!;
+    const underRemote = startSpanUnderRemote('process', { kind: SpanKind.CONSUMER }, remote);
+    expect(underRemote.isRecording()).toBe(false);
+    expect(underRemote.spanContext().traceId).toBe(rootIds.traceId);
     const consumer = startSpan(
       'process',
       { kind: SpanKind.CONSUMER },
@@ -50,6 +62,9 @@ describe('tracing without an exporter', () => {
     });
     const span = startSpan('request', {}, parent);
     expect(span.isRecording()).toBe(true);
+    const underRemote = startSpanUnderRemote('process', {}, trace.getSpanContext(parent)!);
+    expect(underRemote.isRecording()).toBe(true);
+    underRemote.end();
     expect(span.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     span.end();
   });
