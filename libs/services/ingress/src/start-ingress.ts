@@ -14,8 +14,9 @@ import { BoundGrpcServer } from './bound-grpc-server';
 import { IngressProblemFilter, frameworkErrorProblem } from './ingress-problem.filter';
 import { IngressModule } from './ingress.module';
 import { type StartIngressOptions, resolveListenerOptions } from './ingress.options';
-
-const BATCH_ROUTE = '/v1/messages/batch';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { MessagesService } from './messages.service';
+import { BATCH_ROUTE, registerSubmitRoutes } from './submit-routes';
 
 export interface RunningIngress {
   readonly app: INestApplication;
@@ -68,9 +69,17 @@ export async function startIngress(
     { logger, bufferLogs: false, bodyParser: false, abortOnError: false },
   );
   try {
-    app.useGlobalFilters(new IngressProblemFilter(adapter, logger));
-    // A SERVER span per REST call: a message's trace starts here (gRPC: on its controller).
+    const problems = new IngressProblemFilter(adapter, logger);
+    app.useGlobalFilters(problems);
+    // A SERVER span per REST call: a message's trace starts here (gRPC: on its controller; the
+    // submit routes make theirs themselves).
     app.useGlobalInterceptors(new RequestTracingInterceptor());
+    registerSubmitRoutes(fastify, {
+      authenticator: app.get(ApiKeyAuthenticator),
+      messages: app.get(MessagesService),
+      problems,
+      mapException: (error) => adapter.mapException(error),
+    });
     await registerApiDocs(app, document);
 
     // The consumer's BusExceptionFilter is bound on StatusProjectorConsumer (see there why).
