@@ -11,10 +11,12 @@ import { type ServiceRuntime, createLogger, withShutdown } from '@tuxhat/runtime
 
 import { loadOpenApiDocument, registerApiDocs } from './api-docs';
 import { BoundGrpcServer } from './bound-grpc-server';
+import { directUnary } from './grpc-direct-unary';
 import { IngressProblemFilter, frameworkErrorProblem } from './ingress-problem.filter';
 import { IngressModule } from './ingress.module';
 import { type StartIngressOptions, resolveListenerOptions } from './ingress.options';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { MessagesGrpcController } from './messages.grpc-controller';
 import { MessagesService } from './messages.service';
 import { BATCH_ROUTE, registerSubmitRoutes } from './submit-routes';
 
@@ -94,6 +96,16 @@ export async function startIngress(
       loader: { keepCase: false, defaults: false, longs: String, enums: String },
       // Let calls in flight finish on close instead of cutting them off.
       gracefulShutdown: true,
+    });
+    // The submissions skip Nest's microservice pipeline (see directUnary); the rest stay on it.
+    const controller = app.get(MessagesGrpcController);
+    grpc.handleDirectly('Messages', {
+      Submit: directUnary('MessagesGrpcController/submit', (request, metadata, call) =>
+        controller.submit(request, metadata, call),
+      ),
+      SubmitBatch: directUnary('MessagesGrpcController/submitBatch', (request, metadata, call) =>
+        controller.submitBatch(request, metadata, call),
+      ),
     });
     app.connectMicroservice<CustomStrategy>({ strategy: grpc });
 
