@@ -38,8 +38,13 @@ export class GrpcProblemFilter implements RpcExceptionFilter<unknown, never> {
   private readonly logger = new Logger(GrpcProblemFilter.name);
 
   catch(exception: unknown): Observable<never> {
-    if (exception instanceof ProblemError) return throwError(() => grpcStatusOf(exception));
-    this.logger.error(`unhandled error: ${describeError(exception)}`);
-    return throwError(() => grpcStatusOf(new ProblemError('internal', INTERNAL_DETAIL)));
+    return throwError(() => grpcErrorStatus(exception, this.logger));
   }
+}
+
+/** The gRPC status of any error: a ProblemError's own, anything else INTERNAL (and logged). */
+export function grpcErrorStatus(exception: unknown, logger: Logger): StatusObject {
+  if (exception instanceof ProblemError) return grpcStatusOf(exception);
+  logger.error(`unhandled error: ${describeError(exception)}`);
+  return grpcStatusOf(new ProblemError('internal', INTERNAL_DETAIL));
 }

@@ -359,12 +359,15 @@ export class MessagesService {
     const failed: Unpublished[] = [];
     results.forEach((result, index) => {
       const { message } = prepared[index].event;
-      this.metrics.increment(METRICS.messages, {
-        stage: 'ingress',
-        status: result.status === 'fulfilled' ? 'accepted' : 'failed',
-        class: message.priority ?? 'transactional',
-        tenant: message.tenantId,
-      });
+      // A bound counter: an addition per message, not prom-client's label validation and hash.
+      this.metrics
+        .boundCounter(METRICS.messages, {
+          stage: 'ingress',
+          status: result.status === 'fulfilled' ? 'accepted' : 'failed',
+          class: message.priority ?? 'transactional',
+          tenant: message.tenantId,
+        })
+        .inc();
       if (result.status === 'fulfilled') return;
       const { answer, event } = prepared[index];
       this.logger.error(

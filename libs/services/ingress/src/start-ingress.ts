@@ -11,11 +11,14 @@ import { type ServiceRuntime, createLogger, withShutdown } from '@tuxhat/runtime
 
 import { loadOpenApiDocument, registerApiDocs } from './api-docs';
 import { BoundGrpcServer } from './bound-grpc-server';
+import { directUnary } from './grpc-direct-unary';
 import { IngressProblemFilter, frameworkErrorProblem } from './ingress-problem.filter';
 import { IngressModule } from './ingress.module';
 import { type StartIngressOptions, resolveListenerOptions } from './ingress.options';
-
-const BATCH_ROUTE = '/v1/messages/batch';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { MessagesGrpcController } from './messages.grpc-controller';
+import { MessagesService } from './messages.service';
+import { BATCH_ROUTE, registerSubmitRoutes } from './submit-routes';
 
 export interface RunningIngress {
   readonly app: INestApplication;
@@ -68,9 +71,17 @@ export async function startIngress(
     { logger, bufferLogs: false, bodyParser: false, abortOnError: false },
   );
   try {
-    app.useGlobalFilters(new IngressProblemFilter(adapter, logger));
-    // A SERVER span per REST call: a message's trace starts here (gRPC: on its controller).
+    const problems = new IngressProblemFilter(adapter, logger);
+    app.useGlobalFilters(problems);
+    // A SERVER span per REST call: a message's trace starts here (gRPC: on its controller; the
+    // submit routes make theirs themselves).
     app.useGlobalInterceptors(new RequestTracingInterceptor());
+    registerSubmitRoutes(fastify, {
+      authenticator: app.get(ApiKeyAuthenticator),
+      messages: app.get(MessagesService),
+      problems,
+      mapException: (error) => adapter.mapException(error),
+    });
     await registerApiDocs(app, document);
 
     // The consumer's BusExceptionFilter is bound on StatusProjectorConsumer (see there why).
@@ -85,6 +96,16 @@ export async function startIngress(
       loader: { keepCase: false, defaults: false, longs: String, enums: String },
       // Let calls in flight finish on close instead of cutting them off.
       gracefulShutdown: true,
+    });
+    // The submissions skip Nest's microservice pipeline (see directUnary); the rest stay on it.
+    const controller = app.get(MessagesGrpcController);
+    grpc.handleDirectly('Messages', {
+      Submit: directUnary('MessagesGrpcController/submit', (request, metadata, call) =>
+        controller.submit(request, metadata, call),
+      ),
+      SubmitBatch: directUnary('MessagesGrpcController/submitBatch', (request, metadata, call) =>
+        controller.submitBatch(request, metadata, call),
+      ),
     });
     app.connectMicroservice<CustomStrategy>({ strategy: grpc });
 
