@@ -22,6 +22,7 @@ import type {
   PartitionBatch,
   TopicSpec,
 } from './kafka.port';
+import { fixKafkajsRequestQueueTimer } from './kafkajs-request-queue.fix';
 
 export interface KafkaConnectionOptions {
   readonly brokers: readonly string[];
@@ -39,6 +40,7 @@ export class KafkajsAdapter implements KafkaPort {
   private readonly kafka: Kafka;
 
   constructor(options: KafkaConnectionOptions, logger: LoggerService) {
+    fixKafkajsRequestQueueTimer();
     const config: KafkaConfig = {
       clientId: options.clientId,
       brokers: [...options.brokers],
