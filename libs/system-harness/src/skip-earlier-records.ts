@@ -1,5 +1,5 @@
 import { CONSUMER_GROUPS, TOPICS, physicalTopicsOf, retryTopicFor } from '@tuxhat/contracts';
-import { fetchTopicOffsetsWhenReady } from '@tuxhat/testing';
+import { moveGroupToTopicEnds } from '@tuxhat/testing';
 import { Kafka, logLevel } from 'kafkajs';
 
 /**
@@ -23,16 +23,6 @@ export async function skipEarlierRecords(brokers: readonly string[]): Promise<vo
   try {
     const existing = new Set(await admin.listTopics());
     const contractTopics = TOPICS.flatMap((topic) => physicalTopicsOf(topic));
-    const ends = new Map<string, { partition: number; offset: string }[]>();
-    const endOf = async (topic: string) => {
-      let partitions = ends.get(topic);
-      if (!partitions) {
-        const offsets = await fetchTopicOffsetsWhenReady(admin, topic);
-        partitions = offsets.map(({ partition, high }) => ({ partition, offset: high }));
-        ends.set(topic, partitions);
-      }
-      return partitions;
-    };
     const { groups } = await admin.describeGroups([...CONSUMER_GROUPS]);
     await Promise.all(
       groups.map(async ({ groupId, state }) => {
@@ -44,49 +34,19 @@ export async function skipEarlierRecords(brokers: readonly string[]): Promise<vo
         // Topics the group committed on before (per-carrier outbound topics among them), the
         // contract topics and its retry topic.
         const committed = await admin.fetchOffsets({ groupId });
-        const topics = [
-          ...new Set([
-            ...committed.map(({ topic }) => topic),
-            ...contractTopics,
-            retryTopicFor(groupId),
-          ]),
-        ].filter((topic) => existing.has(topic));
-        const offsets = (
-          await Promise.all(
-            topics.map(async (topic) =>
-              (await endOf(topic)).map(({ partition, offset }) => ({ topic, partition, offset })),
-            ),
-          )
-        ).flat();
-        await commitAsMember(kafka, groupId, topics, offsets);
+        const topics = new Set([
+          ...committed.map(({ topic }) => topic),
+          ...contractTopics,
+          retryTopicFor(groupId),
+        ]);
+        await moveGroupToTopicEnds(
+          brokers,
+          groupId,
+          [...topics].filter((topic) => existing.has(topic)),
+        );
       }),
     );
   } finally {
     await admin.disconnect();
-  }
-}
-
-/**
- * Commits the offsets as a member of the group: one join per group. (admin.setOffsets joins
- * the group once per topic and waits out a fetch each time: 5 s a topic.)
- */
-async function commitAsMember(
-  kafka: Kafka,
-  groupId: string,
-  topics: readonly string[],
-  offsets: readonly { topic: string; partition: number; offset: string }[],
-): Promise<void> {
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [...topics], fromBeginning: false });
-    const joined = new Promise<void>((resolve) => {
-      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
-    });
-    await consumer.run({ autoCommit: false, eachBatch: async () => {} });
-    await joined;
-    await consumer.commitOffsets([...offsets]);
-  } finally {
-    await consumer.disconnect();
   }
 }

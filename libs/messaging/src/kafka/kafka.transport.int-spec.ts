@@ -11,8 +11,7 @@ import {
   physicalTopicsOf,
   retryTopicFor,
 } from '@tuxhat/contracts';
-import { KafkaTopicReader, fetchTopicOffsetsWhenReady, requiredTestEnv } from '@tuxhat/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { KafkaTopicReader, moveGroupToTopicEnds, requiredTestEnv } from '@tuxhat/testing';
 import { lastValueFrom } from 'rxjs';
 
 import { BusContext } from '../dispatch/bus-context';
@@ -93,25 +92,6 @@ describe(`${KafkaTransport.name} on a real broker`, () => {
     return app;
   }
 
-  /**
-   * The status topic is shared with every other run on this Kafka and the group is new (it
-   * would start at the beginning): it starts at the topic's end instead, or it first works
-   * through the whole history of the other runs (timing out once that grew large).
-   */
-  async function startGroupAtTopicEnds(): Promise<void> {
-    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      for (const topic of physicalTopicsOf(SMS_STATUS)) {
-        const ends = await fetchTopicOffsetsWhenReady(admin, topic);
-        const partitions = ends.map(({ partition, high }) => ({ partition, offset: high }));
-        await admin.setOffsets({ groupId: group, topic, partitions });
-      }
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   const emit = (event: SmsStatusEvent) => {
     const record = encodeEvent(SMS_STATUS, event);
     return lastValueFrom(client.emit(record.topic, record), { defaultValue: undefined });
@@ -125,7 +105,10 @@ describe(`${KafkaTransport.name} on a real broker`, () => {
       { name: retryTopicFor(group), partitions: 2 },
     ]);
     await admin.disconnect();
-    await startGroupAtTopicEnds();
+    // The status topic is shared with every other run on this Kafka and the group is new
+    // (it would start at the beginning): it starts at the topic's end instead, or it first
+    // works through the whole history of the other runs (timing out once that grew large).
+    await moveGroupToTopicEnds(brokers, group, physicalTopicsOf(SMS_STATUS));
     await deadLetters.start([DEAD_LETTER.name]);
   });
 
