@@ -1,6 +1,7 @@
 import { ServiceProcess, waitFor } from '@tuxhat/testing';
 
 import { freePort } from './free-port';
+import { skipEarlierRecords } from './skip-earlier-records';
 
 export interface ClusterOptions {
   readonly brokers: string;
@@ -61,6 +62,8 @@ export class ClusterProcesses {
     await runToCompletion(
       new ServiceProcess('provision-topics', 'dist/scripts/kafka/provision-topics.js', env),
     );
+    // A fresh database: what earlier runs left in the shared topics is not this cluster's.
+    await skipEarlierRecords(this.options.brokers.split(','));
     for (const name of CONSUMERS) {
       this.services.push(new ServiceProcess(name, `dist/apps/${name}/src/main.js`, env).start());
     }
