@@ -561,7 +561,12 @@ describe.each(backends)('database on $name', (backend) => {
     ).toEqual(withoutUpdatedAt(f.message));
     expect(
       await prisma.messageStatusEvent.findUniqueOrThrow({
-        where: { eventId: f.messageStatusEvent.eventId },
+        where: {
+          messageId_eventId: {
+            messageId: f.messageStatusEvent.messageId,
+            eventId: f.messageStatusEvent.eventId,
+          },
+        },
       }),
     ).toEqual(f.messageStatusEvent);
     expect(

@@ -65,7 +65,7 @@ const PROJECT_SQL = `
     INSERT INTO message_status_events (event_id, message_id, status, detail, source, occurred_at)
     SELECT e.event_id, e.message_id, e.status::message_status, e.detail, e.source, e.occurred_at
     FROM input e WHERE e.applicable ORDER BY e.ord
-    ON CONFLICT (event_id) DO NOTHING
+    ON CONFLICT (message_id, event_id) DO NOTHING
     RETURNING event_id
   ),
   fresh AS (
