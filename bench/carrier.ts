@@ -49,7 +49,11 @@ async function main(): Promise<void> {
 async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
   const started = wallClock();
   let accepted = 0;
-  const { result: submits, cpuMs } = await measureCpu(target.pids(), async () => {
+  const {
+    result: submits,
+    cpuMs,
+    databaseCpuMs,
+  } = await measureCpu(target.pids(), async () => {
     const load = await closedLoop({
       concurrency: 64,
       durationMs,
@@ -72,6 +76,8 @@ async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
       accepted: String(accepted),
       'at carrier': String(submits.length),
       'CPU/msg': fmt.cpu(cpuMs / Math.max(1, submits.length)),
+      'PostgreSQL CPU/msg':
+        databaseCpuMs === null ? '–' : fmt.cpu(databaseCpuMs / Math.max(1, submits.length)),
     },
   };
 }

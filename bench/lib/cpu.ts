@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -12,13 +12,123 @@ export function cpuMillisOf(pid: number): number {
   return ((utime + stime) * 1000) / TICKS_PER_SECOND;
 }
 
-/** CPU milliseconds a set of processes used while `work` ran. */
+export interface CpuMeasurement<T> {
+  readonly result: T;
+  /** CPU milliseconds of the measured processes. */
+  readonly cpuMs: number;
+  /**
+   * CPU milliseconds of the PostgreSQL backends serving them (a server on this machine), or
+   * null when they have none here (Kannel, PGlite in-process, a remote server).
+   */
+  readonly databaseCpuMs: number | null;
+}
+
+/** CPU milliseconds a set of processes, and their PostgreSQL backends, used while `work` ran. */
 export async function measureCpu<T>(
   pids: readonly number[],
   work: () => Promise<T>,
-): Promise<{ result: T; cpuMs: number }> {
+): Promise<CpuMeasurement<T>> {
   const before = pids.map(cpuMillisOf);
+  const backendsBefore = cpuOfEach(postgresBackendsOf(pids));
   const result = await work();
   const after = pids.map(cpuMillisOf);
-  return { result, cpuMs: after.reduce((sum, value, i) => sum + value - (before[i] ?? 0), 0) };
+  const backendsAfter = cpuOfEach(postgresBackendsOf(pids));
+  // A backend that started during the work counts whole; one that ended during it is missed
+  // (the gateway's pool keeps its connections while busy).
+  let databaseCpuMs: number | null = null;
+  for (const [pid, cpu] of backendsAfter)
+    databaseCpuMs = (databaseCpuMs ?? 0) + cpu - (backendsBefore.get(pid) ?? 0);
+  return {
+    result,
+    cpuMs: after.reduce((sum, value, i) => sum + value - (before[i] ?? 0), 0),
+    databaseCpuMs,
+  };
+}
+
+function cpuOfEach(pids: readonly number[]): Map<number, number> {
+  const cpu = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      cpu.set(pid, cpuMillisOf(pid));
+    } catch {
+      // ended in between
+    }
+  }
+  return cpu;
+}
+
+/**
+ * The local `postgres` processes at the other end of the clients' TCP connections: a client
+ * socket's local port is the server socket's remote port in /proc/net/tcp, and the server socket
+ * belongs to the backend. Backends of other clients (other benches) are not counted.
+ */
+function postgresBackendsOf(clientPids: readonly number[]): number[] {
+  const sockets = tcpSockets();
+  const clientPorts = new Set<string>();
+  for (const pid of clientPids) {
+    for (const inode of socketInodesOf(pid)) {
+      const socket = sockets.byInode.get(inode);
+      if (socket) clientPorts.add(`${socket.local}>${socket.remote}`);
+    }
+  }
+  if (clientPorts.size === 0) return [];
+  const backends: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    let command: string;
+    try {
+      command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (command !== 'postgres') continue;
+    for (const inode of socketInodesOf(pid)) {
+      const socket = sockets.byInode.get(inode);
+      // The server side of one of our connections: its remote end is our local end.
+      if (socket && clientPorts.has(`${socket.remote}>${socket.local}`)) {
+        backends.push(pid);
+        break;
+      }
+    }
+  }
+  return backends;
+}
+
+function socketInodesOf(pid: number): string[] {
+  const inodes: string[] = [];
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return inodes;
+  }
+  for (const fd of fds) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (target.startsWith('socket:[')) inodes.push(target.slice(8, -1));
+    } catch {
+      // closed in between
+    }
+  }
+  return inodes;
+}
+
+/** Established TCP sockets (IPv4 and IPv6) by inode, addresses as /proc writes them. */
+function tcpSockets(): { byInode: Map<string, { local: string; remote: string }> } {
+  const byInode = new Map<string, { local: string; remote: string }>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 10) continue;
+      byInode.set(fields[9], { local: fields[1], remote: fields[2] });
+    }
+  }
+  return { byInode };
 }
