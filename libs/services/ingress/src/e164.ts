@@ -84,7 +84,8 @@ interface CompiledCallingCode {
 /** The JSON as typed by TypeScript's JSON import is wider than the library's type. */
 const metadata = maxMetadata as unknown as MetadataJson;
 const view = new Metadata(metadata) as unknown as MetadataView;
-const callingCodes = new Map<string, CompiledCallingCode | null>();
+/** Every prefix looked up so far: compiled, null (the library decides) or false (no code). */
+const callingCodes = new Map<string, CompiledCallingCode | null | false>();
 
 function entirely(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`);
@@ -120,8 +121,12 @@ function compileCountry(country: string): CompiledCountry {
 /** A calling code's plans, compiled on first use; null when the code needs the library. */
 function compiledCallingCode(code: string): CompiledCallingCode | null | undefined {
   const known = callingCodes.get(code);
-  if (known !== undefined) return known;
-  if (!view.hasCallingCode(code)) return undefined;
+  if (known !== undefined) return known === false ? undefined : known;
+  if (!view.hasCallingCode(code)) {
+    // At most 10 + 100 + 1,000 prefixes: every one answered once.
+    callingCodes.set(code, false);
+    return undefined;
+  }
   const countries = view.isNonGeographicCallingCode(code)
     ? undefined
     : view.getCountryCodesForCallingCode(code);
