@@ -67,8 +67,6 @@ interface CompiledCountry {
   /** Null when the plan has no types (validity is then the national number pattern alone). */
   readonly types: {
     readonly fixedLine: TypeRule | undefined;
-    /** MOBILE defined with an empty pattern (fixed line and mobile are not told apart). */
-    readonly mobileEmpty: boolean;
     readonly others: readonly TypeRule[];
   } | null;
   /** Leading digits that pick this country among those sharing its calling code. */
@@ -102,13 +100,11 @@ function compileCountry(country: string): CompiledCountry {
   view.selectNumberingPlan(country);
   const plan = view.numberingPlan;
   const leadingDigits = plan.leadingDigits();
-  const mobile = plan.hasTypes() ? plan.type('MOBILE') : undefined;
   return {
     nationalNumber: entirely(plan.nationalNumberPattern()),
     types: plan.hasTypes()
       ? {
           fixedLine: typeRule(plan, 'FIXED_LINE'),
-          mobileEmpty: mobile !== undefined && mobile.pattern() === '',
           others: NON_FIXED_LINE_TYPES.map((type) => typeRule(plan, type)).filter(
             (rule): rule is TypeRule => rule !== undefined,
           ),
