@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 
@@ -51,16 +51,18 @@ export function parseIdempotencyKey(
  * in the same (REST) shape, so a retry may even switch protocol.
  */
 export function requestHash(operation: IdempotentOperation, input: unknown): string {
-  return createHash('sha256')
-    .update(operation)
-    .update('\n')
-    .update(canonicalJson(input))
-    .digest('hex');
+  // One-shot hash of one string: the same bytes as a Hash object fed the three parts (UTF-8),
+  // without the object. The hashes are stored for 24 h and must never change for a body.
+  return hash('sha256', `${operation}\n${canonicalJson(input)}`, 'hex');
 }
 
 /** Deeper than any valid request (a batch item's metadata is at depth 4). */
 const MAX_DEPTH = 32;
 
+/**
+ * JSON with object keys sorted by UTF-16 code units (Array#sort's default order) and undefined
+ * members left out. Built by plain concatenation: it runs for every request with a key.
+ */
 export function canonicalJson(value: unknown, depth = 0): string {
   if (depth > MAX_DEPTH) {
     // A body nested this deep is no request of this API; refused before it costs the stack.
@@ -68,16 +70,24 @@ export function canonicalJson(value: unknown, depth = 0): string {
       { field: 'body', code: 'field_invalid', message: 'is nested too deeply' },
     ]);
   }
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
-    return `[${value.map((item: unknown) => canonicalJson(item, depth + 1)).join(',')}]`;
+    let json = '[';
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) json += ',';
+      json += canonicalJson(value[index], depth + 1);
+    }
+    return `${json}]`;
   }
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item, depth + 1)}`).join(',')}}`;
+  const object = value as Record<string, unknown>;
+  let json = '{';
+  for (const key of Object.keys(object).sort()) {
+    const item = object[key];
+    if (item === undefined) continue;
+    if (json.length > 1) json += ',';
+    json += `${JSON.stringify(key)}:${canonicalJson(item, depth + 1)}`;
   }
-  return JSON.stringify(value) ?? 'null';
+  return `${json}}`;
 }
 
 export function keyReused(): ProblemError {

@@ -56,9 +56,14 @@ export class SubmissionRepository {
    * the ids (claimId) of the claims that were written.
    */
   async insert(requests: readonly WriteRequest[], now: Date): Promise<Set<string>> {
+    // Prepared: planning this statement of four CTEs cost PostgreSQL about as much CPU as
+    // running it on ten messages (measured: 1.0-1.2 ms per call unprepared, 0.5 prepared, for
+    // one message), and its plan does not depend on the parameters (the JSON's rows are always
+    // estimated at 100).
     const rows = await sqlOf(this.prisma).query<{ tenant_id: string; key: string }>(
       INSERT_SQL,
       insertParameters(requests, now),
+      'ingress-submissions',
     );
     return new Set(rows.map((row) => claimId(row.tenant_id, row.key)));
   }

@@ -1,9 +1,9 @@
 import { DEFAULT_PRIORITY_CLASS, PRIORITY_CLASSES, type PriorityClass } from '@tuxhat/contracts';
 import { describeFieldErrors } from '@tuxhat/http-problem';
 import { SEGMENT_LIMITS, analyseText, gsm7SeptetCost } from '@tuxhat/smpp';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 
+import { validE164 } from './e164';
 import { type FieldError, ProblemError } from './problem';
 
 /** A validated submission, with the encoding and part count the SMPP connector will use. */
@@ -93,27 +93,13 @@ export function isStorableText(value: string): boolean {
   return !UNSTORABLE.test(value);
 }
 
-/**
- * Answers of normaliseE164 for the numbers seen last. libphonenumber's parse and validation
- * cost 20-45 us per number (measured), a good part of a single submission's CPU, and traffic
- * repeats numbers (a batch to one recipient, OTPs to the same users): a pure function's answer
- * can be kept. Bounded; the oldest entry makes room.
- */
-const E164_CACHE_SIZE = 4_096;
-const e164Cache = new Map<string, string | null>();
-
 /** `+382 67 123 456` -> `+38267123456`, or null when it is not a valid number. */
 export function normaliseE164(value: string): string | null {
   // Only international format: without the +, the number's country would be a guess.
   if (value.length > 64 || !PHONE_NUMBER_TEXT.test(value)) return null;
-  const cached = e164Cache.get(value);
-  if (cached !== undefined) return cached;
-  const phone = parsePhoneNumberFromString(value);
-  // The full ("max") metadata: validity by the numbering plan, not only by length.
-  const normalised = phone?.isValid() && phone.ext === undefined ? phone.number : null;
-  if (e164Cache.size >= E164_CACHE_SIZE) e164Cache.delete(e164Cache.keys().next().value!);
-  e164Cache.set(value, normalised);
-  return normalised;
+  // The full ("max") metadata: validity by the numbering plan, not only by length. Not
+  // cached: traffic goes to many distinct numbers, and the check costs ~1 us (e164.ts).
+  return validE164(value);
 }
 
 /** An alphanumeric sender id (GSM-7, at most 11 septets) or a number / short code. */
