@@ -2,3 +2,4 @@ export * from './service-runtime';
 export * from './start-service';
 export * from './cluster-runtime';
 export * from './config-snapshot';
+export * from './periodic-sweep';
