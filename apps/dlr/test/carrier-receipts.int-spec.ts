@@ -15,7 +15,7 @@ import { type ServiceRuntime, startConsumerService, systemClock } from '@tuxhat/
 import { splitMessage } from '@tuxhat/smpp';
 import { startSmppConnector } from '@tuxhat/smpp-connector';
 import { SmscSimulator } from '@tuxhat/smsc-simulator';
-import { TopicRecorder, type TestDatabase, createTestDatabase } from '@tuxhat/testing';
+import { TopicRecorder, type TestDatabase, createTestDatabase, testMessage } from '@tuxhat/testing';
 
 jest.setTimeout(120_000);
 
@@ -107,16 +107,7 @@ describe('dlr with the SMPP connector and the SMSC simulator', () => {
     });
     const event: SmsOutboundEvent = {
       ...newEnvelope(),
-      message: {
-        messageId: id,
-        tenantId: 'acme',
-        destination: '+38267123456',
-        source: 'TuxHat',
-        text,
-        encoding,
-        parts,
-        acceptedAt: new Date().toISOString(),
-      },
+      message: testMessage({ messageId: id, source: 'TuxHat', text, encoding, parts }),
       carrierId: 'sim',
       routeId: 'default',
       attempt: 1,

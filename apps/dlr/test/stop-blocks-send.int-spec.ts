@@ -16,7 +16,13 @@ import {
   startConsumerService,
   systemClock,
 } from '@tuxhat/runtime';
-import { TopicRecorder, type TestDatabase, createTestDatabase, waitFor } from '@tuxhat/testing';
+import {
+  TopicRecorder,
+  type TestDatabase,
+  createTestDatabase,
+  testMessage,
+  waitFor,
+} from '@tuxhat/testing';
 
 jest.setTimeout(120_000);
 
@@ -63,16 +69,13 @@ describe('STOP then a blocked send (dlr + policy)', () => {
 
   async function submit(destination: string): Promise<MessageFields> {
     const now = new Date();
-    const message: MessageFields = {
+    const message = testMessage({
       messageId: `msg-stop-${destination.slice(-4)}-${now.getTime()}`,
       tenantId: tenant,
       destination,
-      source: 'ACME',
       text: 'Spring sale: 20% off',
-      encoding: 'gsm7',
-      parts: 1,
       acceptedAt: now.toISOString(),
-    };
+    });
     // As ingress does: the row first, then the event.
     await db.database.prisma.message.create({
       data: {

@@ -4,7 +4,13 @@ import { SMS_ACCEPTED, SMS_OUTBOUND, newEnvelope, outboundTopicFor } from '@tuxh
 import { Bus, InProcessBroker, encodeEvent } from '@tuxhat/messaging';
 import { RoutingConfigService, RoutingModule } from '@tuxhat/routing';
 import { type ServiceRuntime, startConsumerService, systemClock } from '@tuxhat/runtime';
-import { TopicRecorder, createTestDatabase, type TestDatabase, waitFor } from '@tuxhat/testing';
+import {
+  TopicRecorder,
+  createTestDatabase,
+  type TestDatabase,
+  testMessage,
+  waitFor,
+} from '@tuxhat/testing';
 
 // An operator changes a rule through the admin API while the routing service runs: the next
 // message takes the new route, no restart, no call into the routing service.
@@ -77,16 +83,7 @@ describe('routing rules changed through the admin API apply without a restart', 
   const accepted = (messageId: string) =>
     encodeEvent(SMS_ACCEPTED, {
       ...newEnvelope(),
-      message: {
-        messageId,
-        tenantId: 'acme',
-        destination: '+38267123456',
-        source: 'ACME',
-        text: 'hello',
-        encoding: 'gsm7',
-        parts: 1,
-        acceptedAt: new Date().toISOString(),
-      },
+      message: testMessage({ messageId, text: 'hello' }),
       decision: 'policy default',
     });
 

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type SmsOutboundEvent, newEnvelope } from '@tuxhat/contracts';
+import { testMessage } from '@tuxhat/testing';
 
 import type { ConnectorReporter } from './connector-reporter';
 import { handleOutboundBatch } from './outbound-batch';
@@ -9,17 +10,11 @@ const NOW = new Date('2026-11-26T12:00:00.000Z');
 
 const event = (messageId: string, validUntil?: string): SmsOutboundEvent => ({
   ...newEnvelope(),
-  message: {
+  message: testMessage({
     messageId,
-    tenantId: 'acme',
-    destination: '+38267123456',
-    source: 'TuxHat',
-    text: 'hi',
-    encoding: 'gsm7',
-    parts: 1,
     acceptedAt: NOW.toISOString(),
     ...(validUntil ? { validUntil } : {}),
-  },
+  }),
   carrierId: 'telco-a',
   routeId: 'default',
   attempt: 1,

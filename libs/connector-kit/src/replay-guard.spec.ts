@@ -1,21 +1,13 @@
 import { type SmsOutboundEvent, newEnvelope } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
+import { testMessage } from '@tuxhat/testing';
 
 import { RecentOutcomes } from './recent-outcomes';
 import { ReplayGuard } from './replay-guard';
 
 const event = (messageId: string, carrierId = 'telco-a', attempt = 1): SmsOutboundEvent => ({
   ...newEnvelope(),
-  message: {
-    messageId,
-    tenantId: 'acme',
-    destination: '+38267123456',
-    source: 'TuxHat',
-    text: 'hi',
-    encoding: 'gsm7',
-    parts: 1,
-    acceptedAt: new Date().toISOString(),
-  },
+  message: testMessage({ messageId }),
   carrierId,
   routeId: 'default',
   attempt,

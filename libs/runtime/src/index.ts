@@ -2,3 +2,5 @@ export * from './service-runtime';
 export * from './start-service';
 export * from './cluster-runtime';
 export * from './config-snapshot';
+export * from './config-snapshot-provider';
+export * from './periodic-sweep';

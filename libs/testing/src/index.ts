@@ -5,3 +5,4 @@ export * from './service-process';
 export * from './test-database';
 export * from './topic-recorder';
 export * from './topic-offsets';
+export * from './test-message';

@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { tenantPolicyDocument } from '@tuxhat/contracts';
 import {
   BillingEngine,
@@ -13,7 +7,7 @@ import {
   loadBillingConfig,
 } from '@tuxhat/billing';
 import type { PrismaClient } from '@tuxhat/database';
-import { ConfigSnapshot, PRISMA } from '@tuxhat/runtime';
+import { ConfigSnapshotProvider, PRISMA } from '@tuxhat/runtime';
 
 import { ACCOUNTING_OPTIONS, type AccountingOptions } from './accounting.options';
 import { NetworkDirectory } from './destination-info';
@@ -32,31 +26,18 @@ const billingSettings = tenantPolicyDocument.shape.billing;
  * second, a reload when the config revision moves). The hot path never queries it.
  */
 @Injectable()
-export class AccountingConfigSnapshot implements OnModuleInit, OnModuleDestroy {
+export class AccountingConfigSnapshot extends ConfigSnapshotProvider<AccountingConfig> {
   private readonly logger = new Logger(AccountingConfigSnapshot.name);
-  private readonly snapshot: ConfigSnapshot<AccountingConfig>;
 
   constructor(
     @Inject(PRISMA) prisma: PrismaClient,
     @Inject(ACCOUNTING_OPTIONS) private readonly options: AccountingOptions,
   ) {
-    this.snapshot = new ConfigSnapshot(prisma, {
+    super(prisma, {
       name: 'accounting',
       load: (client) => this.load(client),
       pollMs: options.configPollMs,
     });
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.snapshot.start();
-  }
-
-  onModuleDestroy(): void {
-    this.snapshot.stop();
-  }
-
-  get current(): AccountingConfig {
-    return this.snapshot.current;
   }
 
   tenantBilling(tenantId: string): TenantBilling {

@@ -8,6 +8,7 @@ import type { RecordDraft } from './record-draft';
 import {
   type RecordUpdate,
   type SettlementRow,
+  UPDATE_FIELDS,
   type WrittenRecord,
   anyOf,
   claimRecords,
@@ -306,33 +307,12 @@ function rowOfDraft(draft: RecordDraft, now: Date, claim: boolean): WrittenRecor
   };
 }
 
-/** What an update of a stored row sends: the fields that may change, the key, the version. */
+/**
+ * What an update of a stored row sends: the fields that may change, the key, the version, read
+ * from the same list the UPDATE statement sets.
+ */
 function updateOfRow(row: WrittenRecord): RecordUpdate {
-  return {
-    messageId: row.messageId,
-    country: row.country,
-    network: row.network,
-    carrierId: row.carrierId,
-    routeId: row.routeId,
-    finalStatus: row.finalStatus,
-    errorCode: row.errorCode,
-    costMinor: row.costMinor,
-    costCurrency: row.costCurrency,
-    priceMinor: row.priceMinor,
-    priceCurrency: row.priceCurrency,
-    listPriceMinor: row.listPriceMinor,
-    tariffId: row.tariffId,
-    billingMode: row.billingMode,
-    chargeOn: row.chargeOn,
-    charged: row.charged,
-    adjustments: row.adjustments,
-    routedAt: row.routedAt,
-    sentAt: row.sentAt,
-    finalAt: row.finalAt,
-    updatedAt: row.updatedAt,
-    revision: row.revision,
-    publishPending: row.publishPending,
-    publishClaimedAt: row.publishClaimedAt,
-    rowVersion: row.rowVersion,
-  };
+  const update: Partial<Record<keyof RecordUpdate, unknown>> = {};
+  for (const field of UPDATE_FIELDS) update[field] = row[field];
+  return update as RecordUpdate;
 }

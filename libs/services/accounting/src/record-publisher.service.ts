@@ -9,7 +9,7 @@ import { ACCOUNTING_RECORDS } from '@tuxhat/contracts';
 import { type RecordRow, accountingRecordEventOf } from '@tuxhat/billing';
 import { EventPublisher } from '@tuxhat/messaging';
 import { METRICS, processMetrics } from '@tuxhat/observability';
-import { CLOCK, type Clock } from '@tuxhat/runtime';
+import { CLOCK, type Clock, PeriodicSweep } from '@tuxhat/runtime';
 
 import {
   ACCOUNTING_DEFAULTS,
@@ -34,7 +34,7 @@ const SWEEP_BATCH = 500;
 @Injectable()
 export class RecordPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RecordPublisher.name);
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic: PeriodicSweep<number>;
   private sweeping: Promise<number> | null = null;
   private readonly leaseMs: number;
   private readonly quietMs: number;
@@ -44,27 +44,28 @@ export class RecordPublisher implements OnApplicationBootstrap, OnApplicationShu
     private readonly records: AccountingRecordsRepository,
     private readonly publisher: EventPublisher,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ACCOUNTING_OPTIONS) private readonly options: AccountingOptions,
+    @Inject(ACCOUNTING_OPTIONS) options: AccountingOptions,
   ) {
     this.leaseMs = options.publishLeaseMs ?? ACCOUNTING_DEFAULTS.publishLeaseMs;
     this.quietMs = options.sweepQuietMs ?? ACCOUNTING_DEFAULTS.sweepQuietMs;
+    this.periodic = new PeriodicSweep({
+      run: () => this.sweep(),
+      intervalMs: options.sweepIntervalMs ?? ACCOUNTING_DEFAULTS.sweepIntervalMs,
+      logger: this.logger,
+      failureMessage: 'sweep failed, trying again later',
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const published = await this.sweep();
     if (published > 0)
       this.logger.log(`published ${published} record(s) a previous run left unpublished`);
-    this.timer = setInterval(() => {
-      this.sweep().catch((error: unknown) =>
-        this.logger.warn(`sweep failed, trying again later: ${String(error)}`),
-      );
-    }, this.options.sweepIntervalMs ?? ACCOUNTING_DEFAULTS.sweepIntervalMs);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    await this.periodic.stop();
+    // A sweep a consumer started may still run.
     await this.sweeping?.catch(() => undefined);
   }
 

@@ -183,7 +183,7 @@ export function parseRecords(text: string): AccountingRecord[] {
 export type WrittenRecord = Pick<AccountingRecord, (typeof WRITTEN_FIELDS)[number]>;
 
 /** The fields an update of a stored row sends (its key, what may change, the version). */
-const UPDATE_FIELDS = ['messageId', ...UPDATED_FIELDS] as const;
+export const UPDATE_FIELDS = ['messageId', ...UPDATED_FIELDS] as const;
 
 /** A stored row's update: only what may change (identity and message facts stay as stored). */
 export type RecordUpdate = Pick<WrittenRecord, (typeof UPDATE_FIELDS)[number]>;

@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { Prisma, type PrismaClient } from '@tuxhat/database';
-import { PRISMA } from '@tuxhat/runtime';
+import { PRISMA, PeriodicSweep } from '@tuxhat/runtime';
 
 import { INGRESS_OPTIONS, type ResolvedIngressOptions } from './ingress.options';
 
@@ -19,22 +19,28 @@ import { INGRESS_OPTIONS, type ResolvedIngressOptions } from './ingress.options'
 export class ApiKeyUsageRecorder implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ApiKeyUsageRecorder.name);
   private pending = new Map<string, Date>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly sweep: PeriodicSweep<void>;
   private flushing: Promise<void> | null = null;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
-    @Inject(INGRESS_OPTIONS) private readonly options: ResolvedIngressOptions,
-  ) {}
+    @Inject(INGRESS_OPTIONS) options: ResolvedIngressOptions,
+  ) {
+    this.sweep = new PeriodicSweep({
+      run: () => this.flush(),
+      intervalMs: options.keyUsageFlushMs,
+      logger: this.logger,
+      // flush() logs its own failures and never throws.
+      failureMessage: 'recording API key use failed',
+    });
+  }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), this.options.keyUsageFlushMs);
-    this.timer.unref();
+    this.sweep.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    await this.sweep.stop();
     await this.flush();
   }
 

@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { PrismaClient } from '@tuxhat/database';
-import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
+import { CLOCK, type Clock, PRISMA, PeriodicSweep } from '@tuxhat/runtime';
 
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { INGRESS_OPTIONS, type ResolvedIngressOptions } from './ingress.options';
@@ -19,27 +19,29 @@ import { INGRESS_OPTIONS, type ResolvedIngressOptions } from './ingress.options'
 @Injectable()
 export class IdempotencyPurger implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(IdempotencyPurger.name);
-  private timer: NodeJS.Timeout | null = null;
+  private readonly sweep: PeriodicSweep<number>;
   private running: Promise<number> | null = null;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(INGRESS_OPTIONS) private readonly options: ResolvedIngressOptions,
-  ) {}
+    @Inject(INGRESS_OPTIONS) options: ResolvedIngressOptions,
+  ) {
+    this.sweep = new PeriodicSweep({
+      run: () => this.purge(),
+      intervalMs: options.idempotencyPurgeMs,
+      logger: this.logger,
+      failureMessage: 'purging expired idempotency keys failed',
+    });
+  }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      this.purge().catch((error: unknown) =>
-        this.logger.warn(`purging expired idempotency keys failed: ${String(error)}`),
-      );
-    }, this.options.idempotencyPurgeMs);
-    this.timer.unref();
+    this.sweep.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    await this.sweep.stop();
+    // A purge called directly may still run.
     await this.running?.catch(() => undefined);
   }
 

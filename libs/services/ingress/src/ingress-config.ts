@@ -1,14 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { API_KEY_SCOPES, type ApiKeyScope } from '@tuxhat/config';
 import { tenantPolicyDocument } from '@tuxhat/contracts';
 import { Prisma, type PrismaClient } from '@tuxhat/database';
-import { ConfigSnapshot, PRISMA } from '@tuxhat/runtime';
+import { ConfigSnapshotProvider, PRISMA } from '@tuxhat/runtime';
 
 import { INGRESS_OPTIONS, type ResolvedIngressOptions } from './ingress.options';
 
@@ -121,32 +115,18 @@ export function scopesOf(stored: readonly string[]): ReadonlySet<ApiScope> {
  * working and a new rate applies on a running ingress, and no request pays a database query.
  */
 @Injectable()
-export class IngressConfigSnapshot implements OnModuleInit, OnModuleDestroy {
-  private readonly snapshot: ConfigSnapshot<IngressConfig>;
-
+export class IngressConfigSnapshot extends ConfigSnapshotProvider<IngressConfig> {
   constructor(
     @Inject(PRISMA) prisma: PrismaClient,
     @Inject(INGRESS_OPTIONS) options: ResolvedIngressOptions,
   ) {
-    this.snapshot = new ConfigSnapshot(prisma, {
+    super(prisma, {
       name: 'ingress keys and rates',
       // Revocation is judged against the request time, so the load uses the wall clock only
       // to skip keys revoked for good.
       load: (client) => loadIngressConfig(client, new Date()),
       pollMs: options.configPollMs,
     });
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.snapshot.start();
-  }
-
-  onModuleDestroy(): void {
-    this.snapshot.stop();
-  }
-
-  get current(): IngressConfig {
-    return this.snapshot.current;
   }
 
   onChange(listener: (config: IngressConfig) => void): void {

@@ -1,6 +1,7 @@
 import { Prisma } from '@tuxhat/database';
 
 import { MessageWriter, isRowError } from './message-writer';
+import { newMessage } from './new-message.fixture';
 import {
   type NewMessage,
   type StoredClaim,
@@ -45,24 +46,7 @@ function fakeStore(
   return { store: store as unknown as SubmissionRepository, statements, nextStatement };
 }
 
-const message = (id: string): NewMessage => ({
-  id,
-  tenantId: 'acme',
-  destination: '+38267123456',
-  source: 'TuxHat',
-  body: 'hi',
-  encoding: 'gsm7',
-  parts: 1,
-  clientReference: null,
-  priority: 'transactional',
-  validUntil: null,
-  scheduledAt: null,
-  callbackUrl: null,
-  metadata: null,
-  createdAt: '2026-11-26T12:00:00.000Z',
-  acceptedEventId: `event-${id}`,
-  acceptedDetail: 'received via REST',
-});
+const message = (id: string): NewMessage => newMessage({ id });
 const single = (id: string): WriteRequest => ({ messages: [message(id)] });
 const clock = { now: () => new Date('2026-11-26T12:00:00.000Z') };
 

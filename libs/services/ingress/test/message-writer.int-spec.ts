@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,31 +7,11 @@ import { systemClock } from '@tuxhat/runtime';
 import { createTestDatabase } from '@tuxhat/testing';
 
 import { MessageWriter, isRowError } from '../src/message-writer';
+import { newMessage } from '../src/new-message.fixture';
 import { type NewMessage, SubmissionRepository } from '../src/submission.repository';
 
-let counter = 0;
-function message(tenantId: string, extra: Partial<NewMessage> = {}): NewMessage {
-  const id = `msg_writer_${++counter}`;
-  return {
-    id,
-    tenantId,
-    destination: '+38267123456',
-    source: 'TuxHat',
-    body: 'hi',
-    encoding: 'gsm7',
-    parts: 1,
-    clientReference: null,
-    priority: 'transactional',
-    validUntil: null,
-    scheduledAt: null,
-    callbackUrl: null,
-    metadata: null,
-    createdAt: new Date().toISOString(),
-    acceptedEventId: randomUUID(),
-    acceptedDetail: 'received via test',
-    ...extra,
-  };
-}
+const message = (tenantId: string, extra: Partial<NewMessage> = {}): NewMessage =>
+  newMessage({ tenantId, ...extra });
 
 // PGlite creates its data directory in seconds.
 jest.setTimeout(60_000);

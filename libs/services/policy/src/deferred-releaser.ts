@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { messageFields } from '@tuxhat/contracts';
 import { type PrismaClient, sqlOf } from '@tuxhat/database';
-import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
+import { CLOCK, type Clock, PRISMA, PeriodicSweep } from '@tuxhat/runtime';
 
 import type { HoldStage } from './decision';
 import { DecisionPublisher } from './decision-publisher';
@@ -31,9 +31,7 @@ interface ClaimedRow {
 @Injectable()
 export class DeferredReleaser implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeferredReleaser.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly sweep: PeriodicSweep<number>;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
@@ -41,16 +39,24 @@ export class DeferredReleaser implements OnApplicationBootstrap, OnApplicationSh
     private readonly decisions: DecisionPublisher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(POLICY_OPTIONS) private readonly options: ResolvedPolicyOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule(0);
+  ) {
+    this.sweep = new PeriodicSweep({
+      run: () => this.releaseDue(),
+      firstDelayMs: 0,
+      intervalMs: options.releasePollMs,
+      // A full batch means more are due: the next round straight away.
+      nextDelayMs: (claimed) => (claimed >= options.releaseBatchSize ? 0 : options.releasePollMs),
+      logger: this.logger,
+      failureMessage: 'releasing held messages failed, retrying',
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.sweep.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.sweep.stop();
   }
 
   /** One round now (tests drive it after moving an injected clock). Returns the messages claimed. */
@@ -79,26 +85,6 @@ export class DeferredReleaser implements OnApplicationBootstrap, OnApplicationSh
       await this.prisma.deferredMessage.deleteMany({ where: { messageId: { in: done } } });
     }
     return claimed.length;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.round().finally(() => {
-        this.running = null;
-      });
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async round(): Promise<void> {
-    let full = false;
-    try {
-      full = (await this.releaseDue()) >= this.options.releaseBatchSize;
-    } catch (error) {
-      this.logger.warn(`releasing held messages failed, retrying: ${String(error)}`);
-    }
-    this.schedule(full ? 0 : this.options.releasePollMs);
   }
 
   /**

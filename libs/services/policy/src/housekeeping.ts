@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Prisma, type PrismaClient } from '@tuxhat/database';
-import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
+import { CLOCK, type Clock, PRISMA, PeriodicSweep } from '@tuxhat/runtime';
 
 import { POLICY_OPTIONS, type ResolvedPolicyOptions } from './policy.options';
 
@@ -20,29 +20,27 @@ const ROWS_PER_DELETE = 10_000;
 @Injectable()
 export class PolicyHousekeeping implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PolicyHousekeeping.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly sweep: PeriodicSweep<[number, number]>;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(POLICY_OPTIONS) private readonly options: ResolvedPolicyOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.purge()
-        .catch((error: unknown) => this.logger.warn(`purge failed: ${String(error)}`))
-        .finally(() => {
-          this.running = null;
-        });
-    }, this.options.housekeepingIntervalMs);
-    this.timer.unref();
+  ) {
+    this.sweep = new PeriodicSweep({
+      run: () => this.purge(),
+      intervalMs: options.housekeepingIntervalMs,
+      logger: this.logger,
+      failureMessage: 'purge failed',
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.sweep.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.sweep.stop();
   }
 
   /** Returns the rows removed: [decisions, in-flight]. */

@@ -1,7 +1,7 @@
 import type { MessageFields } from '@tuxhat/contracts';
 
 import { message, priceRow, routeRow, routingConfig } from './config/routing-config.fixture';
-import type { RoutingConfig, ServerGroupRow } from './config/routing-config';
+import type { RoutingConfig, RoutingConfigRows, ServerGroupRow } from './config/routing-config';
 import type { HealthState } from './health/health-board';
 import { type RoutingDecision, decideRoute } from './router';
 
@@ -40,6 +40,18 @@ const group = (
   strategy,
   members: members.map(([carrierId, position, weight]) => ({ carrierId, position, weight })),
 });
+
+/** One rule sending every message to one server group `g`. */
+const viaGroup = (
+  strategy: string,
+  members: Parameters<typeof group>[2],
+  rows: Partial<RoutingConfigRows> = {},
+): RoutingConfig =>
+  routingConfig({
+    routes: [routeRow({ id: 'via-g', serverGroupId: 'g' })],
+    groups: [group('g', strategy, members)],
+    ...rows,
+  });
 
 describe(decideRoute.name, () => {
   it('takes the first matching rule by priority, then id', () => {
@@ -87,15 +99,10 @@ describe(decideRoute.name, () => {
   });
 
   it('weighted group: 70/30 over 10,000 messages within 3%', () => {
-    const config = routingConfig({
-      routes: [routeRow({ id: 'split', serverGroupId: 'g' })],
-      groups: [
-        group('g', 'weighted', [
-          ['telco-a', 0, 70],
-          ['telco-b', 0, 30],
-        ]),
-      ],
-    });
+    const config = viaGroup('weighted', [
+      ['telco-a', 0, 70],
+      ['telco-b', 0, 30],
+    ]);
     let a = 0;
     for (let i = 0; i < 10_000; i++) {
       if (carrierOf(decide(config, message())) === 'telco-a') a += 1;
@@ -104,16 +111,11 @@ describe(decideRoute.name, () => {
   });
 
   it('weighted group: balances across the healthy members only, fails over past the unhealthy', () => {
-    const config = routingConfig({
-      routes: [routeRow({ id: 'split', serverGroupId: 'g' })],
-      groups: [
-        group('g', 'weighted', [
-          ['telco-a', 0, 50],
-          ['telco-b', 0, 50],
-          ['telco-c', 1, 1],
-        ]),
-      ],
-    });
+    const config = viaGroup('weighted', [
+      ['telco-a', 0, 50],
+      ['telco-b', 0, 50],
+      ['telco-c', 1, 1],
+    ]);
     const counts: Record<string, number> = {};
     for (let i = 0; i < 1_000; i++) {
       const carrier = carrierOf(decide(config, message(), { health: { 'telco-a': 'unhealthy' } }))!;
@@ -125,21 +127,21 @@ describe(decideRoute.name, () => {
   });
 
   it('least cost: the cheapest healthy carrier, with the cost of all parts', () => {
-    const config = routingConfig({
-      routes: [routeRow({ id: 'cheap', serverGroupId: 'lcr' })],
-      groups: [
-        group('lcr', 'least_cost', [
-          ['telco-a', 0, 1],
-          ['telco-b', 0, 1],
-          ['telco-c', 0, 1],
-        ]),
+    const config = viaGroup(
+      'least_cost',
+      [
+        ['telco-a', 0, 1],
+        ['telco-b', 0, 1],
+        ['telco-c', 0, 1],
       ],
-      prices: [
-        priceRow('telco-a', '382', 5),
-        priceRow('telco-b', '38267', 2),
-        priceRow('telco-c', '', 3),
-      ],
-    });
+      {
+        prices: [
+          priceRow('telco-a', '382', 5),
+          priceRow('telco-b', '38267', 2),
+          priceRow('telco-c', '', 3),
+        ],
+      },
+    );
     expect(decide(config, message({ parts: 3 }))).toMatchObject({
       carrierId: 'telco-b',
       cost: { minor: 6, currency: 'EUR' },
@@ -149,40 +151,40 @@ describe(decideRoute.name, () => {
   });
 
   it('least cost: a class-specific price changes the choice', () => {
-    const config = routingConfig({
-      routes: [routeRow({ id: 'cheap', serverGroupId: 'lcr' })],
-      groups: [
-        group('lcr', 'least_cost', [
-          ['telco-a', 0, 1],
-          ['telco-b', 0, 1],
-        ]),
+    const config = viaGroup(
+      'least_cost',
+      [
+        ['telco-a', 0, 1],
+        ['telco-b', 0, 1],
       ],
-      prices: [
-        priceRow('telco-a', '', 5),
-        priceRow('telco-b', '', 4),
-        priceRow('telco-a', '', 1, 'bulk'),
-      ],
-    });
+      {
+        prices: [
+          priceRow('telco-a', '', 5),
+          priceRow('telco-b', '', 4),
+          priceRow('telco-a', '', 1, 'bulk'),
+        ],
+      },
+    );
     expect(carrierOf(decide(config, message()))).toBe('telco-b');
     expect(carrierOf(decide(config, message({ priority: 'bulk' })))).toBe('telco-a');
   });
 
   it('never picks a tried or disabled carrier; reports no carrier left when all were tried', () => {
-    const config = routingConfig({
-      routes: [routeRow({ id: 'fo', serverGroupId: 'g' })],
-      groups: [
-        group('g', 'failover', [
-          ['telco-a', 0, 1],
-          ['telco-b', 1, 1],
-          ['telco-c', 2, 1],
-        ]),
+    const config = viaGroup(
+      'failover',
+      [
+        ['telco-a', 0, 1],
+        ['telco-b', 1, 1],
+        ['telco-c', 2, 1],
       ],
-      carriers: [
-        { id: 'telco-a', enabled: true },
-        { id: 'telco-b', enabled: false },
-        { id: 'telco-c', enabled: true },
-      ],
-    });
+      {
+        carriers: [
+          { id: 'telco-a', enabled: true },
+          { id: 'telco-b', enabled: false },
+          { id: 'telco-c', enabled: true },
+        ],
+      },
+    );
     expect(carrierOf(decide(config))).toBe('telco-a');
     expect(carrierOf(decide(config, message(), { tried: ['telco-a'] }))).toBe('telco-c');
     expect(decide(config, message(), { tried: ['telco-a', 'telco-c'] })).toMatchObject({
@@ -225,17 +227,21 @@ describe(decideRoute.name, () => {
   });
 
   it('lists every candidate with verdict, health, weight and price, the chosen first', () => {
-    const config = routingConfig({
-      routes: [routeRow({ id: 'lcr', serverGroupId: 'g' })],
-      groups: [
-        group('g', 'least_cost', [
-          ['telco-a', 0, 1],
-          ['telco-b', 0, 2],
-          ['telco-c', 0, 3],
-        ]),
+    const config = viaGroup(
+      'least_cost',
+      [
+        ['telco-a', 0, 1],
+        ['telco-b', 0, 2],
+        ['telco-c', 0, 3],
       ],
-      prices: [priceRow('telco-a', '', 1), priceRow('telco-b', '', 2), priceRow('telco-c', '', 3)],
-    });
+      {
+        prices: [
+          priceRow('telco-a', '', 1),
+          priceRow('telco-b', '', 2),
+          priceRow('telco-c', '', 3),
+        ],
+      },
+    );
     const decision = decide(config, message(), {
       health: { 'telco-a': 'unhealthy', 'telco-c': 'healthy' },
     });

@@ -98,20 +98,10 @@ export class RoutingService {
       const detail = fitDetail(
         `failed after ${event.attempt} attempt(s), limit ${this.options.maxAttempts}, tried ${tried.join(', ')}; last: ${why}`,
       );
-      this.logger.debug(`${message.messageId}: ${detail}`);
-      return {
-        status: {
-          ...envelopeOf('status'),
-          messageId: message.messageId,
-          tenantId: message.tenantId,
-          status: 'failed',
-          detail,
-          source: 'routing',
-          carrierId: event.carrierId,
-          routeId: event.routeId,
-          errorCode: 'attempts_exhausted',
-        },
-      };
+      return this.failed(message, envelopeOf, detail, 'attempts_exhausted', {
+        carrierId: event.carrierId,
+        routeId: event.routeId,
+      });
     }
     const decision = this.decide(message, now, new Set(tried));
     return this.step(decision, {
@@ -136,6 +126,32 @@ export class RoutingService {
     );
   }
 
+  /**
+   * The step of a message routing gives up on: its `failed` status alone (naming the carrier
+   * and route tried last, if any).
+   */
+  private failed(
+    message: SmsAcceptedEvent['message'],
+    envelopeOf: (purpose: string) => EventEnvelope,
+    detail: string,
+    errorCode: SmsStatusEvent['errorCode'],
+    lastTried?: Pick<SmsStatusEvent, 'carrierId' | 'routeId'>,
+  ): RoutingStep {
+    this.logger.debug(`${message.messageId}: ${detail}`);
+    return {
+      status: {
+        ...envelopeOf('status'),
+        messageId: message.messageId,
+        tenantId: message.tenantId,
+        status: 'failed',
+        detail,
+        source: 'routing',
+        ...lastTried,
+        errorCode,
+      },
+    };
+  }
+
   private step(
     decision: RoutingDecision,
     context: {
@@ -148,19 +164,12 @@ export class RoutingService {
   ): RoutingStep {
     const { message, envelopeOf, attempt } = context;
     if (!decision.routed) {
-      const detail = describeUnrouted(decision, context.prefix);
-      this.logger.debug(`${message.messageId}: ${detail}`);
-      return {
-        status: {
-          ...envelopeOf('status'),
-          messageId: message.messageId,
-          tenantId: message.tenantId,
-          status: 'failed',
-          detail,
-          source: 'routing',
-          errorCode: decision.errorCode,
-        },
-      };
+      return this.failed(
+        message,
+        envelopeOf,
+        describeUnrouted(decision, context.prefix),
+        decision.errorCode,
+      );
     }
     const attemptNote = attempt > 1 ? ` (attempt ${attempt}/${this.options.maxAttempts})` : '';
     const detail = describeRouted(decision, `${context.prefix}${attemptNote}`);

@@ -9,7 +9,7 @@ import {
 } from '@tuxhat/contracts';
 import { Bus, InProcessBroker, encodeEvent } from '@tuxhat/messaging';
 import { type ServiceRuntime, startConsumerService, systemClock } from '@tuxhat/runtime';
-import { TopicRecorder, createTestDatabase, type TestDatabase } from '@tuxhat/testing';
+import { TopicRecorder, createTestDatabase, type TestDatabase, testMessage } from '@tuxhat/testing';
 
 import { RoutingModule } from '../src/routing.module';
 
@@ -73,16 +73,7 @@ describe('routing service on the in-process bus', () => {
   const accepted = (messageId: string) =>
     encodeEvent(SMS_ACCEPTED, {
       ...newEnvelope(),
-      message: {
-        messageId,
-        tenantId: 'acme',
-        destination: '+38267123456',
-        source: 'ACME',
-        text: 'hello',
-        encoding: 'gsm7',
-        parts: 1,
-        acceptedAt: new Date().toISOString(),
-      },
+      message: testMessage({ messageId, text: 'hello' }),
       decision: 'policy default',
     });
 

@@ -32,6 +32,7 @@ import {
   requiredTestEnv,
   startGroupAtEnd,
   type TestDatabase,
+  testMessage,
   waitFor,
 } from '@tuxhat/testing';
 
@@ -138,17 +139,7 @@ describe('routing service on Kafka and PostgreSQL', () => {
   }
 
   function message(tenantId: string, overrides: Partial<MessageFields> = {}): MessageFields {
-    return {
-      messageId: `${tenantId}-${randomUUID()}`,
-      tenantId,
-      destination: '+38267123456',
-      source: 'ACME',
-      text: 'Your code is 123456',
-      encoding: 'gsm7',
-      parts: 1,
-      acceptedAt: new Date().toISOString(),
-      ...overrides,
-    };
+    return testMessage({ messageId: `${tenantId}-${randomUUID()}`, tenantId, ...overrides });
   }
 
   async function accept(...messages: MessageFields[]): Promise<void> {

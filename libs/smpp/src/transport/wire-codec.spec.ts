@@ -121,6 +121,13 @@ describe('wire codec (typed PDUs straight to octets and back)', () => {
   });
 
   it('keeps node-smpp behaviour for bodies it does not read itself', () => {
+    // A deliver_sm header (without command_length) and mandatory fields all empty or zero:
+    // service_type, source and destination (ton, npi, addr), esm_class, protocol_id,
+    // priority_flag, schedule, validity, registered_delivery, replace_if_present, data_coding,
+    // sm_default_msg_id, sm_length 0. The TLVs follow.
+    const deliverSmHead = (sequence: string) =>
+      ['00000005', '00000000', sequence, '00', '0000', '00', '0000', '00', '000000'].join('') +
+      '00'.repeat(7);
     // Each case without its command_length, which is computed.
     const cases = [
       // submit_sm_resp whose message_id lacks its NUL (node-smpp reads it anyway)
@@ -128,25 +135,7 @@ describe('wire codec (typed PDUs straight to octets and back)', () => {
       // submit_sm cut after source_addr_npi (the rest reads as defaults)
       '00000004' + '00000000' + '00000002' + '00' + '0101',
       // deliver_sm with an unknown TLV 0x1401 (carrier-specific)
-      '00000005' +
-        '00000000' +
-        '00000003' +
-        '00' +
-        '0000' +
-        '00' +
-        '0000' +
-        '00' +
-        '000000' +
-        '00' +
-        '00' +
-        '00' +
-        '00' +
-        '00' +
-        '00' +
-        '00' +
-        '14010002abcd' +
-        '04270001' +
-        '02',
+      deliverSmHead('00000003') + '14010002abcd' + '04270001' + '02',
       // enquire_link with a TLV nobody expects
       '00000015' + '00000000' + '00000004' + '001e000100',
       // query_sm (not one of ours)
@@ -154,25 +143,7 @@ describe('wire codec (typed PDUs straight to octets and back)', () => {
       // an undefined command_id
       '000000ff' + '00000000' + '00000002',
       // receipted_message_id whose NUL lies beyond its TLV length
-      '00000005' +
-        '00000000' +
-        '00000005' +
-        '00' +
-        '0000' +
-        '00' +
-        '0000' +
-        '00' +
-        '000000' +
-        '00' +
-        '00' +
-        '00' +
-        '00' +
-        '00' +
-        '00' +
-        '00' +
-        '001e0002414243' +
-        '00' +
-        '000000',
+      deliverSmHead('00000005') + '001e0002414243' + '00' + '000000',
     ];
     for (const hex of cases) {
       const body = Buffer.from(hex, 'hex');

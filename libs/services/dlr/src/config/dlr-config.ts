@@ -1,7 +1,7 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { MessageStatus } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
-import { ConfigSnapshot, PRISMA } from '@tuxhat/runtime';
+import { ConfigSnapshotProvider, PRISMA } from '@tuxhat/runtime';
 
 import { DLR_OPTIONS, type ResolvedDlrOptions } from '../dlr.options';
 import { type MoHandlerRule, addressKey } from '../mo/mo-routing';
@@ -37,30 +37,16 @@ export interface DlrConfigData {
  * handlers), reloaded when the config revision moves: the hot path never reads these tables.
  */
 @Injectable()
-export class DlrConfig implements OnModuleInit, OnModuleDestroy {
-  private readonly snapshot: ConfigSnapshot<DlrConfigData>;
-
+export class DlrConfig extends ConfigSnapshotProvider<DlrConfigData> {
   constructor(
     @Inject(PRISMA) prisma: PrismaClient,
     @Inject(DLR_OPTIONS) options: ResolvedDlrOptions,
   ) {
-    this.snapshot = new ConfigSnapshot(prisma, {
+    super(prisma, {
       name: 'dlr paths, triggers and MO handlers',
       load: loadDlrConfig,
       pollMs: options.configPollMs,
     });
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.snapshot.start();
-  }
-
-  onModuleDestroy(): void {
-    this.snapshot.stop();
-  }
-
-  get current(): DlrConfigData {
-    return this.snapshot.current;
   }
 
   /**

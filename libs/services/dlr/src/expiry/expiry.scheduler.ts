@@ -6,8 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { deterministicUuid } from '@tuxhat/contracts';
-import { describeError } from '@tuxhat/messaging';
-import { CLOCK, type Clock } from '@tuxhat/runtime';
+import { CLOCK, type Clock, PeriodicSweep } from '@tuxhat/runtime';
 
 import { DLR_OPTIONS, type ResolvedDlrOptions } from '../dlr.options';
 import { MessagesRepository } from '../messages.repository';
@@ -27,9 +26,7 @@ import { DeadlinesRepository } from './deadlines.repository';
 export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   static readonly LEASE_MS = 60_000;
   private readonly logger = new Logger('dlr/expiry');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly sweep: PeriodicSweep<number>;
 
   constructor(
     private readonly deadlines: DeadlinesRepository,
@@ -38,16 +35,23 @@ export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShu
     private readonly outcomes: OutcomeService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DLR_OPTIONS) private readonly options: ResolvedDlrOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule(this.options.expiryPollMs);
+  ) {
+    this.sweep = new PeriodicSweep({
+      run: () => this.runOnce(),
+      intervalMs: options.expiryPollMs,
+      // A full batch means more are due: the next one straight away.
+      nextDelayMs: (claimed) => (claimed >= options.expiryBatchSize ? 0 : options.expiryPollMs),
+      logger: this.logger,
+      failureMessage: 'expiry run failed, trying again',
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationBootstrap(): void {
+    this.sweep.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.sweep.stop();
   }
 
   /** Handles one batch of passed deadlines; returns how many it claimed. */
@@ -96,20 +100,5 @@ export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShu
     if (outcomes.length > 0)
       this.logger.log(`${outcomes.length} message(s) reached their deadline`);
     return due.length;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then((claimed) =>
-          this.schedule(claimed >= this.options.expiryBatchSize ? 0 : this.options.expiryPollMs),
-        )
-        .catch((error: unknown) => {
-          this.logger.warn(`expiry run failed, trying again: ${describeError(error)}`);
-          this.schedule(this.options.expiryPollMs);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 }

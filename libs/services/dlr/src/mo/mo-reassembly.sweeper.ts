@@ -5,8 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { describeError } from '@tuxhat/messaging';
-import { CLOCK, type Clock } from '@tuxhat/runtime';
+import { CLOCK, type Clock, PeriodicSweep } from '@tuxhat/runtime';
 
 import { DLR_OPTIONS, type ResolvedDlrOptions } from '../dlr.options';
 import { MoPartsRepository } from './mo-parts.repository';
@@ -21,25 +20,28 @@ import { MoService, inboundOf } from './mo.service';
 export class MoReassemblySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   static readonly BATCH = 200;
   private readonly logger = new Logger('dlr/mo');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly sweep: PeriodicSweep<number>;
 
   constructor(
     private readonly parts: MoPartsRepository,
     private readonly mos: MoService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DLR_OPTIONS) private readonly options: ResolvedDlrOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule();
+  ) {
+    this.sweep = new PeriodicSweep({
+      run: () => this.runOnce(),
+      intervalMs: options.moSweepMs,
+      logger: this.logger,
+      failureMessage: 'MO sweep failed',
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationBootstrap(): void {
+    this.sweep.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.sweep.stop();
   }
 
   async runOnce(): Promise<number> {
@@ -57,15 +59,5 @@ export class MoReassemblySweeper implements OnApplicationBootstrap, OnApplicatio
     await this.parts.complete(stale, now);
     await this.parts.purgeCompletedBefore(new Date(now.getTime() - this.options.moPartRetentionMs));
     return stale.length;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .catch((error: unknown) => this.logger.warn(`MO sweep failed: ${describeError(error)}`))
-        .finally(() => this.schedule());
-    }, this.options.moSweepMs);
-    this.timer.unref();
   }
 }

@@ -23,7 +23,7 @@ import {
   bumpConfigRevision,
   startConsumerService,
 } from '@tuxhat/runtime';
-import { TopicRecorder, waitFor } from '@tuxhat/testing';
+import { TopicRecorder, testMessage, waitFor } from '@tuxhat/testing';
 
 /** A clock the test moves by hand. */
 export class ManualClock implements Clock {
@@ -75,17 +75,11 @@ let sequence = 0;
 
 export function message(tenantId: string, overrides: Partial<MessageFields> = {}): MessageFields {
   sequence++;
-  return {
-    messageId: `msg-${randomUUID()}`,
+  return testMessage({
     tenantId,
     destination: `+382671${String(sequence % 100_000).padStart(5, '0')}`,
-    source: 'ACME',
-    text: 'Your code is 123456',
-    encoding: 'gsm7',
-    parts: 1,
-    acceptedAt: new Date().toISOString(),
     ...overrides,
-  };
+  });
 }
 
 /** Every lane of a laned topic, recorded as one stream. */

@@ -1,4 +1,5 @@
 import type { MessageFields } from '@tuxhat/contracts';
+import { testMessage } from '@tuxhat/testing';
 
 import type { RouteRow } from '../rules/routing-rule';
 import type { CarrierPriceRow } from '../strategies/price-table';
@@ -59,15 +60,10 @@ export function routingConfig(rows: Partial<RoutingConfigRows>): RoutingConfig {
 let sequence = 0;
 export function message(overrides: Partial<MessageFields> = {}): MessageFields {
   sequence += 1;
-  return {
+  // Short ids and a fixed acceptance time: the unit tests' inputs are the same every run.
+  return testMessage({
     messageId: `m-${sequence}`,
-    tenantId: 'acme',
-    destination: '+38267123456',
-    source: 'ACME',
-    text: 'Your code is 123456',
-    encoding: 'gsm7',
-    parts: 1,
     acceptedAt: '2026-11-26T10:00:00.000Z',
     ...overrides,
-  };
+  });
 }

@@ -1,12 +1,6 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PrismaClient } from '@tuxhat/database';
-import { ConfigSnapshot, PRISMA } from '@tuxhat/runtime';
+import { ConfigSnapshotProvider, PRISMA } from '@tuxhat/runtime';
 
 import { ROUTING_OPTIONS, type RoutingOptions } from '../routing.options';
 import { type RoutingConfig, compileRoutingConfig } from './routing-config';
@@ -18,16 +12,15 @@ import { loadRoutingConfigRows } from './routing-config.repository';
  * bumps it), so a rule, group or price change applies to the next message without a restart.
  */
 @Injectable()
-export class RoutingConfigService implements OnModuleInit, OnModuleDestroy {
+export class RoutingConfigService extends ConfigSnapshotProvider<RoutingConfig> {
   private readonly logger = new Logger(RoutingConfigService.name);
-  private readonly snapshot: ConfigSnapshot<RoutingConfig>;
   private loadCount = 0;
 
   constructor(
     @Inject(PRISMA) prisma: PrismaClient,
     @Inject(ROUTING_OPTIONS) options: RoutingOptions,
   ) {
-    this.snapshot = new ConfigSnapshot(prisma, {
+    super(prisma, {
       name: 'routing',
       pollMs: options.configPollMs,
       load: async (client) => compileRoutingConfig(await loadRoutingConfigRows(client)),
@@ -40,18 +33,6 @@ export class RoutingConfigService implements OnModuleInit, OnModuleDestroy {
       );
       for (const problem of config.problems) this.logger.warn(`ignored: ${problem}`);
     });
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.snapshot.start();
-  }
-
-  onModuleDestroy(): void {
-    this.snapshot.stop();
-  }
-
-  get current(): RoutingConfig {
-    return this.snapshot.current;
   }
 
   /** How many times the configuration was (re)loaded: lets tests await a hot reload. */

@@ -13,7 +13,7 @@ import {
 import { Bus, InProcessBroker, type InProcessTransport, encodeEvent } from '@tuxhat/messaging';
 import { type ServiceRuntime, systemClock } from '@tuxhat/runtime';
 import { detectEncoding, splitMessage } from '@tuxhat/smpp';
-import { TopicRecorder, createTestDatabase, type TestDatabase } from '@tuxhat/testing';
+import { TopicRecorder, createTestDatabase, type TestDatabase, testMessage } from '@tuxhat/testing';
 
 import { startSmppConnector } from '../../src/start-smpp-connector';
 import type { StartSmppConnectorOptions } from '../../src/smpp-connector.options';
@@ -122,17 +122,15 @@ export class ConnectorFixture {
     const { message, ...rest } = overrides;
     return {
       ...newEnvelope(),
-      message: {
+      message: testMessage({
         messageId: `msg-${this.sequence}-${Math.random().toString(36).slice(2, 8)}`,
-        tenantId: 'acme',
         destination: `+3826${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}${String(this.sequence).padStart(4, '0')}`,
         source: 'TuxHat',
         text,
         encoding: detectEncoding(text),
         parts: splitMessage(text).parts.length,
-        acceptedAt: new Date().toISOString(),
         ...message,
-      },
+      }),
       carrierId,
       routeId: 'default',
       attempt: 1,
