@@ -12,7 +12,7 @@ import {
 } from '@tuxhat/contracts';
 import { Bus, InProcessBroker, type InProcessTransport, encodeEvent } from '@tuxhat/messaging';
 import { type ServiceRuntime, systemClock } from '@tuxhat/runtime';
-import { TopicRecorder, createTestDatabase, type TestDatabase } from '@tuxhat/testing';
+import { TopicRecorder, createTestDatabase, type TestDatabase, testMessage } from '@tuxhat/testing';
 
 import { startSnsConnector } from '../src/start-sns-connector';
 import { MotoServer, messageAttributesOf } from './support/moto-server';
@@ -141,18 +141,14 @@ describe('sns-connector over HTTP', () => {
   ): SmsOutboundEvent {
     return {
       ...newEnvelope(),
-      message: {
+      message: testMessage({
         messageId: `sns-${randomInt(1e9)}`,
-        tenantId: 'acme',
         // A number no other run uses, so moto's global SMS list can be searched by it.
         destination: `+3826${String(randomInt(1e8)).padStart(8, '0')}`,
         source,
         text,
-        encoding: 'gsm7',
-        parts: 1,
-        acceptedAt: new Date().toISOString(),
         ...(priority ? { priority } : {}),
-      },
+      }),
       carrierId,
       routeId: 'cloud',
       attempt: 1,
