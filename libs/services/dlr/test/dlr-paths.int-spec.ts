@@ -181,6 +181,58 @@ describe('dlr customized DLR paths', () => {
     expect(messageHook.calls[0].signatureValid).toBe(true);
   });
 
+  it("calls back a receipt's final status with the message's own fields, and nothing for statuses the filter drops", async () => {
+    const secret = 'receipt-secret';
+    const owner = await tenant('receipt-fields', secret);
+    const { receiver: tenantHook, url: tenantUrl } = await receiver(secret);
+    const { receiver: messageHook, url: messageUrl } = await receiver(secret);
+    await prisma().dlrPath.create({
+      data: {
+        id: sut.id('receipt-fields-path'),
+        tenantId: owner,
+        kind: 'webhook',
+        url: tenantUrl,
+        statuses: ['delivered'],
+      },
+    });
+    await sut.configChanged();
+    // The callback fields reach the fanout with the receipt's match (no lookup of their own).
+    const special = await sut.message(sut.id('receipt-fields-special'), {
+      tenantId: owner,
+      callbackUrl: messageUrl,
+      clientReference: 'order-77',
+      metadata: { cart: 'c-9' },
+    });
+    const plain = await sut.message(sut.id('receipt-fields-plain'), {
+      tenantId: owner,
+      clientReference: 'order-78',
+    });
+    const sent = (messageId: string, carrierMessageId: string) => ({
+      ...sut.sent(messageId, [carrierMessageId]),
+      tenantId: owner,
+    });
+    await sut.publish(SMS_SENT, sent(special, `rf${sut.run}a`));
+    await sut.publish(SMS_SENT, sent(plain, `rf${sut.run}b`));
+    await sut.publish(SMS_DLR_RAW, sut.receipt(`rf${sut.run}a`));
+    await sut.publish(SMS_DLR_RAW, sut.receipt(`rf${sut.run}b`));
+
+    await messageHook.waitUntil(() => messageHook.calls.length === 1, 'the message callback');
+    await tenantHook.waitUntil(() => tenantHook.calls.length === 1, 'the tenant webhook');
+    expect(JSON.parse(messageHook.calls[0].body)).toMatchObject({
+      messageId: special,
+      status: 'delivered',
+      clientReference: 'order-77',
+      metadata: { cart: 'c-9' },
+    });
+    expect(JSON.parse(tenantHook.calls[0].body)).toMatchObject({
+      messageId: plain,
+      status: 'delivered',
+      clientReference: 'order-78',
+    });
+    // The `sent` statuses went nowhere: the filter takes `delivered` only, callback included.
+    expect(await prisma().webhookDelivery.count({ where: { tenantId: owner } })).toBe(2);
+  });
+
   it("publishes to the tenant's own Kafka topic, created on demand", async () => {
     const owner = await tenant('kafka');
     const topic = tenantTopicFor(owner, 'status');

@@ -38,21 +38,29 @@ export class StatusFanoutConsumer {
   @OnEventBatch(SMS_STATUS)
   async onStatus(events: SmsStatusEvent[]): Promise<void> {
     const unique = [...new Map(events.map((event) => [event.eventId, event])).values()];
+    // A status no path and no callback can want (e.g. `sent` when the tenant's webhook takes
+    // final statuses only) goes nowhere whatever its message says: it needs no lookup.
+    const wanted = unique.flatMap((event) => {
+      const paths = this.config.pathsFor(event.tenantId, event.status);
+      const webhookPaths = paths.filter((path) => path.kind === 'webhook' && path.url);
+      const wantsTopic = paths.some((path) => path.kind === 'kafka');
+      const wantsCallback = callbackWanted(this.config, event);
+      return webhookPaths.length > 0 || wantsTopic || wantsCallback
+        ? [{ event, webhookPaths, wantsTopic, wantsCallback }]
+        : [];
+    });
     const info = await this.messages.callbackInfo([
-      ...new Set(unique.map((event) => event.messageId)),
+      ...new Set(wanted.map(({ event }) => event.messageId)),
     ]);
     const calls: WebhookRequest[] = [];
     const records: TenantStatusEvent[] = [];
-    for (const event of unique) {
+    for (const { event, webhookPaths, wantsTopic, wantsCallback } of wanted) {
       const message = info.get(event.messageId);
-      const paths = this.config.pathsFor(event.tenantId, event.status);
-      const webhookPaths = paths.filter((path) => path.kind === 'webhook' && path.url);
       const urls = message?.callbackUrl
-        ? callbackWanted(this.config, event)
+        ? wantsCallback
           ? [message.callbackUrl]
           : []
         : webhookPaths.map((path) => path.url!);
-      const wantsTopic = paths.some((path) => path.kind === 'kafka');
       if (urls.length === 0 && !wantsTopic) continue;
       const payload = tenantStatusOf(event, message);
       if (wantsTopic) records.push(payload);
