@@ -9,6 +9,8 @@ import {
   newEnvelope,
   tenantTopicFor,
 } from '@tuxhat/contracts';
+import { StatusFanout } from '../src/paths/status-fanout';
+import { finalStatusEventId } from '../src/receipts/receipt.consumer';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
 import { KafkaTopicReader, waitFor } from '@tuxhat/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -231,6 +233,18 @@ describe('dlr customized DLR paths', () => {
     });
     // The `sent` statuses went nowhere: the filter takes `delivered` only, callback included.
     expect(await prisma().webhookDelivery.count({ where: { tenantId: owner } })).toBe(2);
+
+    // The receipt path handed the final status to the paths itself; the same status again (a
+    // replay, or the sms.status copy reaching another instance) adds no delivery and no call.
+    await sut.get(StatusFanout).deliver([
+      {
+        ...status(owner, special),
+        eventId: finalStatusEventId(special, sut.carrierA),
+      },
+    ]);
+    expect(await sut.get(WebhookDispatcher).pollOnce()).toBe(0);
+    expect(await prisma().webhookDelivery.count({ where: { tenantId: owner } })).toBe(2);
+    expect(messageHook.calls).toHaveLength(1);
   });
 
   it("publishes to the tenant's own Kafka topic, created on demand", async () => {
