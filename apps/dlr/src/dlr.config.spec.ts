@@ -16,7 +16,7 @@ describe(dlrOptionsFromEnv.name, () => {
     );
     expect(options.expiryStatus).toBe('expired');
     expect(options.webhook.timeoutMs).toBe(2_500);
-    expect(options.webhook.perTenantConcurrency).toBe(16);
+    expect(options.webhook.perTenantConcurrency).toBe(64);
     expect(options.optOutKeywords).toEqual(['STOP', 'STOPALL']);
     expect(options.defaultValidityMs).toBe(48 * 3_600_000);
   });

@@ -12,6 +12,7 @@ import { MoPartsRepository } from './mo/mo-parts.repository';
 import { MoReassemblySweeper } from './mo/mo-reassembly.sweeper';
 import { MoConsumer } from './mo/mo.consumer';
 import { MoService } from './mo/mo.service';
+import { StatusFanout } from './paths/status-fanout';
 import { StatusFanoutConsumer } from './paths/status-fanout.consumer';
 import { DLR_BUS, TenantTopics } from './paths/tenant-topics';
 import { PartReceiptsRepository } from './receipts/part-receipts.repository';
@@ -45,6 +46,7 @@ export class DlrModule {
         WebhookDeliveriesRepository,
         WebhookDispatcher,
         TenantTopics,
+        StatusFanout,
         OutcomeService,
         ExpiryScheduler,
         MoPartsRepository,

@@ -64,20 +64,29 @@ export class MessagesRepository {
                  FROM messages WHERE id = ANY(${missing}::text[])`,
     );
     for (const row of rows) {
-      const info: CallbackInfo = {
-        callbackUrl: row.callbackUrl,
-        clientReference: row.clientReference,
-        metadata: stringRecord(row.metadata),
-      };
+      const info = callbackInfoOf(row);
       result.set(row.id, info);
       this.callbacks.set(row.id, info);
     }
+    this.evictOldest();
+    return result;
+  }
+
+  /**
+   * Callback fields read along with something else (a receipt's match reads them with the
+   * part it names): the message's final status, which follows at once, then needs no query.
+   */
+  remember(entries: Iterable<readonly [string, CallbackInfo]>): void {
+    for (const [id, info] of entries) this.callbacks.set(id, info);
+    this.evictOldest();
+  }
+
+  private evictOldest(): void {
     // Oldest first out (Map keeps insertion order).
     for (const id of this.callbacks.keys()) {
       if (this.callbacks.size <= CALLBACK_CACHE_SIZE) break;
       this.callbacks.delete(id);
     }
-    return result;
   }
 
   /** Ids among `ids` whose projected status is already final. */
@@ -155,6 +164,19 @@ export class MessagesRepository {
       }),
     ]);
   }
+}
+
+/** A message row's callback fields (the columns callback_url, client_reference, metadata). */
+export function callbackInfoOf(row: {
+  readonly callbackUrl: string | null;
+  readonly clientReference: string | null;
+  readonly metadata: unknown;
+}): CallbackInfo {
+  return {
+    callbackUrl: row.callbackUrl,
+    clientReference: row.clientReference,
+    metadata: stringRecord(row.metadata),
+  };
 }
 
 function priorityOf(value: string): PriorityClass {

@@ -9,6 +9,8 @@ import {
   newEnvelope,
   tenantTopicFor,
 } from '@tuxhat/contracts';
+import { StatusFanout } from '../src/paths/status-fanout';
+import { finalStatusEventId } from '../src/receipts/receipt.consumer';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
 import { KafkaTopicReader, waitFor } from '@tuxhat/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -179,6 +181,70 @@ describe('dlr customized DLR paths', () => {
     expect(JSON.parse(messageHook.calls[0].body)).toMatchObject({ messageId: special });
     expect(JSON.parse(tenantHook.calls[0].body)).toMatchObject({ messageId: plain });
     expect(messageHook.calls[0].signatureValid).toBe(true);
+  });
+
+  it("calls back a receipt's final status with the message's own fields, and nothing for statuses the filter drops", async () => {
+    const secret = 'receipt-secret';
+    const owner = await tenant('receipt-fields', secret);
+    const { receiver: tenantHook, url: tenantUrl } = await receiver(secret);
+    const { receiver: messageHook, url: messageUrl } = await receiver(secret);
+    await prisma().dlrPath.create({
+      data: {
+        id: sut.id('receipt-fields-path'),
+        tenantId: owner,
+        kind: 'webhook',
+        url: tenantUrl,
+        statuses: ['delivered'],
+      },
+    });
+    await sut.configChanged();
+    // The callback fields reach the fanout with the receipt's match (no lookup of their own).
+    const special = await sut.message(sut.id('receipt-fields-special'), {
+      tenantId: owner,
+      callbackUrl: messageUrl,
+      clientReference: 'order-77',
+      metadata: { cart: 'c-9' },
+    });
+    const plain = await sut.message(sut.id('receipt-fields-plain'), {
+      tenantId: owner,
+      clientReference: 'order-78',
+    });
+    const sent = (messageId: string, carrierMessageId: string) => ({
+      ...sut.sent(messageId, [carrierMessageId]),
+      tenantId: owner,
+    });
+    await sut.publish(SMS_SENT, sent(special, `rf${sut.run}a`));
+    await sut.publish(SMS_SENT, sent(plain, `rf${sut.run}b`));
+    await sut.publish(SMS_DLR_RAW, sut.receipt(`rf${sut.run}a`));
+    await sut.publish(SMS_DLR_RAW, sut.receipt(`rf${sut.run}b`));
+
+    await messageHook.waitUntil(() => messageHook.calls.length === 1, 'the message callback');
+    await tenantHook.waitUntil(() => tenantHook.calls.length === 1, 'the tenant webhook');
+    expect(JSON.parse(messageHook.calls[0].body)).toMatchObject({
+      messageId: special,
+      status: 'delivered',
+      clientReference: 'order-77',
+      metadata: { cart: 'c-9' },
+    });
+    expect(JSON.parse(tenantHook.calls[0].body)).toMatchObject({
+      messageId: plain,
+      status: 'delivered',
+      clientReference: 'order-78',
+    });
+    // The `sent` statuses went nowhere: the filter takes `delivered` only, callback included.
+    expect(await prisma().webhookDelivery.count({ where: { tenantId: owner } })).toBe(2);
+
+    // The receipt path handed the final status to the paths itself; the same status again (a
+    // replay, or the sms.status copy reaching another instance) adds no delivery and no call.
+    await sut.get(StatusFanout).deliver([
+      {
+        ...status(owner, special),
+        eventId: finalStatusEventId(special, sut.carrierA),
+      },
+    ]);
+    expect(await sut.get(WebhookDispatcher).pollOnce()).toBe(0);
+    expect(await prisma().webhookDelivery.count({ where: { tenantId: owner } })).toBe(2);
+    expect(messageHook.calls).toHaveLength(1);
   });
 
   it("publishes to the tenant's own Kafka topic, created on demand", async () => {

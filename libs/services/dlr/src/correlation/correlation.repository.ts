@@ -4,6 +4,7 @@ import { Prisma, type PrismaClient, runSql } from '@tuxhat/database';
 import { messageTraceParent } from '@tuxhat/messaging';
 import { PRISMA } from '@tuxhat/runtime';
 
+import { type CallbackInfo, callbackInfoOf } from '../messages.repository';
 import { isFinalReceiptState } from '../receipts/receipt-state';
 import { lookupKeys } from './carrier-id-keys';
 
@@ -19,6 +20,11 @@ export interface CarrierPart {
   readonly carrierMessageId: string;
   /** The message's trace when the carrier accepted it (the receipt continues it). */
   readonly traceParent: string | null;
+}
+
+/** A part a receipt matched, with its message's callback fields (null: message row gone). */
+export interface MatchedPart extends CarrierPart {
+  readonly callback: CallbackInfo | null;
 }
 
 /** What recordReceipts needs of a receipt (an sms.dlr.raw event). */
@@ -139,8 +145,13 @@ export class CorrelationRepository {
    * Of several candidates the same spelling wins (found under the `t:` key) over the same
    * number read differently (an `n:` key), then the most recently sent (carriers reuse ids):
    * matchRank's order, decided by the database.
+   *
+   * Each match also reads its message's callback fields (an index probe on messages per
+   * matched receipt, in a scalar subquery so the planner cannot turn it into a join over the
+   * CTE): the status fanout needs them for the status that follows, and would otherwise
+   * spend a round trip of its own on them.
    */
-  async recordReceipts(receipts: readonly ReceiptToRecord[]): Promise<(CarrierPart | undefined)[]> {
+  async recordReceipts(receipts: readonly ReceiptToRecord[]): Promise<(MatchedPart | undefined)[]> {
     if (receipts.length === 0) return [];
     const lookups: { index: number; receipt: ReceiptToRecord; key: string }[] = [];
     receipts.forEach((receipt, index) => {
@@ -191,12 +202,23 @@ export class CorrelationRepository {
                  'index', i, 'messageId', message_id, 'tenantId', tenant_id,
                  'carrierId', carrier_id, 'routeId', route_id, 'partIndex', part_index,
                  'partCount', part_count, 'carrierMessageId', carrier_message_id,
-                 'traceParent', trace_parent)), '[]'::json)::text AS rows
+                 'traceParent', trace_parent,
+                 'callback', (SELECT json_build_object(
+                                'callbackUrl', m.callback_url,
+                                'clientReference', m.client_reference,
+                                'metadata', m.metadata)
+                              FROM messages AS m WHERE m.id = best.message_id))), '[]'::json)::text
+                 AS rows
         FROM best`,
     );
-    const rows = JSON.parse(result?.rows ?? '[]') as (CarrierPart & { index: number })[];
-    const parts: (CarrierPart | undefined)[] = receipts.map(() => undefined);
-    for (const { index, ...part } of rows) parts[index] = part;
+    const rows = JSON.parse(result?.rows ?? '[]') as (CarrierPart & {
+      index: number;
+      callback: Parameters<typeof callbackInfoOf>[0] | null;
+    })[];
+    const parts: (MatchedPart | undefined)[] = receipts.map(() => undefined);
+    for (const { index, callback, ...part } of rows) {
+      parts[index] = { ...part, callback: callback ? callbackInfoOf(callback) : null };
+    }
     return parts;
   }
 

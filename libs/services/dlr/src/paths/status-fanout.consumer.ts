@@ -1,103 +1,22 @@
 import { Controller } from '@nestjs/common';
-import {
-  SMS_STATUS,
-  TENANT_STATUS,
-  type SmsStatusEvent,
-  type TenantStatusEvent,
-  physicalTopicOf,
-} from '@tuxhat/contracts';
-import { EventPublisher, OnEventBatch } from '@tuxhat/messaging';
+import { SMS_STATUS, type SmsStatusEvent } from '@tuxhat/contracts';
+import { OnEventBatch } from '@tuxhat/messaging';
 
-import { DlrConfig } from '../config/dlr-config';
-import { type CallbackInfo, MessagesRepository } from '../messages.repository';
-import { type WebhookRequest, WebhookDispatcher } from '../webhooks/webhook-dispatcher';
-import { TenantTopics } from './tenant-topics';
+import { StatusFanout } from './status-fanout';
 
 /**
- * Customized DLR paths: every status of a tenant's message goes where the tenant asked, per
- * batch of sms.status events:
- *
- * - webhooks: the message's callbackUrl when it has one, else the tenant's webhook paths
- *   (stored in the outbox in one statement, first attempt at once, retried from there);
- * - the tenant's own Kafka topic (tenant.<tenant>.status.v1), created on demand;
- * - the gRPC status stream is ingress's: it consumes sms.status itself.
- *
- * A path's status filter applies to the per-message callback too (the tenant's webhook
- * filter, or every status when the tenant has no webhook path).
+ * sms.status from every stage, to where each tenant wants it (StatusFanout). The final statuses
+ * the receipt path settles are delivered there already, before they are published (they would
+ * otherwise queue twice in this service: as the receipt, then as its status): those this
+ * instance handed over recently are skipped here; any other (a replay, another instance's) goes
+ * through StatusFanout again, which is idempotent.
  */
 @Controller()
 export class StatusFanoutConsumer {
-  constructor(
-    private readonly config: DlrConfig,
-    private readonly messages: MessagesRepository,
-    private readonly webhooks: WebhookDispatcher,
-    private readonly tenantTopics: TenantTopics,
-    private readonly publisher: EventPublisher,
-  ) {}
+  constructor(private readonly fanout: StatusFanout) {}
 
   @OnEventBatch(SMS_STATUS)
   async onStatus(events: SmsStatusEvent[]): Promise<void> {
-    const unique = [...new Map(events.map((event) => [event.eventId, event])).values()];
-    const info = await this.messages.callbackInfo([
-      ...new Set(unique.map((event) => event.messageId)),
-    ]);
-    const calls: WebhookRequest[] = [];
-    const records: TenantStatusEvent[] = [];
-    for (const event of unique) {
-      const message = info.get(event.messageId);
-      const paths = this.config.pathsFor(event.tenantId, event.status);
-      const webhookPaths = paths.filter((path) => path.kind === 'webhook' && path.url);
-      const urls = message?.callbackUrl
-        ? callbackWanted(this.config, event)
-          ? [message.callbackUrl]
-          : []
-        : webhookPaths.map((path) => path.url!);
-      const wantsTopic = paths.some((path) => path.kind === 'kafka');
-      if (urls.length === 0 && !wantsTopic) continue;
-      const payload = tenantStatusOf(event, message);
-      if (wantsTopic) records.push(payload);
-      const body = JSON.stringify(payload);
-      for (const url of new Set(urls)) {
-        calls.push({ tenantId: event.tenantId, kind: 'status', eventId: event.eventId, url, body });
-      }
-    }
-    if (records.length > 0) {
-      await this.tenantTopics.ensure(
-        records.map((record) => physicalTopicOf(TENANT_STATUS, record)),
-      );
-    }
-    await Promise.all([
-      this.webhooks.submit(calls),
-      ...records.map((record) => this.publisher.publish(TENANT_STATUS, record)),
-    ]);
+    await this.fanout.deliver(events.filter((event) => !this.fanout.handedOver(event.eventId)));
   }
-}
-
-/**
- * A message's own callback follows the tenant's webhook status filter; with no webhook path
- * (only a Kafka one, or none) every status goes to it.
- */
-function callbackWanted(config: DlrConfig, event: SmsStatusEvent): boolean {
-  const all = config.current.pathsByTenant.get(event.tenantId) ?? [];
-  const webhooks = all.filter((path) => path.kind === 'webhook');
-  return (
-    webhooks.length === 0 ||
-    webhooks.some((path) => path.statuses.length === 0 || path.statuses.includes(event.status))
-  );
-}
-
-export function tenantStatusOf(event: SmsStatusEvent, message?: CallbackInfo): TenantStatusEvent {
-  return {
-    version: 1,
-    eventId: event.eventId,
-    occurredAt: event.occurredAt,
-    type: 'message.status',
-    messageId: event.messageId,
-    tenantId: event.tenantId,
-    status: event.status,
-    ...(event.detail ? { detail: event.detail } : {}),
-    ...(event.errorCode ? { errorCode: event.errorCode } : {}),
-    ...(message?.clientReference ? { clientReference: message.clientReference } : {}),
-    ...(message?.metadata ? { metadata: message.metadata } : {}),
-  };
 }

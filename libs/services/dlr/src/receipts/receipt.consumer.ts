@@ -18,8 +18,13 @@ import {
 import { METRICS, processMetrics } from '@tuxhat/observability';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
-import { type CarrierPart, CorrelationRepository } from '../correlation/correlation.repository';
+import {
+  type CarrierPart,
+  CorrelationRepository,
+  type MatchedPart,
+} from '../correlation/correlation.repository';
 import { DLR_OPTIONS, type ResolvedDlrOptions } from '../dlr.options';
+import { MessagesRepository } from '../messages.repository';
 import { type FinalOutcome, OutcomeService } from '../triggers/outcome.service';
 import { type Aggregate, aggregateParts } from './part-aggregation';
 import { PartReceiptsRepository, pairKey } from './part-receipts.repository';
@@ -39,6 +44,7 @@ export class ReceiptConsumer {
   constructor(
     private readonly correlations: CorrelationRepository,
     private readonly parts: PartReceiptsRepository,
+    private readonly messages: MessagesRepository,
     private readonly outcomes: OutcomeService,
     private readonly publisher: EventPublisher,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -88,7 +94,7 @@ export class ReceiptConsumer {
     // Matched, their part receipts stored, single-part deadlines cleared: one statement.
     const found = await this.correlations.recordReceipts(receipts);
     const failures = new Map<number, unknown>();
-    const matched: { receipt: SmsDlrRawEvent; part: CarrierPart }[] = [];
+    const matched: { receipt: SmsDlrRawEvent; part: MatchedPart }[] = [];
     // tuxhat_receipts_total: one increment per (carrier, result) of the batch.
     const tally = new Map<string, { carrier: string; result: string; count: number }>();
     receipts.forEach((receipt, index) => {
@@ -111,6 +117,12 @@ export class ReceiptConsumer {
       this.metrics.increment(METRICS.receipts, { carrier, result }, count);
     }
     if (matched.length === 0) return BatchOutcome.withFailures(failures);
+    // The statuses these receipts cause find their callback fields in memory (status fanout).
+    this.messages.remember(
+      matched.flatMap(({ part }) =>
+        part.callback ? [[part.messageId, part.callback] as const] : [],
+      ),
+    );
     // Each receipt came on its own trace: what follows for its message continues the message's.
     continueMessageTraces(
       'match receipt',

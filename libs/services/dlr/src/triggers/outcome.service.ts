@@ -15,6 +15,7 @@ import { DlrConfig } from '../config/dlr-config';
 import { CorrelationRepository } from '../correlation/correlation.repository';
 import { DeadlinesRepository } from '../expiry/deadlines.repository';
 import { MessagesRepository } from '../messages.repository';
+import { StatusFanout } from '../paths/status-fanout';
 import { type FinalReceiptState, statusForReceipt } from '../receipts/receipt-state';
 import { type WebhookRequest, WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 import { type TriggerRule, matchTriggers } from './trigger-rules';
@@ -42,7 +43,8 @@ const DETAIL_MAX = 512;
 /**
  * Reports final outcomes: runs the DLR triggers that match (webhook call, ops topic, resend
  * through the route's next carrier), publishes the status with what the triggers did in its
- * detail (so every action is in the message's history), and clears the expiry deadlines.
+ * detail (so every action is in the message's history), hands it to the tenant's DLR paths
+ * (StatusFanout) at the same time, and clears the expiry deadlines.
  *
  * A reroute replaces the final status: the carrier's verdict is recorded as a `sent` step
  * (the message is not final, it is being resent) and sms.reroute asks routing for the next
@@ -56,6 +58,7 @@ export class OutcomeService {
     private readonly config: DlrConfig,
     private readonly publisher: EventPublisher,
     private readonly webhooks: WebhookDispatcher,
+    private readonly fanout: StatusFanout,
     private readonly messages: MessagesRepository,
     private readonly correlations: CorrelationRepository,
     private readonly deadlines: DeadlinesRepository,
@@ -168,6 +171,10 @@ export class OutcomeService {
     });
     await Promise.all([
       ...publishes,
+      // The tenant's webhooks and topics get the statuses here, not after a second trip
+      // through this service's sms.status consumer (which skips them); both are durable
+      // before the receipt (or deadline) that caused them counts as handled.
+      this.fanout.deliverBeforePublishing(statuses),
       this.publisher.publishAll(SMS_STATUS, statuses),
       this.webhooks.submit(webhookCalls),
     ]);
