@@ -6,6 +6,8 @@ import {
   retryTopicFor,
 } from '@tuxhat/contracts';
 
+import { CorrelationRepository } from '../src/correlation/correlation.repository';
+import { ReceiptConsumer } from '../src/receipts/receipt.consumer';
 import { DlrHarness } from './support/dlr-harness';
 
 jest.setTimeout(120_000);
@@ -82,6 +84,56 @@ describe('dlr receipt correlation', () => {
     await sut.publish(SMS_SENT, sut.sent(id, ['EE01']));
     const [delivered] = await sut.waitForStatus(id, (event) => event.status === 'delivered');
     expect(delivered.carrierId).toBe(sut.carrierA);
+  });
+
+  it('matches a receipt that races its sms.sent being recorded, without the retry topic', async () => {
+    // On Kafka a message's sms.sent and its receipt come on different partitions, handled at
+    // the same time. Made deterministic here: a transaction holding the message's deadline row
+    // keeps the sms.sent statement waiting (in flight) until the receipt has missed once.
+    const id = await sut.message(sut.id('race'));
+    const consumer = sut.get(ReceiptConsumer);
+    const correlations = sut.get(CorrelationRepository);
+    const recordReceipts = correlations.recordReceipts.bind(correlations);
+    const lookups = jest.spyOn(correlations, 'recordReceipts');
+    const firstLookup = new Promise<void>((resolve) => {
+      lookups.mockImplementationOnce(async (receipts) => {
+        try {
+          return await recordReceipts(receipts);
+        } finally {
+          resolve();
+        }
+      });
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const holder = sut.db.database.prisma
+      .$transaction(
+        async (tx) => {
+          await tx.$executeRaw`
+            INSERT INTO dlr_deadlines (message_id, tenant_id, carrier_id, route_id, part_count, expires_at)
+            VALUES (${id}, ${sut.tenant}, ${sut.carrierA}, 'held', 1, now())`;
+          holding();
+          await released;
+          throw new Error('rolled back on purpose');
+        },
+        { timeout: 60_000 },
+      )
+      .catch((error: unknown) => {
+        if (!String(error).includes('rolled back on purpose')) throw error;
+      });
+    await held;
+
+    const sent = consumer.onSent([sut.sent(id, ['race-0001'])]);
+    const receipt = consumer.onReceipt([sut.receipt('race-0001')]);
+    await firstLookup; // missed: the carrier id is not committed yet
+    release();
+    const [receiptOutcome, sentOutcome] = await Promise.all([receipt, sent, holder]);
+    expect(sentOutcome.failures.size).toBe(0);
+    expect(receiptOutcome.failures.size).toBe(0);
+    lookups.mockRestore();
+    await sut.waitForStatus(id, (event) => event.status === 'delivered');
   });
 
   it('matches receipts that come in over another bind than the submission, interleaved', async () => {

@@ -40,6 +40,8 @@ import { describeReceipt, isFinalReceiptState } from './receipt-state';
 @Controller()
 export class ReceiptConsumer {
   private readonly metrics = processMetrics();
+  /** sms.sent batches being recorded at this moment (see matchReceipts). */
+  private readonly sentInFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly correlations: CorrelationRepository,
@@ -58,7 +60,14 @@ export class ReceiptConsumer {
    */
   @OnEventBatch(SMS_SENT)
   async onSent(events: SmsSentEvent[]): Promise<BatchOutcome> {
-    const known = await this.correlations.recordSent(events, this.options);
+    const recording = this.correlations.recordSent(events, this.options);
+    this.sentInFlight.add(recording);
+    let known: Set<string>;
+    try {
+      known = await recording;
+    } finally {
+      this.sentInFlight.delete(recording);
+    }
     const failures = new Map<number, unknown>();
     const sent: SmsStatusEvent[] = [];
     const occurredAt = this.clock.now().toISOString();
@@ -85,14 +94,34 @@ export class ReceiptConsumer {
   }
 
   /**
+   * Matched, their part receipts stored, single-part deadlines cleared: one statement. On Kafka a
+   * message's sms.sent and its receipts come on different partitions, handled concurrently, and
+   * a carrier that answers at once makes the receipt race its own sms.sent: what misses while
+   * sms.sent batches are being recorded is matched once more when they are done, instead of a
+   * trip through the retry topic and its back-off (on the bus in memory the batch's sms.sent
+   * goes first anyway, see EventDispatcher).
+   */
+  private async matchReceipts(
+    receipts: readonly SmsDlrRawEvent[],
+  ): Promise<(MatchedPart | undefined)[]> {
+    const found = await this.correlations.recordReceipts(receipts);
+    if (this.sentInFlight.size === 0) return found;
+    const missed = receipts.flatMap((_, index) => (found[index] ? [] : [index]));
+    if (missed.length === 0) return found;
+    await Promise.allSettled([...this.sentInFlight]);
+    const again = await this.correlations.recordReceipts(missed.map((index) => receipts[index]));
+    missed.forEach((index, position) => (found[index] = again[position]));
+    return found;
+  }
+
+  /**
    * A receipt whose carrier id is not known yet (it overtook its submit_sm_resp, or the
    * sms.sent event is still on its way) goes through the durable retry schedule, and is
    * dead-lettered with the reason if it never matches: never dropped.
    */
   @OnEventBatch(SMS_DLR_RAW)
   async onReceipt(receipts: SmsDlrRawEvent[]): Promise<BatchOutcome> {
-    // Matched, their part receipts stored, single-part deadlines cleared: one statement.
-    const found = await this.correlations.recordReceipts(receipts);
+    const found = await this.matchReceipts(receipts);
     const failures = new Map<number, unknown>();
     const matched: { receipt: SmsDlrRawEvent; part: MatchedPart }[] = [];
     // tuxhat_receipts_total: one increment per (carrier, result) of the batch.
