@@ -3,7 +3,7 @@ import '@tuxhat/observability/register';
 import 'reflect-metadata';
 
 import { parseEnv } from '@tuxhat/config';
-import { DlrModule, resolveDlrOptions } from '@tuxhat/dlr';
+import { DLR_PARTITIONS_CONSUMED_CONCURRENTLY, DlrModule, resolveDlrOptions } from '@tuxhat/dlr';
 import { createClusterRuntime, runMain, startConsumerService } from '@tuxhat/runtime';
 
 import { dlrEnvSchema, dlrOptionsFromEnv } from './dlr.config';
@@ -17,6 +17,7 @@ runMain(async () => {
     name: 'dlr',
     module: DlrModule.forRoot(runtime, options),
     runtime,
+    partitionsConsumedConcurrently: DLR_PARTITIONS_CONSUMED_CONCURRENTLY,
     onShutdown: runtime.close,
   });
 });

@@ -25,6 +25,12 @@ export interface TransportOptions {
   readonly group: string;
   readonly topicsFor?: (pattern: string) => readonly string[];
   readonly retryPolicy?: RetryPolicy;
+  /**
+   * Kafka: how many of a lane consumer's partitions are handled at once (default 6). A fetch's
+   * batches are handed over in topic order, so a service whose topics race each other (dlr:
+   * receipts and the sms.sent they need) wants all of them at once.
+   */
+  readonly partitionsConsumedConcurrently?: number;
 }
 
 /**

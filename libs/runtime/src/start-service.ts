@@ -25,6 +25,8 @@ export interface ConsumerServiceOptions {
   readonly runtime: ServiceRuntime;
   readonly topicsFor?: (pattern: string) => readonly string[];
   readonly retryPolicy?: RetryPolicy;
+  /** See TransportOptions.partitionsConsumedConcurrently (Kafka only). */
+  readonly partitionsConsumedConcurrently?: number;
   readonly logger?: LoggerService;
   /** Runs after the app closed (e.g. closing the database the runtime owns). */
   readonly onShutdown?: () => Promise<void>;
@@ -53,6 +55,7 @@ export async function startConsumerService(
       group: consumerGroupOf(options.name, options.shard),
       topicsFor: options.topicsFor,
       retryPolicy: options.retryPolicy,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     }),
     logger: options.logger ?? createLogger(options.name),
     bufferLogs: false,
