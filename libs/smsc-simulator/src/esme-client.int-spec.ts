@@ -15,8 +15,9 @@ import {
   type SubmitSmParams,
   type UnboundEvent,
 } from '@tuxhat/smpp';
+import { seededRandom } from '@tuxhat/testing';
 import { decideSubmitStatus } from './submit-outcome';
-import { ACCOUNT, Harness, collect, deferred, seededRandom } from './testing/simulator-harness';
+import { ACCOUNT, Harness, collect, deferred } from './testing/simulator-harness';
 
 const ADDRESSES = {
   sourceAddr: 'TuxHat',

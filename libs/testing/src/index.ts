@@ -6,3 +6,4 @@ export * from './test-database';
 export * from './topic-recorder';
 export * from './topic-offsets';
 export * from './test-message';
+export * from './seeded-random';

@@ -1,19 +1,8 @@
 import examples from 'libphonenumber-js/mobile/examples';
 import metadata from 'libphonenumber-js/max/metadata';
+import { seededRandom } from '@tuxhat/testing';
 
 import { libraryE164, validE164 } from './e164';
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function digits(next: () => number, length: number): string {
   let text = '';
@@ -48,7 +37,7 @@ function exampleVariants(): string[] {
 
 /** Random national numbers of every length for every calling code, valid or not. */
 function randomNumbers(): string[] {
-  const next = random(20261126);
+  const next = seededRandom(20261126);
   const numbers: string[] = [];
   for (const code of callingCodes) {
     for (let length = 1; length <= 18; length++) {

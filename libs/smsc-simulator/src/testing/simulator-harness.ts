@@ -39,18 +39,6 @@ export function collect<K extends keyof SmscSimulatorEvents>(
   });
 }
 
-/** Deterministic PRNG (mulberry32) so rate tests can predict every draw. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Starts simulators and clients on 127.0.0.1 ephemeral ports and tears all of them down. */
 export class Harness {
   private readonly simulators: SmscSimulator[] = [];
