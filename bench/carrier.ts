@@ -3,7 +3,7 @@
 // Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
 import { performance } from 'node:perf_hooks';
 
-import { measureCpu } from './lib/cpu';
+import { harnessCpu, measureCpu } from './lib/cpu';
 import { waitForSubmits } from './lib/drain';
 import { closedLoop, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
 /** Saturation: as fast as the API takes them, until every accepted message reached the carrier. */
 async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
   const started = wallClock();
+  const harness = harnessCpu(simulator);
   let accepted = 0;
   const {
     result: submits,
@@ -66,8 +67,10 @@ async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
     await waitForSubmits(simulator, accepted, 300_000);
     return simulator.submits();
   });
+  const harnessCpuMs = harness.stop();
   const last = Math.max(...submits.map((submit) => Date.parse(submit.receivedAt)));
   const perSecond = (submits.length * 1000) / (last - started);
+  const perMessage = (ms: number) => ms / Math.max(1, submits.length);
   return {
     target: target.name,
     scenario: `saturation, ${seconds} s of load, 64 concurrent`,
@@ -75,9 +78,9 @@ async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
       'submit_sm/s': fmt.rate(perSecond),
       accepted: String(accepted),
       'at carrier': String(submits.length),
-      'CPU/msg': fmt.cpu(cpuMs / Math.max(1, submits.length)),
-      'PostgreSQL CPU/msg':
-        databaseCpuMs === null ? '–' : fmt.cpu(databaseCpuMs / Math.max(1, submits.length)),
+      'CPU/msg': fmt.cpu(perMessage(cpuMs)),
+      'PostgreSQL CPU/msg': databaseCpuMs === null ? '–' : fmt.cpu(perMessage(databaseCpuMs)),
+      'harness CPU/msg': fmt.cpu(perMessage(harnessCpuMs)),
     },
   };
 }

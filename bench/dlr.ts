@@ -1,6 +1,7 @@
 // bench/dlr: delivery receipts from the carrier to the tenant's webhook.
 //   node dist/bench/dlr.js [--systems=kannel,all-in-one-postgres,...] [--messages=10000]
 // Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
+import { harnessCpu, measureCpu } from './lib/cpu';
 import { waitForSubmits } from './lib/drain';
 import { paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
@@ -87,21 +88,30 @@ async function saturation(
 ): Promise<Row> {
   const { target, simulator } = system;
   const refs = Array.from({ length: messages }, (_, n) => `sat-${n}`);
-  await sendAll(refs, 64, (ref, n) =>
-    target.submit(destination(n), ref, { reportUrl: receiver.urlFor(ref, kannel) }),
-  );
-  await waitForSubmits(simulator, refs.length, 300_000);
-  await waitForReports(receiver, refs, 300_000);
+  const harness = harnessCpu(simulator);
+  const { cpuMs, databaseCpuMs } = await measureCpu(target.pids(), async () => {
+    await sendAll(refs, 64, (ref, n) =>
+      target.submit(destination(n), ref, { reportUrl: receiver.urlFor(ref, kannel) }),
+    );
+    await waitForSubmits(simulator, refs.length, 300_000);
+    await waitForReports(receiver, refs, 300_000);
+  });
+  const harnessCpuMs = harness.stop();
   const receiptsSent = await receiptTimesByText(system);
   const firstReceipt = Math.min(...refs.flatMap((ref) => receiptsSent.get(ref) ?? []));
   const arrivals = refs.flatMap((ref) => receiver.arrivals.get(ref) ?? []);
   const lastArrival = Math.max(...arrivals);
+  const perReceipt = (ms: number) => ms / Math.max(1, arrivals.length);
   return {
     target: target.name,
     scenario: `${messages.toLocaleString('en-US')} messages, receipts to webhook`,
     cells: {
       'receipts/s': fmt.rate((arrivals.length * 1000) / (lastArrival - firstReceipt)),
       'reports received': `${arrivals.length}/${refs.length}`,
+      // Whole lifecycles: the message's submission, its receipt, its webhook.
+      'CPU/receipt': fmt.cpu(perReceipt(cpuMs)),
+      'PostgreSQL CPU/receipt': databaseCpuMs === null ? '–' : fmt.cpu(perReceipt(databaseCpuMs)),
+      'harness CPU/receipt': fmt.cpu(perReceipt(harnessCpuMs)),
     },
   };
 }

@@ -4,6 +4,7 @@
 import { type LoadResult, closedLoop, paced } from './lib/load';
 import { type Row, fmt, latencyCells, markdown } from './lib/report';
 import { type RunningSystem, selectedSystems, startSystem } from './lib/systems';
+import { harnessCpu } from './lib/cpu';
 import { waitForSubmits } from './lib/drain';
 
 const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice(10) ?? 15);
@@ -46,14 +47,28 @@ async function measure(system: RunningSystem): Promise<Row[]> {
     await waitForSubmits(system.simulator, sent, 180_000);
   };
 
+  // The harness's CPU per request (warm-up included on both sides of the division).
+  const harness = harnessCpu(system.simulator);
+  let singleRequests = 0;
   const single = await closedLoop({
     concurrency: 64,
     warmupMs: 2_000,
     durationMs,
-    send: (n) => target.submit(destination(n), `ingress single ${n}`),
+    send: (n) => {
+      singleRequests++;
+      return target.submit(destination(n), `ingress single ${n}`);
+    },
   });
+  const harnessCpuMs = harness.stop();
   sent += single.completed + single.failed;
-  rows.push(row('REST single, 64 concurrent', single));
+  const singleRow = row('REST single, 64 concurrent', single);
+  rows.push({
+    ...singleRow,
+    cells: {
+      ...singleRow.cells,
+      'harness CPU/req': fmt.cpu(harnessCpuMs / Math.max(1, singleRequests)),
+    },
+  });
   await settle();
 
   if (target.submitBatch) {

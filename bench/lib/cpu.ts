@@ -1,5 +1,7 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
+import type { SimulatorProcess } from '@tuxhat/system-harness';
+
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** CPU time (user + system) a process has used so far, in milliseconds; from /proc. */
@@ -131,4 +133,23 @@ function tcpSockets(): { byInode: Map<string, { local: string; remote: string }>
     }
   }
   return { byInode };
+}
+
+/**
+ * The CPU the bench itself spends while it measures, in milliseconds: this process (the load
+ * generator, and the webhook receiver where there is one) and the carrier's simulator. They share the machine with the system under test, so together with
+ * the gateway's and PostgreSQL's columns they are the whole budget of a message on these cores.
+ */
+export function harnessCpu(simulator: SimulatorProcess): { stop(): number } {
+  const simulatorPid = simulator.process.pid;
+  const simulatorBefore = simulatorPid === undefined ? 0 : cpuMillisOf(simulatorPid);
+  const loadBefore = process.cpuUsage();
+  return {
+    stop() {
+      const load = process.cpuUsage(loadBefore);
+      const simulatorMs =
+        simulatorPid === undefined ? 0 : cpuMillisOf(simulatorPid) - simulatorBefore;
+      return (load.user + load.system) / 1000 + simulatorMs;
+    },
+  };
 }
