@@ -1,5 +1,5 @@
 // bench/carrier: end to end, from the tenant API to submit_sm at the carrier (the simulator).
-//   node dist/bench/carrier.js [--systems=kannel,all-in-one-postgres,...] [--seconds=15]
+//   node dist/bench/carrier.js [--systems=kannel,all-in-one-postgres,...] [--seconds=15] [--receipts=off]
 // Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
 import { performance } from 'node:perf_hooks';
 
@@ -7,17 +7,18 @@ import { harnessCpu, measureCpu } from './lib/cpu';
 import { waitForSubmits } from './lib/drain';
 import { closedLoop, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
-import { type RunningSystem, selectedSystems, startSystem } from './lib/systems';
+import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
 
 const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice(10) ?? 15);
 const durationMs = seconds * 1000;
+const receipts = receiptsWanted(process.argv);
 const destination = (n: number) => `+38267${String(100000 + (n % 800000)).padStart(6, '0')}`;
 const wallClock = () => performance.timeOrigin + performance.now();
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const name of selectedSystems(process.argv)) {
-    const system = await startSystem(name, {});
+    const system = await startSystem(name, { receipts });
     try {
       rows.push(await saturation(system));
       rows.push(await pacedLatency(system));
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     // A carrier that takes about 1,000 submit_sm/s (20 outstanding, 20 ms each): a bulk
     // backlog builds up in front of it, and OTPs must overtake it.
     const throttled = await startSystem(name, {
+      receipts,
       simulatorEnv: { SMSC_SIM_RESPONSE_DELAY_MS: '20' },
       window: 20,
     });

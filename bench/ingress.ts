@@ -1,20 +1,21 @@
 // bench/ingress: how many messages each system accepts per second, and how fast it answers.
-//   node dist/bench/ingress.js [--systems=kannel,all-in-one-postgres,...] [--seconds=15]
+//   node dist/bench/ingress.js [--systems=kannel,all-in-one-postgres,...] [--seconds=15] [--receipts=off]
 // Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
 import { type LoadResult, closedLoop, paced } from './lib/load';
 import { type Row, fmt, latencyCells, markdown } from './lib/report';
-import { type RunningSystem, selectedSystems, startSystem } from './lib/systems';
+import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
 import { harnessCpu } from './lib/cpu';
 import { waitForSubmits } from './lib/drain';
 
 const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice(10) ?? 15);
 const durationMs = seconds * 1000;
+const receipts = receiptsWanted(process.argv);
 const destination = (n: number) => `+38267${String(100000 + (n % 800000)).padStart(6, '0')}`;
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const name of selectedSystems(process.argv)) {
-    const system = await startSystem(name, {});
+    const system = await startSystem(name, { receipts });
     try {
       rows.push(...(await measure(system)));
     } finally {

@@ -20,6 +20,15 @@ export function selectedSystems(argv: readonly string[]): SystemName[] {
   return names as SystemName[];
 }
 
+/**
+ * `--receipts=off`: TuxHat's carrier asks for no delivery receipts, as Kannel's sendsms does
+ * without a dlr-url, so both do the same work per message (by default TuxHat asks for a receipt
+ * for every message, and tracks it to its final state).
+ */
+export function receiptsWanted(argv: readonly string[]): boolean {
+  return !argv.includes('--receipts=off');
+}
+
 export interface RunningSystem {
   readonly target: BenchTarget;
   readonly simulator: SimulatorProcess;
@@ -34,6 +43,8 @@ export async function startSystem(
     window?: number;
     /** TuxHat: call back final statuses only (dlr-mask=1), through this webhook path URL. */
     finalReportsTo?: string;
+    /** TuxHat: whether its carrier asks for delivery receipts (default: yes). */
+    receipts?: boolean;
   },
 ): Promise<RunningSystem> {
   const simulator = await SimulatorProcess.create({
@@ -49,6 +60,7 @@ export async function startSystem(
           sockets,
           brokers: process.env.KAFKA_BROKERS,
           finalReportsTo: options.finalReportsTo,
+          receipts: options.receipts,
         });
   return {
     target,

@@ -23,11 +23,20 @@ const NAMES: Record<TuxhatMode, string> = {
 export async function startTuxhat(
   mode: TuxhatMode,
   simulator: SimulatorProcess,
-  options: { sockets: number; brokers?: string; finalReportsTo?: string },
+  options: { sockets: number; brokers?: string; finalReportsTo?: string; receipts?: boolean },
 ): Promise<BenchTarget> {
+  const receipts = options.receipts ?? true;
   const config = writeGatewayConfig(
     ['bench'],
-    [{ id: 'sim', port: simulator.port, password: simulator.password, prefix: '+38267' }],
+    [
+      {
+        id: 'sim',
+        port: simulator.port,
+        password: simulator.password,
+        prefix: '+38267',
+        ...(receipts ? {} : { registeredDelivery: 'none' as const }),
+      },
+    ],
   );
   const tenant = config.tenants[0];
   // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of every gateway process into dir on exit.
@@ -97,7 +106,7 @@ export async function startTuxhat(
   const grpc = new GrpcClient(grpcAddress, tenant.key.key);
   const headers = { authorization: `Bearer ${tenant.key.key}`, 'content-type': 'application/json' };
   return {
-    name: NAMES[mode],
+    name: receipts ? NAMES[mode] : `${NAMES[mode]}, no receipts`,
     pids,
     async submit(to, text, options = {}) {
       const body = JSON.stringify({

@@ -16,6 +16,8 @@ export interface E2eCarrier {
   readonly password: string;
   /** Route destinations with this E.164 prefix to the carrier. */
   readonly prefix: string;
+  /** The receipts submit_sm asks for (registered_delivery); the gateway's default otherwise. */
+  readonly registeredDelivery?: 'final' | 'failure' | 'none';
 }
 
 /** Writes a gateway config file for a test: tenants with fresh API keys, one route per carrier. */
@@ -43,6 +45,7 @@ export function writeGatewayConfig(
         systemId: 'tuxhat',
         password: carrier.password,
         windowSize: 20,
+        ...(carrier.registeredDelivery ? { registeredDelivery: carrier.registeredDelivery } : {}),
       },
     })),
     routes: carriers.map((carrier, index) => ({
