@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { harnessCpu, measureCpu } from './lib/cpu';
-import { waitForSubmits } from './lib/drain';
+import { waitForQuiet, waitForSubmits } from './lib/drain';
 import { closedLoop, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
 import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
@@ -67,6 +67,9 @@ async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
     });
     if (load.failed > 0) console.error(`${target.name}: ${load.failed} failed`, load.errors);
     await waitForSubmits(simulator, accepted, 300_000);
+    // Until the receipts and everything else these messages caused are handled too: that work
+    // belongs to their CPU per message, and must not run into the paced scenario that follows.
+    await waitForQuiet(() => target.pids(), 120_000);
     return simulator.submits();
   });
   const harnessCpuMs = harness.stop();

@@ -5,7 +5,7 @@ import { type LoadResult, closedLoop, paced } from './lib/load';
 import { type Row, fmt, latencyCells, markdown } from './lib/report';
 import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
 import { harnessCpu } from './lib/cpu';
-import { waitForSubmits } from './lib/drain';
+import { waitForQuiet, waitForSubmits } from './lib/drain';
 
 const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice(10) ?? 15);
 const durationMs = seconds * 1000;
@@ -44,8 +44,9 @@ async function measure(system: RunningSystem): Promise<Row[]> {
   });
   let sent = 0;
   const settle = async () => {
-    // Let the pipeline behind the API catch up before the next scenario measures.
+    // Let the pipeline behind the API catch up (receipts included) before the next scenario.
     await waitForSubmits(system.simulator, sent, 180_000);
+    await waitForQuiet(() => system.target.pids(), 120_000);
   };
 
   // The harness's CPU per request (warm-up included on both sides of the division).
