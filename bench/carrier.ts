@@ -3,7 +3,7 @@
 // Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
 import { performance } from 'node:perf_hooks';
 
-import { harnessCpu, measureCpu } from './lib/cpu';
+import { harnessCpu, machineCeiling, measureCpu } from './lib/cpu';
 import { waitForQuiet, waitForSubmits } from './lib/drain';
 import { closedLoop, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
@@ -86,6 +86,9 @@ async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
       'CPU/msg': fmt.cpu(perMessage(cpuMs)),
       'PostgreSQL CPU/msg': databaseCpuMs === null ? '–' : fmt.cpu(perMessage(databaseCpuMs)),
       'harness CPU/msg': fmt.cpu(perMessage(harnessCpuMs)),
+      'machine ceiling': fmt.rate(
+        machineCeiling([cpuMs, databaseCpuMs, harnessCpuMs].map((ms) => ms && perMessage(ms))),
+      ),
     },
   };
 }

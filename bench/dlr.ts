@@ -1,7 +1,7 @@
 // bench/dlr: delivery receipts from the carrier to the tenant's webhook.
 //   node dist/bench/dlr.js [--systems=kannel,all-in-one-postgres,...] [--messages=10000]
 // Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
-import { harnessCpu, measureCpu } from './lib/cpu';
+import { harnessCpu, machineCeiling, measureCpu } from './lib/cpu';
 import { waitForQuiet, waitForSubmits } from './lib/drain';
 import { paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
@@ -115,6 +115,9 @@ async function saturation(
       'CPU/receipt': fmt.cpu(perReceipt(cpuMs)),
       'PostgreSQL CPU/receipt': databaseCpuMs === null ? '–' : fmt.cpu(perReceipt(databaseCpuMs)),
       'harness CPU/receipt': fmt.cpu(perReceipt(harnessCpuMs)),
+      'machine ceiling': fmt.rate(
+        machineCeiling([cpuMs, databaseCpuMs, harnessCpuMs].map((ms) => ms && perReceipt(ms))),
+      ),
     },
   };
 }

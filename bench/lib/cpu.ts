@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 import type { SimulatorProcess } from '@tuxhat/system-harness';
 
@@ -152,4 +153,14 @@ export function harnessCpu(simulator: SimulatorProcess): { stop(): number } {
       return (load.user + load.system) / 1000 + simulatorMs;
     },
   };
+}
+
+/**
+ * The most messages per second this machine could carry at these costs, every core busy: its
+ * cores' CPU milliseconds per second over the whole cost of one message (system, database and
+ * harness, in CPU milliseconds per message).
+ */
+export function machineCeiling(cpuMsPerMessage: readonly (number | null)[]): number {
+  const total = cpuMsPerMessage.reduce<number>((sum, value) => sum + (value ?? 0), 0);
+  return (availableParallelism() * 1000) / total;
 }
