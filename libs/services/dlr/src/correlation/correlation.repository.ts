@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SmsDlrRawEvent, SmsSentEvent } from '@tuxhat/contracts';
-import { Prisma, type PrismaClient, runSql } from '@tuxhat/database';
+import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { messageTraceParent } from '@tuxhat/messaging';
 import { PRISMA } from '@tuxhat/runtime';
 
 import { type CallbackInfo, callbackInfoOf } from '../messages.repository';
 import { isFinalReceiptState } from '../receipts/receipt-state';
+import { runPrepared } from '../sql';
 import { lookupKeys, storedKey } from './carrier-id-keys';
 
 /** The part of one of our messages a carrier id names. */
@@ -71,8 +72,9 @@ export class CorrelationRepository {
     const traceParents = new Map(
       events.map((event) => [event.messageId, messageTraceParent(event.messageId) ?? null]),
     );
-    const [result] = await runSql<{ ids: string }>(
+    const [result] = await runPrepared<{ ids: string }>(
       this.prisma,
+      'dlr-record-sent',
       Prisma.sql`
       WITH sent AS (
         SELECT u.message_id, u.tenant_id, u.carrier_id, u.route_id, u.part_count,
@@ -162,8 +164,9 @@ export class CorrelationRepository {
     // hashed a seq scan of all of dlr_carrier_keys for every batch (measured with 10,000
     // messages sent: ~8 ms of a 10 ms statement for 70 receipts).
     // json_agg at the top level: a statement with data-modifying CTEs cannot be a subquery.
-    const [result] = await runSql<{ rows: string }>(
+    const [result] = await runPrepared<{ rows: string }>(
       this.prisma,
+      'dlr-record-receipts',
       Prisma.sql`
         WITH wanted AS (
           SELECT * FROM unnest(
