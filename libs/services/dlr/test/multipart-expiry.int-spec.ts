@@ -39,8 +39,12 @@ describe('dlr multipart aggregation and expiry', () => {
       [1, 'delivered', 'DELIVRD'],
       [2, 'delivered', 'DELIVRD'],
     ]);
-    // Its deadline went with the final state.
-    expect(await sut.db.database.prisma.dlrDeadline.count({ where: { messageId: id } })).toBe(0);
+    // Its deadline goes with the final state (deleted once the status is published).
+    await waitFor('the deadline cleared', async () =>
+      (await sut.db.database.prisma.dlrDeadline.count({ where: { messageId: id } })) === 0
+        ? true
+        : undefined,
+    );
   });
 
   it('takes the worst final part, with its raw state and error code', async () => {
