@@ -1,4 +1,5 @@
 import { SMS_DLR_RAW, SMS_SENT } from '@tuxhat/contracts';
+import { waitFor } from '@tuxhat/testing';
 
 import { DlrHarness } from './support/dlr-harness';
 
@@ -38,8 +39,12 @@ describe('dlr multipart aggregation and expiry', () => {
       [1, 'delivered', 'DELIVRD'],
       [2, 'delivered', 'DELIVRD'],
     ]);
-    // Its deadline went with the final state.
-    expect(await sut.db.database.prisma.dlrDeadline.count({ where: { messageId: id } })).toBe(0);
+    // Its deadline goes with the final state (deleted once the status is published).
+    await waitFor('the deadline cleared', async () =>
+      (await sut.db.database.prisma.dlrDeadline.count({ where: { messageId: id } })) === 0
+        ? true
+        : undefined,
+    );
   });
 
   it('takes the worst final part, with its raw state and error code', async () => {
@@ -87,11 +92,15 @@ describe('dlr multipart aggregation and expiry', () => {
     await sut.waitForStatus(withDefault, (event) => event.status === 'unknown');
     const [halfFinal] = await sut.waitForStatus(half, (event) => event.status === 'unknown');
     expect(halfFinal.detail).toContain('1 of 2 parts had one');
-    expect(
-      await sut.db.database.prisma.dlrDeadline.count({
+    // Cleared once the statuses are published (OutcomeService.settle): a reader of the topic
+    // may see them a moment before.
+    await waitFor('the expired deadlines cleared', async () =>
+      (await sut.db.database.prisma.dlrDeadline.count({
         where: { messageId: { in: [withValidity, withDefault, half, answered] } },
-      }),
-    ).toBe(0);
+      })) === 0
+        ? true
+        : undefined,
+    );
     expect(sut.statuses(answered).map((event) => event.status)).toEqual(['sent', 'delivered']);
   });
 });

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type PrismaClient, runSql } from '@tuxhat/database';
+import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
+
+import { runPrepared } from '../sql';
 
 export type WebhookKind = 'status' | 'mo' | 'trigger';
 
@@ -61,8 +63,9 @@ export class WebhookDeliveriesRepository {
    */
   async insert(rows: readonly NewDeliveryRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
-    const inserted = await runSql<{ id: string }>(
+    const inserted = await runPrepared<{ id: string }>(
       this.prisma,
+      'dlr-webhook-insert',
       Prisma.sql`
       INSERT INTO webhook_deliveries (id, tenant_id, kind, event_id, url, payload,
                                       next_attempt_at, lease_until, give_up_at)
@@ -127,8 +130,9 @@ export class WebhookDeliveriesRepository {
 
   async markDelivered(ids: readonly string[], now: Date): Promise<void> {
     if (ids.length === 0) return;
-    await runSql(
+    await runPrepared(
       this.prisma,
+      'dlr-webhook-delivered',
       Prisma.sql`
       UPDATE webhook_deliveries
       SET state = 'delivered', delivered_at = ${now}::timestamptz, lease_until = NULL,
