@@ -139,19 +139,29 @@ export function anyOf(ids: readonly string[]): Prisma.Sql {
 
 /**
  * The records of these messages, and the messages without one (the fields a first record
- * starts from), as two JSON texts of one row.
+ * starts from), as two JSON texts of one row. Each id is looked up on its own (a LATERAL
+ * subquery per id): a primary-key probe whatever the planner believes of the tables. With
+ * `= ANY(ids)` it read both tables whole whenever a batch's ids were a few percent of them
+ * (measured on 20,000 rows and 360 ids: two seq scans, 2-7 ms each, against 0.4-0.8 ms of
+ * index scans), as in every bench, whose tables start empty.
  */
 export function selectRecordsOrMessages(ids: readonly string[]): Prisma.Sql {
   return Prisma.sql`
-    WITH r AS (SELECT ${SELECT_LIST} FROM accounting_records WHERE message_id = ${anyOf(ids)})
+    WITH k AS (SELECT DISTINCT id FROM unnest(${[...ids]}::text[]) AS k (id)),
+    r AS (
+      SELECT x.* FROM k
+      CROSS JOIN LATERAL (
+        SELECT ${SELECT_LIST} FROM accounting_records WHERE message_id = k.id OFFSET 0) AS x)
     SELECT
       (SELECT coalesce(json_agg(r), '[]'::json) FROM r)::text AS records,
       (SELECT coalesce(json_agg(m), '[]'::json)
-       FROM (SELECT id, tenant_id AS "tenantId", destination, source, priority, parts, encoding,
-                    client_reference AS "clientReference", metadata, created_at AS "createdAt"
-             FROM messages
-             WHERE id = ${anyOf(ids)}
-               AND NOT EXISTS (SELECT 1 FROM r WHERE r."messageId" = messages.id)) AS m)::text
+       FROM (SELECT x.* FROM k
+             CROSS JOIN LATERAL (
+               SELECT id, tenant_id AS "tenantId", destination, source, priority, parts,
+                      encoding, client_reference AS "clientReference", metadata,
+                      created_at AS "createdAt"
+               FROM messages WHERE id = k.id OFFSET 0) AS x
+             WHERE NOT EXISTS (SELECT 1 FROM r WHERE r."messageId" = k.id)) AS m)::text
         AS messages`;
 }
 

@@ -8,7 +8,7 @@ import {
 import { type PrismaClient, sqlOf } from '@tuxhat/database';
 import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
 
-import { precedences } from './status-projection';
+import { precedences, statementGeneration } from './status-projection';
 
 /** What became of a batch of status events. */
 export interface Projection {
@@ -47,19 +47,23 @@ const FINAL = [...FINAL_STATUSES].map((status) => `'${status}'::message_status`)
  * No step joins one CTE to another: the planner cannot estimate CTE rows (it guessed 1 for the
  * events with a message), and a join of two CTEs it believes tiny becomes a nested loop, quadratic
  * in the batch (measured: 294 ms of PostgreSQL CPU per batch of 1,000 events, half of all the
- * database's CPU in a carrier bench). So `input` keeps every event (a LEFT JOIN, one index probe
- * each) with a flag instead of a second CTE, and `fresh` matches the ids RETURNING gives back to
- * their events by a window over the event id (a sort, n log n whatever the estimates): 55 ms.
+ * database's CPU in a carrier bench). So `input` keeps every event with a flag instead of a
+ * second CTE. The flag is a scalar subquery on the primary key: one index probe per event
+ * whatever the statistics say (a LEFT JOIN read all of `messages` into a hash join every batch:
+ * with the events estimated at 100 rows, a scan of 20,000 rows looked cheaper, and under a plan
+ * made on an empty table it always does). `fresh` matches the ids RETURNING gives back to their
+ * events by a window over the event id (a sort, n log n whatever the estimates): 55 ms.
  *
  * Returns the ordinal of each event that was new (fresh) or foreign; replays are not listed.
  */
 const PROJECT_SQL = `
   WITH input AS (
-    SELECT e.*, (m.id IS NOT NULL) AS applicable
+    SELECT e.*,
+      coalesce((SELECT m.tenant_id FROM messages m WHERE m.id = e.message_id) = e.tenant_id,
+        false) AS applicable
     FROM json_to_recordset($1::json) AS e (ord int, event_id text, message_id text,
       tenant_id text, status text, detail text, source text, occurred_at timestamptz,
       carrier_id text, route_id text, rank int, precedence bigint)
-    LEFT JOIN messages m ON m.id = e.message_id AND m.tenant_id = e.tenant_id
   ),
   inserted AS (
     INSERT INTO message_status_events (event_id, message_id, status, detail, source, occurred_at)
@@ -107,6 +111,9 @@ const PROJECT_SQL = `
 /** Message status history and the projected status on `messages`, written a batch at a time. */
 @Injectable()
 export class StatusProjectionRepository {
+  /** Events this process projected so far: picks the prepared statement's generation. */
+  private projected = 0;
+
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -134,12 +141,22 @@ export class StatusProjectionRepository {
       rank: statusRank(event.status),
       precedence: precedence[ord],
     }));
-    // Prepared: planning this statement cost more than running it on a small batch, and its
-    // plan does not depend on the parameters (the JSON's rows are always estimated at 100).
+    // Prepared: planning this statement cost more than running it on a small batch. But
+    // PostgreSQL keeps a prepared statement's generic plan until `messages` is analyzed again,
+    // and the UPDATE's plan made while the table was small reads it whole for every batch (a
+    // seq scan of 20,000 rows and a hash join, 4-12 ms of a 500-event batch, where a plan made
+    // on the grown table probes the primary key: measured with EXPLAIN ANALYZE on a generic
+    // plan made on an empty table; every bench starts on empty tables). An extra
+    // `m.id = ANY($ids)` does not survive such a plan (it became a seq scan filtering on the
+    // array: 441 ms). So the statement is prepared anew, under a new name, each time the events
+    // this process projected doubled: a plan serves a table about twice the size it was made
+    // for at most, and a process makes a few dozen of them in its life.
+    const name = statementGeneration('status-projection', this.projected);
+    this.projected += events.length;
     const result = await sqlOf(this.prisma).query<{ ord: number; fresh: boolean }>(
       PROJECT_SQL,
       [JSON.stringify(rows), this.clock.now().toISOString()],
-      'status-projection',
+      name,
     );
     const fresh = new Set<number>();
     const foreign = new Set<number>();
