@@ -90,14 +90,16 @@ export function pgliteExecutor(pglite: PGlite): SqlExecutor {
 
 /**
  * Runs a Prisma.sql`...` statement (values bound, never interpolated) on the driver of the
- * client's database, as sqlOf does; on a client without one (an interactive transaction's `tx`,
- * a client made elsewhere) through Prisma's raw query instead, so it joins that transaction.
+ * client's database, as sqlOf does, prepared as `prepareAs` when given (see SqlSession.query);
+ * on a client without one (an interactive transaction's `tx`, a client made elsewhere) through
+ * Prisma's raw query instead, so it joins that transaction.
  */
 export async function runSql<Row>(
   prisma: Pick<PrismaClient, '$queryRawUnsafe'>,
   statement: { readonly text: string; readonly values: unknown[] },
+  prepareAs?: string,
 ): Promise<Row[]> {
   const executor = executors.get(prisma as PrismaClient);
-  if (executor) return executor.query<Row>(statement.text, statement.values);
+  if (executor) return executor.query<Row>(statement.text, statement.values, prepareAs);
   return prisma.$queryRawUnsafe<Row[]>(statement.text, ...statement.values);
 }

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SmsDlrRawEvent, SmsSentEvent } from '@tuxhat/contracts';
-import { Prisma, type PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient, runSql } from '@tuxhat/database';
 import { messageTraceParent } from '@tuxhat/messaging';
 import { PRISMA } from '@tuxhat/runtime';
 
 import { type CallbackInfo, callbackInfoOf } from '../messages.repository';
 import { isFinalReceiptState } from '../receipts/receipt-state';
-import { runPrepared } from '../sql';
 import { lookupKeys, storedKey } from './carrier-id-keys';
 
 /** The part of one of our messages a carrier id names. */
@@ -72,9 +71,8 @@ export class CorrelationRepository {
     const traceParents = new Map(
       events.map((event) => [event.messageId, messageTraceParent(event.messageId) ?? null]),
     );
-    const [result] = await runPrepared<{ ids: string }>(
+    const [result] = await runSql<{ ids: string }>(
       this.prisma,
-      'dlr-record-sent',
       Prisma.sql`
       WITH sent AS (
         SELECT u.message_id, u.tenant_id, u.carrier_id, u.route_id, u.part_count,
@@ -127,6 +125,7 @@ export class CorrelationRepository {
           route_id = EXCLUDED.route_id, part_count = EXCLUDED.part_count,
           expires_at = EXCLUDED.expires_at, lease_until = NULL)
       SELECT coalesce(json_agg(message_id), '[]'::json)::text AS ids FROM sent`,
+      'dlr-record-sent',
     );
     return new Set(JSON.parse(result?.ids ?? '[]') as string[]);
   }
@@ -164,9 +163,8 @@ export class CorrelationRepository {
     // hashed a seq scan of all of dlr_carrier_keys for every batch (measured with 10,000
     // messages sent: ~8 ms of a 10 ms statement for 70 receipts).
     // json_agg at the top level: a statement with data-modifying CTEs cannot be a subquery.
-    const [result] = await runPrepared<{ rows: string }>(
+    const [result] = await runSql<{ rows: string }>(
       this.prisma,
-      'dlr-record-receipts',
       Prisma.sql`
         WITH wanted AS (
           SELECT * FROM unnest(
@@ -218,6 +216,7 @@ export class CorrelationRepository {
                               FROM messages AS m WHERE m.id = best.message_id))), '[]'::json)::text
                  AS rows
         FROM best`,
+      'dlr-record-receipts',
     );
     const rows = JSON.parse(result?.rows ?? '[]') as (CarrierPart & {
       index: number;

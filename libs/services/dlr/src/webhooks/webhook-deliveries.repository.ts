@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient, runSql } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
-
-import { runPrepared } from '../sql';
 
 export type WebhookKind = 'status' | 'mo' | 'trigger';
 
@@ -63,9 +61,8 @@ export class WebhookDeliveriesRepository {
    */
   async insert(rows: readonly NewDeliveryRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
-    const inserted = await runPrepared<{ id: string }>(
+    const inserted = await runSql<{ id: string }>(
       this.prisma,
-      'dlr-webhook-insert',
       Prisma.sql`
       INSERT INTO webhook_deliveries (id, tenant_id, kind, event_id, url, payload,
                                       next_attempt_at, lease_until, give_up_at)
@@ -81,6 +78,7 @@ export class WebhookDeliveriesRepository {
         ${rows.map((row) => row.giveUpAt.toISOString())}::timestamptz[])
       ON CONFLICT (id) DO NOTHING
       RETURNING id`,
+      'dlr-webhook-insert',
     );
     return new Set(inserted.map((row) => row.id));
   }
@@ -130,14 +128,14 @@ export class WebhookDeliveriesRepository {
 
   async markDelivered(ids: readonly string[], now: Date): Promise<void> {
     if (ids.length === 0) return;
-    await runPrepared(
+    await runSql(
       this.prisma,
-      'dlr-webhook-delivered',
       Prisma.sql`
       UPDATE webhook_deliveries
       SET state = 'delivered', delivered_at = ${now}::timestamptz, lease_until = NULL,
           attempts = attempts + 1, last_error = NULL
       WHERE id = ANY(${[...ids]}::text[])`,
+      'dlr-webhook-delivered',
     );
   }
 
