@@ -3,7 +3,7 @@
 // Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
 import { performance } from 'node:perf_hooks';
 
-import { harnessCpu, machineCeiling, measureCpu } from './lib/cpu';
+import { cpuCells, measureCpu } from './lib/cpu';
 import { waitForQuiet, waitForSubmits } from './lib/drain';
 import { closedLoop, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
@@ -50,32 +50,30 @@ async function main(): Promise<void> {
 /** Saturation: as fast as the API takes them, until every accepted message reached the carrier. */
 async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
   const started = wallClock();
-  const harness = harnessCpu(simulator);
   let accepted = 0;
-  const {
-    result: submits,
-    cpuMs,
-    databaseCpuMs,
-  } = await measureCpu(target.pids(), async () => {
-    const load = await closedLoop({
-      concurrency: 64,
-      durationMs,
-      send: async (n) => {
-        await target.submit(destination(n), `carrier saturation ${n}`);
-        accepted++;
-      },
-    });
-    if (load.failed > 0) console.error(`${target.name}: ${load.failed} failed`, load.errors);
-    await waitForSubmits(simulator, accepted, 300_000);
-    // Until the receipts and everything else these messages caused are handled too: that work
-    // belongs to their CPU per message, and must not run into the paced scenario that follows.
-    await waitForQuiet(() => target.pids(), 120_000);
-    return simulator.submits();
-  });
-  const harnessCpuMs = harness.stop();
+  const cpu = await measureCpu(
+    target.pids(),
+    async () => {
+      const load = await closedLoop({
+        concurrency: 64,
+        durationMs,
+        send: async (n) => {
+          await target.submit(destination(n), `carrier saturation ${n}`);
+          accepted++;
+        },
+      });
+      if (load.failed > 0) console.error(`${target.name}: ${load.failed} failed`, load.errors);
+      await waitForSubmits(simulator, accepted, 300_000);
+      // Until the receipts and everything else these messages caused are handled too: that work
+      // belongs to their CPU per message, and must not run into the paced scenario that follows.
+      await waitForQuiet(() => target.pids(), 120_000);
+      return simulator.submits();
+    },
+    simulator,
+  );
+  const submits = cpu.result;
   const last = Math.max(...submits.map((submit) => Date.parse(submit.receivedAt)));
   const perSecond = (submits.length * 1000) / (last - started);
-  const perMessage = (ms: number) => ms / Math.max(1, submits.length);
   return {
     target: target.name,
     scenario: `saturation, ${seconds} s of load, 64 concurrent`,
@@ -83,12 +81,7 @@ async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
       'submit_sm/s': fmt.rate(perSecond),
       accepted: String(accepted),
       'at carrier': String(submits.length),
-      'CPU/msg': fmt.cpu(perMessage(cpuMs)),
-      'PostgreSQL CPU/msg': databaseCpuMs === null ? '–' : fmt.cpu(perMessage(databaseCpuMs)),
-      'harness CPU/msg': fmt.cpu(perMessage(harnessCpuMs)),
-      'machine ceiling': fmt.rate(
-        machineCeiling([cpuMs, databaseCpuMs, harnessCpuMs].map((ms) => ms && perMessage(ms))),
-      ),
+      ...cpuCells(cpu, submits.length, 'msg'),
     },
   };
 }

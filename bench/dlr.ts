@@ -1,7 +1,7 @@
 // bench/dlr: delivery receipts from the carrier to the tenant's webhook.
 //   node dist/bench/dlr.js [--systems=kannel,all-in-one-postgres,...] [--messages=10000]
 // Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
-import { harnessCpu, machineCeiling, measureCpu } from './lib/cpu';
+import { cpuCells, measureCpu } from './lib/cpu';
 import { waitForQuiet, waitForSubmits } from './lib/drain';
 import { paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
@@ -88,23 +88,24 @@ async function saturation(
 ): Promise<Row> {
   const { target, simulator } = system;
   const refs = Array.from({ length: messages }, (_, n) => `sat-${n}`);
-  const harness = harnessCpu(simulator);
-  const { cpuMs, databaseCpuMs } = await measureCpu(target.pids(), async () => {
-    await sendAll(refs, 64, (ref, n) =>
-      target.submit(destination(n), ref, { reportUrl: receiver.urlFor(ref, kannel) }),
-    );
-    await waitForSubmits(simulator, refs.length, 300_000);
-    await waitForReports(receiver, refs, 300_000);
-    // Accounting and the rest finish after the webhook: their CPU counts, and must not run
-    // into the paced scenario that follows.
-    await waitForQuiet(() => target.pids(), 120_000);
-  });
-  const harnessCpuMs = harness.stop();
+  const cpu = await measureCpu(
+    target.pids(),
+    async () => {
+      await sendAll(refs, 64, (ref, n) =>
+        target.submit(destination(n), ref, { reportUrl: receiver.urlFor(ref, kannel) }),
+      );
+      await waitForSubmits(simulator, refs.length, 300_000);
+      await waitForReports(receiver, refs, 300_000);
+      // Accounting and the rest finish after the webhook: their CPU counts, and must not run
+      // into the paced scenario that follows.
+      await waitForQuiet(() => target.pids(), 120_000);
+    },
+    simulator,
+  );
   const receiptsSent = await receiptTimesByText(system);
   const firstReceipt = Math.min(...refs.flatMap((ref) => receiptsSent.get(ref) ?? []));
   const arrivals = refs.flatMap((ref) => receiver.arrivals.get(ref) ?? []);
   const lastArrival = Math.max(...arrivals);
-  const perReceipt = (ms: number) => ms / Math.max(1, arrivals.length);
   return {
     target: target.name,
     scenario: `${messages.toLocaleString('en-US')} messages, receipts to webhook`,
@@ -112,12 +113,7 @@ async function saturation(
       'receipts/s': fmt.rate((arrivals.length * 1000) / (lastArrival - firstReceipt)),
       'reports received': `${arrivals.length}/${refs.length}`,
       // Whole lifecycles: the message's submission, its receipt, its webhook.
-      'CPU/receipt': fmt.cpu(perReceipt(cpuMs)),
-      'PostgreSQL CPU/receipt': databaseCpuMs === null ? '–' : fmt.cpu(perReceipt(databaseCpuMs)),
-      'harness CPU/receipt': fmt.cpu(perReceipt(harnessCpuMs)),
-      'machine ceiling': fmt.rate(
-        machineCeiling([cpuMs, databaseCpuMs, harnessCpuMs].map((ms) => ms && perReceipt(ms))),
-      ),
+      ...cpuCells(cpu, arrivals.length, 'receipt'),
     },
   };
 }

@@ -34,12 +34,18 @@ async function main(): Promise<void> {
 async function measure(system: RunningSystem): Promise<Row[]> {
   const { target } = system;
   const rows: Row[] = [];
-  const row = (scenario: string, result: LoadResult, messagesPerCall = 1): Row => ({
+  const row = (
+    scenario: string,
+    result: LoadResult,
+    messagesPerCall = 1,
+    extra: Record<string, string> = {},
+  ): Row => ({
     target: target.name,
     scenario,
     cells: {
       'accepted/s': fmt.rate(result.perSecond * messagesPerCall),
       ...latencyCells(result),
+      ...extra,
     },
   });
   let sent = 0;
@@ -63,14 +69,11 @@ async function measure(system: RunningSystem): Promise<Row[]> {
   });
   const harnessCpuMs = harness.stop();
   sent += single.completed + single.failed;
-  const singleRow = row('REST single, 64 concurrent', single);
-  rows.push({
-    ...singleRow,
-    cells: {
-      ...singleRow.cells,
+  rows.push(
+    row('REST single, 64 concurrent', single, 1, {
       'harness CPU/req': fmt.cpu(harnessCpuMs / Math.max(1, singleRequests)),
-    },
-  });
+    }),
+  );
   await settle();
 
   if (target.submitBatch) {

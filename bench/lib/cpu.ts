@@ -3,6 +3,8 @@ import { availableParallelism } from 'node:os';
 
 import type { SimulatorProcess } from '@tuxhat/system-harness';
 
+import { fmt } from './report';
+
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** CPU time (user + system) a process has used so far, in milliseconds; from /proc. */
@@ -24,16 +26,21 @@ export interface CpuMeasurement<T> {
    * null when they have none here (Kannel, PGlite in-process, a remote server).
    */
   readonly databaseCpuMs: number | null;
+  /** CPU milliseconds of the harness (see harnessCpu), when a simulator was given. */
+  readonly harnessCpuMs: number | null;
 }
 
 /** CPU milliseconds a set of processes, and their PostgreSQL backends, used while `work` ran. */
 export async function measureCpu<T>(
   pids: readonly number[],
   work: () => Promise<T>,
+  harnessOf?: SimulatorProcess,
 ): Promise<CpuMeasurement<T>> {
+  const harness = harnessOf && harnessCpu(harnessOf);
   const before = pids.map(cpuMillisOf);
   const backendsBefore = cpuOfEach(postgresBackendsOf(pids));
   const result = await work();
+  const harnessCpuMs = harness ? harness.stop() : null;
   const after = pids.map(cpuMillisOf);
   const backendsAfter = cpuOfEach(postgresBackendsOf(pids));
   // A backend that started during the work counts whole; one that ended during it is missed
@@ -45,6 +52,7 @@ export async function measureCpu<T>(
     result,
     cpuMs: after.reduce((sum, value, i) => sum + value - (before[i] ?? 0), 0),
     databaseCpuMs,
+    harnessCpuMs,
   };
 }
 
@@ -138,8 +146,9 @@ function tcpSockets(): { byInode: Map<string, { local: string; remote: string }>
 
 /**
  * The CPU the bench itself spends while it measures, in milliseconds: this process (the load
- * generator, and the webhook receiver where there is one) and the carrier's simulator. They share the machine with the system under test, so together with
- * the gateway's and PostgreSQL's columns they are the whole budget of a message on these cores.
+ * generator, and the webhook receiver where there is one) and the carrier's simulator. They
+ * share the machine with the system under test, so together with the gateway's and
+ * PostgreSQL's columns they are the whole budget of a message on these cores.
  */
 export function harnessCpu(simulator: SimulatorProcess): { stop(): number } {
   const simulatorPid = simulator.process.pid;
@@ -156,11 +165,21 @@ export function harnessCpu(simulator: SimulatorProcess): { stop(): number } {
 }
 
 /**
- * The most messages per second this machine could carry at these costs, every core busy: its
- * cores' CPU milliseconds per second over the whole cost of one message (system, database and
- * harness, in CPU milliseconds per message).
+ * The CPU columns of a saturation row, per `unit` (msg, receipt) over `count` of them: the
+ * system's, its PostgreSQL backends', the harness's, and the machine ceiling they imply: the most
+ * per second this machine could carry at these costs, every core busy.
  */
-export function machineCeiling(cpuMsPerMessage: readonly (number | null)[]): number {
-  const total = cpuMsPerMessage.reduce<number>((sum, value) => sum + (value ?? 0), 0);
-  return (availableParallelism() * 1000) / total;
+export function cpuCells(
+  { cpuMs, databaseCpuMs, harnessCpuMs }: CpuMeasurement<unknown>,
+  count: number,
+  unit: string,
+): Record<string, string> {
+  const per = (ms: number) => ms / Math.max(1, count);
+  const total = per(cpuMs + (databaseCpuMs ?? 0) + (harnessCpuMs ?? 0));
+  return {
+    [`CPU/${unit}`]: fmt.cpu(per(cpuMs)),
+    [`PostgreSQL CPU/${unit}`]: databaseCpuMs === null ? '–' : fmt.cpu(per(databaseCpuMs)),
+    [`harness CPU/${unit}`]: harnessCpuMs === null ? '–' : fmt.cpu(per(harnessCpuMs)),
+    'machine ceiling': fmt.rate((availableParallelism() * 1000) / total),
+  };
 }
