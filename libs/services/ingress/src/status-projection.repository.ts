@@ -5,10 +5,10 @@ import {
   type SmsStatusEvent,
   statusRank,
 } from '@tuxhat/contracts';
-import { type PrismaClient, sqlOf } from '@tuxhat/database';
+import { type PrismaClient, sqlOf, statementGeneration } from '@tuxhat/database';
 import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
 
-import { precedences, statementGeneration } from './status-projection';
+import { precedences } from './status-projection';
 
 /** What became of a batch of status events. */
 export interface Projection {

@@ -51,13 +51,3 @@ export function precedences(events: readonly SmsStatusEvent[]): number[] {
     return statusRank(event.status) * 2 * POSITIONS + withinRank;
   });
 }
-
-/**
- * The name to prepare a statement under after `done` units of work (events, rows) of this
- * process: a new name each time `done` doubles, so PostgreSQL plans the statement afresh for a
- * table that grew (a generic plan is otherwise kept until the table is analyzed again). Names
- * are few: one per power of two.
- */
-export function statementGeneration(statement: string, done: number): string {
-  return `${statement}-g${Math.floor(Math.log2(Math.max(0, done) + 1))}`;
-}

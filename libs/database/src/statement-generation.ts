@@ -1,0 +1,11 @@
+/**
+ * The name to prepare a statement under after `done` units of work (events, rows) of this
+ * process: a new name each time `done` doubles, so PostgreSQL plans the statement afresh for a
+ * table that grew. A prepared statement's generic plan is otherwise kept until the table is
+ * analyzed again, and a plan made while the tables were small (every process starts on a young
+ * table after a deploy, every bench on an empty one) scans them whole for every batch once they
+ * grew. Names are few: one per power of two.
+ */
+export function statementGeneration(statement: string, done: number): string {
+  return `${statement}-g${Math.floor(Math.log2(Math.max(0, done) + 1))}`;
+}
