@@ -124,18 +124,23 @@ export class AccountingRecordsRepository {
     return parseRecords(result?.rows ?? '[]');
   }
 
-  /** Rows waiting to be published that no consumer is about to publish (older than `quietBefore`). */
+  /**
+   * Rows waiting to be published that no consumer is about to publish (older than `quietBefore`).
+   * `publish_pending` is written as a literal: the work list is a partial index on the pending
+   * rows, which a plan can use only when the predicate is in the statement's text, not a
+   * parameter.
+   */
   async findUnpublished(quietBefore: Date, staleBefore: Date, limit: number): Promise<string[]> {
-    const rows = await this.prisma.accountingRecord.findMany({
-      where: {
-        publishPending: true,
-        updatedAt: { lt: quietBefore },
-        OR: [{ publishClaimedAt: null }, { publishClaimedAt: { lt: staleBefore } }],
-      },
-      select: { messageId: true },
-      orderBy: { updatedAt: 'asc' },
-      take: limit,
-    });
+    const rows = await runSql<{ messageId: string }>(
+      this.prisma,
+      Prisma.sql`
+        SELECT message_id AS "messageId" FROM accounting_records
+        WHERE publish_pending
+          AND updated_at < ${quietBefore}::timestamptz
+          AND (publish_claimed_at IS NULL OR publish_claimed_at < ${staleBefore}::timestamptz)
+        ORDER BY updated_at
+        LIMIT ${limit}`,
+    );
     return rows.map((row) => row.messageId);
   }
 
