@@ -2,29 +2,11 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 
 import { SMS_STATUS, SMS_SUBMITTED, type SmsStatusEvent, newEnvelope } from '@tuxhat/contracts';
 
-import { DeliveredEvent, EncodedEvent, type IncomingRecord } from '../bus-record';
+import { DeliveredEvent, EncodedEvent } from '../bus-record';
 import { decodeRecord, encodeEvent } from '../event-codec';
 import type { BridgeMessage } from './thread-bridge';
 import { ThreadBridgedBroker } from './thread-bridge';
-
-/** Collects what a topic delivers and lets a test await a count instead of sleeping. */
-class Recorder {
-  readonly records: IncomingRecord[] = [];
-  private waiters: { count: number; resolve: () => void }[] = [];
-
-  enqueue(record: IncomingRecord): void {
-    this.records.push(record);
-    this.waiters = this.waiters.filter((waiter) => {
-      if (this.records.length >= waiter.count) waiter.resolve();
-      return this.records.length < waiter.count;
-    });
-  }
-
-  waitForCount(count: number): Promise<void> {
-    if (this.records.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ count, resolve }));
-  }
-}
+import { RecordingSubscriber } from './test/recording-subscriber';
 
 function status(messageId: string): SmsStatusEvent {
   return { ...newEnvelope(), messageId, tenantId: 'acme', status: 'sent', source: 'test' };
@@ -59,7 +41,7 @@ describe(ThreadBridgedBroker.name, () => {
   });
 
   it('delivers a contract event on the other thread as a validated, frozen clone', async () => {
-    const statuses = new Recorder();
+    const statuses = new RecordingSubscriber();
     worker.subscribe(SMS_STATUS.name, statuses);
     await worker.synced();
 
@@ -80,8 +62,8 @@ describe(ThreadBridgedBroker.name, () => {
   });
 
   it('carries both directions, each in publish order', async () => {
-    const submitted = new Recorder();
-    const statuses = new Recorder();
+    const submitted = new RecordingSubscriber();
+    const statuses = new RecordingSubscriber();
     main.subscribe(SMS_SUBMITTED.name, submitted);
     worker.subscribe(SMS_STATUS.name, statuses);
     await Promise.all([main.synced(), worker.synced()]);
@@ -103,7 +85,7 @@ describe(ThreadBridgedBroker.name, () => {
   });
 
   it('sends everything published in one event-loop turn in one message', async () => {
-    const statuses = new Recorder();
+    const statuses = new RecordingSubscriber();
     worker.subscribe(SMS_STATUS.name, statuses);
     await worker.synced();
     const batches = batchesPostedBy(channel.port1);
@@ -117,8 +99,8 @@ describe(ThreadBridgedBroker.name, () => {
   });
 
   it('sends only the topics the other thread subscribed to, and never echoes a record back', async () => {
-    const mainStatuses = new Recorder();
-    const workerStatuses = new Recorder();
+    const mainStatuses = new RecordingSubscriber();
+    const workerStatuses = new RecordingSubscriber();
     main.subscribe(SMS_STATUS.name, mainStatuses);
     const unsubscribe = worker.subscribe(SMS_STATUS.name, workerStatuses);
     await Promise.all([main.synced(), worker.synced()]);
@@ -142,7 +124,7 @@ describe(ThreadBridgedBroker.name, () => {
   });
 
   it('reports a record that cannot be cloned and still sends the rest of its batch', async () => {
-    const statuses = new Recorder();
+    const statuses = new RecordingSubscriber();
     worker.subscribe(SMS_STATUS.name, statuses);
     await worker.synced();
 
@@ -160,7 +142,7 @@ describe(ThreadBridgedBroker.name, () => {
   });
 
   it('hands an event of an unknown contract on as JSON, for the consumer to dead-letter', async () => {
-    const statuses = new Recorder();
+    const statuses = new RecordingSubscriber();
     worker.subscribe(SMS_STATUS.name, statuses);
     const message: BridgeMessage = {
       kind: 'records',
