@@ -71,6 +71,8 @@ export async function startIngressThread(
   worker.on('message', (message: FromIngressWorker) => {
     switch (message.kind) {
       case 'ready':
+        // Running from this very message on: a death right after it is a death, not a failed start.
+        phase = 'running';
         signalReady(message);
         return;
       case 'closed':
@@ -84,7 +86,6 @@ export async function startIngressThread(
   });
 
   const urls = await ready;
-  phase = 'running';
   const stopMerging = (options.metrics ?? processMetrics()).mergeThread(
     'ingress',
     async () => (await requests.ask('metrics')).snapshot,
