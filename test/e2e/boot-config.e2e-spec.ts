@@ -66,6 +66,18 @@ describe('configuration errors at boot', () => {
     expect(output).toContain('carriers[0].smpp.host: required');
   });
 
+  it('names a bad INGRESS_THREAD of the gateway', async () => {
+    const gateway = await GatewayProcess.create();
+    const { code, output } = await bootFails('dist/apps/gateway/src/main.js', {
+      INGRESS_THREAD: 'sometimes',
+      TUXHAT_DATA_DIR: gateway.dataDir,
+      HTTP_PORT: String(gateway.httpPort),
+      GRPC_PORT: String(gateway.grpcPort),
+    });
+    expect(code).toBe(78);
+    expect(output).toContain('INGRESS_THREAD');
+  });
+
   it('names a missing environment variable of a cluster service', async () => {
     const { code, output } = await bootFails('dist/apps/policy/src/main.js', {
       KAFKA_BROKERS: '',

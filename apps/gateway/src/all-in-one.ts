@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { AccountingModule } from '@tuxhat/accounting';
@@ -13,7 +14,7 @@ import {
 import { createDatabase, type Database } from '@tuxhat/database';
 import { DlrModule } from '@tuxhat/dlr';
 import { startIngress } from '@tuxhat/ingress';
-import { Bus, EventPublisher } from '@tuxhat/messaging';
+import { Bus, EventPublisher, ThreadBridgedBroker } from '@tuxhat/messaging';
 import { PolicyModule } from '@tuxhat/policy';
 import { RoutingModule } from '@tuxhat/routing';
 import {
@@ -29,6 +30,8 @@ import { startSnsConnector } from '@tuxhat/sns-connector';
 import { DeadLetterModule } from './dead-letter.module';
 import { demoConfig, simulatorPassword } from './demo-setup';
 import type { GatewayEnv } from './gateway.config';
+import { ingressPlacement } from './ingress-placement';
+import { startIngressThread } from './ingress-thread';
 import { redriveUnfinishedMessages } from './redrive';
 
 export interface RunningGateway {
@@ -41,6 +44,8 @@ export interface RunningGateway {
   /** The demo tenant's API key, when the gateway runs the built-in demo config. */
   readonly demoApiKey: string | undefined;
   readonly simulatorAddress: string | undefined;
+  /** Where ingress runs, in words (the banner says it). */
+  readonly ingressPlacement: string;
   readonly redriven: number;
   close(): Promise<void>;
 }
@@ -49,7 +54,8 @@ export interface RunningGateway {
  * The all-in-one gateway: every service in one process over the in-process bus, sharing one
  * database (embedded PGlite on local disk unless DATABASE_URL names a PostgreSQL server), with
  * the built-in SMSC simulator as the default carrier. The same service modules and handlers
- * run in cluster mode, one process each over Kafka.
+ * run in cluster mode, one process each over Kafka. Ingress may run on a worker thread of its
+ * own, its bus bridged to this one (see ingress-placement.ts).
  */
 export async function startGateway(
   env: GatewayEnv,
@@ -85,8 +91,13 @@ export async function startGateway(
     closers.push(() => database.close());
     await seedGatewayConfig(database.prisma, config);
 
+    const placement = ingressPlacement(env);
+    // Made before any consumer subscribes: the worker learns every subscription of this thread.
+    const thread = placement.thread ? { ...placement, bridge: new MessageChannel() } : undefined;
+    const broker = thread && new ThreadBridgedBroker(thread.bridge.port1);
+    if (broker) closers.push(async () => broker.close());
     const runtime: ServiceRuntime = {
-      bus: Bus.create({ kind: 'in-process' }, logger),
+      bus: Bus.create({ kind: 'in-process', broker }, logger),
       prisma: database.prisma,
       clock: systemClock,
     };
@@ -128,14 +139,28 @@ export async function startGateway(
     }
     await consumer('routing', RoutingModule.forRoot(runtime));
     await consumer('policy', PolicyModule.forRoot(runtime));
-    const ingress = await startIngress(runtime, {
+    const listeners = {
       httpHost: env.HTTP_HOST,
       httpPort: env.HTTP_PORT,
       grpcHost: env.GRPC_HOST,
       grpcPort: env.GRPC_PORT,
-      logger,
-      shutdownHooks: false,
-    });
+    };
+    const ingress = thread
+      ? await startIngressThread({
+          entry: thread.entry,
+          workerData: { bus: thread.bridge.port2, databaseUrl: thread.databaseUrl, ...listeners },
+          onDeath: (error) => {
+            // Everything a tenant got a 2xx for is committed in the database, and re-driven
+            // from there at the next boot: exiting loses nothing a supervisor's restart cannot
+            // recover.
+            logger.error(
+              `ingress worker died, exiting: ${error.stack ?? error.message}`,
+              'gateway',
+            );
+            process.exit(1);
+          },
+        })
+      : await startIngress(runtime, { ...listeners, logger, shutdownHooks: false });
     closers.push(() => ingress.close());
 
     const adminKeyFile = resolve(env.ADMIN_BOOTSTRAP_KEY_FILE ?? join(dataDir, 'admin-api-key'));
@@ -166,6 +191,9 @@ export async function startGateway(
         : `embedded PGlite in ${join(dataDir, 'pgdata')}`,
       demoApiKey,
       simulatorAddress,
+      ingressPlacement: placement.thread
+        ? 'its own worker thread'
+        : `the main thread (${placement.reason})`,
       redriven,
       close,
     };

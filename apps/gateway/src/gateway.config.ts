@@ -25,6 +25,11 @@ export const gatewayEnvSchema = z.object({
   /** Admin key file; default <TUXHAT_DATA_DIR>/admin-api-key, created (0600) when missing. */
   ADMIN_BOOTSTRAP_KEY_FILE: z.string().min(1).optional(),
   ADMIN_BOOTSTRAP_KEY_NAME: z.string().min(1).max(64).default('bootstrap'),
+  /**
+   * Where the tenant API (ingress) runs: `auto` on its own worker thread when it can (see
+   * ingressPlacement), `main` on the main thread with every other service.
+   */
+  INGRESS_THREAD: z.enum(['auto', 'main']).default('auto'),
   ACCOUNTING_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')

@@ -20,6 +20,7 @@ runMain(async () => {
     `  Admin API ${gateway.adminUrl}/admin/v1 (docs ${gateway.adminUrl}/admin/docs)`,
     `            admin key in ${gateway.adminKeyFile}`,
     `  Database  ${gateway.database}`,
+    `  Ingress   on ${gateway.ingressPlacement}`,
     ...(gateway.simulatorAddress
       ? [`  Carrier   built-in SMSC simulator on ${gateway.simulatorAddress}`]
       : []),

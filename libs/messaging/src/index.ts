@@ -13,6 +13,12 @@ export { KafkajsAdapter, type KafkaConnectionOptions } from './kafka/kafkajs.ada
 export { KafkaTransport } from './kafka/kafka.transport';
 export { InProcessBroker } from './in-process/in-process.broker';
 export { InProcessTransport } from './in-process/in-process.transport';
+export {
+  type BridgeMessage,
+  type ThreadBridgeOptions,
+  type WireRecord,
+  ThreadBridgedBroker,
+} from './in-process/thread-bridge';
 export * from './dispatch/bus-exception.filter';
 export * from './dispatch/batch-outcome';
 export * from './on-event.decorator';

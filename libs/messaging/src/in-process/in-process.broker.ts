@@ -15,7 +15,8 @@ export interface InProcessSubscriber {
  * memory to every subscribed group. A record made by encodeEvent travels with its validated,
  * frozen event and is never serialised (DeliveredEvent); any other record as it is. It is not durable by itself: in all-in-one mode a 2xx
  * means the message is committed in the database, and the gateway re-drives unfinished
- * messages from there at boot (see apps/gateway).
+ * messages from there at boot (see apps/gateway). ThreadBridgedBroker extends it across a
+ * worker thread boundary (thread-bridge.ts).
  */
 export class InProcessBroker {
   private readonly subscribers = new Map<string, Set<InProcessSubscriber>>();

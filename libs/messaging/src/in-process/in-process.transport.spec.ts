@@ -9,7 +9,6 @@ import {
   newEnvelope,
 } from '@tuxhat/contracts';
 
-import type { IncomingRecord } from '../bus-record';
 import { BusContext } from '../dispatch/bus-context';
 import { BusExceptionFilter } from '../dispatch/bus-exception.filter';
 import { encodeEvent } from '../event-codec';
@@ -17,25 +16,7 @@ import { PermanentError } from '../errors';
 import { OnEvent, OnEventBatch } from '../on-event.decorator';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessTransport } from './in-process.transport';
-
-/** Collects what arrives on a topic and lets a test await it instead of sleeping. */
-class TopicRecorder {
-  readonly records: IncomingRecord[] = [];
-  private waiters: { count: number; resolve: () => void }[] = [];
-
-  enqueue(record: IncomingRecord): void {
-    this.records.push(record);
-    this.waiters = this.waiters.filter((waiter) => {
-      if (this.records.length >= waiter.count) waiter.resolve();
-      return this.records.length < waiter.count;
-    });
-  }
-
-  waitForCount(count: number): Promise<void> {
-    if (this.records.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ count, resolve }));
-  }
-}
+import { RecordingSubscriber } from './test/recording-subscriber';
 
 const handled: { messageId: string; attempt: number }[] = [];
 const batches: number[] = [];
@@ -101,12 +82,12 @@ function untilHandled(ids: string[]): Promise<void> {
 
 describe(InProcessTransport.name, () => {
   let broker: InProcessBroker;
-  let deadLetters: TopicRecorder;
+  let deadLetters: RecordingSubscriber;
   let app: INestMicroservice;
 
   async function start(module: typeof SingleModule | typeof BatchModule): Promise<void> {
     broker = new InProcessBroker();
-    deadLetters = new TopicRecorder();
+    deadLetters = new RecordingSubscriber();
     broker.subscribe(DEAD_LETTER.name, deadLetters);
     app = await NestFactory.createMicroservice(module, {
       strategy: new InProcessTransport({

@@ -126,4 +126,42 @@ describe(Metrics.name, () => {
       'process_cpu_seconds_total',
     );
   });
+
+  describe('mergeThread', () => {
+    const labels = { stage: 'ingress', status: 'accepted', class: 'otp', tenant: 'acme' };
+
+    it("shows a worker thread's series beside its own, labelled with the thread", async () => {
+      const main = new Metrics();
+      const worker = new Metrics({ defaultMetrics: true });
+      main.increment(METRICS.messages, labels, 2);
+      worker.increment(METRICS.messages, labels, 5);
+      worker.observe(METRICS.busEventLatency, { group: 'ingress', topic: 'sms.status.v1' }, 0.01);
+      // Over a MessagePort the snapshot is a structured clone.
+      main.mergeThread('ingress', async () => structuredClone(await worker.snapshot()));
+
+      const text = await main.render();
+      expect(text).toContain(
+        'tuxhat_messages_total{stage="ingress",status="accepted",class="otp",tenant="acme"} 2',
+      );
+      expect(text).toContain(
+        'tuxhat_messages_total{stage="ingress",status="accepted",class="otp",tenant="acme",thread="ingress"} 5',
+      );
+      expect(text).toContain(
+        'tuxhat_bus_event_latency_seconds_count{group="ingress",topic="sms.status.v1",thread="ingress"} 1',
+      );
+      // The thread's own event loop, but not the process-wide series a second time.
+      expect(text).toMatch(/nodejs_eventloop_lag_seconds\{thread="ingress"\}/);
+      expect(text).not.toContain('process_cpu_seconds_total');
+      expect(text.match(/^# TYPE tuxhat_messages_total /gm)).toHaveLength(1);
+    });
+
+    it('still answers when the thread does not, and stops merging when told', async () => {
+      const main = new Metrics();
+      main.increment(METRICS.messages, labels);
+      const stop = main.mergeThread('ingress', () => Promise.reject(new Error('gone')));
+      expect(await main.render()).toContain('tenant="acme"} 1');
+      stop();
+      expect(await main.render()).toBe(await main.registry.metrics());
+    });
+  });
 });

@@ -1,8 +1,11 @@
 import {
+  AggregatorRegistry,
   Counter,
   Gauge,
   Histogram,
   type Metric,
+  type MetricObjectWithValues,
+  type MetricValue,
   Registry,
   collectDefaultMetrics,
 } from 'prom-client';
@@ -24,6 +27,15 @@ export interface MetricsOptions {
   /** false: every `tenant` label is "-" (bounded series with very many tenants). */
   readonly tenantLabel?: boolean;
 }
+
+/** A registry's metrics as data (what Metrics.snapshot gives): structured-clone safe. */
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+
+/** Reads another thread's snapshot (over its MessagePort) when this registry is scraped. */
+export type ThreadMetricsSource = () => Promise<MetricsSnapshot>;
+
+/** Process-wide series (CPU, memory, handles): every thread reports the same ones. */
+const PROCESS_WIDE = /^process_/;
 
 /** A reading of a sourced gauge: its labels and value at scrape time. */
 export type GaugeSample<Label extends string> = readonly [LabelValues<Label>, number];
@@ -172,6 +184,8 @@ export class Metrics {
   /** Bound histograms by metric name, then by label values. */
   private readonly boundHistograms = new Map<string, Map<string, BoundHistogram>>();
   private readonly tenantLabel: boolean;
+  /** Worker threads whose metrics /metrics also shows, by thread name. */
+  private readonly threads = new Map<string, ThreadMetricsSource>();
 
   constructor(options: MetricsOptions = {}) {
     this.tenantLabel = options.tenantLabel ?? true;
@@ -278,9 +292,33 @@ export class Metrics {
     return () => sources.delete(source);
   }
 
-  /** The exposition text (what /metrics answers). */
-  render(): Promise<string> {
-    return this.registry.metrics();
+  /** The exposition text (what /metrics answers), with the merged threads' series. */
+  async render(): Promise<string> {
+    if (this.threads.size === 0) return this.registry.metrics();
+    const snapshots = await Promise.all([
+      this.snapshot(),
+      ...[...this.threads].map(([thread, read]) => threadSeries(thread, read)),
+    ]);
+    // Series never collide (a thread's carry its `thread` label), so aggregating only merges.
+    return AggregatorRegistry.aggregate(snapshots).metrics();
+  }
+
+  /** This registry's metrics as data: what a worker thread hands to mergeThread's source. */
+  snapshot(): Promise<MetricsSnapshot> {
+    return this.registry.getMetricsAsJSON();
+  }
+
+  /**
+   * Shows a worker thread's metrics (its own registry: module state is per thread) in this
+   * registry's /metrics, read from `read` at every scrape, each series labelled
+   * `thread="<thread>"`. The thread's process_* series are left out: they measure the whole
+   * process, which this registry reports already. Returns the function that stops merging.
+   */
+  mergeThread(thread: string, read: ThreadMetricsSource): () => void {
+    this.threads.set(thread, read);
+    return () => {
+      if (this.threads.get(thread) === read) this.threads.delete(thread);
+    };
   }
 
   get contentType(): string {
@@ -381,6 +419,22 @@ export class Metrics {
       }
     }
   }
+}
+
+/** A thread's series, labelled with it; none when it does not answer (the scrape still works). */
+async function threadSeries(thread: string, read: ThreadMetricsSource): Promise<MetricsSnapshot> {
+  let snapshot: MetricsSnapshot;
+  try {
+    snapshot = await read();
+  } catch {
+    return [];
+  }
+  return snapshot
+    .filter((metric) => !PROCESS_WIDE.test(metric.name))
+    .map((metric) => ({
+      ...metric,
+      values: metric.values.map((value) => ({ ...value, labels: { ...value.labels, thread } })),
+    }));
 }
 
 let processOptions: MetricsOptions = {};
