@@ -69,6 +69,8 @@ async function measure(system: RunningSystem, { seconds, wrk }: LoadSettings): P
   rows.push(
     row(`REST single, ${wrk.connections} connections (wrk)`, single, 1, {
       'harness CPU/req': fmt.cpu(harnessCpuMs / Math.max(1, single.requests)),
+      // wrk's own share of it: what the load generator costs, apart from the simulator.
+      'wrk CPU/req': fmt.cpu(single.cpuMs / Math.max(1, single.requests)),
     }),
   );
   await settle();
