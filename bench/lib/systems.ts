@@ -54,15 +54,23 @@ export async function startSystem(
   });
   await simulator.start();
   const sockets = 128;
-  const target =
-    name === 'kannel'
-      ? await startKannel(simulator, { window: options.window ?? 20, sockets })
-      : await startTuxhat(name, simulator, {
-          sockets,
-          brokers: process.env.KAFKA_BROKERS,
-          finalReportsTo: options.finalReportsTo,
-          receipts: options.receipts,
-        });
+  let target: BenchTarget;
+  try {
+    target =
+      name === 'kannel'
+        ? await startKannel(simulator, { window: options.window ?? 20, sockets })
+        : await startTuxhat(name, simulator, {
+            sockets,
+            brokers: process.env.KAFKA_BROKERS,
+            finalReportsTo: options.finalReportsTo,
+            receipts: options.receipts,
+          });
+  } catch (error) {
+    // Kannel not installed, a gateway that would not start: without this the simulator
+    // outlives the bench's exit, an orphan serving nobody.
+    await simulator.stop();
+    throw error;
+  }
   return {
     target,
     simulator,
