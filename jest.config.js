@@ -1,5 +1,5 @@
 // One test runner for the whole monorepo. Three levels, selectable with --selectProjects:
-//   unit         *.spec.ts      pure logic, no I/O
+//   unit         *.spec.ts      pure logic, no I/O (apps, libs, and the bench harness)
 //   integration  *.int-spec.ts  real Kafka / PostgreSQL / SMPP peers started by scripts/infra
 //   e2e          *.e2e-spec.ts  whole journeys across services (separate OS processes)
 // NestJS 12 is ESM-only; CommonJS-mode jest loads it through require(esm), which needs
@@ -28,7 +28,7 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'integration',

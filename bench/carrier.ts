@@ -1,27 +1,29 @@
 // bench/carrier: end to end, from the tenant API to submit_sm at the carrier (the simulator).
 //   node dist/bench/carrier.js [--systems=kannel,all-in-one-postgres,...] [--seconds=15] [--receipts=off]
-// Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
+//                              [--wrk-threads=2] [--wrk-connections=64]
+// Run through bench/run.sh, which starts PostgreSQL and Kafka, installs wrk and builds first.
 import { performance } from 'node:perf_hooks';
 
+import { runBench } from './lib/cli';
 import { cpuCells, measureCpu } from './lib/cpu';
 import { waitForQuiet, waitForSubmits } from './lib/drain';
 import { closedLoop, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
 import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
+import { type LoadSettings, loadSettings, saturate } from './lib/wrk';
+import { destination } from './targets/target';
 
-const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice(10) ?? 15);
-const durationMs = seconds * 1000;
-const receipts = receiptsWanted(process.argv);
-const destination = (n: number) => `+38267${String(100000 + (n % 800000)).padStart(6, '0')}`;
 const wallClock = () => performance.timeOrigin + performance.now();
 
 async function main(): Promise<void> {
+  const settings = loadSettings(process.argv);
+  const receipts = receiptsWanted(process.argv);
   const rows: Row[] = [];
   for (const name of selectedSystems(process.argv)) {
     const system = await startSystem(name, { receipts });
     try {
-      rows.push(await saturation(system));
-      rows.push(await pacedLatency(system));
+      rows.push(await saturation(system, settings));
+      rows.push(await pacedLatency(system, settings.seconds * 1000));
     } finally {
       await system.stop();
     }
@@ -47,22 +49,28 @@ async function main(): Promise<void> {
   );
 }
 
-/** Saturation: as fast as the API takes them, until every accepted message reached the carrier. */
-async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
+/**
+ * Saturation: wrk sends as fast as the API takes them (bench/lib/wrk.ts), then the bench waits
+ * until every accepted message reached the carrier. The rate counts submit_sm at the simulator;
+ * "accepted" (2xx answers wrk counted) against "at carrier" is the cross-check: the requests
+ * still in flight when wrk stops may reach the carrier unanswered, up to one per connection.
+ */
+async function saturation(
+  { target, simulator }: RunningSystem,
+  { seconds, wrk }: LoadSettings,
+): Promise<Row> {
   const started = wallClock();
+  let wrkCpuMs = 0;
   let accepted = 0;
+  let failed = 0;
   const cpu = await measureCpu(
     target.pids(),
     async () => {
-      const load = await closedLoop({
-        concurrency: 64,
-        durationMs,
-        send: async (n) => {
-          await target.submit(destination(n), `carrier saturation ${n}`);
-          accepted++;
-        },
-      });
-      if (load.failed > 0) console.error(`${target.name}: ${load.failed} failed`, load.errors);
+      const load = await saturate(target, 'carrier saturation', seconds, wrk);
+      wrkCpuMs = load.cpuMs;
+      accepted = load.ok;
+      failed = load.failed;
+      if (load.failed > 0) console.error(`${target.name}: saturation failures`, load);
       await waitForSubmits(simulator, accepted, 300_000);
       // Until the receipts and everything else these messages caused are handled too: that work
       // belongs to their CPU per message, and must not run into the paced scenario that follows.
@@ -74,20 +82,26 @@ async function saturation({ target, simulator }: RunningSystem): Promise<Row> {
   const submits = cpu.result;
   const last = Math.max(...submits.map((submit) => Date.parse(submit.receivedAt)));
   const perSecond = (submits.length * 1000) / (last - started);
+  // wrk is part of the harness: its CPU joins this process's and the simulator's.
+  const harnessCpuMs = (cpu.harnessCpuMs ?? 0) + wrkCpuMs;
   return {
     target: target.name,
-    scenario: `saturation, ${seconds} s of load, 64 concurrent`,
+    scenario: `saturation, ${seconds} s of load, ${wrk.connections} connections (wrk)`,
     cells: {
       'submit_sm/s': fmt.rate(perSecond),
       accepted: String(accepted),
+      failed: String(failed),
       'at carrier': String(submits.length),
-      ...cpuCells(cpu, submits.length, 'msg'),
+      ...cpuCells({ ...cpu, harnessCpuMs }, submits.length, 'msg'),
     },
   };
 }
 
 /** A steady 1,000 messages/s: time from the request to its submit_sm at the carrier. */
-async function pacedLatency({ target, simulator }: RunningSystem): Promise<Row> {
+async function pacedLatency(
+  { target, simulator }: RunningSystem,
+  durationMs: number,
+): Promise<Row> {
   const before = await simulator.submitCount();
   const sentAt = new Map<string, number>();
   const load = await paced({
@@ -173,10 +187,4 @@ async function otpDuringBulk({ target, simulator }: RunningSystem): Promise<Row>
   };
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

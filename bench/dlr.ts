@@ -1,17 +1,18 @@
 // bench/dlr: delivery receipts from the carrier to the tenant's webhook.
 //   node dist/bench/dlr.js [--systems=kannel,all-in-one-postgres,...] [--messages=10000]
 // Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
+import { runBench } from './lib/cli';
 import { cpuCells, measureCpu } from './lib/cpu';
 import { waitForQuiet, waitForSubmits } from './lib/drain';
 import { paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
 import { type RunningSystem, selectedSystems, startSystem } from './lib/systems';
 import { WebhookReceiver } from './lib/webhook-receiver';
+import { destination } from './targets/target';
 
 const messages = Number(
   process.argv.find((arg) => arg.startsWith('--messages='))?.slice(11) ?? 10_000,
 );
-const destination = (n: number) => `+38267${String(100000 + (n % 800000)).padStart(6, '0')}`;
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -155,10 +156,4 @@ async function pacedLatency(
   };
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

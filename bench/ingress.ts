@@ -1,23 +1,24 @@
 // bench/ingress: how many messages each system accepts per second, and how fast it answers.
 //   node dist/bench/ingress.js [--systems=kannel,all-in-one-postgres,...] [--seconds=15] [--receipts=off]
-// Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
+//                              [--wrk-threads=2] [--wrk-connections=64]
+// Run through bench/run.sh, which starts PostgreSQL and Kafka, installs wrk and builds first.
+import { harnessCpu } from './lib/cpu';
+import { runBench } from './lib/cli';
+import { waitForQuiet, waitForSubmits } from './lib/drain';
 import { type LoadResult, closedLoop, paced } from './lib/load';
 import { type Row, fmt, latencyCells, markdown } from './lib/report';
 import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
-import { harnessCpu } from './lib/cpu';
-import { waitForQuiet, waitForSubmits } from './lib/drain';
-
-const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice(10) ?? 15);
-const durationMs = seconds * 1000;
-const receipts = receiptsWanted(process.argv);
-const destination = (n: number) => `+38267${String(100000 + (n % 800000)).padStart(6, '0')}`;
+import { type LoadSettings, type WrkResult, loadSettings, saturate } from './lib/wrk';
+import { destination } from './targets/target';
 
 async function main(): Promise<void> {
+  const settings = loadSettings(process.argv);
+  const receipts = receiptsWanted(process.argv);
   const rows: Row[] = [];
   for (const name of selectedSystems(process.argv)) {
     const system = await startSystem(name, { receipts });
     try {
-      rows.push(...(await measure(system)));
+      rows.push(...(await measure(system, settings)));
     } finally {
       await system.stop();
     }
@@ -31,12 +32,13 @@ async function main(): Promise<void> {
   );
 }
 
-async function measure(system: RunningSystem): Promise<Row[]> {
+async function measure(system: RunningSystem, { seconds, wrk }: LoadSettings): Promise<Row[]> {
   const { target } = system;
+  const durationMs = seconds * 1000;
   const rows: Row[] = [];
   const row = (
     scenario: string,
-    result: LoadResult,
+    result: LoadResult | WrkResult,
     messagesPerCall = 1,
     extra: Record<string, string> = {},
   ): Row => ({
@@ -55,23 +57,20 @@ async function measure(system: RunningSystem): Promise<Row[]> {
     await waitForQuiet(() => system.target.pids(), 120_000);
   };
 
-  // The harness's CPU per request (warm-up included on both sides of the division).
+  // Saturation from wrk (bench/lib/wrk.ts): the Node generator would spend most of the cores.
+  // A warm-up run first, not counted; the harness's CPU covers the measured run alone: this
+  // process, the simulator, and wrk.
+  const warmup = await saturate(target, 'ingress warm-up', 2, wrk);
   const harness = harnessCpu(system.simulator);
-  let singleRequests = 0;
-  const single = await closedLoop({
-    concurrency: 64,
-    warmupMs: 2_000,
-    durationMs,
-    send: (n) => {
-      singleRequests++;
-      return target.submit(destination(n), `ingress single ${n}`);
-    },
-  });
-  const harnessCpuMs = harness.stop();
-  sent += single.completed + single.failed;
+  const single = await saturate(target, 'ingress single', seconds, wrk);
+  const harnessCpuMs = harness.stop() + single.cpuMs;
+  sent += warmup.ok + single.ok;
+  if (single.failed > 0) console.error(`${target.name}: REST single failures`, single);
   rows.push(
-    row('REST single, 64 concurrent', single, 1, {
-      'harness CPU/req': fmt.cpu(harnessCpuMs / Math.max(1, singleRequests)),
+    row(`REST single, ${wrk.connections} connections (wrk)`, single, 1, {
+      'harness CPU/req': fmt.cpu(harnessCpuMs / Math.max(1, single.requests)),
+      // wrk's own share of it: what the load generator costs, apart from the simulator.
+      'wrk CPU/req': fmt.cpu(single.cpuMs / Math.max(1, single.requests)),
     }),
   );
   await settle();
@@ -113,10 +112,4 @@ async function measure(system: RunningSystem): Promise<Row[]> {
   return rows;
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

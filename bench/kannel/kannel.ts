@@ -18,6 +18,7 @@ export interface KannelOptions {
 }
 
 const BINARIES = ['/usr/sbin/bearerbox', '/usr/sbin/smsbox'];
+const MAX_SMSBOX_RESTARTS = 5;
 
 /**
  * Kannel 1.4.5 (Debian package `kannel`), the baseline: bearerbox holds the SMPP bind to the
@@ -26,6 +27,9 @@ const BINARIES = ['/usr/sbin/bearerbox', '/usr/sbin/smsbox'];
  */
 export class KannelBaseline {
   private readonly processes: ChildProcess[] = [];
+  private stopping = false;
+  /** How many times smsbox died under the bench and was started again. */
+  smsboxRestarts = 0;
   readonly dir = mkdtempSync(join(tmpdir(), 'kannel-bench-'));
   readonly user = 'bench';
   readonly password = 'bench';
@@ -65,7 +69,36 @@ export class KannelBaseline {
       async () => ((await this.status()).includes('online') ? true : undefined),
       { timeoutMs: 30_000, intervalMs: 200 },
     );
-    this.processes.push(spawn('/usr/sbin/smsbox', ['-v', '4', config], { stdio: 'ignore' }));
+    this.startSmsbox(config);
+    await this.untilSmsboxServes();
+  }
+
+  /**
+   * smsbox, started again when it dies before stop(): it may crash under saturation (an earlier
+   * run of these benches saw it), and a bench that silently lost Kannel's HTTP front end would
+   * report refused connections and a stalled rate as Kannel's. Each restart is said on stderr,
+   * with what it spoils, and counted; a box that keeps dying is left down after a few.
+   */
+  private startSmsbox(config: string): void {
+    const smsbox = spawn('/usr/sbin/smsbox', ['-v', '4', config], { stdio: 'ignore' });
+    this.processes.push(smsbox);
+    smsbox.once('exit', (code, signal) => {
+      this.processes.splice(this.processes.indexOf(smsbox), 1);
+      if (this.stopping) return;
+      const giveUp = this.smsboxRestarts >= MAX_SMSBOX_RESTARTS;
+      console.error(
+        `[kannel] smsbox died (code ${code}, signal ${signal}), see ${this.dir}/smsbox.log; ` +
+          (giveUp
+            ? `not restarted after ${this.smsboxRestarts} restarts: the rows of this run are void`
+            : 'restarting it: the current row has failed requests, and CPU columns miss the dead box'),
+      );
+      if (giveUp) return;
+      this.smsboxRestarts++;
+      this.startSmsbox(config);
+    });
+  }
+
+  private async untilSmsboxServes(): Promise<void> {
     await waitFor(
       'kannel smsbox to take sendsms requests',
       async () => {
@@ -85,8 +118,12 @@ export class KannelBaseline {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.smsboxRestarts > 0) {
+      console.error(`[kannel] smsbox was restarted ${this.smsboxRestarts} time(s) during this run`);
+    }
     await Promise.all(
-      this.processes.reverse().map(
+      [...this.processes].reverse().map(
         (child) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null) return resolve();

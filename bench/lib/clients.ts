@@ -4,6 +4,15 @@ import { credentials, loadPackageDefinition, Metadata, type ServiceError } from 
 import { loadSync } from '@grpc/proto-loader';
 import { SMS_PROTO_PATH } from '@tuxhat/contracts';
 
+/** One HTTP request of a bench target: what the Node client sends, and what wrk is scripted with. */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST';
+  /** Path and query string. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
 /** Keep-alive HTTP/1.1 with a bounded socket pool: what a tenant's HTTP client does. */
 export class HttpClient {
   private readonly agent: Agent;
@@ -15,12 +24,7 @@ export class HttpClient {
   }
 
   /** Resolves with the status and body; never rejects on an HTTP error status. */
-  send(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: string,
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: string }> {
+  send({ method, path, headers, body }: HttpRequest): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = request(
         {

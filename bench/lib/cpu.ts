@@ -9,12 +9,24 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** CPU time (user + system) a process has used so far, in milliseconds; from /proc. */
 export function cpuMillisOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return cpuOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).ownMs;
+}
+
+/**
+ * The CPU milliseconds in one /proc/<pid>/stat line: the process's own (utime + stime), and
+ * that of its children it has waited for (cutime + cstime), which is how a wrapper shell sees
+ * the CPU of a child that has already exited (bench/lib/wrk.ts).
+ */
+export function cpuOfStat(stat: string): { ownMs: number; childrenMs: number } {
   // Fields after the command name, which is in parentheses and may contain spaces.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+  const ms = (a: number, b: number) =>
+    ((Number(fields[a]) + Number(fields[b])) * 1000) / TICKS_PER_SECOND;
+  const cpu = { ownMs: ms(11, 12), childrenMs: ms(13, 14) };
+  if (!Number.isFinite(cpu.ownMs) || !Number.isFinite(cpu.childrenMs)) {
+    throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);
+  }
+  return cpu;
 }
 
 export interface CpuMeasurement<T> {

@@ -1,6 +1,7 @@
 import { hostname, cpus, totalmem } from 'node:os';
 
 import { type LoadResult, quantile } from './load';
+import type { WrkResult } from './wrk';
 
 /** One line of a results table. */
 export interface Row {
@@ -15,12 +16,21 @@ export const fmt = {
   cpu: (value: number) => `${value.toFixed(3)} ms`,
 };
 
-export function latencyCells(result: LoadResult): Record<string, string> {
-  return {
-    p50: fmt.ms(quantile(result.latenciesMs, 0.5)),
-    p99: fmt.ms(quantile(result.latenciesMs, 0.99)),
-    failed: String(result.failed),
-  };
+/** p50, p99 and failures of a run of the Node generator, or of wrk (which gives its quantiles). */
+export function latencyCells(result: LoadResult | WrkResult): Record<string, string> {
+  if ('latenciesMs' in result) {
+    return {
+      p50: fmt.ms(quantile(result.latenciesMs, 0.5)),
+      p99: fmt.ms(quantile(result.latenciesMs, 0.99)),
+      failed: String(result.failed),
+    };
+  }
+  // wrk tells non-2xx answers from requests that got none.
+  const failed =
+    result.failed === 0
+      ? '0'
+      : `${result.failed} (${result.non2xx} non-2xx, ${result.socketErrors} socket errors)`;
+  return { p50: fmt.ms(result.p50Ms), p99: fmt.ms(result.p99Ms), failed };
 }
 
 /** A markdown block for bench/RESULTS.md: the machine, the command, and one table. */

@@ -2,6 +2,7 @@ import { SimulatorProcess } from '@tuxhat/system-harness';
 
 import { startKannel } from '../targets/kannel.target';
 import type { BenchTarget } from '../targets/target';
+import { UsageError } from './cli';
 import { startTuxhat } from '../targets/tuxhat.target';
 
 export const SYSTEMS = ['kannel', 'all-in-one-postgres', 'all-in-one-pglite', 'cluster'] as const;
@@ -14,7 +15,7 @@ export function selectedSystems(argv: readonly string[]): SystemName[] {
   const names = flag.slice('--systems='.length).split(',');
   for (const name of names) {
     if (!(SYSTEMS as readonly string[]).includes(name)) {
-      throw new Error(`unknown system ${name}; choose from ${SYSTEMS.join(', ')}`);
+      throw new UsageError(`unknown system ${name}; choose from ${SYSTEMS.join(', ')}`);
     }
   }
   return names as SystemName[];
@@ -53,15 +54,23 @@ export async function startSystem(
   });
   await simulator.start();
   const sockets = 128;
-  const target =
-    name === 'kannel'
-      ? await startKannel(simulator, { window: options.window ?? 20, sockets })
-      : await startTuxhat(name, simulator, {
-          sockets,
-          brokers: process.env.KAFKA_BROKERS,
-          finalReportsTo: options.finalReportsTo,
-          receipts: options.receipts,
-        });
+  let target: BenchTarget;
+  try {
+    target =
+      name === 'kannel'
+        ? await startKannel(simulator, { window: options.window ?? 20, sockets })
+        : await startTuxhat(name, simulator, {
+            sockets,
+            brokers: process.env.KAFKA_BROKERS,
+            finalReportsTo: options.finalReportsTo,
+            receipts: options.receipts,
+          });
+  } catch (error) {
+    // Kannel not installed, a gateway that would not start: without this the simulator
+    // outlives the bench's exit, an orphan serving nobody.
+    await simulator.stop();
+    throw error;
+  }
   return {
     target,
     simulator,

@@ -2,8 +2,8 @@ import type { SimulatorProcess } from '@tuxhat/system-harness';
 import { freePort } from '@tuxhat/system-harness';
 
 import { KannelBaseline } from '../kannel/kannel';
-import { HttpClient, expectStatus } from '../lib/clients';
-import type { BenchTarget } from './target';
+import { HttpClient, type HttpRequest, expectStatus } from '../lib/clients';
+import type { BenchTarget, SubmitOptions } from './target';
 
 /** Kannel's smsbox sendsms HTTP interface in front of bearerbox bound to the simulator. */
 export async function startKannel(
@@ -28,13 +28,18 @@ export async function startKannel(
   const http = new HttpClient(kannel.sendsmsUrl, options.sockets);
   // Kannel's priority: 0 (lowest) to 3; OTP highest, bulk lowest.
   const priorityOf = { otp: '3', bulk: '0' } as const;
+  const submitRequest = (to: string, text: string, options: SubmitOptions = {}): HttpRequest => {
+    let path = kannel.sendsmsPath(to.replace(/^\+/, ''), 'TuxHat', text, options.reportUrl);
+    if (options.priority) path += `&priority=${priorityOf[options.priority]}`;
+    return { method: 'GET', path, headers: {} };
+  };
   return {
     name: 'Kannel 1.4.5 (smsbox sendsms)',
     pids: () => kannel.pids(),
-    async submit(to, text, options = {}) {
-      let path = kannel.sendsmsPath(to.replace(/^\+/, ''), 'TuxHat', text, options.reportUrl);
-      if (options.priority) path += `&priority=${priorityOf[options.priority]}`;
-      expectStatus(await http.send('GET', path), 202);
+    httpUrl: kannel.sendsmsUrl,
+    submitRequest,
+    async submit(to, text, options) {
+      expectStatus(await http.send(submitRequest(to, text, options)), 202);
     },
     async stop() {
       http.close();

@@ -1,3 +1,5 @@
+import type { HttpRequest } from '../lib/clients';
+
 export interface SubmitOptions {
   readonly priority?: 'otp' | 'bulk';
   /** Where the system should report this message's delivery (webhook / dlr-url). */
@@ -10,6 +12,10 @@ export interface BenchTarget {
   readonly name: string;
   /** Every OS process of the system (for its CPU time). */
   pids(): number[];
+  /** Where the single-message submit goes (scheme, host and port), for wrk. */
+  readonly httpUrl: string;
+  /** The single-message submit as an HTTP request: `submit` sends it, wrk is scripted with it. */
+  submitRequest(to: string, text: string, options?: SubmitOptions): HttpRequest;
   /** One single-message submit; resolves when the system accepted it. */
   submit(to: string, text: string, options?: SubmitOptions): Promise<void>;
   /** One batch submit of `texts.length` messages, when the system has a batch API. */
@@ -17,4 +23,12 @@ export interface BenchTarget {
   /** A gRPC submit, when the system has a gRPC API. */
   submitGrpc?(to: string, text: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The n-th of 800,000 destinations on the simulator's prefix (+38267, the route every system is
+ * configured with): distinct numbers, as a tenant's traffic has.
+ */
+export function destination(n: number): string {
+  return `+38267${String(100000 + (n % 800000)).padStart(6, '0')}`;
 }

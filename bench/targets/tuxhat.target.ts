@@ -8,8 +8,8 @@ import { FINAL_STATUSES } from '@tuxhat/contracts';
 import { bumpConfigRevision, createDatabase } from '@tuxhat/database';
 import { createTestDatabase, type TestDatabase } from '@tuxhat/testing';
 
-import { GrpcClient, HttpClient, expectStatus } from '../lib/clients';
-import type { BenchTarget } from './target';
+import { GrpcClient, HttpClient, type HttpRequest, expectStatus } from '../lib/clients';
+import type { BenchTarget, SubmitOptions } from './target';
 
 export type TuxhatMode = 'all-in-one-postgres' | 'all-in-one-pglite' | 'cluster';
 
@@ -105,18 +105,23 @@ export async function startTuxhat(
   const http = new HttpClient(httpUrl, options.sockets);
   const grpc = new GrpcClient(grpcAddress, tenant.key.key);
   const headers = { authorization: `Bearer ${tenant.key.key}`, 'content-type': 'application/json' };
+  const submitRequest = (to: string, text: string, options: SubmitOptions = {}): HttpRequest => {
+    const body = JSON.stringify({
+      to,
+      from: 'TuxHat',
+      text,
+      ...(options.priority ? { priority: options.priority } : {}),
+      ...(options.reportUrl ? { callbackUrl: options.reportUrl } : {}),
+    });
+    return { method: 'POST', path: '/v1/messages', headers, body };
+  };
   return {
     name: receipts ? NAMES[mode] : `${NAMES[mode]}, no receipts`,
     pids,
-    async submit(to, text, options = {}) {
-      const body = JSON.stringify({
-        to,
-        from: 'TuxHat',
-        text,
-        ...(options.priority ? { priority: options.priority } : {}),
-        ...(options.reportUrl ? { callbackUrl: options.reportUrl } : {}),
-      });
-      expectStatus(await http.send('POST', '/v1/messages', body, headers), 202);
+    httpUrl,
+    submitRequest,
+    async submit(to, text, options) {
+      expectStatus(await http.send(submitRequest(to, text, options)), 202);
     },
     async submitBatch(to, texts, priority) {
       const body = JSON.stringify({
@@ -127,7 +132,12 @@ export async function startTuxhat(
           ...(priority ? { priority } : {}),
         })),
       });
-      const response = await http.send('POST', '/v1/messages/batch', body, headers);
+      const response = await http.send({
+        method: 'POST',
+        path: '/v1/messages/batch',
+        headers,
+        body,
+      });
       if (response.status !== 202 && response.status !== 207 && response.status !== 200) {
         expectStatus(response, 202);
       }
