@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { runBench } from './lib/cli';
 import { cpuCells, measureCpu } from './lib/cpu';
 import { waitForQuiet, waitForSubmits } from './lib/drain';
-import { closedLoop, paced, quantile } from './lib/load';
+import { closedLoop, extremes, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
 import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
 import { type LoadSettings, loadSettings, saturate } from './lib/wrk';
@@ -80,7 +80,7 @@ async function saturation(
     simulator,
   );
   const submits = cpu.result;
-  const last = Math.max(...submits.map((submit) => Date.parse(submit.receivedAt)));
+  const last = extremes(submits.map((submit) => Date.parse(submit.receivedAt))).max;
   const perSecond = (submits.length * 1000) / (last - started);
   // wrk is part of the harness: its CPU joins this process's and the simulator's.
   const harnessCpuMs = (cpu.harnessCpuMs ?? 0) + wrkCpuMs;

@@ -4,7 +4,7 @@
 import { runBench } from './lib/cli';
 import { cpuCells, measureCpu } from './lib/cpu';
 import { waitForQuiet, waitForSubmits } from './lib/drain';
-import { paced, quantile } from './lib/load';
+import { extremes, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
 import { type RunningSystem, selectedSystems, startSystem } from './lib/systems';
 import { WebhookReceiver } from './lib/webhook-receiver';
@@ -104,9 +104,9 @@ async function saturation(
     simulator,
   );
   const receiptsSent = await receiptTimesByText(system);
-  const firstReceipt = Math.min(...refs.flatMap((ref) => receiptsSent.get(ref) ?? []));
+  const firstReceipt = extremes(refs.flatMap((ref) => receiptsSent.get(ref) ?? [])).min;
   const arrivals = refs.flatMap((ref) => receiver.arrivals.get(ref) ?? []);
-  const lastArrival = Math.max(...arrivals);
+  const lastArrival = extremes(arrivals).max;
   return {
     target: target.name,
     scenario: `${messages.toLocaleString('en-US')} messages, receipts to webhook`,

@@ -116,3 +116,20 @@ export function quantile(samples: Float64Array, q: number): number {
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
   return sorted[rank - 1] ?? Number.NaN;
 }
+
+/**
+ * The smallest and largest of any number of values (NaN for none). Math.min/max(...values)
+ * spread every value onto the stack, which overflows at about 120,000 of them: a 10 s run of
+ * a system that takes 14,000 messages/s.
+ */
+export function extremes(values: Iterable<number>): { min: number; max: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let seen = false;
+  for (const value of values) {
+    seen = true;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return seen ? { min, max } : { min: Number.NaN, max: Number.NaN };
+}
