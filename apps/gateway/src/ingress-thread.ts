@@ -27,7 +27,14 @@ export interface IngressThreadOptions {
   readonly onDeath: (error: Error) => void;
   readonly metrics?: Metrics;
   readonly health?: HealthChecks;
+  /**
+   * How long the worker may take to serve (default 60 s) before the start fails and the
+   * worker is ended: a worker stuck while booting must fail the gateway's boot, not hang it.
+   */
+  readonly startTimeoutMs?: number;
 }
+
+const DEFAULT_START_TIMEOUT_MS = 60_000;
 
 export interface RunningIngressThread {
   readonly httpUrl: string;
@@ -53,10 +60,17 @@ export async function startIngressThread(
   let failure: Error | undefined;
   let signalReady: (urls: { httpUrl: string; grpcUrl: string }) => void = () => undefined;
   let signalClosed: () => void = () => undefined;
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  // Ending the worker fails the start through its 'exit', with this as the reason.
+  const startTimer = setTimeout(() => {
+    failure = new Error(`ingress worker did not start within ${startTimeoutMs} ms`);
+    void worker.terminate();
+  }, startTimeoutMs);
   const closed = new Promise<void>((resolve) => (signalClosed = resolve));
   const ready = new Promise<{ httpUrl: string; grpcUrl: string }>((resolve, reject) => {
     signalReady = resolve;
     worker.on('exit', (code) => {
+      clearTimeout(startTimer);
       requests.stop(new Error(`ingress worker exited with code ${code}`));
       signalClosed();
       const error = failure ?? new Error(`ingress worker exited with code ${code}`);
@@ -73,6 +87,7 @@ export async function startIngressThread(
       case 'ready':
         // Running from this very message on: a death right after it is a death, not a failed start.
         phase = 'running';
+        clearTimeout(startTimer);
         signalReady(message);
         return;
       case 'closed':

@@ -38,8 +38,9 @@ bus.on('message', (message) => {
   }
 });
 for (const topic of ['sms.status.v1', 'stand-in.control']) bus.postMessage({ kind: 'subscribe', topic });
-// Ready once the main thread has the subscriptions, as the real worker does (broker.synced()).
-bus.postMessage({ kind: 'ping', id: 0 });
+// Ready once the main thread has the subscriptions, as the real worker does (broker.synced()),
+// unless told to hang while booting.
+if (httpHost !== 'hang') bus.postMessage({ kind: 'ping', id: 0 });
 parentPort.on('message', (message) => {
   if (message.kind === 'metrics') {
     const snapshot = [{ name: 'tuxhat_stand_in_total', help: 'stand-in', type: 'counter', aggregator: 'sum', values: [{ value: 7, labels: {} }] }];
@@ -73,7 +74,7 @@ describe('ingress on a worker thread (startIngressThread)', () => {
   let died: Promise<Error>;
   let thread: RunningIngressThread | undefined;
 
-  function start(httpHost = '127.0.0.1'): Promise<RunningIngressThread> {
+  function start(httpHost = '127.0.0.1', startTimeoutMs?: number): Promise<RunningIngressThread> {
     const channel = new MessageChannel();
     broker = new ThreadBridgedBroker(channel.port1);
     metrics = new Metrics();
@@ -98,6 +99,7 @@ describe('ingress on a worker thread (startIngressThread)', () => {
       },
       metrics,
       health,
+      startTimeoutMs,
     });
   }
 
@@ -146,6 +148,11 @@ describe('ingress on a worker thread (startIngressThread)', () => {
     broker.close();
     thread = await start();
     await thread.close();
+    expect(deaths).toEqual([]);
+  });
+
+  it('fails the start of a worker that does not serve in time, and ends it', async () => {
+    await expect(start('hang', 300)).rejects.toThrow('ingress worker did not start within 300 ms');
     expect(deaths).toEqual([]);
   });
 });
