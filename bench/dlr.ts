@@ -1,7 +1,7 @@
 // bench/dlr: delivery receipts from the carrier to the tenant's webhook.
 //   node dist/bench/dlr.js [--systems=kannel,all-in-one-postgres,...] [--messages=10000]
 // Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
-import { runBench } from './lib/cli';
+import { integerFlag, runBench } from './lib/cli';
 import { cpuCells, measureCpu } from './lib/cpu';
 import { waitForQuiet, waitForSubmits } from './lib/drain';
 import { extremes, paced, quantile } from './lib/load';
@@ -10,11 +10,8 @@ import { type RunningSystem, selectedSystems, startSystem } from './lib/systems'
 import { WebhookReceiver } from './lib/webhook-receiver';
 import { destination } from './targets/target';
 
-const messages = Number(
-  process.argv.find((arg) => arg.startsWith('--messages='))?.slice(11) ?? 10_000,
-);
-
 async function main(): Promise<void> {
+  const messages = integerFlag(process.argv, 'messages', 10_000);
   const rows: Row[] = [];
   for (const name of selectedSystems(process.argv)) {
     const receiver = new WebhookReceiver();
@@ -22,7 +19,7 @@ async function main(): Promise<void> {
     // Like Kannel's dlr-mask=1: only the final status is called back.
     const system = await startSystem(name, { finalReportsTo: receiver.pathUrl });
     try {
-      rows.push(await saturation(system, receiver, name === 'kannel'));
+      rows.push(await saturation(system, receiver, messages, name === 'kannel'));
       rows.push(await pacedLatency(system, receiver, name === 'kannel'));
     } finally {
       await receiver.stop();
@@ -85,6 +82,7 @@ async function sendAll(
 async function saturation(
   system: RunningSystem,
   receiver: WebhookReceiver,
+  messages: number,
   kannel: boolean,
 ): Promise<Row> {
   const { target, simulator } = system;
