@@ -70,9 +70,17 @@ export class KafkajsAdapter implements KafkaPort {
   }
 
   createConsumer(groupId: string, options: ConsumerOptions = {}): KafkaConsumerPort {
-    return new KafkajsConsumer(
+    const port: KafkajsConsumer = new KafkajsConsumer(
       this.kafka.consumer({
         groupId,
+        retry: {
+          // kafkajs's default for consumers.
+          retries: 5,
+          // A crash while the consumer is being disconnected (its connection closed under a
+          // fetch) made kafkajs schedule a restart after disconnect had cleared its timer: the
+          // consumer came back after close, in tests after jest's teardown. Never once stopping.
+          restartOnFailure: () => Promise.resolve(!port.stopping),
+        },
         // Round robin stays listed so a group mid-upgrade (members without lanes) still forms.
         partitionAssigners: options.instance
           ? [colocatingAssigner(options.instance), PartitionAssigners.roundRobin]
@@ -88,6 +96,7 @@ export class KafkajsAdapter implements KafkaPort {
         maxWaitTimeInMs: 500,
       }),
     );
+    return port;
   }
 
   createAdmin(): KafkaAdminPort {
@@ -164,7 +173,8 @@ class KafkajsProducer implements KafkaProducerPort {
 export class KafkajsConsumer implements KafkaConsumerPort {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
-  private stopping = false;
+  /** True from disconnect() on. */
+  stopping = false;
   /** Set when kafkajs gives up on the consumer (a crash it does not restart from). */
   private crashed: string | null = null;
   private topics: readonly string[] = [];
