@@ -39,13 +39,14 @@ export async function startTuxhat(
     ],
   );
   const tenant = config.tenants[0];
-  // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of every gateway process into dir on exit.
+  // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of every gateway process (and thread) into
+  // dir on exit. As node flags: Node refuses --cpu-prof in NODE_OPTIONS.
   const profileDir = process.env.BENCH_PROFILE_DIR;
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const quiet = {
     LOG_LEVEL: 'warn',
     // As the Docker image runs it (sampled publish-time validation of events).
     NODE_ENV: 'production',
-    ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
   };
   let database: TestDatabase | undefined;
   let stopSystem: () => Promise<void>;
@@ -61,6 +62,7 @@ export async function startTuxhat(
       databaseUrl: database.url,
       configFile: config.file,
       env: quiet,
+      nodeFlags,
     });
     stopSystem = () => cluster.stop();
     if (options.finalReportsTo) {
@@ -81,12 +83,15 @@ export async function startTuxhat(
     grpcAddress = cluster.grpcAddress;
   } else {
     if (mode === 'all-in-one-postgres') database = await createTestDatabase('bench_aio');
-    const gateway = await GatewayProcess.create({
-      TUXHAT_CONFIG: config.file,
-      SIMULATOR: 'false',
-      ...quiet,
-      ...(database ? { DATABASE_URL: database.url } : {}),
-    });
+    const gateway = await GatewayProcess.create(
+      {
+        TUXHAT_CONFIG: config.file,
+        SIMULATOR: 'false',
+        ...quiet,
+        ...(database ? { DATABASE_URL: database.url } : {}),
+      },
+      nodeFlags,
+    );
     await gateway.start();
     if (options.finalReportsTo) {
       const created = await gateway

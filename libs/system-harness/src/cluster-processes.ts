@@ -10,6 +10,8 @@ export interface ClusterOptions {
   readonly configFile: string;
   /** Extra environment for every service (e.g. LOG_LEVEL). */
   readonly env?: Record<string, string>;
+  /** Flags for node in every service process, e.g. --cpu-prof. */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** The consumer services, started before ingress so nothing it publishes waits for them. */
@@ -64,15 +66,20 @@ export class ClusterProcesses {
     );
     // A fresh database: what earlier runs left in the shared topics is not this cluster's.
     await skipEarlierRecords(this.options.brokers.split(','));
+    const flags = this.options.nodeFlags ?? [];
     for (const name of CONSUMERS) {
-      this.services.push(new ServiceProcess(name, `dist/apps/${name}/src/main.js`, env).start());
+      this.services.push(
+        new ServiceProcess(name, `dist/apps/${name}/src/main.js`, env, [], flags).start(),
+      );
     }
     this.services.push(
-      new ServiceProcess('ingress', 'dist/apps/ingress/src/main.js', {
-        ...env,
-        HTTP_PORT: String(this.httpPort),
-        GRPC_PORT: String(this.grpcPort),
-      }).start(),
+      new ServiceProcess(
+        'ingress',
+        'dist/apps/ingress/src/main.js',
+        { ...env, HTTP_PORT: String(this.httpPort), GRPC_PORT: String(this.grpcPort) },
+        [],
+        flags,
+      ).start(),
     );
     await waitFor(
       'ingress to answer',

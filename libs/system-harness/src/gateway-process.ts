@@ -17,12 +17,16 @@ export class GatewayProcess {
     readonly grpcPort: number,
     readonly adminPort: number,
     private readonly env: Record<string, string>,
+    private readonly nodeFlags: readonly string[],
   ) {
     this.dataDir = env.TUXHAT_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tuxhat-gateway-'));
   }
 
-  static async create(env: Record<string, string> = {}): Promise<GatewayProcess> {
-    return new GatewayProcess(await freePort(), await freePort(), await freePort(), env);
+  static async create(
+    env: Record<string, string> = {},
+    nodeFlags: readonly string[] = [],
+  ): Promise<GatewayProcess> {
+    return new GatewayProcess(await freePort(), await freePort(), await freePort(), env, nodeFlags);
   }
 
   get httpUrl(): string {
@@ -50,15 +54,21 @@ export class GatewayProcess {
 
   /** Starts (or restarts, on the same data directory) and resolves once it serves. */
   async start(): Promise<{ banner: string; demoApiKey: string | undefined }> {
-    this.process = new ServiceProcess('gateway', 'dist/apps/gateway/src/main.js', {
-      TUXHAT_DATA_DIR: this.dataDir,
-      HTTP_PORT: String(this.httpPort),
-      GRPC_PORT: String(this.grpcPort),
-      ADMIN_PORT: String(this.adminPort),
-      // Its own embedded PGlite, not the test run's shared PostgreSQL, unless a test says so.
-      DATABASE_URL: '',
-      ...this.env,
-    }).start();
+    this.process = new ServiceProcess(
+      'gateway',
+      'dist/apps/gateway/src/main.js',
+      {
+        TUXHAT_DATA_DIR: this.dataDir,
+        HTTP_PORT: String(this.httpPort),
+        GRPC_PORT: String(this.grpcPort),
+        ADMIN_PORT: String(this.adminPort),
+        // Its own embedded PGlite, not the test run's shared PostgreSQL, unless a test says so.
+        DATABASE_URL: '',
+        ...this.env,
+      },
+      [],
+      this.nodeFlags,
+    ).start();
     await this.process.waitForOutput(/is running[\s\S]*gRPC API[^\n]*\n/, 120_000);
     const demoKey = this.process.logs.match(/API key: (thk_\S+)/)?.[1];
     return { banner: this.process.logs, demoApiKey: demoKey };

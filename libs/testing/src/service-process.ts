@@ -23,12 +23,19 @@ export class ServiceProcess {
     private readonly entry: string,
     private readonly env: Record<string, string>,
     private readonly args: readonly string[] = [],
+    /** Flags for node itself, e.g. --cpu-prof (which Node refuses in NODE_OPTIONS). */
+    private readonly nodeFlags: readonly string[] = [],
   ) {}
 
   start(): this {
     const child = spawn(
       process.execPath,
-      ['--disable-warning=TimeoutNegativeWarning', join(ROOT, this.entry), ...this.args],
+      [
+        '--disable-warning=TimeoutNegativeWarning',
+        ...this.nodeFlags,
+        join(ROOT, this.entry),
+        ...this.args,
+      ],
       {
         cwd: ROOT,
         // OPS_PORT 0: several services on one machine must not compete for the default ops port.
