@@ -161,13 +161,6 @@ function fixtures() {
     source: 'connector-smpp',
     occurredAt: at('2026-01-04T10:00:00.500Z'),
   };
-  const carrierMessageId = {
-    carrierId: carrier.id,
-    carrierMessageId: '0a1b2c3d',
-    messageId: message.id,
-    partIndex: 1,
-    createdAt: at('2026-01-04T10:00:00.501Z'),
-  };
   const accountingRecord = {
     messageId: message.id,
     tenantId: tenant.id,
@@ -292,7 +285,6 @@ function fixtures() {
     carrierPrice,
     message,
     messageStatusEvent,
-    carrierMessageId,
     accountingRecord,
     tariff,
     billingRule,
@@ -348,9 +340,8 @@ describe.each(backends)('database on $name', (backend) => {
     await prisma.accountingRecord.deleteMany();
     await prisma.tariff.deleteMany();
     await prisma.billingRule.deleteMany();
-    // A message's history and carrier ids have no foreign key (nothing cascades).
+    // A message's history has no foreign key (nothing cascades).
     await prisma.messageStatusEvent.deleteMany();
-    await prisma.carrierMessageId.deleteMany();
     await prisma.message.deleteMany();
     await prisma.route.deleteMany();
     await prisma.serverGroup.deleteMany();
@@ -377,7 +368,6 @@ describe.each(backends)('database on $name', (backend) => {
       CarrierPrice: f.carrierPrice,
       Message: f.message,
       MessageStatusEvent: f.messageStatusEvent,
-      CarrierMessageId: f.carrierMessageId,
       AccountingRecord: f.accountingRecord,
       Tariff: f.tariff,
       BillingRule: f.billingRule,
@@ -418,7 +408,6 @@ describe.each(backends)('database on $name', (backend) => {
       CarrierPrice: Prisma.CarrierPriceScalarFieldEnum,
       Message: Prisma.MessageScalarFieldEnum,
       MessageStatusEvent: Prisma.MessageStatusEventScalarFieldEnum,
-      CarrierMessageId: Prisma.CarrierMessageIdScalarFieldEnum,
       AccountingRecord: Prisma.AccountingRecordScalarFieldEnum,
       Tariff: Prisma.TariffScalarFieldEnum,
       BillingRule: Prisma.BillingRuleScalarFieldEnum,
@@ -471,7 +460,6 @@ describe.each(backends)('database on $name', (backend) => {
     await prisma.carrierPrice.create({ data: f.carrierPrice });
     await prisma.message.create({ data: f.message });
     await prisma.messageStatusEvent.create({ data: f.messageStatusEvent });
-    await prisma.carrierMessageId.create({ data: f.carrierMessageId });
     await prisma.accountingRecord.create({ data: f.accountingRecord });
     await prisma.tariff.create({ data: f.tariff });
     await prisma.billingRule.create({ data: f.billingRule });
@@ -569,13 +557,6 @@ describe.each(backends)('database on $name', (backend) => {
         },
       }),
     ).toEqual(f.messageStatusEvent);
-    expect(
-      await prisma.carrierMessageId.findUniqueOrThrow({
-        where: {
-          carrierId_carrierMessageId: { carrierId: f.carrier.id, carrierMessageId: '0a1b2c3d' },
-        },
-      }),
-    ).toEqual(f.carrierMessageId);
     expect(
       withoutUpdatedAt(
         await prisma.accountingRecord.findUniqueOrThrow({ where: { messageId: f.message.id } }),
@@ -678,14 +659,6 @@ describe.each(backends)('database on $name', (backend) => {
         },
       ],
     });
-    const cmid = await prisma.carrierMessageId.create({
-      data: {
-        carrierId: carrier.id,
-        carrierMessageId: 'sns-1',
-        messageId: message.id,
-        partIndex: 0,
-      },
-    });
     const record = await prisma.accountingRecord.create({
       data: {
         ...f.accountingRecord,
@@ -787,7 +760,6 @@ describe.each(backends)('database on $name', (backend) => {
       carrier.createdAt,
       route.createdAt,
       message.createdAt,
-      cmid.createdAt,
       record.recordedAt,
       tariff.createdAt,
       billingRule.createdAt,
@@ -826,7 +798,6 @@ describe.each(backends)('database on $name', (backend) => {
       include: {
         tenant: true,
         statusEvents: { orderBy: { occurredAt: 'asc' } },
-        carrierMessageIds: true,
         accountingRecord: true,
       },
     });
@@ -837,7 +808,6 @@ describe.each(backends)('database on $name', (backend) => {
 
     expect(message.tenant.id).toBe(f.tenant.id);
     expect(message.statusEvents.map((e) => e.eventId)).toEqual(['evt-1']);
-    expect(message.carrierMessageIds).toHaveLength(1);
     expect(message.accountingRecord?.priceMinor).toBe(12);
     expect(tenant.apiKeys.map((k) => k.prefix)).toEqual([f.apiKey.prefix]);
     expect(tenant.routes[0]?.carrier?.kind).toBe(CarrierKind.smpp);
@@ -889,12 +859,11 @@ describe.each(backends)('database on $name', (backend) => {
       prisma.message.create({ data: { ...f.message, id: 'orphan', tenantId: 'nobody' } }),
     ).rejects.toMatchObject({ code: 'P2003' });
 
-    // No foreign key from a message's history, carrier ids and accounting record (written only
+    // No foreign key from a message's history and accounting record (written only
     // for messages their writers found in the same statement; the check cost every row a lock
     // on the message): deleting a message leaves them, which no code does.
     await prisma.message.delete({ where: { id: f.message.id } });
     expect(await prisma.messageStatusEvent.count()).toBe(1);
-    expect(await prisma.carrierMessageId.count()).toBe(1);
     expect(await prisma.accountingRecord.count()).toBe(1);
 
     // Cascade: a tenant's keys and routes go with it (its routes never become global).
@@ -995,7 +964,6 @@ async function seed(prisma: PrismaClient, f: ReturnType<typeof fixtures>): Promi
   await prisma.route.create({ data: f.route });
   await prisma.message.create({ data: f.message });
   await prisma.messageStatusEvent.create({ data: f.messageStatusEvent });
-  await prisma.carrierMessageId.create({ data: f.carrierMessageId });
   await prisma.accountingRecord.create({ data: f.accountingRecord });
 }
 

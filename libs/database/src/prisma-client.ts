@@ -13,7 +13,6 @@ export type {
   ApiKey,
   AuditLog,
   Carrier,
-  CarrierMessageId,
   Message,
   MessageStatusEvent,
   Route,

@@ -249,12 +249,17 @@ describe('smpp-connector over TCP against the SMSC simulator', () => {
         },
       });
     }
-    await fixture.db.database.prisma.carrierMessageId.create({
+    // What the dlr service stores for a part a carrier accepted (its sms.sent).
+    await fixture.db.database.prisma.dlrCarrierKey.create({
       data: {
         carrierId: 'sim-a',
-        carrierMessageId: 'abc123',
+        lookupKey: 't:abc123',
         messageId: withIds.message.messageId,
+        tenantId: 'acme',
         partIndex: 0,
+        partCount: 1,
+        carrierMessageId: 'abc123',
+        routeId: 'default',
       },
     });
     connector.broker.publish(

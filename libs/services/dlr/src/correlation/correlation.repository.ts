@@ -51,13 +51,13 @@ export class CorrelationRepository {
   /**
    * What sms.sent records, for the messages of the batch that exist, in one statement (data
    * -modifying CTEs: one round trip, atomic): every part under its key (dlr_carrier_keys, one
-   * row per part: the receipt side looks up every spelling its id may have, see lookupKeys),
-   * carrier_message_ids (the id as the connectors' replay guard knows it) and the expiry
+   * row per part: the receipt side looks up every spelling its id may have, see lookupKeys; the
+   * connectors' replay guard reads which carriers took the message from it too) and the expiry
    * deadline (validUntil, or acceptance + defaultValidityMs, plus expiryGraceMs; a resend
    * through another carrier replaces it). Returns the ids of the messages found; the others
    * get nothing. Column arrays through unnest: a handful of parameters however many rows.
    *
-   * The keys and ids check their message with an index probe on messages (the same test as
+   * The keys check their message with an index probe on messages (the same test as
    * `sent`), not `IN (SELECT ... FROM sent)`: the planner cannot estimate a CTE's rows, took
    * `sent` for 1 row and made that a nested loop over the CTE, quadratic in the batch. Every
    * read of messages also says `m.id = ANY(<the batch's ids>)`, which makes it an index scan
@@ -114,17 +114,6 @@ export class CorrelationRepository {
                 carrier_message_id, route_id, trace_parent)
         WHERE EXISTS (SELECT 1 FROM messages AS m
                       WHERE m.id = k.message_id AND m.id = ANY(${messageIds}::text[]))
-        ON CONFLICT DO NOTHING),
-      replay_ids AS (
-        INSERT INTO carrier_message_ids (carrier_id, carrier_message_id, message_id, part_index)
-        SELECT c.* FROM unnest(
-          ${parts.map(({ event }) => event.carrierId)}::text[],
-          ${parts.map(({ carrierMessageId }) => carrierMessageId.trim().toLowerCase())}::text[],
-          ${parts.map(({ event }) => event.messageId)}::text[],
-          ${parts.map(({ partIndex }) => partIndex)}::int[])
-          AS c (carrier_id, carrier_message_id, message_id, part_index)
-        WHERE EXISTS (SELECT 1 FROM messages AS m
-                      WHERE m.id = c.message_id AND m.id = ANY(${messageIds}::text[]))
         ON CONFLICT DO NOTHING),
       deadlines AS (
         INSERT INTO dlr_deadlines (message_id, tenant_id, carrier_id, route_id, part_count,

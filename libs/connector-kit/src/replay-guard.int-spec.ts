@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+
+import { type SmsOutboundEvent, newEnvelope } from '@tuxhat/contracts';
+import type { MessageStatus } from '@tuxhat/database';
+import { type TestDatabase, createTestDatabase, testMessage } from '@tuxhat/testing';
+
+import { RecentOutcomes } from './recent-outcomes';
+import { ReplayGuard } from './replay-guard';
+
+const event = (messageId: string, carrierId = 'telco-a', attempt = 1): SmsOutboundEvent => ({
+  ...newEnvelope(),
+  message: testMessage({ messageId }),
+  carrierId,
+  routeId: 'default',
+  attempt,
+});
+
+describe(ReplayGuard.name, () => {
+  let db: TestDatabase;
+  let recent: RecentOutcomes;
+  let sut: ReplayGuard;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('replay_guard');
+    await db.database.prisma.tenant.create({ data: { id: 'acme', name: 'Acme' } });
+  });
+  afterAll(() => db.drop());
+
+  beforeEach(() => {
+    recent = new RecentOutcomes(10);
+    sut = new ReplayGuard(db.database.prisma, recent);
+  });
+
+  /** A message in the database, with the parts the given carriers accepted (as the dlr stores them). */
+  async function stored(status: MessageStatus, carriers: string[] = []): Promise<string> {
+    const id = `msg-${randomUUID()}`;
+    await db.database.prisma.message.create({
+      data: {
+        id,
+        tenantId: 'acme',
+        destination: '+38267123456',
+        source: 'ACME',
+        body: 'hi',
+        encoding: 'gsm7',
+        parts: 2,
+        status,
+      },
+    });
+    for (const carrierId of carriers) {
+      // Two parts, and the numeric spelling of an id next to its text: one carrier all the same.
+      for (const [partIndex, lookupKey] of [
+        [0, 't:10'],
+        [0, 'n:16'],
+        [1, 't:11'],
+      ] as const) {
+        await db.database.prisma.dlrCarrierKey.create({
+          data: {
+            carrierId,
+            lookupKey,
+            messageId: id,
+            tenantId: 'acme',
+            partIndex,
+            partCount: 2,
+            carrierMessageId: lookupKey.slice(2),
+            routeId: 'default',
+          },
+        });
+      }
+    }
+    return id;
+  }
+
+  it('skips a message a carrier took (its parts are stored), for that carrier only', async () => {
+    const taken = await stored('sent', ['telco-a']);
+    const fresh = await stored('routed');
+    const skip = await sut.replaysIn([
+      event(fresh),
+      event(taken, 'telco-a'),
+      event(taken, 'telco-b', 2),
+      event('never-stored'),
+    ]);
+    expect([...skip]).toEqual([1]);
+  });
+
+  it('never sends a message whose story is over, whichever carrier asks', async () => {
+    const delivered = await stored('delivered', ['telco-a']);
+    const rejected = await stored('rejected');
+    const expired = await stored('expired');
+    const unknown = await stored('unknown');
+    const undeliverable = await stored('undeliverable', ['telco-a']);
+    const skip = await sut.replaysIn([
+      event(delivered, 'telco-b', 2),
+      event(rejected, 'telco-b'),
+      event(expired, 'telco-b', 2),
+      event(unknown, 'telco-b', 2),
+      // A DLR trigger may resend an undeliverable message through the next carrier.
+      event(undeliverable, 'telco-b', 2),
+    ]);
+    expect([...skip]).toEqual([0, 1, 2, 3]);
+  });
+
+  it('skips what this pod sent moments ago, before the database knows', async () => {
+    recent.remember('m1', { outcome: 'sent', carrierId: 'telco-a', attempt: 1 });
+    const skip = await sut.replaysIn([event('m1', 'telco-a', 1), event('m1', 'telco-b', 1)]);
+    expect([...skip]).toEqual([0, 1]);
+  });
+
+  it("lets a later attempt (a DLR trigger's resend) go to another carrier, never back", async () => {
+    const id = await stored('undeliverable', ['telco-a']);
+    recent.remember(id, { outcome: 'sent', carrierId: 'telco-a', attempt: 1 });
+    const skip = await sut.replaysIn([event(id, 'telco-b', 2), event(id, 'telco-a', 2)]);
+    expect([...skip]).toEqual([1]);
+  });
+
+  it('skips a replay of an attempt that failed here, but not a failover to another carrier', async () => {
+    recent.remember('m1', { outcome: 'failed', carrierId: 'telco-a', attempt: 1 });
+    const skip = await sut.replaysIn([event('m1', 'telco-a', 1), event('m1', 'telco-b', 2)]);
+    expect([...skip]).toEqual([0]);
+  });
+
+  it('never sends again to a carrier that may have the message (rerouted after a timeout)', async () => {
+    recent.remember('m1', {
+      outcome: 'rerouted',
+      carrierId: 'telco-a',
+      attempt: 1,
+      mayHaveReached: true,
+    });
+    recent.remember('m2', {
+      outcome: 'rerouted',
+      carrierId: 'telco-a',
+      attempt: 1,
+      mayHaveReached: false,
+    });
+    const skip = await sut.replaysIn([
+      event('m1', 'telco-a', 3),
+      event('m1', 'telco-b', 2),
+      event('m2', 'telco-a', 1),
+      event('m2', 'telco-a', 3),
+    ]);
+    expect([...skip].sort()).toEqual([0, 2]);
+  });
+});
