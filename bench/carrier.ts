@@ -56,7 +56,7 @@ async function main(): Promise<void> {
  * still in flight when wrk stops may reach the carrier unanswered, up to one per connection.
  */
 async function saturation(
-  { target, simulator }: RunningSystem,
+  { target, simulator, idle }: RunningSystem,
   { seconds, wrk }: LoadSettings,
 ): Promise<Row> {
   const started = wallClock();
@@ -74,7 +74,7 @@ async function saturation(
       await waitForSubmits(simulator, accepted, 300_000);
       // Until the receipts and everything else these messages caused are handled too: that work
       // belongs to their CPU per message, and must not run into the paced scenario that follows.
-      await waitForQuiet(() => target.pids(), 120_000);
+      await waitForQuiet(() => target.pids(), 120_000, { idle });
       return simulator.submits();
     },
     simulator,

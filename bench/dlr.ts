@@ -97,7 +97,7 @@ async function saturation(
       await waitForReports(receiver, refs, 300_000);
       // Accounting and the rest finish after the webhook: their CPU counts, and must not run
       // into the paced scenario that follows.
-      await waitForQuiet(() => target.pids(), 120_000);
+      await waitForQuiet(() => target.pids(), 120_000, { idle: system.idle });
     },
     simulator,
   );

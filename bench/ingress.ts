@@ -54,7 +54,7 @@ async function measure(system: RunningSystem, { seconds, wrk }: LoadSettings): P
   const settle = async () => {
     // Let the pipeline behind the API catch up (receipts included) before the next scenario.
     await waitForSubmits(system.simulator, sent, 180_000);
-    await waitForQuiet(() => system.target.pids(), 120_000);
+    await waitForQuiet(() => system.target.pids(), 120_000, { idle: system.idle });
   };
 
   // Saturation from wrk (bench/lib/wrk.ts): the Node generator would spend most of the cores.

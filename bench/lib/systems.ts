@@ -3,6 +3,7 @@ import { SimulatorProcess } from '@tuxhat/system-harness';
 import { startKannel } from '../targets/kannel.target';
 import type { BenchTarget } from '../targets/target';
 import { UsageError } from './cli';
+import { type IdleShares, measureIdle } from './drain';
 import { startTuxhat } from '../targets/tuxhat.target';
 
 export const SYSTEMS = ['kannel', 'all-in-one-postgres', 'all-in-one-pglite', 'cluster'] as const;
@@ -33,6 +34,8 @@ export function receiptsWanted(argv: readonly string[]): boolean {
 export interface RunningSystem {
   readonly target: BenchTarget;
   readonly simulator: SimulatorProcess;
+  /** What the system's processes use when left alone, measured after it started. */
+  readonly idle: IdleShares;
   stop(): Promise<void>;
 }
 
@@ -71,9 +74,19 @@ export async function startSystem(
     await simulator.stop();
     throw error;
   }
+  let idle: IdleShares;
+  try {
+    // After the start, before any load: waitForQuiet counts "quiet" from this.
+    idle = await measureIdle(target.pids());
+  } catch (error) {
+    await target.stop();
+    await simulator.stop();
+    throw error;
+  }
   return {
     target,
     simulator,
+    idle,
     async stop() {
       await target.stop();
       await simulator.stop();
