@@ -46,27 +46,26 @@ describe(ReplayGuard.name, () => {
         status,
       },
     });
-    for (const carrierId of carriers) {
-      // Two parts, and the numeric spelling of an id next to its text: one carrier all the same.
-      for (const [partIndex, lookupKey] of [
-        [0, 't:10'],
-        [0, 'n:16'],
-        [1, 't:11'],
-      ] as const) {
-        await db.database.prisma.dlrCarrierKey.create({
-          data: {
-            carrierId,
-            lookupKey,
-            messageId: id,
-            tenantId: 'acme',
-            partIndex,
-            partCount: 2,
-            carrierMessageId: lookupKey.slice(2),
-            routeId: 'default',
-          },
-        });
-      }
-    }
+    // Two parts, and the numeric spelling of an id next to its text: one carrier all the same.
+    const parts = [
+      [0, 't:10'],
+      [0, 'n:16'],
+      [1, 't:11'],
+    ] as const;
+    await db.database.prisma.dlrCarrierKey.createMany({
+      data: carriers.flatMap((carrierId) =>
+        parts.map(([partIndex, lookupKey]) => ({
+          carrierId,
+          lookupKey,
+          messageId: id,
+          tenantId: 'acme',
+          partIndex,
+          partCount: 2,
+          carrierMessageId: lookupKey.slice(2),
+          routeId: 'default',
+        })),
+      ),
+    });
     return id;
   }
 
