@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SmsOutboundEvent } from '@tuxhat/contracts';
-import { type MessageStatus, type PrismaClient, sqlOf } from '@tuxhat/database';
+import {
+  type MessageStatus,
+  type PrismaClient,
+  StatementGenerations,
+  sqlOf,
+} from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
 import { RecentOutcomes, type RecentOutcome } from './recent-outcomes';
@@ -42,6 +47,13 @@ const TAKEN_OR_OVER_SQL = `
  */
 @Injectable()
 export class ReplayGuard {
+  /**
+   * Prepared, under a new name each time the ids this guard looked up doubled (messages and
+   * dlr_carrier_keys grow with them): unprepared, PostgreSQL planned it on every batch, ~0.1 ms
+   * of its CPU a call.
+   */
+  private readonly statements = new StatementGenerations('replay-guard');
+
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly recent: RecentOutcomes,
@@ -61,7 +73,11 @@ export class ReplayGuard {
       id: string;
       status: MessageStatus;
       carriers: string[];
-    }>(TAKEN_OR_OVER_SQL, [[...unknownIds], REACHED_CARRIER]);
+    }>(
+      TAKEN_OR_OVER_SQL,
+      [[...unknownIds], REACHED_CARRIER],
+      this.statements.next(unknownIds.size),
+    );
     const byId = new Map(rows.map((row) => [row.id, row]));
     events.forEach((event, index) => {
       const row = byId.get(event.message.messageId);

@@ -1,4 +1,4 @@
-import { statementGeneration } from './statement-generation';
+import { StatementGenerations, statementGeneration } from './statement-generation';
 
 describe(statementGeneration.name, () => {
   it('names a new generation each time the work done doubles, and only then', () => {
@@ -14,5 +14,24 @@ describe(statementGeneration.name, () => {
       const name = statementGeneration('s', done);
       expect(statementGeneration('s', 2 * done + 1)).not.toBe(name);
     }
+  });
+});
+
+describe(StatementGenerations.name, () => {
+  it('names each call by the work done before it, counting the units it is about to do', () => {
+    const names = new StatementGenerations('s');
+    expect(names.next(1)).toBe('s-g0');
+    expect(names.next(1)).toBe('s-g1');
+    expect(names.next(5)).toBe('s-g1');
+    expect(names.next(100)).toBe('s-g3');
+    expect(names.next(1)).toBe('s-g6');
+  });
+
+  it('keeps the count of each statement apart', () => {
+    const a = new StatementGenerations('a');
+    const b = new StatementGenerations('b');
+    a.next(1_000);
+    expect(b.next(1)).toBe('b-g0');
+    expect(a.next(1)).toBe('a-g9');
   });
 });

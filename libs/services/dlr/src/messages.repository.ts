@@ -5,7 +5,7 @@ import {
   PRIORITY_CLASSES,
   type PriorityClass,
 } from '@tuxhat/contracts';
-import { Prisma, type PrismaClient } from '@tuxhat/database';
+import { Prisma, type PrismaClient, StatementGenerations } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
 import { jsonRows } from './sql';
@@ -35,6 +35,8 @@ export interface OwnMessage {
 @Injectable()
 export class MessagesRepository {
   private readonly callbacks = new Map<string, CallbackInfo>();
+  /** Prepared, a generation per doubling of the ids read (see AccountingRecordsRepository). */
+  private readonly callbackStatements = new StatementGenerations('dlr-callback-info');
 
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
@@ -62,6 +64,7 @@ export class MessagesRepository {
       Prisma.sql`SELECT id, callback_url AS "callbackUrl", client_reference AS "clientReference",
                         metadata
                  FROM messages WHERE id = ANY(${missing}::text[])`,
+      this.callbackStatements.next(missing.length),
     );
     for (const row of rows) {
       const info = callbackInfoOf(row);

@@ -5,7 +5,7 @@ import {
   type SmsStatusEvent,
   statusRank,
 } from '@tuxhat/contracts';
-import { type PrismaClient, sqlOf, statementGeneration } from '@tuxhat/database';
+import { type PrismaClient, StatementGenerations, sqlOf } from '@tuxhat/database';
 import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
 
 import { precedences } from './status-projection';
@@ -111,8 +111,8 @@ const PROJECT_SQL = `
 /** Message status history and the projected status on `messages`, written a batch at a time. */
 @Injectable()
 export class StatusProjectionRepository {
-  /** Events this process projected so far: picks the prepared statement's generation. */
-  private projected = 0;
+  /** The prepared statement's generation, by the events this process projected so far. */
+  private readonly statements = new StatementGenerations('status-projection');
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
@@ -151,8 +151,7 @@ export class StatusProjectionRepository {
     // array: 441 ms). So the statement is prepared anew, under a new name, each time the events
     // this process projected doubled: a plan serves a table about twice the size it was made
     // for at most, and a process makes a few dozen of them in its life.
-    const name = statementGeneration('status-projection', this.projected);
-    this.projected += events.length;
+    const name = this.statements.next(events.length);
     const result = await sqlOf(this.prisma).query<{ ord: number; fresh: boolean }>(
       PROJECT_SQL,
       [JSON.stringify(rows), this.clock.now().toISOString()],

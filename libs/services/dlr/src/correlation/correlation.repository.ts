@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SmsDlrRawEvent, SmsSentEvent } from '@tuxhat/contracts';
-import { Prisma, type PrismaClient, runSql, statementGeneration } from '@tuxhat/database';
+import { Prisma, type PrismaClient, StatementGenerations, runSql } from '@tuxhat/database';
 import { messageTraceParent } from '@tuxhat/messaging';
 import { PRISMA } from '@tuxhat/runtime';
 
@@ -43,8 +43,8 @@ export class CorrelationRepository {
    * 56-85 ms per call seen with pg_stat_statements after a few runs, ~0.5 ms of PostgreSQL CPU
    * per message) where a plan made on the grown tables probes the indexes.
    */
-  private sentRecorded = 0;
-  private receiptsRecorded = 0;
+  private readonly sentStatements = new StatementGenerations('dlr-record-sent');
+  private readonly receiptStatements = new StatementGenerations('dlr-record-receipts');
 
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
@@ -124,9 +124,8 @@ export class CorrelationRepository {
           route_id = EXCLUDED.route_id, part_count = EXCLUDED.part_count,
           expires_at = EXCLUDED.expires_at, lease_until = NULL)
       SELECT coalesce(json_agg(message_id), '[]'::json)::text AS ids FROM sent`,
-      statementGeneration('dlr-record-sent', this.sentRecorded),
+      this.sentStatements.next(events.length),
     );
-    this.sentRecorded += events.length;
     return new Set(JSON.parse(result?.ids ?? '[]') as string[]);
   }
 
@@ -216,9 +215,8 @@ export class CorrelationRepository {
                               FROM messages AS m WHERE m.id = best.message_id))), '[]'::json)::text
                  AS rows
         FROM best`,
-      statementGeneration('dlr-record-receipts', this.receiptsRecorded),
+      this.receiptStatements.next(receipts.length),
     );
-    this.receiptsRecorded += receipts.length;
     const rows = JSON.parse(result?.rows ?? '[]') as (CarrierPart & {
       index: number;
       callback: Parameters<typeof callbackInfoOf>[0] | null;
