@@ -45,6 +45,15 @@ describe.each(backends)('sqlOf on $name', (backend) => {
   const names = async () =>
     (await database.prisma.tenant.findMany({ orderBy: { id: 'asc' } })).map((row) => row.id);
 
+  if (backend.name === 'postgres') {
+    it('runs with JIT compilation off, on the driver and through Prisma alike', async () => {
+      const [onDriver] = await sqlOf(database.prisma).query<{ jit: string }>('SHOW jit');
+      const [throughPrisma] = await database.prisma.$queryRawUnsafe<{ jit: string }[]>('SHOW jit');
+      expect(onDriver?.jit).toBe('off');
+      expect(throughPrisma?.jit).toBe('off');
+    });
+  }
+
   it('runs statements on the same database (and schema) as the Prisma client', async () => {
     const sql = sqlOf(database.prisma);
     const rows = await sql.query<{ id: string; n: number }>(
