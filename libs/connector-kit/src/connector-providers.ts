@@ -10,7 +10,7 @@ import {
 import { CONNECTOR_SOURCE, ConnectorReporter } from './connector-reporter';
 import { OutboundBatches } from './outbound-batch';
 import { RecentOutcomes } from './recent-outcomes';
-import { ReplayGuard } from './replay-guard';
+import { REPLAY_GUARD_OPTIONS, ReplayGuard, type ReplayGuardOptions } from './replay-guard';
 
 /** Messages a pod remembers having sent (replay detection before the database knows). */
 export const RECENT_OUTCOMES_CAPACITY = 100_000;
@@ -39,6 +39,13 @@ export function connectorKitProviders(options: ConnectorKitOptions): Provider[] 
       } satisfies CarrierHealthOptions,
     },
     { provide: RecentOutcomes, useFactory: () => new RecentOutcomes(RECENT_OUTCOMES_CAPACITY) },
+    {
+      provide: REPLAY_GUARD_OPTIONS,
+      useValue: {
+        onlyHereSince:
+          options.runtime.bus.kind === 'in-process' ? options.runtime.clock.now() : null,
+      } satisfies ReplayGuardOptions,
+    },
     ReplayGuard,
     ConnectorReporter,
     CarrierHealthReporter,

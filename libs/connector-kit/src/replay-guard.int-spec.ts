@@ -2,14 +2,20 @@ import { randomUUID } from 'node:crypto';
 
 import { type SmsOutboundEvent, newEnvelope } from '@tuxhat/contracts';
 import type { MessageStatus } from '@tuxhat/database';
+import { sqlOf } from '@tuxhat/database';
 import { type TestDatabase, createTestDatabase, testMessage } from '@tuxhat/testing';
 
 import { RecentOutcomes } from './recent-outcomes';
 import { ReplayGuard } from './replay-guard';
 
-const event = (messageId: string, carrierId = 'telco-a', attempt = 1): SmsOutboundEvent => ({
+const event = (
+  messageId: string,
+  carrierId = 'telco-a',
+  attempt = 1,
+  acceptedAt = new Date(),
+): SmsOutboundEvent => ({
   ...newEnvelope(),
-  message: testMessage({ messageId }),
+  message: testMessage({ messageId, acceptedAt: acceptedAt.toISOString() }),
   carrierId,
   routeId: 'default',
   attempt,
@@ -137,5 +143,42 @@ describe(ReplayGuard.name, () => {
       event('m2', 'telco-a', 3),
     ]);
     expect([...skip].sort()).toEqual([0, 2]);
+  });
+
+  describe('in all-in-one mode (the in-process bus)', () => {
+    const started = new Date('2026-11-27T06:00:00.000Z');
+    const before = new Date(started.getTime() - 1);
+    const after = new Date(started.getTime() + 1);
+
+    beforeEach(() => {
+      sut = new ReplayGuard(db.database.prisma, recent, { onlyHereSince: started });
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    it('does not ask the database about a first attempt at a message accepted since the start', async () => {
+      const query = jest.spyOn(sqlOf(db.database.prisma), 'query');
+      recent.remember('tried-here', { outcome: 'sent', carrierId: 'telco-a', attempt: 1 });
+      const skip = await sut.replaysIn([
+        event('fresh', 'telco-a', 1, after),
+        // A bus retry of an event this pod already sent: its memory knows.
+        event('tried-here', 'telco-a', 1, after),
+      ]);
+      expect([...skip]).toEqual([1]);
+      expect(query).not.toHaveBeenCalled();
+    });
+
+    it('asks the database about messages from before the start (re-driven) and later attempts', async () => {
+      const query = jest.spyOn(sqlOf(db.database.prisma), 'query');
+      const redriven = await stored('routed', ['telco-a']);
+      const resent = await stored('undeliverable', ['telco-a']);
+      const skip = await sut.replaysIn([
+        event(redriven, 'telco-a', 1, before),
+        event(resent, 'telco-a', 2, after),
+        event('fresh', 'telco-a', 1, after),
+      ]);
+      expect([...skip]).toEqual([0, 1]);
+      expect(query).toHaveBeenCalledTimes(1);
+      expect(query.mock.calls[0]?.[1]?.[0]).toEqual([redriven, resent]);
+    });
   });
 });

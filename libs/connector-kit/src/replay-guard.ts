@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { SmsOutboundEvent } from '@tuxhat/contracts';
 import {
   type MessageStatus,
@@ -38,6 +38,18 @@ const TAKEN_OR_OVER_SQL = `
   WHERE m.id = ANY($1::text[])
     AND (m.status::text = ANY($2::text[]) OR k.carriers IS NOT NULL)`;
 
+export const REPLAY_GUARD_OPTIONS = Symbol('tuxhat:connector-kit:replay-guard-options');
+
+export interface ReplayGuardOptions {
+  /**
+   * On the in-process bus (all-in-one mode), when this process started: a message accepted
+   * since then has had every event of its life in this process, so on its first routing attempt
+   * only this pod's memory can know it was tried (see ReplayGuard). Null on Kafka, where a
+   * record may come again after another pod handled it.
+   */
+  readonly onlyHereSince: Date | null;
+}
+
 /**
  * Delivery is at-least-once: an outbound event can come again (Kafka redelivery after a crash
  * before commit, all-in-one re-drive at boot), and neither submit_sm nor SNS Publish is
@@ -53,11 +65,15 @@ export class ReplayGuard {
    * of its CPU a call.
    */
   private readonly statements = new StatementGenerations('replay-guard');
+  private readonly onlyHereSince: number | null;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly recent: RecentOutcomes,
-  ) {}
+    @Optional() @Inject(REPLAY_GUARD_OPTIONS) options?: ReplayGuardOptions,
+  ) {
+    this.onlyHereSince = options?.onlyHereSince?.getTime() ?? null;
+  }
 
   /** Indexes of the events to skip. */
   async replaysIn(events: readonly SmsOutboundEvent[]): Promise<ReadonlySet<number>> {
@@ -65,7 +81,7 @@ export class ReplayGuard {
     const unknownIds = new Set<string>();
     events.forEach((event, index) => {
       if (this.triedHere(event)) skip.add(index);
-      else unknownIds.add(event.message.messageId);
+      else if (!this.onlyHere(event)) unknownIds.add(event.message.messageId);
     });
     if (unknownIds.size === 0) return skip;
     // One round trip for the batch: final messages, and which carriers hold ids for each.
@@ -86,6 +102,23 @@ export class ReplayGuard {
       if (final || row.carriers.includes(event.carrierId)) skip.add(index);
     });
     return skip;
+  }
+
+  /**
+   * In all-in-one mode a message accepted since this process started cannot have reached a
+   * carrier through another process, and its first routing attempt is made once: whatever
+   * tried it before (a bus retry of this very event) was this pod, which remembers it
+   * (RecentOutcomes). The database would only know later what the memory knows now, so it is not
+   * asked: one round trip less on every message's way to its carrier. Messages from before the
+   * start (re-driven at boot) and later attempts (failover, a DLR trigger's resend, long after
+   * the memory may have let the message go) are checked in the database as on Kafka.
+   */
+  private onlyHere(event: SmsOutboundEvent): boolean {
+    return (
+      this.onlyHereSince !== null &&
+      event.attempt === 1 &&
+      Date.parse(event.message.acceptedAt) > this.onlyHereSince
+    );
   }
 
   /**
