@@ -20,7 +20,7 @@ export type {
 } from './prisma-client';
 export { createDatabase } from './create-database';
 export { runSql, sqlOf } from './raw-sql';
-export { StatementGenerations, statementGeneration } from './statement-generation';
+export { StatementGenerations } from './statement-generation';
 export type { SqlExecutor, SqlSession } from './raw-sql';
 export type {
   Database,

@@ -21,6 +21,7 @@ import {
   parseRecords,
   selectRecordsOrMessages,
   writeRecords,
+  writeShape,
 } from './record-sql';
 
 /** A message as a first status event finds it: what its open record starts from. */
@@ -66,8 +67,8 @@ export class AccountingRecordsRepository {
    * gateway's unprepared statements). The records and messages they read grow with those ids.
    */
   private readonly readStatements = new StatementGenerations('accounting-read');
-  /** One per shape of the batch write (inserts, updates, settlements: each its own text). */
-  private readonly writeStatements = new Map<string, StatementGenerations>();
+  /** One per shape of the batch write (writeShape: each its own text). */
+  private readonly writeShapes = new Map<string, StatementGenerations>();
   private readonly claimStatements = new StatementGenerations('accounting-claim');
   private readonly publishedStatements = new StatementGenerations('accounting-published');
 
@@ -119,9 +120,7 @@ export class AccountingRecordsRepository {
     const [result] = await runSql<{ ids: string }>(
       this.prisma,
       writeRecords(inserts, updates, settlements, now),
-      this.writeStatement(inserts.length > 0, updates.length > 0, settlements.length > 0).next(
-        rows.length,
-      ),
+      this.writeStatements(writeShape(inserts, updates, settlements)).next(rows.length),
     );
     const written = new Set(JSON.parse(result?.ids ?? '[]') as string[]);
     const lost = rows.filter((row) => !written.has(row.messageId));
@@ -129,16 +128,11 @@ export class AccountingRecordsRepository {
     return rows;
   }
 
-  private writeStatement(
-    inserts: boolean,
-    updates: boolean,
-    settlements: boolean,
-  ): StatementGenerations {
-    const shape = `accounting-write-${inserts ? 'i' : ''}${updates ? 'u' : ''}${settlements ? 's' : ''}`;
-    let statements = this.writeStatements.get(shape);
+  private writeStatements(shape: string): StatementGenerations {
+    let statements = this.writeShapes.get(shape);
     if (!statements) {
       statements = new StatementGenerations(shape);
-      this.writeStatements.set(shape, statements);
+      this.writeShapes.set(shape, statements);
     }
     return statements;
   }

@@ -298,6 +298,20 @@ export function writeRecords(
 }
 
 /**
+ * The shape of writeRecords' statement, as a prepared statement's name: its text depends on
+ * whether the batch has inserts, updates and settlements, and on nothing else (a name must
+ * always stand for the same text).
+ */
+export function writeShape(
+  inserts: readonly unknown[],
+  updates: readonly unknown[],
+  settlements: readonly unknown[],
+): string {
+  const parts = `${inserts.length > 0 ? 'i' : ''}${updates.length > 0 ? 'u' : ''}`;
+  return `accounting-write-${parts}${settlements.length > 0 ? 's' : ''}`;
+}
+
+/**
  * Settles (charged) or releases the policy's prepaid reservations of the rows written and
  * moves the tenants' balances to match (CTEs of writeRecords' statement). Only a reservation
  * still `reserved` moves, or a `released` one that a correction now charges, so a replay moves

@@ -38,7 +38,7 @@ export type ReceiptToRecord = Pick<
 export class CorrelationRepository {
   /**
    * Messages and receipts this process recorded: both statements are prepared anew each time
-   * theirs doubles (statementGeneration). Under one fixed name PostgreSQL kept the generic plan
+   * theirs doubles (StatementGenerations). Under one fixed name PostgreSQL kept the generic plan
    * it made on young tables, and that plan read all of messages for each batch (seq scans of
    * 56-85 ms per call seen with pg_stat_statements after a few runs, ~0.5 ms of PostgreSQL CPU
    * per message) where a plan made on the grown tables probes the indexes.
