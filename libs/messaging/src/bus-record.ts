@@ -1,6 +1,8 @@
 import type { SpanContext } from '@opentelemetry/api';
 import type { TopicDefinition } from '@tuxhat/contracts';
 
+import type { Acknowledgement } from './in-process/acknowledgement';
+
 /** A record on its way to the bus: addressed to a physical topic, its value serialised. */
 export interface OutgoingRecord {
   readonly topic: string;
@@ -74,6 +76,8 @@ export class DeliveredEvent implements IncomingRecord {
     private readonly source: EncodedEvent,
     readonly offset: string,
     readonly headers: Readonly<Record<string, string>> = source.headers,
+    /** Set when the publisher waits for the consumers (InProcessBroker.publishAcknowledged). */
+    readonly acknowledgement?: Acknowledgement,
   ) {
     this.topic = source.topic;
     this.key = source.key;
@@ -92,7 +96,7 @@ export class DeliveredEvent implements IncomingRecord {
 
   /** The same delivery with other headers (a retry's attempt count), still not serialised. */
   withHeaders(headers: Readonly<Record<string, string>>): DeliveredEvent {
-    return new DeliveredEvent(this.source, this.offset, headers);
+    return new DeliveredEvent(this.source, this.offset, headers, this.acknowledgement);
   }
 }
 
@@ -103,6 +107,11 @@ export class DeliveredEvent implements IncomingRecord {
  */
 export interface DirectRecordSender {
   sendRecord(record: OutgoingRecord): Promise<void> | undefined;
+  /**
+   * Settles when the record is durable: on Kafka when the brokers have it (sendRecord); on the
+   * in-process bus when its consumers are done with it (see EventPublisher.publishDurably).
+   */
+  sendRecordDurably(record: OutgoingRecord): Promise<void>;
 }
 
 export function isDirectRecordSender(client: object): client is DirectRecordSender {

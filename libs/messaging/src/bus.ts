@@ -18,7 +18,12 @@ export type BusOptions =
       /** How often consumers read their group's lag (tuxhat_kafka_consumer_lag); 0: never. */
       readonly lagIntervalMs?: number;
     }
-  | { readonly kind: 'in-process'; readonly broker?: InProcessBroker };
+  | {
+      readonly kind: 'in-process';
+      readonly broker?: InProcessBroker;
+      /** How long EventPublisher.publishDurably waits for the consumers (default 5 s). */
+      readonly acknowledgementTimeoutMs?: number;
+    };
 
 export interface TransportOptions {
   /** The consumer group, one per service. */
@@ -43,17 +48,26 @@ export class Bus {
     private readonly kafka: KafkaPort | null,
     private readonly broker: InProcessBroker | null,
     private readonly lagIntervalMs?: number,
+    private readonly acknowledgementTimeoutMs?: number,
   ) {}
 
   static create(options: BusOptions, logger: LoggerService): Bus {
     configurePublishValidation();
     return options.kind === 'kafka'
       ? new Bus('kafka', new KafkajsAdapter(options.kafka, logger), null, options.lagIntervalMs)
-      : new Bus('in-process', null, options.broker ?? new InProcessBroker());
+      : new Bus(
+          'in-process',
+          null,
+          options.broker ?? new InProcessBroker(),
+          undefined,
+          options.acknowledgementTimeoutMs,
+        );
   }
 
   createClient(): ClientProxy {
-    return this.kafka ? new KafkaEventClient(this.kafka) : new InProcessEventClient(this.broker!);
+    return this.kafka
+      ? new KafkaEventClient(this.kafka)
+      : new InProcessEventClient(this.broker!, this.acknowledgementTimeoutMs);
   }
 
   createTransport(options: TransportOptions): CustomTransportStrategy & {

@@ -61,11 +61,17 @@ export class EventPublisher {
   private readonly topics = new Map<TopicDefinition, TopicInstruments>();
   /** Our clients take records directly; any other Nest client through emit(). */
   private readonly send: (record: OutgoingRecord) => Promise<unknown> | undefined;
+  private readonly sendDurably: (record: OutgoingRecord) => Promise<unknown>;
 
   constructor(@Inject(EVENT_CLIENT) client: ClientProxy) {
-    this.send = isDirectRecordSender(client)
-      ? (record) => client.sendRecord(record)
-      : (record) => lastValueFrom(client.emit(record.topic, record), { defaultValue: undefined });
+    if (isDirectRecordSender(client)) {
+      this.send = (record) => client.sendRecord(record);
+      this.sendDurably = (record) => client.sendRecordDurably(record);
+    } else {
+      this.send = (record) =>
+        lastValueFrom(client.emit(record.topic, record), { defaultValue: undefined });
+      this.sendDurably = this.send as (record: OutgoingRecord) => Promise<unknown>;
+    }
   }
 
   /**
@@ -74,6 +80,34 @@ export class EventPublisher {
    * Every failure still arrives as a rejected promise, never as a throw.
    */
   publish<T extends TopicDefinition>(
+    topic: T,
+    event: EventOf<T>,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    return this.publishWith(this.send, topic, event, headers);
+  }
+
+  /**
+   * publish(), for an event nothing else could bring back if it were lost: what a carrier
+   * handed over (a receipt, an MO) and what it caused. On Kafka the same as publish (the
+   * brokers have it); on the in-process bus of all-in-one mode, which is memory, it resolves
+   * only when every consumer group of the topic is done with it, so that what the caller
+   * acknowledges outside the process (deliver_sm_resp) is stored. It rejects when that takes
+   * longer than the bus's acknowledgement timeout (the event goes on regardless).
+   */
+  publishDurably<T extends TopicDefinition>(topic: T, event: EventOf<T>): Promise<void> {
+    return this.publishWith(this.sendDurably, topic, event);
+  }
+
+  async publishAllDurably<T extends TopicDefinition>(
+    topic: T,
+    events: readonly EventOf<T>[],
+  ): Promise<void> {
+    await Promise.all(events.map((event) => this.publishDurably(topic, event)));
+  }
+
+  private publishWith<T extends TopicDefinition>(
+    send: (record: OutgoingRecord) => Promise<unknown> | undefined,
     topic: T,
     event: EventOf<T>,
     headers?: Readonly<Record<string, string>>,
@@ -99,7 +133,7 @@ export class EventPublisher {
         producerSpan: remoteSpanIn(traceHeaders, span),
       });
       if (recording) span.setAttribute(SpanAttributes.messagingDestination, record.topic);
-      const sending = this.send(record);
+      const sending = send(record);
       if (!sending) {
         instruments.ok.inc();
         span.end();

@@ -13,6 +13,8 @@ export { KafkajsAdapter, type KafkaConnectionOptions } from './kafka/kafkajs.ada
 export { KafkaTransport } from './kafka/kafka.transport';
 export { InProcessBroker } from './in-process/in-process.broker';
 export { InProcessTransport } from './in-process/in-process.transport';
+export { AcknowledgementTimeoutError } from './in-process/acknowledgement';
+export { DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS } from './in-process/in-process-event.client';
 export {
   type BridgeMessage,
   type ThreadBridgeOptions,

@@ -1,25 +1,45 @@
 import type { EventOf, TopicDefinition } from '@tuxhat/contracts';
-import type { IncomingRecord, InProcessBroker } from '@tuxhat/messaging';
+import type { DeliveredEvent, IncomingRecord, InProcessBroker } from '@tuxhat/messaging';
 
 /**
  * Records what is published on one topic of an in-process broker, decoded, and lets a test
  * await it instead of sleeping.
+ *
+ * With `acknowledgesAs`, it is also a consumer group that acknowledged publishes wait for
+ * (EventPublisher.publishDurably): it holds every such record until the test lets it go.
  */
 export class TopicRecorder<T extends TopicDefinition> {
   readonly records: IncomingRecord[] = [];
   private readonly waiters = new Set<() => void>();
+  private readonly letGoOf = new Set<IncomingRecord>();
 
   constructor(
     private readonly topic: T,
     broker: InProcessBroker,
     physicalTopic: string = topic.name,
+    acknowledgesAs?: string,
   ) {
     broker.subscribe(physicalTopic, {
+      ...(acknowledgesAs ? { acknowledgesAs } : {}),
       enqueue: (record) => {
         this.records.push(record);
         for (const waiter of this.waiters) waiter();
       },
     });
+  }
+
+  /** Reports this group done with the held records whose event matches; returns how many. */
+  letGo(predicate: (event: EventOf<T>) => boolean = () => true): number {
+    let count = 0;
+    const events = this.events;
+    this.records.forEach((record, index) => {
+      const acknowledgement = (record as Partial<DeliveredEvent>).acknowledgement;
+      if (!acknowledgement || this.letGoOf.has(record) || !predicate(events[index])) return;
+      this.letGoOf.add(record);
+      acknowledgement.finished();
+      count++;
+    });
+    return count;
   }
 
   get events(): EventOf<T>[] {

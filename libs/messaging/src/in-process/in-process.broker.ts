@@ -4,19 +4,28 @@ import {
   type IncomingRecord,
   type OutgoingRecord,
 } from '../bus-record';
+import { Acknowledgement, handlingGroup } from './acknowledgement';
 
 /** A consumer group's mailbox for the topics it subscribed to. */
 export interface InProcessSubscriber {
   enqueue(record: IncomingRecord): void;
+  /**
+   * The consumer group of a subscriber that reports when it is done with an acknowledged
+   * record (InProcessTransport). Others (test recorders) only watch and are not waited for.
+   */
+  readonly acknowledgesAs?: string;
 }
 
 /**
  * The bus of all-in-one mode: the same records, keys and headers as on Kafka, delivered in
  * memory to every subscribed group. A record made by encodeEvent travels with its validated,
- * frozen event and is never serialised (DeliveredEvent); any other record as it is. It is not durable by itself: in all-in-one mode a 2xx
- * means the message is committed in the database, and the gateway re-drives unfinished
- * messages from there at boot (see apps/gateway). ThreadBridgedBroker extends it across a
- * worker thread boundary (thread-bridge.ts).
+ * frozen event and is never serialised (DeliveredEvent); any other record as it is.
+ *
+ * It is not durable by itself: in all-in-one mode a 2xx means the message is committed in the
+ * database, and the gateway re-drives unfinished messages from there at boot (see
+ * apps/gateway). What no re-drive can bring back (a carrier's receipt or MO, and what it
+ * caused) is published acknowledged: the publisher learns when the consumers have stored it.
+ * ThreadBridgedBroker extends the bus across a worker thread boundary (thread-bridge.ts).
  */
 export class InProcessBroker {
   private readonly subscribers = new Map<string, Set<InProcessSubscriber>>();
@@ -33,12 +42,27 @@ export class InProcessBroker {
     for (const record of records) this.publishOne(record);
   }
 
-  publishOne(record: OutgoingRecord): void {
+  /**
+   * Publishes an encodeEvent record and settles when every consumer group subscribed to its
+   * topic is done with it (see Acknowledgement), or rejects after `timeoutMs`.
+   */
+  publishAcknowledged(record: OutgoingRecord, timeoutMs: number): Promise<void> {
+    if (!(record instanceof EncodedEvent)) {
+      return Promise.reject(new Error(`${record.topic}: only encoded events are acknowledged`));
+    }
+    const acknowledgement = new Acknowledgement();
+    this.publishOne(record, acknowledgement);
+    acknowledgement.seal();
+    return acknowledgement.within(timeoutMs, `${record.topic} (key ${record.key ?? '-'})`);
+  }
+
+  /** `acknowledgement`: counts the acknowledging subscribers it is delivered to (expect). */
+  publishOne(record: OutgoingRecord, acknowledgement?: Acknowledgement): void {
     // A double counts exactly to 2^53: beyond any process's lifetime of records.
     const offset = String(this.nextOffset++);
     const incoming: IncomingRecord =
       record instanceof EncodedEvent
-        ? new DeliveredEvent(record, offset)
+        ? new DeliveredEvent(record, offset, record.headers, acknowledgement)
         : {
             topic: record.topic,
             partition: 0,
@@ -49,6 +73,11 @@ export class InProcessBroker {
           };
     const subscribers = this.subscribers.get(record.topic);
     if (!subscribers) return;
-    for (const subscriber of subscribers) subscriber.enqueue(incoming);
+    const publisher = acknowledgement && handlingGroup.getStore();
+    for (const subscriber of subscribers) {
+      const group = acknowledgement && subscriber.acknowledgesAs;
+      if (group && group !== publisher) acknowledgement.expect();
+      subscriber.enqueue(incoming);
+    }
   }
 }

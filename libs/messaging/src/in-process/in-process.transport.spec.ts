@@ -6,7 +6,6 @@ import {
   SMS_STATUS,
   type DeadLetterEvent,
   type SmsStatusEvent,
-  newEnvelope,
 } from '@tuxhat/contracts';
 
 import { BusContext } from '../dispatch/bus-context';
@@ -17,6 +16,7 @@ import { OnEvent, OnEventBatch } from '../on-event.decorator';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessTransport } from './in-process.transport';
 import { RecordingSubscriber } from './test/recording-subscriber';
+import { statusEvent } from './test/status-event';
 
 const handled: { messageId: string; attempt: number }[] = [];
 const batches: number[] = [];
@@ -61,17 +61,6 @@ class SingleModule {}
 @Module({ controllers: [BatchStatusController] })
 class BatchModule {}
 
-function status(messageId: string, detail?: string): SmsStatusEvent {
-  return {
-    ...newEnvelope(),
-    messageId,
-    tenantId: 'acme',
-    status: 'sent',
-    source: 'test',
-    ...(detail ? { detail } : {}),
-  };
-}
-
 function untilHandled(ids: string[]): Promise<void> {
   return new Promise((resolve) => {
     const pending = new Set(ids.filter((id) => !handled.some((item) => item.messageId === id)));
@@ -115,9 +104,9 @@ describe(InProcessTransport.name, () => {
   it('dead-letters a poison event with its reason while the events behind it flow', async () => {
     await start(SingleModule);
     broker.publish([
-      encodeEvent(SMS_STATUS, status('m1')),
-      encodeEvent(SMS_STATUS, status('m2', 'poison')),
-      encodeEvent(SMS_STATUS, status('m3')),
+      encodeEvent(SMS_STATUS, statusEvent('m1')),
+      encodeEvent(SMS_STATUS, statusEvent('m2', 'poison')),
+      encodeEvent(SMS_STATUS, statusEvent('m3')),
     ]);
     await Promise.all([untilHandled(['m1', 'm3']), deadLetters.waitForCount(1)]);
     const deadLetter = JSON.parse(deadLetters.records[0].value!.toString()) as DeadLetterEvent;
@@ -135,7 +124,7 @@ describe(InProcessTransport.name, () => {
   it('retries a failing event with back-off until it succeeds', async () => {
     await start(SingleModule);
     remainingFailures.set('m1', 2);
-    broker.publish([encodeEvent(SMS_STATUS, status('m1'))]);
+    broker.publish([encodeEvent(SMS_STATUS, statusEvent('m1'))]);
     await untilHandled(['m1']);
     expect(handled).toEqual([{ messageId: 'm1', attempt: 3 }]);
     expect(deadLetters.records).toHaveLength(0);
@@ -144,7 +133,7 @@ describe(InProcessTransport.name, () => {
   it('dead-letters an event that keeps failing after the last attempt', async () => {
     await start(SingleModule);
     remainingFailures.set('m1', 99);
-    broker.publish([encodeEvent(SMS_STATUS, status('m1'))]);
+    broker.publish([encodeEvent(SMS_STATUS, statusEvent('m1'))]);
     await deadLetters.waitForCount(1);
     const deadLetter = JSON.parse(deadLetters.records[0].value!.toString()) as DeadLetterEvent;
     expect(deadLetter.attempts).toBe(3);
@@ -156,7 +145,7 @@ describe(InProcessTransport.name, () => {
     broker.publish([
       { topic: SMS_STATUS.name, key: 'x', value: Buffer.from('{"not":"a status"}'), headers: {} },
       { topic: SMS_STATUS.name, key: 'y', value: Buffer.from('not json'), headers: {} },
-      encodeEvent(SMS_STATUS, status('m1')),
+      encodeEvent(SMS_STATUS, statusEvent('m1')),
     ]);
     await Promise.all([untilHandled(['m1']), deadLetters.waitForCount(2)]);
     const reasons = deadLetters.records.map(
@@ -168,14 +157,14 @@ describe(InProcessTransport.name, () => {
 
   it('hands a batch handler many events at once, and isolates a poison event in a batch', async () => {
     await start(BatchModule);
-    broker.publish(['b1', 'b2', 'b3'].map((id) => encodeEvent(SMS_STATUS, status(id))));
+    broker.publish(['b1', 'b2', 'b3'].map((id) => encodeEvent(SMS_STATUS, statusEvent(id))));
     await untilHandled(['b1', 'b2', 'b3']);
     expect(batches).toEqual([3]);
 
     broker.publish([
-      encodeEvent(SMS_STATUS, status('c1')),
-      encodeEvent(SMS_STATUS, status('c2', 'poison')),
-      encodeEvent(SMS_STATUS, status('c3')),
+      encodeEvent(SMS_STATUS, statusEvent('c1')),
+      encodeEvent(SMS_STATUS, statusEvent('c2', 'poison')),
+      encodeEvent(SMS_STATUS, statusEvent('c3')),
     ]);
     await untilHandled(['c1', 'c3']);
     // c2 fails alone and goes through the retry schedule to the dead-letter topic

@@ -9,6 +9,7 @@ import { defaultTopicsFor, eventTopicPatterns } from '../dispatch/event-patterns
 import { deadLetterRecord } from '../dispatch/failure-records';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
 import { ConsumerHealth } from '../telemetry/consumer-health';
+import { type Acknowledgement, handlingGroup } from './acknowledgement';
 import type { InProcessBroker, InProcessSubscriber } from './in-process.broker';
 
 export interface InProcessTransportOptions {
@@ -24,6 +25,8 @@ export interface InProcessTransportOptions {
  * The same handlers as KafkaTransport, fed by the in-process broker (all-in-one mode): same
  * validation, batching, retry with back-off and dead-lettering. Each lane (class of service)
  * has its own queue drained concurrently, so a bulk backlog never queues in front of an OTP.
+ * An acknowledged record is reported done after its batch, once handled or dead-lettered (kept,
+ * as on Kafka); a retry takes its acknowledgement along, so the publisher waits for it too.
  */
 export class InProcessTransport
   extends Server
@@ -34,7 +37,11 @@ export class InProcessTransport
   /** The lane of each physical topic subscribed (a few dozen names), worked out once. */
   private readonly laneByTopic = new Map<string, Lane>();
   private readonly draining = new Map<Lane, Promise<void>>();
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Retries waiting for their time, with the delivery each will enqueue. */
+  private readonly retryTimers = new Map<NodeJS.Timeout, IncomingRecord>();
+  /** Records of the batches in hand that went to retry: their acknowledgement goes with the retry. */
+  private readonly retrying = new Set<IncomingRecord>();
+  readonly acknowledgesAs: string;
   private readonly unsubscribes: (() => void)[] = [];
   private dispatcher: EventDispatcher | null = null;
   private closed = false;
@@ -43,6 +50,7 @@ export class InProcessTransport
   constructor(private readonly options: InProcessTransportOptions) {
     super();
     this.health = new ConsumerHealth(options.group);
+    this.acknowledgesAs = options.group;
   }
 
   listen(callback: (error?: unknown) => void): void {
@@ -57,20 +65,24 @@ export class InProcessTransport
       maxConcurrency: this.options.maxKeyConcurrency ?? 64,
       failures: {
         retry: async (record, _topic, nextAttempt, delayMs, error) => {
+          const headers = {
+            ...record.headers,
+            [BusHeaders.attempt]: String(nextAttempt),
+            [BusHeaders.lastError]: error,
+          };
+          const retry =
+            record instanceof DeliveredEvent ? record.withHeaders(headers) : { ...record, headers };
+          if (acknowledgementOf(record)) this.retrying.add(record);
+          if (this.closed) {
+            // Closing drains what was queued; a retry would come after the end.
+            acknowledgementOf(retry)?.refuse(this.closedBeforeRetry());
+            return;
+          }
           const timer = setTimeout(() => {
             this.retryTimers.delete(timer);
-            const headers = {
-              ...record.headers,
-              [BusHeaders.attempt]: String(nextAttempt),
-              [BusHeaders.lastError]: error,
-            };
-            this.enqueue(
-              record instanceof DeliveredEvent
-                ? record.withHeaders(headers)
-                : { ...record, headers },
-            );
+            this.enqueue(retry);
           }, delayMs);
-          this.retryTimers.add(timer);
+          this.retryTimers.set(timer, retry);
         },
         deadLetter: async (record, reason, attempts) => {
           broker.publishOne(deadLetterRecord(record, group, reason, attempts));
@@ -88,7 +100,10 @@ export class InProcessTransport
   }
 
   enqueue(record: IncomingRecord): void {
-    if (this.closed) return;
+    if (this.closed) {
+      acknowledgementOf(record)?.refuse(new Error(`${this.options.group} is closed`));
+      return;
+    }
     let lane = this.laneByTopic.get(record.topic);
     if (lane === undefined) {
       lane = laneOfPhysicalTopic(record.topic);
@@ -105,13 +120,29 @@ export class InProcessTransport
     while (queue.length > 0 && this.dispatcher) {
       const batch = queue.splice(0, this.options.maxBatch ?? 500);
       try {
-        await this.dispatcher.handle(batch);
+        const dispatcher = this.dispatcher;
+        await handlingGroup.run(this.options.group, () => dispatcher.handle(batch));
       } catch (error) {
         // The dispatcher turns handler errors into retries; reaching here is a bug in it.
         this.logger.error(`${this.options.group}: dispatcher failed: ${String(error)}`);
       }
+      this.acknowledge(batch);
     }
     this.draining.delete(lane);
+  }
+
+  /** Done with a batch: each acknowledged record in it is handled or dead-lettered, unless retried. */
+  private acknowledge(batch: readonly IncomingRecord[]): void {
+    for (const record of batch) {
+      const acknowledgement = acknowledgementOf(record);
+      if (!acknowledgement) continue;
+      if (this.retrying.delete(record)) continue;
+      acknowledgement.finished();
+    }
+  }
+
+  private closedBeforeRetry(): Error {
+    return new Error(`${this.options.group} closed before a retry`);
   }
 
   /** Resolves when everything enqueued so far is handled (tests and graceful shutdown). */
@@ -123,7 +154,10 @@ export class InProcessTransport
     this.closed = true;
     this.health.draining();
     for (const unsubscribe of this.unsubscribes) unsubscribe();
-    for (const timer of this.retryTimers) clearTimeout(timer);
+    for (const [timer, retry] of this.retryTimers) {
+      clearTimeout(timer);
+      acknowledgementOf(retry)?.refuse(this.closedBeforeRetry());
+    }
     this.retryTimers.clear();
     await this.idle();
     this.health.stopped();
@@ -136,4 +170,9 @@ export class InProcessTransport
   unwrap<T>(): T {
     return this.options.broker as T;
   }
+}
+
+/** Only DeliveredEvents carry one; a plain property read, no instanceof, on the hot path. */
+function acknowledgementOf(record: IncomingRecord): Acknowledgement | undefined {
+  return (record as Partial<DeliveredEvent>).acknowledgement;
 }

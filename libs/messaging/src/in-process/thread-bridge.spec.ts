@@ -4,6 +4,7 @@ import { SMS_STATUS, SMS_SUBMITTED, type SmsStatusEvent, newEnvelope } from '@tu
 
 import { DeliveredEvent, EncodedEvent } from '../bus-record';
 import { decodeRecord, encodeEvent } from '../event-codec';
+import type { Acknowledgement } from './acknowledgement';
 import type { BridgeMessage } from './thread-bridge';
 import { ThreadBridgedBroker } from './thread-bridge';
 import { RecordingSubscriber } from './test/recording-subscriber';
@@ -158,6 +159,59 @@ describe(ThreadBridgedBroker.name, () => {
     expect(errors.map((error) => error.message)).toEqual([
       `${SMS_STATUS.name}: contract nope.v1 unknown on this thread`,
     ]);
+  });
+
+  describe('an acknowledged publish', () => {
+    /** A consumer group on the worker thread: the test says when it is done with a record. */
+    class ConsumerGroup extends RecordingSubscriber {
+      readonly acknowledgesAs = 'ingress';
+
+      acknowledgementOf(index: number): Acknowledgement {
+        return (this.records[index] as DeliveredEvent).acknowledgement!;
+      }
+    }
+
+    async function publishToWorker(): Promise<{
+      group: ConsumerGroup;
+      published: Promise<string>;
+    }> {
+      const group = new ConsumerGroup();
+      worker.subscribe(SMS_STATUS.name, group);
+      await worker.synced();
+      const published = main
+        .publishAcknowledged(encodeEvent(SMS_STATUS, status('m1')), 10_000)
+        .then(
+          () => 'settled',
+          (error: unknown) => `refused: ${(error as Error).message}`,
+        );
+      await group.waitForCount(1);
+      return { group, published };
+    }
+
+    it('settles when the consumers on the other thread are done with it', async () => {
+      const { group, published } = await publishToWorker();
+      let outcome: string | undefined;
+      void published.then((result) => (outcome = result));
+      await worker.synced();
+      expect(outcome).toBeUndefined();
+
+      group.acknowledgementOf(0).finished();
+      expect(await published).toBe('settled');
+    });
+
+    it("is refused with the other thread's reason", async () => {
+      const { group, published } = await publishToWorker();
+      group.acknowledgementOf(0).refuse(new Error('ingress is closed'));
+      expect(await published).toBe('refused: ingress is closed');
+    });
+
+    it('is refused when the bridge closes first', async () => {
+      const { published } = await publishToWorker();
+      main.close();
+      expect(await published).toBe(
+        'refused: the thread bridge closed before the consumers were done',
+      );
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import { topicByName } from '@tuxhat/contracts';
 
 import { EncodedEvent, type OutgoingRecord } from '../bus-record';
 import { freezeEvent } from '../frozen-event';
+import { Acknowledgement } from './acknowledgement';
 import { InProcessBroker, type InProcessSubscriber } from './in-process.broker';
 
 /** An event record on the wire: the event object goes by structured clone, its contract by name. */
@@ -16,6 +17,8 @@ export interface WireEvent {
   readonly event: unknown;
   readonly headers: Readonly<Record<string, string>>;
   readonly producerSpan?: SpanContext;
+  /** Set when the sender waits for this end's consumers (an acknowledged publish). */
+  readonly acknowledgement?: number;
 }
 
 /** Any other record (not made by encodeEvent): its bytes as they are. */
@@ -32,7 +35,14 @@ export type WireRecord = WireEvent | WireBytes;
 export type BridgeMessage =
   | { readonly kind: 'subscribe' | 'unsubscribe'; readonly topic: string }
   | { readonly kind: 'records'; readonly records: readonly WireRecord[] }
+  /** Acknowledged records this end's consumers are done with (error: one refused it). */
+  | { readonly kind: 'settled'; readonly settled: readonly SettledRecord[] }
   | { readonly kind: 'ping' | 'pong'; readonly id: number };
+
+export interface SettledRecord {
+  readonly acknowledgement: number;
+  readonly error?: string;
+}
 
 export interface ThreadBridgeOptions {
   /** A record that could not cross (not cloneable, or its contract unknown to the peer). */
@@ -55,9 +65,10 @@ export interface ThreadBridgeOptions {
  * than the records.
  *
  * Semantics are the in-process broker's: per-port order is preserved, so records of one key
- * or lane arrive in the order published; no acknowledgement and no durability (publishOne is
- * done when the record is queued). What survives a crash is the database, and the gateway
- * re-drives unfinished messages from it at boot (see apps/gateway).
+ * or lane arrive in the order published; no durability (publishOne is done when the record is
+ * queued). What survives a crash is the database, and the gateway re-drives unfinished
+ * messages from it at boot (see apps/gateway). An acknowledged publish counts the other end as
+ * one more group, done when the consumers there are (they answer with `settled`).
  */
 export class ThreadBridgedBroker extends InProcessBroker {
   private readonly logger = new Logger(ThreadBridgedBroker.name);
@@ -66,6 +77,10 @@ export class ThreadBridgedBroker extends InProcessBroker {
   /** Topics the peer's consumers want. */
   private readonly peerTopics = new Set<string>();
   private outbox: WireRecord[] = [];
+  private settledOut: SettledRecord[] = [];
+  /** Acknowledged records sent to the peer and not yet settled there. */
+  private readonly awaiting = new Map<number, Acknowledgement>();
+  private nextAcknowledgement = 0;
   private flushScheduled = false;
   private readonly pings = new Map<number, () => void>();
   private nextPing = 0;
@@ -83,6 +98,7 @@ export class ThreadBridgedBroker extends InProcessBroker {
     port.once('close', () => {
       this.closed = true;
       this.peerTopics.clear();
+      this.refuseAwaiting();
     });
   }
 
@@ -98,13 +114,17 @@ export class ThreadBridgedBroker extends InProcessBroker {
     };
   }
 
-  override publishOne(record: OutgoingRecord): void {
-    super.publishOne(record);
+  override publishOne(record: OutgoingRecord, acknowledgement?: Acknowledgement): void {
+    super.publishOne(record, acknowledgement);
     if (!this.peerTopics.has(record.topic)) return;
-    this.outbox.push(toWire(record));
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    let id: number | undefined;
+    if (acknowledgement) {
+      id = this.nextAcknowledgement++;
+      acknowledgement.expect();
+      this.awaiting.set(id, acknowledgement);
+    }
+    this.outbox.push(toWire(record, id));
+    this.scheduleFlush();
   }
 
   /**
@@ -127,6 +147,7 @@ export class ThreadBridgedBroker extends InProcessBroker {
     this.flush();
     this.closed = true;
     this.peerTopics.clear();
+    this.refuseAwaiting();
     for (const resolve of this.pings.values()) resolve();
     this.pings.clear();
     this.port.close();
@@ -140,8 +161,26 @@ export class ThreadBridgedBroker extends InProcessBroker {
     if (change === -1 && count === 0) this.post({ kind: 'unsubscribe', topic });
   }
 
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private refuseAwaiting(): void {
+    for (const acknowledgement of this.awaiting.values()) {
+      acknowledgement.refuse(new Error('the thread bridge closed before the consumers were done'));
+    }
+    this.awaiting.clear();
+  }
+
   private flush(): void {
     this.flushScheduled = false;
+    if (this.settledOut.length > 0) {
+      const settled = this.settledOut;
+      this.settledOut = [];
+      this.post({ kind: 'settled', settled });
+    }
     if (this.outbox.length === 0) return;
     const records = this.outbox;
     this.outbox = [];
@@ -168,7 +207,15 @@ export class ThreadBridgedBroker extends InProcessBroker {
     switch (message.kind) {
       case 'records':
         // Delivered here only: super's publishOne, never back across the bridge.
-        for (const record of message.records) super.publishOne(this.fromWire(record));
+        for (const record of message.records) this.deliverHere(record);
+        return;
+      case 'settled':
+        for (const { acknowledgement: id, error } of message.settled) {
+          const acknowledgement = this.awaiting.get(id);
+          this.awaiting.delete(id);
+          if (error === undefined) acknowledgement?.finished();
+          else acknowledgement?.refuse(new Error(error));
+        }
         return;
       case 'subscribe':
         this.peerTopics.add(message.topic);
@@ -184,6 +231,30 @@ export class ThreadBridgedBroker extends InProcessBroker {
         this.pings.delete(message.id);
         return;
     }
+  }
+
+  private deliverHere(record: WireRecord): void {
+    const id = 'contract' in record ? record.acknowledgement : undefined;
+    if (id === undefined) {
+      super.publishOne(this.fromWire(record));
+      return;
+    }
+    const acknowledgement = new Acknowledgement();
+    super.publishOne(this.fromWire(record), acknowledgement);
+    acknowledgement.seal();
+    acknowledgement.settled.then(
+      () => this.answer({ acknowledgement: id }),
+      (error: unknown) =>
+        this.answer({
+          acknowledgement: id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    );
+  }
+
+  private answer(settled: SettledRecord): void {
+    this.settledOut.push(settled);
+    this.scheduleFlush();
   }
 
   private fromWire(record: WireRecord): OutgoingRecord {
@@ -211,7 +282,7 @@ export class ThreadBridgedBroker extends InProcessBroker {
   }
 }
 
-function toWire(record: OutgoingRecord): WireRecord {
+function toWire(record: OutgoingRecord, acknowledgement: number | undefined): WireRecord {
   const { topic, key, headers } = record;
   if (record instanceof EncodedEvent) {
     const { producerSpan } = record;
@@ -223,6 +294,7 @@ function toWire(record: OutgoingRecord): WireRecord {
       headers,
       // A trace state is a class instance a clone would strip: consumers read the headers then.
       ...(producerSpan && producerSpan.traceState === undefined ? { producerSpan } : {}),
+      ...(acknowledgement === undefined ? {} : { acknowledgement }),
     };
   }
   // A copy of just these bytes: a Buffer often views a shared 8 KiB pool, all of it cloned.

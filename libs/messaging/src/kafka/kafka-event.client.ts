@@ -45,6 +45,11 @@ export class KafkaEventClient extends ClientProxy implements DirectRecordSender 
     return this.dispatchEvent<void>({ pattern: record.topic, data: record });
   }
 
+  /** The same: a record the in-sync replicas acknowledged is durable. */
+  sendRecordDurably(record: OutgoingRecord): Promise<void> {
+    return this.sendRecord(record);
+  }
+
   protected async dispatchEvent<T = unknown>(packet: ReadPacket<OutgoingRecord>): Promise<T> {
     const producer = this.producer ?? (await this.connect());
     try {
