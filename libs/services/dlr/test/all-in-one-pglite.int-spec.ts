@@ -12,7 +12,7 @@ import {
   newEnvelope,
 } from '@tuxhat/contracts';
 import { type Database, createDatabase } from '@tuxhat/database';
-import { Bus, InProcessBroker, encodeEvent } from '@tuxhat/messaging';
+import { AcknowledgementTimeoutError, Bus, InProcessBroker, encodeEvent } from '@tuxhat/messaging';
 import { bumpConfigRevision, startConsumerService, systemClock } from '@tuxhat/runtime';
 import { TopicRecorder, waitFor } from '@tuxhat/testing';
 
@@ -61,6 +61,21 @@ describe('dlr in all-in-one mode on PGlite', () => {
     await app.get(DlrConfig).refresh();
   });
 
+  /** A message routing handed to a carrier, as the dlr finds it when its sms.sent comes. */
+  const routedMessage = (id: string, destination: string, parts: number) =>
+    database.prisma.message.create({
+      data: {
+        id,
+        tenantId: 'acme',
+        destination,
+        source: 'TuxHat',
+        body: 'x',
+        encoding: 'gsm7',
+        parts,
+        status: 'routed',
+      },
+    });
+
   afterAll(async () => {
     await app?.close();
     await hook.stop();
@@ -69,18 +84,7 @@ describe('dlr in all-in-one mode on PGlite', () => {
   });
 
   it('correlates a two-part message, reports it to the signed webhook, and reassembles an MO', async () => {
-    await database.prisma.message.create({
-      data: {
-        id: 'm1',
-        tenantId: 'acme',
-        destination: '+38267123456',
-        source: 'TuxHat',
-        body: 'x',
-        encoding: 'gsm7',
-        parts: 2,
-        status: 'routed',
-      },
-    });
+    await routedMessage('m1', '+38267123456', 2);
     const statuses = new TopicRecorder(SMS_STATUS, broker);
     broker.publish([
       encodeEvent(SMS_SENT, {
@@ -134,5 +138,49 @@ describe('dlr in all-in-one mode on PGlite', () => {
         ? true
         : undefined,
     );
+  });
+
+  it('settles a durably published receipt only when the consumers of its final status are done', async () => {
+    await routedMessage('m2', '+38267123457', 1);
+    // A consumer group of sms.status in accounting's place: done when the test says.
+    const accounting = new TopicRecorder(SMS_STATUS, broker, undefined, 'accounting');
+    broker.publish([
+      encodeEvent(SMS_SENT, {
+        ...newEnvelope(),
+        messageId: 'm2',
+        tenantId: 'acme',
+        carrierId: 'telco-a',
+        routeId: 'default',
+        parts: [{ partIndex: 0, carrierMessageId: 'B001' }],
+      }),
+    ]);
+    await accounting.waitFor(1, (event) => event.messageId === 'm2' && event.status === 'sent');
+    const receipt = () =>
+      encodeEvent(SMS_DLR_RAW, {
+        ...newEnvelope(),
+        carrierId: 'telco-a',
+        carrierMessageId: 'B001',
+        state: 'delivered',
+        rawState: 'DELIVRD',
+        receivedAt: new Date().toISOString(),
+      });
+    const delivered = (event: { messageId: string; status: string }) =>
+      event.messageId === 'm2' && event.status === 'delivered';
+
+    // The connector's publish of a receipt (ReceiptIntake): while accounting holds the final
+    // status, the receipt is not settled, here past its timeout (the carrier gets an error).
+    await expect(broker.publishAcknowledged(receipt(), 300)).rejects.toThrow(
+      AcknowledgementTimeoutError,
+    );
+    await accounting.waitFor(1, delivered);
+    expect(accounting.letGo(delivered)).toBe(1);
+
+    // The carrier's redelivery: the same status again (same event id), settled once let go.
+    const redelivered = broker.publishAcknowledged(receipt(), 10_000);
+    const [first, again] = await accounting.waitFor(2, delivered);
+    expect(again.eventId).toBe(first.eventId);
+    expect(accounting.letGo(delivered)).toBe(1);
+    await redelivered;
+    expect(await database.prisma.dlrDeadline.count({ where: { messageId: 'm2' } })).toBe(0);
   });
 });

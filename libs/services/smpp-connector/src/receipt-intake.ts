@@ -13,8 +13,10 @@ import { addressFromCarrier } from './sms-address';
  * event per part for a concatenated MO (its UDH or SAR numbering in `concat`: the dlr service
  * reassembles durably, so nothing waits in this pod's memory).
  *
- * Each method's promise gates the deliver_sm_resp: it resolves once the event is on the bus
- * (then ESME_ROK), and rejects when publishing failed (then ESME_RX_T_APPN and the SMSC
+ * Each method's promise gates the deliver_sm_resp: it resolves once the event is durable (then
+ * ESME_ROK): on Kafka when the brokers have it, in all-in-one mode when the dlr service has
+ * stored it and what it caused (EventPublisher.publishDurably). It rejects when publishing
+ * failed or the dlr service was not done in time (then ESME_RX_T_APPN and the SMSC
  * redelivers). Something that can never become an event (an unreadable receipt, a binary MO)
  * is logged and answered ESME_ROK: refusing it would only make the SMSC send it forever.
  */
@@ -54,7 +56,7 @@ export class ReceiptIntake {
       );
       return;
     }
-    await this.publisher.publish(SMS_DLR_RAW, mapped.event);
+    await this.publisher.publishDurably(SMS_DLR_RAW, mapped.event);
   }
 
   private async onMo(
@@ -87,7 +89,7 @@ export class ReceiptIntake {
       );
       return;
     }
-    await this.publisher.publish(SMS_MO_RAW, mapped.event);
+    await this.publisher.publishDurably(SMS_MO_RAW, mapped.event);
   }
 }
 

@@ -304,6 +304,73 @@ describe('smpp-connector over TCP against the SMSC simulator', () => {
     }
   });
 
+  describe('on the in-process bus of all-in-one mode', () => {
+    /** The command_status of each deliver_sm_resp for the receipt of `event`'s submit. */
+    function answersToReceiptOf(event: SmsOutboundEvent) {
+      const statuses: number[] = [];
+      const waiters: { count: number; resolve: () => void }[] = [];
+      const listener = (resp: { kind: string; messageId?: string; commandStatus: number }) => {
+        const [submit] = submitsTo(event);
+        if (resp.kind !== 'receipt' || !submit || submit.messageId !== resp.messageId) return;
+        statuses.push(resp.commandStatus);
+        for (const waiter of waiters.filter((item) => item.count <= statuses.length)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+      };
+      simulator.on('deliverResp', listener);
+      return {
+        statuses,
+        async first(count: number): Promise<number[]> {
+          if (statuses.length < count) {
+            await new Promise<void>((resolve) => waiters.push({ count, resolve }));
+          }
+          simulator.off('deliverResp', listener);
+          return statuses;
+        },
+      };
+    }
+
+    it('answers a receipt only once its consumers are done with it', async () => {
+      const connector = await startConnector();
+      // The receipts' consumer group, in the dlr service's place: it is done when the test says.
+      const consumer = new TopicRecorder(SMS_DLR_RAW, connector.broker, undefined, 'dlr');
+      const event = outbound('Answered once stored');
+      const answers = answersToReceiptOf(event);
+
+      connector.publish(event);
+      await consumer.waitFor(1);
+      // A round trip on the same bind after it: an answer sent at publish would be in by now.
+      const later = outbound('A later message on the same bind');
+      connector.publish(later);
+      await connector.sent.waitFor(1, (item) => item.messageId === later.message.messageId);
+      expect(answers.statuses).toEqual([]);
+
+      expect(consumer.letGo()).toBe(1);
+      expect(await answers.first(1)).toEqual([CommandStatus.ESME_ROK]);
+    });
+
+    it('answers ESME_RX_T_APPN when they are not done in time, and the SMSC redelivers', async () => {
+      const connector = await fixture.start(
+        { carriers: ['sim-a'] },
+        { acknowledgementTimeoutMs: 100 },
+      );
+      const consumer = new TopicRecorder(SMS_DLR_RAW, connector.broker, undefined, 'dlr');
+      const event = outbound('Redelivered until stored');
+      const answers = answersToReceiptOf(event);
+
+      connector.publish(event);
+      const [first, again] = await consumer.waitFor(2);
+      consumer.letGo();
+
+      expect(await answers.first(2)).toEqual([
+        CommandStatus.ESME_RX_T_APPN,
+        CommandStatus.ESME_ROK,
+      ]);
+      expect(again.carrierMessageId).toBe(first.carrierMessageId);
+    });
+  });
+
   it('shuts down gracefully: the submit in flight gets its response and sms.sent, then the bind is unbound', async () => {
     const connector = await startConnector();
     const event = outbound('In flight at shutdown');

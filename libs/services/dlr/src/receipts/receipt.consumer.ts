@@ -205,7 +205,8 @@ export class ReceiptConsumer {
       const aggregate = aggregateParts(part.partCount, partReceipts.get(key) ?? []);
       if (aggregate.complete) outcomes.set(key, multipartOutcome(part, aggregate));
     }
-    await this.publisher.publishAll(SMS_STATUS, steps);
+    // Durably: on the bus in memory the receipt is answered once these are stored (ReceiptIntake).
+    await this.publisher.publishAllDurably(SMS_STATUS, steps);
     // Single-part messages' deadlines went with their receipts (recordReceipts).
     const cleared = new Set(
       matched

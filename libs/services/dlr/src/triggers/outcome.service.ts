@@ -173,9 +173,11 @@ export class OutcomeService {
       ...publishes,
       // The tenant's webhooks and topics get the statuses here, not after a second trip
       // through this service's sms.status consumer (which skips them); both are durable
-      // before the receipt (or deadline) that caused them counts as handled.
+      // before the receipt (or deadline) that caused them counts as handled. The statuses
+      // too: on the bus in memory, publishDurably waits until their consumers (history,
+      // accounting) stored them, before the deadlines go and the receipt is answered.
       this.fanout.deliverBeforePublishing(statuses),
-      this.publisher.publishAll(SMS_STATUS, statuses),
+      this.publisher.publishAllDurably(SMS_STATUS, statuses),
       this.webhooks.submit(webhookCalls),
     ]);
     await this.deadlines.clear(

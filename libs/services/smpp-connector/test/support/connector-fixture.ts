@@ -75,12 +75,19 @@ export class ConnectorFixture {
     });
   }
 
-  /** Boots a connector on a fresh in-process broker; recorders subscribe before anything flows. */
-  async start(options: Partial<StartSmppConnectorOptions> = {}) {
+  /**
+   * Boots a connector on a fresh in-process broker; recorders subscribe before anything flows.
+   * `acknowledgementTimeoutMs`: how long a receipt's consumers may take before the answer is an
+   * error (the bus's default otherwise).
+   */
+  async start(
+    options: Partial<StartSmppConnectorOptions> = {},
+    bus: { acknowledgementTimeoutMs?: number } = {},
+  ) {
     const broker = new InProcessBroker();
     const logger = new RecordingLogger();
     const runtime: ServiceRuntime = {
-      bus: Bus.create({ kind: 'in-process', broker }, logger),
+      bus: Bus.create({ kind: 'in-process', broker, ...bus }, logger),
       prisma: this.db.database.prisma,
       clock: systemClock,
     };
