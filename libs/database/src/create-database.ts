@@ -64,18 +64,24 @@ async function createPostgresDatabase(options: PostgresDatabaseOptions): Promise
   const migrations = options.migrateOnBoot
     ? await migrate({ url: options.url }, migrateOptions(options))
     : undefined;
+  const connectionTimeoutMs = options.connectionTimeoutMs ?? 10_000;
   const pool = new Pool({
     connectionString,
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'tuxhat',
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+    connectionTimeoutMillis: connectionTimeoutMs,
     options: sessionOptions(schema),
   });
   // We own the pool and end it in close(). With disposeExternalPool the adapter would end it on
   // $disconnect, and the next query would quietly open a new pool from the same settings
   // (Prisma reconnects lazily): a leak. An ended pool instead fails every later query.
   const adapter = new PrismaPg(pool, schema === undefined ? {} : { schema });
-  const prisma = new PrismaClient({ adapter });
+  // An interactive transaction waits for a connection as long as any query does: Prisma's own
+  // default (2 s) failed admin changes on a busy machine while the pool would have served them.
+  const prisma = new PrismaClient({
+    adapter,
+    transactionOptions: { maxWait: connectionTimeoutMs },
+  });
   registerSql(prisma, poolExecutor(pool));
   return {
     prisma,

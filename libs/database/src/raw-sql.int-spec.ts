@@ -52,6 +52,16 @@ describe.each(backends)('sqlOf on $name', (backend) => {
       expect(onDriver?.jit).toBe('off');
       expect(throughPrisma?.jit).toBe('off');
     });
+
+    it('starts a transaction on a busy pool once a connection is free, past Prisma’s 2 s default', async () => {
+      // Both of the pool's connections are busy for 2.5 s.
+      const busy = [1, 2].map(() => sqlOf(database.prisma).query('SELECT pg_sleep(2.5)'));
+      const started = Date.now();
+      const count = await database.prisma.$transaction((tx) => tx.tenant.count());
+      expect(count).toBeGreaterThanOrEqual(0);
+      expect(Date.now() - started).toBeGreaterThan(2_000);
+      await Promise.all(busy);
+    });
   }
 
   it('runs statements on the same database (and schema) as the Prisma client', async () => {
