@@ -17,7 +17,7 @@ export class TopicRecorder<T extends TopicDefinition> {
     private readonly topic: T,
     broker: InProcessBroker,
     physicalTopic: string = topic.name,
-    acknowledgesAs?: string,
+    private readonly acknowledgesAs?: string,
   ) {
     broker.subscribe(physicalTopic, {
       ...(acknowledgesAs ? { acknowledgesAs } : {}),
@@ -34,9 +34,10 @@ export class TopicRecorder<T extends TopicDefinition> {
     const events = this.events;
     this.records.forEach((record, index) => {
       const acknowledgement = (record as Partial<DeliveredEvent>).acknowledgement;
-      if (!acknowledgement || this.letGoOf.has(record) || !predicate(events[index])) return;
+      if (!acknowledgement || !this.acknowledgesAs) return;
+      if (this.letGoOf.has(record) || !predicate(events[index])) return;
       this.letGoOf.add(record);
-      acknowledgement.finished();
+      acknowledgement.finished(this.acknowledgesAs);
       count++;
     });
     return count;

@@ -205,21 +205,31 @@ describe('acknowledged publish on the in-process bus', () => {
     expect(await published).toEqual(new Error('billing closed before a retry'));
   });
 
-  it("does not wait for the publisher's own group, which takes the event after its handler", async () => {
+  it('hands the wait of a durable publish made for an acknowledged event to that event', async () => {
     await start();
-    // History publishes an effect of each cause durably on the topic it consumes itself: were
-    // it waited for, it would wait for itself (the effect queues behind the cause's handler).
+    const billing = gate();
+    // History publishes an effect of each cause durably on the topic it consumes itself; billing
+    // holds the effect.
     behaviour = async (group, event) => {
       if (group === 'history' && event.detail === 'cause') {
-        await publishDurably(statusEvent(`${event.messageId}-effect`));
+        await publisher.publishDurably(SMS_STATUS, statusEvent(`${event.messageId}-effect`));
       }
+      if (group === 'billing' && event.messageId.endsWith('-effect')) await billing.opened;
     };
 
-    await publishDurably(statusEvent('m1', 'cause'));
-    expect(timeline.indexOf('settled m1-effect')).toBeGreaterThan(
+    const published = publishDurably(statusEvent('m1', 'cause'));
+    // History's handler went on at once: its queue is not held up by billing's.
+    await until('history m1 #1');
+    await until('billing m1 #1');
+    expect(timeline).not.toContain('settled m1');
+
+    billing.open();
+    await published;
+    expect(timeline.indexOf('settled m1')).toBeGreaterThan(
       timeline.indexOf('billing m1-effect #1'),
     );
-    expect(timeline.indexOf('settled m1')).toBeGreaterThan(timeline.indexOf('history m1 #1'));
+    // History was not waited for with its own effect (it would have waited for itself): it
+    // takes the effect after the cause.
     await until('history m1-effect #1');
   });
 

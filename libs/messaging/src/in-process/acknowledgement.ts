@@ -1,12 +1,26 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
+/** The batch a consumer group's handler is running for (InProcessTransport sets it). */
+export interface HandlingContext {
+  readonly group: string;
+  /**
+   * Set when the batch holds acknowledged records: the acknowledged publishes its handler
+   * makes, which those records' acknowledgements then wait for.
+   */
+  readonly publishes: Promise<void>[] | undefined;
+}
+
 /**
- * The consumer group whose handler is running (InProcessTransport sets it around a batch). An
- * acknowledged publish does not wait for the publisher's own group: that group could not take
- * the record before the handler waiting for it returns (the dlr's receipt handler publishes
- * statuses its own fan-out consumer also reads, in the same lane).
+ * An acknowledged publish made while a batch is handled:
+ *
+ * - does not wait for the publisher's own group, which could not take the record before the
+ *   handler waiting for it returns (the dlr's receipt handler publishes statuses its own fan-out
+ *   consumer also reads, in the same lane);
+ * - when the batch holds acknowledged records, resolves at once and hands its wait to them: a
+ *   receipt is acknowledged once the statuses it caused are, while the dlr goes on with the
+ *   next receipts instead of waiting for accounting's queue.
  */
-export const handlingGroup = new AsyncLocalStorage<string>();
+export const handling = new AsyncLocalStorage<HandlingContext>();
 
 /**
  * What an acknowledged publish on the in-process bus waits for: every consumer group the record
@@ -15,12 +29,13 @@ export const handlingGroup = new AsyncLocalStorage<string>();
  * leaves the process (a deliver_sm_resp to a carrier) it may only follow the consumers' own
  * writes; see EventPublisher.publishDurably.
  *
- * The broker counts the groups as it delivers (expect), each group reports once (finished), and
+ * The broker names the groups as it delivers (expect), each group reports once (finished), and
  * `settled` resolves when the last one has, or rejects with the first refusal. A group that
  * retries the record takes the acknowledgement along: the publisher waits for the retry.
  */
 export class Acknowledgement {
-  private waiting = 0;
+  /** The groups (and bridged threads) that got the record and are not done with it yet. */
+  private readonly waiting = new Set<string>();
   private sealed = false;
   private done = false;
   private resolve!: () => void;
@@ -37,23 +52,26 @@ export class Acknowledgement {
   }
 
   /** One more group has the record in its queue. */
-  expect(): void {
-    this.waiting++;
+  expect(group: string): void {
+    this.waiting.add(group);
   }
 
   /** Every group that got the record was counted: with none, there is nothing to wait for. */
   seal(): void {
     this.sealed = true;
-    if (this.waiting === 0) this.settle();
+    if (this.waiting.size === 0) this.settle();
   }
 
-  /** One group is done with the record. */
-  finished(): void {
-    this.waiting--;
-    if (this.sealed && this.waiting === 0) this.settle();
+  /**
+   * A group is done with the record. Any group that got it says so, also one not waited for
+   * (the publisher's own): only those expected count.
+   */
+  finished(group: string): void {
+    if (!this.waiting.delete(group)) return;
+    if (this.sealed && this.waiting.size === 0) this.settle();
   }
 
-  /** A group cannot take the record (it closed): the publisher must keep it. */
+  /** A group cannot take the record (it closed, or what it published was refused): the publisher must keep it. */
   refuse(error: Error): void {
     if (this.done) return;
     this.done = true;

@@ -4,7 +4,7 @@ import {
   type IncomingRecord,
   type OutgoingRecord,
 } from '../bus-record';
-import { Acknowledgement, handlingGroup } from './acknowledgement';
+import { Acknowledgement, handling } from './acknowledgement';
 
 /** A consumer group's mailbox for the topics it subscribed to. */
 export interface InProcessSubscriber {
@@ -44,7 +44,8 @@ export class InProcessBroker {
 
   /**
    * Publishes an encodeEvent record and settles when every consumer group subscribed to its
-   * topic is done with it (see Acknowledgement), or rejects after `timeoutMs`.
+   * topic is done with it (see Acknowledgement), or rejects after `timeoutMs`. Inside a batch of
+   * acknowledged records it resolves at once and they wait for it instead (see `handling`).
    */
   publishAcknowledged(record: OutgoingRecord, timeoutMs: number): Promise<void> {
     if (!(record instanceof EncodedEvent)) {
@@ -53,10 +54,16 @@ export class InProcessBroker {
     const acknowledgement = new Acknowledgement();
     this.publishOne(record, acknowledgement);
     acknowledgement.seal();
-    return acknowledgement.within(timeoutMs, `${record.topic} (key ${record.key ?? '-'})`);
+    const settled = acknowledgement.within(timeoutMs, `${record.topic} (key ${record.key ?? '-'})`);
+    const publishes = handling.getStore()?.publishes;
+    if (!publishes) return settled;
+    // Handled now: a refusal before the batch ends is the records' to report, not unhandled.
+    settled.catch(() => undefined);
+    publishes.push(settled);
+    return Promise.resolve();
   }
 
-  /** `acknowledgement`: counts the acknowledging subscribers it is delivered to (expect). */
+  /** `acknowledgement`: names the acknowledging groups it is delivered to (expect). */
   publishOne(record: OutgoingRecord, acknowledgement?: Acknowledgement): void {
     // A double counts exactly to 2^53: beyond any process's lifetime of records.
     const offset = String(this.nextOffset++);
@@ -73,10 +80,10 @@ export class InProcessBroker {
           };
     const subscribers = this.subscribers.get(record.topic);
     if (!subscribers) return;
-    const publisher = acknowledgement && handlingGroup.getStore();
+    const publisher = acknowledgement && handling.getStore()?.group;
     for (const subscriber of subscribers) {
       const group = acknowledgement && subscriber.acknowledgesAs;
-      if (group && group !== publisher) acknowledgement.expect();
+      if (group && group !== publisher) acknowledgement.expect(group);
       subscriber.enqueue(incoming);
     }
   }

@@ -9,7 +9,7 @@ import { defaultTopicsFor, eventTopicPatterns } from '../dispatch/event-patterns
 import { deadLetterRecord } from '../dispatch/failure-records';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
 import { ConsumerHealth } from '../telemetry/consumer-health';
-import { type Acknowledgement, handlingGroup } from './acknowledgement';
+import { type Acknowledgement, type HandlingContext, handling } from './acknowledgement';
 import type { InProcessBroker, InProcessSubscriber } from './in-process.broker';
 
 export interface InProcessTransportOptions {
@@ -119,25 +119,40 @@ export class InProcessTransport
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (queue.length > 0 && this.dispatcher) {
       const batch = queue.splice(0, this.options.maxBatch ?? 500);
+      const context: HandlingContext = {
+        group: this.options.group,
+        publishes: batch.some(acknowledgementOf) ? [] : undefined,
+      };
       try {
         const dispatcher = this.dispatcher;
-        await handlingGroup.run(this.options.group, () => dispatcher.handle(batch));
+        await handling.run(context, () => dispatcher.handle(batch));
       } catch (error) {
         // The dispatcher turns handler errors into retries; reaching here is a bug in it.
         this.logger.error(`${this.options.group}: dispatcher failed: ${String(error)}`);
       }
-      this.acknowledge(batch);
+      this.acknowledge(batch, context.publishes);
     }
     this.draining.delete(lane);
   }
 
-  /** Done with a batch: each acknowledged record in it is handled or dead-lettered, unless retried. */
-  private acknowledge(batch: readonly IncomingRecord[]): void {
+  /**
+   * Done with a batch: each acknowledged record in it is handled or dead-lettered, unless retried
+   * (the retry takes its acknowledgement along), once what the batch published acknowledged is.
+   */
+  private acknowledge(batch: readonly IncomingRecord[], publishes: Promise<void>[] = []): void {
+    const done = publishes.length > 0 ? Promise.all(publishes) : undefined;
+    done?.catch(() => undefined); // the records below report it, if any are left to
     for (const record of batch) {
       const acknowledgement = acknowledgementOf(record);
       if (!acknowledgement) continue;
       if (this.retrying.delete(record)) continue;
-      acknowledgement.finished();
+      if (!done) acknowledgement.finished(this.acknowledgesAs);
+      else {
+        done.then(
+          () => acknowledgement.finished(this.acknowledgesAs),
+          (error: unknown) => acknowledgement.refuse(asError(error)),
+        );
+      }
     }
   }
 
@@ -175,4 +190,8 @@ export class InProcessTransport
 /** Only DeliveredEvents carry one; a plain property read, no instanceof, on the hot path. */
 function acknowledgementOf(record: IncomingRecord): Acknowledgement | undefined {
   return (record as Partial<DeliveredEvent>).acknowledgement;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

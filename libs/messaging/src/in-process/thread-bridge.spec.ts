@@ -195,7 +195,7 @@ describe(ThreadBridgedBroker.name, () => {
       await worker.synced();
       expect(outcome).toBeUndefined();
 
-      group.acknowledgementOf(0).finished();
+      group.acknowledgementOf(0).finished('ingress');
       expect(await published).toBe('settled');
     });
 

@@ -9,6 +9,9 @@ import { freezeEvent } from '../frozen-event';
 import { Acknowledgement } from './acknowledgement';
 import { InProcessBroker, type InProcessSubscriber } from './in-process.broker';
 
+/** How an acknowledgement names the other thread's consumer groups, which it waits for as one. */
+const PEER = '<the other thread>';
+
 /** An event record on the wire: the event object goes by structured clone, its contract by name. */
 export interface WireEvent {
   readonly contract: string;
@@ -120,7 +123,7 @@ export class ThreadBridgedBroker extends InProcessBroker {
     let id: number | undefined;
     if (acknowledgement) {
       id = this.nextAcknowledgement++;
-      acknowledgement.expect();
+      acknowledgement.expect(PEER);
       this.awaiting.set(id, acknowledgement);
     }
     this.outbox.push(toWire(record, id));
@@ -213,7 +216,7 @@ export class ThreadBridgedBroker extends InProcessBroker {
         for (const { acknowledgement: id, error } of message.settled) {
           const acknowledgement = this.awaiting.get(id);
           this.awaiting.delete(id);
-          if (error === undefined) acknowledgement?.finished();
+          if (error === undefined) acknowledgement?.finished(PEER);
           else acknowledgement?.refuse(new Error(error));
         }
         return;

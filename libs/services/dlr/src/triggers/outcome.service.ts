@@ -174,8 +174,9 @@ export class OutcomeService {
       // The tenant's webhooks and topics get the statuses here, not after a second trip
       // through this service's sms.status consumer (which skips them); both are durable
       // before the receipt (or deadline) that caused them counts as handled. The statuses
-      // too: on the bus in memory, publishDurably waits until their consumers (history,
-      // accounting) stored them, before the deadlines go and the receipt is answered.
+      // too (publishDurably): on the bus in memory the receipt is answered only once their
+      // consumers (history, accounting, policy) have handled them, and an expiry waits for
+      // that before its deadlines go.
       this.fanout.deliverBeforePublishing(statuses),
       this.publisher.publishAllDurably(SMS_STATUS, statuses),
       this.webhooks.submit(webhookCalls),
