@@ -14,7 +14,7 @@ import {
 import { createDatabase, type Database } from '@tuxhat/database';
 import { DlrModule } from '@tuxhat/dlr';
 import { startIngress } from '@tuxhat/ingress';
-import { Bus, EventPublisher, ThreadBridgedBroker } from '@tuxhat/messaging';
+import { Bus, EventPublisher, InProcessBroker, ThreadBridgedBroker } from '@tuxhat/messaging';
 import { PolicyModule } from '@tuxhat/policy';
 import { RoutingModule } from '@tuxhat/routing';
 import {
@@ -94,8 +94,11 @@ export async function startGateway(
     const placement = ingressPlacement(env);
     // Made before any consumer subscribes: the worker learns every subscription of this thread.
     const thread = placement.thread ? { ...placement, bridge: new MessageChannel() } : undefined;
-    const broker = thread && new ThreadBridgedBroker(thread.bridge.port1);
-    if (broker) closers.push(async () => broker.close());
+    const broker = thread ? new ThreadBridgedBroker(thread.bridge.port1) : new InProcessBroker();
+    if (broker instanceof ThreadBridgedBroker) closers.push(async () => broker.close());
+    // Held until every service has subscribed (opened below): the connector binds before the
+    // consumers of what a carrier sends at once (receipts it stored while we were down).
+    broker.hold();
     const runtime: ServiceRuntime = {
       bus: Bus.create({ kind: 'in-process', broker }, logger),
       prisma: database.prisma,
@@ -115,8 +118,8 @@ export async function startGateway(
       closers.push(() => app.close());
       return app;
     };
-    // Consumers first, downstream first: on the in-process bus nothing is buffered for a
-    // service that has not subscribed yet.
+    // Consumers first, downstream first, so that a service's own start-up finds the services it
+    // calls running (the bus is held until all are, see above).
     await consumer('gateway', DeadLetterModule.forRoot(runtime));
     await consumer('dlr', DlrModule.forRoot(runtime));
     await consumer(
@@ -176,6 +179,7 @@ export async function startGateway(
     });
     closers.push(() => admin.close());
 
+    broker.open();
     const publisher = new EventPublisher(runtime.bus.createClient());
     const redriven = await redriveUnfinishedMessages(database.prisma, publisher);
     if (redriven > 0)

@@ -27,9 +27,20 @@ export interface InProcessSubscriber {
  * caused) is published acknowledged: the publisher learns when the consumers have stored it.
  * ThreadBridgedBroker extends the bus across a worker thread boundary (thread-bridge.ts).
  */
+/** A record published while the broker holds, with what its delivery needs. */
+interface HeldRecord {
+  readonly record: OutgoingRecord;
+  readonly acknowledgement: Acknowledgement | undefined;
+  /** The consumer group that published it (not waited for), if a handler did. */
+  readonly publisher: string | undefined;
+  /** Delivered to this broker's subscribers only (a record from the other thread). */
+  readonly local: boolean;
+}
+
 export class InProcessBroker {
   private readonly subscribers = new Map<string, Set<InProcessSubscriber>>();
   private nextOffset = 0;
+  private held: HeldRecord[] | null = null;
 
   subscribe(topic: string, subscriber: InProcessSubscriber): () => void {
     const set = this.subscribers.get(topic) ?? new Set();
@@ -38,8 +49,33 @@ export class InProcessBroker {
     return () => set.delete(subscriber);
   }
 
+  /**
+   * Keeps what is published, in order, until open(). The all-in-one gateway holds its bus
+   * while its services start: nothing is buffered for a consumer that has not subscribed yet,
+   * and a carrier delivers the receipts it stored the moment the connector binds, before the
+   * consumers of the statuses they cause (history, policy) are up.
+   */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Delivers what was held, in publish order, and everything from now on at once. */
+  open(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const entry of held) this.route(entry);
+  }
+
   publish(records: readonly OutgoingRecord[]): void {
     for (const record of records) this.publishOne(record);
+  }
+
+  publishOne(record: OutgoingRecord): void {
+    if (this.held) {
+      this.held.push({ record, acknowledgement: undefined, publisher: undefined, local: false });
+      return;
+    }
+    this.deliver(record, undefined, undefined);
   }
 
   /**
@@ -52,10 +88,10 @@ export class InProcessBroker {
       return Promise.reject(new Error(`${record.topic}: only encoded events are acknowledged`));
     }
     const acknowledgement = new Acknowledgement();
-    this.publishOne(record, acknowledgement);
-    acknowledgement.seal();
+    const context = handling.getStore();
+    this.route({ record, acknowledgement, publisher: context?.group, local: false });
     const settled = acknowledgement.within(timeoutMs, `${record.topic} (key ${record.key ?? '-'})`);
-    const publishes = handling.getStore()?.publishes;
+    const publishes = context?.publishes;
     if (!publishes) return settled;
     // Handled now: a refusal before the batch ends is the records' to report, not unhandled.
     settled.catch(() => undefined);
@@ -63,8 +99,26 @@ export class InProcessBroker {
     return Promise.resolve();
   }
 
+  /** For ThreadBridgedBroker: a record from the other thread, for this thread's consumers. */
+  protected publishHere(record: OutgoingRecord, acknowledgement?: Acknowledgement): void {
+    this.route({ record, acknowledgement, publisher: undefined, local: true });
+  }
+
+  /** Delivers to every subscriber (overridden to cross a thread bridge too). */
+  protected deliver(
+    record: OutgoingRecord,
+    acknowledgement: Acknowledgement | undefined,
+    publisher: string | undefined,
+  ): void {
+    this.deliverHere(record, acknowledgement, publisher);
+  }
+
   /** `acknowledgement`: names the acknowledging groups it is delivered to (expect). */
-  publishOne(record: OutgoingRecord, acknowledgement?: Acknowledgement): void {
+  protected deliverHere(
+    record: OutgoingRecord,
+    acknowledgement: Acknowledgement | undefined,
+    publisher: string | undefined,
+  ): void {
     // A double counts exactly to 2^53: beyond any process's lifetime of records.
     const offset = String(this.nextOffset++);
     const incoming: IncomingRecord =
@@ -80,11 +134,22 @@ export class InProcessBroker {
           };
     const subscribers = this.subscribers.get(record.topic);
     if (!subscribers) return;
-    const publisher = acknowledgement && handling.getStore()?.group;
     for (const subscriber of subscribers) {
       const group = acknowledgement && subscriber.acknowledgesAs;
       if (group && group !== publisher) acknowledgement.expect(group);
       subscriber.enqueue(incoming);
     }
+  }
+
+  /** Holds the record, or delivers it and closes its acknowledgement's list of groups. */
+  private route(entry: HeldRecord): void {
+    if (this.held) {
+      this.held.push(entry);
+      return;
+    }
+    const { record, acknowledgement, publisher, local } = entry;
+    if (local) this.deliverHere(record, acknowledgement, publisher);
+    else this.deliver(record, acknowledgement, publisher);
+    acknowledgement?.seal();
   }
 }

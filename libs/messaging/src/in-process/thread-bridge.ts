@@ -117,8 +117,12 @@ export class ThreadBridgedBroker extends InProcessBroker {
     };
   }
 
-  override publishOne(record: OutgoingRecord, acknowledgement?: Acknowledgement): void {
-    super.publishOne(record, acknowledgement);
+  protected override deliver(
+    record: OutgoingRecord,
+    acknowledgement: Acknowledgement | undefined,
+    publisher: string | undefined,
+  ): void {
+    super.deliver(record, acknowledgement, publisher);
     if (!this.peerTopics.has(record.topic)) return;
     let id: number | undefined;
     if (acknowledgement) {
@@ -209,8 +213,8 @@ export class ThreadBridgedBroker extends InProcessBroker {
   private receive(message: BridgeMessage): void {
     switch (message.kind) {
       case 'records':
-        // Delivered here only: super's publishOne, never back across the bridge.
-        for (const record of message.records) this.deliverHere(record);
+        // Delivered here only, never back across the bridge.
+        for (const record of message.records) this.receiveRecord(record);
         return;
       case 'settled':
         for (const { acknowledgement: id, error } of message.settled) {
@@ -236,15 +240,14 @@ export class ThreadBridgedBroker extends InProcessBroker {
     }
   }
 
-  private deliverHere(record: WireRecord): void {
+  private receiveRecord(record: WireRecord): void {
     const id = 'contract' in record ? record.acknowledgement : undefined;
     if (id === undefined) {
-      super.publishOne(this.fromWire(record));
+      this.publishHere(this.fromWire(record));
       return;
     }
     const acknowledgement = new Acknowledgement();
-    super.publishOne(this.fromWire(record), acknowledgement);
-    acknowledgement.seal();
+    this.publishHere(this.fromWire(record), acknowledgement);
     acknowledgement.settled.then(
       () => this.answer({ acknowledgement: id }),
       (error: unknown) =>
