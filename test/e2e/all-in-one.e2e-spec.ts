@@ -100,18 +100,36 @@ describe('all-in-one mode: one SMS through every service', () => {
 });
 
 describe('all-in-one mode: a crash loses no accepted message', () => {
-  it('sends every message accepted before a SIGKILL exactly once after the restart, with one accounting record each', async () => {
-    const run = randomUUID().slice(0, 6);
-    // The carrier is down while the messages are accepted, so none can leave before the crash.
+  /** A gateway on embedded PGlite with one simulated carrier for +382, neither started yet. */
+  async function gatewayWithCarrier() {
     const carrier = await SimulatorProcess.create();
     const { file, tenants } = writeGatewayConfig(
       ['acme'],
       [{ id: 'sim', port: carrier.port, password: carrier.password, prefix: '+382' }],
     );
     const gateway = await GatewayProcess.create({ TUXHAT_CONFIG: file });
+    return { carrier, gateway, apiKey: tenants[0].key.key };
+  }
+
+  /** The accounting records of `ids`, read from the stopped gateway's embedded database. */
+  async function accountingRecordsOf(gateway: GatewayProcess, ids: readonly string[]) {
+    const database = await createDatabase({ pgliteDataDir: join(gateway.dataDir, 'pgdata') });
+    try {
+      return await database.prisma.accountingRecord.findMany({
+        where: { messageId: { in: [...ids] } },
+      });
+    } finally {
+      await database.close();
+    }
+  }
+
+  it('sends every message accepted before a SIGKILL exactly once after the restart, with one accounting record each', async () => {
+    const run = randomUUID().slice(0, 6);
+    // The carrier is down while the messages are accepted, so none can leave before the crash.
+    const { carrier, gateway, apiKey } = await gatewayWithCarrier();
     try {
       await gateway.start();
-      const client = new TenantClient(gateway.httpUrl, tenants[0].key.key);
+      const client = new TenantClient(gateway.httpUrl, apiKey);
       const texts = Array.from({ length: 20 }, (_, index) => `crash ${run} #${index}`);
       const ids = await Promise.all(
         texts.map((text, index) => client.send(`+3826712${String(index).padStart(4, '0')}`, text)),
@@ -133,23 +151,55 @@ describe('all-in-one mode: a crash loses no accepted message', () => {
       expect(submitted.sort()).toEqual([...texts].sort());
 
       expect(await gateway.stop('SIGTERM')).toBe(0);
-      const database = await createDatabase({ pgliteDataDir: join(gateway.dataDir, 'pgdata') });
-      try {
-        const records = await database.prisma.accountingRecord.findMany({
-          where: { messageId: { in: ids } },
-        });
-        expect(records).toHaveLength(ids.length);
-        expect(new Set(records.map((record) => record.finalStatus))).toEqual(
-          new Set(['delivered']),
-        );
-      } finally {
-        await database.close();
-      }
+      const records = await accountingRecordsOf(gateway, ids);
+      expect(records).toHaveLength(ids.length);
+      expect(new Set(records.map((record) => record.finalStatus))).toEqual(new Set(['delivered']));
     } finally {
       await gateway.stop('SIGKILL');
       await carrier.stop();
     }
   });
+
+  it('loses no receipt: one answered before a SIGKILL was stored, the others come again', async () => {
+    const run = randomUUID().slice(0, 6);
+    const { carrier, gateway, apiKey } = await gatewayWithCarrier();
+    try {
+      await Promise.all([carrier.start(), gateway.start()]);
+      const client = new TenantClient(gateway.httpUrl, apiKey);
+      const count = 1_000;
+      const batch = await client.post('/v1/messages/batch', {
+        messages: Array.from({ length: count }, (_, index) => ({
+          to: `+3826713${String(index).padStart(4, '0')}`,
+          from: 'TuxHat',
+          text: `receipt ${run} #${index}`,
+        })),
+      });
+      expect(batch.status).toBe(202);
+      const ids = (batch.body.results as { id: string }[]).map((result) => result.id);
+      expect(ids).toHaveLength(count);
+
+      // Killed while receipts flow: the carrier is done with those answered ESME_ROK, and
+      // redelivers the others once the gateway binds again.
+      await waitFor(
+        'a quarter of the receipts answered',
+        async () => ((await carrier.receiptsAcknowledged()) >= count / 4 ? true : undefined),
+        { intervalMs: 5 },
+      );
+      await gateway.stop('SIGKILL');
+      expect(await carrier.receiptsAcknowledged()).toBeLessThan(count);
+
+      await gateway.start();
+      // An answered receipt whose outcome was only in memory would leave its message `sent`.
+      for (const id of ids) await client.waitForStatus(id, 'delivered');
+      expect(await gateway.stop('SIGTERM')).toBe(0);
+      const records = await accountingRecordsOf(gateway, ids);
+      expect(records).toHaveLength(count);
+      expect(records.every((record) => record.finalStatus === 'delivered')).toBe(true);
+    } finally {
+      await gateway.stop('SIGKILL');
+      await carrier.stop();
+    }
+  }, 180_000);
 });
 
 describe('npm start (the built-in demo)', () => {

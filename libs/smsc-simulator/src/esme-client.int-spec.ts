@@ -260,6 +260,8 @@ describe(EsmeClient.name, () => {
       ]);
       expect(seen).toEqual([response.messageId, response.messageId]);
       expect((await failed)[0].error).toEqual(new Error('database down'));
+      // Only the answer that took the receipt counts as acknowledged.
+      expect(simulator.stats().receiptsAcknowledged).toBe(1);
     });
 
     it('honours registered_delivery: none, and failure-only per destination final state', async () => {

@@ -55,6 +55,8 @@ export interface SmscStats {
   boundSessions: number;
   /** Receipts stored while no receiver is bound. */
   storedReceipts: number;
+  /** Receipts the ESME answered ESME_ROK: the SMSC is done with them. */
+  receiptsAcknowledged: number;
 }
 
 export interface SmscSimulatorEvents {
@@ -138,6 +140,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
   private responsesPaused = false;
   private heldResponses: Array<() => void> = [];
   private maxOutstanding = 0;
+  private receiptsAcknowledged = 0;
   private receiverCursor = 0;
 
   constructor(options: SmscSimulatorOptions = {}) {
@@ -163,13 +166,15 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
           stat: receipt.stat,
           attempt: receipt.attempts,
         }),
-      onResponse: (receipt, commandStatus) =>
+      onResponse: (receipt, commandStatus) => {
+        if (commandStatus === CommandStatus.ESME_ROK) this.receiptsAcknowledged++;
         this.emit('deliverResp', {
           kind: 'receipt',
           systemId: receipt.systemId,
           messageId: receipt.messageId,
           commandStatus,
-        }),
+        });
+      },
       onStored: (receipt) =>
         this.emit('receiptStored', { systemId: receipt.systemId, messageId: receipt.messageId }),
     });
@@ -238,6 +243,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
       outstanding,
       boundSessions,
       storedReceipts: this.outbox.size,
+      receiptsAcknowledged: this.receiptsAcknowledged,
     };
   }
 

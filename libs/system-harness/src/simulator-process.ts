@@ -53,9 +53,17 @@ export class SimulatorProcess {
 
   /** How many submit_sm the simulator received so far (its /health counters). */
   async submitCount(): Promise<number> {
+    return (await this.stats()).submits ?? 0;
+  }
+
+  /** How many receipts the gateway answered ESME_ROK so far: the carrier is done with them. */
+  async receiptsAcknowledged(): Promise<number> {
+    return (await this.stats()).receiptsAcknowledged ?? 0;
+  }
+
+  private async stats(): Promise<{ submits?: number; receiptsAcknowledged?: number }> {
     const response = await fetch(`http://127.0.0.1:${this.controlPort}/health`);
-    const body = (await response.json()) as { submits?: number };
-    return body.submits ?? 0;
+    return (await response.json()) as { submits?: number; receiptsAcknowledged?: number };
   }
 
   stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
