@@ -71,7 +71,10 @@ export class Acknowledgement {
     if (this.sealed && this.waiting.size === 0) this.settle();
   }
 
-  /** A group cannot take the record (it closed, or what it published was refused): the publisher must keep it. */
+  /**
+   * A group cannot take the record (it closed, or what it published was refused): the
+   * publisher must keep it.
+   */
   refuse(error: Error): void {
     if (this.done) return;
     this.done = true;

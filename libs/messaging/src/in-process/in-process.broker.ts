@@ -16,6 +16,16 @@ export interface InProcessSubscriber {
   readonly acknowledgesAs?: string;
 }
 
+/** A record published while the broker holds, with what its delivery needs. */
+interface HeldRecord {
+  readonly record: OutgoingRecord;
+  readonly acknowledgement: Acknowledgement | undefined;
+  /** The consumer group that published it (not waited for), if a handler did. */
+  readonly publisher: string | undefined;
+  /** Delivered to this broker's subscribers only (a record from the other thread). */
+  readonly local: boolean;
+}
+
 /**
  * The bus of all-in-one mode: the same records, keys and headers as on Kafka, delivered in
  * memory to every subscribed group. A record made by encodeEvent travels with its validated,
@@ -27,16 +37,6 @@ export interface InProcessSubscriber {
  * caused) is published acknowledged: the publisher learns when the consumers have stored it.
  * ThreadBridgedBroker extends the bus across a worker thread boundary (thread-bridge.ts).
  */
-/** A record published while the broker holds, with what its delivery needs. */
-interface HeldRecord {
-  readonly record: OutgoingRecord;
-  readonly acknowledgement: Acknowledgement | undefined;
-  /** The consumer group that published it (not waited for), if a handler did. */
-  readonly publisher: string | undefined;
-  /** Delivered to this broker's subscribers only (a record from the other thread). */
-  readonly local: boolean;
-}
-
 export class InProcessBroker {
   private readonly subscribers = new Map<string, Set<InProcessSubscriber>>();
   private nextOffset = 0;
