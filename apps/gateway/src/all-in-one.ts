@@ -100,7 +100,14 @@ export async function startGateway(
     // consumers of what a carrier sends at once (receipts it stored while we were down).
     broker.hold();
     const runtime: ServiceRuntime = {
-      bus: Bus.create({ kind: 'in-process', broker }, logger),
+      bus: Bus.create(
+        {
+          kind: 'in-process',
+          broker,
+          acknowledgementTimeoutMs: env.BUS_ACKNOWLEDGEMENT_TIMEOUT_MS,
+        },
+        logger,
+      ),
       prisma: database.prisma,
       clock: systemClock,
     };

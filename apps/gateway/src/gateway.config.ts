@@ -1,4 +1,5 @@
 import { envTypes, parseEnv } from '@tuxhat/config';
+import { DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS } from '@tuxhat/messaging';
 import { z } from 'zod';
 
 /** The all-in-one gateway's environment. Every variable is optional: the defaults run a demo. */
@@ -30,6 +31,17 @@ export const gatewayEnvSchema = z.object({
    * ingressPlacement), `main` on the main thread with every other service.
    */
   INGRESS_THREAD: z.enum(['auto', 'main']).default('auto'),
+  /**
+   * How long a receipt or MO may take to be stored (by the dlr and the consumers of what it
+   * causes) before the carrier is answered ESME_RX_T_APPN and redelivers it. Keep it below the
+   * time the carriers give an ESME to answer a deliver_sm.
+   */
+  BUS_ACKNOWLEDGEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS),
   ACCOUNTING_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
