@@ -90,12 +90,12 @@ export class InProcessBroker {
     const acknowledgement = new Acknowledgement();
     const context = handling.getStore();
     this.route({ record, acknowledgement, publisher: context?.group, local: false });
-    const settled = acknowledgement.within(timeoutMs, `${record.topic} (key ${record.key ?? '-'})`);
     const publishes = context?.publishes;
-    if (!publishes) return settled;
-    // Handled now: a refusal before the batch ends is the records' to report, not unhandled.
-    settled.catch(() => undefined);
-    publishes.push(settled);
+    if (!publishes) {
+      return acknowledgement.within(timeoutMs, `${record.topic} (key ${record.key ?? '-'})`);
+    }
+    // No timer of its own: the records that take the wait over have their publisher's deadline.
+    publishes.push(acknowledgement.settled);
     return Promise.resolve();
   }
 

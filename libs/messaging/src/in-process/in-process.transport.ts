@@ -150,7 +150,8 @@ export class InProcessTransport
       else {
         done.then(
           () => acknowledgement.finished(this.acknowledgesAs),
-          (error: unknown) => acknowledgement.refuse(asError(error)),
+          // Acknowledgements are refused with Errors only.
+          (error: unknown) => acknowledgement.refuse(error as Error),
         );
       }
     }
@@ -190,8 +191,4 @@ export class InProcessTransport
 /** Only DeliveredEvents carry one; a plain property read, no instanceof, on the hot path. */
 function acknowledgementOf(record: IncomingRecord): Acknowledgement | undefined {
   return (record as Partial<DeliveredEvent>).acknowledgement;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

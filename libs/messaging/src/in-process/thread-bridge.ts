@@ -250,11 +250,8 @@ export class ThreadBridgedBroker extends InProcessBroker {
     this.publishHere(this.fromWire(record), acknowledgement);
     acknowledgement.settled.then(
       () => this.answer({ acknowledgement: id }),
-      (error: unknown) =>
-        this.answer({
-          acknowledgement: id,
-          error: error instanceof Error ? error.message : String(error),
-        }),
+      // Acknowledgements are refused with Errors only.
+      (error: unknown) => this.answer({ acknowledgement: id, error: (error as Error).message }),
     );
   }
 
