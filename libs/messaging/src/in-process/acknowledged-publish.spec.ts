@@ -191,6 +191,50 @@ describe('acknowledged publish on the in-process bus', () => {
     await until('billing m1 #1');
   });
 
+  it('waits for the copy still being handled when the same event is published again', async () => {
+    await start();
+    const billing = gate();
+    behaviour = (group) => (group === 'billing' ? billing.opened : undefined);
+    const event = statusEvent('m1');
+
+    const first = publishDurably(event);
+    await until('history m1 #1');
+    const again = publishDurably(event);
+    billing.open();
+    await Promise.all([first, again]);
+
+    expect(timeline.filter((entry) => entry === 'settled m1')).toHaveLength(2);
+    expect(timeline.filter((entry) => entry.startsWith('billing m1'))).toEqual(['billing m1 #1']);
+    expect(watcher.records).toHaveLength(1);
+  });
+
+  it('adds no copy after the first publisher stopped waiting, and settles the later wait', async () => {
+    await start({ timeoutMs: 50 });
+    const billing = gate();
+    behaviour = (group) => (group === 'billing' ? billing.opened : undefined);
+    const event = statusEvent('m1');
+
+    expect(await publishDurably(event)).toBeInstanceOf(AcknowledgementTimeoutError);
+    // The carrier's redelivery, while billing still has the first copy.
+    const again = publishDurably(event);
+    billing.open();
+    expect(await again).toBeUndefined();
+
+    expect(timeline.filter((entry) => entry.startsWith('history m1'))).toEqual(['history m1 #1']);
+    expect(watcher.records).toHaveLength(1);
+  });
+
+  it('delivers the same event again once its first copy is settled', async () => {
+    await start();
+    const event = statusEvent('m1');
+
+    await publishDurably(event);
+    await publishDurably(event);
+
+    expect(timeline.filter((entry) => entry === 'history m1 #1')).toHaveLength(2);
+    expect(watcher.records).toHaveLength(2);
+  });
+
   it('is refused when a group closes before its retry', async () => {
     await start({ backoffMs: 60_000 });
     behaviour = (group, _event, attempt) => {

@@ -81,15 +81,21 @@ export class Acknowledgement {
     this.reject(error);
   }
 
-  /** Rejects if the groups are not done within `timeoutMs`; the record goes on regardless. */
+  /**
+   * Rejects if the groups are not done within `timeoutMs`. Only this wait ends: the record
+   * goes on, and the acknowledgement still settles for whoever else waits for it (a carrier's
+   * redelivery of the same receipt, see InProcessBroker.publishAcknowledged).
+   */
   within(timeoutMs: number, what: string): Promise<void> {
     if (this.done) return this.settled;
-    const timer = setTimeout(
-      () => this.refuse(new AcknowledgementTimeoutError(what, timeoutMs)),
-      timeoutMs,
-    );
-    timer.unref();
-    return this.settled.finally(() => clearTimeout(timer));
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new AcknowledgementTimeoutError(what, timeoutMs)),
+        timeoutMs,
+      );
+      timer.unref();
+      this.settled.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
   }
 
   private settle(): void {

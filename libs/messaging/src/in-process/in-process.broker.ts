@@ -41,6 +41,8 @@ export class InProcessBroker {
   private readonly subscribers = new Map<string, Set<InProcessSubscriber>>();
   private nextOffset = 0;
   private held: HeldRecord[] | null = null;
+  /** Acknowledged events not settled yet, by topic and eventId (see publishAcknowledged). */
+  private readonly unsettled = new Map<string, Acknowledgement>();
 
   subscribe(topic: string, subscriber: InProcessSubscriber): () => void {
     const set = this.subscribers.get(topic) ?? new Set();
@@ -82,21 +84,42 @@ export class InProcessBroker {
    * Publishes an encodeEvent record and settles when every consumer group subscribed to its
    * topic is done with it (see Acknowledgement), or rejects after `timeoutMs`. Inside a batch of
    * acknowledged records it resolves at once and they wait for it instead (see `handling`).
+   *
+   * The same event (topic and eventId) published again while it is not settled waits for the
+   * first copy instead of queueing a second: a carrier redelivers a receipt it was not answered
+   * for, and under a backlog longer than the timeout each redelivery would otherwise add a copy
+   * to the backlog, and lengthen it, until every receipt times out.
    */
   publishAcknowledged(record: OutgoingRecord, timeoutMs: number): Promise<void> {
     if (!(record instanceof EncodedEvent)) {
       return Promise.reject(new Error(`${record.topic}: only encoded events are acknowledged`));
     }
-    const acknowledgement = new Acknowledgement();
-    const context = handling.getStore();
-    this.route({ record, acknowledgement, publisher: context?.group, local: false });
-    const publishes = context?.publishes;
+    const acknowledgement = this.unsettledCopyOf(record) ?? this.routeAcknowledged(record);
+    const publishes = handling.getStore()?.publishes;
     if (!publishes) {
       return acknowledgement.within(timeoutMs, `${record.topic} (key ${record.key ?? '-'})`);
     }
     // No timer of its own: the records that take the wait over have their publisher's deadline.
     publishes.push(acknowledgement.settled);
     return Promise.resolve();
+  }
+
+  private unsettledCopyOf(record: EncodedEvent): Acknowledgement | undefined {
+    const identity = identityOf(record);
+    return identity === undefined ? undefined : this.unsettled.get(identity);
+  }
+
+  private routeAcknowledged(record: EncodedEvent): Acknowledgement {
+    const acknowledgement = new Acknowledgement();
+    const identity = identityOf(record);
+    if (identity !== undefined) {
+      this.unsettled.set(identity, acknowledgement);
+      const forget = () => this.unsettled.delete(identity);
+      acknowledgement.settled.then(forget, forget);
+    }
+    const publisher = handling.getStore()?.group;
+    this.route({ record, acknowledgement, publisher, local: false });
+    return acknowledgement;
   }
 
   /** For ThreadBridgedBroker: a record from the other thread, for this thread's consumers. */
@@ -152,4 +175,10 @@ export class InProcessBroker {
     else this.deliver(record, acknowledgement, publisher);
     acknowledgement?.seal();
   }
+}
+
+/** An event's identity on the bus: its topic and eventId (every contract's envelope has one). */
+function identityOf(record: EncodedEvent): string | undefined {
+  const { eventId } = record.event as { eventId?: unknown };
+  return typeof eventId === 'string' ? `${record.topic}\n${eventId}` : undefined;
 }
