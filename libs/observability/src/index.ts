@@ -4,6 +4,7 @@ export * from './health/health-checks';
 export * from './logging/log-context';
 export * from './logging/redaction';
 export * from './logging/structured-logger';
+export * from './logging/warning-burst';
 export * from './tracing/tracing';
 export * from './tracing/trace-context';
 export * from './tracing/request-tracing.interceptor';

@@ -6,6 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { CarrierHealthReporter, type CarrierHealthState } from '@tuxhat/connector-kit';
+import { WarningBurst } from '@tuxhat/observability';
 import { type BindType, DEFAULT_BACKOFF, type EsmeClient, backoffDelay } from '@tuxhat/smpp';
 
 import { BindInstruments, type InstrumentedBind } from './bind-instruments';
@@ -35,6 +36,8 @@ interface BindSession {
   wake?: () => void;
   /** Listeners of the bind's instruments, moved to each new client. */
   readonly observers: Array<{ event: InstrumentedEvent; listener: (event: object) => void }>;
+  /** deliver_sm answered ESME_RX_T_APPN: one line per burst (a backlog times out thousands). */
+  readonly notTaken: WarningBurst;
 }
 
 type InstrumentedEvent = 'bound' | 'unbound' | 'reconnecting';
@@ -149,6 +152,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       client: createEsmeClient(carrier, mode, this.options),
       open: !limited,
       observers: [],
+      notTaken: new WarningBurst((line) => this.logger.warn(line)),
     }));
     const { throughput, windowSize } = carrier.settings;
     const dispatcher = new CarrierDispatcher(
@@ -301,6 +305,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
     bind.wake?.();
     await bind.client.close();
     await bind.loop;
+    bind.notTaken.flush();
     if (link && !this.closing) {
       bind.client = createEsmeClient(link.carrier, bind.mode, this.options);
       for (const { event, listener } of bind.observers) observe(bind.client, event, listener);
@@ -337,7 +342,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       );
     });
     client.on('deliverFailed', ({ error }) => {
-      this.logger.warn(
+      bind.notTaken.warn(
         `${label}: deliver_sm not taken (answered ESME_RX_T_APPN, the SMSC redelivers): ${String(error)}`,
       );
     });
