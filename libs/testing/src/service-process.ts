@@ -7,6 +7,13 @@ import { dirname, join } from 'node:path';
 const ROOT = repositoryRoot(__dirname);
 /** Every process's output is also kept here, for a look after a failed run. */
 const LOG_DIR = join(ROOT, '.local', 'test-logs');
+/**
+ * How much of a process's output is kept in memory (the log file has all of it): a benchmark's
+ * simulator logs every PDU, and a string of it all outgrows what V8 allows. A line is matched
+ * by the waiters when it arrives, so only a waiter that starts after 8 MB more of output can
+ * miss it.
+ */
+const KEPT_OUTPUT_CHARS = 8 * 1024 * 1024;
 
 /**
  * A compiled entry point (dist/...) running as its own OS process, as in production. Its
@@ -47,6 +54,9 @@ export class ServiceProcess {
     const logFile = join(LOG_DIR, `${this.name.replace(/[^a-z0-9-]/gi, '_')}-${Date.now()}.log`);
     const collect = (chunk: Buffer) => {
       this.output += chunk.toString();
+      if (this.output.length > KEPT_OUTPUT_CHARS) {
+        this.output = this.output.slice(-KEPT_OUTPUT_CHARS / 2);
+      }
       appendFileSync(logFile, chunk);
       for (const waiter of this.waiters) waiter();
     };
