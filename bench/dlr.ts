@@ -1,6 +1,9 @@
 // bench/dlr: delivery receipts from the carrier to the tenant's webhook.
 //   node dist/bench/dlr.js [--systems=kannel,all-in-one-postgres,...] [--messages=10000]
 // Run through bench/run.sh, which starts PostgreSQL and Kafka and builds first.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
 import { integerFlag, runBench } from './lib/cli';
 import { cpuCells, measureCpu } from './lib/cpu';
 import { waitForQuiet, waitForSubmits } from './lib/drain';
@@ -37,7 +40,11 @@ async function receiptTimesByText(system: RunningSystem): Promise<Map<string, nu
     (await system.simulator.submits()).map((submit) => [submit.messageId, submit.text]),
   );
   const sentAt = new Map<string, number>();
-  for (const line of system.simulator.process.logs.split('\n')) {
+  // From the log file: the process keeps only the last megabytes of its output in memory.
+  const logFile = system.simulator.process.logFile;
+  if (!logFile) throw new Error('the simulator was not started');
+  const lines = createInterface({ input: createReadStream(logFile), crlfDelay: Infinity });
+  for await (const line of lines) {
     if (!line.includes('"deliver_sm.receipt"')) continue;
     const event = JSON.parse(line) as { ts: string; messageId: string };
     const text = textById.get(event.messageId);

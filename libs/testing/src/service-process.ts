@@ -22,6 +22,7 @@ const KEPT_OUTPUT_CHARS = 8 * 1024 * 1024;
 export class ServiceProcess {
   private child: ChildProcess | null = null;
   private output = '';
+  private logPath: string | undefined;
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -52,6 +53,7 @@ export class ServiceProcess {
     );
     mkdirSync(LOG_DIR, { recursive: true });
     const logFile = join(LOG_DIR, `${this.name.replace(/[^a-z0-9-]/gi, '_')}-${Date.now()}.log`);
+    this.logPath = logFile;
     const collect = (chunk: Buffer) => {
       this.output += chunk.toString();
       if (this.output.length > KEPT_OUTPUT_CHARS) {
@@ -69,8 +71,14 @@ export class ServiceProcess {
     return this;
   }
 
+  /** The latest output (at most the last 8 MB of it: see KEPT_OUTPUT_CHARS). */
   get logs(): string {
     return this.output;
+  }
+
+  /** The file with all of the process's output, once started. */
+  get logFile(): string | undefined {
+    return this.logPath;
   }
 
   /** The OS process id while it runs (benchmarks read its CPU time from /proc). */
