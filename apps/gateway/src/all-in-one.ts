@@ -32,7 +32,7 @@ import { demoConfig, simulatorPassword } from './demo-setup';
 import type { GatewayEnv } from './gateway.config';
 import { ingressPlacement } from './ingress-placement';
 import { startIngressThread } from './ingress-thread';
-import { redriveUnfinishedMessages } from './redrive';
+import { countUnfinishedMessages, redriveUnfinishedMessages } from './redrive';
 
 export interface RunningGateway {
   readonly httpUrl: string;
@@ -46,6 +46,7 @@ export interface RunningGateway {
   readonly simulatorAddress: string | undefined;
   /** Where ingress runs, in words (the banner says it). */
   readonly ingressPlacement: string;
+  /** Messages accepted before the last shutdown and not at a carrier: re-driven in the background. */
   readonly redriven: number;
   close(): Promise<void>;
 }
@@ -61,6 +62,7 @@ export async function startGateway(
   env: GatewayEnv,
   logger: LoggerService = createLogger('gateway'),
 ): Promise<RunningGateway> {
+  const bootedAt = new Date();
   const dataDir = resolve(env.TUXHAT_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const closers: (() => Promise<unknown>)[] = [];
@@ -188,9 +190,30 @@ export async function startGateway(
 
     broker.open();
     const publisher = new EventPublisher(runtime.bus.createClient());
-    const redriven = await redriveUnfinishedMessages(database.prisma, publisher);
-    if (redriven > 0)
-      logger.log(`re-drove ${redriven} message(s) accepted before the last shutdown`, 'gateway');
+    const redriven = await countUnfinishedMessages(database.prisma, bootedAt);
+    if (redriven > 0) {
+      // In the background, a window at a time (see redrive.ts): a large backlog drains at the
+      // pipeline's pace while the gateway serves new traffic.
+      logger.log(`re-driving ${redriven} message(s) accepted before the last shutdown`, 'gateway');
+      const stop = new AbortController();
+      const redrive = redriveUnfinishedMessages(database.prisma, publisher, bootedAt, {
+        signal: stop.signal,
+      }).then(
+        (count) => {
+          logger.log(`re-drove ${count} message(s)`, 'gateway');
+        },
+        (error: unknown) => {
+          logger.error(
+            `re-drive stopped (the rest is re-driven at the next boot): ${String(error)}`,
+            'gateway',
+          );
+        },
+      );
+      closers.push(async () => {
+        stop.abort();
+        await redrive;
+      });
+    }
 
     return {
       httpUrl: ingress.httpUrl,
