@@ -94,8 +94,12 @@ export class InProcessBroker {
     if (!(record instanceof EncodedEvent)) {
       return Promise.reject(new Error(`${record.topic}: only encoded events are acknowledged`));
     }
-    const acknowledgement = this.unsettledCopyOf(record) ?? this.routeAcknowledged(record);
-    const publishes = handling.getStore()?.publishes;
+    const context = handling.getStore();
+    const identity = identityOf(record);
+    const acknowledgement =
+      (identity === undefined ? undefined : this.unsettled.get(identity)) ??
+      this.routeAcknowledged(record, identity, context?.group);
+    const publishes = context?.publishes;
     if (!publishes) {
       return acknowledgement.within(timeoutMs, `${record.topic} (key ${record.key ?? '-'})`);
     }
@@ -104,20 +108,18 @@ export class InProcessBroker {
     return Promise.resolve();
   }
 
-  private unsettledCopyOf(record: EncodedEvent): Acknowledgement | undefined {
-    const identity = identityOf(record);
-    return identity === undefined ? undefined : this.unsettled.get(identity);
-  }
-
-  private routeAcknowledged(record: EncodedEvent): Acknowledgement {
+  /** Delivers a record whose publisher waits, and keeps its acknowledgement until settled. */
+  private routeAcknowledged(
+    record: EncodedEvent,
+    identity: string | undefined,
+    publisher: string | undefined,
+  ): Acknowledgement {
     const acknowledgement = new Acknowledgement();
-    const identity = identityOf(record);
     if (identity !== undefined) {
       this.unsettled.set(identity, acknowledgement);
       const forget = () => this.unsettled.delete(identity);
       acknowledgement.settled.then(forget, forget);
     }
-    const publisher = handling.getStore()?.group;
     this.route({ record, acknowledgement, publisher, local: false });
     return acknowledgement;
   }
