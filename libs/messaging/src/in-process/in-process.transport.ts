@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 
 import { type Lane, laneOfPhysicalTopic } from '@tuxhat/contracts';
+import { METRICS, type Metrics, processMetrics } from '@tuxhat/observability';
 
 import { BusHeaders, DeliveredEvent, type IncomingRecord } from '../bus-record';
 import { EventDispatcher } from '../dispatch/event-dispatcher';
@@ -19,6 +20,8 @@ export interface InProcessTransportOptions {
   readonly retryPolicy?: RetryPolicy;
   readonly maxBatch?: number;
   readonly maxKeyConcurrency?: number;
+  /** Where tuxhat_bus_queued is read from (default: the process's registry). */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -43,6 +46,7 @@ export class InProcessTransport
   private readonly retrying = new Set<IncomingRecord>();
   readonly acknowledgesAs: string;
   private readonly unsubscribes: (() => void)[] = [];
+  private stopCountingQueued: (() => void) | undefined;
   private dispatcher: EventDispatcher | null = null;
   private closed = false;
   private readonly health: ConsumerHealth;
@@ -95,6 +99,11 @@ export class InProcessTransport
         this.unsubscribes.push(broker.subscribe(topic, this));
       }
     }
+    // Read at each scrape: the in-memory backlog, which Kafka's lag metric shows in cluster mode.
+    this.stopCountingQueued = (this.options.metrics ?? processMetrics()).source(
+      METRICS.busQueued,
+      () => [...this.queues].map(([lane, queue]) => [{ group, lane }, queue.length] as const),
+    );
     this.health.running();
     callback();
   }
@@ -176,6 +185,7 @@ export class InProcessTransport
     }
     this.retryTimers.clear();
     await this.idle();
+    this.stopCountingQueued?.();
     this.health.stopped();
   }
 

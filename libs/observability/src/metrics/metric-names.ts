@@ -83,6 +83,11 @@ export const METRICS = {
     '1 while the consumer group of this process is consuming, 0 when it stopped or crashed.',
     ['group'],
   ),
+  busQueued: gauge(
+    'tuxhat_bus_queued',
+    "Records waiting in an in-process consumer group's queue (all-in-one mode), by group and lane: the backlog it holds in memory (about 3 KB of heap per queued message), retries waiting for their time not included.",
+    ['group', 'lane'],
+  ),
   kafkaConsumerLag: gauge(
     'tuxhat_kafka_consumer_lag',
     "Records not yet committed by the consumer group, summed over the topic's partitions (read from the brokers periodically; every replica of a group reports the same value: aggregate with max).",
