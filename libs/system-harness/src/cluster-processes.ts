@@ -24,15 +24,21 @@ const CONSUMERS = ['dlr', 'accounting', 'smpp-connector', 'routing', 'policy'] a
 export class ClusterProcesses {
   readonly services: ServiceProcess[] = [];
 
-  private constructor(
-    readonly httpPort: number,
-    readonly grpcPort: number,
-    private readonly options: ClusterOptions,
-  ) {}
+  /** Ingress's ports, chosen at boot. */
+  httpPort = 0;
+  grpcPort = 0;
 
+  private constructor(private readonly options: ClusterOptions) {}
+
+  /** Boots the cluster; if it does not come up, stops what did start (no orphans). */
   static async start(options: ClusterOptions): Promise<ClusterProcesses> {
-    const cluster = new ClusterProcesses(await freePort(), await freePort(), options);
-    await cluster.boot();
+    const cluster = new ClusterProcesses(options);
+    try {
+      await cluster.boot();
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
     return cluster;
   }
 
@@ -72,28 +78,47 @@ export class ClusterProcesses {
         new ServiceProcess(name, `dist/apps/${name}/src/main.js`, env, [], flags).start(),
       );
     }
-    this.services.push(
-      new ServiceProcess(
+    await this.startIngress(env, flags);
+  }
+
+  /**
+   * freePort() only finds a port free at that moment: another process may take it before
+   * ingress listens (EADDRINUSE, seen in CI). Ingress then exits at once, and gets other ports.
+   */
+  private async startIngress(env: Record<string, string>, flags: readonly string[]) {
+    for (let attempt = 1; ; attempt++) {
+      this.httpPort = await freePort();
+      this.grpcPort = await freePort();
+      const ingress = new ServiceProcess(
         'ingress',
         'dist/apps/ingress/src/main.js',
         { ...env, HTTP_PORT: String(this.httpPort), GRPC_PORT: String(this.grpcPort) },
         [],
         flags,
-      ).start(),
-    );
-    await waitFor(
-      'ingress to answer',
-      async () => {
-        try {
-          return (await fetch(`${this.httpUrl}/v1/messages/none`)).status === 401
-            ? true
-            : undefined;
-        } catch {
-          return undefined;
-        }
-      },
-      { timeoutMs: 90_000 },
-    );
+      ).start();
+      this.services.push(ingress);
+      const outcome = await waitFor(
+        'ingress to answer or exit',
+        async () => {
+          if (ingress.exitCode !== null) return 'exited';
+          try {
+            return (await fetch(`${this.httpUrl}/v1/messages/none`)).status === 401
+              ? 'up'
+              : undefined;
+          } catch {
+            return undefined;
+          }
+        },
+        { timeoutMs: 90_000 },
+      );
+      if (outcome === 'up') return;
+      this.services.splice(this.services.indexOf(ingress), 1);
+      if (attempt === 3 || !ingress.logs.includes('EADDRINUSE')) {
+        throw new Error(
+          `ingress exited at boot (${ingress.exitCode}):\n${ingress.logs.slice(-2_000)}`,
+        );
+      }
+    }
   }
 }
 
