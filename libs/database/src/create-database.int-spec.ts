@@ -151,6 +151,7 @@ function fixtures() {
     metadata: { campaign: 'spring', nested: { ok: true } },
     createdAt: at('2026-01-04T10:00:00.123Z'),
     updatedAt: at('2026-01-04T10:00:01.456Z'),
+    parkedAt: at('2026-01-04T10:00:00.123Z'),
   };
   const messageStatusEvent = {
     id: 9_007_199_254_740_993n, // beyond Number.MAX_SAFE_INTEGER: BIGINT, not a float
