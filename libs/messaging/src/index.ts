@@ -12,6 +12,7 @@ export * from './kafka/kafka.port';
 export { KafkajsAdapter, type KafkaConnectionOptions } from './kafka/kafkajs.adapter';
 export { KafkaTransport } from './kafka/kafka.transport';
 export { InProcessBroker } from './in-process/in-process.broker';
+export { type BusBacklog, SharedBusBacklog, UNBOUNDED_BACKLOG } from './in-process/bus-backlog';
 export { InProcessTransport } from './in-process/in-process.transport';
 export { AcknowledgementTimeoutError } from './in-process/acknowledgement';
 export { DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS } from './in-process/in-process-event.client';

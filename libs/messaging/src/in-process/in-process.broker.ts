@@ -14,6 +14,8 @@ export interface InProcessSubscriber {
    * record (InProcessTransport). Others (test recorders) only watch and are not waited for.
    */
   readonly acknowledgesAs?: string;
+  /** Records waiting in its queues (InProcessTransport), for the broker's backlog. */
+  readonly queued?: number;
 }
 
 /** A record published while the broker holds, with what its delivery needs. */
@@ -49,6 +51,20 @@ export class InProcessBroker {
     set.add(subscriber);
     this.subscribers.set(topic, set);
     return () => set.delete(subscriber);
+  }
+
+  /** Records waiting in the queues of every consumer group subscribed: the in-memory backlog. */
+  queued(): number {
+    const counted = new Set<InProcessSubscriber>();
+    let total = 0;
+    for (const subscribers of this.subscribers.values()) {
+      for (const subscriber of subscribers) {
+        if (counted.has(subscriber)) continue;
+        counted.add(subscriber);
+        total += subscriber.queued ?? 0;
+      }
+    }
+    return total;
   }
 
   /**

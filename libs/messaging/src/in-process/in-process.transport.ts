@@ -108,6 +108,13 @@ export class InProcessTransport
     callback();
   }
 
+  /** Records waiting in the lanes' queues (the batches in hand not counted). */
+  get queued(): number {
+    let total = 0;
+    for (const queue of this.queues.values()) total += queue.length;
+    return total;
+  }
+
   enqueue(record: IncomingRecord): void {
     if (this.closed) {
       acknowledgementOf(record)?.refuse(new Error(`${this.options.group} is closed`));
