@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { MessagingModule } from '@tuxhat/messaging';
+import { MessagingModule, UNBOUNDED_BACKLOG } from '@tuxhat/messaging';
 import { CLOCK, PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
 
 import { ApiKeyAuthenticator } from './api-key-authenticator';
@@ -8,7 +8,12 @@ import { ApiKeyGuard } from './api-key.guard';
 import { IdempotencyPurger } from './idempotency-purger';
 import { IdempotencyCoordinator } from './idempotency';
 import { IngressConfigSnapshot } from './ingress-config';
-import { INGRESS_OPTIONS, type IngressOptions, resolveIngressOptions } from './ingress.options';
+import {
+  BUS_BACKLOG,
+  INGRESS_OPTIONS,
+  type IngressOptions,
+  resolveIngressOptions,
+} from './ingress.options';
 import { MessageIdGenerator } from './message-id';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
@@ -45,6 +50,7 @@ export class IngressModule {
         { provide: PRISMA, useValue: runtime.prisma },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: INGRESS_OPTIONS, useValue: resolveIngressOptions(options) },
+        { provide: BUS_BACKLOG, useValue: options.backlog ?? UNBOUNDED_BACKLOG },
         { provide: MessageIdGenerator, useValue: new MessageIdGenerator() },
         IngressConfigSnapshot,
         ApiKeyUsageRecorder,

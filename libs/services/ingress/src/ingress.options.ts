@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { ConfigError } from '@tuxhat/config';
+import type { BusBacklog } from '@tuxhat/messaging';
 import { MAX_PARTS } from '@tuxhat/smpp';
 import { z } from 'zod';
 
@@ -19,7 +20,15 @@ export interface IngressOptions {
   readonly keyUsageFlushMs?: number;
   /** How often idempotency keys older than 24 h are purged (default 600,000 ms). */
   readonly idempotencyPurgeMs?: number;
+  /**
+   * The in-memory bus's backlog (all-in-one mode): while it is full, new messages other than OTP
+   * are committed parked and not published; the gateway's feeder publishes them later. Never
+   * full by default (Kafka holds the backlog).
+   */
+  readonly backlog?: BusBacklog;
 }
+
+export const BUS_BACKLOG = Symbol('tuxhat:ingress:bus-backlog');
 
 export interface StartIngressOptions extends IngressOptions {
   readonly httpHost: string;

@@ -6,7 +6,7 @@ import {
   derivedEnvelope,
   newEnvelope,
 } from '@tuxhat/contracts';
-import { EventPublisher, describeError } from '@tuxhat/messaging';
+import { type BusBacklog, EventPublisher, describeError } from '@tuxhat/messaging';
 import { METRICS, processMetrics } from '@tuxhat/observability';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
@@ -19,7 +19,7 @@ import {
   keyReused,
   requestHash,
 } from './idempotency';
-import { INGRESS_OPTIONS, type ResolvedIngressOptions } from './ingress.options';
+import { BUS_BACKLOG, INGRESS_OPTIONS, type ResolvedIngressOptions } from './ingress.options';
 import { encodeCursor, parseListQuery, type RawQuery } from './list-query.validation';
 import { MessageIdGenerator } from './message-id';
 import { MessageWriter } from './message-writer';
@@ -84,6 +84,7 @@ export class MessagesService {
     private readonly idempotency: IdempotencyCoordinator,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INGRESS_OPTIONS) private readonly options: ResolvedIngressOptions,
+    @Inject(BUS_BACKLOG) private readonly backlog: BusBacklog,
   ) {}
 
   /**
@@ -174,7 +175,13 @@ export class MessagesService {
         grant.retryAfterMs,
       );
     }
-    const prepared = this.prepare(caller, submission, now, `received via ${options.channel}`);
+    const prepared = this.prepare(
+      caller,
+      submission,
+      now,
+      `received via ${options.channel}`,
+      this.backlog.isFull(),
+    );
     const response: StoredResponse<SubmitMessageResponse> = { status: 202, body: prepared.answer };
 
     const outcome = await this.write(caller, [prepared], response, options.idempotencyKey, hash);
@@ -219,8 +226,9 @@ export class MessagesService {
     // As many as the tenant's rate allows go; the rest are answered rate_limited in place.
     const grant = this.limiter.take(caller.tenantId, valid.length);
     const detail = `batch item received via ${options.channel}`;
+    const park = this.backlog.isFull();
     const prepared = valid.slice(0, grant.granted).map(({ index, submission }) => {
-      const item = this.prepare(caller, submission, now, detail);
+      const item = this.prepare(caller, submission, now, detail, park);
       results[index] = { index, ...item.answer };
       return { index, item };
     });
@@ -300,7 +308,13 @@ export class MessagesService {
     submission: MessageSubmission,
     now: Date,
     receivedVia: string,
+    /**
+     * The bus's backlog is full: the message is stored for the gateway's feeder to publish
+     * later. Never an OTP, which must not wait behind a campaign.
+     */
+    backlogFull: boolean,
   ): Prepared {
+    const parked = backlogFull && submission.priority !== 'otp';
     const envelope = newEnvelope(now);
     const message: MessageFields = {
       messageId: this.ids.next(now.getTime()),
@@ -343,7 +357,8 @@ export class MessagesService {
         metadata: message.metadata ?? null,
         createdAt: message.acceptedAt,
         acceptedEventId: envelope.eventId,
-        acceptedDetail: receivedVia,
+        acceptedDetail: parked ? `${receivedVia}; stored until the gateway has room` : receivedVia,
+        parked,
       },
       event: {
         version: envelope.version,
@@ -360,8 +375,13 @@ export class MessagesService {
     };
   }
 
-  /** Publishes every event (the producer sends concurrent ones together); returns the failed ones. */
-  private async publish(prepared: readonly Prepared[]): Promise<Unpublished[]> {
+  /**
+   * Publishes every event but the parked ones' (the producer sends concurrent ones together);
+   * returns the failed ones.
+   */
+  private async publish(all: readonly Prepared[]): Promise<Unpublished[]> {
+    const prepared = all.filter((item) => !item.row.parked);
+    if (prepared.length < all.length) this.countParked(all.filter((item) => item.row.parked));
     const results = await Promise.allSettled(
       prepared.map((item) => this.publisher.publish(SMS_SUBMITTED, item.event)),
     );
@@ -388,6 +408,19 @@ export class MessagesService {
       });
     });
     return failed;
+  }
+
+  private countParked(parked: readonly Prepared[]): void {
+    for (const { event } of parked) {
+      this.metrics
+        .boundCounter(METRICS.messages, {
+          stage: 'ingress',
+          status: 'parked',
+          class: event.message.priority ?? 'transactional',
+          tenant: event.message.tenantId,
+        })
+        .inc();
+    }
   }
 
   /**

@@ -27,6 +27,7 @@ export function newMessage(overrides: Partial<NewMessage> = {}): NewMessage {
     createdAt: new Date().toISOString(),
     acceptedEventId: randomUUID(),
     acceptedDetail: 'received via test',
+    parked: false,
     ...overrides,
   };
 }

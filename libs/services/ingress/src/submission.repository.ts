@@ -24,6 +24,11 @@ export interface NewMessage {
   /** The history row shares the sms.submitted event's id: it records that very event. */
   readonly acceptedEventId: string;
   readonly acceptedDetail: string;
+  /**
+   * Stored for later instead of published now (hard-storage queueing, all-in-one mode): its
+   * parked_at is its acceptance time, and the gateway's feeder publishes it.
+   */
+  readonly parked: boolean;
 }
 
 /** One request's messages and, with an Idempotency-Key, its claim on the key. */
@@ -118,6 +123,7 @@ function insertParameters(requests: readonly WriteRequest[], now: Date): string[
       created_at: message.createdAt,
       event_id: message.acceptedEventId,
       detail: message.acceptedDetail,
+      parked: message.parked,
       claim_key: request.claim?.key ?? null,
     })),
   );
@@ -153,15 +159,16 @@ const INSERT_SQL = `
         AS m (id text, tenant_id text, destination text, source text, body text, encoding text,
           parts int, client_reference text, priority text, valid_until timestamptz,
           scheduled_at timestamptz, callback_url text, metadata jsonb, created_at timestamptz,
-          event_id text, detail text, claim_key text)
+          event_id text, detail text, parked boolean, claim_key text)
     ),
     inserted AS (
       INSERT INTO messages (id, tenant_id, destination, source, body, encoding, parts, status,
         client_reference, priority, valid_until, scheduled_at, callback_url, metadata,
-        created_at, updated_at)
+        created_at, updated_at, parked_at)
       SELECT m.id, m.tenant_id, m.destination, m.source, m.body, m.encoding, m.parts,
         'accepted'::message_status, m.client_reference, m.priority, m.valid_until,
-        m.scheduled_at, m.callback_url, m.metadata, m.created_at, m.created_at
+        m.scheduled_at, m.callback_url, m.metadata, m.created_at, m.created_at,
+        CASE WHEN m.parked THEN m.created_at END
       FROM rows m
       WHERE m.claim_key IS NULL
         OR EXISTS (SELECT 1 FROM claims c WHERE c.tenant_id = m.tenant_id AND c.key = m.claim_key)
