@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
-import { createDatabase } from '@tuxhat/database';
+import { type Database, createDatabase } from '@tuxhat/database';
 import {
   type E2eTenant,
   GatewayProcess,
@@ -99,30 +99,38 @@ describe('all-in-one mode: one SMS through every service', () => {
   });
 });
 
+/** A gateway on embedded PGlite with one simulated carrier for +382, neither started yet. */
+async function gatewayWithCarrier(env: Record<string, string> = {}) {
+  const carrier = await SimulatorProcess.create();
+  const { file, tenants } = writeGatewayConfig(
+    ['acme'],
+    [{ id: 'sim', port: carrier.port, password: carrier.password, prefix: '+382' }],
+  );
+  const gateway = await GatewayProcess.create({ TUXHAT_CONFIG: file, ...env });
+  return { carrier, gateway, apiKey: tenants[0].key.key };
+}
+
+/** Reads the stopped gateway's embedded database. */
+async function readDatabaseOf<T>(
+  gateway: GatewayProcess,
+  read: (prisma: Database['prisma']) => Promise<T>,
+): Promise<T> {
+  const database = await createDatabase({ pgliteDataDir: join(gateway.dataDir, 'pgdata') });
+  try {
+    return await read(database.prisma);
+  } finally {
+    await database.close();
+  }
+}
+
+/** The accounting records of `ids`, read from the stopped gateway's embedded database. */
+function accountingRecordsOf(gateway: GatewayProcess, ids: readonly string[]) {
+  return readDatabaseOf(gateway, (prisma) =>
+    prisma.accountingRecord.findMany({ where: { messageId: { in: [...ids] } } }),
+  );
+}
+
 describe('all-in-one mode: a crash loses no accepted message', () => {
-  /** A gateway on embedded PGlite with one simulated carrier for +382, neither started yet. */
-  async function gatewayWithCarrier() {
-    const carrier = await SimulatorProcess.create();
-    const { file, tenants } = writeGatewayConfig(
-      ['acme'],
-      [{ id: 'sim', port: carrier.port, password: carrier.password, prefix: '+382' }],
-    );
-    const gateway = await GatewayProcess.create({ TUXHAT_CONFIG: file });
-    return { carrier, gateway, apiKey: tenants[0].key.key };
-  }
-
-  /** The accounting records of `ids`, read from the stopped gateway's embedded database. */
-  async function accountingRecordsOf(gateway: GatewayProcess, ids: readonly string[]) {
-    const database = await createDatabase({ pgliteDataDir: join(gateway.dataDir, 'pgdata') });
-    try {
-      return await database.prisma.accountingRecord.findMany({
-        where: { messageId: { in: [...ids] } },
-      });
-    } finally {
-      await database.close();
-    }
-  }
-
   it('sends every message accepted before a SIGKILL exactly once after the restart, with one accounting record each', async () => {
     const run = randomUUID().slice(0, 6);
     // The carrier is down while the messages are accepted, so none can leave before the crash.
@@ -195,6 +203,60 @@ describe('all-in-one mode: a crash loses no accepted message', () => {
       const records = await accountingRecordsOf(gateway, ids);
       expect(records).toHaveLength(count);
       expect(records.every((record) => record.finalStatus === 'delivered')).toBe(true);
+    } finally {
+      await gateway.stop('SIGKILL');
+      await carrier.stop();
+    }
+  }, 180_000);
+});
+
+describe('all-in-one mode: a burst beyond the in-memory backlog waits in the database', () => {
+  it('parks what comes while the bus holds its limit, and sends every message exactly once', async () => {
+    const run = randomUUID().slice(0, 6);
+    // A limit the first batch alone exceeds: the next ones come while the pipeline is full.
+    const { carrier, gateway, apiKey } = await gatewayWithCarrier({ BUS_BACKLOG_LIMIT: '10' });
+    const batches = 8;
+    const size = 100;
+    try {
+      await carrier.start();
+      await gateway.start();
+      const client = new TenantClient(gateway.httpUrl, apiKey);
+      const texts: string[] = [];
+      for (let batch = 0; batch < batches; batch++) {
+        const messages = Array.from({ length: size }, (_, index) => {
+          const text = `burst ${run} #${batch * size + index}`;
+          texts.push(text);
+          return {
+            to: `+3826713${String(index).padStart(4, '0')}`,
+            from: 'TuxHat',
+            text,
+            priority: 'bulk',
+          };
+        });
+        const answer = await client.post('/v1/messages/batch', { messages });
+        expect(answer.status).toBe(202);
+      }
+
+      const ours = async () =>
+        (await carrier.submits())
+          .map((submit) => submit.text)
+          .filter((text) => text.startsWith(`burst ${run} `));
+      await waitFor(
+        'every message at the carrier',
+        async () => ((await ours()).length >= texts.length ? true : undefined),
+        { timeoutMs: 120_000 },
+      );
+      expect((await ours()).sort()).toEqual([...texts].sort());
+
+      expect(await gateway.stop('SIGTERM')).toBe(0);
+      const { parkedOnce, stillParked } = await readDatabaseOf(gateway, async (prisma) => ({
+        parkedOnce: await prisma.messageStatusEvent.count({
+          where: { detail: { contains: 'stored until the gateway has room' } },
+        }),
+        stillParked: await prisma.message.count({ where: { parkedAt: { not: null } } }),
+      }));
+      expect(parkedOnce).toBeGreaterThan(0);
+      expect(stillParked).toBe(0);
     } finally {
       await gateway.stop('SIGKILL');
       await carrier.stop();

@@ -14,7 +14,13 @@ import {
 import { createDatabase, type Database } from '@tuxhat/database';
 import { DlrModule } from '@tuxhat/dlr';
 import { startIngress } from '@tuxhat/ingress';
-import { Bus, EventPublisher, InProcessBroker, ThreadBridgedBroker } from '@tuxhat/messaging';
+import {
+  Bus,
+  EventPublisher,
+  InProcessBroker,
+  SharedBusBacklog,
+  ThreadBridgedBroker,
+} from '@tuxhat/messaging';
 import { PolicyModule } from '@tuxhat/policy';
 import { RoutingModule } from '@tuxhat/routing';
 import {
@@ -32,6 +38,7 @@ import { demoConfig, simulatorPassword } from './demo-setup';
 import type { GatewayEnv } from './gateway.config';
 import { ingressPlacement } from './ingress-placement';
 import { startIngressThread } from './ingress-thread';
+import { feedParkedMessages } from './parked-feeder';
 import { countUnfinishedMessages, redriveUnfinishedMessages } from './redrive';
 
 export interface RunningGateway {
@@ -101,6 +108,8 @@ export async function startGateway(
     // Held until every service has subscribed (opened below): the connector binds before the
     // consumers of what a carrier sends at once (receipts it stored while we were down).
     broker.hold();
+    // What the broker's consumer groups hold queued, for ingress (on its thread) to read.
+    const backlog = SharedBusBacklog.create(env.BUS_BACKLOG_LIMIT);
     const runtime: ServiceRuntime = {
       bus: Bus.create(
         {
@@ -160,7 +169,13 @@ export async function startGateway(
     const ingress = thread
       ? await startIngressThread({
           entry: thread.entry,
-          workerData: { bus: thread.bridge.port2, databaseUrl: thread.databaseUrl, ...listeners },
+          workerData: {
+            bus: thread.bridge.port2,
+            databaseUrl: thread.databaseUrl,
+            backlog: backlog.buffer,
+            backlogLimit: backlog.limit,
+            ...listeners,
+          },
           onDeath: (error) => {
             // Everything a tenant got a 2xx for is committed in the database, and re-driven
             // from there at the next boot: exiting loses nothing a supervisor's restart cannot
@@ -172,7 +187,7 @@ export async function startGateway(
             process.exit(1);
           },
         })
-      : await startIngress(runtime, { ...listeners, logger, shutdownHooks: false });
+      : await startIngress(runtime, { ...listeners, backlog, logger, shutdownHooks: false });
     closers.push(() => ingress.close());
 
     const adminKeyFile = resolve(env.ADMIN_BOOTSTRAP_KEY_FILE ?? join(dataDir, 'admin-api-key'));
@@ -190,6 +205,23 @@ export async function startGateway(
 
     broker.open();
     const publisher = new EventPublisher(runtime.bus.createClient());
+    const sampling = setInterval(() => backlog.record(broker.queued()), 50);
+    closers.push(async () => clearInterval(sampling));
+    const stopFeeding = new AbortController();
+    const feeding = feedParkedMessages(database.prisma, publisher, {
+      queued: () => broker.queued(),
+      limit: env.BUS_BACKLOG_LIMIT,
+      signal: stopFeeding.signal,
+    }).catch((error: unknown) => {
+      logger.error(
+        `the feeder of parked messages stopped (they are fed at the next boot): ${String(error)}`,
+        'gateway',
+      );
+    });
+    closers.push(async () => {
+      stopFeeding.abort();
+      await feeding;
+    });
     const redriven = await countUnfinishedMessages(database.prisma, bootedAt);
     if (redriven > 0) {
       // In the background, a window at a time (see redrive.ts): a large backlog drains at the

@@ -21,4 +21,18 @@ describe(readGatewayEnv.name, () => {
       expect(read).toThrow(/BUS_ACKNOWLEDGEMENT_TIMEOUT_MS/);
     },
   );
+
+  it('gives the bus backlog limit its default, or the value set', () => {
+    expect(readGatewayEnv({}).BUS_BACKLOG_LIMIT).toBe(100_000);
+    expect(readGatewayEnv({ BUS_BACKLOG_LIMIT: '5000' }).BUS_BACKLOG_LIMIT).toBe(5_000);
+  });
+
+  it.each(['0', '9', '10000001', '1.5', 'lots'])(
+    'refuses BUS_BACKLOG_LIMIT=%s, naming the key',
+    (value) => {
+      const read = () => readGatewayEnv({ BUS_BACKLOG_LIMIT: value });
+      expect(read).toThrow(ConfigError);
+      expect(read).toThrow(/BUS_BACKLOG_LIMIT/);
+    },
+  );
 });

@@ -42,6 +42,11 @@ export const gatewayEnvSchema = z.object({
     .min(100)
     .max(60_000)
     .default(DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS),
+  /**
+   * Records the in-memory bus may hold queued (about 3 KB of heap each) before ingress stores new
+   * messages for later instead of publishing them (hard-storage queueing; OTP never waits).
+   */
+  BUS_BACKLOG_LIMIT: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
   ACCOUNTING_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')

@@ -13,6 +13,9 @@ export interface IngressWorkerData {
   readonly httpPort: number;
   readonly grpcHost: string;
   readonly grpcPort: number;
+  /** The main thread's bus backlog (SharedBusBacklog), shared, and the limit it is full at. */
+  readonly backlog: SharedArrayBuffer;
+  readonly backlogLimit: number;
 }
 
 /** The main thread's questions, each answered with a reply of the same kind and id. */

@@ -6,7 +6,7 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 
 import { createDatabase } from '@tuxhat/database';
 import { startIngress } from '@tuxhat/ingress';
-import { Bus, ThreadBridgedBroker } from '@tuxhat/messaging';
+import { Bus, SharedBusBacklog, ThreadBridgedBroker } from '@tuxhat/messaging';
 import { flushTracing, processHealth, processMetrics } from '@tuxhat/observability';
 import { createLogger, systemClock } from '@tuxhat/runtime';
 
@@ -40,6 +40,7 @@ async function main(port: MessagePort, data: IngressWorkerData): Promise<void> {
       httpPort: data.httpPort,
       grpcHost: data.grpcHost,
       grpcPort: data.grpcPort,
+      backlog: new SharedBusBacklog(data.backlog, data.backlogLimit),
       logger,
       shutdownHooks: false,
     },

@@ -1,16 +1,19 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { SMS_SUBMITTED, deterministicUuid, messageFields, priorityClass } from '@tuxhat/contracts';
+import { SMS_SUBMITTED, deterministicUuid } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
 import type { EventPublisher } from '@tuxhat/messaging';
 
-const messageMetadata = messageFields.shape.metadata.unwrap();
+import { submittedEventOf } from './submitted-event';
 
 const UNFINISHED = { status: { in: ['accepted' as const, 'routed' as const] } };
 
-/** Not at a carrier yet, and accepted before `bootedAt` (later ones are this run's own). */
+/**
+ * Not at a carrier yet, and accepted before `bootedAt` (later ones are this run's own). Parked
+ * messages are the feeder's (parked-feeder.ts).
+ */
 function unfinishedBefore(bootedAt: Date) {
-  return { ...UNFINISHED, createdAt: { lt: bootedAt } };
+  return { ...UNFINISHED, createdAt: { lt: bootedAt }, parkedAt: null };
 }
 
 export interface RedriveOptions {
@@ -84,29 +87,13 @@ export async function redriveUnfinishedMessages(
     const publishedAt = now();
     await Promise.all(
       page.map((message) =>
-        publisher.publish(SMS_SUBMITTED, {
-          version: 1,
-          eventId: deterministicUuid(`redrive/${message.id}/${message.updatedAt.toISOString()}`),
-          occurredAt: new Date().toISOString(),
-          message: {
-            messageId: message.id,
-            tenantId: message.tenantId,
-            destination: message.destination,
-            source: message.source,
-            text: message.body,
-            encoding: message.encoding as 'gsm7' | 'ucs2',
-            parts: message.parts,
-            ...(message.clientReference ? { clientReference: message.clientReference } : {}),
-            acceptedAt: message.createdAt.toISOString(),
-            // Everything the tenant asked for travels again: class (lane), validity, schedule,
-            // DLR path, metadata.
-            priority: priorityClass.parse(message.priority),
-            ...(message.validUntil ? { validUntil: message.validUntil.toISOString() } : {}),
-            ...(message.scheduledAt ? { scheduledAt: message.scheduledAt.toISOString() } : {}),
-            ...(message.callbackUrl ? { callbackUrl: message.callbackUrl } : {}),
-            ...(message.metadata ? { metadata: messageMetadata.parse(message.metadata) } : {}),
-          },
-        }),
+        publisher.publish(
+          SMS_SUBMITTED,
+          submittedEventOf(
+            message,
+            deterministicUuid(`redrive/${message.id}/${message.updatedAt.toISOString()}`),
+          ),
+        ),
       ),
     );
     for (const message of page) onTheirWay.set(message.id, publishedAt);

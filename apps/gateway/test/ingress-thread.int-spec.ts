@@ -92,6 +92,8 @@ describe('ingress on a worker thread (startIngressThread)', () => {
         httpPort: 8080,
         grpcHost: '127.0.0.1',
         grpcPort: 50051,
+        backlog: new SharedArrayBuffer(4),
+        backlogLimit: 100_000,
       },
       onDeath: (error) => {
         deaths.push(error);

@@ -22,6 +22,8 @@ describe('re-driving unfinished messages at boot', () => {
       data: [
         ...ids.map((id) => message(id, id === 'msg-02' ? 'routed' : 'accepted', before)),
         message('msg-done', 'sent', before),
+        // Parked by ingress: the feeder's to publish (parked-feeder.ts), not the re-drive's.
+        { ...message('msg-parked', 'accepted', before), parkedAt: before },
         // Accepted since this process started: on the bus already, not re-driven.
         message('msg-live', 'accepted', new Date(bootedAt.getTime() + 1_000)),
       ],
@@ -122,7 +124,7 @@ describe('re-driving unfinished messages at boot', () => {
     await markSent(ids);
     step();
     expect(await redrive).toBe(25);
-    // Each once; the live message and the one already sent not at all.
+    // Each once; the live message, the parked one and the one already sent not at all.
     expect(new Set(submitted.events.map((event) => event.message.messageId)).size).toBe(25);
   });
 

@@ -1,0 +1,124 @@
+import { SMS_SUBMITTED, laneTopicName } from '@tuxhat/contracts';
+import { Bus, EventPublisher, InProcessBroker } from '@tuxhat/messaging';
+import { type TestDatabase, TopicRecorder, createTestDatabase } from '@tuxhat/testing';
+
+import { feedParkedMessages } from '../src/parked-feeder';
+
+/**
+ * Hard-storage queueing in all-in-one mode on PostgreSQL: the messages ingress parked while the
+ * bus's backlog was full are published oldest first, as much as fits under the limit, once the
+ * backlog is under half of it; each once.
+ */
+describe('feeding parked messages into the bus', () => {
+  let db: TestDatabase;
+  const quiet = { log() {}, warn() {}, error() {} };
+  const ids = Array.from({ length: 12 }, (_, index) => `msg-${String(index + 1).padStart(2, '0')}`);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('parked_feeder');
+    await db.database.prisma.tenant.create({ data: { id: 'acme', name: 'Acme' } });
+    const start = Date.now() - 60_000;
+    await db.database.prisma.message.createMany({
+      data: [
+        // Parked in reverse id order: the oldest parking goes first, not the lowest id.
+        ...ids.map((id, index) => ({
+          ...message(id),
+          parkedAt: new Date(start + (ids.length - index) * 1_000),
+        })),
+        message('msg-not-parked'),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  function message(id: string) {
+    return {
+      id,
+      tenantId: 'acme',
+      destination: '+38267123456',
+      source: 'ACME',
+      body: `text of ${id}`,
+      encoding: 'gsm7',
+      parts: 1,
+      status: 'accepted' as const,
+      priority: 'bulk',
+    };
+  }
+
+  it('publishes what fits under the limit once the backlog is under half of it, oldest first', async () => {
+    const broker = new InProcessBroker();
+    const bulk = new TopicRecorder(
+      SMS_SUBMITTED,
+      broker,
+      laneTopicName(SMS_SUBMITTED.name, 'bulk'),
+    );
+    const publisher = new EventPublisher(
+      Bus.create({ kind: 'in-process', broker }, quiet).createClient(),
+    );
+    // The bus's backlog as the feeder sees it: what it published and no consumer took yet, and
+    // other traffic's.
+    let other = 7; // over half of the limit of 10: no room
+    let consumed = 0;
+    const pauses: (() => void)[] = [];
+    let paused = 0;
+    const pausedWaiters: { count: number; resolve: () => void }[] = [];
+    const pause = () =>
+      new Promise<void>((resolve) => {
+        pauses.push(resolve);
+        paused++;
+        for (const waiter of pausedWaiters.filter((item) => item.count <= paused)) {
+          waiter.resolve();
+        }
+      });
+    const pausedFor = (count: number) =>
+      new Promise<void>((resolve) => {
+        if (paused >= count) resolve();
+        else pausedWaiters.push({ count, resolve });
+      });
+    const step = () => pauses.shift()!();
+    const stop = new AbortController();
+    const fed: number[] = [];
+
+    const feeding = feedParkedMessages(db.database.prisma, publisher, {
+      queued: () => other + bulk.events.length - consumed,
+      limit: 10,
+      pageSize: 4,
+      pause,
+      signal: stop.signal,
+      onFed: (count) => fed.push(count),
+    });
+
+    await pausedFor(1);
+    expect(bulk.events).toHaveLength(0);
+
+    // Empty: a page of 4, and at 4 queued (under half) another; at 8 the feeder waits.
+    other = 0;
+    step();
+    await pausedFor(2);
+    const newestFirst = [...ids].reverse();
+    expect(bulk.events.map((event) => event.message.messageId)).toEqual(newestFirst.slice(0, 8));
+    expect(fed).toEqual([4, 4]);
+
+    // Consumed: the last four, and the loop waits with nothing left.
+    consumed = 8;
+    step();
+    await pausedFor(3);
+    expect(bulk.events.map((event) => event.message.messageId)).toEqual(newestFirst);
+    expect(await db.database.prisma.message.count({ where: { parkedAt: { not: null } } })).toBe(0);
+
+    stop.abort();
+    step();
+    await feeding;
+    // Each once, with everything a re-drive carries; the message never parked not at all.
+    expect(new Set(bulk.events.map((event) => event.message.messageId)).size).toBe(12);
+    expect(bulk.events[0].message).toMatchObject({
+      tenantId: 'acme',
+      destination: '+38267123456',
+      text: 'text of msg-12',
+      priority: 'bulk',
+    });
+  });
+});
