@@ -1,8 +1,9 @@
 import { SMS_SUBMITTED, laneTopicName } from '@tuxhat/contracts';
-import { Bus, EventPublisher, InProcessBroker } from '@tuxhat/messaging';
+import { InProcessBroker } from '@tuxhat/messaging';
 import { type TestDatabase, TopicRecorder, createTestDatabase } from '@tuxhat/testing';
 
 import { feedParkedMessages } from '../src/parked-feeder';
+import { publisherOn, steppedPause, storedMessage } from './support/loop-support';
 
 /**
  * Hard-storage queueing in all-in-one mode on PostgreSQL: the messages ingress parked while the
@@ -11,7 +12,6 @@ import { feedParkedMessages } from '../src/parked-feeder';
  */
 describe('feeding parked messages into the bus', () => {
   let db: TestDatabase;
-  const quiet = { log() {}, warn() {}, error() {} };
   const ids = Array.from({ length: 12 }, (_, index) => `msg-${String(index + 1).padStart(2, '0')}`);
 
   beforeAll(async () => {
@@ -21,11 +21,13 @@ describe('feeding parked messages into the bus', () => {
     await db.database.prisma.message.createMany({
       data: [
         // Parked in reverse id order: the oldest parking goes first, not the lowest id.
-        ...ids.map((id, index) => ({
-          ...message(id),
-          parkedAt: new Date(start + (ids.length - index) * 1_000),
-        })),
-        message('msg-not-parked'),
+        ...ids.map((id, index) =>
+          storedMessage(id, 'accepted', {
+            priority: 'bulk',
+            parkedAt: new Date(start + (ids.length - index) * 1_000),
+          }),
+        ),
+        storedMessage('msg-not-parked', 'accepted', { priority: 'bulk' }),
       ],
     });
   });
@@ -34,20 +36,6 @@ describe('feeding parked messages into the bus', () => {
     await db?.drop();
   });
 
-  function message(id: string) {
-    return {
-      id,
-      tenantId: 'acme',
-      destination: '+38267123456',
-      source: 'ACME',
-      body: `text of ${id}`,
-      encoding: 'gsm7',
-      parts: 1,
-      status: 'accepted' as const,
-      priority: 'bulk',
-    };
-  }
-
   it('publishes what fits under the limit once the backlog is under half of it, oldest first', async () => {
     const broker = new InProcessBroker();
     const bulk = new TopicRecorder(
@@ -55,30 +43,12 @@ describe('feeding parked messages into the bus', () => {
       broker,
       laneTopicName(SMS_SUBMITTED.name, 'bulk'),
     );
-    const publisher = new EventPublisher(
-      Bus.create({ kind: 'in-process', broker }, quiet).createClient(),
-    );
+    const publisher = publisherOn(broker);
     // The bus's backlog as the feeder sees it: what it published and no consumer took yet, and
     // other traffic's.
     let other = 7; // over half of the limit of 10: no room
     let consumed = 0;
-    const pauses: (() => void)[] = [];
-    let paused = 0;
-    const pausedWaiters: { count: number; resolve: () => void }[] = [];
-    const pause = () =>
-      new Promise<void>((resolve) => {
-        pauses.push(resolve);
-        paused++;
-        for (const waiter of pausedWaiters.filter((item) => item.count <= paused)) {
-          waiter.resolve();
-        }
-      });
-    const pausedFor = (count: number) =>
-      new Promise<void>((resolve) => {
-        if (paused >= count) resolve();
-        else pausedWaiters.push({ count, resolve });
-      });
-    const step = () => pauses.shift()!();
+    const { pause, pausedFor, step } = steppedPause();
     const stop = new AbortController();
     const fed: number[] = [];
 

@@ -1,9 +1,9 @@
 import { SMS_SUBMITTED } from '@tuxhat/contracts';
-import type { MessageStatus } from '@tuxhat/database';
-import { Bus, EventPublisher, InProcessBroker } from '@tuxhat/messaging';
+import { InProcessBroker } from '@tuxhat/messaging';
 import { type TestDatabase, TopicRecorder, createTestDatabase } from '@tuxhat/testing';
 
 import { countUnfinishedMessages, redriveUnfinishedMessages } from '../src/redrive';
+import { publisherOn, steppedPause, storedMessage } from './support/loop-support';
 
 /**
  * The boot re-drive of all-in-one mode on PostgreSQL: unfinished messages go back through the
@@ -20,12 +20,14 @@ describe('re-driving unfinished messages at boot', () => {
     const before = new Date(bootedAt.getTime() - 60_000);
     await db.database.prisma.message.createMany({
       data: [
-        ...ids.map((id) => message(id, id === 'msg-02' ? 'routed' : 'accepted', before)),
-        message('msg-done', 'sent', before),
+        ...ids.map((id) =>
+          storedMessage(id, id === 'msg-02' ? 'routed' : 'accepted', { createdAt: before }),
+        ),
+        storedMessage('msg-done', 'sent', { createdAt: before }),
         // Parked by ingress: the feeder's to publish (parked-feeder.ts), not the re-drive's.
-        { ...message('msg-parked', 'accepted', before), parkedAt: before },
+        storedMessage('msg-parked', 'accepted', { createdAt: before, parkedAt: before }),
         // Accepted since this process started: on the bus already, not re-driven.
-        message('msg-live', 'accepted', new Date(bootedAt.getTime() + 1_000)),
+        storedMessage('msg-live', 'accepted', { createdAt: new Date(bootedAt.getTime() + 1_000) }),
       ],
     });
   });
@@ -33,26 +35,6 @@ describe('re-driving unfinished messages at boot', () => {
   afterAll(async () => {
     await db?.drop();
   });
-
-  function message(id: string, status: MessageStatus, createdAt: Date) {
-    return {
-      id,
-      tenantId: 'acme',
-      destination: '+38267123456',
-      source: 'ACME',
-      body: `text of ${id}`,
-      encoding: 'gsm7',
-      parts: 1,
-      status,
-      createdAt,
-    };
-  }
-
-  const quiet = { log() {}, warn() {}, error() {} };
-
-  function publisherOn(broker: InProcessBroker): EventPublisher {
-    return new EventPublisher(Bus.create({ kind: 'in-process', broker }, quiet).createClient());
-  }
 
   async function markSent(messageIds: readonly string[]): Promise<void> {
     await db.database.prisma.message.updateMany({
@@ -68,21 +50,7 @@ describe('re-driving unfinished messages at boot', () => {
     const submitted = new TopicRecorder(SMS_SUBMITTED, broker);
     const publisher = publisherOn(broker);
     // The re-drive looks at its window again each time the test steps it.
-    const pauses: (() => void)[] = [];
-    let paused = 0;
-    const pausedWaiters: { count: number; resolve: () => void }[] = [];
-    const pause = () =>
-      new Promise<void>((resolve) => {
-        pauses.push(resolve);
-        paused++;
-        for (const waiter of pausedWaiters.filter((item) => item.count <= paused)) waiter.resolve();
-      });
-    const pausedFor = (count: number) =>
-      new Promise<void>((resolve) => {
-        if (paused >= count) resolve();
-        else pausedWaiters.push({ count, resolve });
-      });
-    const step = () => pauses.shift()!();
+    const { pause, pausedFor, step } = steppedPause();
     let now = Date.now();
 
     const redrive = redriveUnfinishedMessages(prisma, publisher, bootedAt, {
