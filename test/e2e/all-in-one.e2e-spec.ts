@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { type Database, createDatabase } from '@tuxhat/database';
@@ -283,6 +284,23 @@ describe('npm start (the built-in demo)', () => {
       );
     } finally {
       await gateway.stop();
+    }
+  });
+});
+
+describe('the e2e harness', () => {
+  it('starts a gateway on other ports when one of its own was taken since they were picked', async () => {
+    const gateway = await GatewayProcess.create({ SIMULATOR_PORT: String(await freePort()) });
+    const taken = gateway.httpPort;
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(taken, '127.0.0.1', resolve));
+    try {
+      await gateway.start();
+      expect(gateway.httpPort).not.toBe(taken);
+      expect((await fetch(`${gateway.httpUrl}/v1/messages/none`)).status).toBe(401);
+    } finally {
+      await gateway.stop();
+      await new Promise((resolve) => squatter.close(resolve));
     }
   });
 });

@@ -13,9 +13,9 @@ export class GatewayProcess {
   readonly dataDir: string;
 
   private constructor(
-    readonly httpPort: number,
-    readonly grpcPort: number,
-    readonly adminPort: number,
+    public httpPort: number,
+    public grpcPort: number,
+    public adminPort: number,
     private readonly env: Record<string, string>,
     private readonly nodeFlags: readonly string[],
   ) {
@@ -52,8 +52,28 @@ export class GatewayProcess {
     return new AdminClient(this.adminUrl, this.adminKey());
   }
 
-  /** Starts (or restarts, on the same data directory) and resolves once it serves. */
+  /**
+   * Starts (or restarts, on the same data directory and ports) and resolves once it serves.
+   * freePort() only finds ports free at that moment: at the first start, a gateway that exits
+   * because another process took one (EADDRINUSE) gets other ports, up to three times.
+   */
   async start(): Promise<{ banner: string; demoApiKey: string | undefined }> {
+    const firstStart = this.process === null;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce();
+      } catch (error) {
+        if (!firstStart || attempt === 3 || !this.process?.logs.includes('EADDRINUSE')) throw error;
+        [this.httpPort, this.grpcPort, this.adminPort] = [
+          await freePort(),
+          await freePort(),
+          await freePort(),
+        ];
+      }
+    }
+  }
+
+  private async startOnce(): Promise<{ banner: string; demoApiKey: string | undefined }> {
     this.process = new ServiceProcess(
       'gateway',
       'dist/apps/gateway/src/main.js',
