@@ -209,7 +209,8 @@ export async function startGateway(
     closers.push(async () => clearInterval(sampling));
     const stopFeeding = new AbortController();
     const feeding = feedParkedMessages(database.prisma, publisher, {
-      queued: () => broker.queued(),
+      // The sampler's figure: the broker's queues are counted once, not once per reader.
+      queued: () => backlog.queued,
       limit: env.BUS_BACKLOG_LIMIT,
       signal: stopFeeding.signal,
     }).catch((error: unknown) => {
