@@ -212,6 +212,8 @@ export async function startGateway(
       // The sampler's figure: the broker's queues are counted once, not once per reader.
       queued: () => backlog.queued,
       limit: env.BUS_BACKLOG_LIMIT,
+      // Ingress (either thread) counts its parkings here: no query while nothing is parked.
+      parkings: () => backlog.parkings,
       signal: stopFeeding.signal,
     }).catch((error: unknown) => {
       logger.error(

@@ -11,9 +11,19 @@ export interface ParkedFeederOptions {
   readonly queued: () => number;
   /** The backlog at which ingress parks (BUS_BACKLOG_LIMIT). */
   readonly limit: number;
+  /**
+   * How many times this gateway's ingress parked messages (SharedBusBacklog.parkings): once
+   * the parking is empty, the database is asked again when this changes, or after
+   * `recheckEveryMs` (messages another gateway on the same database parked before it stopped).
+   * Absent: the database is asked at every look.
+   */
+  readonly parkings?: () => number;
+  readonly recheckEveryMs?: number;
   readonly pageSize?: number;
   /** Between two looks at the backlog while it has no room or nothing is parked (tests step it). */
   readonly pause?: () => Promise<void>;
+  /** Milliseconds since some fixed point (tests step it). */
+  readonly now?: () => number;
   readonly signal?: AbortSignal;
   /** Each page published, for the log and tests. */
   readonly onFed?: (count: number) => void;
@@ -48,10 +58,29 @@ export async function feedParkedMessages(
 ): Promise<void> {
   const pageSize = options.pageSize ?? 1_000;
   const pause = options.pause ?? (() => delay(100));
+  const now = options.now ?? (() => performance.now());
+  const recheckEveryMs = options.recheckEveryMs ?? 5_000;
+  // The parkings count when the parking was last found empty, and when that was; none at boot:
+  // the last run may have left messages parked.
+  let emptyAt: { parkings: number; time: number } | undefined;
   while (!options.signal?.aborted) {
+    const parkings = options.parkings?.();
+    if (
+      emptyAt !== undefined &&
+      parkings === emptyAt.parkings &&
+      now() - emptyAt.time < recheckEveryMs
+    ) {
+      await pause();
+      continue;
+    }
     const queued = options.queued();
     const room = queued < options.limit / 2 ? Math.min(pageSize, options.limit - queued) : 0;
     const page = room > 0 ? await claim(prisma, room) : [];
+    // Read before the claim: a message parked after it was counted after its commit, so either
+    // the claim saw it or the count has moved on since.
+    if (room > 0 && page.length < room && parkings !== undefined) {
+      emptyAt = { parkings, time: now() };
+    }
     if (page.length > 0) {
       await Promise.all(
         page.map((message) =>

@@ -92,3 +92,87 @@ describe('feeding parked messages into the bus', () => {
     });
   });
 });
+
+/**
+ * Once the parking is empty, the feeder asks the database again only when ingress says it parked
+ * more, or after a while (for what another gateway on the same database parked before stopping).
+ */
+describe('feeding parked messages: when the feeder asks the database', () => {
+  let db: TestDatabase;
+  let parkedSoFar = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('parked_feeder_signal');
+    await db.database.prisma.tenant.create({ data: { id: 'acme', name: 'Acme' } });
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  /** Parks messages the way ingress commits them, behind the feeder's back. */
+  async function park(count: number): Promise<string[]> {
+    const ids = Array.from({ length: count }, () => `parked-${++parkedSoFar}`);
+    await db.database.prisma.message.createMany({
+      data: ids.map((id) => storedMessage(id, 'accepted', { parkedAt: new Date() })),
+    });
+    return ids;
+  }
+
+  it('looks at boot, then when ingress parked more or the recheck interval passed', async () => {
+    const broker = new InProcessBroker();
+    const published = new TopicRecorder(
+      SMS_SUBMITTED,
+      broker,
+      laneTopicName(SMS_SUBMITTED.name, 'transactional'),
+    );
+    const fedIds = () => published.events.map((event) => event.message.messageId);
+    const { pause, pausedFor, step } = steppedPause();
+    let parkings = 0;
+    let clock = 0;
+    const stop = new AbortController();
+    const leftFromLastRun = await park(2);
+
+    const feeding = feedParkedMessages(db.database.prisma, publisherOn(broker), {
+      queued: () => 0,
+      limit: 10,
+      parkings: () => parkings,
+      recheckEveryMs: 5_000,
+      now: () => clock,
+      pause,
+      signal: stop.signal,
+    });
+
+    await pausedFor(1);
+    expect(fedIds()).toEqual(leftFromLastRun);
+
+    // Parked without a word to this gateway: not seen yet.
+    const unannounced = await park(1);
+    step();
+    await pausedFor(2);
+    expect(fedIds()).toEqual(leftFromLastRun);
+
+    // Ingress says it parked: the feeder looks, and finds both.
+    const announced = await park(1);
+    parkings++;
+    step();
+    await pausedFor(3);
+    expect(fedIds()).toEqual([...leftFromLastRun, ...unannounced, ...announced]);
+
+    // Unannounced again: found once the recheck interval has passed, not before.
+    const later = await park(1);
+    clock = 4_999;
+    step();
+    await pausedFor(4);
+    expect(fedIds()).toHaveLength(4);
+    clock = 5_000;
+    step();
+    await pausedFor(5);
+    expect(fedIds()).toEqual([...leftFromLastRun, ...unannounced, ...announced, ...later]);
+
+    stop.abort();
+    step();
+    await feeding;
+    expect(await db.database.prisma.message.count({ where: { parkedAt: { not: null } } })).toBe(0);
+  });
+});

@@ -6,14 +6,17 @@
  */
 export interface BusBacklog {
   isFull(): boolean;
+  /** Messages were committed parked (after the commit): the feeder has work. */
+  parked(): void;
 }
 
-export const UNBOUNDED_BACKLOG: BusBacklog = { isFull: () => false };
+export const UNBOUNDED_BACKLOG: BusBacklog = { isFull: () => false, parked: () => undefined };
 
 /**
  * The in-memory backlog as the broker's thread measures it (record), readable on any thread
- * the buffer is handed to (ingress runs on a worker thread of its own): one shared integer, no
- * message per update.
+ * the buffer is handed to (ingress runs on a worker thread of its own), and a count of the
+ * times ingress parked messages, which the gateway's feeder watches instead of asking the
+ * database: two shared integers, no message per update.
  */
 export class SharedBusBacklog implements BusBacklog {
   private readonly cell: Int32Array;
@@ -27,7 +30,7 @@ export class SharedBusBacklog implements BusBacklog {
   }
 
   static create(limit: number): SharedBusBacklog {
-    return new SharedBusBacklog(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT), limit);
+    return new SharedBusBacklog(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT), limit);
   }
 
   /** On the broker's thread: the records its consumer groups have queued now. */
@@ -41,5 +44,14 @@ export class SharedBusBacklog implements BusBacklog {
 
   isFull(): boolean {
     return this.queued >= this.limit;
+  }
+
+  parked(): void {
+    Atomics.add(this.cell, 1, 1);
+  }
+
+  /** How many times messages were parked so far (wraps around; only changes matter). */
+  get parkings(): number {
+    return Atomics.load(this.cell, 1);
   }
 }

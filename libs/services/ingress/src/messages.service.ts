@@ -381,7 +381,10 @@ export class MessagesService {
    */
   private async publish(all: readonly Prepared[]): Promise<Unpublished[]> {
     const prepared = all.filter((item) => !item.row.parked);
-    if (prepared.length < all.length) this.countParked(all.filter((item) => item.row.parked));
+    if (prepared.length < all.length) {
+      this.countParked(all.filter((item) => item.row.parked));
+      this.backlog.parked();
+    }
     const results = await Promise.allSettled(
       prepared.map((item) => this.publisher.publish(SMS_SUBMITTED, item.event)),
     );

@@ -10,9 +10,22 @@ const VALID = { to: '+38267123456', from: 'TuxHat', text: 'Campaign text' };
 describe('ingress with the bus backlog full', () => {
   let sut: IngressHarness;
   let full = false;
+  /** At each signal to the feeder, the parked messages the database had at that moment. */
+  let signalled: Promise<string[]>[] = [];
 
   beforeAll(async () => {
-    sut = await IngressHarness.start('ingress_parking', { backlog: { isFull: () => full } });
+    sut = await IngressHarness.start('ingress_parking', {
+      backlog: {
+        isFull: () => full,
+        parked: () => {
+          signalled.push(
+            sut.prisma.message
+              .findMany({ where: { parkedAt: { not: null } }, select: { id: true } })
+              .then((rows) => rows.map((row) => row.id)),
+          );
+        },
+      },
+    });
   });
 
   afterAll(async () => {
@@ -21,6 +34,7 @@ describe('ingress with the bus backlog full', () => {
 
   afterEach(() => {
     full = false;
+    signalled = [];
   });
 
   async function stored(ids: readonly string[]) {
@@ -44,6 +58,9 @@ describe('ingress with the bus backlog full', () => {
     expect(history.map((event) => event.detail)).toEqual([
       'received via REST; stored until the gateway has room',
     ]);
+    // The feeder is told once the row is committed (it looks in the database when told).
+    expect(signalled).toHaveLength(1);
+    expect(await signalled[0]).toContain(id);
   });
 
   it('parks a whole batch, except its OTP', async () => {
@@ -62,6 +79,8 @@ describe('ingress with the bus backlog full', () => {
     expect(rows.get(ids[2])?.parkedAt).toBeNull();
     await sut.submittedLanes[0].waitFor(1, (event) => event.message.messageId === ids[2]);
     expect(sut.submittedIds().filter((id) => ids.includes(id))).toEqual([ids[2]]);
+    expect(signalled).toHaveLength(1);
+    expect(await signalled[0]).toEqual(expect.arrayContaining([ids[0], ids[1]]));
   });
 
   it('publishes at once and parks nothing while the backlog has room', async () => {
@@ -71,5 +90,6 @@ describe('ingress with the bus backlog full', () => {
     const [row] = await stored([id]);
     expect(row.parkedAt).toBeNull();
     expect(sut.submittedIds()).toContain(id);
+    expect(signalled).toHaveLength(0);
   });
 });
