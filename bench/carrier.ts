@@ -9,6 +9,7 @@ import { cpuCells, measureCpu } from './lib/cpu';
 import { waitForQuiet, waitForSubmits } from './lib/drain';
 import { closedLoop, extremes, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
+import { type MessageTimes, stageDurations, timesOf } from './lib/stages';
 import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
 import { type LoadSettings, loadSettings, saturate } from './lib/wrk';
 import { destination } from './targets/target';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     const system = await startSystem(name, { receipts });
     try {
       rows.push(await saturation(system, settings));
-      rows.push(await pacedLatency(system, settings.seconds * 1000));
+      rows.push(...(await pacedLatency(system, settings.seconds * 1000)));
     } finally {
       await system.stop();
     }
@@ -97,38 +98,67 @@ async function saturation(
   };
 }
 
-/** A steady 1,000 messages/s: time from the request to its submit_sm at the carrier. */
+/**
+ * A steady 1,000 messages/s: time from the request to its submit_sm at the carrier and, for a
+ * system that keeps a status history, the legs of that time (every 10th message's history).
+ */
 async function pacedLatency(
   { target, simulator }: RunningSystem,
   durationMs: number,
-): Promise<Row> {
+): Promise<Row[]> {
   const before = await simulator.submitCount();
   const sentAt = new Map<string, number>();
+  const ids = new Map<string, string>();
   const load = await paced({
     perSecond: 1_000,
     durationMs: Math.min(durationMs, 10_000),
-    send: (n) => {
+    send: async (n) => {
       const text = `carrier paced ${n}`;
       sentAt.set(text, wallClock());
-      return target.submit(destination(n), text);
+      const id = await target.submit(destination(n), text);
+      if (id !== undefined && n % 10 === 0) ids.set(text, id);
     },
   });
   await waitForSubmits(simulator, before + load.completed, 120_000);
+  const atCarrier = new Map<string, number>();
+  for (const submit of await simulator.submits()) {
+    if (sentAt.has(submit.text)) atCarrier.set(submit.text, Date.parse(submit.receivedAt));
+  }
   const latencies = Float64Array.from(
-    (await simulator.submits()).flatMap((submit) => {
-      const sent = sentAt.get(submit.text);
-      return sent === undefined ? [] : [Date.parse(submit.receivedAt) - sent];
-    }),
+    [...atCarrier].map(([text, received]) => received - (sentAt.get(text) ?? received)),
   );
-  return {
-    target: target.name,
-    scenario: 'paced 1,000/s, request to submit_sm',
-    cells: {
-      'at carrier': String(latencies.length),
-      p50: fmt.ms(quantile(latencies, 0.5)),
-      p99: fmt.ms(quantile(latencies, 0.99)),
+  const rows: Row[] = [
+    {
+      target: target.name,
+      scenario: 'paced 1,000/s, request to submit_sm',
+      cells: {
+        'at carrier': String(latencies.length),
+        p50: fmt.ms(quantile(latencies, 0.5)),
+        p99: fmt.ms(quantile(latencies, 0.99)),
+      },
     },
+  ];
+  const history = target.history?.bind(target);
+  if (!history || ids.size === 0) return rows;
+  // Read after the run, 16 at a time: the API's reads are not part of the measured load.
+  const sampled = [...ids];
+  const times: MessageTimes[] = [];
+  let next = 0;
+  const reader = async () => {
+    while (next < sampled.length) {
+      const [text, id] = sampled[next++];
+      times.push(timesOf(sentAt.get(text) ?? 0, await history(id), atCarrier.get(text)));
+    }
   };
+  await Promise.all(Array.from({ length: 16 }, reader));
+  for (const { name, durations } of stageDurations(times)) {
+    rows.push({
+      target: target.name,
+      scenario: `paced 1,000/s, leg: ${name} (${durations.length} messages)`,
+      cells: { p50: fmt.ms(quantile(durations, 0.5)), p99: fmt.ms(quantile(durations, 0.99)) },
+    });
+  }
+  return rows;
 }
 
 /** 20,000 bulk messages queued in front of a ~1,000/s carrier, then OTPs at 20/s. */

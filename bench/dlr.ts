@@ -73,7 +73,7 @@ async function waitForReports(
 async function sendAll(
   items: readonly string[],
   concurrency: number,
-  send: (item: string, index: number) => Promise<void>,
+  send: (item: string, index: number) => Promise<unknown>,
 ): Promise<void> {
   let next = 0;
   const worker = async () => {

@@ -1,7 +1,10 @@
 import { performance } from 'node:perf_hooks';
 
-/** One request the load generator makes; resolves when the server answered successfully. */
-export type Send = (sequence: number) => Promise<void>;
+/**
+ * One request the load generator makes (number `sequence`); resolves when the server answered
+ * successfully, with a value the generator does not use.
+ */
+export type Send = (sequence: number) => Promise<unknown>;
 
 export interface LoadResult {
   readonly completed: number;

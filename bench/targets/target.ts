@@ -6,6 +6,15 @@ export interface SubmitOptions {
   readonly reportUrl?: string;
 }
 
+/** One status change of a message, as the system reports it (TuxHat's GET /v1/messages/{id}). */
+export interface HistoryEntry {
+  readonly status: string;
+  /** The service that made the change: ingress, policy, routing, dlr... */
+  readonly source: string;
+  /** ISO 8601, milliseconds. */
+  readonly at: string;
+}
+
 /** A system under test: the gateway in one of its modes, or the Kannel baseline. */
 export interface BenchTarget {
   /** As it appears in the results, e.g. "TuxHat all-in-one (PostgreSQL)". */
@@ -16,8 +25,10 @@ export interface BenchTarget {
   readonly httpUrl: string;
   /** The single-message submit as an HTTP request: `submit` sends it, wrk is scripted with it. */
   submitRequest(to: string, text: string, options?: SubmitOptions): HttpRequest;
-  /** One single-message submit; resolves when the system accepted it. */
-  submit(to: string, text: string, options?: SubmitOptions): Promise<void>;
+  /** One single-message submit; resolves when the system accepted it, with its id if it gives one. */
+  submit(to: string, text: string, options?: SubmitOptions): Promise<string | undefined>;
+  /** A message's status history, when the system keeps one. */
+  history?(id: string): Promise<readonly HistoryEntry[]>;
   /** One batch submit of `texts.length` messages, when the system has a batch API. */
   submitBatch?(to: string, texts: readonly string[], priority?: 'otp' | 'bulk'): Promise<void>;
   /** A gRPC submit, when the system has a gRPC API. */

@@ -9,7 +9,7 @@ import { bumpConfigRevision, createDatabase } from '@tuxhat/database';
 import { createTestDatabase, type TestDatabase } from '@tuxhat/testing';
 
 import { GrpcClient, HttpClient, type HttpRequest, expectStatus } from '../lib/clients';
-import type { BenchTarget, SubmitOptions } from './target';
+import type { BenchTarget, HistoryEntry, SubmitOptions } from './target';
 
 export type TuxhatMode = 'all-in-one-postgres' | 'all-in-one-pglite' | 'cluster';
 
@@ -126,7 +126,14 @@ export async function startTuxhat(
     httpUrl,
     submitRequest,
     async submit(to, text, options) {
-      expectStatus(await http.send(submitRequest(to, text, options)), 202);
+      const response = await http.send(submitRequest(to, text, options));
+      expectStatus(response, 202);
+      return (JSON.parse(response.body) as { id: string }).id;
+    },
+    async history(id) {
+      const response = await http.send({ method: 'GET', path: `/v1/messages/${id}`, headers });
+      expectStatus(response, 200);
+      return (JSON.parse(response.body) as { history: HistoryEntry[] }).history;
     },
     async submitBatch(to, texts, priority) {
       const body = JSON.stringify({
