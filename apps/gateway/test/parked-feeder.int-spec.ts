@@ -1,9 +1,8 @@
-import { SMS_SUBMITTED, laneTopicName } from '@tuxhat/contracts';
 import { InProcessBroker } from '@tuxhat/messaging';
-import { type TestDatabase, TopicRecorder, createTestDatabase } from '@tuxhat/testing';
+import { type TestDatabase, createTestDatabase } from '@tuxhat/testing';
 
 import { feedParkedMessages } from '../src/parked-feeder';
-import { publisherOn, steppedPause, storedMessage } from './support/loop-support';
+import { publisherOn, steppedPause, storedMessage, submittedIn } from './support/loop-support';
 
 /**
  * Hard-storage queueing in all-in-one mode on PostgreSQL: the messages ingress parked while the
@@ -38,11 +37,7 @@ describe('feeding parked messages into the bus', () => {
 
   it('publishes what fits under the limit once the backlog is under half of it, oldest first', async () => {
     const broker = new InProcessBroker();
-    const bulk = new TopicRecorder(
-      SMS_SUBMITTED,
-      broker,
-      laneTopicName(SMS_SUBMITTED.name, 'bulk'),
-    );
+    const bulk = submittedIn(broker, 'bulk');
     const publisher = publisherOn(broker);
     // The bus's backlog as the feeder sees it: what it published and no consumer took yet, and
     // other traffic's.
@@ -121,11 +116,7 @@ describe('feeding parked messages: when the feeder asks the database', () => {
 
   it('looks at boot, then when ingress parked more or the recheck interval passed', async () => {
     const broker = new InProcessBroker();
-    const published = new TopicRecorder(
-      SMS_SUBMITTED,
-      broker,
-      laneTopicName(SMS_SUBMITTED.name, 'transactional'),
-    );
+    const published = submittedIn(broker, 'transactional');
     const fedIds = () => published.events.map((event) => event.message.messageId);
     const { pause, pausedFor, step } = steppedPause();
     let parkings = 0;

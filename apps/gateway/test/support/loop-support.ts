@@ -1,11 +1,21 @@
+import { type Lane, SMS_SUBMITTED, laneTopicName } from '@tuxhat/contracts';
 import type { MessageStatus } from '@tuxhat/database';
 import { Bus, EventPublisher, type InProcessBroker } from '@tuxhat/messaging';
+import { TopicRecorder } from '@tuxhat/testing';
 
 const quiet = { log() {}, warn() {}, error() {} };
 
 /** An EventPublisher on an in-process broker, as the all-in-one gateway has. */
 export function publisherOn(broker: InProcessBroker): EventPublisher {
   return new EventPublisher(Bus.create({ kind: 'in-process', broker }, quiet).createClient());
+}
+
+/** Records what is published to sms.submitted in one lane. */
+export function submittedIn(
+  broker: InProcessBroker,
+  lane: Lane,
+): TopicRecorder<typeof SMS_SUBMITTED> {
+  return new TopicRecorder(SMS_SUBMITTED, broker, laneTopicName(SMS_SUBMITTED.name, lane));
 }
 
 /** A row of acme's message `id` for createMany. */

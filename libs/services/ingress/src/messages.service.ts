@@ -380,8 +380,10 @@ export class MessagesService {
    * returns the failed ones.
    */
   private async publish(all: readonly Prepared[]): Promise<Unpublished[]> {
-    const prepared = all.filter((item) => !item.row.parked);
-    if (prepared.length < all.length) {
+    // The usual case, nothing parked, takes no copy of the list.
+    let prepared = all;
+    if (all.some((item) => item.row.parked)) {
+      prepared = all.filter((item) => !item.row.parked);
       this.countParked(all.filter((item) => item.row.parked));
       this.backlog.parked();
     }
