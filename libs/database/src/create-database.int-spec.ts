@@ -157,10 +157,12 @@ function fixtures() {
     id: 9_007_199_254_740_993n, // beyond Number.MAX_SAFE_INTEGER: BIGINT, not a float
     eventId: 'evt-1',
     messageId: message.id,
-    status: MessageStatus.sent,
-    detail: 'submit_sm_resp ok',
-    source: 'connector-smpp',
+    status: MessageStatus.routed,
+    detail: 'route default',
+    source: 'routing',
     occurredAt: at('2026-01-04T10:00:00.500Z'),
+    costMinor: 4,
+    costCurrency: 'USD',
   };
   const accountingRecord = {
     messageId: message.id,

@@ -24,7 +24,11 @@ import {
   writeShape,
 } from './record-sql';
 
-/** A message as a first status event finds it: what its open record starts from. */
+/**
+ * A message without a record, as a status event finds it: what its record starts from. The
+ * steps come from its status history (null where the history has none yet): they matter when
+ * accounting did not see the message's earlier events itself, e.g. after a restart.
+ */
 export interface MessageForRecord {
   readonly id: string;
   readonly tenantId: string;
@@ -36,6 +40,14 @@ export interface MessageForRecord {
   readonly clientReference: string | null;
   readonly metadata: unknown;
   readonly createdAt: Date;
+  readonly carrierId: string | null;
+  readonly routeId: string | null;
+  /** The latest `routed` in the history, and the cost it carried. */
+  readonly routedAt: Date | null;
+  readonly costMinor: number | null;
+  readonly costCurrency: string | null;
+  /** The latest `sent` in the history. */
+  readonly sentAt: Date | null;
 }
 
 /** A reservation to settle (charged) or release, with the price the record charges. */
@@ -87,12 +99,18 @@ export class AccountingRecordsRepository {
       selectRecordsOrMessages(messageIds),
       this.readStatements.next(messageIds.length),
     );
-    const messages = JSON.parse(result?.messages ?? '[]') as (MessageForRecord & {
-      createdAt: string;
-    })[];
+    const messages = JSON.parse(result?.messages ?? '[]') as (Omit<
+      MessageForRecord,
+      'createdAt' | 'routedAt' | 'sentAt'
+    > & { createdAt: string; routedAt: string | null; sentAt: string | null })[];
     return {
       records: parseRecords(result?.records ?? '[]'),
-      messages: messages.map((row) => ({ ...row, createdAt: new Date(row.createdAt) })),
+      messages: messages.map((row) => ({
+        ...row,
+        createdAt: new Date(row.createdAt),
+        routedAt: row.routedAt === null ? null : new Date(row.routedAt),
+        sentAt: row.sentAt === null ? null : new Date(row.sentAt),
+      })),
     };
   }
 
@@ -259,7 +277,7 @@ export function draftOfRecord(row: AccountingRecord): RecordDraft {
   };
 }
 
-/** The open draft of a message's first status event. */
+/** The draft of a message without a record: not final, with the steps its history holds. */
 export function draftOfMessage(
   message: MessageForRecord,
   destinationInfo: { country: string | null; network: string | null },
@@ -275,14 +293,14 @@ export function draftOfMessage(
     network: destinationInfo.network,
     clientReference: message.clientReference,
     metadata: message.metadata ?? null,
-    carrierId: null,
-    routeId: null,
+    carrierId: message.carrierId,
+    routeId: message.routeId,
     parts: message.parts,
     encoding: message.encoding,
     finalStatus: null,
     errorCode: null,
-    costMinor: 0,
-    costCurrency: currency,
+    costMinor: message.costMinor ?? 0,
+    costCurrency: message.costCurrency ?? currency,
     priceMinor: 0,
     priceCurrency: currency,
     listPriceMinor: 0,
@@ -292,8 +310,8 @@ export function draftOfMessage(
     charged: false,
     adjustments: [],
     acceptedAt: message.createdAt,
-    routedAt: null,
-    sentAt: null,
+    routedAt: message.routedAt,
+    sentAt: message.sentAt,
     finalAt: null,
     revision: 0,
     publishedRevision: 0,

@@ -135,6 +135,24 @@ describe('accounting service', () => {
     });
   }
 
+  /** An accounting row of one of `messages`' messages, as another writer left it. */
+  const storedRecord = (
+    messageId: string,
+    fields: Partial<Prisma.AccountingRecordCreateManyInput> = {},
+  ): Prisma.AccountingRecordCreateManyInput => ({
+    messageId,
+    tenantId: 'acme',
+    classOfService: 'otp',
+    source: 'Acme',
+    destination: '+38267123456',
+    parts: 2,
+    encoding: 'gsm7',
+    costCurrency: 'EUR',
+    priceCurrency: 'EUR',
+    acceptedAt: at(0),
+    ...fields,
+  });
+
   /** A status event whose id derives from (message, status, n): publishing it again is a replay. */
   const status = (
     messageId: string,
@@ -220,15 +238,56 @@ describe('accounting service', () => {
       publishPending: false,
       publishClaimedAt: null,
     });
-    expect(
-      await prisma.accountingRecord.findUniqueOrThrow({ where: { messageId: 'm-open' } }),
-    ).toMatchObject({
-      finalStatus: null,
-      revision: 0,
-      publishPending: false,
-      carrierId: 'telco-a',
-    });
+    // Written once, final (insert), then marked published: no write per step before.
+    expect(row.rowVersion).toBe(1);
+    // A message still travelling has no record yet: its steps wait in memory for its end.
+    expect(await prisma.accountingRecord.findUnique({ where: { messageId: 'm-open' } })).toBeNull();
     expect(records.events.some((event) => event.messageId === 'm-open')).toBe(false);
+  });
+
+  it('builds a record from the status history when it did not see the steps itself (a restart, another replica)', async () => {
+    // The message and its history as the projector wrote them while another accounting process
+    // handled the steps.
+    await messages(['h-restart'], { carrierId: 'telco-b', routeId: 'me-backup', status: 'sent' });
+    await messages(['h-none']);
+    await prisma.messageStatusEvent.createMany({
+      data: [
+        { status: 'accepted' as const, ms: 1 },
+        { status: 'routed' as const, ms: 10, costMinor: 4, costCurrency: 'USD' },
+        { status: 'routed' as const, ms: 30, costMinor: 7, costCurrency: 'USD' }, // a failover
+        { status: 'sent' as const, ms: 200 },
+      ].map(({ status, ms, ...cost }) => ({
+        eventId: `h-restart/${status}/${ms}`,
+        messageId: 'h-restart',
+        status,
+        source: 'test',
+        occurredAt: at(ms),
+        ...cost,
+      })),
+    });
+    const records = new TopicRecorder(ACCOUNTING_RECORDS, broker);
+    await start();
+
+    publish([
+      status('h-restart', 'delivered', 5_000),
+      status('h-none', 'rejected', 20, { errorCode: 'POLICY' }),
+    ]);
+    const got = await records.waitFor(2);
+    expect(got.find((event) => event.messageId === 'h-restart')).toMatchObject({
+      carrierId: 'telco-b',
+      routeId: 'me-backup',
+      cost: { minor: 7, currency: 'USD' },
+      routedAt: at(30).toISOString(),
+      sentAt: at(200).toISOString(),
+      finalAt: at(5_000).toISOString(),
+      finalStatus: 'delivered',
+    });
+    // No history: no steps, and a message no carrier took costs nothing.
+    expect(got.find((event) => event.messageId === 'h-none')).toMatchObject({
+      cost: { minor: 0, currency: 'EUR' },
+      finalStatus: 'rejected',
+    });
+    expect(got.find((event) => event.messageId === 'h-none')).not.toHaveProperty('routedAt');
   });
 
   it('charges a prepaid tenant on delivery: settles what was delivered, releases the rest, moves the balance once', async () => {
@@ -420,24 +479,15 @@ describe('accounting service', () => {
 
   it('publishes at boot what a crash left: unpublished records and stale claims, not live ones', async () => {
     await messages(['r-pending', 'r-stale', 'r-live']);
-    const row = (messageId: string, publishClaimedAt: Date | null) => ({
-      messageId,
-      tenantId: 'acme',
-      classOfService: 'otp',
-      source: 'Acme',
-      destination: '+38267123456',
-      parts: 2,
-      encoding: 'gsm7',
-      finalStatus: 'undeliverable' as const,
-      costCurrency: 'EUR',
-      priceCurrency: 'EUR',
-      acceptedAt: at(0),
-      finalAt: at(5_000),
-      updatedAt: new Date(Date.now() - 60_000),
-      revision: 1,
-      publishPending: true,
-      publishClaimedAt,
-    });
+    const row = (messageId: string, publishClaimedAt: Date | null) =>
+      storedRecord(messageId, {
+        finalStatus: 'undeliverable',
+        finalAt: at(5_000),
+        updatedAt: new Date(Date.now() - 60_000),
+        revision: 1,
+        publishPending: true,
+        publishClaimedAt,
+      });
     await prisma.accountingRecord.createMany({
       data: [
         row('r-pending', null),
@@ -475,28 +525,33 @@ describe('accounting service', () => {
     expect(again.events.some((event) => event.messageId === 'r-live')).toBe(false);
   });
 
-  it('reads a record again when another writer changed it since this consumer last wrote it', async () => {
-    await messages(['stale-1']);
+  it('reads a record again when another writer wrote it since this consumer last read it', async () => {
+    await messages(['stale-1', 'stale-marker']);
     const records = new TopicRecorder(ACCOUNTING_RECORDS, broker);
     await start();
+    // The steps, then a marker: the in-process queue is ordered, so once the marker's record is
+    // out this consumer holds the steps (in memory: a record is written once final).
     publish([
       status('stale-1', 'routed', 10, {
         carrierId: 'telco-a',
         routeId: 'me-mobile',
         cost: { minor: 4, currency: 'EUR' },
       }),
+      status('stale-marker', 'expired', 20),
     ]);
-    await waitFor('the open record', async () =>
-      (await prisma.accountingRecord.findUnique({ where: { messageId: 'stale-1' } }))?.routedAt
-        ? true
-        : undefined,
-    );
-    // Another consumer's write (e.g. during a rebalance), which this one's memory does not know.
-    await prisma.$executeRaw`
-      UPDATE accounting_records SET route_id = 'me-backup', row_version = row_version + 1
-      WHERE message_id = 'stale-1'`;
+    await records.waitFor(1, (event) => event.messageId === 'stale-marker');
+    // Another writer's row (e.g. another consumer during a rebalance, or an open record an
+    // earlier version wrote), which this one's memory does not know.
+    await prisma.accountingRecord.create({
+      data: storedRecord('stale-1', {
+        routeId: 'me-backup',
+        carrierId: 'telco-a',
+        costMinor: 4,
+        routedAt: at(10),
+      }),
+    });
     publish([status('stale-1', 'delivered', 1_000)]);
-    const [record] = await records.waitFor(1);
+    const [record] = await records.waitFor(1, (event) => event.messageId === 'stale-1');
     expect(record).toMatchObject({ messageId: 'stale-1', routeId: 'me-backup', revision: 1 });
     // Marked published just after the topic has it.
     const row = await waitFor('the record marked published', async () => {
@@ -506,7 +561,7 @@ describe('accounting service', () => {
       return stored.publishPending ? undefined : stored;
     });
     expect(row).toMatchObject({ routeId: 'me-backup', finalStatus: 'delivered', revision: 1 });
-    expect(records.events).toHaveLength(1);
+    expect(records.events.filter((event) => event.messageId === 'stale-1')).toHaveLength(1);
   });
 
   it('publishes each record once when two consumers handle the same events at the same time', async () => {

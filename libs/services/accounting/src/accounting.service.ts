@@ -19,7 +19,10 @@ import { RecordPublisher } from './record-publisher.service';
 
 /** Attempts of a batch whose records other writers keep changing, before the retry topic. */
 const MAX_ATTEMPTS = 3;
-/** Records of messages in flight kept in memory (see AccountingService.remember). */
+/**
+ * Records of messages in flight kept in memory (see AccountingService.remember). One pushed out
+ * is built again from the database when its next event comes (steps from its history).
+ */
 const RECENT_RECORDS = 50_000;
 
 /**
@@ -28,6 +31,14 @@ const RECENT_RECORDS = 50_000;
  * (tariffs and rules from memory, plus one history query when a rule needs it), write every
  * change and settle the prepaid reservations in one statement, then publish what became
  * final. No round trip per message.
+ *
+ * A record is written once its message is final, not at each step before: the steps (routed,
+ * sent: route, carrier, cost, times) wait in memory with the draft. That is one insert per
+ * message where writing each step cost an insert and an update more (about a seventh of
+ * PostgreSQL's CPU per message at saturation, bench/RESULTS.md, session 14). Nothing is lost with the memory:
+ * the status history holds the same steps (the projector writes them, the routed cost
+ * included), and a draft built without memory (after a restart, past RECENT_RECORDS, or when
+ * another replica saw the earlier events) starts from it.
  */
 @Injectable()
 export class AccountingService {
@@ -86,6 +97,8 @@ export class AccountingService {
         else if (change === 'steps' && strongest === 'none') strongest = 'steps';
       }
       if (strongest === 'none') continue;
+      // Steps of a message without a record stay in memory (remember): written with its end.
+      if (strongest === 'steps' && draft.rowVersion < 0) continue;
       changed.push(draft);
       if (strongest === 'final' || strongest === 'correction')
         toPrice.push({ draft, change: strongest });
@@ -123,8 +136,9 @@ export class AccountingService {
   }
 
   /**
-   * Keeps the batch's records as they are now in the table, for the message's next events
-   * (accepted, routed, sent, final: usually in different batches). Published ones are dropped
+   * Keeps the batch's records as they are now in the table, or, not written yet, with the steps
+   * so far, for the message's next events (accepted, routed, sent, final: usually in different
+   * batches). Published ones are dropped
    * (their last event came; the publish bookkeeping changes the row). The memory is only a
    * guess of the row: every write still names the row version it expects, and a stale guess
    * fails the write, which reads the rows again (onStatusEvents).

@@ -1,6 +1,6 @@
 import { type SmsStatusEvent, newEnvelope } from '@tuxhat/contracts';
 
-import { draftOfMessage } from './accounting-records.repository';
+import { type MessageForRecord, draftOfMessage } from './accounting-records.repository';
 import {
   type RecordDraft,
   applyStatusEvent,
@@ -10,7 +10,7 @@ import {
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 26, 10, 0, second)).toISOString();
 
-function openDraft(): RecordDraft {
+function openDraft(history: Partial<MessageForRecord> = {}): RecordDraft {
   return draftOfMessage(
     {
       id: 'm1',
@@ -23,6 +23,13 @@ function openDraft(): RecordDraft {
       clientReference: null,
       metadata: null,
       createdAt: new Date(at(0)),
+      carrierId: null,
+      routeId: null,
+      routedAt: null,
+      costMinor: null,
+      costCurrency: null,
+      sentAt: null,
+      ...history,
     },
     { country: 'ME', network: null },
     'EUR',
@@ -87,6 +94,37 @@ describe('accounting record draft', () => {
     );
     expect(applyStatusEvent(sut, event('routed', 3, { carrierId: 'telco-c' }))).toBe('none');
     expect(sut).toMatchObject({ carrierId: 'telco-b', costMinor: 6, routedAt: new Date(at(5)) });
+  });
+
+  it('starts from the steps the history holds; events older than them change nothing', () => {
+    const steps = {
+      carrierId: 'telco-a',
+      routeId: 'r1',
+      routedAt: new Date(at(3)),
+      costMinor: 4,
+      costCurrency: 'USD',
+      sentAt: new Date(at(4)),
+    };
+    const sut = openDraft(steps);
+    expect(sut).toMatchObject({
+      ...steps,
+      finalStatus: null,
+      rowVersion: -1,
+    });
+    expect(applyStatusEvent(sut, event('routed', 1, { carrierId: 'telco-z' }))).toBe('none');
+    expect(applyStatusEvent(sut, event('sent', 2, { carrierId: 'telco-z' }))).toBe('none');
+    expect(sut.carrierId).toBe('telco-a');
+  });
+
+  it('without history, starts with no route, cost 0 in the default currency', () => {
+    expect(openDraft()).toMatchObject({
+      carrierId: null,
+      routeId: null,
+      routedAt: null,
+      sentAt: null,
+      costMinor: 0,
+      costCurrency: 'EUR',
+    });
   });
 
   it('becomes final once: revision 1, pending publication; a replay or another final state changes nothing', () => {

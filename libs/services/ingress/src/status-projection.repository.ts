@@ -63,11 +63,14 @@ const PROJECT_SQL = `
         false) AS applicable
     FROM json_to_recordset($1::json) AS e (ord int, event_id text, message_id text,
       tenant_id text, status text, detail text, source text, occurred_at timestamptz,
-      carrier_id text, route_id text, rank int, precedence bigint)
+      carrier_id text, route_id text, cost_minor int, cost_currency text, rank int,
+      precedence bigint)
   ),
   inserted AS (
-    INSERT INTO message_status_events (event_id, message_id, status, detail, source, occurred_at)
-    SELECT e.event_id, e.message_id, e.status::message_status, e.detail, e.source, e.occurred_at
+    INSERT INTO message_status_events (event_id, message_id, status, detail, source, occurred_at,
+      cost_minor, cost_currency)
+    SELECT e.event_id, e.message_id, e.status::message_status, e.detail, e.source, e.occurred_at,
+      e.cost_minor, e.cost_currency
     FROM input e WHERE e.applicable ORDER BY e.ord
     ON CONFLICT (message_id, event_id) DO NOTHING
     RETURNING event_id
@@ -138,6 +141,8 @@ export class StatusProjectionRepository {
       occurred_at: event.occurredAt,
       carrier_id: event.carrierId ?? null,
       route_id: event.routeId ?? null,
+      cost_minor: event.cost?.minor ?? null,
+      cost_currency: event.cost?.currency ?? null,
       rank: statusRank(event.status),
       precedence: precedence[ord],
     }));

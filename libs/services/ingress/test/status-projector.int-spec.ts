@@ -42,11 +42,21 @@ describe('ingress status projector (sms.status.v1)', () => {
         carrierId: 'telco-a',
         routeId: 'default',
         detail: 'route default',
+        cost: { minor: 4, currency: 'USD' },
       }),
     ]);
     await historyOf(id, 2);
     sut.publishStatus([statusEvent(id, 'sent', { occurredAt: at(2), source: 'dlr' })]);
-    await historyOf(id, 3);
+    const history = await historyOf(id, 3);
+    // The routing's cost stays on its history row, for accounting (never in the tenant's view).
+    expect(
+      history.map(({ status, costMinor, costCurrency }) => ({ status, costMinor, costCurrency })),
+    ).toEqual(
+      expect.arrayContaining([
+        { status: 'routed', costMinor: 4, costCurrency: 'USD' },
+        { status: 'sent', costMinor: null, costCurrency: null },
+      ]),
+    );
 
     const row = await sut.prisma.message.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({
