@@ -35,10 +35,10 @@ const RECENT_RECORDS = 50_000;
  * A record is written once its message is final, not at each step before: the steps (routed,
  * sent: route, carrier, cost, times) wait in memory with the draft. That is one insert per
  * message where writing each step cost an insert and an update more (about a seventh of
- * PostgreSQL's CPU per message at saturation, bench/RESULTS.md, session 14). Nothing is lost with the memory:
- * the status history holds the same steps (the projector writes them, the routed cost
- * included), and a draft built without memory (after a restart, past RECENT_RECORDS, or when
- * another replica saw the earlier events) starts from it.
+ * PostgreSQL's CPU per message at saturation, bench/RESULTS.md, session 14). Nothing is lost
+ * with the memory: the status history holds the same steps (the projector writes them, the
+ * routed cost included), and a draft built without memory (after a restart, past
+ * RECENT_RECORDS, or when another replica saw the earlier events) starts from it.
  */
 @Injectable()
 export class AccountingService {
@@ -138,10 +138,10 @@ export class AccountingService {
   /**
    * Keeps the batch's records as they are now in the table, or, not written yet, with the steps
    * so far, for the message's next events (accepted, routed, sent, final: usually in different
-   * batches). Published ones are dropped
-   * (their last event came; the publish bookkeeping changes the row). The memory is only a
-   * guess of the row: every write still names the row version it expects, and a stale guess
-   * fails the write, which reads the rows again (onStatusEvents).
+   * batches). Published ones are dropped (their last event came; the publish bookkeeping
+   * changes the row). The memory is only a guess of the row: every write still names the row
+   * version it expects, and a stale guess fails the write, which reads the rows again
+   * (onStatusEvents).
    */
   private remember(
     drafts: readonly RecordDraft[],
