@@ -22,3 +22,4 @@ export * from './event-factory';
 export * from './proto';
 export * from './config/tenant-policy';
 export * from './config/routing-config';
+export * from './webhook-url';

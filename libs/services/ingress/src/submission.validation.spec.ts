@@ -125,6 +125,41 @@ describe(validateSubmission.name, () => {
     });
   });
 
+  it.each([
+    ['https', 'https://hooks.example.org/dlr?tenant=acme'],
+    ['https with a port', 'https://hooks.example.org:8443/dlr'],
+    ['http to localhost', 'http://localhost/dlr'],
+    ['http to 127.0.0.1 with a port', 'http://127.0.0.1:9000/dlr'],
+    ['http to [::1]', 'http://[::1]:9000/dlr'],
+    ['2,048 characters', `https://hooks.example.org/${'x'.repeat(2_048 - 26)}`],
+  ])('accepts a callbackUrl: %s', (_case, callbackUrl) => {
+    expect(parse({ ...VALID, callbackUrl }).callbackUrl).toBe(callbackUrl);
+  });
+
+  it.each([
+    ['http to another host', 'http://example.com/dlr'],
+    ['http to a private address', 'http://10.0.0.5/dlr'],
+    ['http to a name that starts like localhost', 'http://localhost.example.com/dlr'],
+    ['credentials', 'https://user:pw@hooks.example.org/dlr'],
+    ['a user name only', 'https://user@hooks.example.org/dlr'],
+    ['credentials to localhost', 'http://user:pw@localhost/dlr'],
+    ['another scheme', 'ftp://hooks.example.org/dlr'],
+    ['no host', 'https://'],
+    ['not a URL', 'hooks.example.org/dlr'],
+    ['a NUL', 'https://hooks.example.org/dl\u0000r'],
+    ['too long', `https://hooks.example.org/${'x'.repeat(2_048)}`],
+  ])('refuses a callbackUrl: %s, with callback_url_invalid', (_case, callbackUrl) => {
+    const result = validateSubmission({ ...VALID, callbackUrl }, { maxParts: 10, now: NOW });
+    expect(result.ok ? [] : result.errors).toEqual([
+      {
+        field: 'callbackUrl',
+        code: 'callback_url_invalid',
+        message:
+          'must be an https:// URL without credentials (http:// only to localhost), of at most 2048 characters',
+      },
+    ]);
+  });
+
   it('maps missing, mistyped and unknown fields to stable codes', () => {
     expect(rejected({ from: 'TuxHat' })).toEqual([
       ['to', 'field_required'],

@@ -1,4 +1,11 @@
-import { DEFAULT_PRIORITY_CLASS, PRIORITY_CLASSES, type PriorityClass } from '@tuxhat/contracts';
+import {
+  DEFAULT_PRIORITY_CLASS,
+  PRIORITY_CLASSES,
+  type PriorityClass,
+  WEBHOOK_URL_MAX_LENGTH,
+  WEBHOOK_URL_RULE,
+  isWebhookUrl,
+} from '@tuxhat/contracts';
 import { describeFieldErrors } from '@tuxhat/http-problem';
 import { SEGMENT_LIMITS, analyseText, gsm7SeptetCost } from '@tuxhat/smpp';
 import { z } from 'zod';
@@ -32,7 +39,7 @@ export const SUBMISSION_LIMITS = {
   minValiditySeconds: 60,
   maxValiditySeconds: 72 * 3600,
   maxScheduleAheadSeconds: 30 * 24 * 3600,
-  maxCallbackUrl: 2048,
+  maxCallbackUrl: WEBHOOK_URL_MAX_LENGTH,
   maxMetadataEntries: 16,
   maxMetadataKey: 64,
   maxMetadataValue: 256,
@@ -118,9 +125,6 @@ export function isValidSender(value: string): boolean {
 }
 
 const RFC3339 = z.iso.datetime({ offset: true });
-const CALLBACK_URL = z
-  .url({ protocol: /^https?$/, hostname: /^.+$/ })
-  .max(SUBMISSION_LIMITS.maxCallbackUrl);
 const SUBMISSION_FIELDS = new Set([
   'to',
   'from',
@@ -139,8 +143,11 @@ function parseTimestamp(value: string): number {
   return RFC3339.safeParse(value).success ? Date.parse(value) : Number.NaN;
 }
 
+/** The rule of every callback URL (the admin API's DLR paths too): https, or http to localhost. */
 function isCallbackUrl(value: string): boolean {
-  return isStorableText(value) && CALLBACK_URL.safeParse(value).success;
+  return (
+    value.length <= SUBMISSION_LIMITS.maxCallbackUrl && isStorableText(value) && isWebhookUrl(value)
+  );
 }
 
 /**
@@ -276,7 +283,7 @@ function readSubmission(
       : read.report(
           'callbackUrl',
           'callback_url_invalid',
-          `must be an http or https URL of at most ${limits.maxCallbackUrl} characters`,
+          `${WEBHOOK_URL_RULE}, of at most ${limits.maxCallbackUrl} characters`,
         );
 
   const metadata = input.metadata === undefined ? undefined : readMetadata(read, input.metadata);

@@ -125,6 +125,9 @@ describe('ingress bad input', () => {
     [
       'callbackUrl',
       [
+        ['http://example.com/dlr', 'callback_url_invalid'],
+        ['https://user:pw@hooks.example.org/dlr', 'callback_url_invalid'],
+        ['http://user:pw@127.0.0.1:9000/dlr', 'callback_url_invalid'],
         ['ftp://example.org/x', 'callback_url_invalid'],
         ['javascript:alert(1)', 'callback_url_invalid'],
         ['https://', 'callback_url_invalid'],
@@ -297,6 +300,33 @@ describe('ingress bad input', () => {
     const bodies = await sut.prisma.message.findMany({ select: { body: true } });
     // Only the few valid submissions of this file.
     expect(bodies.length).toBeLessThanOrEqual(3);
+  });
+
+  it('says what a callbackUrl must be', async () => {
+    const answer = await sut.submit({ ...VALID, callbackUrl: 'http://example.com/dlr' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([
+      {
+        field: 'callbackUrl',
+        code: 'callback_url_invalid',
+        message:
+          'must be an https:// URL without credentials (http:// only to localhost), of at most 2048 characters',
+      },
+    ]);
+  });
+
+  // After the check that nothing was stored: these are accepted.
+  it.each([
+    ['https', 'https://hooks.example.org/dlr?tenant=acme'],
+    ['http to 127.0.0.1 with a port', 'http://127.0.0.1:9000/dlr'],
+    ['http to localhost', 'http://localhost/dlr'],
+  ])('accepts a callbackUrl: %s, and stores it as sent', async (_case, callbackUrl) => {
+    const answer = await sut.submit({ ...VALID, callbackUrl });
+    expect(answer.status).toBe(202);
+    const row = await sut.prisma.message.findUniqueOrThrow({
+      where: { id: String(answer.body.id) },
+    });
+    expect(row.callbackUrl).toBe(callbackUrl);
   });
 
   describe('unicode', () => {

@@ -1,4 +1,10 @@
-import { MESSAGE_STATUSES, tenantId } from '@tuxhat/contracts';
+import {
+  MESSAGE_STATUSES,
+  WEBHOOK_URL_MAX_LENGTH,
+  WEBHOOK_URL_RULE,
+  isWebhookUrl,
+  tenantId,
+} from '@tuxhat/contracts';
 import type { Prisma } from '@tuxhat/database';
 import { z } from 'zod';
 
@@ -15,31 +21,11 @@ const nothingToUpdate = {
 };
 const hasAny = (value: object) => Object.values(value).some((field) => field !== undefined);
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/**
- * A webhook URL: HTTPS, or plain HTTP to this machine only (development, tests). Credentials in
- * the URL are refused: they would show in every view and audit row.
- */
+/** A webhook URL: the rule every callback URL follows (`isWebhookUrl` in @tuxhat/contracts). */
 export const webhookUrl = z
   .string()
-  .max(2_048)
-  .refine(
-    (value) => {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        return false;
-      }
-      if (url.username || url.password) return false;
-      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
-    },
-    {
-      message: 'must be an https:// URL without credentials (http:// only to localhost)',
-      params: { code: 'field_invalid' },
-    },
-  );
+  .max(WEBHOOK_URL_MAX_LENGTH)
+  .refine(isWebhookUrl, { message: WEBHOOK_URL_RULE, params: { code: 'field_invalid' } });
 
 const statuses = z.array(z.enum(MESSAGE_STATUSES)).max(MESSAGE_STATUSES.length);
 /** Receipt states a trigger can match: the final ones. */
