@@ -149,6 +149,28 @@ describe('admin changes on running services', () => {
     );
     expect(rejected.tenantId).toBe('hot');
     expect(rejected.detail).toContain('suspended');
+    // The tenant reads why from the message's view: the policy's machine-readable reason.
+    const view = await waitFor(
+      'the rejection in the message view',
+      async () => {
+        const answer = await call(
+          ingress.httpUrl,
+          'GET',
+          `/v1/messages/${rejected.messageId}`,
+          hot,
+        );
+        return answer.body.status === 'rejected' ? answer.body : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    expect(view).toMatchObject({ statusErrorCode: 'tenant-suspended' });
+    expect(view.history).toContainEqual(
+      expect.objectContaining({
+        status: 'rejected',
+        source: 'policy',
+        errorCode: 'tenant-suspended',
+      }),
+    );
 
     // The other tenant goes on as before.
     const calmAnswer = await submit(calm, 'unaffected');

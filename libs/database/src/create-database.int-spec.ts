@@ -163,6 +163,7 @@ function fixtures() {
     occurredAt: at('2026-01-04T10:00:00.500Z'),
     costMinor: 4,
     costCurrency: 'USD',
+    errorCode: 'quota-exceeded',
   };
   const accountingRecord = {
     messageId: message.id,
@@ -723,7 +724,10 @@ describe.each(backends)('database on $name', (backend) => {
       routeId: null,
       clientReference: null,
     });
-    expect(events.map((e) => e.detail)).toEqual([null, null]);
+    expect(events.map((e) => [e.detail, e.costMinor, e.costCurrency, e.errorCode])).toEqual([
+      [null, null, null, null],
+      [null, null, null, null],
+    ]);
     const [first, second] = events.map((e) => e.id);
     expect(typeof first).toBe('bigint');
     expect(second).toBe(first + 1n);

@@ -34,6 +34,8 @@ export interface StatusChangeView {
   readonly at: string;
   readonly detail: string | null;
   readonly source: string;
+  /** Machine-readable: a policy reason (`quota-exceeded`), a carrier's or a receipt's code. */
+  readonly errorCode: string | null;
 }
 
 /** A message as its tenant sees it. The text is deliberately absent: it may hold an OTP. */
@@ -57,6 +59,8 @@ export interface MessageSummaryView {
 
 /** GET /v1/messages/{id}: the message with its status history. */
 export interface MessageView extends MessageSummaryView {
+  /** The current status's errorCode, read from its history entry (the listing has neither). */
+  readonly statusErrorCode: string | null;
   readonly history: readonly StatusChangeView[];
 }
 
@@ -89,13 +93,30 @@ export function toSummaryView(message: Message): MessageSummaryView {
 export function toMessageView(
   message: Message & { readonly statusEvents: readonly MessageStatusEvent[] },
 ): MessageView {
+  const history = message.statusEvents.map((event) => ({
+    status: event.status,
+    at: event.occurredAt.toISOString(),
+    detail: event.detail,
+    source: event.source,
+    errorCode: event.errorCode,
+  }));
   return {
     ...toSummaryView(message),
-    history: message.statusEvents.map((event) => ({
-      status: event.status,
-      at: event.occurredAt.toISOString(),
-      detail: event.detail,
-      source: event.source,
-    })),
+    statusErrorCode: currentChange(history, message)?.errorCode ?? null,
+    history,
   };
+}
+
+/**
+ * The history entry that set the message's current status: the projector copies its status and
+ * detail to the message, so the last entry with both. Read here, the code need not be kept on
+ * `messages` too, the row every status event updates.
+ */
+function currentChange(
+  history: readonly StatusChangeView[],
+  message: Pick<Message, 'status' | 'statusDetail'>,
+): StatusChangeView | undefined {
+  return history.findLast(
+    (change) => change.status === message.status && change.detail === message.statusDetail,
+  );
 }

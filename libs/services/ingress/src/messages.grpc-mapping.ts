@@ -93,9 +93,14 @@ export function grpcMessage(message: MessageSummaryView | MessageView) {
     metadata: { ...(message.metadata ?? {}) },
     createdAt: message.createdAt,
     updatedAt: message.updatedAt,
+    statusErrorCode: 'statusErrorCode' in message ? (message.statusErrorCode ?? '') : '',
     history:
       'history' in message
-        ? message.history.map((change) => ({ ...change, detail: change.detail ?? '' }))
+        ? message.history.map((change) => ({
+            ...change,
+            detail: change.detail ?? '',
+            errorCode: change.errorCode ?? '',
+          }))
         : [],
   };
 }

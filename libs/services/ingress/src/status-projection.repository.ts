@@ -63,14 +63,14 @@ const PROJECT_SQL = `
         false) AS applicable
     FROM json_to_recordset($1::json) AS e (ord int, event_id text, message_id text,
       tenant_id text, status text, detail text, source text, occurred_at timestamptz,
-      carrier_id text, route_id text, cost_minor int, cost_currency text, rank int,
-      precedence bigint)
+      carrier_id text, route_id text, cost_minor int, cost_currency text, error_code text,
+      rank int, precedence bigint)
   ),
   inserted AS (
     INSERT INTO message_status_events (event_id, message_id, status, detail, source, occurred_at,
-      cost_minor, cost_currency)
+      cost_minor, cost_currency, error_code)
     SELECT e.event_id, e.message_id, e.status::message_status, e.detail, e.source, e.occurred_at,
-      e.cost_minor, e.cost_currency
+      e.cost_minor, e.cost_currency, e.error_code
     FROM input e WHERE e.applicable ORDER BY e.ord
     ON CONFLICT (message_id, event_id) DO NOTHING
     RETURNING event_id
@@ -143,6 +143,7 @@ export class StatusProjectionRepository {
       route_id: event.routeId ?? null,
       cost_minor: event.cost?.minor ?? null,
       cost_currency: event.cost?.currency ?? null,
+      error_code: event.errorCode ?? null,
       rank: statusRank(event.status),
       precedence: precedence[ord],
     }));

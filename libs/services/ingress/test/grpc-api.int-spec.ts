@@ -72,18 +72,49 @@ describe('ingress gRPC API (sms.v1.Messages)', () => {
       metadata: {},
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      statusErrorCode: '',
       history: [
         {
           status: 'accepted',
           at: expect.any(String),
           detail: 'received via gRPC',
           source: 'ingress',
+          errorCode: '',
         },
-        { status: 'routed', at: expect.any(String), detail: '', source: 'test' },
+        { status: 'routed', at: expect.any(String), detail: '', source: 'test', errorCode: '' },
       ],
     });
     const rest = await sut.getMessage(String(id));
     expect(rest.body).toMatchObject({ id, status: 'routed', clientReference: null });
+  });
+
+  it("Get carries a rejected message's error code, at the top and in its history", async () => {
+    const { id } = await sut.grpc().submit(VALID);
+    sut.publishStatus([
+      statusEvent(String(id), 'rejected', {
+        source: 'policy',
+        detail: 'outside the sending window 08:00-20:00',
+        errorCode: 'outside-window',
+      }),
+    ]);
+    const client = sut.grpc();
+    const message = await waitFor('the rejection to be projected', async () => {
+      const current = await client.get(String(id));
+      return current.status === 'rejected' ? current : undefined;
+    });
+
+    expect(message).toMatchObject({
+      status: 'rejected',
+      statusDetail: 'outside the sending window 08:00-20:00',
+      statusErrorCode: 'outside-window',
+      history: [
+        { status: 'accepted', errorCode: '' },
+        { status: 'rejected', source: 'policy', errorCode: 'outside-window' },
+      ],
+    });
+    // List has no history, so no error code either (as in REST).
+    const page = await client.list({ status: ['rejected'] });
+    expect(page.items).toEqual([expect.objectContaining({ id, statusErrorCode: '', history: [] })]);
   });
 
   it('answers UNAUTHENTICATED without a key or with a revoked one', async () => {

@@ -2,7 +2,9 @@ import { ClientProxy } from '@nestjs/microservices';
 import { SMS_SUBMITTED } from '@tuxhat/contracts';
 import type { Bus } from '@tuxhat/messaging';
 
-import { IngressHarness } from './support/ingress-harness';
+import { waitFor } from '@tuxhat/testing';
+
+import { IngressHarness, statusEvent } from './support/ingress-harness';
 
 const VALID = { to: '+38267123456', from: 'TuxHat', text: 'Your code is 123456' };
 
@@ -222,16 +224,40 @@ describe('ingress REST API', () => {
         metadata: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
+        statusErrorCode: null,
         history: [
           {
             status: 'accepted',
             at: expect.any(String),
             detail: 'received via REST',
             source: 'ingress',
+            errorCode: null,
           },
         ],
       });
       expect(JSON.stringify(answer.body)).not.toContain(VALID.text);
+    });
+
+    it("shows a rejected message's machine-readable errorCode, at the top and in its history", async () => {
+      const id = String((await sut.submit(VALID)).body.id);
+      const detail = 'quota: 1000 messages a month, 1000 sent';
+      sut.publishStatus([
+        statusEvent(id, 'rejected', { source: 'policy', detail, errorCode: 'quota-exceeded' }),
+      ]);
+      const answer = await waitFor('the rejection to be projected', async () => {
+        const current = await sut.getMessage(id);
+        return current.body.status === 'rejected' ? current : undefined;
+      });
+
+      expect(answer.body).toMatchObject({
+        status: 'rejected',
+        statusDetail: detail,
+        statusErrorCode: 'quota-exceeded',
+        history: [
+          { status: 'accepted', source: 'ingress', errorCode: null },
+          { status: 'rejected', source: 'policy', detail, errorCode: 'quota-exceeded' },
+        ],
+      });
     });
 
     it('answers 404 message_not_found for an unknown id', async () => {

@@ -70,8 +70,57 @@ describe('ingress status projector (sms.status.v1)', () => {
     expect(answer.body.status).toBe('sent');
     expect(answer.body.history).toEqual([
       expect.objectContaining({ status: 'accepted', source: 'ingress' }),
-      { status: 'routed', at: at(1), detail: 'route default', source: 'test' },
-      { status: 'sent', at: at(2), detail: null, source: 'dlr' },
+      { status: 'routed', at: at(1), detail: 'route default', source: 'test', errorCode: null },
+      { status: 'sent', at: at(2), detail: null, source: 'dlr', errorCode: null },
+    ]);
+    expect(answer.body.statusErrorCode).toBeNull();
+  });
+
+  it("keeps each status's error code on its history row; the view shows the current one's", async () => {
+    const id = await submitted();
+    sut.publishStatus([
+      statusEvent(id, 'routed', { occurredAt: at(30), carrierId: 'telco-a' }),
+      statusEvent(id, 'failed', {
+        occurredAt: at(31),
+        source: 'connector',
+        detail: 'submit_sm_resp 0x0000000B',
+        errorCode: '0x0000000B',
+      }),
+    ]);
+    await historyOf(id, 3);
+    // A contradicting late final state with its own code, then a late step after it: neither
+    // takes the status, so the current status's entry is not the last one.
+    sut.publishStatus([
+      statusEvent(id, 'failed', { occurredAt: at(32), detail: 'late', errorCode: 'LATE' }),
+      statusEvent(id, 'sent', { occurredAt: at(33), source: 'dlr' }),
+    ]);
+    const rows = await historyOf(id, 5);
+
+    expect(rows.map(({ status, errorCode }) => ({ status, errorCode }))).toEqual(
+      expect.arrayContaining([
+        { status: 'accepted', errorCode: null },
+        { status: 'routed', errorCode: null },
+        { status: 'failed', errorCode: '0x0000000B' },
+        { status: 'failed', errorCode: 'LATE' },
+        { status: 'sent', errorCode: null },
+      ]),
+    );
+    const answer = await sut.getMessage(id);
+    expect(answer.body).toMatchObject({
+      status: 'failed',
+      statusDetail: 'submit_sm_resp 0x0000000B',
+      statusErrorCode: '0x0000000B',
+    });
+    expect(
+      (answer.body.history as { status: string; errorCode: string | null }[]).map(
+        ({ status, errorCode }) => [status, errorCode],
+      ),
+    ).toEqual([
+      ['accepted', null],
+      ['routed', null],
+      ['failed', '0x0000000B'],
+      ['failed', 'LATE'],
+      ['sent', null],
     ]);
   });
 
