@@ -717,7 +717,9 @@ def service_settings_reach_the_services():
     check(routing["ROUTING_INSTANCE_ID"] == {"fieldRef": {"fieldPath": "metadata.name"}},
           f"ROUTING_INSTANCE_ID is not the pod's name: {routing.get('ROUTING_INSTANCE_ID')}")
     expected = {
-        "routing": {"ROUTING_MAX_ATTEMPTS": "4", "ROUTING_LAST_RESORT_UNHEALTHY": "false", "ROUTING_CONFIG_POLL_MS": "2000"},
+        "routing": {"ROUTING_MAX_ATTEMPTS": "4", "ROUTING_LAST_RESORT_UNHEALTHY": "false",
+                    "ROUTING_CARRIER_WAIT_MS": "21600000", "ROUTING_CARRIER_RETRY_MS": "2000",
+                    "ROUTING_CONFIG_POLL_MS": "2000"},
         "policy": {"ACCOUNTING_CURRENCY": "USD", "POLICY_RELEASE_POLL_MS": "250", "POLICY_IN_FLIGHT_TIMEOUT_MS": "600000",
                    "POLICY_DECISION_RETENTION_MS": "1209600000"},
         "accounting": {"ACCOUNTING_CURRENCY": "USD", "ACCOUNTING_PUBLISH_LEASE_MS": "60000", "ACCOUNTING_SWEEP_INTERVAL_MS": "10000"},

@@ -278,6 +278,10 @@ props["routing"] = component({
                               minimum=1, maximum=10)),
     "lastResortUnhealthy": {"type": ["boolean", "null"],
                             "description": "ROUTING_LAST_RESORT_UNHEALTHY: send to an unhealthy carrier when no other is left; null: true."},
+    "carrierWaitMs": ms("ROUTING_CARRIER_WAIT_MS: longest wait for a carrier when every carrier a message may use is down, from its acceptance; 0: fail at once (default 172800000, 48 h).",
+                        minimum=0, maximum=2592000000),
+    "carrierRetryMs": ms("ROUTING_CARRIER_RETRY_MS: first look for a carrier back; later looks back off to 12 times it (default 5000).",
+                         minimum=100, maximum=600000),
     "configPollMs": ms("ROUTING_CONFIG_POLL_MS: how often the config revision is read (default 1000).", minimum=100, maximum=60000),
 }, {}, "The routing service (Kafka consumer); ROUTING_INSTANCE_ID is the pod's name.", autoscaling="consumerAutoscaling")
 props["dlr"] = component({

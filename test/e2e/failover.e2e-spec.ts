@@ -17,6 +17,8 @@ import { type MessageView, TenantClient, statusesOf } from './support/tenant-cli
  * process with two SMPP carriers, each an smsc-sim process; an operator puts both behind a
  * server group through the admin API of the running gateway (hot reload, no restart); a tenant
  * sends a paced stream of messages and carrier A's simulator is stopped in the middle of it.
+ * And "no message stranded when a carrier drops": with A the group's only carrier, messages sent
+ * while it is down wait for it and go out once when it is back.
  */
 
 /** 50 messages a second, sent without waiting for answers: a steady load, not a ping-pong. */
@@ -71,7 +73,7 @@ interface StreamResult {
   readonly stoppedAt: number;
 }
 
-describe('failover between two SMPP carriers of a server group, set up through the admin API', () => {
+describe('carrier outages, with the server groups set up through the admin API', () => {
   let journey: Journey | undefined;
 
   afterEach(async () => {
@@ -116,10 +118,74 @@ describe('failover between two SMPP carriers of a server group, set up through t
       expect(outcome.sentBy.get(carrier)!.filter((id) => early.has(id)).length).toBeGreaterThan(5);
     }
   });
+
+  it('holds the messages while the carrier is down and sends each once when it is back', async () => {
+    // Looks for a carrier every 300 ms at first (5 s by default), backing off to 3.6 s.
+    journey = await startJourney({ ROUTING_CARRIER_RETRY_MS: '300' });
+    const { run, tenant, carrierA } = journey;
+    await routeThroughGroup(journey, 'failover', [{ carrierId: 'telco-a', position: 0 }]);
+    await carrierA.stop('SIGKILL');
+
+    const texts = Array.from({ length: 20 }, (_, index) => `outage ${run} #${index}`);
+    const ids = await Promise.all(
+      texts.map((text, index) => tenant.send(`${PREFIX}${300_000 + index}`, text)),
+    );
+    // Each one tried telco-a (no bind up), found no other carrier, and waits: none failed.
+    for (const id of ids) {
+      const waiting = await waitFor(
+        `${id} to wait for a carrier`,
+        async () => {
+          const view = (await tenant.get(`/v1/messages/${id}`)).body as MessageView;
+          return view.history.some((entry) =>
+            /waiting for a carrier until/.test(entry.detail ?? ''),
+          )
+            ? view
+            : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+      expect({ id, status: waiting.status }).toEqual({ id, status: 'routed' });
+    }
+
+    await carrierA.start();
+    const views = await waitFor(
+      'every held message to be delivered',
+      async () => {
+        const all = await Promise.all(
+          ids.map(async (id) => (await tenant.get(`/v1/messages/${id}`)).body as MessageView),
+        );
+        return all.every((view) => FINAL.has(view.status)) ? all : undefined;
+      },
+      { timeoutMs: 45_000, intervalMs: 250 },
+    );
+    expect(views.map((view) => view.status)).toEqual(ids.map(() => 'delivered'));
+    for (const view of views) {
+      // Waited once (recorded once), then sent once, to telco-a.
+      const waits = view.history.filter((entry) =>
+        /waiting for a carrier/.test(entry.detail ?? ''),
+      );
+      expect({ id: view.id, waits: waits.length }).toEqual({ id: view.id, waits: 1 });
+      const sent = view.history.filter((entry) => entry.status === 'sent');
+      expect({ id: view.id, sent: sent.map((entry) => entry.detail) }).toEqual({
+        id: view.id,
+        sent: [expect.stringMatching(/^carrier telco-a accepted 1 part\(s\): /)],
+      });
+      expect(
+        view.history.find((entry) => /telco-a is healthy again/.test(entry.detail ?? '')),
+      ).toBeDefined();
+    }
+    // The carrier got each text exactly once.
+    const atA = countBy(
+      (await carrierA.submits())
+        .filter((submit) => submit.text.startsWith(`outage ${run} `))
+        .map((submit) => submit.text),
+    );
+    expect(texts.map((text) => atA.get(text) ?? 0)).toEqual(texts.map(() => 1));
+  });
 });
 
 /** Two simulators, the gateway with both as carriers (routes for other prefixes only), a tenant. */
-async function startJourney(): Promise<Journey> {
+async function startJourney(gatewayEnv: Record<string, string> = {}): Promise<Journey> {
   const run = randomUUID().slice(0, 8);
   // A answers each submit_sm after 200 ms, so about ten are awaiting an answer when it stops;
   // it sends the receipt first, so no message it acknowledged waits for a receipt it never sends.
@@ -136,7 +202,11 @@ async function startJourney(): Promise<Journey> {
     ],
   );
   // SIMULATOR=false: the carriers are the two simulators; no built-in one on port 2775.
-  const gateway = await GatewayProcess.create({ TUXHAT_CONFIG: file, SIMULATOR: 'false' });
+  const gateway = await GatewayProcess.create({
+    TUXHAT_CONFIG: file,
+    SIMULATOR: 'false',
+    ...gatewayEnv,
+  });
   try {
     await Promise.all([carrierA.start(), carrierB.start()]);
     await gateway.start();

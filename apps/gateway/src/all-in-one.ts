@@ -22,7 +22,7 @@ import {
   ThreadBridgedBroker,
 } from '@tuxhat/messaging';
 import { PolicyModule } from '@tuxhat/policy';
-import { RoutingModule } from '@tuxhat/routing';
+import { RoutingModule, carrierWaitOptionsOf } from '@tuxhat/routing';
 import {
   type ServiceRuntime,
   createLogger,
@@ -158,7 +158,7 @@ export async function startGateway(
       });
       closers.push(() => snsConnector.close());
     }
-    await consumer('routing', RoutingModule.forRoot(runtime));
+    await consumer('routing', RoutingModule.forRoot(runtime, carrierWaitOptionsOf(env)));
     await consumer('policy', PolicyModule.forRoot(runtime));
     const listeners = {
       httpHost: env.HTTP_HOST,

@@ -1,5 +1,6 @@
 import { envTypes, parseEnv } from '@tuxhat/config';
 import { DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS } from '@tuxhat/messaging';
+import { carrierWaitEnvSchema } from '@tuxhat/routing';
 import { z } from 'zod';
 
 /** The all-in-one gateway's environment. Every variable is optional: the defaults run a demo. */
@@ -51,6 +52,8 @@ export const gatewayEnvSchema = z.object({
     .string()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
     .default('EUR'),
+  /** How long messages wait for a carrier during an outage (routing README). */
+  ...carrierWaitEnvSchema.shape,
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -104,6 +104,7 @@ export class ConnectorReporter {
       triedCarriers: [...tried],
       reason: reason.slice(0, 512),
       ...(options.errorCode ? { errorCode: options.errorCode.slice(0, 32) } : {}),
+      mayHaveReached: options.mayHaveReached,
       source: this.source,
     });
     this.recent.remember(event.message.messageId, {

@@ -1,4 +1,4 @@
-import { PermanentError } from './errors';
+import { PermanentError, RetryLaterError } from './errors';
 import { decideOnFailure } from './retry-policy';
 
 describe(decideOnFailure.name, () => {
@@ -33,5 +33,16 @@ describe(decideOnFailure.name, () => {
     const high = decideOnFailure(policy, 1, new Error('x'), () => 0.999);
     expect(low).toMatchObject({ delayMs: 80 });
     expect(high).toMatchObject({ delayMs: 120 });
+  });
+
+  it('delivers a waiting record again after its own delay, keeping its attempt: never dead-lettered', () => {
+    expect(decideOnFailure(policy, 3, new RetryLaterError('no carrier', 5_000), noJitter)).toEqual({
+      kind: 'retry',
+      nextAttempt: 3,
+      delayMs: 5_000,
+    });
+    expect(decideOnFailure(policy, 1, new RetryLaterError('x', 5_000), () => 0)).toMatchObject({
+      delayMs: 4_000,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { PermanentError } from './errors';
+import { PermanentError, RetryLaterError } from './errors';
 
 /**
  * How a consumer group retries a failed event. Attempts are counted per event across process
@@ -26,10 +26,13 @@ export function decideOnFailure(
   error: unknown,
   random: () => number = Math.random,
 ): FailureDecision {
+  const jitter = 1 + (random() * 0.4 - 0.2);
+  if (error instanceof RetryLaterError) {
+    return { kind: 'retry', nextAttempt: attempt, delayMs: Math.round(error.delayMs * jitter) };
+  }
   if (error instanceof PermanentError || attempt >= policy.maxAttempts) {
     return { kind: 'dead-letter' };
   }
   const base = policy.backoffMs[Math.min(attempt - 1, policy.backoffMs.length - 1)] ?? 1_000;
-  const jitter = 1 + (random() * 0.4 - 0.2);
   return { kind: 'retry', nextAttempt: attempt + 1, delayMs: Math.round(base * jitter) };
 }

@@ -21,6 +21,12 @@ export const smsRerouteEvent = z.object({
   triedCarriers: z.array(carrierId),
   reason: z.string().max(512),
   errorCode: z.string().max(32).optional(),
+  /**
+   * From a connector: whether the carrier may have the message (a timeout, a link lost while
+   * waiting for the answer) or surely has not (no bind up, refused before it was sent). Routing
+   * may send a message the carrier surely has not got to that carrier again later.
+   */
+  mayHaveReached: z.boolean().optional(),
   /** Who asked: a connector, or a DLR trigger. */
   source: z.string().min(1),
 });

@@ -5,7 +5,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 
 import type { IncomingRecord } from '../bus-record';
 import { decodeRecord, type DecodedRecord } from '../event-codec';
-import { describeError } from '../errors';
+import { RetryLaterError, describeError } from '../errors';
 import { decideOnFailure, type RetryPolicy } from '../retry-policy';
 import { DispatchTelemetry } from '../telemetry/dispatch-telemetry';
 import { BatchOutcome } from './batch-outcome';
@@ -185,9 +185,20 @@ export class EventDispatcher {
   private async onFailure(item: Decoded, error: unknown): Promise<void> {
     const reason = describeError(error);
     const decision = decideOnFailure(this.options.retryPolicy, item.attempt, error);
-    this.telemetry.failed(item.topic.name, decision.kind === 'retry' ? 'retried' : 'dead_lettered');
+    // A wait is expected (a carrier outage can hold thousands of messages): not a warning each.
+    const waiting = error instanceof RetryLaterError;
+    this.telemetry.failed(
+      item.topic.name,
+      waiting ? 'waiting' : decision.kind === 'retry' ? 'retried' : 'dead_lettered',
+    );
     if (decision.kind === 'retry') {
       this.telemetry.inLogFieldsOf(item, () => {
+        if (waiting) {
+          this.options.logger.debug?.(
+            `${this.options.group}: ${item.topic.name} waits ${decision.delayMs} ms: ${reason}`,
+          );
+          return;
+        }
         this.options.logger.warn?.(
           `${this.options.group}: ${item.topic.name} attempt ${item.attempt} failed, retrying in ${decision.delayMs} ms: ${reason}`,
         );

@@ -151,7 +151,7 @@ export class DispatchTelemetry {
   }
 
   /** An event that failed and went to the retry topic or the dead-letter topic. */
-  failed(topicName: string, outcome: 'retried' | 'dead_lettered'): void {
+  failed(topicName: string, outcome: 'retried' | 'waiting' | 'dead_lettered'): void {
     // Rare: bound on first use, so a topic without failures shows no failure series.
     this.metrics
       .boundCounter(METRICS.busEvents, { group: this.group, topic: topicName, outcome })

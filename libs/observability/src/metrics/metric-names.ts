@@ -58,7 +58,7 @@ export const METRICS = {
   // --- the bus (libs/messaging): every service, every hop -------------------------------------
   busEvents: counter(
     'tuxhat_bus_events_total',
-    'Events a consumer group finished with, by outcome: handled, retried (sent to the retry topic) or dead_lettered.',
+    'Events a consumer group finished with, by outcome: handled, retried (sent to the retry topic), waiting (delivered again later, not a failure) or dead_lettered.',
     ['group', 'topic', 'outcome'],
   ),
   busEventLatency: histogram(

@@ -3,15 +3,17 @@ import type { SmsRerouteEvent } from '@tuxhat/contracts';
 
 /**
  * Drops a second request to reroute the same attempt of a message (a connector's timeout and a
- * DLR trigger can both ask), so the message moves on to one next carrier, not two. Requests for
- * a message are keyed by its id, so they reach the same replica; it remembers the last
- * `capacity` attempts it moved on. After a restart the derived event ids (see RoutingService)
- * still make a repeated step the same event downstream.
+ * DLR trigger can both ask), so the message moves on to one next carrier, not two; and knows
+ * which waits for a carrier it recorded already. Requests for a message are keyed by its id, so
+ * they reach the same replica; it remembers the last `capacity` attempts it moved on. After a
+ * restart the derived event ids (see RoutingService) still make a repeated step the same event
+ * downstream.
  */
 @Injectable()
 export class RerouteDeduplicator {
   static readonly CAPACITY = 100_000;
   private readonly done = new Set<string>();
+  private readonly waiting = new Set<string>();
 
   /** The events whose attempt was not rerouted yet, once each. */
   fresh(events: readonly SmsRerouteEvent[]): SmsRerouteEvent[] {
@@ -26,11 +28,27 @@ export class RerouteDeduplicator {
 
   /** Call once the events' next steps are on the bus: a failed publish must be retried, not dropped. */
   remember(events: readonly SmsRerouteEvent[]): void {
-    for (const event of events) this.done.add(keyOf(event));
-    for (const key of this.done) {
-      if (this.done.size <= RerouteDeduplicator.CAPACITY) break;
-      this.done.delete(key);
-    }
+    for (const event of events) remember(this.done, keyOf(event));
+  }
+
+  /**
+   * True at the first look at this request while it waits for a carrier (its wait goes into
+   * the history once; after a restart once more, under the same event id).
+   */
+  firstWait(event: SmsRerouteEvent): boolean {
+    const key = keyOf(event);
+    if (this.waiting.has(key)) return false;
+    remember(this.waiting, key);
+    return true;
+  }
+}
+
+/** Adds the key, forgetting the oldest past CAPACITY. */
+function remember(keys: Set<string>, key: string): void {
+  keys.add(key);
+  for (const oldest of keys) {
+    if (keys.size <= RerouteDeduplicator.CAPACITY) break;
+    keys.delete(oldest);
   }
 }
 

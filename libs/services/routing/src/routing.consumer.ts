@@ -7,8 +7,9 @@ import {
   SMS_STATUS,
   type SmsAcceptedEvent,
   type SmsRerouteEvent,
+  type SmsStatusEvent,
 } from '@tuxhat/contracts';
-import { EventPublisher, OnEventBatch } from '@tuxhat/messaging';
+import { BatchOutcome, EventPublisher, OnEventBatch, RetryLaterError } from '@tuxhat/messaging';
 import { METRICS, processMetrics } from '@tuxhat/observability';
 
 import { RerouteDeduplicator } from './reroute-deduplicator';
@@ -17,7 +18,7 @@ import { RoutingService, type RoutingStep } from './routing.service';
 /**
  * sms.accepted -> sms.outbound (the chosen carrier's topic) with a `routed` status saying why,
  * or a `failed` status when nothing can carry the message. sms.reroute -> the next untried
- * carrier, or `failed` once the attempts are used up. A batch is decided in memory, then
+ * carrier, a wait for one to come back (an outage), or `failed` once the attempts are used up. A batch is decided in memory, then
  * published together.
  */
 type MessageLabels = Record<'stage' | 'status' | 'class' | 'tenant', string>;
@@ -40,14 +41,37 @@ export class RoutingConsumer {
     await this.publish(steps);
   }
 
+  /**
+   * A message waiting for a carrier (RoutingService.reroute) stays on the retry schedule: its
+   * request comes again after the wait's delay, its attempt not counted, and it is not
+   * remembered as rerouted. Its wait is recorded in the history at the first look only.
+   */
   @OnEventBatch(SMS_REROUTE)
-  async onReroute(events: SmsRerouteEvent[]): Promise<void> {
+  async onReroute(events: SmsRerouteEvent[]): Promise<BatchOutcome> {
     const fresh = this.reroutes.fresh(events);
     const at = this.routing.instant();
-    const steps = fresh.map((event) => this.routing.reroute(event, at));
-    this.count(steps, fresh);
-    await this.publish(steps);
-    this.reroutes.remember(fresh);
+    const steps: RoutingStep[] = [];
+    const stepped: SmsRerouteEvent[] = [];
+    const waits = new Map<number, RetryLaterError>();
+    const announced: SmsStatusEvent[] = [];
+    const indexOf = new Map(events.map((event, index) => [event, index]));
+    for (const event of fresh) {
+      const next = this.routing.reroute(event, at);
+      if (next.kind !== 'wait') {
+        steps.push(next);
+        stepped.push(event);
+        continue;
+      }
+      if (this.reroutes.firstWait(event)) announced.push(next.status);
+      waits.set(
+        indexOf.get(event)!,
+        new RetryLaterError(`${event.message.messageId} waits for a carrier`, next.delayMs),
+      );
+    }
+    this.count(steps, stepped);
+    await Promise.all([this.publish(steps), this.publisher.publishAll(SMS_STATUS, announced)]);
+    this.reroutes.remember(stepped);
+    return BatchOutcome.withFailures(waits);
   }
 
   /**

@@ -8,6 +8,14 @@ export interface RoutingOptions {
   readonly maxAttempts: number;
   /** See RouterOptions.lastResortUnhealthy (default true). */
   readonly lastResortUnhealthy: boolean;
+  /**
+   * How long a message waits for a carrier when every carrier it may use failed to take it
+   * without reaching it (no bind up, the link down), counted from its acceptance; its validity
+   * ends the wait sooner. It is then `expired`. 0: such a message fails at once.
+   */
+  readonly carrierWaitMs: number;
+  /** The first look for a carrier back; later looks back off, up to 12 times this (ms). */
+  readonly carrierRetryMs: number;
   /** How often the config revision is polled, ms (default 1000). */
   readonly configPollMs: number;
   /**
@@ -22,12 +30,40 @@ export const ROUTING_OPTIONS = Symbol('tuxhat:routing:options');
 export const DEFAULT_ROUTING_OPTIONS: RoutingOptions = {
   maxAttempts: 3,
   lastResortUnhealthy: true,
+  carrierWaitMs: 48 * 3_600_000,
+  carrierRetryMs: 5_000,
   configPollMs: 1_000,
   instanceId: defaultInstanceId(),
 };
 
+/** How routing waits out a carrier outage: also read by the all-in-one gateway. */
+export const carrierWaitEnvSchema = z.object({
+  ROUTING_CARRIER_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3_600_000)
+    .default(DEFAULT_ROUTING_OPTIONS.carrierWaitMs),
+  ROUTING_CARRIER_RETRY_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(DEFAULT_ROUTING_OPTIONS.carrierRetryMs),
+});
+
+export function carrierWaitOptionsOf(
+  env: z.infer<typeof carrierWaitEnvSchema>,
+): Pick<RoutingOptions, 'carrierWaitMs' | 'carrierRetryMs'> {
+  return {
+    carrierWaitMs: env.ROUTING_CARRIER_WAIT_MS,
+    carrierRetryMs: env.ROUTING_CARRIER_RETRY_MS,
+  };
+}
+
 /** The routing service's environment (cluster mode). */
 export const routingEnvSchema = z.object({
+  ...carrierWaitEnvSchema.shape,
   ROUTING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   ROUTING_LAST_RESORT_UNHEALTHY: envTypes.boolean(true),
   ROUTING_CONFIG_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
@@ -42,6 +78,7 @@ export function routingOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Rou
   return {
     maxAttempts: parsed.ROUTING_MAX_ATTEMPTS,
     lastResortUnhealthy: parsed.ROUTING_LAST_RESORT_UNHEALTHY,
+    ...carrierWaitOptionsOf(parsed),
     configPollMs: parsed.ROUTING_CONFIG_POLL_MS,
     instanceId: parsed.ROUTING_INSTANCE_ID ?? defaultInstanceId(),
   };

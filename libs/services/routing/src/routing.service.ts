@@ -38,9 +38,24 @@ function envelopeAt(cause: string, purpose: string, at: BatchInstant): EventEnve
 
 /** What one routing step publishes: the outbound event when a carrier was chosen, and its status. */
 export interface RoutingStep {
+  readonly kind?: 'step';
   readonly outbound?: SmsOutboundEvent;
   readonly status: SmsStatusEvent;
 }
+
+/**
+ * A message that no carrier can take now and that waits for one: its reroute request is looked
+ * at again after `delayMs`. `status` records the wait in the history (published at the first
+ * look only: RoutingConsumer).
+ */
+export interface CarrierWait {
+  readonly kind: 'wait';
+  readonly delayMs: number;
+  readonly status: SmsStatusEvent;
+}
+
+/** The most a wait's looks back off to, as a multiple of RoutingOptions.carrierRetryMs. */
+const MAX_RETRY_FACTOR = 12;
 
 /**
  * Turns accepted messages and reroute requests into outbound events and status history, from
@@ -85,7 +100,7 @@ export class RoutingService {
     });
   }
 
-  reroute(event: SmsRerouteEvent, at: BatchInstant = this.instant()): RoutingStep {
+  reroute(event: SmsRerouteEvent, at: BatchInstant = this.instant()): RoutingStep | CarrierWait {
     const { message } = event;
     const { now } = at;
     const tried = [...new Set([...event.triedCarriers, event.carrierId])];
@@ -104,13 +119,95 @@ export class RoutingService {
       });
     }
     const decision = this.decide(message, now, new Set(tried));
+    const prefix = `reroute: ${why}`;
+    if (!decision.routed && decision.errorCode === 'no_carrier_left' && this.mayWait(event)) {
+      return this.waitForCarrier(event, decision, { envelopeOf, prefix, at, tried });
+    }
     return this.step(decision, {
       message,
       envelopeOf,
-      prefix: `reroute: ${why}`,
+      prefix,
       attempt: event.attempt + 1,
       tried,
     });
+  }
+
+  /**
+   * A connector's carrier failed without reaching the message (no bind up, the link down) and
+   * no other carrier is left: rather than fail a message only an outage stands in the way of,
+   * it waits for a carrier to come back, until its validity (or carrierWaitMs) runs out.
+   * DLR triggers' resends, and failures that may have reached the carrier, do not wait.
+   */
+  private mayWait(event: SmsRerouteEvent): boolean {
+    return event.mayHaveReached === false && this.options.carrierWaitMs > 0;
+  }
+
+  private waitForCarrier(
+    event: SmsRerouteEvent,
+    unrouted: Extract<RoutingDecision, { routed: false }>,
+    context: {
+      readonly envelopeOf: (purpose: string) => EventEnvelope;
+      readonly prefix: string;
+      readonly at: BatchInstant;
+      readonly tried: readonly string[];
+    },
+  ): RoutingStep | CarrierWait {
+    const { message } = event;
+    const { envelopeOf, prefix, at } = context;
+    const nowMs = at.now.getTime();
+    // A new round: the carrier that just failed surely has not got the message, so it may get
+    // it once it is healthy again. Earlier ones are left out (one may have it: a timeout).
+    const rest = new Set(context.tried.filter((carrierId) => carrierId !== event.carrierId));
+    const back = decideRoute(
+      this.config.current,
+      (carrierId) => this.health.stateOf(carrierId),
+      { message, now: at.now, tried: rest },
+      { lastResortUnhealthy: false },
+    );
+    if (back.routed) {
+      return this.step(back, {
+        message,
+        envelopeOf,
+        prefix: `${prefix}; ${back.carrierId} is healthy again`,
+        attempt: event.attempt + 1,
+        tried: [...rest],
+      });
+    }
+    const validUntil = message.validUntil ? Date.parse(message.validUntil) : Infinity;
+    const deadline = Math.min(
+      validUntil,
+      Date.parse(message.acceptedAt) + this.options.carrierWaitMs,
+    );
+    const deadlineText = new Date(deadline).toISOString();
+    const last = { carrierId: event.carrierId, routeId: event.routeId };
+    if (nowMs >= deadline) {
+      const detail = fitDetail(
+        `${describeUnrouted(unrouted, prefix)}; waited for a carrier until ${deadlineText}`,
+      );
+      return this.failed(message, envelopeOf, detail, 'no_carrier_in_time', last, 'expired');
+    }
+    // Looks back off with the wait so far (the reroute request is when it began).
+    const waited = nowMs - Date.parse(event.occurredAt);
+    const retryMs = this.options.carrierRetryMs;
+    const delayMs = Math.max(
+      1,
+      Math.min(Math.max(waited, retryMs), retryMs * MAX_RETRY_FACTOR, deadline - nowMs),
+    );
+    return {
+      kind: 'wait',
+      delayMs,
+      status: {
+        ...envelopeOf('waiting'),
+        messageId: message.messageId,
+        tenantId: message.tenantId,
+        status: 'routed',
+        detail: fitDetail(
+          `${describeUnrouted(unrouted, prefix)}; waiting for a carrier until ${deadlineText}`,
+        ),
+        source: 'routing',
+        routeId: event.routeId,
+      },
+    };
   }
 
   private decide(
@@ -127,8 +224,8 @@ export class RoutingService {
   }
 
   /**
-   * The step of a message routing gives up on: its `failed` status alone (naming the carrier
-   * and route tried last, if any).
+   * The step of a message routing gives up on: its `failed` (or, when its time to wait for a
+   * carrier ran out, `expired`) status alone, naming the carrier and route tried last, if any.
    */
   private failed(
     message: SmsAcceptedEvent['message'],
@@ -136,6 +233,7 @@ export class RoutingService {
     detail: string,
     errorCode: SmsStatusEvent['errorCode'],
     lastTried?: Pick<SmsStatusEvent, 'carrierId' | 'routeId'>,
+    status: 'failed' | 'expired' = 'failed',
   ): RoutingStep {
     this.logger.debug(`${message.messageId}: ${detail}`);
     return {
@@ -143,7 +241,7 @@ export class RoutingService {
         ...envelopeOf('status'),
         messageId: message.messageId,
         tenantId: message.tenantId,
-        status: 'failed',
+        status,
         detail,
         source: 'routing',
         ...lastTried,
