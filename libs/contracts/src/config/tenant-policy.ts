@@ -66,6 +66,13 @@ export const tenantPolicyDocument = z.strictObject({
       maxInFlight: z.int().min(1).optional(),
       /** Over the limit: reject (HTTP 429 / RESOURCE_EXHAUSTED) or queue and pace. */
       overLimit: z.enum(['reject', 'queue']).default('reject'),
+      /**
+       * The classes the rate and maxInFlight apply to. The others neither count against them
+       * nor wait for or are refused by them: by default otp, so that a bulk campaign held to
+       * the rate never delays a one-time password. List otp to limit it too (it then shares
+       * the rate, and may wait behind the others).
+       */
+      classes: z.array(priorityClass).min(1).default(['transactional', 'bulk']),
     })
     .optional(),
   windows: z.array(sendWindow).default([]),

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { API_KEY_SCOPES, type ApiKeyScope } from '@tuxhat/config';
-import { tenantPolicyDocument } from '@tuxhat/contracts';
+import { type PriorityClass, tenantPolicyDocument } from '@tuxhat/contracts';
 import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { ConfigSnapshotProvider, PRISMA } from '@tuxhat/runtime';
 
@@ -22,6 +22,8 @@ export interface StoredKey {
 export interface RejectRate {
   readonly messagesPerSecond: number;
   readonly burst: number;
+  /** The classes it limits (`rate.classes`); the others are not limited. */
+  readonly classes: ReadonlySet<PriorityClass>;
 }
 
 /** A tenant's monthly quota (policy document `monthlyQuota`), for GET /v1/usage. */
@@ -82,7 +84,11 @@ export async function loadIngressConfig(prisma: PrismaClient, now: Date): Promis
       parts: monthlyQuota?.parts ?? null,
     });
     if (rate && rate.overLimit === 'reject') {
-      rates.set(policy.tenant_id, { messagesPerSecond: rate.messagesPerSecond, burst: rate.burst });
+      rates.set(policy.tenant_id, {
+        messagesPerSecond: rate.messagesPerSecond,
+        burst: rate.burst,
+        classes: new Set(rate.classes),
+      });
     }
   }
   return {

@@ -166,8 +166,9 @@ export class MessagesService {
   ): Promise<IdempotentOutcome> {
     const now = this.clock.now();
     const submission = parseSubmission(input, { maxParts: this.options.maxParts, now });
-    const grant = this.limiter.take(caller.tenantId, 1);
-    if (grant.granted === 0) {
+    const tokens = this.limiter.limits(caller.tenantId, submission.priority) ? 1 : 0;
+    const grant = this.limiter.take(caller.tenantId, tokens);
+    if (grant.granted < tokens) {
       throw new ProblemError(
         'rate_limited',
         `over this tenant's message rate; retry in ${Math.ceil(grant.retryAfterMs / 1000)} s`,
@@ -184,7 +185,14 @@ export class MessagesService {
     );
     const response: StoredResponse<SubmitMessageResponse> = { status: 202, body: prepared.answer };
 
-    const outcome = await this.write(caller, [prepared], response, options.idempotencyKey, hash);
+    const outcome = await this.write(
+      caller,
+      [prepared],
+      response,
+      options.idempotencyKey,
+      hash,
+      tokens,
+    );
     if (outcome) return outcome;
 
     const failed = await this.publish([prepared]);
@@ -223,16 +231,22 @@ export class MessagesService {
       }
     });
 
-    // As many as the tenant's rate allows go; the rest are answered rate_limited in place.
-    const grant = this.limiter.take(caller.tenantId, valid.length);
+    // As many as the tenant's rate allows go (items of classes it does not cover always do);
+    // the rest are answered rate_limited in place.
+    const limited = valid.map(({ submission }) =>
+      this.limiter.limits(caller.tenantId, submission.priority),
+    );
+    const grant = this.limiter.take(caller.tenantId, limited.filter(Boolean).length);
+    let tokensLeft = grant.granted;
+    const admitted = valid.filter((_, position) => !limited[position] || tokensLeft-- > 0);
     const detail = `batch item received via ${options.channel}`;
     const park = this.backlog.isFull();
-    const prepared = valid.slice(0, grant.granted).map(({ index, submission }) => {
+    const prepared = admitted.map(({ index, submission }) => {
       const item = this.prepare(caller, submission, now, detail, park);
       results[index] = { index, ...item.answer };
       return { index, item };
     });
-    for (const { index } of valid.slice(grant.granted)) {
+    for (const { index } of valid.filter((item) => !admitted.includes(item))) {
       results[index] = {
         index,
         status: 'rejected',
@@ -240,7 +254,10 @@ export class MessagesService {
         detail: `over this tenant's message rate; retry in ${Math.ceil(grant.retryAfterMs / 1000)} s`,
       };
     }
-    const response = batchResponse(results, grant.granted < valid.length ? grant.retryAfterMs : 0);
+    const response = batchResponse(
+      results,
+      admitted.length < valid.length ? grant.retryAfterMs : 0,
+    );
 
     const outcome = await this.write(
       caller,

@@ -1,4 +1,4 @@
-import type { IngressConfig, IngressConfigSnapshot } from './ingress-config';
+import type { IngressConfig, IngressConfigSnapshot, RejectRate } from './ingress-config';
 import { RateLimiter, TokenBucket, replicaShare } from './rate-limiter';
 
 describe(TokenBucket.name, () => {
@@ -38,13 +38,15 @@ describe(TokenBucket.name, () => {
   });
 });
 
+const NOT_OTP: RejectRate['classes'] = new Set(['transactional', 'bulk']);
+
 describe(replicaShare.name, () => {
   it('divides rate and burst among replicas, never below one message of burst', () => {
-    expect(replicaShare({ messagesPerSecond: 100, burst: 10 }, 4)).toEqual({
+    expect(replicaShare({ messagesPerSecond: 100, burst: 10, classes: NOT_OTP }, 4)).toEqual({
       perSecond: 25,
       capacity: 2.5,
     });
-    expect(replicaShare({ messagesPerSecond: 1, burst: 1 }, 3)).toEqual({
+    expect(replicaShare({ messagesPerSecond: 1, burst: 1, classes: NOT_OTP }, 3)).toEqual({
       perSecond: 1 / 3,
       capacity: 1,
     });
@@ -52,10 +54,10 @@ describe(replicaShare.name, () => {
 });
 
 describe(RateLimiter.name, () => {
-  it('limits only tenants with a reject-mode rate', () => {
+  it('limits only tenants with a reject-mode rate, and only the classes it covers', () => {
     let config: IngressConfig = {
       keys: new Map(),
-      rates: new Map([['acme', { messagesPerSecond: 1, burst: 2 }]]),
+      rates: new Map([['acme', { messagesPerSecond: 1, burst: 2, classes: NOT_OTP }]]),
       quotas: new Map(),
     };
     const snapshot = {
@@ -75,6 +77,10 @@ describe(RateLimiter.name, () => {
         idempotencyPurgeMs: 1_000,
       },
     );
+    expect(sut.limits('acme', 'bulk')).toBe(true);
+    expect(sut.limits('acme', undefined)).toBe(true); // transactional, the default class
+    expect(sut.limits('acme', 'otp')).toBe(false);
+    expect(sut.limits('other', 'bulk')).toBe(false);
     expect(sut.take('acme', 3)).toEqual({ granted: 2, retryAfterMs: 1_000 });
     expect(sut.take('other', 1_000)).toEqual({ granted: 1_000, retryAfterMs: 0 });
     config = { ...config, rates: new Map() };

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DEFAULT_PRIORITY_CLASS, type PriorityClass } from '@tuxhat/contracts';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
 import { IngressConfigSnapshot, type RejectRate } from './ingress-config';
@@ -76,7 +77,7 @@ export function replicaShare(
 
 /**
  * Reject-mode rate limits (policy `rate.overLimit: reject`): one token bucket per tenant in
- * memory, so the answer costs no I/O. Each replica enforces rate / INGRESS_REPLICAS. Tenants
+ * memory, so the answer costs no I/O, for the classes the rate covers (`limits`). Each replica enforces rate / INGRESS_REPLICAS. Tenants
  * without a reject-mode rate are not limited here (queue mode is the policy service's).
  */
 @Injectable()
@@ -88,6 +89,15 @@ export class RateLimiter {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INGRESS_OPTIONS) private readonly options: ResolvedIngressOptions,
   ) {}
+
+  /**
+   * Whether the tenant's rate covers a message of this class (`rate.classes`: by default not
+   * otp). Messages it does not cover take no tokens.
+   */
+  limits(tenantId: string, priority: PriorityClass | undefined): boolean {
+    const rate = this.config.current.rates.get(tenantId);
+    return rate !== undefined && rate.classes.has(priority ?? DEFAULT_PRIORITY_CLASS);
+  }
 
   /** Takes up to `count` messages' worth for the tenant; unlimited tenants always get all. */
   take(tenantId: string, count: number): Grant {

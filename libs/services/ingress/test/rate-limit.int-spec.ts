@@ -54,6 +54,22 @@ describe('ingress rate limit in reject mode (policy rate.overLimit = reject)', (
     ).toEqual(['accepted', 'accepted', 'validation_failed', 'accepted', 'rate_limited']);
   });
 
+  it('never limits otp, which the rate does not cover by default: not even behind a spent burst', async () => {
+    clock.advance(10_000); // a full bucket again: 3 tokens
+    const OTP = { ...VALID, priority: 'otp' };
+    const bulk = { ...VALID, priority: 'bulk' };
+    const batch = await sut.submitBatch([bulk, bulk, bulk, bulk, OTP, OTP]);
+    expect(
+      (batch.body.results as { status: string; code?: string }[]).map(
+        (result) => result.code ?? result.status,
+      ),
+    ).toEqual(['accepted', 'accepted', 'accepted', 'rate_limited', 'accepted', 'accepted']);
+    expect((await sut.submit(bulk)).status).toBe(429);
+    const otps = await Promise.all(Array.from({ length: 10 }, () => sut.submit(OTP)));
+    expect(otps.map((answer) => answer.status)).toEqual(otps.map(() => 202));
+    expect((await sut.grpc().submit(OTP)).id).toEqual(expect.any(String));
+  });
+
   it('leaves queue-mode tenants and tenants without a rate to the policy service', async () => {
     const answers = await Promise.all(
       Array.from({ length: 10 }, () => sut.submit(VALID, sut.other.key.key)),

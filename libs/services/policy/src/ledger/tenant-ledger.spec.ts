@@ -23,9 +23,10 @@ function state(overrides: Partial<LedgerState> = {}): LedgerState {
 }
 
 let seq = 0;
-function message(parts = 1): MessageFields {
+function message(parts = 1, priority?: MessageFields['priority']): MessageFields {
   seq++;
   return {
+    ...(priority ? { priority } : {}),
     messageId: `m${seq}`,
     tenantId: 'acme',
     destination: '+38267123456',
@@ -158,6 +159,38 @@ describe(TenantLedger.name, () => {
       expect.objectContaining({ kind: 'hold', stage: 'paced', releaseAt: NOW + 1_000 }),
     ]);
     expect(sut.counted.size).toBe(3);
+  });
+
+  it('lets otp past a bulk backlog held to the rate and the in-flight limit: otp is not covered by default', () => {
+    const sut = new TenantLedger(
+      policy({ rate: { messagesPerSecond: 1, burst: 1, maxInFlight: 1, overLimit: 'queue' } }),
+      state({ inFlight: 1 }),
+      timing,
+    );
+    const bulk = [1, 2, 3].map(() => sut.admit(message(1, 'bulk'), [], undefined));
+    expect(bulk.map((outcome) => outcome.kind)).toEqual(['hold', 'hold', 'hold']);
+    const tat = sut.changes.rate?.tatMs;
+    const otp = sut.admit(message(1, 'otp'), [], undefined);
+    expect(otp).toMatchObject({ kind: 'accept' });
+    expect(otp.kind === 'accept' && otp.detail).not.toContain('rate');
+    // It neither moved the bulk's pace nor took an in-flight slot; it still counts in the month.
+    expect(sut.changes.rate?.tatMs).toBe(tat);
+    expect(sut.inFlightAdded).toEqual([]);
+    expect(sut.counted.size).toBe(4);
+  });
+
+  it('limits otp too when rate.classes lists it', () => {
+    const sut = new TenantLedger(
+      policy({
+        rate: { messagesPerSecond: 1, burst: 1, overLimit: 'reject', classes: ['otp', 'bulk'] },
+      }),
+      state(),
+      timing,
+    );
+    expect(sut.admit(message(1, 'bulk'), [], undefined).kind).toBe('accept');
+    expect(sut.admit(message(1, 'otp'), [], undefined)).toMatchObject({ reason: 'rate-limited' });
+    // transactional is not listed: not limited.
+    expect(sut.admit(message(1, 'transactional'), [], undefined).kind).toBe('accept');
   });
 
   it('limits messages in flight: rejects or queues, and releases a paced one only with a free slot', () => {

@@ -1,6 +1,6 @@
 import type { MessageFields } from '@tuxhat/contracts';
 
-import type { CompiledPolicy } from '../compiled-policy';
+import { type CompiledPolicy, classOf } from '../compiled-policy';
 import {
   type Outcome,
   type RejectionReason,
@@ -116,7 +116,8 @@ export class TenantLedger {
     }
 
     let hold: Outcome | undefined;
-    const spec = policy.rate;
+    // Only the classes the rate covers are limited (rate.classes: otp is not, by default).
+    const spec = policy.rate?.classes.includes(classOf(message)) ? policy.rate : undefined;
     if (spec) {
       const rateRule = `rate.messagesPerSecond ${spec.messagesPerSecond} burst ${spec.burst}`;
       const inFlightRule = `rate.maxInFlight ${spec.maxInFlight}`;
@@ -163,8 +164,10 @@ export class TenantLedger {
     }
     this.checkWarning();
     if (hold) return hold;
-    if (spec) ledgerNotes.push(`rate ${spec.messagesPerSecond}/s`);
-    this.takeInFlightSlot(message.messageId);
+    if (spec) {
+      ledgerNotes.push(`rate ${spec.messagesPerSecond}/s`);
+      this.takeInFlightSlot(message.messageId);
+    }
     return { kind: 'accept', detail: acceptDetail(policy.label, ledgerNotes) };
   }
 
