@@ -42,7 +42,7 @@ export const messageFields = z.object({
   priority: priorityClass.optional(),
   /** The carrier may drop the message after this; without a final receipt by then (plus grace) it expires. */
   validUntil: z.iso.datetime({ offset: true }).optional(),
-  /** Not to be sent before this. */
+  /** Not to be sent before this: the policy holds the message until then. */
   scheduledAt: z.iso.datetime({ offset: true }).optional(),
   /** Per-message DLR path override: status callbacks go here instead of the tenant's default. */
   callbackUrl: z

@@ -18,6 +18,11 @@ export const REJECTION_REASONS = [
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
+/**
+ * Why a message is held. `window`: before anything counted it (outside a send window, or before
+ * its `scheduledAt`), decided again in full when due; `paced`: queued by the rate, already
+ * counted, released at its slot.
+ */
 export type HoldStage = 'window' | 'paced';
 
 export type Outcome =

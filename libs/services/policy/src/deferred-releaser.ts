@@ -22,11 +22,11 @@ interface ClaimedRow {
 }
 
 /**
- * Sends held messages on when they are due (a send window opened, a paced slot came). Every
- * policy replica runs one: a round claims due rows with FOR UPDATE SKIP LOCKED and a lease (a
- * replica that dies mid-round leaves them to be claimed again when the lease ends), decides
- * them through the engine, publishes, and only then deletes the rows whose decision is final.
- * Nothing is held in memory: a restart loses nothing.
+ * Sends held messages on when they are due (the message's scheduled time came, a send window
+ * opened, a paced slot came). Every policy replica runs one: a round claims due rows with FOR
+ * UPDATE SKIP LOCKED and a lease (a replica that dies mid-round leaves them to be claimed again
+ * when the lease ends), decides them through the engine, publishes, and only then deletes the
+ * rows whose decision is final. Nothing is held in memory: a restart loses nothing.
  */
 @Injectable()
 export class DeferredReleaser implements OnApplicationBootstrap, OnApplicationShutdown {

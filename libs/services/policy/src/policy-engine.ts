@@ -21,9 +21,10 @@ export interface Decided {
 
 /**
  * Decides a batch of messages: the stateless rules in memory (tenant, destinations, suppression
- * from one batched lookup, windows), then, for tenants whose policy keeps state and for held
- * messages, the ledger's one transaction. Tenants with stateless policies cost no database
- * write at all.
+ * from one batched lookup, the scheduled time, windows), then, for tenants whose policy keeps
+ * state and for held messages (a message deferred now, or released), the ledger's one
+ * transaction. Tenants with stateless policies cost no database write at all, but for the
+ * messages they schedule for later.
  */
 @Injectable()
 export class PolicyEngine {

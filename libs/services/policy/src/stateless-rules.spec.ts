@@ -68,6 +68,67 @@ describe(precheck.name, () => {
     });
   });
 
+  it('defers a message scheduled for later until its time (every class), after the checks that reject', () => {
+    const sut = entry({
+      destinations: { deny: [{ prefix: '49' }] },
+      windows: [{ classes: ['transactional'], from: '09:00', to: '23:00' }],
+    });
+    const at = '2026-01-17T08:30:00.000+01:00';
+    for (const priority of ['otp', 'transactional', 'bulk'] as const) {
+      expect(precheck(sut, message({ priority, scheduledAt: at }), false, NOW)).toEqual({
+        kind: 'defer',
+        releaseAt: Date.parse('2026-01-17T07:30:00Z'),
+        detail: 'policy v2: deferred by scheduledAt until 2026-01-17T07:30:00.000Z',
+      });
+    }
+    expect(
+      precheck(sut, message({ destination: '+4915112345678', scheduledAt: at }), false, NOW),
+    ).toMatchObject({ kind: 'reject', reason: 'destination-denied' });
+    expect(precheck(sut, message({ scheduledAt: at }), true, NOW)).toMatchObject({
+      kind: 'reject',
+      reason: 'suppressed',
+    });
+    expect(precheck(undefined, message({ scheduledAt: at }), false, NOW)).toMatchObject({
+      reason: 'tenant-unknown',
+    });
+    expect(
+      precheck(entry({}, 'suspended'), message({ scheduledAt: at }), false, NOW),
+    ).toMatchObject({ reason: 'tenant-suspended' });
+    // A tenant without a stored policy (no windows, nothing stateful): held all the same.
+    const plain: TenantPolicyEntry = {
+      tenantId: 'acme',
+      status: 'active',
+      policy: CompiledPolicy.DEFAULT,
+    };
+    expect(precheck(plain, message({ scheduledAt: at }), false, NOW)).toMatchObject({
+      kind: 'defer',
+      detail: 'policy default: deferred by scheduledAt until 2026-01-17T07:30:00.000Z',
+    });
+  });
+
+  it('lets a message through once its scheduled time has come, the windows applying as usual', () => {
+    const sut = entry({ windows: [{ classes: ['transactional'], from: '09:00', to: '23:00' }] });
+    const due = new Date(NOW).toISOString();
+    expect(precheck(sut, message({ scheduledAt: due }), false, NOW)).toEqual({
+      kind: 'pass',
+      notes: ['windows[0] 09:00-23:00 UTC'],
+    });
+    const past = new Date(NOW - 60_000).toISOString();
+    expect(precheck(entry({}), message({ scheduledAt: past }), false, NOW)).toEqual({
+      kind: 'pass',
+      notes: [],
+    });
+    // Released at 07:30: the window opens at 09:00.
+    const released = Date.parse('2026-01-17T07:30:00Z');
+    expect(
+      precheck(sut, message({ scheduledAt: new Date(released).toISOString() }), false, released),
+    ).toEqual({
+      kind: 'defer',
+      releaseAt: Date.parse('2026-01-17T09:00:00Z'),
+      detail: 'policy v2: deferred by windows[0] 09:00-23:00 UTC until 2026-01-17T09:00:00.000Z',
+    });
+  });
+
   it('exempts an unlisted class from windows and names the rules that let it through', () => {
     const sut = entry({
       destinations: { allow: [{ country: 'ME' }] },

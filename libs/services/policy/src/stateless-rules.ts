@@ -5,7 +5,10 @@ import { type RejectionReason, holdDetail, rejectDetail } from './decision';
 import { destinationOf } from './rules/destination-country';
 import type { TenantPolicyEntry } from './tenant-policies';
 
-/** The verdict of the rules that need no state: tenant, destinations, suppression, windows. */
+/**
+ * The verdict of the rules that need no state: tenant, destinations, suppression, the
+ * message's scheduled time, windows.
+ */
 export type Precheck =
   | { readonly kind: 'reject'; readonly reason: RejectionReason; readonly detail: string }
   | { readonly kind: 'defer'; readonly releaseAt: number; readonly detail: string }
@@ -15,8 +18,8 @@ export type Precheck =
 /**
  * Applies, in this order: the tenant must exist and be active, its policy must be usable, the
  * destination must be allowed (deny wins), the number must not be on the tenant's suppression
- * list, and the message's class must be inside one of its send windows (or be deferred to the
- * next opening / rejected).
+ * list, a message scheduled for later (`scheduledAt`) is deferred until then, and the message's
+ * class must be inside one of its send windows (or be deferred to the next opening / rejected).
  */
 export function precheck(
   entry: TenantPolicyEntry | undefined,
@@ -42,6 +45,13 @@ export function precheck(
 
   if (suppressed) return reject(policy.label, 'suppression-list', 'suppressed');
 
+  // The tenant's own send time, for every class (otp too): held until then, when the release
+  // runs these checks again and the windows apply from that moment on.
+  const scheduledAt = message.scheduledAt ? Date.parse(message.scheduledAt) : undefined;
+  if (scheduledAt !== undefined && scheduledAt > nowMs) {
+    return defer(policy.label, 'scheduledAt', scheduledAt);
+  }
+
   const window = policy.windows.evaluate(
     classOf(message),
     policy.windows.needsDestinationCountry ? destination.country() : undefined,
@@ -51,11 +61,7 @@ export function precheck(
     if (window.outside === 'reject' || window.nextOpening === null) {
       return reject(policy.label, window.rule, 'outside-window');
     }
-    return {
-      kind: 'defer',
-      releaseAt: window.nextOpening,
-      detail: holdDetail(policy.label, 'deferred', window.rule, window.nextOpening),
-    };
+    return defer(policy.label, window.rule, window.nextOpening);
   }
   if (window.rule) notes.push(window.rule);
   return { kind: 'pass', notes };
@@ -63,4 +69,8 @@ export function precheck(
 
 function reject(label: string, rule: string, reason: RejectionReason): Precheck {
   return { kind: 'reject', reason, detail: rejectDetail(label, rule, reason) };
+}
+
+function defer(label: string, rule: string, releaseAt: number): Precheck {
+  return { kind: 'defer', releaseAt, detail: holdDetail(label, 'deferred', rule, releaseAt) };
 }

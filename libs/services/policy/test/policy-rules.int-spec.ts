@@ -1,3 +1,4 @@
+import type { MessageFields } from '@tuxhat/contracts';
 import { createTestDatabase, type TestDatabase, waitFor } from '@tuxhat/testing';
 import type { PrismaClient } from '@tuxhat/database';
 
@@ -42,6 +43,58 @@ describe('policy engine', () => {
     return policy;
   }
 
+  /** The message's history once the policy published at least `count` statuses for it. */
+  function historyOf(policy: RunningPolicy, messageId: string, count = 1) {
+    return waitFor(`${count} status(es) of ${messageId}`, () =>
+      policy.statusesOf(messageId).length >= count ? policy.statusesOf(messageId) : undefined,
+    );
+  }
+
+  /** The message's sms.accepted event; undefined while the policy has not let it through. */
+  function acceptedOf(policy: RunningPolicy, messageId: string) {
+    return policy.accepted.events.find((e) => e.message.messageId === messageId);
+  }
+
+  /**
+   * The message's `count`-th status announces its hold (`accepted`, with `detail`), and it waits
+   * in deferred_messages until `until`, to be decided again in full then (stage window).
+   */
+  async function expectHeld(
+    policy: RunningPolicy,
+    messageId: string,
+    { detail, until, count = 1 }: { detail: string; until: string; count?: number },
+  ) {
+    const history = await historyOf(policy, messageId, count);
+    expect(history[count - 1]).toMatchObject({ status: 'accepted', source: 'policy', detail });
+    expect(await prisma.deferredMessage.findUnique({ where: { messageId } })).toMatchObject({
+      stage: 'window',
+      releaseAt: new Date(until),
+    });
+  }
+
+  /** Moves the clock to `iso` and runs a release round: none of `messages` goes out yet. */
+  async function stillHeldAt(policy: RunningPolicy, iso: string, ...messages: MessageFields[]) {
+    clock.set(iso);
+    await policy.app.get(DeferredReleaser, { strict: false }).releaseDue();
+    for (const m of messages) expect(acceptedOf(policy, m.messageId)).toBeUndefined();
+  }
+
+  /** Moves the clock to `iso`; the accepted events of `messages` once the releaser sent them on. */
+  async function releasedAt(policy: RunningPolicy, iso: string, ...messages: MessageFields[]) {
+    clock.set(iso);
+    for (const m of messages) expect(await policy.outcomeOf(m.messageId)).toBe('accepted');
+    return messages.map((m) => acceptedOf(policy, m.messageId)!);
+  }
+
+  /** Resolves once the tenant has no held message left. */
+  function nothingHeld(tenant: string) {
+    return waitFor(`no held message of ${tenant}`, async () =>
+      (await prisma.deferredMessage.count({ where: { tenantId: tenant } })) === 0
+        ? true
+        : undefined,
+    );
+  }
+
   it('accepts a message of a tenant without a policy, recording the decision on its history', async () => {
     const tenant = await createTenant(prisma, 'plain');
     const policy = await start();
@@ -50,7 +103,7 @@ describe('policy engine', () => {
     policy.submit(m);
 
     expect(await policy.outcomeOf(m.messageId)).toBe('accepted');
-    const [accepted] = policy.accepted.events.filter((e) => e.message.messageId === m.messageId);
+    const accepted = acceptedOf(policy, m.messageId)!;
     expect(accepted.decision).toBe('policy default: accepted (no rule limits this message)');
     expect(policy.statusesOf(m.messageId)).toEqual([
       expect.objectContaining({ status: 'accepted', source: 'policy', detail: accepted.decision }),
@@ -149,21 +202,10 @@ describe('policy engine', () => {
       policy.submit(bulk, otp);
 
       expect(await policy.outcomeOf(otp.messageId)).toBe('accepted');
-      const [deferred] = await waitFor('the deferral', () =>
-        policy.statusesOf(bulk.messageId).length > 0
-          ? policy.statusesOf(bulk.messageId)
-          : undefined,
-      );
-      expect(deferred).toMatchObject({
-        status: 'accepted',
+      await expectHeld(policy, bulk.messageId, {
         detail:
           'policy v1: deferred by windows[0] 09:00-20:00 Europe/Berlin days 1,2,3,4,5 until 2026-01-19T08:00:00.000Z',
-      });
-      expect(
-        await prisma.deferredMessage.findUnique({ where: { messageId: bulk.messageId } }),
-      ).toMatchObject({
-        stage: 'window',
-        releaseAt: new Date('2026-01-19T08:00:00Z'),
+        until: '2026-01-19T08:00:00Z',
       });
 
       // The policy restarts over the weekend; the deferral survives in the database.
@@ -174,23 +216,12 @@ describe('policy engine', () => {
       const early = message(tenant, { priority: 'bulk' });
       after.submit(early);
       await after.app.get(DeferredReleaser, { strict: false }).releaseDue();
-      expect(after.accepted.events.map((event) => event.message.messageId)).not.toContain(
-        bulk.messageId,
-      );
+      expect(acceptedOf(after, bulk.messageId)).toBeUndefined();
 
-      clock.set('2026-01-19T08:00:00Z');
-      expect(await after.outcomeOf(bulk.messageId)).toBe('accepted');
-      expect(await after.outcomeOf(early.messageId)).toBe('accepted');
-      const [released] = after.accepted.events.filter(
-        (e) => e.message.messageId === bulk.messageId,
-      );
+      const [released] = await releasedAt(after, '2026-01-19T08:00:00Z', bulk, early);
       expect(released.decision).toContain('windows[0] 09:00-20:00 Europe/Berlin');
       expect(released.message).toEqual(bulk);
-      await waitFor('the held row to go', async () =>
-        (await prisma.deferredMessage.count({ where: { tenantId: tenant } })) === 0
-          ? true
-          : undefined,
-      );
+      await nothingHeld(tenant);
     });
 
     it('rejects outside a window whose policy says reject', async () => {
@@ -233,6 +264,72 @@ describe('policy engine', () => {
       expect(policy.statusesOf(montenegro.messageId)[0].detail).toContain(
         'until 2026-01-15T08:00:00.000Z',
       );
+    });
+  });
+
+  describe('scheduled messages (injected clock)', () => {
+    it('holds a message durably until its scheduledAt, for every class, then lets it through', async () => {
+      const tenant = await createTenant(prisma, 'scheduled'); // no policy: nothing stateful
+      const policy = await start(); // 2026-01-15T12:00:00Z
+      const scheduledAt = '2026-01-15T15:00:00.000+01:00'; // 14:00 UTC, 2 h ahead
+      const later = message(tenant, { scheduledAt });
+      const otp = message(tenant, { priority: 'otp', scheduledAt });
+      const now = message(tenant);
+
+      policy.submit(later, otp, now);
+
+      expect(await policy.outcomeOf(now.messageId)).toBe('accepted');
+      for (const held of [later, otp]) {
+        await expectHeld(policy, held.messageId, {
+          detail: 'policy default: deferred by scheduledAt until 2026-01-15T14:00:00.000Z',
+          until: '2026-01-15T14:00:00Z',
+        });
+      }
+
+      await stillHeldAt(policy, '2026-01-15T13:59:59.999Z', later, otp);
+      const [released] = await releasedAt(policy, '2026-01-15T14:00:00Z', later, otp);
+      expect(released.decision).toBe('policy default: accepted (no rule limits this message)');
+      expect(released.message).toEqual(later);
+      expect(policy.statusesOf(later.messageId).map((event) => event.detail)).toEqual([
+        'policy default: deferred by scheduledAt until 2026-01-15T14:00:00.000Z',
+        released.decision,
+      ]);
+      await nothingHeld(tenant);
+    });
+
+    it('applies the send windows at the scheduled time: outside one, deferred to its opening', async () => {
+      const tenant = await createTenant(prisma, 'scheduled-window');
+      await writePolicy(prisma, tenant, {
+        timeZone: 'Europe/Berlin',
+        windows: [{ classes: ['bulk'], from: '09:00', to: '20:00', days: [1, 2, 3, 4, 5] }],
+        monthlyQuota: { messages: 10 },
+      });
+      const used = async () =>
+        (await prisma.tenantUsage.findFirst({ where: { tenantId: tenant } }))?.messages ?? 0;
+      const policy = await start(); // Thursday 13:00 in Berlin: the window is open now
+      // Friday 20:30 in Berlin: closed until Monday 09:00.
+      const m = message(tenant, { priority: 'bulk', scheduledAt: '2026-01-16T19:30:00.000Z' });
+
+      policy.submit(m);
+
+      await expectHeld(policy, m.messageId, {
+        detail: 'policy v1: deferred by scheduledAt until 2026-01-16T19:30:00.000Z',
+        until: '2026-01-16T19:30:00Z',
+      });
+
+      clock.set('2026-01-16T19:30:00Z'); // released, and deferred again by the window
+      await expectHeld(policy, m.messageId, {
+        detail:
+          'policy v1: deferred by windows[0] 09:00-20:00 Europe/Berlin days 1,2,3,4,5 until 2026-01-19T08:00:00.000Z',
+        until: '2026-01-19T08:00:00Z',
+        count: 2,
+      });
+      await stillHeldAt(policy, '2026-01-19T07:59:59.999Z', m);
+      expect(await used()).toBe(0); // counted only once it is let through
+
+      const [released] = await releasedAt(policy, '2026-01-19T08:00:00Z', m);
+      expect(released.decision).toContain('windows[0] 09:00-20:00 Europe/Berlin');
+      expect(await used()).toBe(1);
     });
   });
 
@@ -413,11 +510,7 @@ describe('policy engine', () => {
       ).toEqual(messages.slice(1, 3).map((m) => m.messageId));
       clock.advance(200);
       expect(await after.outcomeOf(messages[3].messageId)).toBe('accepted');
-      await waitFor('the held rows to go once published', async () =>
-        (await prisma.deferredMessage.count({ where: { tenantId: tenant } })) === 0
-          ? true
-          : undefined,
-      );
+      await nothingHeld(tenant); // once published
     });
 
     it('rejects over the rate with overLimit reject', async () => {
