@@ -4,7 +4,10 @@ import { z } from 'zod';
 const HOUR = 3_600_000;
 
 const dlrOptionsSchema = z.object({
-  /** Validity of a message that did not set validUntil (SMPP validity_period default). */
+  /**
+   * Validity of a message that did not set validUntil, counted from its sending (SMPP
+   * validity_period default).
+   */
   defaultValidityMs: z
     .int()
     .min(60_000)

@@ -1,6 +1,7 @@
 import { SMS_DLR_RAW, SMS_SENT } from '@tuxhat/contracts';
 import { waitFor } from '@tuxhat/testing';
 
+import { ExpiryScheduler } from '../src';
 import { DlrHarness } from './support/dlr-harness';
 
 jest.setTimeout(120_000);
@@ -109,5 +110,35 @@ describe('dlr multipart aggregation and expiry', () => {
         .map((event) => event.status)
         .sort(),
     ).toEqual(['delivered', 'sent']);
+  });
+
+  it('counts the default validity from the sending: a message held for days does not expire at once', async () => {
+    // Accepted 3 days ago (held by the policy: scheduled, or a send window), sent now.
+    const held = await sut.message(sut.id('held'), {
+      createdAt: new Date(sut.clock.now().getTime() - 72 * HOUR),
+    });
+    const before = sut.clock.now().getTime();
+    await sut.publish(SMS_SENT, sut.sent(held, ['h1']));
+    await sut.waitForStatus(held, (event) => event.status === 'sent');
+    const after = sut.clock.now().getTime();
+    const deadline = await sut.db.database.prisma.dlrDeadline.findUniqueOrThrow({
+      where: { messageId: held },
+    });
+    // Sending + the default validity (2 h) + the grace (60 s).
+    const expiresAt = deadline.expiresAt.getTime();
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 2 * HOUR + 60_000);
+    expect(expiresAt).toBeLessThanOrEqual(after + 2 * HOUR + 60_000);
+
+    // Not due: a round now leaves it unclaimed.
+    await sut.get(ExpiryScheduler).runOnce();
+    expect(
+      await sut.db.database.prisma.dlrDeadline.findUnique({ where: { messageId: held } }),
+    ).toMatchObject({ leaseUntil: null });
+    expect(sut.statuses(held).map((event) => event.status)).toEqual(['sent']);
+
+    // Due at the sending + validity + grace.
+    sut.clock.advance(expiresAt - sut.clock.now().getTime());
+    const [expired] = await sut.waitForStatus(held, (event) => event.status === 'unknown');
+    expect(expired.detail).toContain(`by ${deadline.expiresAt.toISOString()} (validity + grace)`);
   });
 });

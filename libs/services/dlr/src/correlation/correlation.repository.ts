@@ -53,9 +53,13 @@ export class CorrelationRepository {
    * -modifying CTEs: one round trip, atomic): every part under its key (dlr_carrier_keys, one
    * row per part: the receipt side looks up every spelling its id may have, see lookupKeys; the
    * connectors' replay guard reads which carriers took the message from it too) and the expiry
-   * deadline (validUntil, or acceptance + defaultValidityMs, plus expiryGraceMs; a resend
-   * through another carrier replaces it). Returns the ids of the messages found; the others
-   * get nothing. Column arrays through unnest: a handful of parameters however many rows.
+   * deadline (validUntil, or `sentAt` + defaultValidityMs, plus expiryGraceMs; a resend through
+   * another carrier replaces it). The default validity counts from the sending, as the carrier's
+   * own default does, not from acceptance: a message the policy held (scheduled for later,
+   * outside a send window) may be sent days after it was accepted. A validUntil stays as it is
+   * (ingress counts a validityPeriod from the scheduled time). Returns the ids of the messages
+   * found; the others get nothing. Column arrays through unnest: a handful of parameters
+   * however many rows.
    *
    * The keys check their message with an index probe on messages (the same test as
    * `sent`), not `IN (SELECT ... FROM sent)`: the planner cannot estimate a CTE's rows, took
@@ -68,6 +72,8 @@ export class CorrelationRepository {
   async recordSent(
     events: readonly SmsSentEvent[],
     validity: { readonly defaultValidityMs: number; readonly expiryGraceMs: number },
+    /** When the batch is recorded (the injected clock): the default validity counts from it. */
+    sentAt: Date,
   ): Promise<Set<string>> {
     if (events.length === 0) return new Set();
     // One deadline per message (ON CONFLICT DO UPDATE may not touch a row twice): the last wins.
@@ -87,7 +93,8 @@ export class CorrelationRepository {
       WITH sent AS (
         SELECT u.message_id, u.tenant_id, u.carrier_id, u.route_id, u.part_count,
                coalesce(m.valid_until,
-                        m.created_at + ${validity.defaultValidityMs} * interval '1 millisecond')
+                        ${sentAt.toISOString()}::timestamptz
+                          + ${validity.defaultValidityMs} * interval '1 millisecond')
                  + ${validity.expiryGraceMs} * interval '1 millisecond' AS expires_at
         FROM unnest(
           ${messageIds}::text[],

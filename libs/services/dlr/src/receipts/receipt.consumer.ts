@@ -60,7 +60,7 @@ export class ReceiptConsumer {
    */
   @OnEventBatch(SMS_SENT)
   async onSent(events: SmsSentEvent[]): Promise<BatchOutcome> {
-    const recording = this.correlations.recordSent(events, this.options);
+    const recording = this.correlations.recordSent(events, this.options, this.clock.now());
     this.sentInFlight.add(recording);
     let known: Set<string>;
     try {
