@@ -38,6 +38,7 @@ import { demoConfig, simulatorPassword } from './demo-setup';
 import type { GatewayEnv } from './gateway.config';
 import { ingressPlacement } from './ingress-placement';
 import { startIngressThread } from './ingress-thread';
+import { warnOfKafkaDeliveries } from './kafka-deliveries';
 import { feedParkedMessages } from './parked-feeder';
 import { countUnfinishedMessages, redriveUnfinishedMessages } from './redrive';
 
@@ -99,6 +100,8 @@ export async function startGateway(
     );
     closers.push(() => database.close());
     await seedGatewayConfig(database.prisma, config);
+    // Stored by a gateway with Kafka on this database: nothing here reads their topics.
+    await warnOfKafkaDeliveries(database.prisma, logger);
 
     const placement = ingressPlacement(env);
     // Made before any consumer subscribes: the worker learns every subscription of this thread.

@@ -4,7 +4,9 @@ describe('admin API: dlr (DLR paths, webhook secrets, triggers, MO handlers)', (
   let sut: AdminHarness;
 
   beforeAll(async () => {
-    sut = await AdminHarness.start('admin_dlr');
+    // On Kafka, as in cluster mode: kafka paths and handlers are accepted (see below for a
+    // gateway without Kafka).
+    sut = await AdminHarness.start('admin_dlr', { bus: 'kafka' });
     await sut.prisma.tenant.createMany({
       data: ['acme', 'globex'].map((id) => ({ id, name: id })),
     });
@@ -48,7 +50,10 @@ describe('admin API: dlr (DLR paths, webhook secrets, triggers, MO handlers)', (
       tenantId: 'acme',
       kind: 'kafka',
     });
-    expect(topic.body).toMatchObject({ url: null, topic: 'tenant.acme.status.v1', statuses: [] });
+    expect(topic).toMatchObject({
+      status: 201,
+      body: { url: null, topic: 'tenant.acme.status.v1', statuses: [] },
+    });
 
     const changed = await sut.patch('/admin/v1/dlr/paths/acme-hook', {
       statuses: [],
@@ -230,6 +235,14 @@ describe('admin API: dlr (DLR paths, webhook secrets, triggers, MO handlers)', (
     expect(any.body).toMatchObject({ keyword: '' });
     expect(
       await sut.post('/admin/v1/dlr/mo-handlers', {
+        id: 'globex-any',
+        tenantId: 'globex',
+        destination: '5678',
+        kind: 'kafka',
+      }),
+    ).toMatchObject({ status: 201, body: { kind: 'kafka', url: null, replyTemplate: null } });
+    expect(
+      await sut.post('/admin/v1/dlr/mo-handlers', {
         id: 'globex-bal',
         tenantId: 'globex',
         destination: '1234',
@@ -304,5 +317,86 @@ describe('admin API: dlr (DLR paths, webhook secrets, triggers, MO handlers)', (
       status: 404,
       body: { code: 'webhook_delivery_not_found' },
     });
+  });
+});
+
+describe('admin API: dlr on a gateway without Kafka (all-in-one mode)', () => {
+  let sut: AdminHarness;
+
+  beforeAll(async () => {
+    sut = await AdminHarness.start('admin_dlr_no_kafka', { bus: 'in-process' });
+    await sut.prisma.tenant.create({ data: { id: 'acme', name: 'acme' } });
+  });
+
+  afterAll(async () => {
+    await sut?.close();
+  });
+
+  const refused = (what: string) => ({
+    status: 409,
+    body: {
+      code: 'kafka_unavailable',
+      detail: expect.stringContaining('this gateway runs without Kafka'),
+      errors: [
+        { field: 'kind', code: 'kafka_unavailable', message: expect.stringContaining(what) },
+      ],
+    },
+  });
+
+  it('refuses a kafka DLR path or MO handler: nothing would read the topic', async () => {
+    const revision = await sut.revision();
+    const acme = { tenantId: 'acme' };
+    const path = await sut.post('/admin/v1/dlr/paths', {
+      ...acme,
+      id: 'acme-topic',
+      kind: 'kafka',
+    });
+    expect(path).toMatchObject(refused('kafka path'));
+    expect(path.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(path.body.detail).toContain('tenant.acme.status.v1');
+    const mo = { ...acme, id: 'acme-mo', destination: '1234' };
+    const handler = await sut.post('/admin/v1/dlr/mo-handlers', { ...mo, kind: 'kafka' });
+    expect(handler).toMatchObject(refused('kafka handler'));
+    expect(handler.body.detail).toContain('tenant.acme.mo.v1');
+    expect(await sut.prisma.dlrPath.count()).toBe(0);
+    expect(await sut.prisma.moHandler.count()).toBe(0);
+    expect(await sut.revision()).toBe(revision);
+    expect(await sut.auditOf('dlr_path', 'acme-topic')).toEqual([]);
+
+    // Webhooks (and auto-replies) need no Kafka.
+    const hook = { ...acme, kind: 'webhook', url: 'https://hooks.acme.example/' };
+    expect((await sut.post('/admin/v1/dlr/paths', { ...hook, id: 'acme-hook' })).status).toBe(201);
+    expect((await sut.post('/admin/v1/dlr/mo-handlers', { ...hook, ...mo })).status).toBe(201);
+  });
+
+  it('lets a kafka path or handler stored by a gateway with Kafka be disabled or deleted, nothing else', async () => {
+    // As a cluster-mode gateway on the same database left them.
+    await sut.prisma.dlrPath.create({
+      data: { id: 'old-topic', tenantId: 'acme', kind: 'kafka', statuses: [] },
+    });
+    await sut.prisma.moHandler.create({
+      data: { id: 'old-mo', tenantId: 'acme', destination: '5678', keyword: '', kind: 'kafka' },
+    });
+
+    expect(
+      await sut.patch('/admin/v1/dlr/paths/old-topic', { statuses: ['delivered'] }),
+    ).toMatchObject(refused('kafka path'));
+    expect(await sut.patch('/admin/v1/dlr/mo-handlers/old-mo', { keyword: 'info' })).toMatchObject(
+      refused('kafka handler'),
+    );
+
+    expect(
+      await sut.patch('/admin/v1/dlr/paths/old-topic', { enabled: false, statuses: ['delivered'] }),
+    ).toMatchObject({ status: 200, body: { enabled: false, statuses: ['delivered'] } });
+    expect(await sut.patch('/admin/v1/dlr/mo-handlers/old-mo', { enabled: false })).toMatchObject({
+      status: 200,
+      body: { enabled: false },
+    });
+    // Enabled again, it would lose what it gets.
+    expect(await sut.patch('/admin/v1/dlr/paths/old-topic', { enabled: true })).toMatchObject(
+      refused('kafka path'),
+    );
+    expect((await sut.delete('/admin/v1/dlr/paths/old-topic')).status).toBe(204);
+    expect((await sut.delete('/admin/v1/dlr/mo-handlers/old-mo')).status).toBe(204);
   });
 });

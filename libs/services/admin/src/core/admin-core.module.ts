@@ -6,11 +6,13 @@ import { AdminAuthGuard } from './admin-auth.guard';
 import { AdminChanges } from './admin-changes';
 import { AdminKeyAuthenticator } from './admin-key.authenticator';
 import { HealthController } from './health.controller';
+import { KAFKA_AVAILABLE } from './kafka-available';
 
 /**
  * What every admin feature module gets without importing anything (global): PRISMA, CLOCK,
- * AdminChanges (audited, revision-bumping transactions); and what every route gets: the admin
- * key guard (APP_GUARD, so no controller can forget it; opt out with @PublicRoute()).
+ * AdminChanges (audited, revision-bumping transactions), KAFKA_AVAILABLE (whether the gateway
+ * runs on Kafka); and what every route gets: the admin key guard (APP_GUARD, so no controller
+ * can forget it; opt out with @PublicRoute()).
  */
 @Module({})
 export class AdminCoreModule {
@@ -22,11 +24,12 @@ export class AdminCoreModule {
       providers: [
         { provide: PRISMA, useValue: runtime.prisma },
         { provide: CLOCK, useValue: runtime.clock },
+        { provide: KAFKA_AVAILABLE, useValue: runtime.bus.kafkaPort() !== null },
         AdminKeyAuthenticator,
         AdminChanges,
         { provide: APP_GUARD, useClass: AdminAuthGuard },
       ],
-      exports: [PRISMA, CLOCK, AdminChanges],
+      exports: [PRISMA, CLOCK, KAFKA_AVAILABLE, AdminChanges],
     };
   }
 }

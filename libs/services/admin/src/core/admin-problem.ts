@@ -49,6 +49,7 @@ export const ADMIN_PROBLEMS = {
   dlr_path_not_found: { status: 404, title: 'DLR path not found' },
   dlr_trigger_exists: { status: 409, title: 'DLR trigger exists' },
   dlr_trigger_not_found: { status: 404, title: 'DLR trigger not found' },
+  kafka_unavailable: { status: 409, title: 'Kafka unavailable' },
   mo_handler_exists: { status: 409, title: 'MO handler exists' },
   mo_handler_not_found: { status: 404, title: 'MO handler not found' },
   webhook_delivery_not_found: { status: 404, title: 'Webhook delivery not found' },

@@ -13,6 +13,7 @@ import {
   createUniquely,
 } from '../core/admin-changes';
 import { AdminProblem } from '../core/admin-problem';
+import { KAFKA_AVAILABLE } from '../core/kafka-available';
 import { type Page, pageOf } from '../core/pagination';
 import {
   type CreateDlrPath,
@@ -53,12 +54,14 @@ export class DlrAdminService {
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(KAFKA_AVAILABLE) private readonly kafkaAvailable: boolean,
     private readonly changes: AdminChanges,
   ) {}
 
   // ---- DLR paths ----
 
-  createPath(actor: AdminActor, input: CreateDlrPath): Promise<DlrPathView> {
+  async createPath(actor: AdminActor, input: CreateDlrPath): Promise<DlrPathView> {
+    this.checkKafka('path', 'create', input);
     return createUniquely(
       'dlr_path_exists',
       `a DLR path with id "${input.id}" already exists`,
@@ -96,6 +99,7 @@ export class DlrAdminService {
   updatePath(actor: AdminActor, id: string, input: UpdateDlrPath): Promise<DlrPathView> {
     return this.changes.apply(actor, async (tx) => {
       const current = await this.findPath(tx, id);
+      this.checkKafka('path', 'update', { ...current, enabled: input.enabled ?? current.enabled });
       if (input.url !== undefined && current.kind !== 'webhook') {
         throw AdminProblem.validation([
           { field: 'url', code: 'field_invalid', message: 'a kafka path has no url' },
@@ -242,7 +246,8 @@ export class DlrAdminService {
 
   // ---- MO handlers ----
 
-  createMoHandler(actor: AdminActor, input: CreateMoHandler): Promise<MoHandlerView> {
+  async createMoHandler(actor: AdminActor, input: CreateMoHandler): Promise<MoHandlerView> {
+    this.checkKafka('handler', 'create', input);
     return createUniquely(
       'mo_handler_exists',
       `an MO handler "${input.id}", or one for ${input.destination} keyword "${input.keyword}", already exists`,
@@ -284,6 +289,10 @@ export class DlrAdminService {
       () =>
         this.changes.apply(actor, async (tx) => {
           const current = await this.findMoHandler(tx, id);
+          this.checkKafka('handler', 'update', {
+            ...current,
+            enabled: input.enabled ?? current.enabled,
+          });
           checkMoHandler({
             kind: current.kind,
             url: input.url !== undefined ? input.url : current.url,
@@ -361,6 +370,37 @@ export class DlrAdminService {
   }
 
   // ---- checks ----
+
+  /**
+   * Without Kafka (all-in-one mode: the in-process bus) nothing reads a tenant's own topic, so
+   * a kafka path or MO handler would lose everything given to it without a word. Creating one
+   * is refused, and so is a change that leaves one enabled (one stored by a gateway with Kafka
+   * can still be disabled or deleted).
+   */
+  private checkKafka(
+    what: 'path' | 'handler',
+    change: 'create' | 'update',
+    after: { kind: string; tenantId: string; enabled: boolean },
+  ): void {
+    if (this.kafkaAvailable || after.kind !== 'kafka') return;
+    if (change === 'update' && !after.enabled) return;
+    const topic = tenantTopicFor(after.tenantId, what === 'path' ? 'status' : 'mo');
+    const instead =
+      change === 'create'
+        ? `use a webhook ${what}, or run the gateway in cluster mode`
+        : `disable or delete this ${what}, or run the gateway in cluster mode`;
+    throw new AdminProblem(
+      'kafka_unavailable',
+      `this gateway runs without Kafka (all-in-one mode): nothing would read ${topic} and the tenant would get nothing; ${instead}`,
+      [
+        {
+          field: 'kind',
+          code: 'kafka_unavailable',
+          message: `a kafka ${what} needs a gateway running on Kafka (cluster mode)`,
+        },
+      ],
+    );
+  }
 
   private async checkTenant(
     tx: Db,

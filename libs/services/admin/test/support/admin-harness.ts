@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { Bus, InProcessBroker } from '@tuxhat/messaging';
 import { type ServiceRuntime, readConfigRevision, systemClock } from '@tuxhat/runtime';
-import { createTestDatabase, type TestDatabase } from '@tuxhat/testing';
+import { createTestDatabase, requiredTestEnv, type TestDatabase } from '@tuxhat/testing';
 
 import { AdminKeyStore, type RunningAdmin, startAdmin } from '../../src';
 
@@ -50,6 +50,14 @@ export interface RequestOptions {
   readonly contentType?: string | null;
 }
 
+export interface HarnessOptions {
+  /**
+   * The bus of the gateway the API configures: `in-process` (default) as in all-in-one mode,
+   * `kafka` (KAFKA_BROKERS) as in cluster mode.
+   */
+  readonly bus?: 'in-process' | 'kafka';
+}
+
 /**
  * One admin API on a fresh, migrated PostgreSQL schema, with an admin key named `ops-alice`;
  * tests talk to it over real HTTP.
@@ -65,11 +73,22 @@ export class AdminHarness {
   /** Set to pin the service's clock (audit times, revocations); null: the real time. */
   pinnedTime: Date | null = null;
 
-  static async start(label: string): Promise<AdminHarness> {
+  static async start(label: string, options: HarnessOptions = {}): Promise<AdminHarness> {
     const harness = new AdminHarness();
     harness.db = await createTestDatabase(label);
     harness.runtime = {
-      bus: Bus.create({ kind: 'in-process', broker: new InProcessBroker() }, harness.logger),
+      bus: Bus.create(
+        options.bus === 'kafka'
+          ? {
+              kind: 'kafka',
+              kafka: {
+                brokers: requiredTestEnv('KAFKA_BROKERS').split(','),
+                clientId: `admin-test-${label}`,
+              },
+            }
+          : { kind: 'in-process', broker: new InProcessBroker() },
+        harness.logger,
+      ),
       prisma: harness.db.database.prisma,
       clock: { now: () => harness.pinnedTime ?? systemClock.now() },
     };

@@ -1,0 +1,5 @@
+/**
+ * Injection token: whether the gateway runs on Kafka (true: cluster mode) or on the
+ * in-process bus (false: all-in-one mode), where nothing reads a tenant's own Kafka topic.
+ */
+export const KAFKA_AVAILABLE = Symbol('tuxhat:admin:kafka-available');
