@@ -728,6 +728,9 @@ def service_settings_reach_the_services():
                 "DLR_WEBHOOK_RETRY_BASE_MS": "500", "DLR_WEBHOOK_RETRY_MAX_MS": "300000",
                 "DLR_OPT_OUT_KEYWORDS": "STOP,ARRET,UNSUBSCRIBE", "DLR_OPT_OUT_REPLY": "No more messages from {to}."},
         "ingress": {"INGRESS_REPLICAS": "4"},
+        "smpp-connector-telco-a": {"CARRIER_HEALTH_MIN_SUBMITS": "20", "CARRIER_HEALTH_FAULT_RATIO": "0.8"},
+        "smpp-connector-telco-bc": {"CARRIER_HEALTH_MIN_SUBMITS": "20", "CARRIER_HEALTH_FAULT_RATIO": "0.8"},
+        "sns-connector": {"CARRIER_HEALTH_MIN_SUBMITS": "5", "CARRIER_HEALTH_FAULT_RATIO": "1"},
     }
     for component, variables in expected.items():
         env = deployment_env(docs, component)
@@ -735,8 +738,8 @@ def service_settings_reach_the_services():
         check(got == variables, f"{component}: {got}, expected {variables}")
     # Defaults: nothing but what is always set (a null value leaves the service's own default).
     minimal = render([MINIMAL])
-    optional = re.compile(r"^(ROUTING_(MAX|LAST|CONFIG)|POLICY_|DLR_|ACCOUNTING_(PUBLISH|SWEEP))")
-    for component in ["routing", "policy", "accounting", "dlr"]:
+    optional = re.compile(r"^(ROUTING_(MAX|LAST|CONFIG)|POLICY_|DLR_|ACCOUNTING_(PUBLISH|SWEEP)|CARRIER_HEALTH_)")
+    for component in ["routing", "policy", "accounting", "dlr", "smpp-connector", "sns-connector"]:
         env = deployment_env(minimal, component)
         check(not [k for k in env if optional.match(k)], f"{component} sets optional variables by default: {sorted(env)}")
     check(deployment_env(minimal, "policy")["ACCOUNTING_CURRENCY"] == "EUR", "policy's currency is not accounting's")
@@ -956,6 +959,8 @@ REFUSALS = [
     ("routing.maxAttempts over the code's 10", [MINIMAL], ["routing.maxAttempts=11"], [], r"maxAttempts"),
     ("an unknown DLR expiry status", [MINIMAL], ["dlr.expiryStatus=lost"], [], r"expiryStatus"),
     ("an opt-out keyword with a comma", [MINIMAL], [], ['dlr.optOut.keywords=["STOP,END"]'], r"keywords"),
+    ("a carrier health fault ratio over 1", [MINIMAL], ["smppConnector.health.faultRatio=1.5"], [], r"faultRatio"),
+    ("a carrier health fault ratio of 0", [MINIMAL], ["snsConnector.health.faultRatio=0"], [], r"faultRatio"),
 ]
 
 

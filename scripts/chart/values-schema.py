@@ -309,6 +309,15 @@ props["accounting"] = component({
     "publishLeaseMs": ms("ACCOUNTING_PUBLISH_LEASE_MS: a publisher's claim older than this is taken over (default 120000)."),
     "sweepIntervalMs": ms("ACCOUNTING_SWEEP_INTERVAL_MS: how often records left unpublished are looked for (default 5000)."),
 }, {}, "The accounting service (Kafka consumer).", autoscaling="consumerAutoscaling")
+# When a connector reports a carrier whose binds are up unhealthy (libs/connector-kit, carrier health).
+def carrierHealth(what):
+    return obj({
+        "minSubmits": ms(f"CARRIER_HEALTH_MIN_SUBMITS: fewer {what}, or faults, in a health interval never make a carrier unhealthy (default 10).",
+                         maximum=1000000),
+        "faultRatio": {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": 1,
+                       "description": f"CARRIER_HEALTH_FAULT_RATIO: share of an interval's {what} that failed for the carrier's reasons "
+                                      "to report it unhealthy; null: the service's default (0.5)."},
+    }, desc="Carrier health: when failing submits make a carrier unhealthy while its binds are up.")
 props["smppConnector"] = component({
     "bindsPerPod": i("Binds per pod of a carrier whose settings the chart cannot see (gatewayConfig.existingConfigMap); "
                      "carriers in gatewayConfig count their smpp.binds.", minimum=1),
@@ -319,6 +328,7 @@ props["smppConnector"] = component({
     "updateStrategy": s("RollingUpdate (maxSurge 0) or Recreate.", enum=["RollingUpdate", "Recreate"]),
     "readyWhen": s("SMPP_READY_WHEN: ready when every held carrier has a bind up (all), at least one (any), or whatever the binds (always).",
                    enum=["all", "any", "always"]),
+    "health": carrierHealth("submits"),
     "carriers": removed("Replaced by smppConnector.shards (setting it fails with a hint)."),
 }, carrierEgress("Egress to the carriers' SMSCs for every smpp-connector pod."), "The SMPP connector: binds to carriers' SMSCs.",
    autoscaling="consumerAutoscaling")
@@ -326,6 +336,7 @@ props["snsConnector"] = component({
     "carriers": arr(s(pattern=SLUG), "SNS_CARRIERS; empty: every enabled SNS carrier.", uniqueItems=True),
     "shard": s("SNS_SHARD with carriers (required then): the consumer group sns-connector.<shard> and its retry topic.",
                pattern="^([a-z0-9][a-z0-9-]{0,62})?$"),
+    "health": carrierHealth("publishes"),
 }, carrierEgress("Egress to AWS SNS (HTTPS)."), "The AWS SNS connector.", autoscaling="consumerAutoscaling")
 props["allInOne"] = component({
     "simulator": obj({

@@ -11,6 +11,7 @@ import {
   resolveSecret,
   seedGatewayConfig,
 } from '@tuxhat/config';
+import { carrierFaultRuleOf } from '@tuxhat/connector-kit';
 import { createDatabase, type Database } from '@tuxhat/database';
 import { DlrModule } from '@tuxhat/dlr';
 import { startIngress } from '@tuxhat/ingress';
@@ -149,6 +150,7 @@ export async function startGateway(
     );
     const smppConnector = await startSmppConnector(runtime, {
       carriers: 'all',
+      health: carrierFaultRuleOf(env),
       logger,
       shutdownHooks: false,
     });
@@ -156,6 +158,7 @@ export async function startGateway(
     if (config.carriers.some((carrier) => carrier.kind === 'sns')) {
       const snsConnector = await startSnsConnector(runtime, {
         carriers: 'all',
+        health: carrierFaultRuleOf(env),
         logger,
         shutdownHooks: false,
       });

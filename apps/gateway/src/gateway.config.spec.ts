@@ -7,6 +7,8 @@ describe(readGatewayEnv.name, () => {
   it.each([
     ['BUS_ACKNOWLEDGEMENT_TIMEOUT_MS', DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS, '2500', 2_500],
     ['BUS_BACKLOG_LIMIT', 100_000, '5000', 5_000],
+    ['CARRIER_HEALTH_MIN_SUBMITS', 10, '25', 25],
+    ['CARRIER_HEALTH_FAULT_RATIO', 0.5, '0.8', 0.8],
   ] as const)('gives %s its default (%d), or the value set', (key, fallback, set, value) => {
     expect(readGatewayEnv({})[key]).toBe(fallback);
     expect(readGatewayEnv({ [key]: set })[key]).toBe(value);

@@ -1,4 +1,5 @@
 import { envTypes, parseEnv } from '@tuxhat/config';
+import { carrierHealthEnvSchema } from '@tuxhat/connector-kit';
 import { DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS } from '@tuxhat/messaging';
 import { carrierWaitEnvSchema } from '@tuxhat/routing';
 import { z } from 'zod';
@@ -54,6 +55,8 @@ export const gatewayEnvSchema = z.object({
     .default('EUR'),
   /** How long messages wait for a carrier during an outage (routing README). */
   ...carrierWaitEnvSchema.shape,
+  /** When failing submits make a carrier unhealthy (libs/connector-kit, carrier health). */
+  ...carrierHealthEnvSchema.shape,
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -3,6 +3,7 @@ import '@tuxhat/observability/register';
 import 'reflect-metadata';
 
 import { ConfigError, envTypes, parseEnv } from '@tuxhat/config';
+import { carrierFaultRuleOf, carrierHealthEnvSchema } from '@tuxhat/connector-kit';
 import { createClusterRuntime, createLogger, runMain } from '@tuxhat/runtime';
 import { READY_WHEN, startSmppConnector } from '@tuxhat/smpp-connector';
 import { z } from 'zod';
@@ -17,6 +18,8 @@ const connectorEnv = z.object({
     .optional(),
   /** Readiness: every held carrier has a bind up (all), at least one (any), or regardless (always). */
   SMPP_READY_WHEN: z.enum(READY_WHEN).default('all'),
+  /** When failing submits make a carrier unhealthy (libs/connector-kit, carrier health). */
+  ...carrierHealthEnvSchema.shape,
 });
 
 runMain(async () => {
@@ -31,6 +34,7 @@ runMain(async () => {
     carriers: env.SMPP_CARRIERS ?? 'all',
     ...(env.SMPP_SHARD ? { shard: env.SMPP_SHARD } : {}),
     readyWhen: env.SMPP_READY_WHEN,
+    health: carrierFaultRuleOf(env),
     logger: createLogger('smpp-connector'),
     onShutdown: runtime.close,
   });

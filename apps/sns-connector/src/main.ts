@@ -3,6 +3,7 @@ import '@tuxhat/observability/register';
 import 'reflect-metadata';
 
 import { ConfigError, envTypes, parseEnv } from '@tuxhat/config';
+import { carrierFaultRuleOf, carrierHealthEnvSchema } from '@tuxhat/connector-kit';
 import { createClusterRuntime, createLogger, runMain } from '@tuxhat/runtime';
 import { startSnsConnector } from '@tuxhat/sns-connector';
 import { z } from 'zod';
@@ -15,6 +16,8 @@ const connectorEnv = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes')
     .optional(),
+  /** When failing publishes make a carrier unhealthy (libs/connector-kit, carrier health). */
+  ...carrierHealthEnvSchema.shape,
 });
 
 runMain(async () => {
@@ -28,6 +31,7 @@ runMain(async () => {
   await startSnsConnector(runtime, {
     carriers: env.SNS_CARRIERS ?? 'all',
     ...(env.SNS_SHARD ? { shard: env.SNS_SHARD } : {}),
+    health: carrierFaultRuleOf(env),
     logger: createLogger('sns-connector'),
     onShutdown: runtime.close,
   });

@@ -36,6 +36,12 @@ export function connectorKitProviders(options: ConnectorKitOptions): Provider[] 
       useValue: {
         instanceId: options.health?.instanceId ?? defaultInstanceId(),
         ...(options.health?.intervalMs ? { intervalMs: options.health.intervalMs } : {}),
+        ...(options.health?.minSubmits === undefined
+          ? {}
+          : { minSubmits: options.health.minSubmits }),
+        ...(options.health?.faultRatio === undefined
+          ? {}
+          : { faultRatio: options.health.faultRatio }),
       } satisfies CarrierHealthOptions,
     },
     { provide: RecentOutcomes, useFactory: () => new RecentOutcomes(RECENT_OUTCOMES_CAPACITY) },

@@ -20,6 +20,12 @@ export const carrierHealthEvent = z.object({
   /** Over the last reporting interval. */
   submitted: z.int().min(0),
   errors: z.int().min(0),
+  /**
+   * Those of the errors that are the carrier's fault, not the message's (SMPP: a retryable
+   * command_status, a response timeout, the link lost; SNS: 5xx, unreachable, credentials).
+   * Enough of them make the report unhealthy while binds are up. Absent from older connectors.
+   */
+  faults: z.int().min(0).optional(),
   throttled: z.int().min(0),
   /** How long routing may trust this report. */
   ttlMs: z.int().min(1_000),

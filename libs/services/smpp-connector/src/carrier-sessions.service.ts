@@ -155,6 +155,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       notTaken: new WarningBurst((line) => this.logger.warn(line)),
     }));
     const { throughput, windowSize } = carrier.settings;
+    const policy = statusPolicyOf(carrier.settings);
     const dispatcher = new CarrierDispatcher(
       binds
         .filter((bind) => canSubmitOn(bind.mode))
@@ -173,6 +174,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
         throttleRetries: this.options.throttleRetries ?? 3,
         throttleBackoff: { ...DEFAULT_THROTTLE_BACKOFF, ...this.options.throttleBackoff },
         notBoundWaitMs: this.options.notBoundWaitMs ?? 3_000,
+        statusPolicy: policy,
         onCount: (counter) => this.health.count(carrier.id, counter),
       },
     );
@@ -180,7 +182,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       carrier,
       binds,
       dispatcher,
-      policy: statusPolicyOf(carrier.settings),
+      policy,
     };
     this.health.register(carrier.id, () => this.healthOf(link));
     this.instrument(link);

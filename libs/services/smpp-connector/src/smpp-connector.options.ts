@@ -1,4 +1,8 @@
-import type { CarrierAssignment, ConnectorProcessOptions } from '@tuxhat/connector-kit';
+import type {
+  CarrierAssignment,
+  CarrierFaultRule,
+  ConnectorProcessOptions,
+} from '@tuxhat/connector-kit';
 import type { BackoffPolicy } from '@tuxhat/smpp';
 
 import type { ReadyWhen } from './bind-instruments';
@@ -34,8 +38,15 @@ export interface SmppConnectorOptions {
   readonly leases?: { readonly renewMs?: number; readonly ttlMs?: number };
   /** When the pod reports ready: every carrier with a bind up (default), any carrier, or always. */
   readonly readyWhen?: ReadyWhen;
-  /** carrier.health reporting (default every 5 000 ms, instance id from HOSTNAME). */
-  readonly health?: { readonly intervalMs?: number; readonly instanceId?: string };
+  /**
+   * carrier.health reporting (default every 5 000 ms, instance id from HOSTNAME), and when
+   * failing submits make a carrier unhealthy (default 10 submits, half of them faults:
+   * CARRIER_HEALTH_MIN_SUBMITS, CARRIER_HEALTH_FAULT_RATIO).
+   */
+  readonly health?: {
+    readonly intervalMs?: number;
+    readonly instanceId?: string;
+  } & Partial<CarrierFaultRule>;
 }
 
 export interface StartSmppConnectorOptions extends SmppConnectorOptions, ConnectorProcessOptions {}

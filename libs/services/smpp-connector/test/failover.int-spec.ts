@@ -66,6 +66,38 @@ describe('smpp-connector failover', () => {
     expect(connector.sent.events).toHaveLength(0);
   });
 
+  it('reports a carrier that fails most submits unhealthy while its bind is up, and healthy again once none come', async () => {
+    const connector = await fixture.start({
+      carriers: ['flaky'],
+      health: { intervalMs: 1_000, instanceId: 'test-pod', minSubmits: 5, faultRatio: 0.5 },
+    });
+    await waitFor('bound', () => (simulator.stats().boundSessions > 0 ? true : undefined));
+    const events = Array.from({ length: 20 }, (_, i) => fixture.outbound('flaky', `Failing ${i}`));
+    draws.push(...events.map(() => 0.15)); // errorRate draws: every submit ESME_RSYSERR
+    connector.publish(...events);
+    await connector.reroutes.waitFor(20, (item) =>
+      events.some((event) => event.message.messageId === item.message.messageId),
+    );
+    const [down] = await connector.health.waitFor(
+      1,
+      (item) => item.carrierId === 'flaky' && !item.healthy && item.bindsUp === 1,
+    );
+    // 20 submits, whichever way a report interval splits them: one side has at least 10.
+    expect(down).toMatchObject({ bindsConfigured: 1 });
+    expect(down.faults).toBeGreaterThanOrEqual(10);
+    expect(down.detail).toMatch(
+      new RegExp(
+        `^faults ${down.faults} of ${down.submitted} submits in the last [0-9.]+ s; 1/1 binds up`,
+      ),
+    );
+    // Nothing more is sent: the next report has no submits and the carrier may be tried again.
+    const [again] = await connector.health.waitFor(
+      1,
+      (item) => item.carrierId === 'flaky' && item.healthy && item.occurredAt > down.occurredAt,
+    );
+    expect(again).toMatchObject({ submitted: 0, faults: 0, bindsUp: 1 });
+  });
+
   it('reroutes when the response never comes, and never sends that message to this carrier again', async () => {
     const connector = await start();
     await waitFor('bound', () => (simulator.stats().boundSessions > 0 ? true : undefined));

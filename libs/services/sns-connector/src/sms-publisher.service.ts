@@ -77,7 +77,9 @@ export class SmsPublisher {
             this.health.count(carrierId, 'throttled');
             target.gate.holdFor(this.options.throttlePauseMs ?? 1_000);
           } else {
+            // SNS failing, unreachable or refusing our credentials: the carrier's fault.
             this.health.count(carrierId, 'errors');
+            this.health.count(carrierId, 'faults');
           }
           this.clients.noteOutcome(target, verdict.reason.slice(0, 200));
           throw new PublishLaterError(

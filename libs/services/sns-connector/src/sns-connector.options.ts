@@ -1,4 +1,8 @@
-import type { CarrierAssignment, ConnectorProcessOptions } from '@tuxhat/connector-kit';
+import type {
+  CarrierAssignment,
+  CarrierFaultRule,
+  ConnectorProcessOptions,
+} from '@tuxhat/connector-kit';
 
 export type { CarrierAssignment };
 
@@ -8,8 +12,15 @@ export interface SnsConnectorOptions {
   readonly requestTimeoutMs?: number;
   /** How long an account's publishes pause after SNS throttled one (default 1 000 ms). */
   readonly throttlePauseMs?: number;
-  /** carrier.health reporting (default every 5 000 ms, instance id from HOSTNAME). */
-  readonly health?: { readonly intervalMs?: number; readonly instanceId?: string };
+  /**
+   * carrier.health reporting (default every 5 000 ms, instance id from HOSTNAME), and when
+   * failing submits make a carrier unhealthy (default 10 submits, half of them faults:
+   * CARRIER_HEALTH_MIN_SUBMITS, CARRIER_HEALTH_FAULT_RATIO).
+   */
+  readonly health?: {
+    readonly intervalMs?: number;
+    readonly instanceId?: string;
+  } & Partial<CarrierFaultRule>;
 }
 
 export interface StartSnsConnectorOptions extends SnsConnectorOptions, ConnectorProcessOptions {}

@@ -331,5 +331,14 @@ describe('sns-connector over HTTP', () => {
       (item) => item.carrierId === 'aws-scripted' && (item.errors > 0 || item.throttled > 0),
     );
     expect(counted.submitted).toBeGreaterThan(0);
+    // The 5xx is the carrier's fault (counted for the fault rule); a throttling answer is not.
+    const [faulted] = await health.waitFor(
+      1,
+      (item) => item.carrierId === 'aws-scripted' && (item.faults ?? 0) > 0,
+    );
+    expect(faulted.errors).toBeGreaterThanOrEqual(faulted.faults!);
+    expect(
+      reports.filter((item) => item.throttled > 0 && item.errors === 0 && (item.faults ?? 0) > 0),
+    ).toEqual([]);
   });
 });

@@ -62,6 +62,17 @@ const OPTIONS: CarrierDispatcherOptions = {
 /** Lets queued promise callbacks run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** One bind behind a dispatcher that records what it counts for carrier health. */
+function countingOne(bind: FakeChannel, options: Partial<CarrierDispatcherOptions> = {}) {
+  const counts: string[] = [];
+  const sut = new CarrierDispatcher([{ channel: bind, windowSize: 5 }], {
+    ...OPTIONS,
+    ...options,
+    onCount: (counter) => counts.push(counter),
+  });
+  return { sut, counts };
+}
+
 describe(CarrierDispatcher.name, () => {
   it('gives the next free slot to OTP, then transactional, then bulk', async () => {
     const bind = new FakeChannel();
@@ -119,11 +130,7 @@ describe(CarrierDispatcher.name, () => {
 
   it('rests a throttled bind and sends the part again on the same carrier', async () => {
     const bind = new FakeChannel();
-    const counts: string[] = [];
-    const sut = new CarrierDispatcher([{ channel: bind, windowSize: 5 }], {
-      ...OPTIONS,
-      onCount: (counter) => counts.push(counter),
-    });
+    const { sut, counts } = countingOne(bind);
     const outcome = sut.submit(part('t'), 'transactional');
     const throttledAt = performance.now();
     bind.answer(CommandStatus.ESME_RTHROTTLED);
@@ -157,9 +164,39 @@ describe(CarrierDispatcher.name, () => {
   it('gives a part up with SMPP_NOT_BOUND when no bind comes up in time', async () => {
     const bind = new FakeChannel();
     bind.canSubmitNow = false;
-    const sut = new CarrierDispatcher([{ channel: bind, windowSize: 5 }], OPTIONS);
+    const { sut, counts } = countingOne(bind);
     const result = await sut.submit(part('x'), 'otp');
     expect(result).toMatchObject({ ok: false, error: { code: 'SMPP_NOT_BOUND', sent: false } });
+    // Never submitted: the binds' state is health's input, not a fault of a submit.
+    expect(counts).toEqual(['errors']);
+  });
+
+  it("counts as faults the carrier's failures (failover kind), not refusals of the message", async () => {
+    const bind = new FakeChannel();
+    const { sut, counts } = countingOne(bind);
+    const outcomes = ['a', 'b', 'c', 'd'].map((to) => sut.submit(part(to), 'transactional'));
+    bind.answer(CommandStatus.ESME_RSYSERR);
+    bind.answer(CommandStatus.ESME_RINVDSTADR);
+    bind.fail(new SmppConnectionClosedError('connection-lost', true));
+    bind.answer();
+    await Promise.all(outcomes);
+    const tally = (counter: string) => counts.filter((item) => item === counter).length;
+    expect([tally('submitted'), tally('errors'), tally('faults')]).toEqual([4, 3, 2]);
+  });
+
+  it("tells faults by the carrier's own status lists", async () => {
+    const bind = new FakeChannel();
+    const { sut, counts } = countingOne(bind, {
+      statusPolicy: {
+        retryable: new Set([CommandStatus.ESME_RINVDSTADR]),
+        final: new Set([CommandStatus.ESME_RSYSERR]),
+      },
+    });
+    const outcomes = ['a', 'b'].map((to) => sut.submit(part(to), 'transactional'));
+    bind.answer(CommandStatus.ESME_RSYSERR);
+    bind.answer(CommandStatus.ESME_RINVDSTADR);
+    await Promise.all(outcomes);
+    expect(counts).toEqual(['submitted', 'submitted', 'errors', 'errors', 'faults']);
   });
 
   it('sends a waiting part as soon as a bind comes up', async () => {

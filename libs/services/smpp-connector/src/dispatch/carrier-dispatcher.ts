@@ -9,7 +9,11 @@ import {
   backoffDelay,
 } from '@tuxhat/smpp';
 
-import { THROTTLING_COMMAND_STATUSES } from '../submit-error.classifier';
+import {
+  type StatusPolicy,
+  THROTTLING_COMMAND_STATUSES,
+  classifySubmitOutcome,
+} from '../submit-error.classifier';
 import { PriorityQueue, TokenBucket } from '@tuxhat/connector-kit';
 
 /** One transmit-capable bind as the dispatcher drives it (an EsmeClient in production). */
@@ -27,7 +31,14 @@ export interface BindLaneOptions {
   readonly ratePerSecond?: number;
 }
 
-export type DispatchCounter = 'submitted' | 'errors' | 'throttled';
+/**
+ * submitted: a submit_sm written. errors: a part that ended in an error status or a client
+ * error. faults: those errors the classifier makes `failover` (the carrier's or the link's
+ * fault: a retryable status, a response timeout, the connection lost), not the message's.
+ * throttled: a throttling answer. A part given up because no bind came up is an error, not a
+ * fault: it was never submitted, and the binds' state is health's own input.
+ */
+export type DispatchCounter = 'submitted' | 'errors' | 'faults' | 'throttled';
 
 export interface CarrierDispatcherOptions {
   /** submit_sm per second for the carrier as a whole, across its binds. */
@@ -38,6 +49,8 @@ export interface CarrierDispatcherOptions {
   readonly throttleBackoff: BackoffPolicy;
   /** How long a part waits for a bind to come up before it is given up (SMPP_NOT_BOUND). */
   readonly notBoundWaitMs: number;
+  /** The carrier's view of its command_status values, to tell faults from refusals. */
+  readonly statusPolicy?: StatusPolicy;
   readonly onCount?: (counter: DispatchCounter) => void;
   readonly random?: () => number;
   readonly now?: () => number;
@@ -232,9 +245,12 @@ export class CarrierDispatcher {
 
   private onResponse(lane: Lane, entry: Entry, response: SubmitSmResponse): void {
     if (!THROTTLING_COMMAND_STATUSES.has(response.commandStatus)) {
-      if (response.commandStatus === 0) lane.throttleStreak = 0;
-      else this.options.onCount?.('errors');
-      entry.settle({ ok: true, response });
+      if (response.commandStatus === 0) {
+        lane.throttleStreak = 0;
+        entry.settle({ ok: true, response });
+      } else {
+        this.settleFailed(entry, { ok: true, response });
+      }
       return;
     }
     this.options.onCount?.('throttled');
@@ -258,8 +274,16 @@ export class CarrierDispatcher {
       this.queue.pushFront(entry.priority, entry);
       return;
     }
+    this.settleFailed(entry, { ok: false, error: clientError });
+  }
+
+  /** Counts an error status or a client error, and whether it is the carrier's fault. */
+  private settleFailed(entry: Entry, outcome: SubmitPartOutcome): void {
     this.options.onCount?.('errors');
-    entry.settle({ ok: false, error: clientError });
+    if (classifySubmitOutcome(outcome, this.options.statusPolicy).kind === 'failover') {
+      this.options.onCount?.('faults');
+    }
+    entry.settle(outcome);
   }
 
   private armNotBoundDeadline(now: number): void {
