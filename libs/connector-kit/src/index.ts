@@ -1,6 +1,7 @@
 // @tuxhat/connector-kit: what the SMPP and SNS connectors share.
 export * from './carrier-loader';
 export * from './recent-outcomes';
+export * from './failed-rounds';
 export * from './replay-guard';
 export * from './connector-reporter';
 export * from './outbound-batch';

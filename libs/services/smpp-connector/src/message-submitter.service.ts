@@ -1,6 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DEFAULT_PRIORITY_CLASS, type SmsOutboundEvent } from '@tuxhat/contracts';
-import { ConnectorReporter, RecentOutcomes, type SentPart } from '@tuxhat/connector-kit';
+import {
+  ConnectorReporter,
+  FailedRounds,
+  RecentOutcomes,
+  type SentPart,
+} from '@tuxhat/connector-kit';
 import {
   type BoundHistogram,
   METRICS,
@@ -30,9 +35,6 @@ export class SubmitLaterError extends Error {
   override readonly name = 'SubmitLaterError';
 }
 
-/** Messages whose throttled rounds are counted (a bounded memory: the oldest are forgotten). */
-const THROTTLE_MEMORY = 10_000;
-
 /**
  * Sends one outbound message to its carrier: encodes and splits the text the carrier's way,
  * submits every part through the carrier's dispatcher (its binds, window, throughput, OTP
@@ -49,7 +51,7 @@ const THROTTLE_MEMORY = 10_000;
 @Injectable()
 export class MessageSubmitter {
   private readonly logger = new Logger('smpp-connector');
-  private readonly throttledRounds = new Map<string, number>();
+  private readonly throttledRounds = new FailedRounds();
   private readonly metrics = processMetrics();
   /** tuxhat_carrier_submit_duration_seconds by carrier, bound once per carrier. */
   private readonly submitDurations = new Map<string, BoundHistogram>();
@@ -133,7 +135,7 @@ export class MessageSubmitter {
     const { messageId } = event.message;
     if (verdicts.every(({ verdict }) => verdict.kind === 'accepted')) {
       // The usual case, without sorting the verdicts by kind: every part accepted, sms.sent.
-      this.throttledRounds.delete(messageId);
+      this.throttledRounds.forget(messageId);
       await this.reporter.sent(event, sentPartsOf(accepted));
       return;
     }
@@ -148,7 +150,7 @@ export class MessageSubmitter {
 
     const [rejection] = of('rejected');
     if (rejection) {
-      this.throttledRounds.delete(messageId);
+      this.throttledRounds.forget(messageId);
       await this.reporter.failed(
         event,
         rejection.errorCode,
@@ -168,7 +170,7 @@ export class MessageSubmitter {
       );
     }
     if (failovers.length > 0) {
-      this.throttledRounds.delete(messageId);
+      this.throttledRounds.forget(messageId);
       const mayHaveReached = failovers.some((item) => item.mayHaveReached);
       await this.reporter.reroute(
         event,
@@ -181,9 +183,9 @@ export class MessageSubmitter {
       return;
     }
     if (throttled.length > 0) {
-      const rounds = (this.throttledRounds.get(messageId) ?? 0) + 1;
+      const rounds = this.throttledRounds.next(messageId);
       if (rounds > (this.options.throttleRoundsBeforeFailover ?? 3)) {
-        this.throttledRounds.delete(messageId);
+        this.throttledRounds.forget(messageId);
         await this.reporter.reroute(
           event,
           `carrier kept throttling after ${rounds - 1} rounds: ${throttled[0].reason}`,
@@ -191,12 +193,11 @@ export class MessageSubmitter {
         );
         return;
       }
-      this.rememberRound(messageId, rounds);
       throw new SubmitLaterError(
         `carrier ${event.carrierId} throttled message ${messageId} (round ${rounds}): ${throttled[0].reason}`,
       );
     }
-    this.throttledRounds.delete(messageId);
+    this.throttledRounds.forget(messageId);
     const [unidentified] = of('unidentified');
     if (unidentified) {
       await this.reporter.unknown(event, `${unidentified.detail}: no receipt can be matched`);
@@ -212,15 +213,6 @@ export class MessageSubmitter {
       this.submitDurations.set(carrier, histogram);
     }
     return histogram;
-  }
-
-  private rememberRound(messageId: string, rounds: number): void {
-    this.throttledRounds.delete(messageId);
-    this.throttledRounds.set(messageId, rounds);
-    if (this.throttledRounds.size > THROTTLE_MEMORY) {
-      const oldest = this.throttledRounds.keys().next();
-      if (!oldest.done) this.throttledRounds.delete(oldest.value);
-    }
   }
 }
 

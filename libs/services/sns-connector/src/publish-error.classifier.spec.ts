@@ -112,6 +112,20 @@ describe(classifyPublishError.name, () => {
     expect(classifyPublishError(error)).toMatchObject({ kind: 'transient' });
   });
 
+  it('says whether SNS may have taken a message it failed on', () => {
+    const mayHave = (error: unknown) =>
+      (classifyPublishError(error) as { mayHaveReached?: boolean }).mayHaveReached;
+    // SNS surely refused it, or never got the request.
+    expect(mayHave(fromWire(new Error('Rate exceeded'), 'Throttled', 429))).toBe(false);
+    expect(mayHave(fromWire(new Error('not authorized'), 'AuthorizationError', 403))).toBe(false);
+    expect(mayHave(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBe(false);
+    expect(mayHave(Object.assign(new Error('no host'), { code: 'ENOTFOUND' }))).toBe(false);
+    // No answer, or a failure on SNS's side: it may have published.
+    expect(mayHave(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))).toBe(true);
+    expect(mayHave(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(mayHave(fromWire(new Error('boom'), 'InternalError', 500))).toBe(true);
+  });
+
   it('keeps error codes within the contract length', () => {
     const error = Object.assign(new Error('x'), {
       name: 'A'.repeat(40),

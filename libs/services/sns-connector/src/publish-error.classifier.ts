@@ -1,14 +1,24 @@
 /**
  * What a failed SNS Publish means for the message.
- *  - transient: try again later through the retry topic: no answer (network, timeout),
- *    throttling, an AWS-side (5xx) error, or credentials/authorization that an operator must
- *    fix (the message is not at fault: it waits, and ends in the dead-letter topic, re-drivable,
- *    if nobody does).
+ *  - transient: try again later through the retry topic (and after a few rounds hand it back
+ *    to routing, see SmsPublisher): no answer (network, timeout), throttling, an AWS-side (5xx)
+ *    error, or credentials/authorization that an operator must fix (the message is not at
+ *    fault).
  *  - rejected: AWS refuses this message (InvalidParameter: a number SNS cannot send to, a text
  *    too long, ...): a `failed` status with the AWS error code.
  */
 export type PublishVerdict =
-  | { readonly kind: 'transient'; readonly reason: string; readonly throttled: boolean }
+  | {
+      readonly kind: 'transient';
+      readonly reason: string;
+      readonly throttled: boolean;
+      /**
+       * SNS may have taken the message after all (no answer, or its own failure): it must not
+       * be sent there again. False when SNS surely refused it (throttled, our credentials) or
+       * it never got the request (connection refused, unknown host).
+       */
+      readonly mayHaveReached: boolean;
+    }
   | { readonly kind: 'rejected'; readonly errorCode: string; readonly detail: string };
 
 /** The fields of an AWS SDK v3 service exception this classification reads. */
@@ -50,6 +60,15 @@ export const CREDENTIAL_CODES: ReadonlySet<string> = new Set([
   'CredentialsProviderError',
 ]);
 
+/** Network errors that mean the request never left (no connection was made). */
+const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
 export function classifyPublishError(error: unknown): PublishVerdict {
   const shape: AwsErrorShape = typeof error === 'object' && error !== null ? error : {};
   const code = shape.Code ?? shape.name ?? 'Error';
@@ -58,13 +77,19 @@ export function classifyPublishError(error: unknown): PublishVerdict {
   const described = `${code}${status ? ` (HTTP ${status})` : ''}: ${message}`;
 
   if (THROTTLING_CODES.has(code) || status === 429 || shape.$retryable) {
-    return { kind: 'transient', reason: `SNS throttled Publish: ${described}`, throttled: true };
+    return {
+      kind: 'transient',
+      reason: `SNS throttled Publish: ${described}`,
+      throttled: true,
+      mayHaveReached: false,
+    };
   }
   if (CREDENTIAL_CODES.has(code) || status === 401 || status === 403) {
     return {
       kind: 'transient',
       reason: `SNS refused our credentials: ${described}`,
       throttled: false,
+      mayHaveReached: false,
     };
   }
   if (status === undefined) {
@@ -73,10 +98,16 @@ export function classifyPublishError(error: unknown): PublishVerdict {
       kind: 'transient',
       reason: `SNS not reachable: ${shape.code ? `${shape.code}: ` : ''}${message}`,
       throttled: false,
+      mayHaveReached: !NEVER_SENT_CODES.has(shape.code ?? ''),
     };
   }
   if (status >= 500 || shape.$fault === 'server') {
-    return { kind: 'transient', reason: `SNS failed: ${described}`, throttled: false };
+    return {
+      kind: 'transient',
+      reason: `SNS failed: ${described}`,
+      throttled: false,
+      mayHaveReached: true,
+    };
   }
   if (status >= 400) {
     return {
@@ -85,5 +116,10 @@ export function classifyPublishError(error: unknown): PublishVerdict {
       detail: `SNS refused Publish: ${code}: ${message}`,
     };
   }
-  return { kind: 'transient', reason: `unexpected SNS answer: ${described}`, throttled: false };
+  return {
+    kind: 'transient',
+    reason: `unexpected SNS answer: ${described}`,
+    throttled: false,
+    mayHaveReached: true,
+  };
 }

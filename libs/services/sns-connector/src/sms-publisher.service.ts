@@ -1,7 +1,12 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_PRIORITY_CLASS, type SmsOutboundEvent } from '@tuxhat/contracts';
-import { CarrierHealthReporter, ConnectorReporter, RecentOutcomes } from '@tuxhat/connector-kit';
+import {
+  CarrierHealthReporter,
+  ConnectorReporter,
+  FailedRounds,
+  RecentOutcomes,
+} from '@tuxhat/connector-kit';
 import { METRICS, SpanKind, inSpan, processMetrics } from '@tuxhat/observability';
 
 import { CarrierClients } from './carrier-clients.service';
@@ -21,11 +26,13 @@ export class PublishLaterError extends Error {
 /**
  * Sends one outbound message with SNS Publish to the phone number (SNS encodes and splits the
  * text itself), through the account's throughput gate, and reports the result: sms.sent with the
- * SNS MessageId as part 0's carrier id, or a `failed` status with the AWS error code.
+ * SNS MessageId as part 0's carrier id, a `failed` status with the AWS error code, or, after
+ * `failoverAfterRounds` transient failures in a row (each retried through the bus), sms.reroute.
  */
 @Injectable()
 export class SmsPublisher {
   private readonly metrics = processMetrics();
+  private readonly failedRounds = new FailedRounds();
 
   constructor(
     private readonly clients: CarrierClients,
@@ -82,10 +89,24 @@ export class SmsPublisher {
             this.health.count(carrierId, 'faults');
           }
           this.clients.noteOutcome(target, verdict.reason.slice(0, 200));
+          const rounds = this.failedRounds.next(message.messageId);
+          if (rounds >= (this.options.failoverAfterRounds ?? 3)) {
+            // Not on the retry topic for ever (its end is the dead-letter topic, which would
+            // leave the message without a final state): routing tries another carrier, waits
+            // for one when SNS surely does not have it, or records the end.
+            this.failedRounds.forget(message.messageId);
+            await this.reporter.reroute(
+              event,
+              `SNS failed ${rounds} time(s) in a row: ${verdict.reason}`,
+              { mayHaveReached: verdict.mayHaveReached },
+            );
+            return;
+          }
           throw new PublishLaterError(
-            `carrier ${carrierId}, message ${message.messageId}: ${verdict.reason}`,
+            `carrier ${carrierId}, message ${message.messageId} (round ${rounds}): ${verdict.reason}`,
           );
         }
+        this.failedRounds.forget(message.messageId);
         // SNS answered, and refused this message: the account is fine.
         this.health.count(carrierId, 'errors');
         this.clients.noteOutcome(target, undefined);
@@ -97,6 +118,7 @@ export class SmsPublisher {
         await this.reporter.unknown(event, 'SNS accepted Publish but returned no MessageId');
         return;
       }
+      this.failedRounds.forget(message.messageId);
       this.recent.rememberAcceptedPart(message.messageId, carrierId, 0, snsMessageId);
     }
     await this.reporter.sent(event, [{ partIndex: 0, carrierMessageId: snsMessageId }]);

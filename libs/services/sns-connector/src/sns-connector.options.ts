@@ -13,6 +13,11 @@ export interface SnsConnectorOptions {
   /** How long an account's publishes pause after SNS throttled one (default 1 000 ms). */
   readonly throttlePauseMs?: number;
   /**
+   * Transient failures in a row (throttled, unreachable, SNS failing, credentials refused), each
+   * retried through the bus with back-off, before the message goes back to routing (default 3).
+   */
+  readonly failoverAfterRounds?: number;
+  /**
    * carrier.health reporting (default every 5 000 ms, instance id from HOSTNAME), and when
    * failing submits make a carrier unhealthy (default 10 submits, half of them faults:
    * CARRIER_HEALTH_MIN_SUBMITS, CARRIER_HEALTH_FAULT_RATIO).

@@ -5,6 +5,7 @@ import {
   CARRIER_HEALTH,
   SMS_OUTBOUND,
   SMS_SENT,
+  SMS_REROUTE,
   SMS_STATUS,
   type PriorityClass,
   type SmsOutboundEvent,
@@ -41,6 +42,7 @@ describe('sns-connector over HTTP', () => {
   let sent: TopicRecorder<typeof SMS_SENT>;
   let statuses: TopicRecorder<typeof SMS_STATUS>;
   let health: TopicRecorder<typeof CARRIER_HEALTH>;
+  let reroutes: TopicRecorder<typeof SMS_REROUTE>;
 
   beforeAll(async () => {
     process.env[KEY_ENV] = 'AKIATESTTESTTEST';
@@ -108,6 +110,7 @@ describe('sns-connector over HTTP', () => {
     sent = new TopicRecorder(SMS_SENT, broker);
     statuses = new TopicRecorder(SMS_STATUS, broker);
     health = new TopicRecorder(CARRIER_HEALTH, broker);
+    reroutes = new TopicRecorder(SMS_REROUTE, broker);
     const runtime: ServiceRuntime = {
       bus: Bus.create({ kind: 'in-process', broker }, logger),
       prisma: db.database.prisma,
@@ -262,6 +265,43 @@ describe('sns-connector over HTTP', () => {
     expect(
       statuses.events.filter((item) => item.messageId === event.message.messageId),
     ).toHaveLength(0);
+  });
+
+  it('hands the message back to routing after three failures in a row, saying whether SNS may have it', async () => {
+    const throttled = outbound('aws-scripted', 'Throttled thrice', '+38267000000');
+    scripted.answerNext(
+      ...[1, 2, 3].map(() => ({ status: 429, code: 'Throttled', message: 'Rate exceeded' })),
+    );
+    const before = scripted.requests.length;
+    publish(throttled);
+    const [backFromThrottling] = await reroutes.waitFor(
+      1,
+      (item) => item.message.messageId === throttled.message.messageId,
+    );
+    expect(scripted.requests.length - before).toBe(3);
+    expect(backFromThrottling).toMatchObject({
+      carrierId: 'aws-scripted',
+      attempt: 1,
+      mayHaveReached: false,
+      reason: expect.stringMatching(/^SNS failed 3 time\(s\) in a row: SNS throttled Publish/),
+    });
+
+    const failing = outbound('aws-scripted', 'Failed thrice', '+38267000000');
+    scripted.answerNext(
+      ...[1, 2, 3].map(() => ({ status: 500, code: 'InternalError', message: 'internal error' })),
+    );
+    publish(failing);
+    const [backFromFailures] = await reroutes.waitFor(
+      1,
+      (item) => item.message.messageId === failing.message.messageId,
+    );
+    // SNS failed on its side: it may have published, so routing must not send it there again.
+    expect(backFromFailures).toMatchObject({ mayHaveReached: true });
+    expect(
+      sent.events.filter((item) =>
+        [throttled, failing].some((event) => event.message.messageId === item.messageId),
+      ),
+    ).toEqual([]);
   });
 
   it('sets SMSType by class of service, the origination number and the max price', async () => {
