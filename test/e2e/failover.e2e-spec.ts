@@ -73,7 +73,7 @@ interface StreamResult {
   readonly stoppedAt: number;
 }
 
-describe('carrier outages, with the server groups set up through the admin API', () => {
+describe('carriers and their outages, set up through the admin API of a running gateway', () => {
   let journey: Journey | undefined;
 
   afterEach(async () => {
@@ -182,6 +182,35 @@ describe('carrier outages, with the server groups set up through the admin API',
     );
     expect(texts.map((text) => atA.get(text) ?? 0)).toEqual(texts.map(() => 1));
   });
+
+  it('an SNS carrier no config file names carries messages once the gateway restarts', async () => {
+    const endpoint = process.env['SNS_ENDPOINT'];
+    if (!endpoint) throw new Error('SNS_ENDPOINT is not set: run the tests with `npm test`');
+    journey = await startJourney({ E2E_SNS_KEY_ID: 'testing', E2E_SNS_SECRET: 'testing' });
+    const { run, admin, gateway, tenant } = journey;
+    const carrier = await admin.post('/carriers', {
+      id: 'aws-sns',
+      name: 'AWS SNS (moto)',
+      kind: 'sns',
+      config: {
+        region: 'us-east-1',
+        endpoint,
+        accessKeyId: { env: 'E2E_SNS_KEY_ID' },
+        secretAccessKey: { env: 'E2E_SNS_SECRET' },
+      },
+    });
+    expect(carrier.status).toBe(201);
+    await addPrefixRule(admin, 'me-69-sns', { carrierId: 'aws-sns' });
+
+    // Carrier settings apply at a connector's start: the gateway's, here.
+    await gateway.stop('SIGTERM');
+    await gateway.start();
+    const id = await tenant.send(`${PREFIX}400001`, `sns ${run}`);
+    const sent = await tenant.waitForStatus(id, 'sent');
+    expect(sent.history.find((entry) => entry.status === 'sent')?.detail).toMatch(
+      /^carrier aws-sns accepted 1 part\(s\): \S+$/,
+    );
+  });
 });
 
 /** Two simulators, the gateway with both as carriers (routes for other prefixes only), a tenant. */
@@ -249,13 +278,7 @@ async function routeThroughGroup(
     members,
   });
   expect(group.status).toBe(201);
-  const rule = await admin.post('/routing/rules', {
-    id: 'me-69',
-    priority: 10,
-    destinationPrefix: PREFIX,
-    serverGroupId: 'uplinks',
-  });
-  expect(rule.status).toBe(201);
+  await addPrefixRule(admin, 'me-69', { serverGroupId: 'uplinks' });
 
   // Applied without a restart (the config revision is polled every second).
   let probe = 0;
@@ -455,6 +478,21 @@ async function checkNothingLostOrSentTwice(
   // Some messages were in A's hands, unanswered, when it stopped: the failover moved them.
   expect(rerouted).toBeGreaterThan(0);
   return { sentBy, bSubmits };
+}
+
+/** A rule (priority 10) that routes PREFIX to the target, through the admin API. */
+async function addPrefixRule(
+  admin: AdminClient,
+  id: string,
+  target: { carrierId: string } | { serverGroupId: string },
+): Promise<void> {
+  const rule = await admin.post('/routing/rules', {
+    id,
+    priority: 10,
+    destinationPrefix: PREFIX,
+    ...target,
+  });
+  expect(rule.status).toBe(201);
 }
 
 function countBy(values: readonly string[]): Map<string, number> {

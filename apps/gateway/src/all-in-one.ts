@@ -155,7 +155,9 @@ export async function startGateway(
       shutdownHooks: false,
     });
     closers.push(() => smppConnector.close());
-    if (config.carriers.some((carrier) => carrier.kind === 'sns')) {
+    // The database's carriers, not only the config file's: an operator may have added an SNS
+    // carrier through the admin API (applied at the next start, as carrier settings are).
+    if ((await database.prisma.carrier.count({ where: { kind: 'sns' } })) > 0) {
       const snsConnector = await startSnsConnector(runtime, {
         carriers: 'all',
         health: carrierFaultRuleOf(env),
