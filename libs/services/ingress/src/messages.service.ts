@@ -238,7 +238,15 @@ export class MessagesService {
     );
     const grant = this.limiter.take(caller.tenantId, limited.filter(Boolean).length);
     let tokensLeft = grant.granted;
-    const admitted = valid.filter((_, position) => !limited[position] || tokensLeft-- > 0);
+    const admitted: typeof valid = [];
+    const refused: typeof valid = [];
+    valid.forEach((item, position) => {
+      if (!limited[position]) admitted.push(item);
+      else if (tokensLeft > 0) {
+        tokensLeft--;
+        admitted.push(item);
+      } else refused.push(item);
+    });
     const detail = `batch item received via ${options.channel}`;
     const park = this.backlog.isFull();
     const prepared = admitted.map(({ index, submission }) => {
@@ -246,7 +254,7 @@ export class MessagesService {
       results[index] = { index, ...item.answer };
       return { index, item };
     });
-    for (const { index } of valid.filter((item) => !admitted.includes(item))) {
+    for (const { index } of refused) {
       results[index] = {
         index,
         status: 'rejected',
@@ -254,10 +262,7 @@ export class MessagesService {
         detail: `over this tenant's message rate; retry in ${Math.ceil(grant.retryAfterMs / 1000)} s`,
       };
     }
-    const response = batchResponse(
-      results,
-      admitted.length < valid.length ? grant.retryAfterMs : 0,
-    );
+    const response = batchResponse(results, refused.length > 0 ? grant.retryAfterMs : 0);
 
     const outcome = await this.write(
       caller,
