@@ -4,9 +4,7 @@ import {
   SMS_DLR_RAW,
   SMS_SENT,
   SMS_STATUS,
-  type SmsStatusEvent,
   type TenantStatusEvent,
-  newEnvelope,
   tenantTopicFor,
 } from '@tuxhat/contracts';
 import { StatusFanout } from '../src/paths/status-fanout';
@@ -16,7 +14,6 @@ import { KafkaTopicReader, waitFor } from '@tuxhat/testing';
 import { Kafka, logLevel } from 'kafkajs';
 
 import { DlrHarness } from './support/dlr-harness';
-import { WebhookReceiver } from './support/webhook-receiver';
 
 jest.setTimeout(120_000);
 
@@ -25,29 +22,10 @@ describe('dlr customized DLR paths', () => {
     // Long enough that a hanging endpoint keeps its requests open through the isolation test.
     options: { webhook: { timeoutMs: 30_000, perTenantConcurrency: 8 } },
   });
-  const receivers: WebhookReceiver[] = [];
   const prisma = () => sut.db.database.prisma;
 
   beforeAll(() => sut.start());
-  afterAll(async () => {
-    for (const receiver of receivers) await receiver.stop();
-    await sut.close();
-  });
-
-  async function receiver(
-    secret: string | null,
-  ): Promise<{ receiver: WebhookReceiver; url: string }> {
-    const created = new WebhookReceiver(secret);
-    receivers.push(created);
-    return { receiver: created, url: await created.start() };
-  }
-
-  async function tenant(name: string, secret?: string): Promise<string> {
-    const id = sut.id(name);
-    await prisma().tenant.create({ data: { id, name } });
-    if (secret) await prisma().dlrWebhookSecret.create({ data: { tenantId: id, secret } });
-    return id;
-  }
+  afterAll(() => sut.close());
 
   async function topicExists(topic: string): Promise<boolean> {
     const admin = new Kafka({ brokers: sut.brokers, logLevel: logLevel.NOTHING }).admin();
@@ -59,34 +37,13 @@ describe('dlr customized DLR paths', () => {
     }
   }
 
-  const status = (
-    tenantId: string,
-    messageId: string,
-    value: SmsStatusEvent['status'] = 'delivered',
-  ): SmsStatusEvent => ({
-    ...newEnvelope(),
-    messageId,
-    tenantId,
-    status: value,
-    source: 'test',
-  });
-
   it('delivers every receipt exactly once, signed, to a webhook that fails for a while and then recovers', async () => {
     const secret = `whsec_${randomBytes(16).toString('hex')}`;
-    const { receiver: hook, url } = await receiver(secret);
+    const { receiver: hook, url } = await sut.webhookReceiver(secret);
     let failing = true;
     hook.respond = () => (failing ? 500 : 200);
     await prisma().dlrWebhookSecret.create({ data: { tenantId: sut.tenant, secret } });
-    await prisma().dlrPath.create({
-      data: {
-        id: sut.id('hook'),
-        tenantId: sut.tenant,
-        kind: 'webhook',
-        url,
-        statuses: ['delivered', 'undeliverable'],
-      },
-    });
-    await sut.configChanged();
+    await sut.addWebhookPath(sut.tenant, url, ['delivered', 'undeliverable']);
 
     const ids: string[] = [];
     for (let index = 0; index < 20; index++) {
@@ -155,21 +112,18 @@ describe('dlr customized DLR paths', () => {
 
   it("sends a message's status to its own callback URL instead of the tenant's webhook", async () => {
     const secret = 'override-secret';
-    const owner = await tenant('override', secret);
-    const { receiver: tenantHook, url: tenantUrl } = await receiver(secret);
-    const { receiver: messageHook, url: messageUrl } = await receiver(secret);
-    await prisma().dlrPath.create({
-      data: { id: sut.id('override-path'), tenantId: owner, kind: 'webhook', url: tenantUrl },
-    });
-    await sut.configChanged();
+    const owner = await sut.addTenant('override', secret);
+    const { receiver: tenantHook, url: tenantUrl } = await sut.webhookReceiver(secret);
+    const { receiver: messageHook, url: messageUrl } = await sut.webhookReceiver(secret);
+    await sut.addWebhookPath(owner, tenantUrl);
     const special = await sut.message(sut.id('override-special'), {
       tenantId: owner,
       callbackUrl: messageUrl,
     });
     const plain = await sut.message(sut.id('override-plain'), { tenantId: owner });
 
-    await sut.publish(SMS_STATUS, status(owner, special));
-    await sut.publish(SMS_STATUS, status(owner, plain));
+    await sut.publish(SMS_STATUS, sut.statusEvent(owner, special));
+    await sut.publish(SMS_STATUS, sut.statusEvent(owner, plain));
     await messageHook.waitUntil(
       () => messageHook.deliveredByEvent().size === 1,
       'the message callback',
@@ -185,19 +139,10 @@ describe('dlr customized DLR paths', () => {
 
   it("calls back a receipt's final status with the message's own fields, and nothing for statuses the filter drops", async () => {
     const secret = 'receipt-secret';
-    const owner = await tenant('receipt-fields', secret);
-    const { receiver: tenantHook, url: tenantUrl } = await receiver(secret);
-    const { receiver: messageHook, url: messageUrl } = await receiver(secret);
-    await prisma().dlrPath.create({
-      data: {
-        id: sut.id('receipt-fields-path'),
-        tenantId: owner,
-        kind: 'webhook',
-        url: tenantUrl,
-        statuses: ['delivered'],
-      },
-    });
-    await sut.configChanged();
+    const owner = await sut.addTenant('receipt-fields', secret);
+    const { receiver: tenantHook, url: tenantUrl } = await sut.webhookReceiver(secret);
+    const { receiver: messageHook, url: messageUrl } = await sut.webhookReceiver(secret);
+    await sut.addWebhookPath(owner, tenantUrl, ['delivered']);
     // The callback fields reach the fanout with the receipt's match (no lookup of their own).
     const special = await sut.message(sut.id('receipt-fields-special'), {
       tenantId: owner,
@@ -238,7 +183,7 @@ describe('dlr customized DLR paths', () => {
     // replay, or the sms.status copy reaching another instance) adds no delivery and no call.
     await sut.get(StatusFanout).deliver([
       {
-        ...status(owner, special),
+        ...sut.statusEvent(owner, special),
         eventId: finalStatusEventId(special, sut.carrierA),
       },
     ]);
@@ -248,7 +193,7 @@ describe('dlr customized DLR paths', () => {
   });
 
   it("publishes to the tenant's own Kafka topic, created on demand", async () => {
-    const owner = await tenant('kafka');
+    const owner = await sut.addTenant('kafka');
     const topic = tenantTopicFor(owner, 'status');
     await prisma().dlrPath.create({
       data: { id: sut.id('kafka-path'), tenantId: owner, kind: 'kafka', statuses: ['delivered'] },
@@ -260,8 +205,8 @@ describe('dlr customized DLR paths', () => {
     });
 
     expect(await topicExists(topic)).toBe(false);
-    await sut.publish(SMS_STATUS, status(owner, messageId, 'sent')); // filtered out
-    await sut.publish(SMS_STATUS, status(owner, messageId, 'delivered'));
+    await sut.publish(SMS_STATUS, sut.statusEvent(owner, messageId, 'sent')); // filtered out
+    await sut.publish(SMS_STATUS, sut.statusEvent(owner, messageId, 'delivered'));
     await sut.waitForTopic(topic);
 
     const reader = await new KafkaTopicReader(sut.brokers).start([topic]);
@@ -282,10 +227,10 @@ describe('dlr customized DLR paths', () => {
   });
 
   it("never lets one tenant's slow endpoint delay another tenant's webhooks", async () => {
-    const slowTenant = await tenant('slow', 'slow-secret');
-    const fastTenant = await tenant('fast', 'fast-secret');
-    const { receiver: slow, url: slowUrl } = await receiver('slow-secret');
-    const { receiver: fast, url: fastUrl } = await receiver('fast-secret');
+    const slowTenant = await sut.addTenant('slow', 'slow-secret');
+    const fastTenant = await sut.addTenant('fast', 'fast-secret');
+    const { receiver: slow, url: slowUrl } = await sut.webhookReceiver('slow-secret');
+    const { receiver: fast, url: fastUrl } = await sut.webhookReceiver('fast-secret');
     slow.respond = () => 'hang';
     await prisma().dlrPath.createMany({
       data: [
@@ -297,13 +242,13 @@ describe('dlr customized DLR paths', () => {
 
     await Promise.all(
       Array.from({ length: 40 }, (_, index) =>
-        sut.publish(SMS_STATUS, status(slowTenant, `slow-${sut.run}-${index}`)),
+        sut.publish(SMS_STATUS, sut.statusEvent(slowTenant, `slow-${sut.run}-${index}`)),
       ),
     );
     await slow.waitUntil(() => slow.openRequests === 8, "the slow tenant's lane full");
     await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
-        sut.publish(SMS_STATUS, status(fastTenant, `fast-${sut.run}-${index}`)),
+        sut.publish(SMS_STATUS, sut.statusEvent(fastTenant, `fast-${sut.run}-${index}`)),
       ),
     );
     await fast.waitUntil(() => fast.deliveredByEvent().size === 10, "the fast tenant's webhooks");

@@ -11,6 +11,9 @@ import {
 } from '@tuxhat/contracts';
 import { KafkaTopicReader, waitFor } from '@tuxhat/testing';
 
+import { resolveDlrOptions } from '../src/dlr.options';
+import { MoReassemblySweeper } from '../src/mo/mo-reassembly.sweeper';
+import { assembledMoId } from '../src/mo/mo.service';
 import { DlrHarness } from './support/dlr-harness';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -192,32 +195,80 @@ describe('dlr MO handling', () => {
     ).toHaveLength(1);
   });
 
-  it('adds the sender to the suppression list on STOP and confirms, bypassing policy', async () => {
-    const stop = mo('Stop', { source: '+38267555666' });
-    await sut.publish(SMS_MO_RAW, stop);
-    const suppression = await waitFor(
-      'the suppression row',
+  // The default optOutKeywords, as a handset may write them.
+  it.each([
+    ['STOP', 'Stop', '+38267555666'],
+    ['UNSUBSCRIBE', 'Unsubscribe', '+38267555777'],
+  ])(
+    'adds the sender to the suppression list on %s and confirms, bypassing policy',
+    async (keyword, text, sender) => {
+      const stop = mo(text, { source: sender });
+      await sut.publish(SMS_MO_RAW, stop);
+      const suppression = await waitFor(
+        'the suppression row',
+        async () =>
+          (await prisma().suppression.findUnique({
+            where: { tenantId_number: { tenantId: sut.tenant, number: sender } },
+          })) ?? undefined,
+      );
+      expect(suppression).toMatchObject({ source: 'mo-keyword' });
+      expect(suppression.reason).toContain(keyword);
+      const [confirmation] = await sut.reader.waitForValues<SmsAcceptedEvent>(
+        SMS_ACCEPTED.name,
+        1,
+        (event) => event.message.destination === sender,
+      );
+      expect(confirmation.message).toMatchObject({ tenantId: sut.tenant, source: shortCode() });
+      expect(confirmation.message.text).toContain('unsubscribed');
+      // The tenant hears of it on its handler too (the catch-all: the Kafka topic).
+      const log = await waitFor('the MO log', async () => {
+        const rows = await prisma().moMessage.findMany({
+          where: { id: { startsWith: stop.eventId } },
+        });
+        return rows.length === 2 ? rows : undefined;
+      });
+      expect(log.map((row) => row.action).sort()).toEqual(['kafka', 'opt_out']);
+    },
+  );
+
+  it('routes a concatenated MO still missing parts after moReassemblyTimeoutMs with the parts that came, once', async () => {
+    // Advances the clock: after the other tests, whose parts must not time out.
+    const source = '+38267888999';
+    const reference = Number.parseInt(sut.run.slice(4, 8), 16);
+    const part = (seq: number, text: string) =>
+      mo(text, { source, concat: { reference, total: 3, seq } });
+    const first = part(1, 'BAL first, ');
+    const third = part(3, 'third.');
+    await sut.publish(SMS_MO_RAW, first);
+    await sut.publish(SMS_MO_RAW, third);
+    const waiting = { source, reference, completedAt: null };
+    await waitFor('two parts stored', async () =>
+      (await prisma().moPart.count({ where: waiting })) === 2 ? true : undefined,
+    );
+    const sweeper = sut.get(MoReassemblySweeper);
+    expect(await sweeper.runOnce()).toBe(0); // not timed out yet
+
+    sut.clock.advance(resolveDlrOptions().moReassemblyTimeoutMs);
+    await hook.waitUntil(
+      () => hook.calls.some((call) => (JSON.parse(call.body) as TenantMoEvent).source === source),
+      'the partial MO',
+    );
+    await waitFor('the parts handled', async () =>
+      (await prisma().moPart.count({ where: waiting })) === 0 ? true : undefined,
+    );
+    expect(await sweeper.runOnce()).toBe(0);
+    const routed = hook.calls
+      .map((call) => JSON.parse(call.body) as TenantMoEvent)
+      .filter((body) => body.source === source);
+    expect(routed).toHaveLength(1);
+    expect(routed[0]).toMatchObject({ text: 'BAL first, third.', keyword: 'BAL' });
+    const log = await waitFor(
+      'the MO log',
       async () =>
-        (await prisma().suppression.findUnique({
-          where: { tenantId_number: { tenantId: sut.tenant, number: '+38267555666' } },
+        (await prisma().moMessage.findUnique({
+          where: { id: assembledMoId([first.eventId, third.eventId]) },
         })) ?? undefined,
     );
-    expect(suppression).toMatchObject({ source: 'mo-keyword' });
-    expect(suppression.reason).toContain('STOP');
-    const [confirmation] = await sut.reader.waitForValues<SmsAcceptedEvent>(
-      SMS_ACCEPTED.name,
-      1,
-      (event) => event.message.destination === '+38267555666',
-    );
-    expect(confirmation.message).toMatchObject({ tenantId: sut.tenant, source: shortCode() });
-    expect(confirmation.message.text).toContain('unsubscribed');
-    // The tenant hears of it on its handler too (the catch-all: the Kafka topic).
-    const log = await waitFor('the MO log', async () => {
-      const rows = await prisma().moMessage.findMany({
-        where: { id: { startsWith: stop.eventId } },
-      });
-      return rows.length === 2 ? rows : undefined;
-    });
-    expect(log.map((row) => row.action).sort()).toEqual(['kafka', 'opt_out']);
+    expect(log).toMatchObject({ source, text: 'BAL first, third.', action: 'webhook' });
   });
 });

@@ -8,13 +8,18 @@ jest.setTimeout(120_000);
 
 const HOUR = 3_600_000;
 
-describe('dlr multipart aggregation and expiry', () => {
-  const sut = new DlrHarness('multipart', {
-    options: { defaultValidityMs: 2 * HOUR, expiryGraceMs: 60_000, expiryStatus: 'unknown' },
+/** The dlr of a describe block: 2 h default validity, a minute's grace, the given expiry state. */
+function expiryHarness(label: string, expiryStatus: 'unknown' | 'expired'): DlrHarness {
+  const sut = new DlrHarness(label, {
+    options: { defaultValidityMs: 2 * HOUR, expiryGraceMs: 60_000, expiryStatus },
   });
-
   beforeAll(() => sut.start());
   afterAll(() => sut.close());
+  return sut;
+}
+
+describe('dlr multipart aggregation and expiry', () => {
+  const sut = expiryHarness('multipart', 'unknown');
 
   it('is delivered once every part is, keeping each part receipt', async () => {
     const id = await sut.message(sut.id('all'), { parts: 3 });
@@ -140,5 +145,57 @@ describe('dlr multipart aggregation and expiry', () => {
     sut.clock.advance(expiresAt - sut.clock.now().getTime());
     const [expired] = await sut.waitForStatus(held, (event) => event.status === 'unknown');
     expect(expired.detail).toContain(`by ${deadline.expiresAt.toISOString()} (validity + grace)`);
+  });
+});
+
+describe("dlr expiry with expiryStatus 'expired'", () => {
+  const sut = expiryHarness('expired', 'expired');
+
+  it('gives a message without a final receipt `expired` at validity + grace; a known worse part still wins', async () => {
+    const validUntil = new Date(sut.clock.now().getTime() + HOUR);
+    const lone = await sut.message(sut.id('lone'), { validUntil });
+    const half = await sut.message(sut.id('half'), { parts: 2, validUntil });
+    const worse = await sut.message(sut.id('worse'), { parts: 2, validUntil });
+    await sut.publish(SMS_SENT, sut.sent(lone, ['e1']));
+    await sut.publish(SMS_SENT, sut.sent(half, ['e2', 'e3']));
+    await sut.publish(SMS_SENT, sut.sent(worse, ['e4', 'e5']));
+    await sut.publish(SMS_DLR_RAW, sut.receipt('e2', 'delivered'));
+    await sut.publish(SMS_DLR_RAW, sut.receipt('e4', 'undeliverable', { errorCode: '034' }));
+    await sut.waitForStatus(lone, (event) => event.status === 'sent');
+    for (const id of [half, worse]) {
+      await sut.waitForStatus(id, (event) => event.detail?.includes('(part 1 of 2)') ?? false);
+    }
+
+    // Past the validity, within the grace: nothing is due yet.
+    sut.clock.advance(HOUR);
+    expect(await sut.get(ExpiryScheduler).runOnce()).toBe(0);
+
+    sut.clock.advance(61_000);
+    const [expired] = await sut.waitForStatus(lone, (event) => event.status === 'expired');
+    expect(expired.detail).toContain(`no final receipt from ${sut.carrierA}`);
+    const [halfFinal] = await sut.waitForStatus(half, (event) => event.status === 'expired');
+    expect(halfFinal.detail).toContain('1 of 2 parts had one');
+    const [worseFinal] = await sut.waitForStatus(
+      worse,
+      (event) => event.status === 'undeliverable',
+    );
+    expect(worseFinal).toMatchObject({ errorCode: '034' });
+    expect(worseFinal.detail).toContain('UNDELIV err 034');
+    await waitFor('the deadlines cleared', async () =>
+      (await sut.db.database.prisma.dlrDeadline.count({
+        where: { messageId: { in: [lone, half, worse] } },
+      })) === 0
+        ? true
+        : undefined,
+    );
+    // One final status each, none of them `unknown`.
+    for (const id of [lone, half, worse]) {
+      expect(
+        sut
+          .statuses(id)
+          .map((event) => event.status)
+          .filter((status) => status !== 'sent'),
+      ).toHaveLength(1);
+    }
   });
 });

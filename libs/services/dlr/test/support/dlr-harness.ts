@@ -15,6 +15,7 @@ import {
   type EventOf,
   type SmsDlrRawEvent,
   type SmsSentEvent,
+  type SmsStatusEvent,
   type TopicDefinition,
   newEnvelope,
   physicalTopicsOf,
@@ -41,6 +42,8 @@ import {
   waitFor,
 } from '@tuxhat/testing';
 import { Kafka, logLevel } from 'kafkajs';
+
+import { WebhookReceiver } from './webhook-receiver';
 
 /** A clock the test moves forward (expiry, webhook back-off), on top of real time. */
 export class TestClock implements Clock {
@@ -89,6 +92,8 @@ export class DlrHarness {
   private bus!: Bus;
   private client!: ClientProxy;
   publisher!: EventPublisher;
+  private readonly receivers: WebhookReceiver[] = [];
+  private paths = 0;
 
   constructor(
     private readonly label: string,
@@ -171,6 +176,7 @@ export class DlrHarness {
   }
 
   async close(): Promise<void> {
+    for (const receiver of this.receivers) await receiver.stop();
     await this.stopService();
     await this.reader.stop();
     await this.client?.close();
@@ -202,6 +208,49 @@ export class DlrHarness {
 
   publish<T extends TopicDefinition>(topic: T, event: EventOf<T>): Promise<void> {
     return this.publisher.publish(topic, event);
+  }
+
+  /** Another tenant of this run, with a webhook signing secret when given. */
+  async addTenant(name: string, secret?: string): Promise<string> {
+    const id = this.id(name);
+    await this.db.database.prisma.tenant.create({ data: { id, name } });
+    if (secret) {
+      await this.db.database.prisma.dlrWebhookSecret.create({ data: { tenantId: id, secret } });
+    }
+    return id;
+  }
+
+  /**
+   * A tenant's webhook endpoint (see WebhookReceiver), stopped with the harness. Its clock is
+   * the test clock, as a receiver's agrees with the gateway's (signatures carry the time).
+   */
+  async webhookReceiver(
+    secret: string | null,
+  ): Promise<{ receiver: WebhookReceiver; url: string }> {
+    const receiver = new WebhookReceiver(secret, () => this.clock.now());
+    this.receivers.push(receiver);
+    return { receiver, url: await receiver.start() };
+  }
+
+  /** A webhook DLR path of the tenant to `url` (every status unless filtered), in force. */
+  async addWebhookPath(
+    tenantId: string,
+    url: string,
+    statuses: SmsStatusEvent['status'][] = [],
+  ): Promise<void> {
+    await this.db.database.prisma.dlrPath.create({
+      data: { id: this.id(`path-${++this.paths}`), tenantId, kind: 'webhook', url, statuses },
+    });
+    await this.configChanged();
+  }
+
+  /** A status event as it comes on `sms.status.v1`, for the DLR paths. */
+  statusEvent(
+    tenantId: string,
+    messageId: string,
+    status: SmsStatusEvent['status'] = 'delivered',
+  ): SmsStatusEvent {
+    return { ...newEnvelope(), messageId, tenantId, status, source: 'test' };
   }
 
   /** A message row as ingress writes it. */

@@ -22,7 +22,11 @@ export class WebhookReceiver {
   private readonly listeners = new Set<() => void>();
   private readonly hanging = new Set<ServerResponse>();
 
-  constructor(private readonly secret: string | null) {}
+  /** `now`: the receiver's clock, checked against the signature's timestamp (real time). */
+  constructor(
+    private readonly secret: string | null,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async start(): Promise<string> {
     this.server = createServer((request, response) => {
@@ -35,7 +39,7 @@ export class WebhookReceiver {
         const signatureValid =
           this.secret !== null &&
           typeof header === 'string' &&
-          verifyWebhookSignature(header, body, this.secret);
+          verifyWebhookSignature(header, body, this.secret, { now: this.now() });
         this.calls.push({
           body,
           headers: request.headers,
