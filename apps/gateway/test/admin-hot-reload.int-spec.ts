@@ -1,13 +1,18 @@
-import { startAdmin, type RunningAdmin, AdminKeyStore } from '@tuxhat/admin';
+import { type RunningAdmin, AdminKeyStore } from '@tuxhat/admin';
 import { SMS_ACCEPTED, SMS_STATUS } from '@tuxhat/contracts';
-import { startIngress, type RunningIngress } from '@tuxhat/ingress';
-import { Bus, InProcessBroker } from '@tuxhat/messaging';
+import type { RunningIngress } from '@tuxhat/ingress';
 import { PolicyModule } from '@tuxhat/policy';
-import { type ServiceRuntime, startConsumerService, systemClock } from '@tuxhat/runtime';
+import { startConsumerService } from '@tuxhat/runtime';
 import { TopicRecorder, createTestDatabase, waitFor, type TestDatabase } from '@tuxhat/testing';
 import type { INestMicroservice } from '@nestjs/common';
 
-type Json = Record<string, unknown>;
+import {
+  call,
+  inProcessRuntime,
+  quiet,
+  startTestAdmin,
+  startTestIngress,
+} from './support/services';
 
 /**
  * The admin API, ingress and policy running together on one database and bus, as in the
@@ -22,16 +27,10 @@ describe('admin changes on running services', () => {
   let accepted: TopicRecorder<typeof SMS_ACCEPTED>;
   let statuses: TopicRecorder<typeof SMS_STATUS>;
   let adminKey: string;
-  const quiet = { log() {}, warn() {}, error() {}, debug() {}, verbose() {} };
 
   beforeAll(async () => {
     db = await createTestDatabase('admin_hot_reload');
-    const broker = new InProcessBroker();
-    const runtime: ServiceRuntime = {
-      bus: Bus.create({ kind: 'in-process', broker }, quiet),
-      prisma: db.database.prisma,
-      clock: systemClock,
-    };
+    const { broker, runtime } = inProcessRuntime(db.database.prisma);
     accepted = new TopicRecorder(SMS_ACCEPTED, broker);
     statuses = new TopicRecorder(SMS_STATUS, broker);
     adminKey = (await new AdminKeyStore(db.database.prisma).create('ops-alice')).key;
@@ -42,20 +41,8 @@ describe('admin changes on running services', () => {
       logger: quiet,
       shutdownHooks: false,
     });
-    ingress = await startIngress(runtime, {
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      grpcHost: '127.0.0.1',
-      grpcPort: 0,
-      logger: quiet,
-      shutdownHooks: false,
-    });
-    admin = await startAdmin(runtime, {
-      host: '127.0.0.1',
-      port: 0,
-      logger: quiet,
-      shutdownHooks: false,
-    });
+    ingress = await startTestIngress(runtime);
+    admin = await startTestAdmin(runtime);
   });
 
   afterAll(async () => {
@@ -64,19 +51,6 @@ describe('admin changes on running services', () => {
     await policy?.close();
     await db?.drop();
   });
-
-  async function call(base: string, method: string, path: string, key: string, body?: unknown) {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json };
-  }
 
   const adminCall = (method: string, path: string, body?: unknown) =>
     call(admin.url, method, `/admin/v1${path}`, adminKey, body);
