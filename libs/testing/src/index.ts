@@ -6,4 +6,5 @@ export * from './test-database';
 export * from './topic-recorder';
 export * from './topic-offsets';
 export * from './test-message';
+export * from './test-accounting-record';
 export * from './seeded-random';

@@ -1,5 +1,6 @@
 import { accountingRecordEvent } from '@tuxhat/contracts';
 import { CSV_COLUMNS } from '@tuxhat/billing';
+import { insertAccountingRecords, testAccountingRecord } from '@tuxhat/testing';
 
 import { AdminHarness } from './support/admin-harness';
 
@@ -151,60 +152,23 @@ describe('admin API: accounting', () => {
   });
 
   describe('usage and export', () => {
-    const record = (messageId: string, fields: Record<string, unknown>) => ({
-      messageId,
-      tenantId: 'acme',
-      classOfService: 'otp',
-      source: 'Acme',
-      destination: '+38267123456',
-      country: 'ME',
-      parts: 2,
-      encoding: 'gsm7',
-      finalStatus: 'delivered' as const,
-      costMinor: 4,
-      costCurrency: 'EUR',
-      priceMinor: 6,
-      priceCurrency: 'EUR',
-      listPriceMinor: 6,
-      billingMode: 'postpaid',
-      chargeOn: 'submit',
-      charged: true,
-      acceptedAt: new Date('2026-11-03T10:00:00.000Z'),
-      finalAt: new Date('2026-11-03T10:00:05.000Z'),
-      revision: 1,
-      ...fields,
-    });
+    const record = testAccountingRecord;
 
     beforeAll(async () => {
-      const ids = ['u-1', 'u-2', 'u-3', 'u-4', 'u-open', 'u-dec'];
-      await sut.prisma.message.createMany({
-        data: ids.map((id) => ({
-          id,
-          tenantId: id === 'u-3' ? 'globex' : 'acme',
-          destination: '+38267123456',
-          source: 'Acme',
-          body: 'x',
-          encoding: 'gsm7',
-          parts: 2,
-          status: 'delivered' as const,
-        })),
-      });
-      await sut.prisma.accountingRecord.createMany({
-        data: [
-          record('u-1', {}),
-          record('u-2', {
-            finalStatus: 'undeliverable',
-            priceMinor: 0,
-            charged: false,
-            costCurrency: 'USD',
-            acceptedAt: new Date('2026-11-30T23:59:59.999Z'),
-          }),
-          record('u-3', { tenantId: 'globex', classOfService: 'bulk' }),
-          record('u-4', { source: '=cmd', clientReference: 'ref, "quoted"' }),
-          record('u-open', { finalStatus: null, finalAt: null, revision: 0 }),
-          record('u-dec', { acceptedAt: new Date('2026-12-01T00:00:00.000Z') }),
-        ],
-      });
+      await insertAccountingRecords(sut.prisma, [
+        record('u-1'),
+        record('u-2', {
+          finalStatus: 'undeliverable',
+          priceMinor: 0,
+          charged: false,
+          costCurrency: 'USD',
+          acceptedAt: new Date('2026-11-30T23:59:59.999Z'),
+        }),
+        record('u-3', { tenantId: 'globex', classOfService: 'bulk' }),
+        record('u-4', { source: '=cmd', clientReference: 'ref, "quoted"' }),
+        record('u-open', { finalStatus: null, finalAt: null, revision: 0 }),
+        record('u-dec', { acceptedAt: new Date('2026-12-01T00:00:00.000Z') }),
+      ]);
     });
 
     it('reports a month of usage per tenant from final records', async () => {

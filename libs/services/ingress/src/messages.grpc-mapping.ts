@@ -142,5 +142,6 @@ export function grpcUsage(usage: UsageView) {
     quotaParts: limit(usage.quota?.parts),
     remainingMessages: limit(usage.remaining?.messages),
     remainingParts: limit(usage.remaining?.parts),
+    records: usage.records, // UsageRecords: the same field names, by_status a map
   };
 }

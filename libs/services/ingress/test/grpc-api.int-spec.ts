@@ -220,6 +220,7 @@ describe('ingress gRPC API (sms.v1.Messages)', () => {
       quotaParts: -1,
       remainingMessages: -1,
       remainingParts: -1,
+      records: { messages: 0, parts: 0, byStatus: {}, chargedMessages: 0, price: [] },
     });
   });
 

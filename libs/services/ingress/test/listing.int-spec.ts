@@ -1,4 +1,4 @@
-import { waitFor } from '@tuxhat/testing';
+import { insertAccountingRecords, testAccountingRecord, waitFor } from '@tuxhat/testing';
 
 import { IngressHarness, type Json, statusEvent } from './support/ingress-harness';
 
@@ -164,6 +164,36 @@ describe('ingress GET /v1/usage', () => {
         { tenantId: 'other', month: '2026-10', messages: 7, parts: 7 },
       ],
     });
+    const october = (day: string) => ({ acceptedAt: new Date(`2026-10-${day}T10:00:00.000Z`) });
+    await insertAccountingRecords(sut.prisma, [
+      testAccountingRecord('acme-delivered', october('05')),
+      testAccountingRecord('acme-undeliverable', {
+        ...october('20'),
+        finalStatus: 'undeliverable',
+        priceMinor: 0,
+        charged: false,
+      }),
+      testAccountingRecord('acme-failed', {
+        ...october('31'),
+        finalStatus: 'failed',
+        parts: 1,
+        priceMinor: 3,
+        priceCurrency: 'USD',
+      }),
+      // September in UTC, 1 October 00:30 in Podgorica (UTC+2).
+      testAccountingRecord('acme-edge', {
+        acceptedAt: new Date('2026-09-30T22:30:00.000Z'),
+        finalStatus: 'expired',
+      }),
+      testAccountingRecord('acme-november', { acceptedAt: new Date('2026-11-01T10:00:00.000Z') }),
+      testAccountingRecord('acme-open', { ...october('07'), finalStatus: null, revision: 0 }),
+      testAccountingRecord('other-delivered', {
+        ...october('06'),
+        tenantId: 'other',
+        parts: 5,
+        priceMinor: 100,
+      }),
+    ]);
   });
 
   afterAll(async () => {
@@ -172,6 +202,18 @@ describe('ingress GET /v1/usage', () => {
 
   const usage = (query: string, key = sut.acme.key.key) =>
     sut.request('GET', `/v1/usage${query ? `?${query}` : ''}`, { key });
+
+  /** acme's October records in UTC: another tenant's, September's and November's left out. */
+  const acmeOctoberUtc = {
+    messages: 3,
+    parts: 5,
+    byStatus: { delivered: 1, undeliverable: 1, failed: 1 },
+    chargedMessages: 2,
+    price: [
+      { currency: 'EUR', minor: 6 },
+      { currency: 'USD', minor: 3 },
+    ],
+  };
 
   it('answers the policy’s counters for the month, without a quota when the policy sets none', async () => {
     const answer = await usage('month=2026-10');
@@ -183,9 +225,42 @@ describe('ingress GET /v1/usage', () => {
       parts: 130,
       quota: null,
       remaining: null,
+      records: acmeOctoberUtc,
     });
     expect((await usage('month=2026-09')).body).toMatchObject({ messages: 0, parts: 0 });
     expect((await usage('month=2026-10', sut.other.key.key)).body).toMatchObject({ messages: 7 });
+  });
+
+  it('answers the month’s accounting records of the calling tenant only', async () => {
+    expect((await usage('month=2026-10', sut.other.key.key)).body).toMatchObject({
+      records: {
+        messages: 1,
+        parts: 5,
+        byStatus: { delivered: 1 },
+        chargedMessages: 1,
+        price: [{ currency: 'EUR', minor: 100 }],
+      },
+    });
+    expect((await usage('month=2026-09')).body).toMatchObject({
+      records: { messages: 1, byStatus: { expired: 1 }, price: [{ currency: 'EUR', minor: 6 }] },
+    });
+    expect((await usage('month=2026-12')).body).toMatchObject({
+      records: { messages: 0, parts: 0, byStatus: {}, chargedMessages: 0, price: [] },
+    });
+  });
+
+  it('answers the same records over gRPC GetUsage', async () => {
+    const answer = await sut.grpc().usage({ month: '2026-10' });
+    expect(answer).toMatchObject({ month: '2026-10', messages: 120, parts: 130 });
+    const records = answer.records as Json;
+    // int64 amounts arrive as Long objects (proto-loader without `longs`).
+    const price = (records.price as Json[]).map((amount) => ({
+      currency: amount.currency,
+      minor: Number(String(amount.minor)),
+    }));
+    expect({ ...records, price }).toEqual(acmeOctoberUtc);
+    const other = await sut.grpc(sut.other.key.key).usage({ month: '2026-10' });
+    expect(other.records).toMatchObject({ messages: 1, byStatus: { delivered: 1 } });
   });
 
   it('answers the quota left from the tenant’s latest policy', async () => {
@@ -202,6 +277,17 @@ describe('ingress GET /v1/usage', () => {
       parts: 130,
       quota: { messages: 1_000, parts: 125 },
       remaining: { messages: 880, parts: 0 },
+      // The records' month is the counters' month: October in Podgorica takes in acme-edge.
+      records: {
+        messages: 4,
+        parts: 7,
+        byStatus: { delivered: 1, undeliverable: 1, failed: 1, expired: 1 },
+        chargedMessages: 3,
+        price: [
+          { currency: 'EUR', minor: 12 },
+          { currency: 'USD', minor: 3 },
+        ],
+      },
     });
   });
 
