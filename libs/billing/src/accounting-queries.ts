@@ -1,8 +1,9 @@
-import type {
-  AccountingRecordEvent,
-  Money,
-  PriorityClass,
-  RecordFinalStatus,
+import {
+  type AccountingRecordEvent,
+  type Money,
+  type PriorityClass,
+  type RecordFinalStatus,
+  instantOf,
 } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
 
@@ -23,44 +24,11 @@ export function monthPeriod(month: string, timeZone = 'UTC'): Period | undefined
   const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
   if (!match) return undefined;
   const year = Number(match[1]);
-  const index = Number(match[2]) - 1;
-  return { from: monthStart(year, index, timeZone), to: monthStart(year, index + 1, timeZone) };
-}
-
-const DAY_MS = 86_400_000;
-
-/**
- * The first instant the zone's wall clock shows month `index` (0-based, may be 12) of `year`.
- * An offset changes at most once around a midnight, so the answer is one of the instants the
- * offsets a day before and a day after give: the earliest whose own wall clock is in the month.
- */
-function monthStart(year: number, index: number, timeZone: string): Date {
-  const wall = Date.UTC(year, index, 1);
-  if (timeZone === 'UTC') return new Date(wall);
-  const candidates = [
-    wall - zoneOffsetMs(wall - DAY_MS, timeZone),
-    wall - zoneOffsetMs(wall + DAY_MS, timeZone),
-  ];
-  const inMonth = candidates.filter((instant) => instant + zoneOffsetMs(instant, timeZone) >= wall);
-  return new Date(Math.min(...(inMonth.length > 0 ? inMonth : candidates)));
-}
-
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's wall clock minus UTC at `instant`, in milliseconds (+3,600,000 for CET). */
-function zoneOffsetMs(instant: number, timeZone: string): number {
-  let format = offsetFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
-    offsetFormats.set(timeZone, format);
-  }
-  const name = format.formatToParts(instant).find((part) => part.type === 'timeZoneName');
-  // `GMT`, `GMT+01:00`, `GMT-03:30`, or with seconds for local mean times.
-  const offset = /^GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(name?.value ?? '');
-  if (!offset) return 0;
-  const [, sign, hours, minutes, seconds = '0'] = offset;
-  const ms = ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
-  return sign === '-' ? -ms : ms;
+  const monthNumber = Number(match[2]);
+  return {
+    from: new Date(instantOf(year, monthNumber, 1, 0, 0, timeZone)),
+    to: new Date(instantOf(year, monthNumber + 1, 1, 0, 0, timeZone)),
+  };
 }
 
 export interface TenantUsage {

@@ -23,3 +23,4 @@ export * from './proto';
 export * from './config/tenant-policy';
 export * from './config/routing-config';
 export * from './webhook-url';
+export * from './time-zones';

@@ -7,7 +7,7 @@ import { CompiledPolicy } from '../compiled-policy';
 import { type HoldStage, type Outcome, acceptDetail } from '../decision';
 import { POLICY_OPTIONS, type ResolvedPolicyOptions } from '../policy.options';
 import { PRICE_QUOTER, type PriceQuoter } from '../prepaid/price-quoter';
-import { monthOf } from '../rules/time-zones';
+import { monthOf } from '@tuxhat/contracts';
 import type { Precheck } from '../stateless-rules';
 import type { TenantPolicyEntry } from '../tenant-policies';
 import {

@@ -1,6 +1,6 @@
 import type { PriorityClass, SendWindow } from '@tuxhat/contracts';
 
-import { instantOf, localDateTime } from './time-zones';
+import { instantOf, localDateTime } from '@tuxhat/contracts';
 
 /** [start, end) in epoch milliseconds. */
 export type Interval = readonly [number, number];

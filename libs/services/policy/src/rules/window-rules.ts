@@ -1,7 +1,7 @@
 import type { PriorityClass, SendWindow } from '@tuxhat/contracts';
 
 import { CompiledWindow, type WindowState } from './send-window';
-import { timeZonesOfCountry } from './time-zones';
+import { timeZonesOfCountry } from '@tuxhat/contracts';
 
 export type WindowVerdict =
   | {
