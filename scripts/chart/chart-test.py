@@ -508,6 +508,13 @@ def all_in_one_variants():
     demo = render([], ["mode=allInOne"])
     c = pod_spec(by_name(demo, "Deployment", full("all-in-one")))["containers"][0]
     check("TUXHAT_CONFIG" not in env_of(c), "demo mode got a config file")
+    check(not [k for k in env_of(c) if k.startswith(("ROUTING_", "CARRIER_HEALTH_"))], "the gateway's own defaults overridden")
+    tuned = render([], ["mode=allInOne", "allInOne.carrierWaitMs=3600000", "allInOne.carrierRetryMs=1000",
+                        "allInOne.health.minSubmits=20", "allInOne.health.faultRatio=1"])
+    env = env_values(pod_spec(by_name(tuned, "Deployment", full("all-in-one")))["containers"][0])
+    want = {"ROUTING_CARRIER_WAIT_MS": "3600000", "ROUTING_CARRIER_RETRY_MS": "1000",
+            "CARRIER_HEALTH_MIN_SUBMITS": "20", "CARRIER_HEALTH_FAULT_RATIO": "1"}
+    check({k: env.get(k) for k in want} == want, f"the all-in-one gateway's routing and health env: {env}")
     existing = render([], ["mode=allInOne", "gatewayConfig.existingConfigMap=my-config", "allInOne.persistence.existingClaim=my-claim"])
     d = by_name(existing, "Deployment", full("all-in-one"))
     volumes = {v["name"]: v for v in pod_spec(d)["volumes"]}

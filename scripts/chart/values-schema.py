@@ -273,15 +273,19 @@ props["policy"] = component({
     "inFlightTimeoutMs": ms("POLICY_IN_FLIGHT_TIMEOUT_MS: a message no status answered for this long stops counting as in flight (default 900000)."),
     "decisionRetentionMs": ms("POLICY_DECISION_RETENTION_MS: how long decisions are kept to answer Kafka redeliveries identically (default 691200000)."),
 }, {}, "The policy service (Kafka consumer); its ACCOUNTING_CURRENCY is accounting.currency.", autoscaling="consumerAutoscaling")
+# How long routing waits for a carrier during an outage (routing and the all-in-one gateway).
+carrierWait = {
+    "carrierWaitMs": ms("ROUTING_CARRIER_WAIT_MS: longest wait for a carrier when every carrier a message may use is down, from its acceptance; 0: fail at once (default 172800000, 48 h).",
+                        minimum=0, maximum=2592000000),
+    "carrierRetryMs": ms("ROUTING_CARRIER_RETRY_MS: first look for a carrier back; later looks back off to 12 times it (default 5000).",
+                         minimum=100, maximum=600000),
+}
 props["routing"] = component({
     "maxAttempts": nullable(i("ROUTING_MAX_ATTEMPTS: attempts per message, the first included, before a reroute gives up; null: 3.",
                               minimum=1, maximum=10)),
     "lastResortUnhealthy": {"type": ["boolean", "null"],
                             "description": "ROUTING_LAST_RESORT_UNHEALTHY: send to an unhealthy carrier when no other is left; null: true."},
-    "carrierWaitMs": ms("ROUTING_CARRIER_WAIT_MS: longest wait for a carrier when every carrier a message may use is down, from its acceptance; 0: fail at once (default 172800000, 48 h).",
-                        minimum=0, maximum=2592000000),
-    "carrierRetryMs": ms("ROUTING_CARRIER_RETRY_MS: first look for a carrier back; later looks back off to 12 times it (default 5000).",
-                         minimum=100, maximum=600000),
+    **carrierWait,
     "configPollMs": ms("ROUTING_CONFIG_POLL_MS: how often the config revision is read (default 1000).", minimum=100, maximum=60000),
 }, {}, "The routing service (Kafka consumer); ROUTING_INSTANCE_ID is the pod's name.", autoscaling="consumerAutoscaling")
 props["dlr"] = component({
@@ -355,6 +359,8 @@ props["allInOne"] = component({
     "service": obj(dict(copy.deepcopy(defs["apiService"]["properties"]), adminPort=i("Service port of the admin API.", minimum=1, maximum=65535)),
                    desc="The Service in front of the REST, gRPC and admin APIs."),
     "preStopSleepSeconds": i(minimum=0, maximum=120),
+    **carrierWait,
+    "health": carrierHealth("submits and publishes"),
 }, dict(apiFrom, adminFrom=arr(ref("peer"), "Who may call the admin API; empty: anyone."),
         **carrierEgress("Egress to carriers (SMPP SMSCs, AWS SNS).")),
    "The all-in-one gateway (mode allInOne).",
