@@ -18,6 +18,12 @@ export interface ConsumerOptions {
    * (colocating-assigner.ts): one replica owns a key in every lane.
    */
   readonly instance?: string;
+  /**
+   * Where the group starts reading a partition it has no committed offset for: `earliest`
+   * (the default: nothing published before the group's first run is missed) or `latest` (a
+   * live feed that never commits, such as the status streams, wants only what comes next).
+   */
+  readonly startAt?: 'earliest' | 'latest';
 }
 
 export interface KafkaProducerPort {

@@ -95,6 +95,8 @@ export class KafkajsAdapter implements KafkaPort {
         // partition (retry not yet due) resumes at the next fetch: up to this much later.
         maxWaitTimeInMs: 500,
       }),
+      1_000,
+      (options.startAt ?? 'earliest') === 'earliest',
     );
     return port;
   }
@@ -183,6 +185,7 @@ export class KafkajsConsumer implements KafkaConsumerPort {
   constructor(
     private readonly consumer: Consumer,
     private readonly restartDelayMs = 1_000,
+    private readonly fromBeginning = true,
   ) {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopping) return;
@@ -230,7 +233,7 @@ export class KafkajsConsumer implements KafkaConsumerPort {
 
   async subscribe(topics: readonly string[]): Promise<void> {
     this.topics = topics;
-    await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await this.consumer.subscribe({ topics: [...topics], fromBeginning: this.fromBeginning });
   }
 
   async run(

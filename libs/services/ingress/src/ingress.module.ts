@@ -23,6 +23,7 @@ import { MessagesService } from './messages.service';
 import { RateLimiter } from './rate-limiter';
 import { StatusProjectionRepository } from './status-projection.repository';
 import { StatusProjectorConsumer } from './status-projector.consumer';
+import { STATUS_FEED_KAFKA, StatusStreamFeed } from './status-stream.feed';
 import { StatusStreamHub } from './status-stream.hub';
 import { SubmissionRepository } from './submission.repository';
 import { UsageController } from './usage.controller';
@@ -31,8 +32,9 @@ import { UsageService } from './usage.service';
 /**
  * The ingress service: the tenant API (REST and gRPC: authentication, scopes, validation,
  * idempotency, rate limits in reject mode, message ids, the message record, sms.submitted,
- * reads, usage, status streams) and the status projector (sms.status -> history and projected
- * status). Boot it with startIngress, which adds the listeners, docs and error mapping.
+ * reads, usage, status streams and their feed on Kafka) and the status projector (sms.status ->
+ * history and projected status). Boot it with startIngress, which adds the listeners, docs and
+ * error mapping.
  */
 @Module({})
 export class IngressModule {
@@ -66,6 +68,8 @@ export class IngressModule {
         UsageService,
         StatusProjectionRepository,
         StatusStreamHub,
+        { provide: STATUS_FEED_KAFKA, useValue: runtime.bus.kafkaPort() },
+        StatusStreamFeed,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { SMS_STATUS, type SmsStatusEvent } from '@tuxhat/contracts';
 import { BusExceptionFilter, OnEventBatch } from '@tuxhat/messaging';
 
 import { StatusProjectionRepository } from './status-projection.repository';
+import { StatusStreamFeed } from './status-stream.feed';
 import { StatusStreamHub } from './status-stream.hub';
 
 /**
@@ -10,9 +11,9 @@ import { StatusStreamHub } from './status-stream.hub';
  * status moved forward, a whole batch in one transaction (DESIGN: message state is written in
  * batches, never a round trip per event); then the new events to the tenant's status streams.
  *
- * The streams see the events of the partitions this replica consumes. With one ingress replica
- * (all-in-one, or a single ingress pod) that is all of them; with several, a tenant's stream
- * gets the share of its events its replica projects (see the README).
+ * On the in-process bus the projector sees every event and feeds the status streams itself, so
+ * a streamed event is already in the history. On Kafka it projects only its replica's share of
+ * the partitions, and StatusStreamFeed feeds the streams from the whole topic instead.
  *
  * BusExceptionFilter is bound here rather than as the bus microservice's global filter: in a
  * hybrid app, Nest 12 wires a connected microservice's handlers inside connectMicroservice(),
@@ -27,6 +28,7 @@ export class StatusProjectorConsumer {
   constructor(
     private readonly projections: StatusProjectionRepository,
     private readonly streams: StatusStreamHub,
+    private readonly feed: StatusStreamFeed,
   ) {}
 
   @OnEventBatch(SMS_STATUS)
@@ -45,6 +47,6 @@ export class StatusProjectorConsumer {
       );
     }
     // Only what was new goes to the tenants' streams: a redelivered batch is not streamed twice.
-    if (fresh.length > 0) this.streams.publish(fresh);
+    if (fresh.length > 0 && !this.feed.active) this.streams.publish(fresh);
   }
 }

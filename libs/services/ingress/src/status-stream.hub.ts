@@ -9,10 +9,11 @@ export interface StatusSubscriber {
 }
 
 /**
- * Fans status events out to the tenant's connected streams (gRPC StreamStatus). Fed by the
- * status projector with the events it has just written, so a streamed event is already in the
- * message's history and a replayed one is not streamed twice. Tenant isolation is the map key:
- * an event only ever reaches subscribers of the tenant it names.
+ * Fans status events out to the tenant's connected streams (gRPC StreamStatus). Fed on the
+ * in-process bus by the status projector with the events it has just written (a streamed event
+ * is then already in the message's history), on Kafka by StatusStreamFeed from the whole topic;
+ * a replayed event is not streamed twice either way. Tenant isolation is the map key: an event
+ * only ever reaches subscribers of the tenant it names.
  */
 @Injectable()
 export class StatusStreamHub implements OnModuleDestroy {
@@ -39,6 +40,11 @@ export class StatusStreamHub implements OnModuleDestroy {
       if (!set) continue;
       for (const subscriber of [...set]) subscriber.next(event);
     }
+  }
+
+  /** Whether a stream of this tenant is open. */
+  isStreaming(tenantId: string): boolean {
+    return this.subscribers.has(tenantId);
   }
 
   /** Streams connected right now, for tests and metrics. */

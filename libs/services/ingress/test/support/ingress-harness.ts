@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import {
   type ClientReadableStream,
   type ClientUnaryCall,
@@ -18,11 +20,32 @@ import {
   type TenantPolicyInput,
   laneTopicName,
   newEnvelope,
+  physicalTopicsOf,
+  retryTopicFor,
 } from '@tuxhat/contracts';
 import { ClientProxy, type ReadPacket } from '@nestjs/microservices';
-import { Bus, InProcessBroker, type OutgoingRecord, encodeEvent } from '@tuxhat/messaging';
-import { type Clock, type ServiceRuntime, bumpConfigRevision, systemClock } from '@tuxhat/runtime';
-import { TopicRecorder, createTestDatabase, type TestDatabase } from '@tuxhat/testing';
+import {
+  Bus,
+  EventPublisher,
+  InProcessBroker,
+  type OutgoingRecord,
+  encodeEvent,
+  planTopics,
+} from '@tuxhat/messaging';
+import {
+  type Clock,
+  type ServiceRuntime,
+  bumpConfigRevision,
+  consumerGroupOf,
+  systemClock,
+} from '@tuxhat/runtime';
+import {
+  TopicRecorder,
+  createTestDatabase,
+  requiredTestEnv,
+  startGroupAtEnd,
+  type TestDatabase,
+} from '@tuxhat/testing';
 
 import { type RunningIngress, type StartIngressOptions, startIngress } from '../../src';
 import { IngressConfigSnapshot } from '../../src/ingress-config';
@@ -83,6 +106,8 @@ export class IngressHarness {
   /** Further ingress instances on the same database and bus (startReplica). */
   readonly replicas: RunningIngress[] = [];
   runtime!: ServiceRuntime;
+  /** onKafka(): publishes on the real broker what the other services would. */
+  private kafka: { client: ClientProxy; publisher: EventPublisher; shard: string } | null = null;
   db!: TestDatabase;
   acme!: SeededTenant;
   other!: SeededTenant;
@@ -105,11 +130,42 @@ export class IngressHarness {
     return harness;
   }
 
+  /**
+   * Ingress on the real Kafka broker (cluster mode), its projector in a consumer group of this
+   * run's own (`ingress.t<run>`) that starts at the end of the shared topics. No recorders of
+   * sms.submitted: it goes to the broker.
+   */
+  static async onKafka(label: string): Promise<IngressHarness> {
+    const harness = new IngressHarness();
+    const run = randomBytes(4).toString('hex');
+    const brokers = requiredTestEnv('KAFKA_BROKERS').split(',');
+    const shard = `t${run}`;
+    const connection = (name: string) => ({ brokers, clientId: `ingress-${name}-${run}` });
+    const bus = Bus.create({ kind: 'kafka', kafka: connection('test') }, harness.logger);
+    const group = consumerGroupOf('ingress', shard);
+    const admin = bus.kafkaPort()!.createAdmin();
+    await admin.connect();
+    await admin.ensureTopics([
+      ...planTopics({ carriers: [] }),
+      { name: retryTopicFor(group), partitions: 2 },
+    ]);
+    await admin.disconnect();
+    await startGroupAtEnd(brokers, group, physicalTopicsOf(SMS_STATUS));
+    const client = Bus.create(
+      { kind: 'kafka', kafka: connection('publisher') },
+      harness.logger,
+    ).createClient();
+    harness.kafka = { client, publisher: new EventPublisher(client), shard };
+    await harness.boot(label, { shard }, () => undefined, systemClock, bus);
+    return harness;
+  }
+
   private async boot(
     label: string,
     options: Partial<StartIngressOptions>,
     configureBus: (bus: Bus, broker: InProcessBroker) => void,
     clock: Clock,
+    kafkaBus?: Bus,
   ): Promise<void> {
     this.db = await createTestDatabase(label);
     const prisma = this.db.database.prisma;
@@ -128,12 +184,14 @@ export class IngressHarness {
     });
 
     this.broker = new InProcessBroker();
-    const bus = Bus.create({ kind: 'in-process', broker: this.broker }, this.logger);
+    const bus = kafkaBus ?? Bus.create({ kind: 'in-process', broker: this.broker }, this.logger);
     configureBus(bus, this.broker);
-    this.submittedLanes = LANES.map(
-      (lane) =>
-        new TopicRecorder(SMS_SUBMITTED, this.broker, laneTopicName(SMS_SUBMITTED.name, lane)),
-    );
+    this.submittedLanes = kafkaBus
+      ? []
+      : LANES.map(
+          (lane) =>
+            new TopicRecorder(SMS_SUBMITTED, this.broker, laneTopicName(SMS_SUBMITTED.name, lane)),
+        );
     this.submitted = this.submittedLanes[LANES.indexOf('transactional')];
     const runtime: ServiceRuntime = { bus, prisma, clock };
     this.runtime = runtime;
@@ -163,6 +221,8 @@ export class IngressHarness {
       logger: this.logger,
       shutdownHooks: false,
       configPollMs: 100,
+      // On Kafka, a replica joins the first instance's consumer group.
+      ...(this.kafka ? { shard: this.kafka.shard } : {}),
       ...options,
     });
     this.replicas.push(replica);
@@ -173,7 +233,14 @@ export class IngressHarness {
     for (const client of this.grpcClients) client.close();
     for (const replica of this.replicas) await replica.close();
     await this.ingress?.close();
+    await this.kafka?.client.close();
     await this.db?.drop();
+  }
+
+  /** onKafka(): the status projectors' consumer group, which replicas join. */
+  get projectorGroup(): string {
+    if (!this.kafka) throw new Error('projectorGroup needs IngressHarness.onKafka()');
+    return consumerGroupOf('ingress', this.kafka.shard);
   }
 
   get prisma() {
@@ -320,6 +387,12 @@ export class IngressHarness {
   /** Publishes status events as the other services would. */
   publishStatus(events: readonly SmsStatusEvent[]): void {
     this.broker.publish(events.map((event) => encodeEvent(SMS_STATUS, event)));
+  }
+
+  /** onKafka(): publishes status events on the broker; resolves once it has them. */
+  publishStatusOnKafka(events: readonly SmsStatusEvent[]): Promise<void> {
+    if (!this.kafka) throw new Error('publishStatusOnKafka() needs IngressHarness.onKafka()');
+    return this.kafka.publisher.publishAll(SMS_STATUS, events);
   }
 
   grpc(

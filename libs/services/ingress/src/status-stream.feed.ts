@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { SMS_STATUS, type SmsStatusEvent } from '@tuxhat/contracts';
+import {
+  type IncomingRecord,
+  type KafkaConsumerPort,
+  type KafkaPort,
+  decodeRecord,
+} from '@tuxhat/messaging';
+
+import { StatusStreamHub } from './status-stream.hub';
+
+/** The bus's Kafka, or null on the in-process bus (Bus.kafkaPort()). */
+export const STATUS_FEED_KAFKA = Symbol('tuxhat:ingress:status-feed-kafka');
+
+/** Event ids remembered to drop a status event Kafka delivers twice (about 100 bytes each). */
+const REMEMBERED_EVENT_IDS = 50_000;
+
+/**
+ * Feeds this replica's status streams (gRPC StreamStatus) on Kafka. The projector's consumer
+ * group splits sms.status's partitions between the ingress replicas, so the events it projects
+ * are only this replica's share; a tenant's stream must carry all of its events whichever
+ * replica it is connected to. So each replica also reads the whole topic through a group of its
+ * own, `ingress-stream.<host>.<random>`, from the latest offset and never committing: a stream
+ * is live, and what happened before it was opened is in the message's history. The group is new
+ * at every start and, holding no offsets, vanishes when the process stops.
+ *
+ * A record is only decoded when a stream of the tenant it names is open (its tenant id read
+ * first), so the replicas' extra read costs next to nothing while nobody streams.
+ *
+ * On the in-process bus this feed does nothing: there one projector sees every event and
+ * publishes what it wrote (StatusProjectorConsumer).
+ */
+@Injectable()
+export class StatusStreamFeed implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('ingress/status-streams');
+  private consumer: KafkaConsumerPort | null = null;
+  private readonly seen = new Set<string>();
+
+  constructor(
+    @Inject(STATUS_FEED_KAFKA) private readonly kafka: KafkaPort | null,
+    private readonly hub: StatusStreamHub,
+  ) {}
+
+  /** Whether the projector should leave the streams to this feed. */
+  get active(): boolean {
+    return this.kafka !== null;
+  }
+
+  static groupOf(instance: string): string {
+    return `ingress-stream.${instance}`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const kafka = this.kafka;
+    if (!kafka) return;
+    const group = StatusStreamFeed.groupOf(`${hostname()}.${randomUUID().slice(0, 8)}`);
+    const consumer = kafka.createConsumer(group, { startAt: 'latest' });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe([SMS_STATUS.name]);
+    await consumer.run(
+      async (batch) => {
+        const events = this.streamedEvents(batch.records);
+        if (events.length > 0) this.hub.publish(events);
+      },
+      { partitionsConsumedConcurrently: 1 },
+    );
+    this.logger.log(`status streams read ${SMS_STATUS.name} as ${group}`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = null;
+  }
+
+  /** The records' events that an open stream wants, each event id once. */
+  private streamedEvents(records: readonly IncomingRecord[]): SmsStatusEvent[] {
+    if (this.hub.count() === 0) return [];
+    const events: SmsStatusEvent[] = [];
+    for (const record of records) {
+      if (!this.hub.isStreaming(tenantIdOf(record))) continue;
+      const decoded = decodeRecord(record);
+      if (!decoded.ok) {
+        this.logger.warn(`a status record not streamed: ${decoded.reason}`);
+        continue;
+      }
+      const event = decoded.event as SmsStatusEvent;
+      if (this.firstSight(event.eventId)) events.push(event);
+    }
+    return events;
+  }
+
+  private firstSight(eventId: string): boolean {
+    if (this.seen.has(eventId)) return false;
+    this.seen.add(eventId);
+    if (this.seen.size > REMEMBERED_EVENT_IDS) {
+      // A Set iterates in insertion order: the oldest id goes.
+      this.seen.delete(this.seen.values().next().value!);
+    }
+    return true;
+  }
+}
+
+/** The tenant a status record names, without validating the whole event ('' if unreadable). */
+function tenantIdOf(record: IncomingRecord): string {
+  try {
+    const value = JSON.parse(record.value?.toString('utf8') ?? 'null') as {
+      tenantId?: unknown;
+    } | null;
+    return typeof value?.tenantId === 'string' ? value.tenantId : '';
+  } catch {
+    return '';
+  }
+}
