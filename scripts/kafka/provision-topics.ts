@@ -3,7 +3,8 @@
  * auto-create them): the contract topics, one outbound topic per carrier in the database, and
  * each service's retry topic. Existing topics are left as they are.
  *   KAFKA_BROKERS=... DATABASE_URL=... node dist/scripts/kafka/provision-topics.js
- *   env: KAFKA_REPLICATION_FACTOR (default: the broker's default),
+ *   env: KAFKA_SSL, KAFKA_SASL_* (as the services: libs/runtime/src/kafka-connection.ts),
+ *        KAFKA_REPLICATION_FACTOR (default: the broker's default),
  *        KAFKA_EXTRA_CONSUMER_GROUPS (connector shards, e.g. smpp-connector.telco-a),
  *        KAFKA_TOPIC_PARTITIONS   JSON {"<topic>": count}: partition counts by topic name,
  *        KAFKA_TOPIC_CONFIG       JSON {"retention.ms": "604800000", ...}: every new topic's config,
@@ -14,12 +15,11 @@
 import { envTypes, parseEnv } from '@tuxhat/config';
 import { createDatabase } from '@tuxhat/database';
 import { KafkajsAdapter, provisionTopics } from '@tuxhat/messaging';
-import { createLogger, runMain } from '@tuxhat/runtime';
+import { createLogger, kafkaConnectionOptions, kafkaEnvSchema, runMain } from '@tuxhat/runtime';
 import { z } from 'zod';
 
 const schema = z.object({
-  KAFKA_BROKERS: envTypes.list(),
-  KAFKA_SSL: envTypes.boolean(false),
+  ...kafkaEnvSchema.shape,
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL'),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).optional(),
   KAFKA_EXTRA_CONSUMER_GROUPS: envTypes.list().optional(),
@@ -45,6 +45,8 @@ function jsonEnv<T extends z.ZodType>(schema: T) {
 
 runMain(async () => {
   const env = parseEnv(schema);
+  // Before the database: a Kafka setting that is wrong stops the script before any work.
+  const connection = kafkaConnectionOptions(env, 'tuxhat-provision-topics');
   const database = await createDatabase({ url: env.DATABASE_URL });
   let carriers: string[];
   try {
@@ -54,10 +56,7 @@ runMain(async () => {
   } finally {
     await database.close();
   }
-  const kafka = new KafkajsAdapter(
-    { brokers: env.KAFKA_BROKERS, clientId: 'tuxhat-provision-topics', ssl: env.KAFKA_SSL },
-    createLogger('provision-topics'),
-  );
+  const kafka = new KafkajsAdapter(connection, createLogger('provision-topics'));
   const created = await provisionTopics(kafka.createAdmin(), {
     carriers,
     ...(env.KAFKA_EXTRA_CONSUMER_GROUPS ? { extraGroups: env.KAFKA_EXTRA_CONSUMER_GROUPS } : {}),

@@ -1,17 +1,17 @@
-import { ConfigError, envTypes, parseEnv } from '@tuxhat/config';
+import { ConfigError, parseEnv } from '@tuxhat/config';
 import { createDatabase } from '@tuxhat/database';
 import { Bus } from '@tuxhat/messaging';
 import { flushTracing, processHealth } from '@tuxhat/observability';
 import { z } from 'zod';
 
 import { registerDatabaseCheck } from './database-health';
+import { kafkaConnectionOptions, kafkaEnvSchema } from './kafka-connection';
 import { type ServiceRuntime, systemClock } from './service-runtime';
 import { createLogger } from './start-service';
 
 /** Environment every cluster-mode service reads. */
 export const clusterEnvSchema = z.object({
-  KAFKA_BROKERS: envTypes.list(),
-  KAFKA_SSL: envTypes.boolean(false),
+  ...kafkaEnvSchema.shape,
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** How often each consumer reads its group's lag from the brokers (ms; 0: never). */
@@ -28,17 +28,16 @@ export async function createClusterRuntime(
   env = process.env,
 ): Promise<ClosableRuntime> {
   const config = parseEnv(clusterEnvSchema, env);
+  const kafka = kafkaConnectionOptions(config, `tuxhat-${service}`);
+  const kafkaLogger = createLogger(`${service}/kafka`);
+  if (kafka.sasl?.mechanism === 'plain' && !kafka.ssl) {
+    kafkaLogger.warn(
+      'KAFKA_SASL_MECHANISM=plain without KAFKA_SSL: the password crosses the network in clear',
+    );
+  }
   const bus = Bus.create(
-    {
-      kind: 'kafka',
-      kafka: {
-        brokers: config.KAFKA_BROKERS,
-        clientId: `tuxhat-${service}`,
-        ssl: config.KAFKA_SSL,
-      },
-      lagIntervalMs: config.KAFKA_LAG_INTERVAL_MS,
-    },
-    createLogger(`${service}/kafka`),
+    { kind: 'kafka', kafka, lagIntervalMs: config.KAFKA_LAG_INTERVAL_MS },
+    kafkaLogger,
   );
   const database = await createDatabase({
     url: config.DATABASE_URL,

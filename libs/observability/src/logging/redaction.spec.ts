@@ -66,6 +66,22 @@ describe(redactValue.name, () => {
     expect(value.message.text).toBe('Your code is 123456'); // the original is not mutated
   });
 
+  it('replaces properties named like secret environment variables, keeps the *_FILE paths', () => {
+    const env = {
+      KAFKA_SASL_USERNAME: 'tuxhat',
+      KAFKA_SASL_PASSWORD: 'hunter2',
+      KAFKA_SASL_PASSWORD_FILE: '/etc/tuxhat/kafka/password',
+      smppPassword: 'pw',
+    };
+    expect(redactValue(env)).toEqual({
+      KAFKA_SASL_USERNAME: 'tuxhat',
+      KAFKA_SASL_PASSWORD: REDACTED,
+      KAFKA_SASL_PASSWORD_FILE: '/etc/tuxhat/kafka/password',
+      smppPassword: REDACTED,
+    });
+    expect(redactText('KAFKA_SASL_PASSWORD=hunter2')).toBe(`KAFKA_SASL_PASSWORD=${REDACTED}`);
+  });
+
   it('redacts error messages and stacks, and survives cycles', () => {
     const error = new Error(`connect postgresql://u:pw@h/db failed`);
     const redacted = redactValue(error) as Error;

@@ -8,9 +8,12 @@
  */
 export const REDACTED = '[redacted]';
 
-/** Property names whose values are secrets or message text, at any depth. */
+/**
+ * Property names whose values are secrets or message text, at any depth: these names, and names
+ * ending in one of the secret words (environment variables such as KAFKA_SASL_PASSWORD, smppPassword).
+ */
 const SENSITIVE_KEY =
-  /^(password|passwd|pwd|secret|secretAccessKey|accessKeyId|token|accessToken|refreshToken|authorization|apiKey|api_key|privateKey|credentials?|text|body|shortMessage|short_message|messagePayload|message_payload|payload)$/i;
+  /^(password|passwd|pwd|secret|secretAccessKey|accessKeyId|token|accessToken|refreshToken|authorization|apiKey|api_key|privateKey|credentials?|text|body|shortMessage|short_message|messagePayload|message_payload|payload)$|[_a-z](password|passwd|secret)$/i;
 
 /** Applied in order to every string. */
 const PATTERNS: readonly (readonly [RegExp, string])[] = [
