@@ -1,18 +1,32 @@
 #!/usr/bin/env node
 // Waits until a Kafka broker really serves requests (not just accepts TCP connections):
 // a kafkajs admin client must get a cluster description listing at least one broker.
+// With a SASL login (mechanism:username:password, e.g. scram-sha-512:tuxhat:secret) the client
+// logs in first: a SASL listener is ready once that user's credentials are accepted.
 //
-//   node scripts/infra/kafka-ready.js <host:port> [timeoutSeconds=90] [brokerPid]
+//   node scripts/infra/kafka-ready.js <host:port> [timeoutSeconds=90] [brokerPid] [sasl]
 //
 // Exit 0 when ready; 1 on timeout; 2 when brokerPid is given and that process has exited
 // (no point waiting 90 s for a broker that already crashed). Silent on success.
 'use strict';
 const { Kafka, logLevel } = require('kafkajs');
 
-const [broker, timeoutArg = '90', pidArg] = process.argv.slice(2);
+const [broker, timeoutArg = '90', pidArg, saslArg] = process.argv.slice(2);
 if (!broker) {
-  console.error('usage: kafka-ready.js <host:port> [timeoutSeconds] [brokerPid]');
+  console.error(
+    'usage: kafka-ready.js <host:port> [timeoutSeconds] [brokerPid] [mechanism:user:password]',
+  );
   process.exit(64);
+}
+const sasl = saslArg ? parseSasl(saslArg) : undefined;
+
+function parseSasl(text) {
+  const [mechanism, username, ...rest] = text.split(':');
+  if (!mechanism || !username || rest.length === 0) {
+    console.error('kafka-ready.js: the SASL login is mechanism:username:password');
+    process.exit(64);
+  }
+  return { mechanism, username, password: rest.join(':') };
 }
 const deadline = Date.now() + Number(timeoutArg) * 1000;
 const pid = pidArg ? Number(pidArg) : undefined;
@@ -35,6 +49,7 @@ async function probeOnce() {
     connectionTimeout: 1000,
     requestTimeout: 5000,
     retry: { retries: 0 },
+    ...(sasl ? { sasl } : {}),
   });
   const admin = kafka.admin();
   try {

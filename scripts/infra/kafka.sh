@@ -4,14 +4,20 @@
 #
 #   scripts/infra/kafka.sh start|stop|status|wait|reset
 #
-# Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_WAIT_TIMEOUT (90 s),
-#      KAFKA_STOP_TIMEOUT (30 s). State lives in $TUXHAT_ROOT/.local/kafka.
+# Listeners: PLAINTEXT on KAFKA_PORT (what the services use by default) and SASL_PLAINTEXT on
+# KAFKA_SASL_PORT, with the development user below for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512
+# (the SASL integration test logs in there).
+#
+# Env: KAFKA_PORT (9092), KAFKA_SASL_PORT (9094), KAFKA_CONTROLLER_PORT (9093),
+#      KAFKA_WAIT_TIMEOUT (90 s), KAFKA_STOP_TIMEOUT (30 s),
+#      KAFKA_STATE_DIR ($TUXHAT_ROOT/.local/kafka: jars, config, data, log, pid; another
+#      directory and other ports give a second, independent broker, e.g. to test this script).
 # Quiet on success; on failure says what broke and shows the broker log tail.
 set -euo pipefail
 
 TUXHAT_ROOT="${TUXHAT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 POM="$TUXHAT_ROOT/tools/kafka/pom.xml"
-STATE="$TUXHAT_ROOT/.local/kafka"
+STATE="${KAFKA_STATE_DIR:-$TUXHAT_ROOT/.local/kafka}"
 LIB="$STATE/lib"
 DATA="$STATE/data"
 CONFIG="$STATE/server.properties"
@@ -19,11 +25,22 @@ LOG4J="$STATE/log4j.properties"
 LOG="$STATE/kafka.log"
 PIDFILE="$STATE/kafka.pid"
 CLUSTER_ID_FILE="$STATE/cluster-id"
+# Which SASL users the log dir holds (a hash of SCRAM_USERS): users are added once per log dir.
+SCRAM_MARK="$STATE/scram-users.sha256"
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-9094}"
 KAFKA_WAIT_TIMEOUT="${KAFKA_WAIT_TIMEOUT:-90}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+
+# The SASL listener's development user (scripts/infra/README.md; the SASL integration test).
+# PLAIN checks it against the listener's JAAS config; SCRAM against credentials stored in the
+# cluster metadata, added when the log dir is formatted (or, for a log dir formatted by an older
+# version of this script, by `wait` through kafka-configs).
+SASL_USER=tuxhat
+SASL_PASSWORD=tuxhat-secret
+SCRAM_MECHANISMS="SCRAM-SHA-256 SCRAM-SHA-512"
 
 COMPONENT=kafka
 source "$TUXHAT_ROOT/scripts/infra/common.sh"
@@ -41,6 +58,16 @@ configured_port() {
     sed -n 's|^listeners=PLAINTEXT://127.0.0.1:\([0-9]*\),.*|\1|p' "$CONFIG"
   else
     echo "$KAFKA_PORT"
+  fi
+}
+
+# Port of the SASL listener as last configured; empty when the broker was started without one
+# (by a kafka.sh older than the SASL listener).
+configured_sasl_port() {
+  if [ -f "$CONFIG" ]; then
+    sed -n 's|^listeners=.*SASL_PLAINTEXT://127.0.0.1:\([0-9]*\).*|\1|p' "$CONFIG"
+  else
+    echo "$KAFKA_SASL_PORT"
   fi
 }
 
@@ -71,11 +98,17 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${KAFKA_CONTROLLER_PORT}
-listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}
-advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT}
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}
+advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
+# SASL for clients only (the broker talks to itself over PLAINTEXT). No authorizer: any user
+# that logs in may do anything, as on the PLAINTEXT listener.
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_USER}="${SASL_PASSWORD}";
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 log.dirs=${DATA}
 # The project creates its topics itself, with explicit partition counts.
 auto.create.topics.enable=false
@@ -116,8 +149,31 @@ ensure_formatted() {
       die "StorageTool random-uuid printed no cluster id: $(cat "$CLUSTER_ID_FILE.tmp")"
     rm -f "$CLUSTER_ID_FILE.tmp"
   fi
-  storage_tool format -t "$(cat "$CLUSTER_ID_FILE")" -c "$CONFIG" >"$STATE/format.log" 2>&1 ||
+  local scram=() mechanism
+  for mechanism in $SCRAM_MECHANISMS; do
+    scram+=(--add-scram "$mechanism=[name=$SASL_USER,password=$SASL_PASSWORD]")
+  done
+  storage_tool format -t "$(cat "$CLUSTER_ID_FILE")" -c "$CONFIG" "${scram[@]}" >"$STATE/format.log" 2>&1 ||
     { cat "$STATE/format.log" >&2; die "StorageTool format failed (output above)"; }
+  scram_hash >"$SCRAM_MARK"
+}
+
+scram_hash() { echo "$SASL_USER $SASL_PASSWORD $SCRAM_MECHANISMS" | sha256sum | cut -d' ' -f1; }
+
+# A log dir formatted before the SASL listener existed has no SCRAM credentials: add them to the
+# running broker (kafka-configs over PLAINTEXT; one mechanism per request, as the broker wants), once.
+ensure_scram_users() {
+  [ -f "$SCRAM_MARK" ] && [ "$(cat "$SCRAM_MARK")" = "$(scram_hash)" ] && return 0
+  local mechanism
+  for mechanism in $SCRAM_MECHANISMS; do
+    if ! java -cp "$LIB/*" -Dlog4j.configuration="file:$LOG4J" kafka.admin.ConfigCommand \
+      --bootstrap-server "127.0.0.1:$(configured_port)" --alter --entity-type users \
+      --entity-name "$SASL_USER" --add-config "$mechanism=[password=$SASL_PASSWORD]" >"$STATE/scram.log" 2>&1; then
+      show_log_tail "$STATE/scram.log" 15
+      die "adding the $mechanism credentials of user $SASL_USER failed (see above)"
+    fi
+  done
+  scram_hash >"$SCRAM_MARK"
 }
 
 cmd_start() {
@@ -128,10 +184,11 @@ cmd_start() {
     port="$(configured_port)"
     [ "$port" = "$KAFKA_PORT" ] ||
       die "broker already running (pid $pid) on port $port, but KAFKA_PORT=$KAFKA_PORT: run 'kafka.sh stop' first"
+    [ -n "$(configured_sasl_port)" ] || warn_no_sasl_listener "$pid"
     return 0 # already running: `wait` tells whether it is ready yet
   fi
   rm -f "$PIDFILE"
-  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+  for port in "$KAFKA_PORT" "$KAFKA_SASL_PORT" "$KAFKA_CONTROLLER_PORT"; do
     port_answers "$port" && die "port $port is already in use by a process this script did not start (see: ss -ltnp 'sport = :$port')"
   done
   ensure_jars
@@ -150,8 +207,14 @@ cmd_start() {
   [ -s "$PIDFILE" ] || die "broker process did not start"
 }
 
+# Not an error: whatever runs on the PLAINTEXT listener keeps working; the SASL tests fail.
+warn_no_sasl_listener() {
+  log "WARNING: the running broker (pid $1) was started by an older kafka.sh and has no SASL listener;" \
+    "restart it to get one: scripts/infra/kafka.sh stop && scripts/infra/kafka.sh start && scripts/infra/kafka.sh wait"
+}
+
 cmd_wait() {
-  local pid
+  local pid sasl_port
   if ! pid="$(broker_pid)"; then
     [ -f "$PIDFILE" ] || die "broker is not running (start it with: scripts/infra/kafka.sh start)"
     show_log_tail "$LOG" 40
@@ -166,6 +229,18 @@ cmd_wait() {
     show_log_tail "$LOG" 40
     die "broker not ready on 127.0.0.1:$(configured_port) (log: $LOG)"
   fi
+  sasl_port="$(configured_sasl_port)"
+  if [ -z "$sasl_port" ]; then
+    warn_no_sasl_listener "$pid"
+    return 0
+  fi
+  ensure_scram_users
+  # The SASL listener is ready once the SCRAM user logs in (the credentials are in place).
+  if ! node --disable-warning=TimeoutNegativeWarning "$TUXHAT_ROOT/scripts/infra/kafka-ready.js" "127.0.0.1:$sasl_port" "$KAFKA_WAIT_TIMEOUT" "$pid" \
+    "scram-sha-512:$SASL_USER:$SASL_PASSWORD"; then
+    show_log_tail "$LOG" 40
+    die "SASL listener not ready on 127.0.0.1:$sasl_port (log: $LOG)"
+  fi
 }
 
 cmd_stop() {
@@ -177,11 +252,12 @@ cmd_stop() {
 }
 
 cmd_status() {
-  local pid port
+  local pid port sasl_port
   port="$(configured_port)"
+  sasl_port="$(configured_sasl_port)"
   if pid="$(broker_pid)"; then
     if port_answers "$port"; then
-      echo "kafka: running (pid $pid) on 127.0.0.1:$port"
+      echo "kafka: running (pid $pid) on 127.0.0.1:$port, SASL_PLAINTEXT on ${sasl_port:+127.0.0.1:}${sasl_port:-(none: restart the broker)}"
     else
       echo "kafka: starting (pid $pid), port $port not answering yet"
     fi
@@ -194,7 +270,7 @@ cmd_status() {
 # Deletes topics, offsets and the cluster metadata; keeps the jars (and the cluster id).
 cmd_reset() {
   cmd_stop
-  rm -rf "$DATA" "$LOG" "$LOG.1" "$STATE/format.log"
+  rm -rf "$DATA" "$LOG" "$LOG.1" "$STATE/format.log" "$SCRAM_MARK"
 }
 
 case "${1:-}" in

@@ -13,4 +13,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/kafka.sh" wait >&2
 
 echo "export KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-9092}"
+# The same broker's SASL_PLAINTEXT listener (user tuxhat): for the SASL integration test only.
+# The services keep KAFKA_BROKERS; they log in only when given KAFKA_SASL_MECHANISM.
+echo "export KAFKA_SASL_BROKERS=127.0.0.1:${KAFKA_SASL_PORT:-9094}"
 echo "export DATABASE_URL=$("$here/postgres.sh" url)"

@@ -1,5 +1,7 @@
 /** A variable the integration tests need; its absence fails the test run loudly, never skips it. */
-export function requiredTestEnv(name: 'KAFKA_BROKERS' | 'DATABASE_URL'): string {
+export function requiredTestEnv(
+  name: 'KAFKA_BROKERS' | 'KAFKA_SASL_BROKERS' | 'DATABASE_URL',
+): string {
   const value = process.env[name];
   if (!value) {
     throw new Error(
