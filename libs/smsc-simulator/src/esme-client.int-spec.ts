@@ -324,6 +324,26 @@ describe(EsmeClient.name, () => {
       expect(messageIdsMatch(response.messageId, deliver.receipt.textId ?? '')).toBe(true);
     });
 
+    it('leaves the id and state to a zero-filled receipt text when asked for no TLVs', async () => {
+      const { port } = await harness.simulator({
+        receiptTextIdFormat: 'padded',
+        receiptTlvs: false,
+      });
+      const sut = await harness.boundClient(port);
+      const delivers = captureDelivers(sut, 1);
+      const response = await sut.submitSm(single('text only'));
+      const [deliver] = await delivers;
+      if (deliver?.kind !== 'receipt' || !response.messageId) throw new Error('expected a receipt');
+      expect(deliver.pdu.receiptedMessageId).toBeUndefined();
+      expect(deliver.pdu.messageState).toBeUndefined();
+      expect(deliver.receipt).toMatchObject({
+        messageIdSource: 'text',
+        stateSource: 'text',
+        messageId: response.messageId.padStart(20, '0'),
+        state: 'delivered',
+      });
+    });
+
     it.each([
       ['decimal', /^\d+$/],
       ['uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/],

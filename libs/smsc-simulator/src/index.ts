@@ -13,6 +13,6 @@ export {
   type SmscSimulatorOptions,
 } from './smsc-simulator.options';
 export type { SubmitRecord } from './submit-record';
-export type { MessageIdFormat } from './message-id-generator';
+export type { MessageIdFormat, ReceiptTextIdFormat } from './message-id-generator';
 // Test support: drive an ESME against a simulator and await its events without sleeping.
 export * as simulatorHarness from './testing/simulator-harness';

@@ -19,4 +19,9 @@ describe(MessageIdGenerator.name, () => {
     expect(receiptTextId('FF', 'hex', 'same')).toBe('FF');
     expect(receiptTextId('255', 'decimal', 'decimal')).toBe('255');
   });
+
+  it('zero-fills the receipt text id to 20 characters when asked', () => {
+    expect(receiptTextId('1A2B3C', 'hex', 'padded')).toBe('000000000000001A2B3C');
+    expect(receiptTextId('268435456', 'decimal', 'padded')).toBe('00000000000268435456');
+  });
 });

@@ -26,15 +26,23 @@ export class MessageIdGenerator {
   }
 }
 
+/** How the receipt text spells the id of submit_sm_resp. */
+export type ReceiptTextIdFormat = 'same' | 'decimal' | 'padded';
+
+/** The width 'padded' zero-fills the receipt text's id to. */
+export const PADDED_TEXT_ID_LENGTH = 20;
+
 /**
- * The id as the receipt text writes it. 'decimal' reproduces the common carrier quirk of a
- * hex id in submit_sm_resp and the same number in decimal in the receipt text.
+ * The id as the receipt text writes it. Two common carrier quirks: 'decimal', a hex id in
+ * submit_sm_resp and the same number in decimal in the receipt text; 'padded', the id
+ * zero-filled to a fixed width (e.g. "1A2B3C" as "000000000000001A2B3C").
  */
 export function receiptTextId(
   messageId: string,
   format: MessageIdFormat,
-  textIdFormat: 'same' | 'decimal',
+  textIdFormat: ReceiptTextIdFormat,
 ): string {
   if (textIdFormat === 'decimal' && format === 'hex') return BigInt(`0x${messageId}`).toString(10);
+  if (textIdFormat === 'padded') return messageId.padStart(PADDED_TEXT_ID_LENGTH, '0');
   return messageId;
 }

@@ -20,12 +20,14 @@ export interface ReceiptInput {
   stat: ReceiptStat;
   submitDate: Date;
   doneDate: Date;
+  /** Add the receipted_message_id and message_state TLVs (false: the text alone). */
+  tlvs: boolean;
 }
 
 /**
  * A delivery receipt deliver_sm (SMPP 3.4 §4.6.1 with esm_class 0x04): the Appendix B text
- * and the receipted_message_id (§5.3.2.12) and message_state (§5.3.2.35) TLVs, so the gateway
- * can be tested against carriers that send either.
+ * and, unless `tlvs` is false, the receipted_message_id (§5.3.2.12) and message_state
+ * (§5.3.2.35) TLVs, so the gateway can be tested against carriers that send either.
  */
 export function buildReceiptDeliverSm(input: ReceiptInput): DeliverSmFields {
   const text = formatReceiptText({
@@ -42,8 +44,12 @@ export function buildReceiptDeliverSm(input: ReceiptInput): DeliverSmFields {
     esmClass: EsmClass.MC_DELIVERY_RECEIPT,
     dataCoding: 0x00,
     shortMessage: encodeGsm7(text),
-    receiptedMessageId: input.messageId,
-    messageState: messageStateFromState(stateFromStat(input.stat)),
+    ...(input.tlvs
+      ? {
+          receiptedMessageId: input.messageId,
+          messageState: messageStateFromState(stateFromStat(input.stat)),
+        }
+      : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { CommandStatus, isReceiptStat, type ReceiptStat } from '@tuxhat/smpp';
 import type { TlsOptions } from 'node:tls';
-import type { MessageIdFormat } from './message-id-generator';
+import type { MessageIdFormat, ReceiptTextIdFormat } from './message-id-generator';
 
 export interface SmscAccount {
   systemId: string;
@@ -27,8 +27,16 @@ export interface SmscSimulatorOptions {
   responseDelayMs?: number;
   /** message_id spelling (default hex). */
   messageIdFormat?: MessageIdFormat;
-  /** 'decimal': write hex ids in decimal in the receipt text (TLV keeps the real id) (default same). */
-  receiptTextIdFormat?: 'same' | 'decimal';
+  /**
+   * 'decimal': write hex ids in decimal in the receipt text; 'padded': zero-fill the text's id
+   * to 20 characters. The TLV keeps the real id (default same).
+   */
+  receiptTextIdFormat?: ReceiptTextIdFormat;
+  /**
+   * Send the receipted_message_id and message_state TLVs with each receipt (default true);
+   * false leaves the id and the state to the receipt text alone, as many carriers do.
+   */
+  receiptTlvs?: boolean;
   /** Fraction 0..1 of submits answered errorStatus (default 0). */
   errorRate?: number;
   /** command_status for errorRate (default ESME_RSUBMITFAIL 0x45). */
@@ -72,6 +80,7 @@ export function resolveSmscSimulatorOptions(
     responseDelayMs: options.responseDelayMs ?? 0,
     messageIdFormat: options.messageIdFormat ?? 'hex',
     receiptTextIdFormat: options.receiptTextIdFormat ?? 'same',
+    receiptTlvs: options.receiptTlvs ?? true,
     errorRate: options.errorRate ?? 0,
     errorStatus: options.errorStatus ?? CommandStatus.ESME_RSUBMITFAIL,
     throttleRate: options.throttleRate ?? 0,

@@ -474,6 +474,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
       stat,
       submitDate: record.receivedAt,
       doneDate: new Date(record.receivedAt.getTime() + this.options.deliveryDelayMs),
+      tlvs: this.options.receiptTlvs,
     });
     return { systemId: record.systemId, messageId, stat, fields, attempts: 0 };
   }
