@@ -43,6 +43,11 @@ export interface StartIngressOptions extends IngressOptions {
   readonly batchBodyLimitBytes?: number;
   readonly logger?: LoggerService;
   /**
+   * The status projector's consumer group becomes `ingress.<shard>` (default `ingress`): a
+   * test on a shared Kafka projects its own run's statuses without joining other runs' group.
+   */
+  readonly shard?: string;
+  /**
    * Close on SIGTERM/SIGINT (default true). Off in all-in-one mode, where the gateway closes
    * its services in order itself.
    */

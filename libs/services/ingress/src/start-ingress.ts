@@ -7,7 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { SMS_PROTO_PACKAGE, SMS_PROTO_PATH } from '@tuxhat/contracts';
 import { RequestTracingInterceptor } from '@tuxhat/observability';
-import { type ServiceRuntime, createLogger, withShutdown } from '@tuxhat/runtime';
+import { type ServiceRuntime, consumerGroupOf, createLogger, withShutdown } from '@tuxhat/runtime';
 
 import { loadOpenApiDocument, registerApiDocs } from './api-docs';
 import { BoundGrpcServer } from './bound-grpc-server';
@@ -32,8 +32,8 @@ export interface RunningIngress {
 
 /**
  * Boots the ingress service: REST on Fastify (with its OpenAPI document at /docs), gRPC
- * (sms.v1.Messages), and the status projector as bus consumer group `ingress`, in one Nest
- * application.
+ * (sms.v1.Messages), and the status projector as bus consumer group `ingress` (or
+ * `ingress.<shard>`), in one Nest application.
  */
 export async function startIngress(
   runtime: ServiceRuntime,
@@ -86,7 +86,7 @@ export async function startIngress(
 
     // The consumer's BusExceptionFilter is bound on StatusProjectorConsumer (see there why).
     app.connectMicroservice<CustomStrategy>({
-      strategy: runtime.bus.createTransport({ group: 'ingress' }),
+      strategy: runtime.bus.createTransport({ group: consumerGroupOf('ingress', options.shard) }),
     });
 
     const grpc = new BoundGrpcServer({
