@@ -8,3 +8,4 @@ export * from './topic-offsets';
 export * from './test-message';
 export * from './test-accounting-record';
 export * from './seeded-random';
+export * from './test-clock';

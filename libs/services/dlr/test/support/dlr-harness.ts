@@ -27,7 +27,6 @@ import { DlrModule } from '../../src/dlr.module';
 import type { DlrOptions } from '../../src/dlr.options';
 import { Bus, EventPublisher, planTopics, type RetryPolicy } from '@tuxhat/messaging';
 import {
-  type Clock,
   type ServiceRuntime,
   bumpConfigRevision,
   consumerGroupOf,
@@ -35,6 +34,7 @@ import {
 } from '@tuxhat/runtime';
 import {
   KafkaTopicReader,
+  TestClock,
   type TestDatabase,
   createTestDatabase,
   requiredTestEnv,
@@ -44,19 +44,6 @@ import {
 import { Kafka, logLevel } from 'kafkajs';
 
 import { WebhookReceiver } from './webhook-receiver';
-
-/** A clock the test moves forward (expiry, webhook back-off), on top of real time. */
-export class TestClock implements Clock {
-  private offsetMs = 0;
-
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
 
 /** The topics the dlr service consumes, and those the tests watch. */
 const CONSUMED = [SMS_SENT, SMS_DLR_RAW, SMS_STATUS, SMS_MO_RAW] as const;
