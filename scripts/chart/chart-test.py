@@ -466,7 +466,8 @@ def one_smpp_deployment_per_shard():
         d = smpp[full(f"smpp-connector-{shard}")]
         env = env_of(pod_spec(d)["containers"][0])
         check(env["SMPP_CARRIERS"]["value"] == carriers and env["SMPP_SHARD"]["value"] == shard, f"{shard}: assignment env")
-        check({k for k in env if k.endswith("_PASSWORD")} == secrets, f"{shard}: carrier secrets {sorted(env)}")
+        carrier_secrets = {k for k in env if k.endswith("_PASSWORD") and k != "KAFKA_SASL_PASSWORD"}
+        check(carrier_secrets == secrets, f"{shard}: carrier secrets {sorted(env)}")
         check(d["spec"].get("replicas") == replicas, f"{shard}: replicas {d['spec'].get('replicas')}")
         check(env["SMPP_READY_WHEN"]["value"] == "any", f"{shard}: SMPP_READY_WHEN")
         check(d["spec"]["strategy"] == {"type": "Recreate"}, f"{shard}: strategy {d['spec']['strategy']}")
@@ -689,6 +690,35 @@ def topics_job_takes_partitions_and_configuration():
     script = (ROOT / "scripts" / "kafka" / "provision-topics.ts").read_text()
     for variable in ["KAFKA_TOPIC_PARTITIONS", "KAFKA_TOPIC_CONFIG", "KAFKA_TOPIC_OVERRIDES"]:
         check(f"{variable}:" in script, f"provision-topics.ts does not read {variable}")
+
+
+@test
+def kafka_sasl_reaches_every_kafka_client():
+    """kafka.sasl: mechanism and username in the env ConfigMap, the password by secretKeyRef, in
+    every Deployment and the topics Job (the Jobs that do not talk to Kafka do not get it)."""
+    docs = render([FULL])
+    env_cm = by_name(docs, "ConfigMap", full("env"))["data"]
+    check(env_cm["KAFKA_SASL_MECHANISM"] == "scram-sha-512" and env_cm["KAFKA_SASL_USERNAME"] == "tuxhat",
+          f"SASL settings in the env ConfigMap: {env_cm}")
+    password = {"secretKeyRef": {"name": "tuxhat-kafka-user", "key": "password"}}
+    for d in of_kind(docs, "Deployment"):
+        check(env_values(pod_spec(d)["containers"][0]).get("KAFKA_SASL_PASSWORD") == password, f"{name(d)}: no KAFKA_SASL_PASSWORD")
+    jobs = {name(j): env_values(pod_spec(j)["containers"][0]) for j in of_kind(docs, "Job")}
+    topics = jobs[full("topics")]
+    check(topics.get("KAFKA_SASL_PASSWORD") == password and topics["KAFKA_SASL_MECHANISM"] == "scram-sha-512"
+          and topics["KAFKA_SASL_USERNAME"] == "tuxhat", f"topics Job: {topics}")
+    for job in (full("migrate"), full("seed")):
+        check("KAFKA_SASL_PASSWORD" not in jobs[job], f"{job} got the Kafka password it does not need")
+    other_key = render([FULL], ["kafka.sasl.passwordKey=sasl-password"])
+    check(deployment_env(other_key, "policy")["KAFKA_SASL_PASSWORD"]["secretKeyRef"]["key"] == "sasl-password", "passwordKey")
+    minimal = render([MINIMAL])
+    check(not {"KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME"} & set(by_name(minimal, "ConfigMap", full("env"))["data"]),
+          "SASL settings without kafka.sasl")
+    for w in of_kind(minimal, "Deployment") + of_kind(minimal, "Job"):
+        check("KAFKA_SASL_PASSWORD" not in env_values(pod_spec(w)["containers"][0]), f"{name(w)}: a SASL password without kafka.sasl")
+    aio = render([AIO], ["kafka.sasl.mechanism=plain", "kafka.sasl.username=u", "kafka.sasl.existingSecret=k"])
+    for w in of_kind(aio, "Deployment") + of_kind(aio, "Job"):
+        check("KAFKA_SASL_PASSWORD" not in env_values(pod_spec(w)["containers"][0]), f"{name(w)}: all-in-one has no Kafka")
 
 
 @test
@@ -931,7 +961,11 @@ REFUSALS = [
     ("a carrier secret reference without a Secret", [MINIMAL], [], ["carrierSecrets=[]"], r"no entry for it: add \{ env: TELCO_A_SMPP_PASSWORD"),
     ("a removed key (database.url)", [MINIMAL], ["database.url=postgresql://u:p@h/db"], [], r"database.url is not supported.*existingSecret"),
     ("a renamed key (kafka.brokers)", [MINIMAL], ["kafka.brokers=k:9092"], [], r"use kafka.bootstrapServers"),
-    ("SASL (not supported yet)", [MINIMAL], ["kafka.sasl.enabled=true"], [], r"do not support SASL"),
+    ("the replaced kafka.sasl.enabled", [MINIMAL], ["kafka.sasl.enabled=true"], [], r"kafka.sasl.enabled was replaced: set kafka.sasl.mechanism"),
+    ("a SASL mechanism Kafka clients here do not speak", [MINIMAL], ["kafka.sasl.mechanism=gssapi"], [], r"mechanism"),
+    ("a SASL mechanism without a username", [MINIMAL], ["kafka.sasl.mechanism=plain", "kafka.sasl.existingSecret=k"], [], r"kafka.sasl.mechanism plain needs kafka.sasl.username and kafka.sasl.existingSecret"),
+    ("a SASL mechanism without the password's Secret", [MINIMAL], ["kafka.sasl.mechanism=scram-sha-512", "kafka.sasl.username=u"], [], r"needs kafka.sasl.username and kafka.sasl.existingSecret"),
+    ("a SASL user without a mechanism", [MINIMAL], ["kafka.sasl.username=u", "kafka.sasl.existingSecret=k"], [], r"without kafka.sasl.mechanism"),
     ("seeding without a config", [], ["kafka.bootstrapServers[0]=k:9092", "database.existingSecret=db"], [], r"jobs.seed.enabled needs the gateway config"),
     ("shard replicas over the bind limit", [FULL], ["smppConnector.bindLimits.telco-a=1"], [], r"would open 2 binds to carrier \"telco-a\".*allows 1"),
     ("shard autoscaling over the bind limit", [FULL], [], ['smppConnector.shards[0]={"name":"telco-a","carriers":["telco-a"],"replicas":1,"autoscaling":{"enabled":true,"minReplicas":1,"maxReplicas":3,"targetCPUUtilizationPercentage":70},"networkPolicy":{"egress":[{"ports":[{"port":2775}]}]}}'], r"would open 3 binds"),

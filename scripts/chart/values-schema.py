@@ -205,7 +205,13 @@ props["logRedact"] = b("LOG_REDACT: secrets and message text replaced by [redact
 props["kafka"] = obj({
     "bootstrapServers": arr(s(pattern="^[^\\s,]+:[0-9]{1,5}$"), "KAFKA_BROKERS: host:port of the bootstrap servers (cluster mode)."),
     "tls": obj({"enabled": b("KAFKA_SSL: TLS to the brokers.")}),
-    "sasl": obj({"enabled": b("Not supported by the services yet: true fails with a hint.")}),
+    "sasl": obj({
+        "mechanism": s("KAFKA_SASL_MECHANISM; empty: no SASL.", enum=["", "plain", "scram-sha-256", "scram-sha-512"]),
+        "username": s("KAFKA_SASL_USERNAME (required with a mechanism)."),
+        "existingSecret": s("Existing Secret holding the SASL password (KAFKA_SASL_PASSWORD; required with a mechanism)."),
+        "passwordKey": s("Key of that Secret holding the password.", minLength=1),
+        "enabled": removed("Replaced by kafka.sasl.mechanism, username and existingSecret (setting it fails with a hint)."),
+    }),
     "topics": obj({
         "provisioner": s("job | strimzi | none.", enum=["job", "strimzi", "none"]),
         "replicationFactor": nullable(i("Replication factor of new topics; null: broker default (job) or 3 (strimzi).", minimum=1)),

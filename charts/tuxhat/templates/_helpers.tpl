@@ -141,6 +141,10 @@ TUXHAT_VERSION: {{ include "tuxhat.version" . | quote }}
 {{- if eq .Values.mode "cluster" }}
 KAFKA_BROKERS: {{ join "," .Values.kafka.bootstrapServers | quote }}
 KAFKA_SSL: {{ .Values.kafka.tls.enabled | toString | quote }}
+{{- with .Values.kafka.sasl.mechanism }}
+KAFKA_SASL_MECHANISM: {{ . | quote }}
+KAFKA_SASL_USERNAME: {{ $.Values.kafka.sasl.username | quote }}
+{{- end }}
 KAFKA_LAG_INTERVAL_MS: {{ mul (int .Values.metrics.kafkaLagIntervalSeconds) 1000 | toString | quote }}
 {{- end }}
 DATABASE_POOL_SIZE: {{ .Values.database.poolSize | int | toString | quote }}
@@ -191,6 +195,18 @@ OTEL_RESOURCE_ATTRIBUTES: {{ join "," $pairs | quote }}
     secretKeyRef:
       name: {{ . }}
       key: {{ $.Values.database.urlKey }}
+{{- end }}
+{{- end -}}
+
+{{/* KAFKA_SASL_PASSWORD from the referenced Secret (root context); nothing without SASL or Kafka. */}}
+{{- define "tuxhat.kafkaSecretEnv" -}}
+{{- $s := .Values.kafka.sasl }}
+{{- if and (eq .Values.mode "cluster") $s.mechanism }}
+- name: KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $s.existingSecret }}
+      key: {{ $s.passwordKey }}
 {{- end }}
 {{- end -}}
 

@@ -72,6 +72,9 @@ spec:
             {{- with include "tuxhat.databaseEnv" $root | trim }}
             {{- . | nindent 12 }}
             {{- end }}
+            {{- with include "tuxhat.kafkaSecretEnv" $root | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
             {{- with include "tuxhat.tracingSecretEnv" $root | trim }}
             {{- . | nindent 12 }}
             {{- end }}

@@ -1,5 +1,6 @@
 {{/*
-A pre-install/pre-upgrade hook Job (dict root component weight args env volumes volumeMounts).
+A pre-install/pre-upgrade hook Job (dict root component weight args env volumes volumeMounts
+kafka: true for a Job that talks to Kafka, which then gets the SASL password).
 Helm runs hooks by weight and waits for each Job: migrate (0), seed (10), topics (20); a failed
 Job fails the install/upgrade before any service changes. A Job is replaced at the next run
 (before-hook-creation) and deleted ttlSecondsAfterFinished after it ends.
@@ -55,6 +56,11 @@ spec:
             {{- end }}
             {{- with include "tuxhat.databaseEnv" $root | trim }}
             {{- . | nindent 12 }}
+            {{- end }}
+            {{- if .kafka }}
+            {{- with include "tuxhat.kafkaSecretEnv" $root | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
             {{- end }}
             {{- with .env }}
             {{- toYaml . | nindent 12 }}
