@@ -27,12 +27,24 @@ export function retryRecord(
   };
 }
 
+/**
+ * The retry path's own headers. A dead letter says the same in its fields, and must not carry
+ * them: a consumer of sms.deadletter.v1 would read the record as an event of its original topic
+ * (decodeRecord follows tuxhat-original-topic), fail it, and dead-letter it again, each round
+ * nesting the last one's payload, until the record outgrew the broker's limit.
+ */
+const RETRY_HEADERS: ReadonlySet<string> = new Set(Object.values(BusHeaders));
+
 export function deadLetterRecord(
   record: IncomingRecord,
   consumerGroup: string,
   reason: string,
   attempts: number,
 ): OutgoingRecord {
+  // The rest (the trace context) travels on: the dead letter continues the message's trace.
+  const headers = Object.fromEntries(
+    Object.entries(record.headers).filter(([name]) => !RETRY_HEADERS.has(name)),
+  );
   return encodeEvent(
     DEAD_LETTER,
     {
@@ -44,6 +56,6 @@ export function deadLetterRecord(
       attempts,
       payload: record.value?.toString('utf8') ?? '',
     },
-    { ...record.headers },
+    headers,
   );
 }

@@ -1,0 +1,45 @@
+import { DEAD_LETTER, SMS_ACCEPTED } from '@tuxhat/contracts';
+
+import { BusHeaders, type IncomingRecord } from '../bus-record';
+import { decodeRecord } from '../event-codec';
+import { deadLetterRecord, retryRecord } from './failure-records';
+
+describe(deadLetterRecord.name, () => {
+  const original: IncomingRecord = {
+    topic: 'sms.accepted.v1',
+    partition: 0,
+    offset: '7',
+    key: 'acme',
+    value: Buffer.from('{"not":"an accepted event"}'),
+    headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+  };
+
+  it('is read as a dead letter after retries, not as an event of its original topic', () => {
+    const retried = retryRecord(original, 'tuxhat.retry.v1.routing', 2, 50, 'boom', 0);
+    const incoming: IncomingRecord = {
+      ...retried,
+      partition: 0,
+      offset: '1',
+      value: retried.value as Buffer,
+    };
+    const letter = deadLetterRecord(incoming, 'routing', 'boom', 2);
+    expect(letter.topic).toBe(DEAD_LETTER.name);
+    // The trace goes on; the retry path's bookkeeping stays behind (the fields say it).
+    expect(letter.headers).toEqual({ traceparent: original.headers.traceparent });
+    const decoded = decodeRecord({
+      topic: letter.topic,
+      partition: 0,
+      offset: '0',
+      key: letter.key,
+      value: letter.value,
+      headers: letter.headers,
+    });
+    expect(decoded).toMatchObject({ ok: true, topic: DEAD_LETTER, attempt: 1 });
+    expect(decoded.ok && decoded.event).toMatchObject({
+      originalTopic: SMS_ACCEPTED.name,
+      consumerGroup: 'routing',
+      attempts: 2,
+      payload: original.value?.toString(),
+    });
+  });
+});
