@@ -1,6 +1,6 @@
 import { DEAD_LETTER, SMS_ACCEPTED } from '@tuxhat/contracts';
 
-import { BusHeaders, type IncomingRecord } from '../bus-record';
+import type { IncomingRecord } from '../bus-record';
 import { decodeRecord } from '../event-codec';
 import { deadLetterRecord, retryRecord } from './failure-records';
 
@@ -20,7 +20,7 @@ describe(deadLetterRecord.name, () => {
       ...retried,
       partition: 0,
       offset: '1',
-      value: retried.value as Buffer,
+      value: retried.value,
     };
     const letter = deadLetterRecord(incoming, 'routing', 'boom', 2);
     expect(letter.topic).toBe(DEAD_LETTER.name);
