@@ -6,7 +6,7 @@ import {
   type SmsOutboundEvent,
   derivedEnvelope,
 } from '@tuxhat/contracts';
-import { EventPublisher } from '@tuxhat/messaging';
+import { EventPublisher, describeError } from '@tuxhat/messaging';
 import {
   type BoundCounter,
   type BoundHistogram,
@@ -15,6 +15,7 @@ import {
 } from '@tuxhat/observability';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
+import { CarrierHasItError } from './carrier-has-it.error';
 import { RecentOutcomes } from './recent-outcomes';
 
 /** The connector's name, as sms.status `source` and sms.reroute `source`. */
@@ -47,21 +48,25 @@ export class ConnectorReporter {
 
   /** The carrier took every part: sms.sent with each part's carrier message id. */
   async sent(event: SmsOutboundEvent, parts: readonly SentPart[]): Promise<void> {
-    await this.publisher.publish(SMS_SENT, {
-      ...derivedEnvelope(event.eventId, 'sent', this.clock.now()),
-      messageId: event.message.messageId,
-      tenantId: event.message.tenantId,
-      carrierId: event.carrierId,
-      routeId: event.routeId,
-      parts: [...parts].sort((a, b) => a.partIndex - b.partIndex),
-    });
+    await this.carrierHasIt(event, 'sms.sent', () =>
+      this.publisher.publish(SMS_SENT, {
+        ...derivedEnvelope(event.eventId, 'sent', this.clock.now()),
+        messageId: event.message.messageId,
+        tenantId: event.message.tenantId,
+        carrierId: event.carrierId,
+        routeId: event.routeId,
+        parts: [...parts].sort((a, b) => a.partIndex - b.partIndex),
+      }),
+    );
     this.remember(event, 'sent');
     this.count(event, 'sent', 'accepted');
   }
 
   /** Sent, but without an id no receipt can ever match: the message ends `unknown`. */
   async unknown(event: SmsOutboundEvent, detail: string): Promise<void> {
-    await this.status(event, 'unknown', detail);
+    await this.carrierHasIt(event, 'its unknown status', () =>
+      this.status(event, 'unknown', detail),
+    );
     this.remember(event, 'unknown');
     this.count(event, 'unknown', 'unidentified');
   }
@@ -191,6 +196,25 @@ export class ConnectorReporter {
       routeId: event.routeId,
       ...(errorCode ? { errorCode: errorCode.slice(0, 32) } : {}),
     });
+  }
+
+  /**
+   * Publishes what the carrier's answer made of a message it took: a failure to publish says so
+   * (CarrierHasItError), so that a dead letter of the event never fails the message.
+   */
+  private async carrierHasIt(
+    event: SmsOutboundEvent,
+    what: string,
+    publish: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await publish();
+    } catch (error) {
+      throw new CarrierHasItError(
+        `carrier ${event.carrierId} took message ${event.message.messageId}, ${what} not published: ${describeError(error)}`,
+        { cause: error },
+      );
+    }
   }
 
   private remember(event: SmsOutboundEvent, outcome: 'sent' | 'unknown' | 'failed'): void {

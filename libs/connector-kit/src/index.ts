@@ -3,6 +3,7 @@ export * from './carrier-loader';
 export * from './recent-outcomes';
 export * from './failed-rounds';
 export * from './replay-guard';
+export * from './carrier-has-it.error';
 export * from './connector-reporter';
 export * from './outbound-batch';
 export * from './carrier-health';

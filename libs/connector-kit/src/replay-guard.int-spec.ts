@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { type SmsOutboundEvent, newEnvelope } from '@tuxhat/contracts';
+import { DEAD_LETTERED, type SmsOutboundEvent, newEnvelope } from '@tuxhat/contracts';
 import type { MessageStatus } from '@tuxhat/database';
 import { sqlOf } from '@tuxhat/database';
 import { type TestDatabase, createTestDatabase, testMessage } from '@tuxhat/testing';
@@ -102,6 +102,31 @@ describe(ReplayGuard.name, () => {
       event(undeliverable, 'telco-b', 2),
     ]);
     expect([...skip]).toEqual([0, 1, 2, 3]);
+  });
+
+  it('never sends a message the dead-letter settler failed, but lets another failure fail over', async () => {
+    const settled = await stored('failed');
+    const refused = await stored('failed');
+    const history = (messageId: string, errorCode: string) =>
+      db.database.prisma.messageStatusEvent.create({
+        data: {
+          eventId: randomUUID(),
+          messageId,
+          status: 'failed',
+          source: 'test',
+          occurredAt: new Date(),
+          errorCode,
+        },
+      });
+    await history(settled, DEAD_LETTERED);
+    // A carrier's refusal: routing may still move the message on (a higher attempt).
+    await history(refused, '0x0000000B');
+    const skip = await sut.replaysIn([
+      event(settled, 'telco-a', 1),
+      event(settled, 'telco-b', 3),
+      event(refused, 'telco-b', 2),
+    ]);
+    expect([...skip]).toEqual([0, 1]);
   });
 
   it('skips what this pod sent moments ago, before the database knows', async () => {

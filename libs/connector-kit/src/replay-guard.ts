@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { SmsOutboundEvent } from '@tuxhat/contracts';
+import { DEAD_LETTERED, type SmsOutboundEvent } from '@tuxhat/contracts';
 import {
   type MessageStatus,
   type PrismaClient,
@@ -28,15 +28,24 @@ export const REACHED_CARRIER: readonly MessageStatus[] = [
  * dlr service from sms.sent) or whose story is over, with the carriers holding them. Straight on
  * the driver: through Prisma this was a query with one parameter per message and an OR over a
  * correlated EXISTS, plus a second query for the relation, for a few hundred messages a batch.
+ *
+ * `settled`: `failed` by the dlr's dead-letter settler (errorCode DEAD_LETTERED in its history).
+ * The tenant was told the message failed, so an operator's replay of its dead letter, or a copy
+ * of one of its events still on its way, must not send it. The history is probed only for a
+ * `failed` message (AND evaluates left to right), by the (message_id, event_id) index's prefix.
  */
 const TAKEN_OR_OVER_SQL = `
-  SELECT m.id, m.status::text AS status, coalesce(k.carriers, '{}') AS carriers
+  SELECT m.id, m.status::text AS status, coalesce(k.carriers, '{}') AS carriers, s.settled
   FROM messages AS m
   CROSS JOIN LATERAL (
     SELECT array_agg(DISTINCT c.carrier_id) AS carriers
     FROM dlr_carrier_keys AS c WHERE c.message_id = m.id) AS k
+  CROSS JOIN LATERAL (
+    SELECT m.status = 'failed' AND EXISTS (
+      SELECT 1 FROM message_status_events AS e
+      WHERE e.message_id = m.id AND e.error_code = $3) AS settled) AS s
   WHERE m.id = ANY($1::text[])
-    AND (m.status::text = ANY($2::text[]) OR k.carriers IS NOT NULL)`;
+    AND (m.status::text = ANY($2::text[]) OR k.carriers IS NOT NULL OR s.settled)`;
 
 export const REPLAY_GUARD_OPTIONS = Symbol('tuxhat:connector-kit:replay-guard-options');
 
@@ -89,16 +98,17 @@ export class ReplayGuard {
       id: string;
       status: MessageStatus;
       carriers: string[];
+      settled: boolean;
     }>(
       TAKEN_OR_OVER_SQL,
-      [[...unknownIds], REACHED_CARRIER],
+      [[...unknownIds], REACHED_CARRIER, DEAD_LETTERED],
       this.statements.next(unknownIds.size),
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
     events.forEach((event, index) => {
       const row = byId.get(event.message.messageId);
       if (!row) return;
-      const final = REACHED_CARRIER.includes(row.status);
+      const final = REACHED_CARRIER.includes(row.status) || row.settled;
       if (final || row.carriers.includes(event.carrierId)) skip.add(index);
     });
     return skip;

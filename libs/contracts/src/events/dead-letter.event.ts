@@ -25,3 +25,18 @@ export const DEAD_LETTER = defineTopic({
   keyOf: (event) => event.originalKey ?? event.eventId,
   partitions: 3,
 });
+
+/**
+ * The `errorCode` of the `failed` status that settles a message whose event on its way to a
+ * carrier was dead-lettered (the dlr service's dead-letter settler): the message cannot move on
+ * without an operator, and the tenant is told so instead of waiting for ever.
+ */
+export const DEAD_LETTERED = 'dead_lettered';
+
+/**
+ * The name of the error a connector throws when the carrier has the message, or some parts of
+ * it, but the connector could not finish (sms.sent not published, parts still refused). The
+ * dead letter's reason starts with it (`<name>: <message>`), and the settler leaves such a
+ * message alone: it is not `failed`, the carrier may deliver it.
+ */
+export const CARRIER_HAS_IT_ERROR = 'CarrierHasItError';

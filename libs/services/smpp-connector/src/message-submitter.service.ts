@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DEFAULT_PRIORITY_CLASS, type SmsOutboundEvent } from '@tuxhat/contracts';
 import {
+  CarrierHasItError,
   ConnectorReporter,
   FailedRounds,
   RecentOutcomes,
@@ -46,7 +47,7 @@ export class SubmitLaterError extends Error {
  *  - throttled: the retry topic, same carrier; after `throttleRoundsBeforeFailover` such rounds
  *    the message is rerouted instead of waiting on a carrier that keeps refusing;
  *  - some parts accepted and others not: the retry topic, same carrier, missing parts only (a
- *    message never spans two carriers).
+ *    message never spans two carriers), as a CarrierHasItError.
  */
 @Injectable()
 export class MessageSubmitter {
@@ -165,7 +166,9 @@ export class MessageSubmitter {
       const reasons = [...failovers, ...throttled].map(
         (item) => `part ${item.partIndex + 1}: ${item.reason}`,
       );
-      throw new SubmitLaterError(
+      // CarrierHasItError, not SubmitLaterError: retried alike, but should it be dead-lettered
+      // all the same, the message is not failed (the carrier may deliver what it has).
+      throw new CarrierHasItError(
         `carrier ${event.carrierId} took ${accepted.size} of ${total} parts of message ${messageId}; retrying the rest: ${reasons.join('; ')}`,
       );
     }
