@@ -3,6 +3,7 @@ import { MessagingModule } from '@tuxhat/messaging';
 import { CLOCK, PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
 
 import { DlrConfig } from './config/dlr-config';
+import { DeadLetterSettlerConsumer } from './dead-letters/dead-letter-settler.consumer';
 import { CorrelationRepository } from './correlation/correlation.repository';
 import { DLR_OPTIONS, type DlrOptions, resolveDlrOptions } from './dlr.options';
 import { DeadlinesRepository } from './expiry/deadlines.repository';
@@ -36,7 +37,8 @@ export const DLR_PARTITIONS_CONSUMED_CONCURRENTLY = 64;
 /**
  * The dlr service: correlates carrier receipts with messages into statuses (multipart,
  * expiry), delivers statuses where tenants want them (webhooks, tenant topics), runs DLR
- * triggers, and routes MO to handlers.
+ * triggers, routes MO to handlers, and settles messages a dead letter stranded on their way to
+ * a carrier.
  */
 @Module({})
 export class DlrModule {
@@ -44,7 +46,7 @@ export class DlrModule {
     return {
       module: DlrModule,
       imports: [MessagingModule.forRoot(runtime.bus)],
-      controllers: [ReceiptConsumer, StatusFanoutConsumer, MoConsumer],
+      controllers: [ReceiptConsumer, StatusFanoutConsumer, MoConsumer, DeadLetterSettlerConsumer],
       providers: [
         { provide: PRISMA, useValue: runtime.prisma },
         { provide: CLOCK, useValue: runtime.clock },

@@ -8,6 +8,7 @@ import {
 import { Prisma, type PrismaClient, StatementGenerations } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
+import type { StoredMessage } from './dead-letters/dead-letter-settlement';
 import { jsonRows } from './sql';
 
 /** Messages whose callback fields are kept in memory (a few MB). */
@@ -100,6 +101,24 @@ export class MessagesRepository {
       select: { id: true },
     });
     return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Tenant, status and whether a carrier holds ids for each of these messages (the dead-letter
+   * settler's question). Dead letters are rare: not prepared.
+   */
+  async delivery(ids: readonly string[]): Promise<Map<string, StoredMessage>> {
+    if (ids.length === 0) return new Map();
+    const rows = await jsonRows<StoredMessage & { id: string }>(
+      this.prisma,
+      Prisma.sql`SELECT m.id, m.tenant_id AS "tenantId", m.status,
+                        EXISTS (SELECT 1 FROM dlr_carrier_keys k WHERE k.message_id = m.id)
+                          AS "atCarrier"
+                 FROM messages m WHERE m.id = ANY(${[...ids]}::text[])`,
+    );
+    return new Map(
+      rows.map(({ id, tenantId, status, atCarrier }) => [id, { tenantId, status, atCarrier }]),
+    );
   }
 
   /** The messages as they travel the pipeline (a trigger's reroute needs every field). */
