@@ -56,6 +56,18 @@ function fixtures() {
     revokedAt: at('2026-02-01T00:00:00.002Z'),
     lastUsedAt: at('2026-01-31T23:59:59.999Z'),
   };
+  const clientCertificate = {
+    fingerprint: 'c'.repeat(64),
+    tenantId: tenant.id,
+    label: 'production client',
+    subject: 'CN=acme-client, O=Acme',
+    issuer: 'CN=Acme Tenants CA',
+    serialNumber: '1F',
+    notAfter: at('2027-01-02T03:04:05.006Z'),
+    scopes: ['send'],
+    createdAt: at('2026-01-02T03:04:05.007Z'),
+    revokedAt: at('2026-02-01T00:00:00.008Z'),
+  };
   const carrier = {
     id: 'smsc-local',
     name: 'Local SMSC',
@@ -280,6 +292,7 @@ function fixtures() {
     configRevision,
     tenant,
     apiKey,
+    clientCertificate,
     carrier,
     serverGroup,
     serverGroupMember,
@@ -364,6 +377,7 @@ describe.each(backends)('database on $name', (backend) => {
     const byModel: Record<Prisma.ModelName, object> = {
       Tenant: f.tenant,
       ApiKey: f.apiKey,
+      ClientCertificate: f.clientCertificate,
       Carrier: f.carrier,
       Route: f.route,
       ServerGroup: f.serverGroup,
@@ -404,6 +418,7 @@ describe.each(backends)('database on $name', (backend) => {
     const scalarFields: Record<Prisma.ModelName, object> = {
       Tenant: Prisma.TenantScalarFieldEnum,
       ApiKey: Prisma.ApiKeyScalarFieldEnum,
+      ClientCertificate: Prisma.ClientCertificateScalarFieldEnum,
       Carrier: Prisma.CarrierScalarFieldEnum,
       Route: Prisma.RouteScalarFieldEnum,
       ServerGroup: Prisma.ServerGroupScalarFieldEnum,
@@ -455,6 +470,7 @@ describe.each(backends)('database on $name', (backend) => {
 
     await prisma.tenant.create({ data: f.tenant });
     await prisma.apiKey.create({ data: f.apiKey });
+    await prisma.clientCertificate.create({ data: f.clientCertificate });
     await prisma.carrier.create({ data: f.carrier });
     await prisma.serverGroup.create({ data: f.serverGroup });
     await prisma.serverGroupMember.create({ data: f.serverGroupMember });
@@ -518,6 +534,7 @@ describe.each(backends)('database on $name', (backend) => {
     expect(await prisma.apiKey.findUniqueOrThrow({ where: { prefix: f.apiKey.prefix } })).toEqual(
       f.apiKey,
     );
+    expect(await prisma.clientCertificate.findFirstOrThrow()).toEqual(f.clientCertificate);
     expect(
       withoutUpdatedAt(await prisma.carrier.findUniqueOrThrow({ where: { id: f.carrier.id } })),
     ).toEqual(withoutUpdatedAt(f.carrier));
@@ -877,6 +894,14 @@ describe.each(backends)('database on $name', (backend) => {
     await prisma.tenant.delete({ where: { id: f.tenant.id } });
     expect(await prisma.apiKey.count()).toBe(0);
     expect(await prisma.route.count()).toBe(0);
+  });
+
+  it("deletes a tenant's client certificates with it", async () => {
+    const f = fixtures();
+    await prisma.tenant.create({ data: f.tenant });
+    await prisma.clientCertificate.create({ data: f.clientCertificate });
+    await prisma.tenant.delete({ where: { id: f.tenant.id } });
+    expect(await prisma.clientCertificate.count()).toBe(0);
   });
 
   it('runs interactive transactions and rolls them back on error', async () => {

@@ -13,6 +13,7 @@ export type {
   ApiKey,
   AuditLog,
   Carrier,
+  ClientCertificate,
   Message,
   MessageStatusEvent,
   Route,
