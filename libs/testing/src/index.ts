@@ -9,3 +9,5 @@ export * from './test-message';
 export * from './test-accounting-record';
 export * from './seeded-random';
 export * from './test-clock';
+export * from './test-pki';
+export * from './https-call';
