@@ -3,7 +3,7 @@ import '@tuxhat/observability/register';
 import 'reflect-metadata';
 
 import { envTypes, parseEnv } from '@tuxhat/config';
-import { startIngress } from '@tuxhat/ingress';
+import { ingressTlsEnvSchema, readListenerTls, startIngress } from '@tuxhat/ingress';
 import { createClusterRuntime, createLogger, runMain } from '@tuxhat/runtime';
 import { z } from 'zod';
 
@@ -14,10 +14,13 @@ const ingressEnv = z.object({
   GRPC_PORT: envTypes.port(50051),
   /** Ingress replicas sharing each tenant's reject-mode rate (each enforces rate / replicas). */
   INGRESS_REPLICAS: z.coerce.number().int().min(1).max(1_000).default(1),
+  /** TLS on REST and gRPC, and the CAs of tenants' client certificates (see listener-tls.ts). */
+  ...ingressTlsEnvSchema.shape,
 });
 
 runMain(async () => {
   const env = parseEnv(ingressEnv);
+  const tls = readListenerTls(env);
   const runtime = await createClusterRuntime('ingress');
   const ingress = await startIngress(runtime, {
     httpHost: env.HTTP_HOST,
@@ -25,6 +28,7 @@ runMain(async () => {
     grpcHost: env.GRPC_HOST,
     grpcPort: env.GRPC_PORT,
     replicas: env.INGRESS_REPLICAS,
+    tls,
     logger: createLogger('ingress'),
     onShutdown: runtime.close,
   });

@@ -8,10 +8,16 @@ import { ApiKeyUsageRecorder } from './api-key-usage.recorder';
 import { type ApiScope, IngressConfigSnapshot, type StoredKey } from './ingress-config';
 import { ProblemError } from './problem';
 
-/** Who is calling: the tenant every query and write of the request is scoped to. */
+/**
+ * Who is calling: the tenant every query and write of the request is scoped to, whichever
+ * credential proved it (an API key or a client certificate, see TenantAuthenticator).
+ */
 export interface Caller {
   readonly tenantId: string;
-  readonly apiKeyId: string;
+  /** The API key's id, or `cert:<fingerprint>` for a client certificate. */
+  readonly credentialId: string;
+  /** What the credential is called in errors, e.g. `API key`. */
+  readonly credential: string;
   readonly scopes: ReadonlySet<ApiScope>;
 }
 
@@ -60,7 +66,12 @@ export class ApiKeyAuthenticator {
       throw new ProblemError('unauthorized', 'the API key is not valid');
     }
     this.usage.used(stored.id, now);
-    return { tenantId: stored.tenantId, apiKeyId: stored.id, scopes: stored.scopes };
+    return {
+      tenantId: stored.tenantId,
+      credentialId: stored.id,
+      credential: 'API key',
+      scopes: stored.scopes,
+    };
   }
 
   private matches(key: string, stored: StoredKey): boolean {
@@ -70,17 +81,5 @@ export class ApiKeyAuthenticator {
     if (!apiKeyMatches(key, stored.secretHash)) return false;
     this.verified.set(stored, presented);
     return true;
-  }
-
-  /** Authenticates and checks that the key may do this (`send` for submissions, `read` for reads). */
-  authorize(authorization: string | undefined, scope: ApiScope): Caller {
-    const caller = this.authenticate(authorization);
-    if (!caller.scopes.has(scope)) {
-      throw new ProblemError(
-        'insufficient_scope',
-        `this API key lacks the \`${scope}\` scope needed for this call`,
-      );
-    }
-    return caller;
   }
 }

@@ -9,12 +9,16 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
-import { ApiKeyAuthenticator, type Caller } from './api-key-authenticator';
+import type { Caller } from './api-key-authenticator';
+import { clientCertificateOf } from './client-certificate';
 import type { ApiScope } from './ingress-config';
+import { TenantAuthenticator } from './tenant-authenticator';
 
 /** What the guard needs of a request, whichever HTTP adapter carries it. */
 interface HttpRequest {
   readonly headers: IncomingHttpHeaders;
+  /** The connection (Fastify's `request.socket`): a TLSSocket on a TLS listener. */
+  readonly socket?: unknown;
 }
 
 /** The authenticated caller of each request, attached by ApiKeyGuard (gone with the request). */
@@ -27,12 +31,13 @@ export const RequireScope = (scope: ApiScope) => SetMetadata(SCOPE, scope);
 
 /**
  * REST authentication and authorisation: a route behind this guard only runs for a valid,
- * unrevoked API key that has the route's scope (401 `unauthorized`, 403 `insufficient_scope`).
+ * unrevoked API key, or registered client certificate, that has the route's scope (401
+ * `unauthorized`, 403 `insufficient_scope`; see TenantAuthenticator).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
-    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly authenticator: TenantAuthenticator,
     private readonly reflector: Reflector,
   ) {}
 
@@ -41,7 +46,11 @@ export class ApiKeyGuard implements CanActivate {
     // A route without a declared scope is a programming error, not an open door.
     if (!scope) throw new Error(`route ${context.getHandler().name} declares no @RequireScope()`);
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    callers.set(request, this.authenticator.authorize(request.headers.authorization, scope));
+    const credentials = {
+      authorization: request.headers.authorization,
+      clientCertificate: () => clientCertificateOf(request.socket),
+    };
+    callers.set(request, this.authenticator.authorize(credentials, scope));
     return true;
   }
 }

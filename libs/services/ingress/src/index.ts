@@ -1,6 +1,12 @@
 export { IngressModule } from './ingress.module';
 export { startIngress, type RunningIngress } from './start-ingress';
 export type { IngressOptions, StartIngressOptions } from './ingress.options';
+export {
+  type IngressTlsEnv,
+  type ListenerTls,
+  ingressTlsEnvSchema,
+  readListenerTls,
+} from './listener-tls';
 export type {
   BatchItemResult,
   MessagePageView,

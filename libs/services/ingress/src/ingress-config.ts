@@ -18,6 +18,15 @@ export interface StoredKey {
   readonly scopes: ReadonlySet<ApiScope>;
 }
 
+/** A TLS client certificate registered for a tenant (table client_certificates). */
+export interface StoredCertificate {
+  readonly fingerprint: string;
+  readonly tenantId: string;
+  /** Null: revoked never; in the future: works until then. */
+  readonly revokedAt: Date | null;
+  readonly scopes: ReadonlySet<ApiScope>;
+}
+
 /** A tenant's rate in reject mode (policy document `rate` with overLimit `reject`). */
 export interface RejectRate {
   readonly messagesPerSecond: number;
@@ -34,9 +43,13 @@ export interface MonthlyQuota {
   readonly parts: number | null;
 }
 
-/** What ingress holds in memory: keys by public prefix, reject-mode rates and quotas by tenant. */
+/**
+ * What ingress holds in memory: keys by public prefix, client certificates by fingerprint,
+ * reject-mode rates and quotas by tenant.
+ */
 export interface IngressConfig {
   readonly keys: ReadonlyMap<string, StoredKey>;
+  readonly certificates: ReadonlyMap<string, StoredCertificate>;
   readonly rates: ReadonlyMap<string, RejectRate>;
   readonly quotas: ReadonlyMap<string, MonthlyQuota>;
 }
@@ -44,15 +57,16 @@ export interface IngressConfig {
 const logger = new Logger('IngressConfig');
 
 /**
- * Reads everything at once: every API key that is not revoked yet (a few hundred bytes each;
- * thousands fit easily) and the latest policy version of each tenant (table tenant_policies,
- * written by the admin API, applied by the policy service). Called at start and
- * whenever the config revision moves.
+ * Reads everything at once: every API key and client certificate that is not revoked yet (a few
+ * hundred bytes each; thousands fit easily) and the latest policy version of each tenant (table
+ * tenant_policies, written by the admin API, applied by the policy service). Called at start
+ * and whenever the config revision moves.
  */
 export async function loadIngressConfig(prisma: PrismaClient, now: Date): Promise<IngressConfig> {
-  const [keys, policies] = await Promise.all([
+  const unrevoked = { OR: [{ revokedAt: null }, { revokedAt: { gt: now } }] };
+  const [keys, certificates, policies] = await Promise.all([
     prisma.apiKey.findMany({
-      where: { OR: [{ revokedAt: null }, { revokedAt: { gt: now } }] },
+      where: unrevoked,
       select: {
         id: true,
         tenantId: true,
@@ -61,6 +75,10 @@ export async function loadIngressConfig(prisma: PrismaClient, now: Date): Promis
         revokedAt: true,
         scopes: true,
       },
+    }),
+    prisma.clientCertificate.findMany({
+      where: unrevoked,
+      select: { fingerprint: true, tenantId: true, revokedAt: true, scopes: true },
     }),
     prisma.$queryRaw<{ tenant_id: string; document: unknown }[]>(Prisma.sql`
       SELECT DISTINCT ON (tenant_id) tenant_id, document
@@ -104,6 +122,12 @@ export async function loadIngressConfig(prisma: PrismaClient, now: Date): Promis
         },
       ]),
     ),
+    certificates: new Map(
+      certificates.map((certificate) => [
+        certificate.fingerprint,
+        { ...certificate, scopes: scopesOf(certificate.scopes) },
+      ]),
+    ),
     rates,
     quotas,
   };
@@ -117,8 +141,9 @@ export function scopesOf(stored: readonly string[]): ReadonlySet<ApiScope> {
 
 /**
  * The ingress configuration in memory, following the database: loaded before the listeners
- * open, reloaded within a second of any admin change (config revision), so a revoked key stops
- * working and a new rate applies on a running ingress, and no request pays a database query.
+ * open, reloaded within a second of any admin change (config revision), so a revoked key or
+ * client certificate stops working and a new rate applies on a running ingress, and no request
+ * pays a database query.
  */
 @Injectable()
 export class IngressConfigSnapshot extends ConfigSnapshotProvider<IngressConfig> {
@@ -127,7 +152,7 @@ export class IngressConfigSnapshot extends ConfigSnapshotProvider<IngressConfig>
     @Inject(INGRESS_OPTIONS) options: ResolvedIngressOptions,
   ) {
     super(prisma, {
-      name: 'ingress keys and rates',
+      name: 'ingress keys, certificates and rates',
       // Revocation is judged against the request time, so the load uses the wall clock only
       // to skip keys revoked for good.
       load: (client) => loadIngressConfig(client, new Date()),

@@ -26,6 +26,7 @@ import { StatusProjectorConsumer } from './status-projector.consumer';
 import { STATUS_FEED_KAFKA, StatusStreamFeed } from './status-stream.feed';
 import { StatusStreamHub } from './status-stream.hub';
 import { SubmissionRepository } from './submission.repository';
+import { TenantAuthenticator } from './tenant-authenticator';
 import { UsageController } from './usage.controller';
 import { UsageService } from './usage.service';
 
@@ -57,6 +58,7 @@ export class IngressModule {
         IngressConfigSnapshot,
         ApiKeyUsageRecorder,
         ApiKeyAuthenticator,
+        TenantAuthenticator,
         ApiKeyGuard,
         RateLimiter,
         IdempotencyCoordinator,

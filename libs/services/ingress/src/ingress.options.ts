@@ -4,6 +4,8 @@ import type { BusBacklog } from '@tuxhat/messaging';
 import { MAX_PARTS } from '@tuxhat/smpp';
 import { z } from 'zod';
 
+import type { ListenerTls } from './listener-tls';
+
 /** What the ingress module itself needs (the listeners are startIngress's business). */
 export interface IngressOptions {
   /** The most SMS parts one message may need (default 10; at most 255, the concatenation limit). */
@@ -37,6 +39,11 @@ export interface StartIngressOptions extends IngressOptions {
   readonly grpcHost: string;
   /** 0 picks a free port; the returned grpcUrl carries the real one. */
   readonly grpcPort: number;
+  /**
+   * TLS on both listeners (readListenerTls reads it from INGRESS_TLS_*); with `clientCa`, tenants
+   * may authenticate with a registered client certificate. Unset: plaintext.
+   */
+  readonly tls?: ListenerTls;
   /** Largest accepted REST body (default 65 536 bytes); larger answers 413 payload_too_large. */
   readonly bodyLimitBytes?: number;
   /** Largest accepted body of POST /v1/messages/batch (default 4 MiB). */

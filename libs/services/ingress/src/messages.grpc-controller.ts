@@ -4,7 +4,7 @@ import { GrpcMethod } from '@nestjs/microservices';
 import { RequestTracingInterceptor } from '@tuxhat/observability';
 import { Observable } from 'rxjs';
 
-import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { grpcClientCertificateOf } from './client-certificate';
 import { GrpcProblemFilter } from './grpc-problem.filter';
 import { parseIdempotencyKey } from './idempotency';
 import {
@@ -21,6 +21,7 @@ import type { SubmitMessageResponse } from './messages.dto';
 import { MessagesService, type SubmitOutcome } from './messages.service';
 import { ProblemError } from './problem';
 import { StatusStreamHub } from './status-stream.hub';
+import { type Credentials, TenantAuthenticator } from './tenant-authenticator';
 import { UsageService } from './usage.service';
 
 /** Events a slow stream reader may have queued before its stream is ended (stream_overflow). */
@@ -29,15 +30,15 @@ export const MAX_STREAM_BACKLOG = 10_000;
 type UnaryCall = ServerUnaryCall<unknown, unknown>;
 
 /**
- * gRPC tenant API (sms.v1.Messages): the same service as REST, authenticated by metadata, with
- * the same scopes, idempotency and error codes.
+ * gRPC tenant API (sms.v1.Messages): the same service as REST, authenticated by metadata (or the
+ * connection's client certificate), with the same scopes, idempotency and error codes.
  */
 @Controller()
 @UseFilters(GrpcProblemFilter)
 @UseInterceptors(RequestTracingInterceptor)
 export class MessagesGrpcController {
   constructor(
-    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly authenticator: TenantAuthenticator,
     private readonly messages: MessagesService,
     private readonly usage: UsageService,
     private readonly streams: StatusStreamHub,
@@ -49,7 +50,7 @@ export class MessagesGrpcController {
     metadata: Metadata,
     call: UnaryCall,
   ): Promise<SubmitMessageResponse> {
-    const caller = this.authenticator.authorize(authorizationOf(metadata), 'send');
+    const caller = this.authenticator.authorize(credentialsOf(metadata, call), 'send');
     const outcome = await this.messages.submit(caller, submissionInput(request), {
       channel: 'gRPC',
       idempotencyKey: idempotencyKeyOf(metadata),
@@ -63,7 +64,7 @@ export class MessagesGrpcController {
     metadata: Metadata,
     call: UnaryCall,
   ): Promise<ReturnType<typeof grpcBatchResponse>> {
-    const caller = this.authenticator.authorize(authorizationOf(metadata), 'send');
+    const caller = this.authenticator.authorize(credentialsOf(metadata, call), 'send');
     const outcome = await this.messages.submitBatch(
       caller,
       { messages: (request.messages ?? []).map(submissionInput) },
@@ -73,21 +74,21 @@ export class MessagesGrpcController {
   }
 
   @GrpcMethod('Messages', 'Get')
-  async get(request: { readonly id?: string }, metadata: Metadata) {
-    const caller = this.authenticator.authorize(authorizationOf(metadata), 'read');
+  async get(request: { readonly id?: string }, metadata: Metadata, call: UnaryCall) {
+    const caller = this.authenticator.authorize(credentialsOf(metadata, call), 'read');
     return grpcMessage(await this.messages.get(caller, request.id ?? ''));
   }
 
   @GrpcMethod('Messages', 'List')
-  async list(request: GrpcListRequest, metadata: Metadata) {
-    const caller = this.authenticator.authorize(authorizationOf(metadata), 'read');
+  async list(request: GrpcListRequest, metadata: Metadata, call: UnaryCall) {
+    const caller = this.authenticator.authorize(credentialsOf(metadata, call), 'read');
     const page = await this.messages.list(caller, listQueryInput(request));
     return { items: page.items.map(grpcMessage), nextCursor: page.nextCursor ?? '' };
   }
 
   @GrpcMethod('Messages', 'GetUsage')
-  async getUsage(request: { readonly month?: string }, metadata: Metadata) {
-    const caller = this.authenticator.authorize(authorizationOf(metadata), 'read');
+  async getUsage(request: { readonly month?: string }, metadata: Metadata, call: UnaryCall) {
+    const caller = this.authenticator.authorize(credentialsOf(metadata, call), 'read');
     const query = request.month ? { month: request.month } : {};
     return grpcUsage(await this.usage.usage(caller, query));
   }
@@ -104,7 +105,7 @@ export class MessagesGrpcController {
     metadata: Metadata,
     call: ServerWritableStream<unknown, unknown>,
   ): Observable<never> {
-    const caller = this.authenticator.authorize(authorizationOf(metadata), 'read');
+    const caller = this.authenticator.authorize(credentialsOf(metadata, call), 'read');
     return new Observable<never>((subscriber) => {
       const unsubscribe = this.streams.subscribe(caller.tenantId, {
         next: (event) => {
@@ -138,9 +139,12 @@ function answer<Body>(outcome: SubmitOutcome<Body>, call: UnaryCall): Body {
   return outcome.response.body;
 }
 
-function authorizationOf(metadata: Metadata): string | undefined {
+function credentialsOf(metadata: Metadata, call: Pick<UnaryCall, 'getAuthContext'>): Credentials {
   const [value] = metadata.get('authorization');
-  return typeof value === 'string' ? value : undefined;
+  return {
+    authorization: typeof value === 'string' ? value : undefined,
+    clientCertificate: () => grpcClientCertificateOf(call),
+  };
 }
 
 function idempotencyKeyOf(metadata: Metadata): string | undefined {

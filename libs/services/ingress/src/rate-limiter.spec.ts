@@ -57,6 +57,7 @@ describe(RateLimiter.name, () => {
   it('limits only tenants with a reject-mode rate, and only the classes it covers', () => {
     let config: IngressConfig = {
       keys: new Map(),
+      certificates: new Map(),
       rates: new Map([['acme', { messagesPerSecond: 1, burst: 2, classes: NOT_OTP }]]),
       quotas: new Map(),
     };

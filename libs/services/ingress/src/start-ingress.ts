@@ -15,14 +15,15 @@ import { directUnary } from './grpc-direct-unary';
 import { IngressProblemFilter, frameworkErrorProblem } from './ingress-problem.filter';
 import { IngressModule } from './ingress.module';
 import { type StartIngressOptions, resolveListenerOptions } from './ingress.options';
-import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { grpcServerCredentials, httpsOptions } from './listener-tls';
 import { MessagesGrpcController } from './messages.grpc-controller';
 import { MessagesService } from './messages.service';
 import { BATCH_ROUTE, registerSubmitRoutes } from './submit-routes';
+import { TenantAuthenticator } from './tenant-authenticator';
 
 export interface RunningIngress {
   readonly app: INestApplication;
-  /** e.g. `http://127.0.0.1:8080`, with the port actually bound. */
+  /** e.g. `http://127.0.0.1:8080` (`https://` with TLS), with the port actually bound. */
   readonly httpUrl: string;
   /** gRPC target `host:port`, with the port actually bound. */
   readonly grpcUrl: string;
@@ -45,6 +46,7 @@ export async function startIngress(
   const document = loadOpenApiDocument();
 
   const adapter = new FastifyAdapter({
+    ...(options.tls ? { https: httpsOptions(options.tls) } : {}),
     bodyLimit: listeners.bodyLimitBytes,
     // The router's own errors, answered as problem+json like every other error.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
@@ -77,7 +79,7 @@ export async function startIngress(
     // submit routes make theirs themselves).
     app.useGlobalInterceptors(new RequestTracingInterceptor());
     registerSubmitRoutes(fastify, {
-      authenticator: app.get(ApiKeyAuthenticator),
+      authenticator: app.get(TenantAuthenticator),
       messages: app.get(MessagesService),
       problems,
       mapException: (error) => adapter.mapException(error),
@@ -94,6 +96,7 @@ export async function startIngress(
       package: SMS_PROTO_PACKAGE,
       protoPath: SMS_PROTO_PATH,
       loader: { keepCase: false, defaults: false, longs: String, enums: String },
+      ...(options.tls ? { credentials: grpcServerCredentials(options.tls) } : {}),
       // Let calls in flight finish on close instead of cutting them off.
       gracefulShutdown: true,
     });
@@ -117,7 +120,7 @@ export async function startIngress(
     let closing: Promise<void> | undefined;
     return {
       app,
-      httpUrl: `http://${hostForUrl(listeners.httpHost)}:${http.port}`,
+      httpUrl: `${options.tls ? 'https' : 'http'}://${hostForUrl(listeners.httpHost)}:${http.port}`,
       grpcUrl: `${hostForUrl(listeners.grpcHost)}:${grpc.port}`,
       close: () => (closing ??= app.close()),
     };

@@ -3,16 +3,17 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace } from '@opentel
 import { extractTraceContext, recordFailure, startSpan } from '@tuxhat/observability';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { clientCertificateOf } from './client-certificate';
 import { parseIdempotencyKey } from './idempotency';
 import { MessagesService, type SubmitOutcome, type SubmitOptions } from './messages.service';
 import { ProblemError } from './problem';
+import type { TenantAuthenticator } from './tenant-authenticator';
 
 export const SUBMIT_ROUTE = '/v1/messages';
 export const BATCH_ROUTE = '/v1/messages/batch';
 
 export interface SubmitRouteDependencies {
-  readonly authenticator: ApiKeyAuthenticator;
+  readonly authenticator: TenantAuthenticator;
   readonly messages: MessagesService;
   /** The app's problem+json filter (IngressProblemFilter): errors answer as on every route. */
   readonly problems: ExceptionFilter;
@@ -30,7 +31,7 @@ type Submit = (
  * the hot path (every message enters here), and Nest's per-request layers (guard and param
  * consumers, the global interceptor's rxjs pipeline, the response controller) cost more CPU
  * than the route's own work while adding nothing these routes need. They do what the Nest
- * route did, in the same order: the API key and its `send` scope (401/403), the body (415
+ * route did, in the same order: the credential and its `send` scope (401/403), the body (415
  * without one), the Idempotency-Key, the submission; a SERVER span as RequestTracingInterceptor
  * makes; every error answered by the same problem+json filter. Fastify's own body errors (bad
  * JSON, too large, wrong media type) still reach that filter through Nest's error handler.
@@ -69,7 +70,13 @@ function submitHandler(
     let caller;
     try {
       // As the guard did, before the request is traced: a refused key gets no span.
-      caller = authenticator.authorize(request.headers.authorization, 'send');
+      caller = authenticator.authorize(
+        {
+          authorization: request.headers.authorization,
+          clientCertificate: () => clientCertificateOf(request.socket),
+        },
+        'send',
+      );
     } catch (error) {
       return answerError(problems, error, request, reply);
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import {
+  type ChannelCredentials,
   type ClientReadableStream,
   type ClientUnaryCall,
   type ServiceError,
@@ -395,11 +396,13 @@ export class IngressHarness {
     return this.kafka.publisher.publishAll(SMS_STATUS, events);
   }
 
+  /** A gRPC client of the first instance; `channel`: TLS credentials (default plaintext). */
   grpc(
     key: string | null = this.acme.key.key,
     extra: Record<string, string> = {},
+    channel?: ChannelCredentials,
   ): GrpcMessagesClient {
-    const client = new GrpcMessagesClient(this.ingress.grpcUrl, key, extra);
+    const client = new GrpcMessagesClient(this.ingress.grpcUrl, key, extra, channel);
     this.grpcClients.push(client);
     return client;
   }
@@ -454,10 +457,7 @@ interface MessagesStub {
 interface SmsPackage {
   sms: {
     v1: {
-      Messages: new (
-        address: string,
-        channel: ReturnType<typeof credentials.createInsecure>,
-      ) => MessagesStub;
+      Messages: new (address: string, channel: ChannelCredentials) => MessagesStub;
     };
   };
 }
@@ -476,11 +476,12 @@ export class GrpcMessagesClient {
     address: string,
     private readonly key: string | null,
     private readonly extra: Record<string, string> = {},
+    channel: ChannelCredentials = credentials.createInsecure(),
   ) {
     const definition = loadPackageDefinition(
       loadSync(SMS_PROTO_PATH, { keepCase: false, defaults: true }),
     ) as unknown as SmsPackage;
-    this.stub = new definition.sms.v1.Messages(address, credentials.createInsecure());
+    this.stub = new definition.sms.v1.Messages(address, channel);
   }
 
   submit(request: object): Promise<Json> {

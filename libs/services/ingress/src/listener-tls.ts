@@ -1,0 +1,132 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+
+import { ServerCredentials } from '@grpc/grpc-js';
+import { ConfigError } from '@tuxhat/config';
+import { z } from 'zod';
+
+/**
+ * TLS of the tenant API's listeners, REST and gRPC alike, as PEM text (text, not Buffers: it
+ * crosses to the all-in-one gateway's ingress thread unchanged).
+ */
+export interface ListenerTls {
+  readonly cert: string;
+  readonly key: string;
+  /**
+   * CAs whose client certificates are asked for. A client without one still connects (and
+   * authenticates with an API key); one that chains to these CAs may authenticate with it.
+   */
+  readonly clientCa?: string;
+}
+
+/** The environment turning TLS on (ingress in cluster mode, the all-in-one gateway). */
+export const ingressTlsEnvSchema = z.object({
+  /** Server certificate (PEM, chain after it). Unset: the listeners speak plaintext. */
+  INGRESS_TLS_CERT_FILE: z.string().min(1).optional(),
+  /** Its private key (PEM). */
+  INGRESS_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** CAs of tenants' client certificates (PEM). Unset: no client certificate is asked for. */
+  INGRESS_TLS_CLIENT_CA_FILE: z.string().min(1).optional(),
+});
+
+export type IngressTlsEnv = z.infer<typeof ingressTlsEnvSchema>;
+
+/**
+ * Reads the TLS files at boot. Anything wrong (a file missing or not PEM, a key without its
+ * certificate, a key that is not the certificate's) stops the boot naming the variable.
+ */
+export function readListenerTls(env: IngressTlsEnv): ListenerTls | undefined {
+  const { INGRESS_TLS_CERT_FILE: certFile, INGRESS_TLS_KEY_FILE: keyFile } = env;
+  const caFile = env.INGRESS_TLS_CLIENT_CA_FILE;
+  if (!certFile) {
+    if (keyFile) throw tlsError('INGRESS_TLS_CERT_FILE: required with INGRESS_TLS_KEY_FILE');
+    if (caFile) {
+      throw tlsError(
+        'INGRESS_TLS_CERT_FILE: required with INGRESS_TLS_CLIENT_CA_FILE (client certificates need TLS)',
+      );
+    }
+    return undefined;
+  }
+  if (!keyFile) throw tlsError('INGRESS_TLS_KEY_FILE: required with INGRESS_TLS_CERT_FILE');
+  const tls: ListenerTls = {
+    cert: readPem('INGRESS_TLS_CERT_FILE', certFile, (pem) => new X509Certificate(pem)),
+    key: readPem('INGRESS_TLS_KEY_FILE', keyFile, (pem) => createPrivateKey(pem)),
+    ...(caFile
+      ? {
+          clientCa: readPem(
+            'INGRESS_TLS_CLIENT_CA_FILE',
+            caFile,
+            (pem) => new X509Certificate(pem),
+          ),
+        }
+      : {}),
+  };
+  try {
+    createSecureContext(tls);
+  } catch (error) {
+    throw tlsError(
+      `INGRESS_TLS_KEY_FILE: does not go with INGRESS_TLS_CERT_FILE (${(error as Error).message})`,
+    );
+  }
+  return tls;
+}
+
+/**
+ * Fastify's `https` options. With client CAs the server asks for a certificate but does not
+ * insist (API keys keep working on the same listener); whether the one presented chains to
+ * those CAs is judged per request from `socket.authorized` (see clientCertificateOf).
+ */
+export function httpsOptions(tls: ListenerTls) {
+  return {
+    cert: tls.cert,
+    key: tls.key,
+    ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+  };
+}
+
+/** The gRPC listener's credentials: the same certificate and client CAs as REST. */
+export function grpcServerCredentials(tls: ListenerTls): ServerCredentials {
+  const pair = { cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) };
+  if (!tls.clientCa) return ServerCredentials.createSsl(null, [pair]);
+  return new OptionalClientCertificateCredentials(tls);
+}
+
+/**
+ * grpc-js's createSsl can ask for a client certificate only by requiring it (Node's
+ * rejectUnauthorized defaults to true with requestCert); these ask without requiring, as REST
+ * does. grpc-js then hands a call the peer certificate only when the connection is authorized.
+ */
+class OptionalClientCertificateCredentials extends ServerCredentials {
+  constructor(tls: ListenerTls) {
+    super(
+      { requestCert: true, rejectUnauthorized: false },
+      { cert: tls.cert, key: tls.key, ca: tls.clientCa },
+    );
+  }
+
+  _equals(other: ServerCredentials): boolean {
+    return other === this;
+  }
+}
+
+function readPem(variable: string, file: string, parse: (pem: string) => unknown): string {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw tlsError(`${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+  }
+  try {
+    parse(pem);
+  } catch {
+    throw tlsError(
+      `${variable}: ${file} holds no PEM ${variable.includes('KEY') ? 'key' : 'certificate'}`,
+    );
+  }
+  return pem;
+}
+
+function tlsError(problem: string): ConfigError {
+  return new ConfigError('environment', [problem]);
+}
