@@ -14,7 +14,7 @@ import {
 import { carrierFaultRuleOf } from '@tuxhat/connector-kit';
 import { createDatabase, type Database } from '@tuxhat/database';
 import { DlrModule } from '@tuxhat/dlr';
-import { startIngress } from '@tuxhat/ingress';
+import { readListenerTls, startIngress } from '@tuxhat/ingress';
 import {
   Bus,
   EventPublisher,
@@ -72,6 +72,8 @@ export async function startGateway(
   logger: LoggerService = createLogger('gateway'),
 ): Promise<RunningGateway> {
   const bootedAt = new Date();
+  // Before anything starts: a TLS file that is missing or wrong stops the boot naming it.
+  const tls = readListenerTls(env);
   const dataDir = resolve(env.TUXHAT_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const closers: (() => Promise<unknown>)[] = [];
@@ -173,6 +175,7 @@ export async function startGateway(
       httpPort: env.HTTP_PORT,
       grpcHost: env.GRPC_HOST,
       grpcPort: env.GRPC_PORT,
+      tls,
     };
     const ingress = thread
       ? await startIngressThread({

@@ -1,5 +1,6 @@
 import { envTypes, parseEnv } from '@tuxhat/config';
 import { carrierHealthEnvSchema } from '@tuxhat/connector-kit';
+import { ingressTlsEnvSchema } from '@tuxhat/ingress';
 import { DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS } from '@tuxhat/messaging';
 import { carrierWaitEnvSchema } from '@tuxhat/routing';
 import { z } from 'zod';
@@ -33,6 +34,8 @@ export const gatewayEnvSchema = z.object({
    * ingressPlacement), `main` on the main thread with every other service.
    */
   INGRESS_THREAD: z.enum(['auto', 'main']).default('auto'),
+  /** TLS on the tenant API, and the CAs of tenants' client certificates (ingress listener-tls.ts). */
+  ...ingressTlsEnvSchema.shape,
   /**
    * How long a receipt or MO may take to be stored (by the dlr and the consumers of what it
    * causes) before the carrier is answered ESME_RX_T_APPN and redelivers it. Keep it below the

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 
+import type { ListenerTls } from '@tuxhat/ingress';
 import type { HealthReport, MetricsSnapshot } from '@tuxhat/observability';
 
 /**
@@ -13,6 +14,8 @@ export interface IngressWorkerData {
   readonly httpPort: number;
   readonly grpcHost: string;
   readonly grpcPort: number;
+  /** The listeners' TLS, read (and checked) by the main thread at boot. */
+  readonly tls?: ListenerTls;
   /** The main thread's bus backlog (SharedBusBacklog), shared, and the limit it is full at. */
   readonly backlog: SharedArrayBuffer;
   readonly backlogLimit: number;

@@ -40,6 +40,7 @@ async function main(port: MessagePort, data: IngressWorkerData): Promise<void> {
       httpPort: data.httpPort,
       grpcHost: data.grpcHost,
       grpcPort: data.grpcPort,
+      tls: data.tls,
       backlog: new SharedBusBacklog(data.backlog, data.backlogLimit),
       logger,
       shutdownHooks: false,
