@@ -13,11 +13,14 @@ import {
  */
 export const ADMIN_PROBLEMS = {
   ...COMMON_HTTP_PROBLEMS,
-  // Tenants and their API keys.
+  // Tenants, their API keys and client certificates.
   tenant_not_found: { status: 404, title: 'Tenant not found' },
   tenant_exists: { status: 409, title: 'Tenant exists' },
   tenant_in_use: { status: 409, title: 'Tenant in use' },
   api_key_not_found: { status: 404, title: 'API key not found' },
+  client_certificate_exists: { status: 409, title: 'Client certificate exists' },
+  client_certificate_invalid: { status: 400, title: 'Client certificate invalid' },
+  client_certificate_not_found: { status: 404, title: 'Client certificate not found' },
   // Carriers.
   carrier_not_found: { status: 404, title: 'Carrier not found' },
   carrier_exists: { status: 409, title: 'Carrier exists' },

@@ -4,7 +4,12 @@ import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
 
 import type { AdminActor } from '../core/admin-key.authenticator';
-import { AdminChanges, type AdminTransaction, isUniqueViolation } from '../core/admin-changes';
+import {
+  AdminChanges,
+  type AdminTransaction,
+  auditEntry,
+  isUniqueViolation,
+} from '../core/admin-changes';
 import { AdminProblem } from '../core/admin-problem';
 import { type Page, pageOf } from '../core/pagination';
 import {
@@ -17,6 +22,8 @@ import {
   apiKeyView,
   tenantView,
 } from './tenants.dto';
+import { clientCertificateView } from './client-certificates.dto';
+import { revokeCredential } from './credential-revocation';
 
 /** Tenants and their API keys. Every change goes through AdminChanges (audit + hot reload). */
 @Injectable()
@@ -51,7 +58,7 @@ export class TenantsService {
   }
 
   async get(id: string): Promise<TenantView> {
-    return tenantView(await this.find(this.prisma, id));
+    return tenantView(await findTenant(this.prisma, id));
   }
 
   async list(query: {
@@ -72,7 +79,7 @@ export class TenantsService {
 
   async update(actor: AdminActor, id: string, input: UpdateTenant): Promise<TenantView> {
     return this.changes.apply(actor, async (tx) => {
-      const before = tenantView(await this.find(tx, id));
+      const before = tenantView(await findTenant(tx, id));
       const unchanged =
         (input.name ?? before.name) === before.name &&
         (input.status ?? before.status) === before.status;
@@ -86,18 +93,19 @@ export class TenantsService {
   }
 
   /**
-   * Deletes a tenant that has never sent a message, with its keys (a mistake undone). A
-   * tenant with history is suspended instead (PATCH status), so its messages and accounting
-   * keep their tenant: 409 tenant_in_use.
+   * Deletes a tenant that has never sent a message, with its keys and client certificates (a
+   * mistake undone). A tenant with history is suspended instead (PATCH status), so its messages
+   * and accounting keep their tenant: 409 tenant_in_use.
    */
   async delete(actor: AdminActor, id: string): Promise<void> {
     try {
       await this.changes.apply(actor, async (tx) => {
-        const tenant = await this.find(tx, id);
+        const tenant = await findTenant(tx, id);
         if (await tx.message.findFirst({ where: { tenantId: id }, select: { id: true } })) {
           throw inUse(id);
         }
         const keys = await tx.apiKey.findMany({ where: { tenantId: id } });
+        const certificates = await tx.clientCertificate.findMany({ where: { tenantId: id } });
         await tx.tenant.delete({ where: { id } });
         return {
           result: undefined,
@@ -109,6 +117,15 @@ export class TenantsService {
               before: apiKeyView(key),
               after: null,
             })),
+            ...certificates.map((certificate) =>
+              auditEntry(
+                'client_certificate',
+                'delete',
+                certificate.fingerprint,
+                clientCertificateView(certificate),
+                null,
+              ),
+            ),
             {
               action: 'tenant.delete',
               entity: 'tenant',
@@ -133,7 +150,7 @@ export class TenantsService {
   ): Promise<CreatedApiKey> {
     const generated = generateApiKey();
     return this.changes.apply(actor, async (tx) => {
-      await this.find(tx, tenantId);
+      await findTenant(tx, tenantId);
       const row = await tx.apiKey.create({
         data: {
           // The prefix is unique and public: it is the key's id, as for keys from the config file.
@@ -164,7 +181,7 @@ export class TenantsService {
     tenantId: string,
     query: { limit: number; cursor?: string },
   ): Promise<Page<ApiKeyView>> {
-    await this.find(this.prisma, tenantId);
+    await findTenant(this.prisma, tenantId);
     const rows = await this.prisma.apiKey.findMany({
       where: { tenantId, ...(query.cursor !== undefined ? { id: { gt: query.cursor } } : {}) },
       orderBy: { id: 'asc' },
@@ -176,34 +193,27 @@ export class TenantsService {
   /** Revokes a key at once; revoking a revoked key changes nothing and answers it as it is. */
   async revokeApiKey(actor: AdminActor, tenantId: string, keyId: string): Promise<ApiKeyView> {
     return this.changes.apply(actor, async (tx) => {
-      await this.find(tx, tenantId);
-      const key = await tx.apiKey.findUnique({ where: { id: keyId } });
-      // Another tenant's key is "not found": its existence is not confirmed.
-      if (!key || key.tenantId !== tenantId) {
-        throw new AdminProblem(
-          'api_key_not_found',
-          `tenant "${tenantId}" has no API key "${keyId}"`,
-        );
-      }
-      const before = apiKeyView(key);
-      if (key.revokedAt !== null && key.revokedAt.getTime() <= this.clock.now().getTime()) {
-        return { result: before, audit: [] };
-      }
-      const after = apiKeyView(
-        await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: this.clock.now() } }),
-      );
-      return {
-        result: after,
-        audit: { action: 'api_key.revoke', entity: 'api_key', entityId: keyId, before, after },
-      };
+      await findTenant(tx, tenantId);
+      return revokeCredential({
+        row: await tx.apiKey.findUnique({ where: { id: keyId } }),
+        tenantId,
+        now: this.clock.now(),
+        entity: 'api_key',
+        id: keyId,
+        view: apiKeyView,
+        notFound: () =>
+          new AdminProblem('api_key_not_found', `tenant "${tenantId}" has no API key "${keyId}"`),
+        revoke: (row, now) => tx.apiKey.update({ where: { id: row.id }, data: { revokedAt: now } }),
+      });
     });
   }
+}
 
-  private async find(db: AdminTransaction | PrismaClient, id: string) {
-    const tenant = await db.tenant.findUnique({ where: { id } });
-    if (!tenant) throw new AdminProblem('tenant_not_found', `no tenant "${id}"`);
-    return tenant;
-  }
+/** The tenant, or 404 `tenant_not_found`. */
+export async function findTenant(db: AdminTransaction | PrismaClient, id: string) {
+  const tenant = await db.tenant.findUnique({ where: { id } });
+  if (!tenant) throw new AdminProblem('tenant_not_found', `no tenant "${id}"`);
+  return tenant;
 }
 
 function inUse(id: string): AdminProblem {
