@@ -45,6 +45,8 @@ export interface MessageSummaryView {
   readonly from: string;
   readonly status: MessageStatus;
   readonly statusDetail: string | null;
+  /** Machine-readable: the current status's errorCode (its history entry's). */
+  readonly statusErrorCode: string | null;
   readonly encoding: string;
   readonly parts: number;
   readonly clientReference: string | null;
@@ -59,8 +61,6 @@ export interface MessageSummaryView {
 
 /** GET /v1/messages/{id}: the message with its status history. */
 export interface MessageView extends MessageSummaryView {
-  /** The current status's errorCode, read from its history entry (the listing has neither). */
-  readonly statusErrorCode: string | null;
   readonly history: readonly StatusChangeView[];
 }
 
@@ -77,6 +77,7 @@ export function toSummaryView(message: Message): MessageSummaryView {
     from: message.source,
     status: message.status,
     statusDetail: message.statusDetail,
+    statusErrorCode: message.statusErrorCode,
     encoding: message.encoding,
     parts: message.parts,
     clientReference: message.clientReference,
@@ -102,15 +103,15 @@ export function toMessageView(
   }));
   return {
     ...toSummaryView(message),
-    statusErrorCode: currentChange(history, message)?.errorCode ?? null,
+    // A message projected before messages.status_error_code existed has its code in the history.
+    statusErrorCode: message.statusErrorCode ?? currentChange(history, message)?.errorCode ?? null,
     history,
   };
 }
 
 /**
  * The history entry that set the message's current status: the projector copies its status and
- * detail to the message, so the last entry with both. Read here, the code need not be kept on
- * `messages` too, the row every status event updates.
+ * detail to the message, so the last entry with both.
  */
 function currentChange(
   history: readonly StatusChangeView[],

@@ -93,7 +93,7 @@ export function grpcMessage(message: MessageSummaryView | MessageView) {
     metadata: { ...(message.metadata ?? {}) },
     createdAt: message.createdAt,
     updatedAt: message.updatedAt,
-    statusErrorCode: 'statusErrorCode' in message ? (message.statusErrorCode ?? '') : '',
+    statusErrorCode: message.statusErrorCode ?? '',
     history:
       'history' in message
         ? message.history.map((change) => ({

@@ -76,22 +76,24 @@ const PROJECT_SQL = `
     RETURNING event_id
   ),
   fresh AS (
-    SELECT t.ord, t.message_id, t.status, t.rank, t.detail, t.carrier_id, t.route_id, t.precedence
+    SELECT t.ord, t.message_id, t.status, t.rank, t.detail, t.error_code, t.carrier_id,
+      t.route_id, t.precedence
     FROM (
       SELECT u.*, bool_or(u.is_inserted) OVER (PARTITION BY u.event_id) AS was_inserted
       FROM (
         SELECT e.event_id, false AS is_inserted, e.ord, e.message_id, e.status, e.rank, e.detail,
-          e.carrier_id, e.route_id, e.precedence
+          e.error_code, e.carrier_id, e.route_id, e.precedence
         FROM input e WHERE e.applicable
         UNION ALL
-        SELECT i.event_id, true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM inserted i
+        SELECT i.event_id, true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        FROM inserted i
       ) u
     ) t
     WHERE t.was_inserted AND NOT t.is_inserted
   ),
   decisive AS (
-    SELECT DISTINCT ON (f.message_id) f.message_id, f.status, f.rank, f.detail, f.carrier_id,
-      f.route_id
+    SELECT DISTINCT ON (f.message_id) f.message_id, f.status, f.rank, f.detail, f.error_code,
+      f.carrier_id, f.route_id
     FROM fresh f
     ORDER BY f.message_id, f.precedence DESC
   ),
@@ -99,6 +101,7 @@ const PROJECT_SQL = `
     UPDATE messages AS m
     SET status = v.status::message_status,
         status_detail = v.detail,
+        status_error_code = v.error_code,
         carrier_id = COALESCE(v.carrier_id, m.carrier_id),
         route_id = COALESCE(v.route_id, m.route_id),
         updated_at = $2::timestamptz

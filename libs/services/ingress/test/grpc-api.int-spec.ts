@@ -112,9 +112,11 @@ describe('ingress gRPC API (sms.v1.Messages)', () => {
         { status: 'rejected', source: 'policy', errorCode: 'outside-window' },
       ],
     });
-    // List has no history, so no error code either (as in REST).
+    // List has no history, but the current status's code (as in REST).
     const page = await client.list({ status: ['rejected'] });
-    expect(page.items).toEqual([expect.objectContaining({ id, statusErrorCode: '', history: [] })]);
+    expect(page.items).toEqual([
+      expect.objectContaining({ id, statusErrorCode: 'outside-window', history: [] }),
+    ]);
   });
 
   it('answers UNAUTHENTICATED without a key or with a revoked one', async () => {

@@ -60,6 +60,7 @@ describe('ingress GET /v1/messages (listing)', () => {
       from: 'TuxHat',
       status: 'accepted',
       statusDetail: null,
+      statusErrorCode: null,
       encoding: 'gsm7',
       parts: 1,
       clientReference: null,

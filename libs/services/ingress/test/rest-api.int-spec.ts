@@ -258,6 +258,11 @@ describe('ingress REST API', () => {
           { status: 'rejected', source: 'policy', detail, errorCode: 'quota-exceeded' },
         ],
       });
+      // The listing has no history, but the code of the current status all the same.
+      const page = await sut.list('status=rejected');
+      expect(page.body.items).toContainEqual(
+        expect.objectContaining({ id, statusErrorCode: 'quota-exceeded' }),
+      );
     });
 
     it('answers 404 message_not_found for an unknown id', async () => {

@@ -122,6 +122,15 @@ describe('ingress status projector (sms.status.v1)', () => {
       ['failed', 'LATE'],
       ['sent', null],
     ]);
+    // On the message too (the listing's), from the event that set the status, not the late one.
+    const row = await sut.prisma.message.findUniqueOrThrow({ where: { id } });
+    expect(row.statusErrorCode).toBe('0x0000000B');
+    // A message projected before the column existed: the view finds the code in the history.
+    await sut.prisma.message.update({ where: { id }, data: { statusErrorCode: null } });
+    expect((await sut.getMessage(id)).body.statusErrorCode).toBe('0x0000000B');
+    expect((await sut.list('status=failed')).body.items).toContainEqual(
+      expect.objectContaining({ id, statusErrorCode: null }),
+    );
   });
 
   it('never lets a late "sent" overwrite "delivered" (receipt before submit_sm_resp)', async () => {
