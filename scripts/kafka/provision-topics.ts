@@ -3,7 +3,7 @@
  * auto-create them): the contract topics, one outbound topic per carrier in the database, and
  * each service's retry topic. Existing topics are left as they are.
  *   KAFKA_BROKERS=... DATABASE_URL=... node dist/scripts/kafka/provision-topics.js
- *   env: KAFKA_SSL, KAFKA_SASL_* (as the services: libs/runtime/src/kafka-connection.ts),
+ *   env: KAFKA_SSL, KAFKA_SSL_*_FILE, KAFKA_SASL_* (as the services: libs/runtime/src/kafka-connection.ts),
  *        KAFKA_REPLICATION_FACTOR (default: the broker's default),
  *        KAFKA_EXTRA_CONSUMER_GROUPS (connector shards, e.g. smpp-connector.telco-a),
  *        KAFKA_TOPIC_PARTITIONS   JSON {"<topic>": count}: partition counts by topic name,

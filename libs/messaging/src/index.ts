@@ -9,7 +9,11 @@ export * from './topic-provisioning';
 export * from './dispatch/bus-context';
 export * from './dispatch/event-dispatcher';
 export * from './kafka/kafka.port';
-export { KafkajsAdapter, type KafkaConnectionOptions } from './kafka/kafkajs.adapter';
+export {
+  KafkajsAdapter,
+  type KafkaConnectionOptions,
+  type KafkaTlsOptions,
+} from './kafka/kafkajs.adapter';
 export { KafkaTransport } from './kafka/kafka.transport';
 export { InProcessBroker } from './in-process/in-process.broker';
 export { type BusBacklog, SharedBusBacklog, UNBOUNDED_BACKLOG } from './in-process/bus-backlog';

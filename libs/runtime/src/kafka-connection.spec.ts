@@ -1,8 +1,10 @@
+import { createPrivateKey } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ConfigError } from '@tuxhat/config';
+import { TestCa } from '@tuxhat/testing';
 
 import { kafkaConnectionFromEnv } from './kafka-connection';
 
@@ -124,4 +126,138 @@ describe(kafkaConnectionFromEnv.name, () => {
     expect(problems).not.toContain('hunter2');
     expect(problems).not.toContain('from-file');
   });
+
+  describe('TLS files', () => {
+    let ca: TestCa;
+    let other: TestCa;
+    beforeAll(() => {
+      ca = TestCa.create('kafka-connection-ca');
+      other = TestCa.create('kafka-connection-other');
+    });
+    afterAll(() => {
+      ca.dispose();
+      other.dispose();
+    });
+
+    it('reads the CA bundle, the client certificate and its key', () => {
+      const client = ca.client('tuxhat-client');
+      const options = sut({
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CA_FILE: ca.ca.certFile,
+        KAFKA_SSL_CERT_FILE: client.certFile,
+        KAFKA_SSL_KEY_FILE: client.keyFile,
+      });
+      expect(options.ssl).toEqual({ ca: ca.ca.cert, cert: client.cert, key: client.key });
+    });
+
+    it('takes a CA alone (TLS with a private CA, no client certificate)', () => {
+      expect(sut({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: ca.ca.certFile }).ssl).toEqual({
+        ca: ca.ca.cert,
+      });
+    });
+
+    it('opens an encrypted key with KAFKA_SSL_KEY_PASSWORD_FILE', () => {
+      const client = ca.client('encrypted');
+      const keyFile = join(dir, 'encrypted.key');
+      writeFileSync(keyFile, encrypt(client.key, 'key pass'));
+      const passwordFile = join(dir, 'key-password');
+      writeFileSync(passwordFile, 'key pass\n');
+      const env = { KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: client.certFile };
+      expect(
+        sut({ ...env, KAFKA_SSL_KEY_FILE: keyFile, KAFKA_SSL_KEY_PASSWORD_FILE: passwordFile }).ssl,
+      ).toMatchObject({ cert: client.cert, passphrase: 'key pass' });
+      expect(problemsOf({ ...env, KAFKA_SSL_KEY_FILE: keyFile })).toBe(
+        `KAFKA_SSL_KEY_FILE: ${keyFile} is encrypted: give its password in KAFKA_SSL_KEY_PASSWORD_FILE`,
+      );
+      writeFileSync(passwordFile, 'not the pass');
+      const wrong = problemsOf({
+        ...env,
+        KAFKA_SSL_KEY_FILE: keyFile,
+        KAFKA_SSL_KEY_PASSWORD_FILE: passwordFile,
+      });
+      expect(wrong).toBe(`KAFKA_SSL_KEY_PASSWORD_FILE: does not open ${keyFile} (wrong password)`);
+    });
+
+    it('refuses the files without KAFKA_SSL=true, naming each key', () => {
+      const client = ca.client('no-ssl');
+      const problems = problemsOf({
+        KAFKA_SSL_CA_FILE: ca.ca.certFile,
+        KAFKA_SSL_CERT_FILE: client.certFile,
+        KAFKA_SSL_KEY_FILE: client.keyFile,
+      });
+      for (const key of ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE']) {
+        expect(problems).toMatch(new RegExp(`^${key}: set without KAFKA_SSL=true`, 'm'));
+      }
+    });
+
+    it('refuses a certificate without its key, a key without its certificate', () => {
+      const client = ca.client('half');
+      expect(problemsOf({ KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: client.certFile })).toMatch(
+        /^KAFKA_SSL_KEY_FILE: required with KAFKA_SSL_CERT_FILE/m,
+      );
+      expect(problemsOf({ KAFKA_SSL: 'true', KAFKA_SSL_KEY_FILE: client.keyFile })).toMatch(
+        /^KAFKA_SSL_CERT_FILE: required with KAFKA_SSL_KEY_FILE/m,
+      );
+      const password = join(dir, 'password');
+      writeFileSync(password, 'x');
+      expect(problemsOf({ KAFKA_SSL: 'true', KAFKA_SSL_KEY_PASSWORD_FILE: password })).toBe(
+        'KAFKA_SSL_KEY_PASSWORD_FILE: set without KAFKA_SSL_KEY_FILE',
+      );
+    });
+
+    it('refuses a file that is missing, empty or not what its key says, naming the key', () => {
+      const client = ca.client('files');
+      const missing = join(dir, 'missing.pem');
+      const empty = join(dir, 'empty.pem');
+      writeFileSync(empty, '\n');
+      expect(problemsOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: missing })).toBe(
+        `KAFKA_SSL_CA_FILE: cannot read ${missing} (ENOENT)`,
+      );
+      expect(problemsOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: empty })).toBe(
+        `KAFKA_SSL_CA_FILE: ${empty} is empty`,
+      );
+      // Certificate and key swapped: both named, and the key's content in no message.
+      const swapped = problemsOf({
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CERT_FILE: client.keyFile,
+        KAFKA_SSL_KEY_FILE: client.certFile,
+      });
+      expect(swapped).toBe(
+        [
+          `KAFKA_SSL_CERT_FILE: ${client.keyFile} holds no PEM CERTIFICATE (-----BEGIN ...CERTIFICATE-----)`,
+          `KAFKA_SSL_KEY_FILE: ${client.certFile} holds no PEM PRIVATE KEY (-----BEGIN ...PRIVATE KEY-----)`,
+        ].join('\n'),
+      );
+    });
+
+    it("refuses a key that is not the certificate's", () => {
+      const client = ca.client('mine');
+      const stranger = other.client('theirs');
+      expect(
+        problemsOf({
+          KAFKA_SSL: 'true',
+          KAFKA_SSL_CERT_FILE: client.certFile,
+          KAFKA_SSL_KEY_FILE: stranger.keyFile,
+        }),
+      ).toBe(
+        `KAFKA_SSL_KEY_FILE: ${stranger.keyFile} is not the key of the certificate in KAFKA_SSL_CERT_FILE (CN=mine)`,
+      );
+    });
+
+    it('reports SASL and TLS problems together', () => {
+      const problems = problemsOf({
+        KAFKA_SASL_USERNAME: 'tuxhat',
+        KAFKA_SSL_CA_FILE: ca.ca.certFile,
+      });
+      expect(problems).toMatch(/^KAFKA_SASL_USERNAME: set without KAFKA_SASL_MECHANISM/m);
+      expect(problems).toMatch(/^KAFKA_SSL_CA_FILE: set without KAFKA_SSL=true/m);
+    });
+  });
 });
+
+/** The key as encrypted PKCS#8 PEM (ENCRYPTED PRIVATE KEY), as `openssl pkcs8 -topk8` writes it. */
+function encrypt(pem: string, passphrase: string): string {
+  return createPrivateKey(pem)
+    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase })
+    .toString();
+}

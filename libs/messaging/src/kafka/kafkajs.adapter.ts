@@ -24,10 +24,23 @@ import type {
 } from './kafka.port';
 import { fixKafkajsRequestQueueTimer } from './kafkajs-request-queue.fix';
 
+/**
+ * TLS to the brokers beyond the defaults (PEM text, as node's tls.connect takes it): ca replaces
+ * the trusted CAs (the system's and NODE_EXTRA_CA_CERTS); cert and key are the client
+ * certificate of mutual TLS; passphrase opens an encrypted key.
+ */
+export interface KafkaTlsOptions {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly passphrase?: string;
+}
+
 export interface KafkaConnectionOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
-  readonly ssl?: boolean;
+  /** true: TLS with the default trust; an object: TLS with these options; false/unset: none. */
+  readonly ssl?: boolean | KafkaTlsOptions;
   readonly sasl?: {
     mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
     username: string;
@@ -44,7 +57,7 @@ export class KafkajsAdapter implements KafkaPort {
     const config: KafkaConfig = {
       clientId: options.clientId,
       brokers: [...options.brokers],
-      ssl: options.ssl ?? false,
+      ssl: typeof options.ssl === 'object' ? { ...options.ssl } : (options.ssl ?? false),
       logLevel: logLevel.WARN,
       logCreator: () => (entry: LogEntry) => {
         const text = `kafkajs ${entry.namespace}: ${entry.log.message}`;

@@ -82,6 +82,19 @@ describe(redactValue.name, () => {
     expect(redactText('KAFKA_SASL_PASSWORD=hunter2')).toBe(`KAFKA_SASL_PASSWORD=${REDACTED}`);
   });
 
+  it('replaces TLS key passphrases and the body of PEM private keys (Kafka client certificates)', () => {
+    const key = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB7s3cr3t\n-----END EC PRIVATE KEY-----\n';
+    const cert = '-----BEGIN CERTIFICATE-----\nMIIBfz\n-----END CERTIFICATE-----\n';
+    expect(redactValue({ ssl: { cert, key, passphrase: 'open sesame' } })).toEqual({
+      ssl: {
+        cert,
+        key: `-----BEGIN EC PRIVATE KEY-----${REDACTED}-----END EC PRIVATE KEY-----\n`,
+        passphrase: REDACTED,
+      },
+    });
+    expect(redactText(`bundle ${key}${cert}`)).not.toContain('s3cr3t');
+  });
+
   it('redacts error messages and stacks, and survives cycles', () => {
     const error = new Error(`connect postgresql://u:pw@h/db failed`);
     const redacted = redactValue(error) as Error;

@@ -13,10 +13,15 @@ export const REDACTED = '[redacted]';
  * ending in one of the secret words (environment variables such as KAFKA_SASL_PASSWORD, smppPassword).
  */
 const SENSITIVE_KEY =
-  /^(password|passwd|pwd|secret|secretAccessKey|accessKeyId|token|accessToken|refreshToken|authorization|apiKey|api_key|privateKey|credentials?|text|body|shortMessage|short_message|messagePayload|message_payload|payload)$|[_a-z](password|passwd|secret)$/i;
+  /^(password|passwd|pwd|passphrase|secret|secretAccessKey|accessKeyId|token|accessToken|refreshToken|authorization|apiKey|api_key|privateKey|credentials?|text|body|shortMessage|short_message|messagePayload|message_payload|payload)$|[_a-z](password|passwd|passphrase|secret)$/i;
 
 /** Applied in order to every string. */
 const PATTERNS: readonly (readonly [RegExp, string])[] = [
+  // PEM private keys (a TLS client key, e.g. Kafka's): the markers stay, the key goes.
+  [
+    /(-----BEGIN ([A-Z ]*)PRIVATE KEY-----)[\s\S]*?(-----END \2PRIVATE KEY-----)/g,
+    `$1${REDACTED}$3`,
+  ],
   // Tenant (thk_) and admin (tha_) API keys: the prefix identifies the key and may stay.
   [/\b(th[ka]_[a-z0-9]{8})_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g, `$1_${REDACTED}`],
   // Authorization headers that are not one of our keys (already handled above).
