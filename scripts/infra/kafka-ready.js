@@ -2,23 +2,35 @@
 // Waits until a Kafka broker really serves requests (not just accepts TCP connections):
 // a kafkajs admin client must get a cluster description listing at least one broker.
 // With a SASL login (mechanism:username:password, e.g. scram-sha-512:tuxhat:secret) the client
-// logs in first: a SASL listener is ready once that user's credentials are accepted.
+// logs in first: a SASL listener is ready once that user's credentials are accepted. With
+// tls:<dir> it connects over TLS trusting <dir>/ca.crt, with the client certificate
+// <dir>/client.crt and key <dir>/client.key: a mutual TLS listener is ready once it accepts them.
 //
-//   node scripts/infra/kafka-ready.js <host:port> [timeoutSeconds=90] [brokerPid] [sasl]
+//   node scripts/infra/kafka-ready.js <host:port> [timeoutSeconds=90] [brokerPid] [sasl|tls:<dir>]
 //
 // Exit 0 when ready; 1 on timeout; 2 when brokerPid is given and that process has exited
 // (no point waiting 90 s for a broker that already crashed). Silent on success.
 'use strict';
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
 
 const [broker, timeoutArg = '90', pidArg, saslArg] = process.argv.slice(2);
 if (!broker) {
   console.error(
-    'usage: kafka-ready.js <host:port> [timeoutSeconds] [brokerPid] [mechanism:user:password]',
+    'usage: kafka-ready.js <host:port> [timeoutSeconds] [brokerPid] [mechanism:user:password | tls:<dir>]',
   );
   process.exit(64);
 }
-const sasl = saslArg ? parseSasl(saslArg) : undefined;
+const tlsDir = saslArg && saslArg.startsWith('tls:') ? saslArg.slice('tls:'.length) : undefined;
+const sasl = saslArg && !tlsDir ? parseSasl(saslArg) : undefined;
+const ssl = tlsDir
+  ? {
+      ca: readFileSync(join(tlsDir, 'ca.crt')),
+      cert: readFileSync(join(tlsDir, 'client.crt')),
+      key: readFileSync(join(tlsDir, 'client.key')),
+    }
+  : undefined;
 
 function parseSasl(text) {
   const [mechanism, username, ...rest] = text.split(':');
@@ -50,6 +62,7 @@ async function probeOnce() {
     requestTimeout: 5000,
     retry: { retries: 0 },
     ...(sasl ? { sasl } : {}),
+    ...(ssl ? { ssl } : {}),
   });
   const admin = kafka.admin();
   try {

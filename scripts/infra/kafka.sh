@@ -4,11 +4,13 @@
 #
 #   scripts/infra/kafka.sh start|stop|status|wait|reset
 #
-# Listeners: PLAINTEXT on KAFKA_PORT (what the services use by default) and SASL_PLAINTEXT on
+# Listeners: PLAINTEXT on KAFKA_PORT (what the services use by default), SASL_PLAINTEXT on
 # KAFKA_SASL_PORT, with the development user below for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512
-# (the SASL integration test logs in there).
+# (the SASL integration test logs in there), and SSL with client certificates required on
+# KAFKA_MTLS_PORT (the mutual TLS integration test): a throwaway CA, the broker's certificate and
+# a client certificate made with openssl at the first start, in $KAFKA_STATE_DIR/tls.
 #
-# Env: KAFKA_PORT (9092), KAFKA_SASL_PORT (9094), KAFKA_CONTROLLER_PORT (9093),
+# Env: KAFKA_PORT (9092), KAFKA_SASL_PORT (9094), KAFKA_MTLS_PORT (9095), KAFKA_CONTROLLER_PORT (9093),
 #      KAFKA_WAIT_TIMEOUT (90 s), KAFKA_STOP_TIMEOUT (30 s),
 #      KAFKA_STATE_DIR ($TUXHAT_ROOT/.local/kafka: jars, config, data, log, pid; another
 #      directory and other ports give a second, independent broker, e.g. to test this script).
@@ -27,10 +29,15 @@ PIDFILE="$STATE/kafka.pid"
 CLUSTER_ID_FILE="$STATE/cluster-id"
 # Which SASL users the log dir holds (a hash of SCRAM_USERS): users are added once per log dir.
 SCRAM_MARK="$STATE/scram-users.sha256"
+# The mutual TLS listener's files (PEM): ca.crt/ca.key sign broker.crt (127.0.0.1, localhost) and
+# client.crt (CN=tuxhat-client); broker.pem is the broker's key and certificate (its keystore).
+# Made once, kept by `reset`; delete the directory to get new ones.
+TLS="$STATE/tls"
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-9094}"
+KAFKA_MTLS_PORT="${KAFKA_MTLS_PORT:-9095}"
 KAFKA_WAIT_TIMEOUT="${KAFKA_WAIT_TIMEOUT:-90}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 
@@ -71,6 +78,16 @@ configured_sasl_port() {
   fi
 }
 
+# Port of the mutual TLS listener as last configured; empty when the broker was started without
+# one (by a kafka.sh older than it).
+configured_mtls_port() {
+  if [ -f "$CONFIG" ]; then
+    sed -n 's|^listeners=.*,SSL://127.0.0.1:\([0-9]*\).*|\1|p' "$CONFIG"
+  else
+    echo "$KAFKA_MTLS_PORT"
+  fi
+}
+
 # Fetch the broker jars only when missing or when tools/kafka/pom.xml changed since the last
 # fetch. Copies into a temp dir first so a failed/interrupted mvn never leaves half a lib dir.
 ensure_jars() {
@@ -98,9 +115,9 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${KAFKA_CONTROLLER_PORT}
-listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}
-advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT}
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT},SSL://127.0.0.1:${KAFKA_MTLS_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}
+advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT},SSL://127.0.0.1:${KAFKA_MTLS_PORT}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 # SASL for clients only (the broker talks to itself over PLAINTEXT). No authorizer: any user
@@ -109,6 +126,13 @@ sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_USER}="${SASL_PASSWORD}";
 listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+# Mutual TLS for clients only: a client without a certificate signed by the CA in $TLS is refused
+# during the handshake. PEM files, no Java keystores (Kafka >= 2.7).
+listener.name.ssl.ssl.client.auth=required
+listener.name.ssl.ssl.keystore.type=PEM
+listener.name.ssl.ssl.keystore.location=${TLS}/broker.pem
+listener.name.ssl.ssl.truststore.type=PEM
+listener.name.ssl.ssl.truststore.location=${TLS}/ca.crt
 log.dirs=${DATA}
 # The project creates its topics itself, with explicit partition counts.
 auto.create.topics.enable=false
@@ -132,6 +156,41 @@ log4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka.request.logger=WARN
 log4j.logger.state.change.logger=WARN
 EOF
+}
+
+# The mutual TLS listener's CA, broker and client certificates (P-256 keys, PKCS#8 PEM as Kafka
+# wants them), made once in a temporary directory and moved into place whole, so an interrupted
+# run never leaves half a set. Valid ten years: a development CA, never to be trusted elsewhere.
+ensure_tls_files() {
+  [ -s "$TLS/broker.pem" ] && [ -s "$TLS/client.key" ] && return 0
+  command -v openssl >/dev/null 2>&1 ||
+    die "openssl not found: needed once to make the mutual TLS listener's certificates (apt-get install -y openssl)"
+  local tmp="$TLS.tmp" name
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  tls_openssl "$tmp" req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$tmp/ca.key" -out "$tmp/ca.crt" -days 3650 -subj "/CN=tuxhat development Kafka CA"
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$tmp/broker.ext"
+  printf 'extendedKeyUsage=clientAuth\n' >"$tmp/client.ext"
+  for name in broker client; do
+    tls_openssl "$tmp" req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout "$tmp/$name.key" -out "$tmp/$name.csr" -subj "/CN=tuxhat-$name"
+    tls_openssl "$tmp" x509 -req -in "$tmp/$name.csr" -CA "$tmp/ca.crt" -CAkey "$tmp/ca.key" \
+      -CAcreateserial -days 3650 -extfile "$tmp/$name.ext" -out "$tmp/$name.crt"
+  done
+  cat "$tmp/broker.key" "$tmp/broker.crt" >"$tmp/broker.pem"
+  rm -f "$tmp"/*.csr "$tmp"/*.ext "$tmp"/*.srl
+  chmod 600 "$tmp"/*.key "$tmp/broker.pem"
+  rm -rf "$TLS"
+  mv "$tmp" "$TLS"
+}
+
+tls_openssl() {
+  local dir="$1"
+  shift
+  openssl "$@" >"$dir/openssl.log" 2>&1 ||
+    { cat "$dir/openssl.log" >&2; die "openssl $1 failed making the mutual TLS listener's certificates (output above)"; }
+  rm -f "$dir/openssl.log"
 }
 
 storage_tool() {
@@ -184,14 +243,15 @@ cmd_start() {
     port="$(configured_port)"
     [ "$port" = "$KAFKA_PORT" ] ||
       die "broker already running (pid $pid) on port $port, but KAFKA_PORT=$KAFKA_PORT: run 'kafka.sh stop' first"
-    [ -n "$(configured_sasl_port)" ] || warn_no_sasl_listener "$pid"
+    warn_missing_listeners "$pid" || true
     return 0 # already running: `wait` tells whether it is ready yet
   fi
   rm -f "$PIDFILE"
-  for port in "$KAFKA_PORT" "$KAFKA_SASL_PORT" "$KAFKA_CONTROLLER_PORT"; do
+  for port in "$KAFKA_PORT" "$KAFKA_SASL_PORT" "$KAFKA_MTLS_PORT" "$KAFKA_CONTROLLER_PORT"; do
     port_answers "$port" && die "port $port is already in use by a process this script did not start (see: ss -ltnp 'sport = :$port')"
   done
   ensure_jars
+  ensure_tls_files
   write_config
   ensure_formatted
   [ -f "$LOG" ] && mv -f "$LOG" "$LOG.1" # keep the previous run's log, never grow without bound
@@ -207,14 +267,20 @@ cmd_start() {
   [ -s "$PIDFILE" ] || die "broker process did not start"
 }
 
-# Not an error: whatever runs on the PLAINTEXT listener keeps working; the SASL tests fail.
-warn_no_sasl_listener() {
-  log "WARNING: the running broker (pid $1) was started by an older kafka.sh and has no SASL listener;" \
-    "restart it to get one: scripts/infra/kafka.sh stop && scripts/infra/kafka.sh start && scripts/infra/kafka.sh wait"
+# Not an error: whatever runs on the PLAINTEXT listener keeps working; the SASL or mutual TLS
+# tests fail. Returns 1 when a listener is missing.
+warn_missing_listeners() {
+  local missing=''
+  [ -n "$(configured_sasl_port)" ] || missing='SASL_PLAINTEXT listener'
+  [ -n "$(configured_mtls_port)" ] || missing="${missing:+$missing and no }SSL (mutual TLS) listener"
+  [ -z "$missing" ] && return 0
+  log "WARNING: the running broker (pid $1) was started by an older kafka.sh and has no $missing;" \
+    "restart it: scripts/infra/kafka.sh stop && scripts/infra/kafka.sh start && scripts/infra/kafka.sh wait"
+  return 1
 }
 
 cmd_wait() {
-  local pid sasl_port
+  local pid sasl_port mtls_port
   if ! pid="$(broker_pid)"; then
     [ -f "$PIDFILE" ] || die "broker is not running (start it with: scripts/infra/kafka.sh start)"
     show_log_tail "$LOG" 40
@@ -230,16 +296,22 @@ cmd_wait() {
     die "broker not ready on 127.0.0.1:$(configured_port) (log: $LOG)"
   fi
   sasl_port="$(configured_sasl_port)"
-  if [ -z "$sasl_port" ]; then
-    warn_no_sasl_listener "$pid"
-    return 0
-  fi
+  mtls_port="$(configured_mtls_port)"
+  warn_missing_listeners "$pid" || true
+  [ -n "$sasl_port" ] || return 0 # older than both listeners
   ensure_scram_users
   # The SASL listener is ready once the SCRAM user logs in (the credentials are in place).
   if ! node --disable-warning=TimeoutNegativeWarning "$TUXHAT_ROOT/scripts/infra/kafka-ready.js" "127.0.0.1:$sasl_port" "$KAFKA_WAIT_TIMEOUT" "$pid" \
     "scram-sha-512:$SASL_USER:$SASL_PASSWORD"; then
     show_log_tail "$LOG" 40
     die "SASL listener not ready on 127.0.0.1:$sasl_port (log: $LOG)"
+  fi
+  [ -n "$mtls_port" ] || return 0
+  # The mutual TLS listener is ready once the development client certificate is accepted.
+  if ! node --disable-warning=TimeoutNegativeWarning "$TUXHAT_ROOT/scripts/infra/kafka-ready.js" "127.0.0.1:$mtls_port" "$KAFKA_WAIT_TIMEOUT" "$pid" \
+    "tls:$TLS"; then
+    show_log_tail "$LOG" 40
+    die "mutual TLS listener not ready on 127.0.0.1:$mtls_port (log: $LOG)"
   fi
 }
 
@@ -252,12 +324,14 @@ cmd_stop() {
 }
 
 cmd_status() {
-  local pid port sasl_port
+  local pid port sasl_port mtls_port
   port="$(configured_port)"
   sasl_port="$(configured_sasl_port)"
+  mtls_port="$(configured_mtls_port)"
   if pid="$(broker_pid)"; then
     if port_answers "$port"; then
-      echo "kafka: running (pid $pid) on 127.0.0.1:$port, SASL_PLAINTEXT on ${sasl_port:+127.0.0.1:}${sasl_port:-(none: restart the broker)}"
+      echo "kafka: running (pid $pid) on 127.0.0.1:$port, SASL_PLAINTEXT on ${sasl_port:+127.0.0.1:}${sasl_port:-(none: restart the broker)}," \
+        "SSL with client certificates on ${mtls_port:+127.0.0.1:}${mtls_port:-(none: restart the broker)}"
     else
       echo "kafka: starting (pid $pid), port $port not answering yet"
     fi
@@ -267,7 +341,8 @@ cmd_status() {
   return 3 # LSB "not running"
 }
 
-# Deletes topics, offsets and the cluster metadata; keeps the jars (and the cluster id).
+# Deletes topics, offsets and the cluster metadata; keeps the jars, the cluster id and the
+# mutual TLS listener's certificates.
 cmd_reset() {
   cmd_stop
   rm -rf "$DATA" "$LOG" "$LOG.1" "$STATE/format.log" "$SCRAM_MARK"

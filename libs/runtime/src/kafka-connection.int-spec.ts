@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { LoggerService } from '@nestjs/common';
 import { KafkajsAdapter, type IncomingRecord } from '@tuxhat/messaging';
-import { requiredTestEnv } from '@tuxhat/testing';
+import { requiredTestEnv, TestCa } from '@tuxhat/testing';
 
 import { kafkaConnectionFromEnv } from './kafka-connection';
 
@@ -41,6 +41,60 @@ function listening(address: string): Promise<boolean> {
   });
 }
 
+/** Creates a topic, sends one record to it and reads it back in a new consumer group. */
+async function roundTrip(sut: KafkajsAdapter, topic: string, group: string, text: string) {
+  const admin = sut.createAdmin();
+  await admin.connect();
+  try {
+    expect(await admin.ensureTopics([{ name: topic, partitions: 1 }])).toEqual([topic]);
+  } finally {
+    await admin.disconnect();
+  }
+
+  const producer = sut.createProducer();
+  await producer.connect();
+  try {
+    await producer.send([{ topic, key: 'k', value: Buffer.from(text), headers: { h: '1' } }]);
+  } finally {
+    await producer.disconnect();
+  }
+
+  const consumer = sut.createConsumer(group);
+  const received: IncomingRecord[] = [];
+  let done: () => void = () => undefined;
+  const consumed = new Promise<void>((resolve) => (done = resolve));
+  await consumer.connect();
+  try {
+    await consumer.subscribe([topic]);
+    await consumer.run(
+      async (batch) => {
+        received.push(...batch.records);
+        await batch.commit(batch.records.at(-1)!.offset);
+        done();
+      },
+      { partitionsConsumedConcurrently: 1 },
+    );
+    await consumed;
+  } finally {
+    await consumer.disconnect();
+  }
+
+  expect(received.map((record) => [record.key, record.value?.toString(), record.headers])).toEqual([
+    ['k', text, { h: '1' }],
+  ]);
+}
+
+/** Not a skip: the project's own scripts always start the broker with this listener. */
+async function requireListener(variable: string, brokers: string, what: string) {
+  if (!(await listening(brokers.split(',')[0]))) {
+    throw new Error(
+      `nothing listens on ${variable}=${brokers}: the broker was started without its ${what} ` +
+        'listener (by a scripts/infra/kafka.sh older than it). Restart it: ' +
+        'scripts/infra/kafka.sh stop && scripts/infra/kafka.sh start && scripts/infra/kafka.sh wait',
+    );
+  }
+}
+
 describe('Kafka over SASL (the project client against the broker SASL listener)', () => {
   const brokers = requiredTestEnv('KAFKA_SASL_BROKERS');
   const run = randomUUID().slice(0, 8);
@@ -48,14 +102,7 @@ describe('Kafka over SASL (the project client against the broker SASL listener)'
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kafka-sasl-'));
-    // Not a skip: the project's own scripts always start the SASL listener.
-    if (!(await listening(brokers.split(',')[0]))) {
-      throw new Error(
-        `nothing listens on KAFKA_SASL_BROKERS=${brokers}: the broker was started without its SASL ` +
-          'listener (by a scripts/infra/kafka.sh older than it). Restart it: ' +
-          'scripts/infra/kafka.sh stop && scripts/infra/kafka.sh start && scripts/infra/kafka.sh wait',
-      );
-    }
+    await requireListener('KAFKA_SASL_BROKERS', brokers, 'SASL');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -80,49 +127,12 @@ describe('Kafka over SASL (the project client against the broker SASL listener)'
         [passwordKey]: passwordKey === 'KAFKA_SASL_PASSWORD_FILE' ? passwordFile() : PASSWORD,
       });
       const sut = new KafkajsAdapter(connection, logger);
-      const topic = `sasl-test.${mechanism.toLowerCase()}.${run}`;
-
-      const admin = sut.createAdmin();
-      await admin.connect();
-      try {
-        expect(await admin.ensureTopics([{ name: topic, partitions: 1 }])).toEqual([topic]);
-      } finally {
-        await admin.disconnect();
-      }
-
-      const producer = sut.createProducer();
-      await producer.connect();
-      try {
-        await producer.send([
-          { topic, key: 'k', value: Buffer.from(`hello over ${mechanism}`), headers: { h: '1' } },
-        ]);
-      } finally {
-        await producer.disconnect();
-      }
-
-      const consumer = sut.createConsumer(`sasl-test-${run}-${mechanism.toLowerCase()}`);
-      const received: IncomingRecord[] = [];
-      let done: () => void = () => undefined;
-      const consumed = new Promise<void>((resolve) => (done = resolve));
-      await consumer.connect();
-      try {
-        await consumer.subscribe([topic]);
-        await consumer.run(
-          async (batch) => {
-            received.push(...batch.records);
-            await batch.commit(batch.records.at(-1)!.offset);
-            done();
-          },
-          { partitionsConsumedConcurrently: 1 },
-        );
-        await consumed;
-      } finally {
-        await consumer.disconnect();
-      }
-
-      expect(
-        received.map((record) => [record.key, record.value?.toString(), record.headers]),
-      ).toEqual([['k', `hello over ${mechanism}`, { h: '1' }]]);
+      await roundTrip(
+        sut,
+        `sasl-test.${mechanism.toLowerCase()}.${run}`,
+        `sasl-test-${run}-${mechanism.toLowerCase()}`,
+        `hello over ${mechanism}`,
+      );
       expect(logger.lines.join('\n')).not.toContain(PASSWORD);
     },
   );
@@ -153,4 +163,99 @@ describe('Kafka over SASL (the project client against the broker SASL listener)'
       expect(logger.lines.join('\n')).not.toContain('not-the-password');
     },
   );
+});
+
+describe('Kafka over mutual TLS (the project client against the broker SSL listener)', () => {
+  const brokers = requiredTestEnv('KAFKA_MTLS_BROKERS');
+  const caFile = requiredTestEnv('KAFKA_MTLS_CA_FILE');
+  const certFile = requiredTestEnv('KAFKA_MTLS_CERT_FILE');
+  const keyFile = requiredTestEnv('KAFKA_MTLS_KEY_FILE');
+  const run = randomUUID().slice(0, 8);
+  let dir: string;
+  let stranger: TestCa;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kafka-mtls-'));
+    stranger = TestCa.create('not the Kafka clients CA');
+    await requireListener('KAFKA_MTLS_BROKERS', brokers, 'SSL (mutual TLS)');
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    stranger.dispose();
+  });
+
+  /** The development client key, encrypted, and the file holding its password. */
+  const encryptedKey = () => {
+    const encrypted = join(dir, `client-${randomUUID()}.key`);
+    writeFileSync(
+      encrypted,
+      createPrivateKey(readFileSync(keyFile))
+        .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'key pass' })
+        .toString(),
+    );
+    const password = join(dir, `key-password-${randomUUID()}`);
+    writeFileSync(password, 'key pass\n');
+    return { KAFKA_SSL_KEY_FILE: encrypted, KAFKA_SSL_KEY_PASSWORD_FILE: password };
+  };
+
+  it.each(['plain', 'encrypted'] as const)(
+    'connects with the client certificate (%s key), produces and consumes',
+    async (kind) => {
+      const logger = new RecordingLogger();
+      const connection = kafkaConnectionFromEnv('mtls-test', {
+        KAFKA_BROKERS: brokers,
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CA_FILE: caFile,
+        KAFKA_SSL_CERT_FILE: certFile,
+        ...(kind === 'plain' ? { KAFKA_SSL_KEY_FILE: keyFile } : encryptedKey()),
+      });
+      await roundTrip(
+        new KafkajsAdapter(connection, logger),
+        `mtls-test.${kind}.${run}`,
+        `mtls-test-${run}-${kind}`,
+        `hello over mutual TLS (${kind} key)`,
+      );
+      const key = createPrivateKey(readFileSync(keyFile))
+        .export({ type: 'pkcs8', format: 'pem' })
+        .toString();
+      expect(logger.lines.join('\n')).not.toContain(key.split('\n')[1]);
+    },
+  );
+
+  // TLS 1.3: the broker checks the client certificate after the handshake and answers with an
+  // alert, which the client reads as a connection error naming it.
+  it.each([
+    [
+      'without a client certificate',
+      () => ({ KAFKA_SSL_CA_FILE: caFile }),
+      /ssl\/tls alert (bad certificate|certificate required)/,
+    ],
+    [
+      'with a client certificate of another CA',
+      () => {
+        const theirs = stranger.client('tuxhat-client');
+        return {
+          KAFKA_SSL_CA_FILE: caFile,
+          KAFKA_SSL_CERT_FILE: theirs.certFile,
+          KAFKA_SSL_KEY_FILE: theirs.keyFile,
+        };
+      },
+      /ssl\/tls alert (certificate unknown|unknown ca|bad certificate)/,
+    ],
+    [
+      "when the brokers' CA is not trusted (no KAFKA_SSL_CA_FILE)",
+      () => ({ KAFKA_SSL_CERT_FILE: certFile, KAFKA_SSL_KEY_FILE: keyFile }),
+      /unable to verify the first certificate/,
+    ],
+  ] as const)('is refused %s, with a TLS error, not a hang', async (_what, tls, error) => {
+    const sut = new KafkajsAdapter(
+      kafkaConnectionFromEnv('mtls-test', { KAFKA_BROKERS: brokers, KAFKA_SSL: 'true', ...tls() }),
+      new RecordingLogger(),
+    );
+    const admin = sut.createAdmin();
+    const started = Date.now();
+    await expect(admin.connect()).rejects.toThrow(error);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await admin.disconnect();
+  });
 });
