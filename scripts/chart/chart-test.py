@@ -96,6 +96,7 @@ def scenario(name):
 
 
 MINIMAL, FULL, AIO = scenario("cluster-minimal"), scenario("cluster-full"), scenario("all-in-one")
+MTLS = scenario("cluster-kafka-mtls")
 
 
 # --- manifest schema validation ----------------------------------------------------------------
@@ -722,6 +723,44 @@ def kafka_sasl_reaches_every_kafka_client():
 
 
 @test
+def kafka_client_certificate_reaches_every_kafka_client():
+    """kafka.tls.clientCertificate: the Secret's certificate and key (only those) mounted read-only
+    into every Deployment and the topics Job, KAFKA_SSL_CERT_FILE / KAFKA_SSL_KEY_FILE pointing at
+    them; the brokers' CA stays trustedCa's (NODE_EXTRA_CA_CERTS). Not in the Jobs without Kafka,
+    not without the value, not in all-in-one mode."""
+    docs = render([MTLS])
+    check(by_name(docs, "ConfigMap", full("env"))["data"]["NODE_EXTRA_CA_CERTS"] == "/etc/tuxhat/ca/ca.crt",
+          "the brokers' CA comes from trustedCa")
+    files = {"KAFKA_SSL_CERT_FILE": "/etc/tuxhat/kafka-client/user.crt", "KAFKA_SSL_KEY_FILE": "/etc/tuxhat/kafka-client/user.key"}
+    volume = {"name": "kafka-client-certificate", "secret": {"secretName": "tuxhat", "defaultMode": 288,
+                                                             "items": [{"key": "user.crt", "path": "user.crt"}, {"key": "user.key", "path": "user.key"}]}}
+    mount = {"name": "kafka-client-certificate", "mountPath": "/etc/tuxhat/kafka-client", "readOnly": True}
+    jobs = {name(j): j for j in of_kind(docs, "Job")}
+    for w in of_kind(docs, "Deployment") + [jobs[full("topics")]]:
+        env = env_values(pod_spec(w)["containers"][0])
+        check({k: env.get(k) for k in files} == files and "KAFKA_SSL_KEY_PASSWORD_FILE" not in env, f"{name(w)}: {env}")
+        check(volume in pod_spec(w)["volumes"], f"{name(w)}: no client certificate volume: {pod_spec(w)['volumes']}")
+        check(mount in pod_spec(w)["containers"][0]["volumeMounts"], f"{name(w)}: the client certificate not mounted read-only")
+    for job in (full("migrate"), full("seed")):
+        check("KAFKA_SSL_KEY_FILE" not in env_values(pod_spec(jobs[job])["containers"][0])
+              and "kafka-client-certificate" not in str(pod_spec(jobs[job])["volumes"]), f"{job} got the Kafka client key it does not need")
+    encrypted = render([MTLS], ["kafka.tls.clientCertificate.certKey=tls.crt", "kafka.tls.clientCertificate.keyKey=tls.key",
+                                "kafka.tls.clientCertificate.keyPasswordKey=key-password"])
+    policy = by_name(encrypted, "Deployment", full("policy"))
+    env = env_values(pod_spec(policy)["containers"][0])
+    check(env["KAFKA_SSL_CERT_FILE"] == "/etc/tuxhat/kafka-client/tls.crt" and env["KAFKA_SSL_KEY_FILE"] == "/etc/tuxhat/kafka-client/tls.key"
+          and env["KAFKA_SSL_KEY_PASSWORD_FILE"] == "/etc/tuxhat/kafka-client/key-password", f"other keys: {env}")
+    items = next(v for v in pod_spec(policy)["volumes"] if v["name"] == "kafka-client-certificate")["secret"]["items"]
+    check([i["key"] for i in items] == ["tls.crt", "tls.key", "key-password"], f"items {items}")
+    for w in of_kind(render([MINIMAL]), "Deployment") + of_kind(render([FULL]), "Job"):
+        check("KAFKA_SSL_CERT_FILE" not in env_values(pod_spec(w)["containers"][0]) and "kafka-client-certificate" not in str(pod_spec(w).get("volumes")),
+              f"{name(w)}: a client certificate without kafka.tls.clientCertificate")
+    aio = render([AIO], ["kafka.tls.enabled=true", "kafka.tls.clientCertificate.existingSecret=tuxhat"])
+    for w in of_kind(aio, "Deployment") + of_kind(aio, "Job"):
+        check("KAFKA_SSL_CERT_FILE" not in env_values(pod_spec(w)["containers"][0]), f"{name(w)}: all-in-one has no Kafka")
+
+
+@test
 def grafana_dashboards_shipped():
     """The chart's copies of deploy/grafana are identical, and become sidecar ConfigMaps when asked."""
     source = {p.name: p.read_text() for p in sorted((ROOT / "deploy" / "grafana").glob("*.json"))}
@@ -966,6 +1005,7 @@ REFUSALS = [
     ("a SASL mechanism without a username", [MINIMAL], ["kafka.sasl.mechanism=plain", "kafka.sasl.existingSecret=k"], [], r"kafka.sasl.mechanism plain needs kafka.sasl.username and kafka.sasl.existingSecret"),
     ("a SASL mechanism without the password's Secret", [MINIMAL], ["kafka.sasl.mechanism=scram-sha-512", "kafka.sasl.username=u"], [], r"needs kafka.sasl.username and kafka.sasl.existingSecret"),
     ("a SASL user without a mechanism", [MINIMAL], ["kafka.sasl.username=u", "kafka.sasl.existingSecret=k"], [], r"without kafka.sasl.mechanism"),
+    ("a Kafka client certificate without TLS", [MINIMAL], ["kafka.tls.clientCertificate.existingSecret=tuxhat"], [], r"kafka.tls.clientCertificate.existingSecret needs kafka.tls.enabled: true"),
     ("seeding without a config", [], ["kafka.bootstrapServers[0]=k:9092", "database.existingSecret=db"], [], r"jobs.seed.enabled needs the gateway config"),
     ("shard replicas over the bind limit", [FULL], ["smppConnector.bindLimits.telco-a=1"], [], r"would open 2 binds to carrier \"telco-a\".*allows 1"),
     ("shard autoscaling over the bind limit", [FULL], [], ['smppConnector.shards[0]={"name":"telco-a","carriers":["telco-a"],"replicas":1,"autoscaling":{"enabled":true,"minReplicas":1,"maxReplicas":3,"targetCPUUtilizationPercentage":70},"networkPolicy":{"egress":[{"ports":[{"port":2775}]}]}}'], r"would open 3 binds"),

@@ -204,7 +204,15 @@ props["logFormat"] = s("LOG_FORMAT.", enum=["json", "text"])
 props["logRedact"] = b("LOG_REDACT: secrets and message text replaced by [redacted] in logs.")
 props["kafka"] = obj({
     "bootstrapServers": arr(s(pattern="^[^\\s,]+:[0-9]{1,5}$"), "KAFKA_BROKERS: host:port of the bootstrap servers (cluster mode)."),
-    "tls": obj({"enabled": b("KAFKA_SSL: TLS to the brokers.")}),
+    "tls": obj({
+        "enabled": b("KAFKA_SSL: TLS to the brokers."),
+        "clientCertificate": obj({
+            "existingSecret": s("Existing Secret with the client certificate and key (PEM) for mutual TLS; empty: none."),
+            "certKey": s("Key of that Secret holding the certificate (KAFKA_SSL_CERT_FILE).", minLength=1),
+            "keyKey": s("Key of that Secret holding the private key (KAFKA_SSL_KEY_FILE).", minLength=1),
+            "keyPasswordKey": s("Key of that Secret holding the private key's password (KAFKA_SSL_KEY_PASSWORD_FILE); empty: not encrypted."),
+        }),
+    }),
     "sasl": obj({
         "mechanism": s("KAFKA_SASL_MECHANISM; empty: no SASL.", enum=["", "plain", "scram-sha-256", "scram-sha-512"]),
         "username": s("KAFKA_SASL_USERNAME (required with a mechanism)."),

@@ -198,7 +198,11 @@ OTEL_RESOURCE_ATTRIBUTES: {{ join "," $pairs | quote }}
 {{- end }}
 {{- end -}}
 
-{{/* KAFKA_SASL_PASSWORD from the referenced Secret (root context); nothing without SASL or Kafka. */}}
+{{/*
+The Kafka credentials of a Kafka client's container (root context): KAFKA_SASL_PASSWORD from the
+referenced Secret, the client certificate's files (KAFKA_SSL_*_FILE, in the volume below);
+nothing without SASL, a client certificate or Kafka.
+*/}}
 {{- define "tuxhat.kafkaSecretEnv" -}}
 {{- $s := .Values.kafka.sasl }}
 {{- if and (eq .Values.mode "cluster") $s.mechanism }}
@@ -207,6 +211,41 @@ OTEL_RESOURCE_ATTRIBUTES: {{ join "," $pairs | quote }}
     secretKeyRef:
       name: {{ $s.existingSecret }}
       key: {{ $s.passwordKey }}
+{{- end }}
+{{- $c := .Values.kafka.tls.clientCertificate }}
+{{- if and (eq .Values.mode "cluster") $c.existingSecret }}
+- name: KAFKA_SSL_CERT_FILE
+  value: {{ printf "/etc/tuxhat/kafka-client/%s" $c.certKey | quote }}
+- name: KAFKA_SSL_KEY_FILE
+  value: {{ printf "/etc/tuxhat/kafka-client/%s" $c.keyKey | quote }}
+{{- with $c.keyPasswordKey }}
+- name: KAFKA_SSL_KEY_PASSWORD_FILE
+  value: {{ printf "/etc/tuxhat/kafka-client/%s" . | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The Kafka client certificate's Secret as a volume (root context): only its cert, key and key password. */}}
+{{- define "tuxhat.kafkaVolumes" -}}
+{{- $c := .Values.kafka.tls.clientCertificate }}
+{{- if and (eq .Values.mode "cluster") $c.existingSecret }}
+- name: kafka-client-certificate
+  secret:
+    secretName: {{ $c.existingSecret }}
+    defaultMode: 288 # 0440: owner and fsGroup read
+    items:
+      {{- range $key := compact (list $c.certKey $c.keyKey $c.keyPasswordKey) }}
+      - key: {{ $key }}
+        path: {{ $key }}
+      {{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "tuxhat.kafkaVolumeMounts" -}}
+{{- if and (eq .Values.mode "cluster") .Values.kafka.tls.clientCertificate.existingSecret }}
+- name: kafka-client-certificate
+  mountPath: /etc/tuxhat/kafka-client
+  readOnly: true
 {{- end }}
 {{- end -}}
 

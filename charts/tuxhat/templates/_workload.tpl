@@ -105,11 +105,17 @@ spec:
           securityContext: {{- include "tuxhat.containerSecurityContext" $root | nindent 12 }}
           volumeMounts:
             {{- include "tuxhat.baseVolumeMounts" $root | nindent 12 }}
+            {{- with include "tuxhat.kafkaVolumeMounts" $root | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
             {{- with .volumeMounts }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
       volumes:
         {{- include "tuxhat.baseVolumes" $root | nindent 8 }}
+        {{- with include "tuxhat.kafkaVolumes" $root | trim }}
+        {{- . | nindent 8 }}
+        {{- end }}
         {{- with .volumes }}
         {{- toYaml . | nindent 8 }}
         {{- end }}

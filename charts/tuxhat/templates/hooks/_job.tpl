@@ -1,6 +1,7 @@
 {{/*
 A pre-install/pre-upgrade hook Job (dict root component weight args env volumes volumeMounts
-kafka: true for a Job that talks to Kafka, which then gets the SASL password).
+kafka: true for a Job that talks to Kafka, which then gets the SASL password and the client
+certificate).
 Helm runs hooks by weight and waits for each Job: migrate (0), seed (10), topics (20); a failed
 Job fails the install/upgrade before any service changes. A Job is replaced at the next run
 (before-hook-creation) and deleted ttlSecondsAfterFinished after it ends.
@@ -69,11 +70,21 @@ spec:
           securityContext: {{- include "tuxhat.containerSecurityContext" $root | nindent 12 }}
           volumeMounts:
             {{- include "tuxhat.baseVolumeMounts" $root | nindent 12 }}
+            {{- if .kafka }}
+            {{- with include "tuxhat.kafkaVolumeMounts" $root | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
+            {{- end }}
             {{- with .volumeMounts }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
       volumes:
         {{- include "tuxhat.baseVolumes" $root | nindent 8 }}
+        {{- if .kafka }}
+        {{- with include "tuxhat.kafkaVolumes" $root | trim }}
+        {{- . | nindent 8 }}
+        {{- end }}
+        {{- end }}
         {{- with .volumes }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
