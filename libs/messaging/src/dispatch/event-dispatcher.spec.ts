@@ -86,4 +86,47 @@ describe('EventDispatcher', () => {
 
     expect(calls).toEqual([DEAD_LETTER.name, SMS_STATUS.name]);
   });
+
+  it('never dead-letters a dead letter: the consumer gives it up with an error logged', async () => {
+    const failing = (async () => {
+      throw new Error('table writer down');
+    }) as unknown as MessageHandler;
+    failing.extras = { batch: true };
+    const handlers = new Map<string, MessageHandler>([[DEAD_LETTER.name, failing]]);
+    const deadLetters: string[] = [];
+    const errors: string[] = [];
+    const logger = new Logger('test');
+    jest.spyOn(logger, 'error').mockImplementation((message: unknown) => {
+      errors.push(String(message));
+    });
+    jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const dispatcher = new EventDispatcher({
+      group: 'gateway',
+      handlers: {
+        getHandlerByPattern: (pattern) => handlers.get(pattern) ?? null,
+        getHandlers: () => handlers,
+      },
+      retryPolicy: { maxAttempts: 1, backoffMs: [] },
+      failures: {
+        retry: () => Promise.reject(new Error('no retry expected')),
+        deadLetter: async (record) => {
+          deadLetters.push(record.topic);
+        },
+      },
+      logger,
+      maxConcurrency: 4,
+      system: 'in-process',
+    });
+
+    await dispatcher.handle([
+      delivered(encodeEvent(DEAD_LETTER, deadLetter), 3),
+      delivered(encodeEvent(SMS_STATUS, status), 4),
+    ]);
+
+    // The status had no handler: dead-lettered as ever. The dead letter: only logged.
+    expect(deadLetters).toEqual([SMS_STATUS.name]);
+    expect(errors).toContainEqual(
+      expect.stringContaining('gave up on a dead letter (offset 3 of sms.deadletter.v1'),
+    );
+  });
 });

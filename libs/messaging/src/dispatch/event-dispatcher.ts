@@ -3,7 +3,9 @@ import type { MessageHandler } from '@nestjs/microservices';
 import { processMetrics } from '@tuxhat/observability';
 import { isObservable, lastValueFrom } from 'rxjs';
 
-import type { IncomingRecord } from '../bus-record';
+import { DEAD_LETTER } from '@tuxhat/contracts';
+
+import { BusHeaders, type IncomingRecord } from '../bus-record';
 import { decodeRecord, type DecodedRecord } from '../event-codec';
 import { RetryLaterError, describeError } from '../errors';
 import { decideOnFailure, type RetryPolicy } from '../retry-policy';
@@ -107,7 +109,7 @@ export class EventDispatcher {
       if (decoded.ok) valid.push(decoded);
       else {
         this.telemetry.rejected(record);
-        await this.options.failures.deadLetter(record, decoded.reason, 1);
+        await this.deadLetter(record, decoded.reason, 1);
       }
     }
     const byTopic = new Map<string, Decoded[]>();
@@ -121,7 +123,7 @@ export class EventDispatcher {
       if (!handler) {
         for (const item of items) {
           this.telemetry.rejected(item.record);
-          await this.options.failures.deadLetter(
+          await this.deadLetter(
             item.record,
             `no handler for ${topicName} in ${this.options.group}`,
             item.attempt,
@@ -216,8 +218,29 @@ export class EventDispatcher {
           `${this.options.group}: ${item.topic.name} dead-lettered after ${item.attempt} attempt(s): ${reason}`,
         );
       });
-      await this.options.failures.deadLetter(item.record, reason, item.attempt);
+      await this.deadLetter(item.record, reason, item.attempt);
     }
+  }
+
+  /**
+   * The dead-letter topic is the end of the line: a record of it that its consumer gives up on
+   * (the all-in-one table writer, the dlr's settler) is logged, not dead-lettered again. Another
+   * dead letter would be read by the same consumer, fail the same way, and so on for ever, each
+   * round wrapping the last one's payload. On Kafka the record stays in sms.deadletter.v1.
+   */
+  private async deadLetter(
+    record: IncomingRecord,
+    reason: string,
+    attempts: number,
+  ): Promise<void> {
+    const topic = record.headers[BusHeaders.originalTopic] ?? record.topic;
+    if (topic !== DEAD_LETTER.name) {
+      await this.options.failures.deadLetter(record, reason, attempts);
+      return;
+    }
+    this.options.logger.error(
+      `${this.options.group}: gave up on a dead letter (offset ${record.offset} of ${record.topic}, key ${record.key ?? '-'}) after ${attempts} attempt(s), not dead-lettered again: ${reason}`,
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { DEAD_LETTER, SMS_ACCEPTED } from '@tuxhat/contracts';
 
 import type { IncomingRecord } from '../bus-record';
 import { decodeRecord } from '../event-codec';
-import { deadLetterRecord, retryRecord } from './failure-records';
+import { MAX_DEAD_LETTER_PAYLOAD, deadLetterRecord, retryRecord } from './failure-records';
 
 describe(deadLetterRecord.name, () => {
   const original: IncomingRecord = {
@@ -41,5 +41,17 @@ describe(deadLetterRecord.name, () => {
       attempts: 2,
       payload: original.value?.toString(),
     });
+  });
+
+  it('cuts a value too large to wrap, and says where the whole record is', () => {
+    const huge: IncomingRecord = { ...original, value: Buffer.from('"'.repeat(600_000)) };
+    const letter = deadLetterRecord(huge, 'routing', 'does not match', 1);
+    const event = JSON.parse(letter.value.toString('utf8')) as { payload: string; reason: string };
+    expect(event.payload).toBe('"'.repeat(MAX_DEAD_LETTER_PAYLOAD));
+    expect(event.reason).toBe(
+      `does not match (payload cut to its first ${MAX_DEAD_LETTER_PAYLOAD} of 600000 characters; the record: sms.accepted.v1 partition 0 offset 7)`,
+    );
+    // Escaped, the cut value still fits a broker's default 1 MB limit.
+    expect(letter.value.length).toBeLessThan(1_000_000);
   });
 });

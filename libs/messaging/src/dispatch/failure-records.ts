@@ -35,6 +35,15 @@ export function retryRecord(
  */
 const RETRY_HEADERS: ReadonlySet<string> = new Set(Object.values(BusHeaders));
 
+/**
+ * The most of a record's value a dead letter keeps (characters). A dead letter wraps the value in
+ * JSON, which escapes it and so can make it larger than the record was: a record near the
+ * broker's size limit would give a dead letter the broker refuses, and its consumer, unable to
+ * publish it, would stop on that record for good. Our events are far smaller; only a foreign or
+ * broken record is cut, and its reason says so.
+ */
+export const MAX_DEAD_LETTER_PAYLOAD = 256 * 1024;
+
 export function deadLetterRecord(
   record: IncomingRecord,
   consumerGroup: string,
@@ -45,6 +54,8 @@ export function deadLetterRecord(
   const headers = Object.fromEntries(
     Object.entries(record.headers).filter(([name]) => !RETRY_HEADERS.has(name)),
   );
+  const payload = record.value?.toString('utf8') ?? '';
+  const cut = payload.length > MAX_DEAD_LETTER_PAYLOAD;
   return encodeEvent(
     DEAD_LETTER,
     {
@@ -52,9 +63,13 @@ export function deadLetterRecord(
       originalTopic: record.headers[BusHeaders.originalTopic] ?? record.topic,
       originalKey: record.key,
       consumerGroup,
-      reason: reason.slice(0, 2_000),
+      reason:
+        reason.slice(0, 2_000) +
+        (cut
+          ? ` (payload cut to its first ${MAX_DEAD_LETTER_PAYLOAD} of ${payload.length} characters; the record: ${record.topic} partition ${record.partition} offset ${record.offset})`
+          : ''),
       attempts,
-      payload: record.value?.toString('utf8') ?? '',
+      payload: cut ? payload.slice(0, MAX_DEAD_LETTER_PAYLOAD) : payload,
     },
     headers,
   );

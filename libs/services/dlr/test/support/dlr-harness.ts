@@ -46,7 +46,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { WebhookReceiver } from './webhook-receiver';
 
 /** The topics the dlr service consumes, and those the tests watch. */
-const CONSUMED = [SMS_SENT, SMS_DLR_RAW, SMS_STATUS, SMS_MO_RAW] as const;
+const CONSUMED = [SMS_SENT, SMS_DLR_RAW, SMS_STATUS, SMS_MO_RAW, DEAD_LETTER] as const;
 const WATCHED = [
   SMS_STATUS,
   SMS_REROUTE,
