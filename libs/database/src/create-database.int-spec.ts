@@ -153,6 +153,7 @@ function fixtures() {
     parts: 2,
     status: MessageStatus.delivered,
     statusDetail: 'DELIVRD',
+    statusErrorCode: '000',
     carrierId: carrier.id,
     routeId: route.id,
     clientReference: 'order-42',
