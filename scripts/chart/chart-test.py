@@ -986,6 +986,37 @@ def chart_version_noted():
           f"charts/tuxhat/README.md has no '### {version}' note")
 
 
+@test
+def tenant_api_tls():
+    """apiTls mounts the server certificate, key and client CAs into ingress (or the all-in-one gateway) only."""
+    sets = ["apiTls.existingSecret=api-cert", "apiTls.clientCa.existingSecret=tenant-ca"]
+    want_env = {"INGRESS_TLS_CERT_FILE": "/etc/tuxhat/api-tls/tls.crt", "INGRESS_TLS_KEY_FILE": "/etc/tuxhat/api-tls/tls.key",
+                "INGRESS_TLS_CLIENT_CA_FILE": "/etc/tuxhat/api-client-ca/ca.crt"}
+
+    def tls_of(d):
+        spec = pod_spec(d)
+        secrets = {v["name"]: v["secret"]["secretName"] for v in spec["volumes"] if v["name"].startswith("api-")}
+        mounts = {m["mountPath"]: secrets[m["name"]] for m in spec["containers"][0]["volumeMounts"] if m["name"] in secrets}
+        env = env_values(spec["containers"][0])
+        return {k: env[k] for k in want_env if k in env}, mounts
+
+    want_mounts = {"/etc/tuxhat/api-tls": "api-cert", "/etc/tuxhat/api-client-ca": "tenant-ca"}
+    for files, component in [([MINIMAL], "ingress"), ([AIO], "all-in-one")]:
+        docs = render(files, sets)
+        check(tls_of(by_name(docs, "Deployment", full(component))) == (want_env, want_mounts),
+              f"{component}: {tls_of(by_name(docs, 'Deployment', full(component)))}")
+        for d in of_kind(docs, "Deployment"):
+            if name(d) != full(component):
+                check(tls_of(d) == ({}, {}), f"{name(d)} got the tenant API's TLS files")
+        assert_valid_manifests(docs)
+    plain = render([MINIMAL])
+    check(tls_of(by_name(plain, "Deployment", full("ingress"))) == ({}, {}), "TLS without apiTls")
+    no_ca = render([MINIMAL], ["apiTls.existingSecret=api-cert", "apiTls.certKey=cert.pem", "apiTls.keyKey=key.pem"])
+    env, mounts = tls_of(by_name(no_ca, "Deployment", full("ingress")))
+    check(env == {"INGRESS_TLS_CERT_FILE": "/etc/tuxhat/api-tls/cert.pem", "INGRESS_TLS_KEY_FILE": "/etc/tuxhat/api-tls/key.pem"}
+          and mounts == {"/etc/tuxhat/api-tls": "api-cert"}, f"TLS without client CAs: {env} {mounts}")
+
+
 # Values helm must refuse, with the hint it must give.
 REFUSALS = [
     ("an unknown top-level key", [MINIMAL], ["bogus=1"], [], r"additional properties 'bogus' not allowed"),
@@ -997,6 +1028,8 @@ REFUSALS = [
     ("an API key in clear", [MINIMAL], [], ['gatewayConfig.tenants=[{"id":"t","name":"T","apiKeys":[{"name":"k","prefix":"thk_abcdefgh","sha256":"thk_abcdefgh_secret"}]}]'], r"sha256"),
     ("cluster mode without a database Secret", [MINIMAL], ["database.existingSecret="], [], r"database.existingSecret is required"),
     ("cluster mode without Kafka", [MINIMAL], [], ["kafka.bootstrapServers=[]"], r"kafka.bootstrapServers is required"),
+    ("client CAs without the API's certificate", [MINIMAL], ["apiTls.clientCa.existingSecret=tenant-ca"], [],
+     r"apiTls.clientCa.existingSecret needs apiTls.existingSecret"),
     ("a carrier secret reference without a Secret", [MINIMAL], [], ["carrierSecrets=[]"], r"no entry for it: add \{ env: TELCO_A_SMPP_PASSWORD"),
     ("a removed key (database.url)", [MINIMAL], ["database.url=postgresql://u:p@h/db"], [], r"database.url is not supported.*existingSecret"),
     ("a renamed key (kafka.brokers)", [MINIMAL], ["kafka.brokers=k:9092"], [], r"use kafka.bootstrapServers"),

@@ -246,6 +246,15 @@ props["database"] = obj({
 props["trustedCa"] = obj({"secretName": s("Existing Secret with extra CA certificates (NODE_EXTRA_CA_CERTS)."),
                          "key": s("Key of the Secret holding the PEM bundle.", minLength=1)},
                         desc="Extra CA certificates every process trusts (Kafka/PostgreSQL TLS with a private CA).")
+props["apiTls"] = obj({
+    "existingSecret": s("Existing Secret with the tenant API's server certificate and key (PEM); empty: plaintext."),
+    "certKey": s("INGRESS_TLS_CERT_FILE: the Secret's key holding the certificate.", minLength=1),
+    "keyKey": s("INGRESS_TLS_KEY_FILE: the Secret's key holding the private key.", minLength=1),
+    "clientCa": obj({
+        "existingSecret": s("Existing Secret with the CAs of tenants' client certificates; needs apiTls.existingSecret."),
+        "key": s("INGRESS_TLS_CLIENT_CA_FILE: the Secret's key holding the PEM bundle.", minLength=1),
+    }, desc="Tenants' TLS client certificates as credentials."),
+}, desc="TLS on the tenant API (ingress, or the all-in-one gateway), terminated in the pod.")
 props["gatewayConfig"] = obj({
     "existingConfigMap": s("Existing ConfigMap with key tuxhat.yaml instead of the lists below."),
     "tenants": arr(ref("gatewayTenant"), "Tenants with their API keys (prefix + SHA-256 only)."),

@@ -505,3 +505,27 @@ or everywhere when the config is in an existing ConfigMap (the chart cannot see 
 {{- end -}}
 {{- toJson (dict "volumes" $volumes "mounts" $mounts) -}}
 {{- end -}}
+
+{{/*
+The tenant API's TLS (root context): its env (INGRESS_TLS_*_FILE), volumes and mounts as JSON
+{ env, volumes, mounts }, for ingress and the all-in-one gateway; empty lists without apiTls.
+*/}}
+{{- define "tuxhat.apiTls" -}}
+{{- $t := .Values.apiTls }}
+{{- $env := list }}
+{{- $volumes := list }}
+{{- $mounts := list }}
+{{- if $t.existingSecret }}
+{{- $env = append $env (dict "name" "INGRESS_TLS_CERT_FILE" "value" (printf "/etc/tuxhat/api-tls/%s" $t.certKey)) }}
+{{- $env = append $env (dict "name" "INGRESS_TLS_KEY_FILE" "value" (printf "/etc/tuxhat/api-tls/%s" $t.keyKey)) }}
+{{- $items := list (dict "key" $t.certKey "path" $t.certKey) (dict "key" $t.keyKey "path" $t.keyKey) }}
+{{- $volumes = append $volumes (dict "name" "api-tls" "secret" (dict "secretName" $t.existingSecret "defaultMode" 288 "items" $items)) }}
+{{- $mounts = append $mounts (dict "name" "api-tls" "mountPath" "/etc/tuxhat/api-tls" "readOnly" true) }}
+{{- with $t.clientCa.existingSecret }}
+{{- $env = append $env (dict "name" "INGRESS_TLS_CLIENT_CA_FILE" "value" (printf "/etc/tuxhat/api-client-ca/%s" $t.clientCa.key)) }}
+{{- $volumes = append $volumes (dict "name" "api-client-ca" "secret" (dict "secretName" . "defaultMode" 292 "items" (list (dict "key" $t.clientCa.key "path" $t.clientCa.key)))) }}
+{{- $mounts = append $mounts (dict "name" "api-client-ca" "mountPath" "/etc/tuxhat/api-client-ca" "readOnly" true) }}
+{{- end }}
+{{- end }}
+{{- dict "env" $env "volumes" $volumes "mounts" $mounts | toJson }}
+{{- end -}}
