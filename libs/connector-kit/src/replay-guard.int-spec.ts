@@ -107,20 +107,12 @@ describe(ReplayGuard.name, () => {
   it('never sends a message the dead-letter settler failed, but lets another failure fail over', async () => {
     const settled = await stored('failed');
     const refused = await stored('failed');
-    const history = (messageId: string, errorCode: string) =>
-      db.database.prisma.messageStatusEvent.create({
-        data: {
-          eventId: randomUUID(),
-          messageId,
-          status: 'failed',
-          source: 'test',
-          occurredAt: new Date(),
-          errorCode,
-        },
-      });
-    await history(settled, DEAD_LETTERED);
+    // As the status projector leaves them: the failure's code on the message.
+    const failedWith = (messageId: string, statusErrorCode: string) =>
+      db.database.prisma.message.update({ where: { id: messageId }, data: { statusErrorCode } });
+    await failedWith(settled, DEAD_LETTERED);
     // A carrier's refusal: routing may still move the message on (a higher attempt).
-    await history(refused, '0x0000000B');
+    await failedWith(refused, '0x0000000B');
     const skip = await sut.replaysIn([
       event(settled, 'telco-a', 1),
       event(settled, 'telco-b', 3),

@@ -29,10 +29,10 @@ export const REACHED_CARRIER: readonly MessageStatus[] = [
  * the driver: through Prisma this was a query with one parameter per message and an OR over a
  * correlated EXISTS, plus a second query for the relation, for a few hundred messages a batch.
  *
- * `settled`: `failed` by the dlr's dead-letter settler (errorCode DEAD_LETTERED in its history).
- * The tenant was told the message failed, so an operator's replay of its dead letter, or a copy
- * of one of its events still on its way, must not send it. The history is probed only for a
- * `failed` message (AND evaluates left to right), by the (message_id, event_id) index's prefix.
+ * `settled`: `failed` by the dlr's dead-letter settler (the status's errorCode DEAD_LETTERED, kept
+ * on the message by the status projector). The tenant was told the message failed, so an
+ * operator's replay of its dead letter, or a copy of one of its events still on its way, must not
+ * send it.
  */
 const TAKEN_OR_OVER_SQL = `
   SELECT m.id, m.status::text AS status, coalesce(k.carriers, '{}') AS carriers, s.settled
@@ -41,9 +41,7 @@ const TAKEN_OR_OVER_SQL = `
     SELECT array_agg(DISTINCT c.carrier_id) AS carriers
     FROM dlr_carrier_keys AS c WHERE c.message_id = m.id) AS k
   CROSS JOIN LATERAL (
-    SELECT m.status = 'failed' AND EXISTS (
-      SELECT 1 FROM message_status_events AS e
-      WHERE e.message_id = m.id AND e.error_code = $3) AS settled) AS s
+    SELECT m.status = 'failed' AND m.status_error_code IS NOT DISTINCT FROM $3 AS settled) AS s
   WHERE m.id = ANY($1::text[])
     AND (m.status::text = ANY($2::text[]) OR k.carriers IS NOT NULL OR s.settled)`;
 
