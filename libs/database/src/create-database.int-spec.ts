@@ -5,9 +5,10 @@ import { createDatabase, type Database, type DatabaseOptions } from './create-da
 import { tempDir, testSchema, type TestSchema } from './test/test-databases';
 import { $Enums, CarrierKind, MessageStatus, TenantStatus } from './index';
 
-// PGlite creates a data directory in seconds (initdb in WASM). jest.config.js' per-project
+// A fresh PGlite (initdb and every migration, in WASM) takes about 30 s on a 2-core machine,
+// and over a minute when the machine is slow. jest.config.js' per-project
 // testTimeout is not applied (jest reads testTimeout from the global config only).
-jest.setTimeout(60_000);
+jest.setTimeout(180_000);
 
 // Every model of prisma/schema.prisma written and read back through the generated client on a
 // database built only from prisma/migrations: proof that the schema and the migrations agree.

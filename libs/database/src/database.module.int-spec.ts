@@ -7,9 +7,10 @@ import type { Database } from './create-database';
 import type { PrismaClient } from './prisma-client';
 import { tempDir, testSchema } from './test/test-databases';
 
-// PGlite creates a data directory in seconds (initdb in WASM). jest.config.js' per-project
+// A fresh PGlite (initdb and every migration, in WASM) takes about 30 s on a 2-core machine,
+// and over a minute when the machine is slow. jest.config.js' per-project
 // testTimeout is not applied (jest reads testTimeout from the global config only).
-jest.setTimeout(60_000);
+jest.setTimeout(180_000);
 
 @Injectable()
 class TenantNames {

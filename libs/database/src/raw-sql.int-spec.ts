@@ -4,8 +4,9 @@ import { PrismaClient } from './prisma-client';
 import { sqlOf } from './raw-sql';
 import { tempDir, testSchema } from './test/test-databases';
 
-// PGlite creates a data directory in seconds (initdb in WASM).
-jest.setTimeout(60_000);
+// A fresh PGlite (initdb and every migration, in WASM) takes about 30 s on a 2-core machine,
+// and over a minute when the machine is slow.
+jest.setTimeout(180_000);
 
 const backends: {
   readonly name: string;

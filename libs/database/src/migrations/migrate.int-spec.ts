@@ -16,9 +16,10 @@ import {
   type PrismaMigrationRow,
 } from './index';
 
-// PGlite creates a data directory in seconds (initdb in WASM). jest.config.js' per-project
+// A fresh PGlite (initdb and every migration, in WASM) takes about 30 s on a 2-core machine,
+// and over a minute when the machine is slow. jest.config.js' per-project
 // testTimeout is not applied (jest reads testTimeout from the global config only).
-jest.setTimeout(60_000);
+jest.setTimeout(180_000);
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -20,7 +20,9 @@ import { DlrConfig } from '../src/config/dlr-config';
 import { DlrModule } from '../src/dlr.module';
 import { WebhookReceiver } from './support/webhook-receiver';
 
-jest.setTimeout(120_000);
+// A fresh PGlite (initdb and every migration, in WASM) takes about 30 s on a 2-core machine,
+// and over a minute when the machine is slow.
+jest.setTimeout(180_000);
 
 // All-in-one mode runs on embedded PGlite (PostgreSQL 18 in WASM) over the in-process bus:
 // the same handlers and the same SQL (column arrays through unnest, ON CONFLICT) must work there.

@@ -13,8 +13,9 @@ import { type NewMessage, SubmissionRepository } from '../src/submission.reposit
 const message = (tenantId: string, extra: Partial<NewMessage> = {}): NewMessage =>
   newMessage({ tenantId, ...extra });
 
-// PGlite creates its data directory in seconds.
-jest.setTimeout(60_000);
+// A fresh PGlite (initdb and every migration, in WASM) takes about 30 s on a 2-core machine,
+// and over a minute when the machine is slow.
+jest.setTimeout(180_000);
 
 /** The group commit's SQL on both databases the gateway runs on. */
 const backends: {
