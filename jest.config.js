@@ -44,4 +44,10 @@ module.exports = {
   // Read only at the top level, not per project: generous for integration tests on real
   // infrastructure; e2e files raise it further (test/e2e/support/e2e-timeout.ts).
   testTimeout: 60_000,
+  // Test files still run one at a time on a 2-core machine, but in a worker process that is
+  // replaced once it holds this much after a file, instead of in jest's own process. What test
+  // files leave behind (PGlite's WASM memory above all) otherwise piles up in one process: on a
+  // slow machine its heap reached 4.5 GB, collection slowed every later file, and PGlite suites
+  // that take 30 s timed out at 60.
+  workerIdleMemoryLimit: '1GB',
 };
