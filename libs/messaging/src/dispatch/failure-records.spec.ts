@@ -44,14 +44,14 @@ describe(deadLetterRecord.name, () => {
   });
 
   it('cuts a value too large to wrap, and says where the whole record is', () => {
-    const huge: IncomingRecord = { ...original, value: Buffer.from('"'.repeat(600_000)) };
+    const huge: IncomingRecord = { ...original, value: Buffer.from('\u0001'.repeat(600_000)) };
     const letter = deadLetterRecord(huge, 'routing', 'does not match', 1);
     const event = JSON.parse(letter.value.toString('utf8')) as { payload: string; reason: string };
-    expect(event.payload).toBe('"'.repeat(MAX_DEAD_LETTER_PAYLOAD));
+    expect(event.payload).toBe('\u0001'.repeat(MAX_DEAD_LETTER_PAYLOAD));
     expect(event.reason).toBe(
       `does not match (payload cut to its first ${MAX_DEAD_LETTER_PAYLOAD} of 600000 characters; the record: sms.accepted.v1 partition 0 offset 7)`,
     );
-    // Escaped, the cut value still fits a broker's default 1 MB limit.
+    // Escaped (each control character as \u0001), the cut value still fits a broker's default 1 MB.
     expect(letter.value.length).toBeLessThan(1_000_000);
   });
 });

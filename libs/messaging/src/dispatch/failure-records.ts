@@ -39,10 +39,11 @@ const RETRY_HEADERS: ReadonlySet<string> = new Set(Object.values(BusHeaders));
  * The most of a record's value a dead letter keeps (characters). A dead letter wraps the value in
  * JSON, which escapes it and so can make it larger than the record was: a record near the
  * broker's size limit would give a dead letter the broker refuses, and its consumer, unable to
- * publish it, would stop on that record for good. Our events are far smaller; only a foreign or
- * broken record is cut, and its reason says so.
+ * publish it, would stop on that record for good. A character takes at most 6 bytes once escaped
+ * (a control character as \u00XX), so 128 Ki of them stay under the brokers' default limit of
+ * 1 MB. Our events are far smaller; only a foreign or broken record is cut, and its reason says so.
  */
-export const MAX_DEAD_LETTER_PAYLOAD = 256 * 1024;
+export const MAX_DEAD_LETTER_PAYLOAD = 128 * 1024;
 
 export function deadLetterRecord(
   record: IncomingRecord,
