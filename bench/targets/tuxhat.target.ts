@@ -99,9 +99,7 @@ export async function startTuxhat(
         .post('/dlr/paths', finalReportsPath(tenant.id, options.finalReportsTo));
       if (created.status !== 201) throw new Error(`DLR path not created: HTTP ${created.status}`);
     }
-    stopSystem = async () => {
-      await gateway.stop();
-    };
+    stopSystem = () => gateway.dispose();
     pids = () => (gateway.process?.pid === undefined ? [] : [gateway.process.pid]);
     httpUrl = gateway.httpUrl;
     grpcAddress = gateway.grpcAddress;

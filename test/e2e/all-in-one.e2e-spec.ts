@@ -50,7 +50,7 @@ describe('all-in-one mode: one SMS through every service', () => {
   afterAll(async () => {
     acme?.close();
     other?.close();
-    await gateway?.stop();
+    await gateway?.dispose();
     await Promise.all([carrier?.stop(), racingCarrier?.stop()]);
   });
 
@@ -164,7 +164,7 @@ describe('all-in-one mode: a crash loses no accepted message', () => {
       expect(records).toHaveLength(ids.length);
       expect(new Set(records.map((record) => record.finalStatus))).toEqual(new Set(['delivered']));
     } finally {
-      await gateway.stop('SIGKILL');
+      await gateway.dispose('SIGKILL');
       await carrier.stop();
     }
   });
@@ -205,7 +205,7 @@ describe('all-in-one mode: a crash loses no accepted message', () => {
       expect(records).toHaveLength(count);
       expect(records.every((record) => record.finalStatus === 'delivered')).toBe(true);
     } finally {
-      await gateway.stop('SIGKILL');
+      await gateway.dispose('SIGKILL');
       await carrier.stop();
     }
   }, 180_000);
@@ -259,7 +259,7 @@ describe('all-in-one mode: a burst beyond the in-memory backlog waits in the dat
       expect(parkedOnce).toBeGreaterThan(0);
       expect(stillParked).toBe(0);
     } finally {
-      await gateway.stop('SIGKILL');
+      await gateway.dispose('SIGKILL');
       await carrier.stop();
     }
   }, 180_000);
@@ -283,7 +283,7 @@ describe('npm start (the built-in demo)', () => {
         (await client.get(`/v1/messages/${id}`)).body?.status === 'delivered' ? true : undefined,
       );
     } finally {
-      await gateway.stop();
+      await gateway.dispose();
     }
   });
 });
@@ -299,7 +299,7 @@ describe('the e2e harness', () => {
       expect(gateway.httpPort).not.toBe(taken);
       expect((await fetch(`${gateway.httpUrl}/v1/messages/none`)).status).toBe(401);
     } finally {
-      await gateway.stop();
+      await gateway.dispose();
       await new Promise((resolve) => squatter.close(resolve));
     }
   });

@@ -31,12 +31,16 @@ describe('configuration errors at boot', () => {
     const gateway = await GatewayProcess.create();
     const file = join(gateway.dataDir, 'tuxhat.yaml');
     writeFileSync(file, lines.join('\n'));
-    return bootFails('dist/apps/gateway/src/main.js', {
-      TUXHAT_CONFIG: file,
-      TUXHAT_DATA_DIR: gateway.dataDir,
-      HTTP_PORT: String(gateway.httpPort),
-      GRPC_PORT: String(gateway.grpcPort),
-    });
+    try {
+      return await bootFails('dist/apps/gateway/src/main.js', {
+        TUXHAT_CONFIG: file,
+        TUXHAT_DATA_DIR: gateway.dataDir,
+        HTTP_PORT: String(gateway.httpPort),
+        GRPC_PORT: String(gateway.grpcPort),
+      });
+    } finally {
+      await gateway.dispose();
+    }
   }
 
   it('names an unknown key in the gateway config file', async () => {
@@ -73,7 +77,7 @@ describe('configuration errors at boot', () => {
       TUXHAT_DATA_DIR: gateway.dataDir,
       HTTP_PORT: String(gateway.httpPort),
       GRPC_PORT: String(gateway.grpcPort),
-    });
+    }).finally(() => gateway.dispose());
     expect(code).toBe(78);
     expect(output).toContain('INGRESS_THREAD');
   });

@@ -78,7 +78,7 @@ describe('carriers and their outages, set up through the admin API of a running 
 
   afterEach(async () => {
     journey?.tenant.close();
-    await journey?.gateway.stop('SIGKILL');
+    await journey?.gateway.dispose('SIGKILL');
     await Promise.all([journey?.carrierA.stop('SIGKILL'), journey?.carrierB.stop('SIGKILL')]);
     journey = undefined;
   });
@@ -240,7 +240,7 @@ async function startJourney(gatewayEnv: Record<string, string> = {}): Promise<Jo
     await Promise.all([carrierA.start(), carrierB.start()]);
     await gateway.start();
   } catch (error) {
-    await gateway.stop('SIGKILL');
+    await gateway.dispose('SIGKILL');
     await Promise.all([carrierA.stop('SIGKILL'), carrierB.stop('SIGKILL')]);
     throw error;
   }

@@ -28,7 +28,7 @@ describe('all-in-one mode with ingress on a worker thread (INGRESS_THREAD=auto)'
   });
 
   afterAll(async () => {
-    await gateway?.stop('SIGKILL');
+    await gateway?.dispose('SIGKILL');
     await database?.drop();
   });
 

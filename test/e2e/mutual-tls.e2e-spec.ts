@@ -39,7 +39,7 @@ describe('all-in-one gateway with mutual TLS on the tenant API', () => {
   });
 
   afterAll(async () => {
-    await gateway?.stop('SIGKILL');
+    await gateway?.dispose('SIGKILL');
     await database?.drop();
     pki?.dispose();
   });
@@ -92,6 +92,7 @@ describe('TLS configuration errors at boot', () => {
       GRPC_PORT: String(gateway.grpcPort),
     }).start();
     expect(await process.exited()).toBe(78);
+    await gateway.dispose();
     expect(process.logs).toContain('INGRESS_TLS_CERT_FILE: required with INGRESS_TLS_KEY_FILE');
   });
 

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,6 +12,8 @@ import { freePort } from './free-port';
 export class GatewayProcess {
   process: ServiceProcess | null = null;
   readonly dataDir: string;
+  /** Whether dataDir is a temporary directory of this object's own, removed by dispose(). */
+  private readonly ownsDataDir: boolean;
 
   private constructor(
     public httpPort: number,
@@ -19,6 +22,7 @@ export class GatewayProcess {
     private readonly env: Record<string, string>,
     private readonly nodeFlags: readonly string[],
   ) {
+    this.ownsDataDir = env.TUXHAT_DATA_DIR === undefined;
     this.dataDir = env.TUXHAT_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tuxhat-gateway-'));
   }
 
@@ -99,5 +103,14 @@ export class GatewayProcess {
     if (!process) return null;
     await process.stop(signal);
     return process.exitCode;
+  }
+
+  /**
+   * Stops for good and removes the data directory it made: each embedded database is 40–60 MB,
+   * and a test run starts dozens of gateways on machines whose disk may be nearly full.
+   */
+  async dispose(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    await this.stop(signal);
+    if (this.ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
 }
