@@ -37,6 +37,11 @@ if helm_ok; then
 else
   t=$(ms)
   log "helm $HELM_VERSION: building with go install (first time: a few minutes)"
+  # Helm's sources and the build cache take over 1 GB and only the binary is kept: both go to a
+  # directory removed afterwards, so the first CI run on a machine short of disk keeps that GB.
+  gowork=$(mktemp -d)
+  trap 'rm -rf "$gowork"' EXIT
+  export GOMODCACHE="$gowork/mod" GOCACHE="$gowork/cache" GOFLAGS="${GOFLAGS:-} -modcacherw"
   # The Kubernetes minor helm assumes without a cluster (.Capabilities.KubeVersion), as Helm's
   # Makefile derives it: from the k8s.io/client-go version in helm's go.mod (v0.37.x -> 1.37).
   gomod=$(go mod download -json "helm.sh/helm/v3@$HELM_VERSION" |
