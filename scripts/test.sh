@@ -21,11 +21,20 @@ bash scripts/infra/smpplib.sh install >&2
 export FUZZ_MAX_TIME="${FUZZ_MAX_TIME:-60}"
 bash scripts/build.sh
 
+# Free disk before and after: a first run takes about 2 GB (dependencies, the Python peers,
+# Kafka's log, embedded databases), and a machine short of disk fails tests far from the cause
+# (ENOSPC in whichever process writes next).
+free_disk() {
+  df -Pk . "${TMPDIR:-/tmp}" | awk -v when="$1" 'NR > 1 { printf "[test] disk %s: %d MB free on %s\n", when, $4 / 1024, $6 }' | sort -u >&2
+}
+free_disk "before jest"
+
 mkdir -p .local
 results=.local/jest-results.json
 status=0
 NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=TimeoutNegativeWarning" \
   jest --json --outputFile="$results" "$@" || status=$?
+free_disk "after jest"
 # One plain summary line for tools that do not read jest's own output.
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
