@@ -36,17 +36,18 @@ export class TestCa {
     return new TestCa(mkdtempSync(join(tmpdir(), 'tuxhat-pki-')), name);
   }
 
-  /** A server certificate for 127.0.0.1 and localhost. */
-  server(name = 'ingress'): TestCertificate {
+  /** A server certificate for 127.0.0.1 and localhost, valid this many days. */
+  server(name = 'ingress', days = 2): TestCertificate {
     return this.issue(
       name,
       'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth',
+      days,
     );
   }
 
   /** A client certificate with this common name. */
   client(name: string): TestCertificate {
-    return this.issue(name, 'extendedKeyUsage=clientAuth');
+    return this.issue(name, 'extendedKeyUsage=clientAuth', 2);
   }
 
   /** Removes the directory with every key. */
@@ -54,7 +55,7 @@ export class TestCa {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private issue(name: string, extensions: string): TestCertificate {
+  private issue(name: string, extensions: string, days: number): TestCertificate {
     const base = join(this.dir, `${name}-${this.serial}`);
     const serial = String(this.serial++);
     return this.files(`${name}-${serial}`, () => {
@@ -72,7 +73,7 @@ export class TestCa {
         '-set_serial',
         serial,
         '-days',
-        '2',
+        String(days),
         '-extfile',
         `${base}.ext`,
         '-out',

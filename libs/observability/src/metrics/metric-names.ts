@@ -157,6 +157,13 @@ export const METRICS = {
     ['tenant', 'outcome'],
   ),
 
+  // --- the tenant API's TLS (libs/services/ingress) ---------------------------------------------
+  tlsCertificateExpiry: gauge(
+    'tuxhat_tls_certificate_expiry_timestamp_seconds',
+    "When the tenant API's TLS certificate (certificate=server) and its client CAs (client_ca, the bundle's first) stop being valid, as a Unix time: alert well before it. A renewed file is served within INGRESS_TLS_RELOAD_SECONDS.",
+    ['certificate'],
+  ),
+
   // --- the process -------------------------------------------------------------------------------
   buildInfo: gauge('tuxhat_build_info', 'Always 1; labels say which service and version runs.', [
     'service',

@@ -28,21 +28,32 @@ describe(readListenerTls.name, () => {
     expect(readListenerTls({})).toBeUndefined();
   });
 
-  it('reads the certificate, its key and the client CAs as PEM text', () => {
+  it('reads the certificate, its key and the client CAs as PEM text, and where to look again', () => {
     const server = pki.server();
+    const files = {
+      INGRESS_TLS_CERT_FILE: server.certFile,
+      INGRESS_TLS_KEY_FILE: server.keyFile,
+      INGRESS_TLS_CLIENT_CA_FILE: pki.ca.certFile,
+    };
+    expect(readListenerTls({ ...files, INGRESS_TLS_RELOAD_SECONDS: 30 })).toEqual({
+      cert: server.cert,
+      key: server.key,
+      clientCa: pki.ca.cert,
+      reload: { files, intervalMs: 30_000 },
+    });
     expect(
       readListenerTls({
         INGRESS_TLS_CERT_FILE: server.certFile,
         INGRESS_TLS_KEY_FILE: server.keyFile,
-        INGRESS_TLS_CLIENT_CA_FILE: pki.ca.certFile,
       }),
-    ).toEqual({ cert: server.cert, key: server.key, clientCa: pki.ca.cert });
-    expect(
-      readListenerTls({
-        INGRESS_TLS_CERT_FILE: server.certFile,
-        INGRESS_TLS_KEY_FILE: server.keyFile,
-      }),
-    ).toEqual({ cert: server.cert, key: server.key });
+    ).toEqual({
+      cert: server.cert,
+      key: server.key,
+      reload: {
+        files: { INGRESS_TLS_CERT_FILE: server.certFile, INGRESS_TLS_KEY_FILE: server.keyFile },
+        intervalMs: 60_000,
+      },
+    });
   });
 
   it.each([

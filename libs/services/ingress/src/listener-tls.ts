@@ -18,6 +18,11 @@ export interface ListenerTls {
    * authenticates with an API key); one that chains to these CAs may authenticate with it.
    */
   readonly clientCa?: string;
+  /**
+   * The files it was read from, looked at again every `intervalMs`: a renewed certificate (e.g.
+   * cert-manager updating the Secret) is served without a restart (see ListenerTlsReloader).
+   */
+  readonly reload?: { readonly files: IngressTlsFiles; readonly intervalMs: number };
 }
 
 /** The environment turning TLS on (ingress in cluster mode, the all-in-one gateway). */
@@ -28,15 +33,33 @@ export const ingressTlsEnvSchema = z.object({
   INGRESS_TLS_KEY_FILE: z.string().min(1).optional(),
   /** CAs of tenants' client certificates (PEM). Unset: no client certificate is asked for. */
   INGRESS_TLS_CLIENT_CA_FILE: z.string().min(1).optional(),
+  /** How often the three files are read again, so a renewed certificate needs no restart. */
+  INGRESS_TLS_RELOAD_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 
-export type IngressTlsEnv = z.infer<typeof ingressTlsEnvSchema>;
+export type IngressTlsEnv = z.input<typeof ingressTlsEnvSchema>;
+export type IngressTlsFiles = Omit<IngressTlsEnv, 'INGRESS_TLS_RELOAD_SECONDS'>;
 
 /**
  * Reads the TLS files at boot. Anything wrong (a file missing or not PEM, a key without its
  * certificate, a key that is not the certificate's) stops the boot naming the variable.
  */
 export function readListenerTls(env: IngressTlsEnv): ListenerTls | undefined {
+  const tls = readTlsFiles(env);
+  if (!tls) return undefined;
+  const seconds = Number(env.INGRESS_TLS_RELOAD_SECONDS ?? 60);
+  const files: IngressTlsFiles = {
+    INGRESS_TLS_CERT_FILE: env.INGRESS_TLS_CERT_FILE,
+    INGRESS_TLS_KEY_FILE: env.INGRESS_TLS_KEY_FILE,
+    ...(env.INGRESS_TLS_CLIENT_CA_FILE
+      ? { INGRESS_TLS_CLIENT_CA_FILE: env.INGRESS_TLS_CLIENT_CA_FILE }
+      : {}),
+  };
+  return { ...tls, reload: { files, intervalMs: seconds * 1_000 } };
+}
+
+/** The PEM text of the files, checked as at boot (the reloader reads them with this too). */
+export function readTlsFiles(env: IngressTlsFiles): ListenerTls | undefined {
   const { INGRESS_TLS_CERT_FILE: certFile, INGRESS_TLS_KEY_FILE: keyFile } = env;
   const caFile = env.INGRESS_TLS_CLIENT_CA_FILE;
   if (!certFile) {
@@ -79,30 +102,34 @@ export function readListenerTls(env: IngressTlsEnv): ListenerTls | undefined {
  */
 export function httpsOptions(tls: ListenerTls) {
   return {
-    cert: tls.cert,
-    key: tls.key,
-    ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+    ...secureContextOptions(tls),
+    ...(tls.clientCa ? { requestCert: true, rejectUnauthorized: false } : {}),
   };
 }
 
-/** The gRPC listener's credentials: the same certificate and client CAs as REST. */
-export function grpcServerCredentials(tls: ListenerTls): ServerCredentials {
-  const pair = { cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) };
-  if (!tls.clientCa) return ServerCredentials.createSsl(null, [pair]);
-  return new OptionalClientCertificateCredentials(tls);
+/** What a listener's secure context is made of; also what replaces it on a reload. */
+export function secureContextOptions(tls: ListenerTls) {
+  return { cert: tls.cert, key: tls.key, ...(tls.clientCa ? { ca: tls.clientCa } : {}) };
 }
 
 /**
- * grpc-js's createSsl can ask for a client certificate only by requiring it (Node's
- * rejectUnauthorized defaults to true with requestCert); these ask without requiring, as REST
- * does. grpc-js then hands a call the peer certificate only when the connection is authorized.
+ * The gRPC listener's credentials: the same certificate and client CAs as REST, replaceable
+ * while it serves. grpc-js's createSsl can neither be updated nor ask for a client certificate
+ * without requiring one (Node's rejectUnauthorized defaults to true with requestCert); these
+ * ask without requiring, as REST does, and grpc-js then hands a call the peer certificate only
+ * when the connection is authorized.
  */
-class OptionalClientCertificateCredentials extends ServerCredentials {
+export class ListenerServerCredentials extends ServerCredentials {
   constructor(tls: ListenerTls) {
     super(
-      { requestCert: true, rejectUnauthorized: false },
-      { cert: tls.cert, key: tls.key, ca: tls.clientCa },
+      tls.clientCa ? { requestCert: true, rejectUnauthorized: false } : { requestCert: false },
+      secureContextOptions(tls),
     );
+  }
+
+  /** Serves new connections with this certificate (grpc-js sets it on its listening servers). */
+  update(tls: ListenerTls): void {
+    this.updateSecureContextOptions(secureContextOptions(tls));
   }
 
   _equals(other: ServerCredentials): boolean {

@@ -1,3 +1,4 @@
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import type { INestApplication } from '@nestjs/common';
@@ -15,7 +16,8 @@ import { directUnary } from './grpc-direct-unary';
 import { IngressProblemFilter, frameworkErrorProblem } from './ingress-problem.filter';
 import { IngressModule } from './ingress.module';
 import { type StartIngressOptions, resolveListenerOptions } from './ingress.options';
-import { grpcServerCredentials, httpsOptions } from './listener-tls';
+import { ListenerServerCredentials, httpsOptions, secureContextOptions } from './listener-tls';
+import { ListenerTlsReloader } from './listener-tls-reloader';
 import { MessagesGrpcController } from './messages.grpc-controller';
 import { MessagesService } from './messages.service';
 import { BATCH_ROUTE, registerSubmitRoutes } from './submit-routes';
@@ -91,12 +93,13 @@ export async function startIngress(
       strategy: runtime.bus.createTransport({ group: consumerGroupOf('ingress', options.shard) }),
     });
 
+    const grpcCredentials = options.tls && new ListenerServerCredentials(options.tls);
     const grpc = new BoundGrpcServer({
       url: `${hostForUrl(listeners.grpcHost)}:${listeners.grpcPort}`,
       package: SMS_PROTO_PACKAGE,
       protoPath: SMS_PROTO_PATH,
       loader: { keepCase: false, defaults: false, longs: String, enums: String },
-      ...(options.tls ? { credentials: grpcServerCredentials(options.tls) } : {}),
+      ...(grpcCredentials ? { credentials: grpcCredentials } : {}),
       // Let calls in flight finish on close instead of cutting them off.
       gracefulShutdown: true,
     });
@@ -116,13 +119,30 @@ export async function startIngress(
     await app.startAllMicroservices();
     await app.listen(listeners.httpPort, listeners.httpHost);
 
+    let reloader: ListenerTlsReloader | undefined;
+    if (options.tls && grpcCredentials) {
+      const rest = app.getHttpServer() as HttpsServer;
+      reloader = new ListenerTlsReloader(
+        options.tls,
+        (tls) => {
+          rest.setSecureContext(secureContextOptions(tls));
+          grpcCredentials.update(tls);
+        },
+        logger,
+      );
+      reloader.start();
+    }
+
     const http = app.getHttpServer().address() as AddressInfo;
     let closing: Promise<void> | undefined;
     return {
       app,
       httpUrl: `${options.tls ? 'https' : 'http'}://${hostForUrl(listeners.httpHost)}:${http.port}`,
       grpcUrl: `${hostForUrl(listeners.grpcHost)}:${grpc.port}`,
-      close: () => (closing ??= app.close()),
+      close: () => {
+        reloader?.stop();
+        return (closing ??= app.close());
+      },
     };
   } catch (error) {
     await app.close();
