@@ -100,6 +100,18 @@ export type TenantPolicyDocument = z.infer<typeof tenantPolicyDocument>;
 /** What an operator may send: every defaulted field optional. */
 export type TenantPolicyInput = z.input<typeof tenantPolicyDocument>;
 
+/**
+ * The zone a tenant's calendar months are counted in, from its current stored policy document
+ * (undefined: the tenant has none): the document's `timeZone`, else UTC. The policy service
+ * counts the monthly quota in it, and the tenant's GET /v1/usage and the admin usage report
+ * count months in it. A document that does not parse counts in UTC, as ingress does (the policy
+ * service rejects that tenant's messages, so no counter moves).
+ */
+export function policyTimeZone(document: unknown): string {
+  const parsed = tenantPolicyDocument.safeParse(document);
+  return parsed.success ? parsed.data.timeZone : 'UTC';
+}
+
 function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
