@@ -177,6 +177,7 @@ describe('admin API: accounting', () => {
         status: 200,
         body: {
           month: '2026-11',
+          timeZone: 'UTC',
           from: '2026-11-01T00:00:00.000Z',
           to: '2026-12-01T00:00:00.000Z',
           tenants: [
@@ -199,8 +200,75 @@ describe('admin API: accounting', () => {
       });
       const one = await sut.get('/admin/v1/accounting/usage?month=2026-11&tenantId=globex');
       expect((one.body.tenants as unknown[]).length).toBe(1);
+      // A tenant without a policy counts in UTC, as its quota and its GET /v1/usage do.
+      expect(one.body).toMatchObject({ timeZone: 'UTC', from: '2026-11-01T00:00:00.000Z' });
       const bad = await sut.get('/admin/v1/accounting/usage?month=2026-13');
       expect(bad).toMatchObject({ status: 400, body: { errors: [{ field: 'month' }] } });
+    });
+
+    describe('in a time zone', () => {
+      // kiwi's policy counts months in Auckland (UTC+13 in February 2027): February there runs
+      // from 2027-01-31T11:00Z to 2027-02-28T11:00Z.
+      const usage = (query: string) => sut.get(`/admin/v1/accounting/usage?month=2027-02&${query}`);
+      const kiwi = (messageId: string, acceptedAt: string, parts = 2) =>
+        record(messageId, { tenantId: 'kiwi', parts, acceptedAt: new Date(acceptedAt) });
+
+      beforeAll(async () => {
+        await sut.prisma.tenant.create({ data: { id: 'kiwi', name: 'kiwi' } });
+        // The latest policy version's zone counts, not an earlier one's.
+        for (const timeZone of ['Europe/Berlin', 'Pacific/Auckland']) {
+          const put = await sut.request('PUT', '/admin/v1/tenants/kiwi/policy', {
+            body: { timeZone },
+          });
+          expect(put.status).toBe(200);
+        }
+        await insertAccountingRecords(sut.prisma, [
+          kiwi('k-jan', '2027-01-31T12:00:00.000Z', 1), // January in UTC, February in Auckland
+          kiwi('k-feb', '2027-02-14T00:00:00.000Z'),
+          kiwi('k-feb-last', '2027-02-28T10:59:59.999Z'), // February in both
+          kiwi('k-mar', '2027-02-28T11:00:00.000Z'), // February in UTC, March in Auckland
+          kiwi('k-mar-2', '2027-02-28T20:00:00.000Z'),
+        ]);
+      });
+
+      const inAuckland = {
+        timeZone: 'Pacific/Auckland',
+        from: '2027-01-31T11:00:00.000Z',
+        to: '2027-02-28T11:00:00.000Z',
+        tenants: [{ tenantId: 'kiwi', messages: 3, parts: 5 }],
+      };
+      const inUtc = {
+        timeZone: 'UTC',
+        from: '2027-02-01T00:00:00.000Z',
+        to: '2027-03-01T00:00:00.000Z',
+        tenants: [{ tenantId: 'kiwi', messages: 4, parts: 8 }],
+      };
+
+      it("counts one tenant's month in its policy zone, as its quota and GET /v1/usage do", async () => {
+        expect(await usage('tenantId=kiwi')).toMatchObject({
+          status: 200,
+          body: { month: '2027-02', ...inAuckland },
+        });
+      });
+
+      it('counts in the zone asked for, with a tenant or across tenants', async () => {
+        expect((await usage('tenantId=kiwi&timeZone=UTC')).body).toMatchObject(inUtc);
+        expect((await usage('timeZone=Pacific/Auckland')).body).toMatchObject(inAuckland);
+      });
+
+      it('counts across tenants in UTC when no zone is asked for', async () => {
+        expect((await usage('')).body).toMatchObject(inUtc);
+      });
+
+      it.each(['Mars/Olympus', ''])('refuses the time zone "%s"', async (zone) => {
+        const answer = await usage(`tenantId=kiwi&timeZone=${encodeURIComponent(zone)}`);
+        expect(answer).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+        // The empty name breaks two rules (a name at all, a known zone): both are reported.
+        const errors = answer.body.errors as { field: string; code: string }[];
+        expect(new Set(errors.map(({ field, code }) => `${field} ${code}`))).toEqual(
+          new Set(['timeZone field_invalid']),
+        );
+      });
     });
 
     it('streams a period as NDJSON records of the topic format, or as CSV', async () => {

@@ -10,7 +10,6 @@ import {
   Query,
   StreamableFile,
 } from '@nestjs/common';
-import type { UsageReport } from '@tuxhat/billing';
 
 import { Actor } from '../core/admin-auth.guard';
 import type { AdminActor } from '../core/admin-key.authenticator';
@@ -19,6 +18,7 @@ import { parseBody, parseQuery } from '../core/validation';
 import {
   type BillingRuleView,
   type TariffView,
+  type UsageView,
   createBillingRuleSchema,
   createTariffSchema,
   exportQuery,
@@ -110,7 +110,7 @@ export class AccountingRecordsController {
   constructor(private readonly accounting: AccountingAdminService) {}
 
   @Get('usage')
-  usage(@Query() query: unknown): Promise<UsageReport & { month: string }> {
+  usage(@Query() query: unknown): Promise<UsageView> {
     return this.accounting.usage(parseQuery(usageQuery, query));
   }
 

@@ -1,6 +1,7 @@
-import { priorityClass, tenantId } from '@tuxhat/contracts';
+import { priorityClass, tenantId, timeZoneName } from '@tuxhat/contracts';
 import {
   type ExportFormat,
+  type UsageReport,
   billingRuleDocument,
   monthPeriod,
   tariffDocument,
@@ -116,12 +117,21 @@ export function billingRuleView(row: Prisma.BillingRuleGetPayload<object>): Bill
 // ---- usage and export ----
 
 export const usageQuery = z.strictObject({
-  /** Calendar month in UTC, `YYYY-MM`. */
+  /** Calendar month, `YYYY-MM`, in the zone below. */
   month: z.string().refine((value) => monthPeriod(value) !== undefined, {
     message: 'a month as YYYY-MM, e.g. 2026-11',
   }),
   tenantId: tenantId.optional(),
+  /**
+   * The zone to count the month in. Absent: the tenant's policy zone when `tenantId` is given
+   * (the figures the tenant and its quota see), else UTC.
+   */
+  timeZone: timeZoneName.optional(),
 });
+export type UsageQuery = z.output<typeof usageQuery>;
+
+/** The report, with the month and the zone it was counted in. */
+export type UsageView = UsageReport & { readonly month: string; readonly timeZone: string };
 
 /** Exports cover at most this long a period (a year and a day, for a leap year). */
 const MAX_EXPORT_DAYS = 367;

@@ -5,11 +5,11 @@ import {
   AccountingQueries,
   EXPORT_CONTENT_TYPES,
   type ExportFormat,
-  type UsageReport,
   billingRuleParamsIssues,
   exportLines,
   monthPeriod,
 } from '@tuxhat/billing';
+import { policyTimeZone } from '@tuxhat/contracts';
 import type { Prisma, PrismaClient } from '@tuxhat/database';
 import { fieldErrorsFromZod } from '@tuxhat/http-problem';
 import { PRISMA } from '@tuxhat/runtime';
@@ -30,6 +30,8 @@ import {
   type TariffView,
   type UpdateBillingRule,
   type UpdateTariff,
+  type UsageQuery,
+  type UsageView,
   billingRuleView,
   tariffView,
   unknownTenant,
@@ -200,13 +202,26 @@ export class AccountingAdminService {
   // ---- usage and export ----
 
   /** Monthly usage per tenant from the accounting records (one aggregate query). */
-  async usage(query: {
-    month: string;
-    tenantId?: string;
-  }): Promise<UsageReport & { month: string }> {
-    const period = monthPeriod(query.month)!;
+  async usage(query: UsageQuery): Promise<UsageView> {
+    const timeZone = await this.usageZone(query);
+    const period = monthPeriod(query.month, timeZone)!;
     const report = await this.queries.usage({ ...period, tenantId: query.tenantId });
-    return { month: query.month, ...report };
+    return { month: query.month, timeZone, ...report };
+  }
+
+  /**
+   * The zone asked for; else one tenant's policy zone, so the operator sees the figures the
+   * tenant's GET /v1/usage and its quota see; else UTC (the billing view across tenants).
+   */
+  private async usageZone(query: UsageQuery): Promise<string> {
+    if (query.timeZone !== undefined) return query.timeZone;
+    if (query.tenantId === undefined) return 'UTC';
+    const current = await this.prisma.tenantPolicy.findFirst({
+      where: { tenantId: query.tenantId },
+      orderBy: { version: 'desc' },
+      select: { document: true },
+    });
+    return policyTimeZone(current?.document);
   }
 
   /** The period's final records, streamed as NDJSON (one record per line) or CSV. */
