@@ -20,6 +20,7 @@ export type {
   Tenant,
 } from './prisma-client';
 export { createDatabase } from './create-database';
+export { seedPgliteDataDir } from './pglite-template';
 export { runSql, sqlOf } from './raw-sql';
 export { StatementGenerations } from './statement-generation';
 export type { SqlExecutor, SqlSession } from './raw-sql';
