@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ServiceProcess } from '@tuxhat/testing';
+import { seedPgliteDataDir } from '@tuxhat/database';
+import { PGLITE_TEMPLATE_DIR, ServiceProcess } from '@tuxhat/testing';
 
 import { AdminClient } from './admin-client';
 import { freePort } from './free-port';
@@ -78,6 +79,7 @@ export class GatewayProcess {
   }
 
   private async startOnce(): Promise<{ banner: string; demoApiKey: string | undefined }> {
+    await this.seedEmbeddedDatabase();
     this.process = new ServiceProcess(
       'gateway',
       'dist/apps/gateway/src/main.js',
@@ -96,6 +98,17 @@ export class GatewayProcess {
     await this.process.waitForOutput(/is running[\s\S]*gRPC API[^\n]*\n/, 120_000);
     const demoKey = this.process.logs.match(/API key: (thk_\S+)/)?.[1];
     return { banner: this.process.logs, demoApiKey: demoKey };
+  }
+
+  /**
+   * A gateway of its own on embedded PGlite starts from a migrated copy (seedPgliteDataDir):
+   * its boot then skips the ten seconds of migrations, which a test run would pay for each of
+   * the dozens of gateways it starts. What the boot does after migrating is not skipped.
+   */
+  private async seedEmbeddedDatabase(): Promise<void> {
+    const pgdata = join(this.dataDir, 'pgdata');
+    if (!this.ownsDataDir || this.env.DATABASE_URL || existsSync(pgdata)) return;
+    await seedPgliteDataDir(pgdata, PGLITE_TEMPLATE_DIR);
   }
 
   async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<number | null> {

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-import { createDatabase, type Database } from '@tuxhat/database';
+import { createDatabase, type Database, seedPgliteDataDir } from '@tuxhat/database';
 
 import { requiredTestEnv } from './env';
 
@@ -32,4 +35,41 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** Where test runs keep the migrated PGlite database new ones are copied from. */
+export const PGLITE_TEMPLATE_DIR = join(tmpdir(), 'tuxhat-pglite-templates');
+
+export interface TestPglite {
+  readonly database: Database;
+  /** Closes the database and removes its directory. */
+  drop(): Promise<void>;
+}
+
+/**
+ * An embedded PGlite database of its own (all-in-one mode's), on disk in a temporary directory,
+ * started from the migrated template: a fraction of a second, where migrating takes ten.
+ */
+export async function createTestPglite(label: string): Promise<TestPglite> {
+  const dir = await mkdtemp(join(tmpdir(), `tuxhat-${label}-`));
+  try {
+    await seedPgliteDataDir(join(dir, 'data'), PGLITE_TEMPLATE_DIR);
+    const database = await createDatabase({
+      pgliteDataDir: join(dir, 'data'),
+      migrateOnBoot: true,
+    });
+    return {
+      database,
+      drop: async () => {
+        try {
+          await database.close();
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }

@@ -1,7 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { Logger } from '@nestjs/common';
 import type { INestMicroservice } from '@nestjs/common';
 import {
@@ -11,7 +7,7 @@ import {
   derivedEnvelope,
 } from '@tuxhat/contracts';
 import { accountingRecordEventId, accountingRecordEventOf } from '@tuxhat/billing';
-import { type Prisma, createDatabase } from '@tuxhat/database';
+import type { Prisma } from '@tuxhat/database';
 import { Bus, InProcessBroker, encodeEvent } from '@tuxhat/messaging';
 import {
   type ServiceRuntime,
@@ -19,7 +15,13 @@ import {
   startConsumerService,
   systemClock,
 } from '@tuxhat/runtime';
-import { TopicRecorder, createTestDatabase, waitFor, type TestDatabase } from '@tuxhat/testing';
+import {
+  TopicRecorder,
+  createTestDatabase,
+  createTestPglite,
+  waitFor,
+  type TestDatabase,
+} from '@tuxhat/testing';
 
 import { AccountingConfigSnapshot } from './accounting-config';
 import { AccountingModule } from './accounting.module';
@@ -600,13 +602,9 @@ describe('accounting service', () => {
   });
 
   it('runs on embedded PGlite too (all-in-one mode): records, prices, settlement', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'accounting-pglite-'));
-    const embedded = await createDatabase({
-      pgliteDataDir: join(dir, 'data'),
-      migrateOnBoot: true,
-    });
+    const embedded = await createTestPglite('accounting-pglite');
     try {
-      const local = embedded.prisma;
+      const local = embedded.database.prisma;
       await local.tenant.create({ data: { id: 'acme', name: 'Acme' } });
       await local.tariff.create({
         data: { id: 'all', priceMinor: 4, currency: 'EUR' },
@@ -663,8 +661,7 @@ describe('accounting service', () => {
       ).toMatchObject({ reservedMinor: 0n, availableMinor: 100n });
     } finally {
       for (const app of apps.splice(0)) await app.close();
-      await embedded.close();
-      await rm(dir, { recursive: true, force: true });
+      await embedded.drop();
     }
   });
 });

@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { type PrismaClient, createDatabase } from '@tuxhat/database';
+import type { PrismaClient } from '@tuxhat/database';
 import { systemClock } from '@tuxhat/runtime';
-import { createTestDatabase } from '@tuxhat/testing';
+import { createTestDatabase, createTestPglite } from '@tuxhat/testing';
 
 import { MessageWriter, isRowError } from '../src/message-writer';
 import { newMessage } from '../src/new-message.fixture';
@@ -32,18 +28,8 @@ const backends: {
   {
     name: 'PGlite',
     open: async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'ingress-writer-'));
-      const database = await createDatabase({
-        pgliteDataDir: join(dir, 'data'),
-        migrateOnBoot: true,
-      });
-      return {
-        prisma: database.prisma,
-        close: async () => {
-          await database.close();
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
+      const embedded = await createTestPglite('ingress-writer');
+      return { prisma: embedded.database.prisma, close: () => embedded.drop() };
     },
   },
 ];

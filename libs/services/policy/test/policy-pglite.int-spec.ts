@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { type Database, createDatabase } from '@tuxhat/database';
-import { waitFor } from '@tuxhat/testing';
+import type { Database } from '@tuxhat/database';
+import { type TestPglite, createTestPglite, waitFor } from '@tuxhat/testing';
 
 import {
   ManualClock,
@@ -14,28 +10,27 @@ import {
   writePolicy,
 } from './support/policy-harness';
 
-// A fresh PGlite (initdb and every migration, in WASM) takes about 30 s on a 2-core machine,
-// and over a minute when the machine is slow.
+// The first PGlite of a test run makes the migrated template (every migration, in WASM): about
+// 30 s on a 2-core machine, over a minute when the machine is slow.
 jest.setTimeout(180_000);
 
 // All-in-one mode runs the policy on the embedded database (PGlite): one session for the whole
 // process, so the ledger's transaction, advisory locks and the releaser's SKIP LOCKED must work
 // there too.
 describe('policy engine on embedded PGlite', () => {
-  let dir: string;
+  let embedded: TestPglite;
   let database: Database;
   let policy: RunningPolicy;
   const clock = new ManualClock(Date.parse('2026-01-15T12:00:00Z'));
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'policy-pglite-'));
-    database = await createDatabase({ pgliteDataDir: join(dir, 'data'), migrateOnBoot: true });
+    embedded = await createTestPglite('policy-pglite');
+    database = embedded.database;
   });
 
   afterAll(async () => {
     await policy?.close();
-    await database?.close();
-    await rm(dir, { recursive: true, force: true });
+    await embedded?.drop();
   });
 
   it('counts the quota exactly, rejects suppressed numbers, and paces queued messages', async () => {
