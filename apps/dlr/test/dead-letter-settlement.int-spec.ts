@@ -10,12 +10,14 @@ import {
   SMS_SENT,
   SMS_STATUS,
   type DeadLetterEvent,
+  type MessageStatus,
+  type SmsSentEvent,
   type SmsStatusEvent,
   newEnvelope,
   physicalTopicsOf,
   retryTopicFor,
 } from '@tuxhat/contracts';
-import { DlrModule } from '@tuxhat/dlr';
+import { DlrModule, ExpiryScheduler } from '@tuxhat/dlr';
 import { startIngress, type RunningIngress } from '@tuxhat/ingress';
 import { Bus, EventPublisher, OnEventBatch, encodeEvent, planTopics } from '@tuxhat/messaging';
 import {
@@ -26,6 +28,7 @@ import {
 } from '@tuxhat/runtime';
 import {
   KafkaTopicReader,
+  TestClock,
   type TestDatabase,
   createTestDatabase,
   endOffsets,
@@ -49,14 +52,17 @@ class BrokenRouting {
 
 // Cluster mode on the real Kafka broker and PostgreSQL: a message's sms.accepted fails in routing
 // until it is dead-lettered; the dlr service settles the message `failed` (dead_lettered) through
-// sms.status, which the ingress status projector writes into the history the tenant reads. Every
-// service runs as its own consumer group of this run (`<service>.t<run>`), started at the end of
-// the shared topics.
+// sms.status, which the ingress status projector writes into the history the tenant reads. A
+// dead-lettered sms.sent leaves the message at its carrier with an expiry deadline (time: the
+// dlr's injected clock). Every service runs as its own consumer group of this run
+// (`<service>.t<run>`), started at the end of the shared topics.
 describe('dead-lettered messages settled on Kafka', () => {
   const run = randomBytes(4).toString('hex');
   const shard = `t${run}`;
   const brokers = requiredTestEnv('KAFKA_BROKERS').split(',');
   const tenant = `acme-${run}`;
+  /** The dlr's clock: its expiry runs on it. */
+  const clock = new TestClock();
   const groups = {
     dlr: consumerGroupOf('dlr', shard),
     routing: consumerGroupOf('routing', shard),
@@ -112,14 +118,17 @@ describe('dead-lettered messages settled on Kafka', () => {
     ]);
     await reader.start([SMS_STATUS.name, DEAD_LETTER.name], { from: 'end' });
     const runtime: ServiceRuntime = { bus, prisma: db.database.prisma, clock: systemClock };
+    const dlrRuntime: ServiceRuntime = { ...runtime, clock };
     apps.push(
       await startConsumerService({
         name: 'dlr',
         shard,
-        module: DlrModule.forRoot(runtime, { configPollMs: 100 }),
-        runtime,
+        module: DlrModule.forRoot(dlrRuntime, { configPollMs: 100, expiryPollMs: 100 }),
+        runtime: dlrRuntime,
         logger,
         shutdownHooks: false,
+        // An sms.sent it cannot record is dead-lettered after a second attempt.
+        retryPolicy: { maxAttempts: 2, backoffMs: [50] },
       }),
       await startConsumerService({
         name: 'routing',
@@ -159,12 +168,12 @@ describe('dead-lettered messages settled on Kafka', () => {
   });
 
   /** A message row as ingress writes it. */
-  async function stored(name: string, status: 'accepted' | 'sent'): Promise<string> {
+  async function stored(name: string, status: MessageStatus, tenantId = tenant): Promise<string> {
     const id = `${name}-${run}`;
     await db.database.prisma.message.create({
       data: {
         id,
-        tenantId: tenant,
+        tenantId,
         destination: '+38267123456',
         source: 'ACME',
         body: 'Your code is 123456',
@@ -279,5 +288,132 @@ describe('dead-lettered messages settled on Kafka', () => {
     expect(await db.database.prisma.message.findUnique({ where: { id: partly } })).toMatchObject({
       status: 'accepted',
     });
+  });
+
+  /** What a connector publishes once carrier `sim` took the message's one part. */
+  const sentEvent = (messageId: string, carrierMessageId: string): SmsSentEvent => ({
+    ...newEnvelope(),
+    messageId,
+    tenantId: tenant,
+    carrierId: 'sim',
+    routeId: 'default',
+    parts: [{ partIndex: 0, carrierMessageId }],
+  });
+  const deadlineOf = (messageId: string) =>
+    db.database.prisma.dlrDeadline.findUnique({ where: { messageId } });
+  const carrierKeysOf = (messageId: string) =>
+    db.database.prisma.dlrCarrierKey.findMany({ where: { messageId } });
+  const messageOf = (messageId: string) =>
+    db.database.prisma.message.findUnique({ where: { id: messageId } });
+
+  it("records a dead-lettered sms.sent's carrier ids, so the receipt ends the message; another tenant's and a final message stay as they are", async () => {
+    const other = `other-${run}`;
+    await db.database.prisma.tenant.create({ data: { id: other, name: 'Other' } });
+    const open = await stored('sent-open', 'routed');
+    const foreign = await stored('sent-foreign', 'routed', other);
+    const final = await stored('sent-final', 'delivered');
+    const letter = (messageId: string): DeadLetterEvent => ({
+      ...newEnvelope(),
+      originalTopic: SMS_SENT.name,
+      originalKey: messageId,
+      consumerGroup: groups.dlr,
+      reason: 'Error: Connection terminated unexpectedly',
+      attempts: 6,
+      payload: JSON.stringify(sentEvent(messageId, `c-${messageId}`)),
+    });
+    for (const id of [open, foreign, final]) await deliverDeadLetter(letter(id));
+    await projected();
+
+    expect(await messageOf(open)).toMatchObject({ status: 'sent', carrierId: 'sim' });
+    const [sent] = await history(open);
+    expect(sent).toMatchObject({ status: 'sent', source: 'dlr' });
+    expect(sent.detail).toContain(`sms.sent was dead-lettered by ${groups.dlr}`);
+    expect(await deadlineOf(open)).toMatchObject({ tenantId: tenant, carrierId: 'sim' });
+    expect((await carrierKeysOf(open)).map((key) => key.carrierMessageId)).toEqual([`c-${open}`]);
+    // Untouched: `foreign` is another tenant's than the payload names, `final` was delivered.
+    for (const [id, status] of [
+      [foreign, 'routed'],
+      [final, 'delivered'],
+    ] as const) {
+      expect(await messageOf(id)).toMatchObject({ status });
+      expect(await history(id)).toEqual([]);
+      expect(await deadlineOf(id)).toBeNull();
+      expect(await carrierKeysOf(id)).toEqual([]);
+    }
+
+    await publisher.publish(SMS_DLR_RAW, {
+      ...newEnvelope(),
+      carrierId: 'sim',
+      carrierMessageId: `c-${open}`,
+      state: 'delivered',
+      rawState: 'DELIVRD',
+      errorCode: '000',
+      receivedAt: new Date().toISOString(),
+    });
+    const delivered = await waitFor('the receipt delivered the message', async () => {
+      const row = await messageOf(open);
+      return row?.status === 'delivered' ? row : undefined;
+    });
+    expect(delivered.statusDetail).toContain('receipt from sim: DELIVRD');
+  });
+
+  // Runs last: it moves the dlr's clock past every deadline.
+  it("ends a message whose sms.sent the dlr dead-lettered in the expiry's state at its deadline, once however often the dead letter comes", async () => {
+    const id = await stored('sent-lost', 'routed');
+    const before = clock.now().getTime();
+    // PostgreSQL text cannot hold a NUL: recording the carrier's id fails on every attempt.
+    await publisher.publish(SMS_SENT, sentEvent(id, `c\u0000-${run}`));
+
+    const [deadLetter] = await reader.waitForValues<DeadLetterEvent>(
+      DEAD_LETTER.name,
+      1,
+      (event) => event.originalTopic === SMS_SENT.name && event.payload.includes(id),
+    );
+    expect(deadLetter).toMatchObject({ consumerGroup: groups.dlr, attempts: 2 });
+    await waitFor('the message sent', async () =>
+      (await messageOf(id))?.status === 'sent' ? true : undefined,
+    );
+    const deadline = await deadlineOf(id);
+    // Default validity (48 h) from the recording, plus an hour's grace.
+    const validity = 49 * 3_600_000;
+    expect(deadline).toMatchObject({ tenantId: tenant, carrierId: 'sim', partCount: 1 });
+    expect(deadline!.expiresAt.getTime()).toBeGreaterThanOrEqual(before + validity);
+    expect(deadline!.expiresAt.getTime()).toBeLessThanOrEqual(clock.now().getTime() + validity);
+    // What failed before fails again: no carrier ids, and the deadline stands all the same.
+    expect(await carrierKeysOf(id)).toEqual([]);
+    const sent = await history(id);
+    expect(sent).toMatchObject([{ status: 'sent', source: 'dlr' }]);
+    expect(sent[0].detail).toContain(
+      `sms.sent was dead-lettered by ${groups.dlr} after 2 attempt(s)`,
+    );
+
+    // A copy of the dead letter changes nothing.
+    await deliverDeadLetter(deadLetter);
+    await projected();
+    expect(await history(id)).toEqual(sent);
+    expect(await deadlineOf(id)).toEqual(deadline);
+    expect(statusesOf(id).map((event) => event.status)).toEqual(['sent']);
+
+    // Nothing due a minute before the deadline; at it, the expiry's state (DLR_EXPIRY_STATUS:
+    // unknown by default).
+    clock.advance(deadline!.expiresAt.getTime() - clock.now().getTime() - 60_000);
+    expect(await apps[0].get(ExpiryScheduler).runOnce()).toBe(0);
+    expect(await deadlineOf(id)).toEqual(deadline);
+    clock.advance(60_000);
+    const ended = await waitFor('the message expired', async () => {
+      const row = await messageOf(id);
+      return row?.status === 'unknown' ? row : undefined;
+    });
+    expect(ended.statusDetail).toContain('no final receipt from sim');
+    await waitFor('the deadline cleared', async () =>
+      (await deadlineOf(id)) === null ? true : undefined,
+    );
+
+    // Final now: the dead letter once more leaves it alone.
+    await deliverDeadLetter(deadLetter);
+    await projected();
+    expect((await history(id)).map((event) => event.status)).toEqual(['sent', 'unknown']);
+    expect(await deadlineOf(id)).toBeNull();
+    expect(statusesOf(id).map((event) => event.status)).toEqual(['sent', 'unknown']);
   });
 });

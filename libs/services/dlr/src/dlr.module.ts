@@ -4,6 +4,7 @@ import { CLOCK, PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
 
 import { DlrConfig } from './config/dlr-config';
 import { DeadLetterSettlerConsumer } from './dead-letters/dead-letter-settler.consumer';
+import { DeadLetteredSentRecorder } from './dead-letters/dead-lettered-sent.recorder';
 import { CorrelationRepository } from './correlation/correlation.repository';
 import { DLR_OPTIONS, type DlrOptions, resolveDlrOptions } from './dlr.options';
 import { DeadlinesRepository } from './expiry/deadlines.repository';
@@ -38,7 +39,7 @@ export const DLR_PARTITIONS_CONSUMED_CONCURRENTLY = 64;
  * The dlr service: correlates carrier receipts with messages into statuses (multipart,
  * expiry), delivers statuses where tenants want them (webhooks, tenant topics), runs DLR
  * triggers, routes MO to handlers, and settles messages a dead letter stranded on their way to
- * a carrier.
+ * a carrier or left at one without what their sms.sent records.
  */
 @Module({})
 export class DlrModule {
@@ -66,6 +67,7 @@ export class DlrModule {
         MoPartsRepository,
         MoService,
         MoReassemblySweeper,
+        DeadLetteredSentRecorder,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { PRISMA } from '@tuxhat/runtime';
 
 import { type CallbackInfo, callbackInfoOf } from '../messages.repository';
 import { isFinalReceiptState } from '../receipts/receipt-state';
+import { type ValidityOptions, expiresAtSql } from '../expiry/deadlines.repository';
 import { lookupKeys, storedKey } from './carrier-id-keys';
 
 /** The part of one of our messages a carrier id names. */
@@ -50,16 +51,10 @@ export class CorrelationRepository {
 
   /**
    * What sms.sent records, for the messages of the batch that exist, in one statement (data
-   * -modifying CTEs: one round trip, atomic): every part under its key (dlr_carrier_keys, one
-   * row per part: the receipt side looks up every spelling its id may have, see lookupKeys; the
-   * connectors' replay guard reads which carriers took the message from it too) and the expiry
-   * deadline (validUntil, or `sentAt` + defaultValidityMs, plus expiryGraceMs; a resend through
-   * another carrier replaces it). The default validity counts from the sending, as the carrier's
-   * own default does, not from acceptance: a message the policy held (scheduled for later,
-   * outside a send window) may be sent days after it was accepted. A validUntil stays as it is
-   * (ingress counts a validityPeriod from the scheduled time). Returns the ids of the messages
-   * found; the others get nothing. Column arrays through unnest: a handful of parameters
-   * however many rows.
+   * -modifying CTEs: one round trip, atomic): every part under its key (carrierKeysInsert) and
+   * the expiry deadline (expiresAtSql; a resend through another carrier replaces it). Returns
+   * the ids of the messages found; the others get nothing. Column arrays through unnest: a
+   * handful of parameters however many rows.
    *
    * The keys check their message with an index probe on messages (the same test as
    * `sent`), not `IN (SELECT ... FROM sent)`: the planner cannot estimate a CTE's rows, took
@@ -71,31 +66,20 @@ export class CorrelationRepository {
    */
   async recordSent(
     events: readonly SmsSentEvent[],
-    validity: { readonly defaultValidityMs: number; readonly expiryGraceMs: number },
+    validity: ValidityOptions,
     /** When the batch is recorded (the injected clock): the default validity counts from it. */
     sentAt: Date,
   ): Promise<Set<string>> {
     if (events.length === 0) return new Set();
     // One deadline per message (ON CONFLICT DO UPDATE may not touch a row twice): the last wins.
     const messages = [...new Map(events.map((event) => [event.messageId, event])).values()];
-    const parts: { event: SmsSentEvent; partIndex: number; carrierMessageId: string }[] = [];
-    for (const event of events)
-      for (const part of event.parts) {
-        parts.push({ event, partIndex: part.partIndex, carrierMessageId: part.carrierMessageId });
-      }
     const messageIds = messages.map((event) => event.messageId);
-    const traceParents = new Map(
-      events.map((event) => [event.messageId, messageTraceParent(event.messageId) ?? null]),
-    );
     const [result] = await runSql<{ ids: string }>(
       this.prisma,
       Prisma.sql`
       WITH sent AS (
         SELECT u.message_id, u.tenant_id, u.carrier_id, u.route_id, u.part_count,
-               coalesce(m.valid_until,
-                        ${sentAt.toISOString()}::timestamptz
-                          + ${validity.defaultValidityMs} * interval '1 millisecond')
-                 + ${validity.expiryGraceMs} * interval '1 millisecond' AS expires_at
+               ${expiresAtSql(validity, sentAt)} AS expires_at
         FROM unnest(
           ${messageIds}::text[],
           ${messages.map((event) => event.tenantId)}::text[],
@@ -104,24 +88,7 @@ export class CorrelationRepository {
           ${messages.map((event) => event.parts.length)}::int[])
           AS u (message_id, tenant_id, carrier_id, route_id, part_count)
         JOIN messages AS m ON m.id = u.message_id AND m.id = ANY(${messageIds}::text[])),
-      carrier_keys AS (
-        INSERT INTO dlr_carrier_keys (carrier_id, lookup_key, message_id, tenant_id, part_index,
-                                      part_count, carrier_message_id, route_id, trace_parent)
-        SELECT k.* FROM unnest(
-          ${parts.map(({ event }) => event.carrierId)}::text[],
-          ${parts.map(({ carrierMessageId }) => storedKey(carrierMessageId))}::text[],
-          ${parts.map(({ event }) => event.messageId)}::text[],
-          ${parts.map(({ event }) => event.tenantId)}::text[],
-          ${parts.map(({ partIndex }) => partIndex)}::int[],
-          ${parts.map(({ event }) => event.parts.length)}::int[],
-          ${parts.map(({ carrierMessageId }) => carrierMessageId)}::text[],
-          ${parts.map(({ event }) => event.routeId)}::text[],
-          ${parts.map(({ event }) => traceParents.get(event.messageId) ?? null)}::text[])
-          AS k (carrier_id, lookup_key, message_id, tenant_id, part_index, part_count,
-                carrier_message_id, route_id, trace_parent)
-        WHERE EXISTS (SELECT 1 FROM messages AS m
-                      WHERE m.id = k.message_id AND m.id = ANY(${messageIds}::text[]))
-        ON CONFLICT DO NOTHING),
+      carrier_keys AS (${carrierKeysInsert(events)}),
       deadlines AS (
         INSERT INTO dlr_deadlines (message_id, tenant_id, carrier_id, route_id, part_count,
                                    expires_at)
@@ -134,6 +101,17 @@ export class CorrelationRepository {
       this.sentStatements.next(events.length),
     );
     return new Set(JSON.parse(result?.ids ?? '[]') as string[]);
+  }
+
+  /**
+   * The carrier ids alone of these sms.sent events (every part under its key, for the messages
+   * that exist), without the deadline that recordSent writes with them: for the dead-letter
+   * settler, which has made sure of the deadline on its own (see DeadlinesRepository.ensure).
+   * Ids recorded already stay as they are. Dead letters are rare: not prepared.
+   */
+  async recordCarrierKeys(events: readonly SmsSentEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await runSql(this.prisma, carrierKeysInsert(events));
   }
 
   /**
@@ -250,4 +228,42 @@ export class CorrelationRepository {
     }
     return carriers;
   }
+}
+
+/**
+ * The INSERT of every part of these sms.sent events under its key (dlr_carrier_keys, one row per
+ * part: the receipt side looks up every spelling its id may have, see lookupKeys; the
+ * connectors' replay guard reads which carriers took the message from it too), for the messages
+ * that exist, a key recorded already left as it is. Each key checks its message with an index
+ * probe on messages (see recordSent). Column arrays through unnest: a handful of parameters
+ * however many rows.
+ */
+function carrierKeysInsert(events: readonly SmsSentEvent[]): Prisma.Sql {
+  const parts: { event: SmsSentEvent; partIndex: number; carrierMessageId: string }[] = [];
+  for (const event of events)
+    for (const part of event.parts) {
+      parts.push({ event, partIndex: part.partIndex, carrierMessageId: part.carrierMessageId });
+    }
+  const messageIds = [...new Set(events.map((event) => event.messageId))];
+  const traceParents = new Map(
+    events.map((event) => [event.messageId, messageTraceParent(event.messageId) ?? null]),
+  );
+  return Prisma.sql`
+        INSERT INTO dlr_carrier_keys (carrier_id, lookup_key, message_id, tenant_id, part_index,
+                                      part_count, carrier_message_id, route_id, trace_parent)
+        SELECT k.* FROM unnest(
+          ${parts.map(({ event }) => event.carrierId)}::text[],
+          ${parts.map(({ carrierMessageId }) => storedKey(carrierMessageId))}::text[],
+          ${parts.map(({ event }) => event.messageId)}::text[],
+          ${parts.map(({ event }) => event.tenantId)}::text[],
+          ${parts.map(({ partIndex }) => partIndex)}::int[],
+          ${parts.map(({ event }) => event.parts.length)}::int[],
+          ${parts.map(({ carrierMessageId }) => carrierMessageId)}::text[],
+          ${parts.map(({ event }) => event.routeId)}::text[],
+          ${parts.map(({ event }) => traceParents.get(event.messageId) ?? null)}::text[])
+          AS k (carrier_id, lookup_key, message_id, tenant_id, part_index, part_count,
+                carrier_message_id, route_id, trace_parent)
+        WHERE EXISTS (SELECT 1 FROM messages AS m
+                      WHERE m.id = k.message_id AND m.id = ANY(${messageIds}::text[]))
+        ON CONFLICT DO NOTHING`;
 }

@@ -14,13 +14,16 @@ import {
   topicForPhysicalName,
 } from '@tuxhat/contracts';
 
+import { fieldOf, parseJson } from './payload-fields';
+
 /**
  * The topics that carry a message towards its carrier, each read by the one service that moves
  * it on (policy, routing, a connector): when that service gives an event up, nothing else ever
  * moves the message again. Every other dead letter leaves the message where it goes anyway: a
  * status that did not reach the history, accounting or a DLR path (sms.status), a receipt
  * (sms.dlr.raw: the dlr's expiry still ends the message) or sms.sent (the carrier has the
- * message: failing it would tell the tenant something untrue).
+ * message: failing it would tell the tenant something untrue; dead-lettered-sent.ts records
+ * what the dlr could not).
  */
 const DELIVERY_PATH: ReadonlySet<string> = new Set([
   SMS_SUBMITTED.name,
@@ -77,11 +80,24 @@ export type Verdict =
   | 'at-carrier';
 
 export function verdictOn(stranded: StrandedMessage, stored: StoredMessage | undefined): Verdict {
-  if (!stored) return 'unknown';
-  if (stranded.tenantId !== undefined && stranded.tenantId !== stored.tenantId) return 'unknown';
-  if (isFinalStatus(stored.status)) return 'final';
+  const closed = closedVerdict(stranded.tenantId, stored);
+  if (closed !== undefined || stored === undefined) return closed ?? 'unknown';
   if (stored.atCarrier || statusRank(stored.status) >= statusRank('sent')) return 'at-carrier';
   return 'settle';
+}
+
+/**
+ * Why any dead letter naming a message leaves it alone, whatever its topic: no such message,
+ * another tenant's than the payload says (a payload that names no tenant is found by its id
+ * alone), or final already. Undefined when the message is open.
+ */
+export function closedVerdict(
+  claimedTenantId: string | undefined,
+  stored: StoredMessage | undefined,
+): 'unknown' | 'final' | undefined {
+  if (!stored) return 'unknown';
+  if (claimedTenantId !== undefined && claimedTenantId !== stored.tenantId) return 'unknown';
+  return isFinalStatus(stored.status) ? 'final' : undefined;
 }
 
 /**
@@ -109,18 +125,4 @@ export function settlementOf(
     source: 'dlr',
     errorCode: DEAD_LETTERED,
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function fieldOf(value: unknown, name: string): unknown {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)[name]
-    : undefined;
 }
