@@ -342,6 +342,7 @@ describe.each(backends)('database on $name', (backend) => {
     await prisma.dlrTrigger.deleteMany();
     await prisma.moHandler.deleteMany();
     await prisma.moPart.deleteMany();
+    await prisma.moReassembly.deleteMany();
     await prisma.moMessage.deleteMany();
     await prisma.tenantPolicy.deleteMany();
     await prisma.tenantUsage.deleteMany();
@@ -415,6 +416,7 @@ describe.each(backends)('database on $name', (backend) => {
       DlrTrigger: f.dlrTrigger,
       MoHandler: f.moHandler,
       MoPart: f.moPart,
+      MoReassembly: f.moReassembly,
       MoMessage: f.moMessage,
     };
     const scalarFields: Record<Prisma.ModelName, object> = {
@@ -456,6 +458,7 @@ describe.each(backends)('database on $name', (backend) => {
       DlrTrigger: Prisma.DlrTriggerScalarFieldEnum,
       MoHandler: Prisma.MoHandlerScalarFieldEnum,
       MoPart: Prisma.MoPartScalarFieldEnum,
+      MoReassembly: Prisma.MoReassemblyScalarFieldEnum,
       MoMessage: Prisma.MoMessageScalarFieldEnum,
     };
     expect(Object.keys(byModel).sort()).toEqual(Object.values(Prisma.ModelName).sort());
@@ -511,6 +514,7 @@ describe.each(backends)('database on $name', (backend) => {
     await prisma.dlrTrigger.create({ data: f.dlrTrigger });
     await prisma.moHandler.create({ data: f.moHandler });
     await prisma.moPart.create({ data: f.moPart });
+    await prisma.moReassembly.create({ data: f.moReassembly });
     await prisma.moMessage.create({ data: f.moMessage });
     expect(await prisma.dlrCarrierKey.findFirstOrThrow()).toEqual(f.dlrCarrierKey);
     expect(await prisma.dlrPartReceipt.findFirstOrThrow()).toEqual(f.dlrPartReceipt);
@@ -527,6 +531,7 @@ describe.each(backends)('database on $name', (backend) => {
       withoutUpdatedAt(f.moHandler),
     );
     expect(await prisma.moPart.findFirstOrThrow()).toEqual(f.moPart);
+    expect(await prisma.moReassembly.findFirstOrThrow()).toEqual(f.moReassembly);
     expect(await prisma.moMessage.findFirstOrThrow()).toEqual(f.moMessage);
 
     // updatedAt is @updatedAt: Prisma overwrites the given value on create. Everything else is exact.
@@ -1174,6 +1179,17 @@ function dlrFixtures(tenantId: string, messageId: string, carrierId: string) {
       receivedAt: at('2026-01-04T10:00:05.000Z'),
       completedAt: at('2026-01-04T10:00:06.000Z'),
     },
+    moReassembly: {
+      carrierId,
+      source: '+38267111222',
+      destination: '1234',
+      reference: 513,
+      total: 3,
+      moId: 'c1d2e3f4-0000-4000-8000-00000000d1a6',
+      keyword: 'BAL',
+      parts: [1, 3],
+      handledAt: at('2026-01-04T10:10:06.000Z'),
+    },
     moMessage: {
       id: 'c1d2e3f4-0000-4000-8000-00000000d1a5',
       tenantId,
@@ -1184,6 +1200,7 @@ function dlrFixtures(tenantId: string, messageId: string, carrierId: string) {
       keyword: 'BAL',
       handlerId: 'mo-1',
       action: 'auto_reply',
+      lateFragmentOf: 'c1d2e3f4-0000-4000-8000-00000000d1a6',
       receivedAt: at('2026-01-04T10:00:07.000Z'),
       createdAt: at('2026-01-04T10:00:07.001Z'),
     },
