@@ -71,7 +71,10 @@ const dlrOptionsSchema = z.object({
     .int()
     .min(1_000)
     .default(10 * 60_000),
-  /** Handled MO parts are kept this long to recognise replays. */
+  /**
+   * Routed concatenated MOs and their parts are remembered this long: a part coming again is
+   * dropped, a part the MO lacked is routed as its late fragment (README, Concatenated MO).
+   */
   moPartRetentionMs: z
     .int()
     .min(1_000)

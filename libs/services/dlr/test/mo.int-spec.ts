@@ -13,7 +13,7 @@ import { KafkaTopicReader, waitFor } from '@tuxhat/testing';
 
 import { resolveDlrOptions } from '../src/dlr.options';
 import { MoReassemblySweeper } from '../src/mo/mo-reassembly.sweeper';
-import { assembledMoId } from '../src/mo/mo.service';
+import { assembledMoId } from '../src/mo/mo-assembly';
 import { DlrHarness } from './support/dlr-harness';
 import { WebhookReceiver } from './support/webhook-receiver';
 

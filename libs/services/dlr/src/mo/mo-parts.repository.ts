@@ -2,52 +2,48 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, type PrismaClient, runSql } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
 
-/** One part of a concatenated MO. */
-export interface MoPartIn {
-  readonly carrierId: string;
-  readonly source: string;
-  readonly destination: string;
-  readonly reference: number;
-  readonly total: number;
-  readonly seq: number;
-  readonly text: string;
-  readonly eventId: string;
-  readonly receivedAt: Date;
-}
-
-/** The parts of one MO, in order; `missing` lists part numbers that never came (timeout). */
-export interface AssembledMo {
-  readonly carrierId: string;
-  readonly source: string;
-  readonly destination: string;
-  readonly reference: number;
-  readonly total: number;
-  readonly text: string;
-  readonly eventIds: readonly string[];
-  /** When its first part arrived. */
-  readonly receivedAt: Date;
-  readonly missing: readonly number[];
-}
-
-type GroupKey = Pick<MoPartIn, 'carrierId' | 'source' | 'destination' | 'reference' | 'total'>;
+import { DLR_OPTIONS, type ResolvedDlrOptions } from '../dlr.options';
+import {
+  type AssembledMo,
+  type MoPartIn,
+  assembledMoId,
+  assemble,
+  groupOf,
+  linkLateParts,
+  uniqueGroups,
+} from './mo-assembly';
+import { keywordOf } from './mo-routing';
 
 /**
  * mo_parts: concatenated MO parts wait here, in any order and across restarts, until the MO is
- * whole. Handled parts are kept (completed_at) for a retention time so that a redelivered part
- * (same event id) is recognised instead of starting a new MO; a handset reusing the reference
- * later (a different event id) starts a new one.
+ * whole. Handled parts (completed_at) and the MOs they made (mo_reassemblies) are remembered
+ * for moPartRetentionMs, so that a part coming again is recognised instead of starting a new MO:
+ *
+ * - the same part (the same event id: a replay; or the same text under a new id: the SMSC
+ *   delivered the deliver_sm again) is dropped;
+ * - a part the MO was routed without (the reassembly timeout) comes back as its late fragment;
+ * - a different text for a part number already routed is a new message reusing the reference:
+ *   it starts a new MO, as does any part once the memory is over.
  */
 @Injectable()
 export class MoPartsRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(DLR_OPTIONS) private readonly options: ResolvedDlrOptions,
+  ) {}
 
-  /** Stores the parts (one statement) and returns the MOs they completed (one read). */
-  async add(parts: readonly MoPartIn[]): Promise<AssembledMo[]> {
+  /**
+   * Stores the parts (one statement) and returns the MOs they completed and the late fragments
+   * they are (one read, and one more when some MO is still incomplete).
+   */
+  async add(parts: readonly MoPartIn[], now: Date): Promise<AssembledMo[]> {
     if (parts.length === 0) return [];
     const values = parts.map(
       (part) =>
         Prisma.sql`(${part.carrierId}, ${part.source}, ${part.destination}, ${part.reference}, ${part.total}, ${part.seq}, ${part.text}, ${part.eventId}, ${part.receivedAt.toISOString()}::timestamptz)`,
     );
+    // A handled part is reopened (a new MO under a reused reference) only for a new event with
+    // a different text, or once it is older than the memory.
     await runSql(
       this.prisma,
       Prisma.sql`
@@ -56,18 +52,23 @@ export class MoPartsRepository {
       ON CONFLICT (carrier_id, source, destination, reference, total, seq) DO UPDATE
          SET text = EXCLUDED.text, event_id = EXCLUDED.event_id,
              received_at = EXCLUDED.received_at, completed_at = NULL
-       WHERE mo_parts.completed_at IS NOT NULL AND mo_parts.event_id <> EXCLUDED.event_id`,
+       WHERE mo_parts.completed_at IS NOT NULL AND mo_parts.event_id <> EXCLUDED.event_id
+         AND (mo_parts.text <> EXCLUDED.text
+              OR mo_parts.completed_at < ${this.memoryStart(now).toISOString()}::timestamptz)`,
     );
-    const groups = uniqueGroups(parts);
     const rows = await this.prisma.moPart.findMany({
-      where: { completedAt: null, OR: groups.map((group) => ({ ...group })) },
+      where: { completedAt: null, OR: uniqueGroups(parts) },
       orderBy: { seq: 'asc' },
     });
-    return assemble(rows).filter((mo) => mo.missing.length === 0);
+    const linked = await this.linkLate(assemble(rows), now);
+    return linked.filter((mo) => mo.missing.length === 0 || mo.lateOf);
   }
 
-  /** Incomplete MOs whose first part arrived before `olderThan`: handled with what came. */
-  async incompleteBefore(olderThan: Date, limit: number): Promise<AssembledMo[]> {
+  /**
+   * Incomplete MOs whose first part arrived before `olderThan`: handled with what came, as
+   * late fragments when they belong to an MO routed earlier.
+   */
+  async incompleteBefore(olderThan: Date, limit: number, now: Date): Promise<AssembledMo[]> {
     const stale = await this.prisma.moPart.findMany({
       where: { completedAt: null, receivedAt: { lt: olderThan } },
       take: limit,
@@ -79,67 +80,70 @@ export class MoPartsRepository {
       where: { completedAt: null, OR: stale },
       orderBy: { seq: 'asc' },
     });
-    return assemble(rows);
+    return this.linkLate(assemble(rows), now);
   }
 
-  /** Marks the MOs handled (their parts stay for the retention time). */
+  /**
+   * Marks the MOs handled (their parts stay for the memory) and remembers them, in one
+   * statement: an MO replaces what its key remembered; a late fragment adds its part numbers to
+   * the MO it belongs to.
+   */
   async complete(mos: readonly AssembledMo[], now: Date): Promise<void> {
     if (mos.length === 0) return;
-    await this.prisma.moPart.updateMany({
-      where: {
-        completedAt: null,
-        OR: mos.map((mo) => ({ ...groupOf(mo), eventId: { in: [...mo.eventIds] } })),
-      },
-      data: { completedAt: now },
+    const at = now.toISOString();
+    const handledParts = mos.flatMap((mo) =>
+      mo.eventIds.map(
+        (eventId) =>
+          Prisma.sql`(${mo.carrierId}, ${mo.source}, ${mo.destination}, ${mo.reference}::int, ${mo.total}::int, ${eventId})`,
+      ),
+    );
+    const remembered = mos.map((mo) => {
+      const moId = mo.lateOf?.moId ?? assembledMoId(mo.eventIds);
+      const keyword = mo.lateOf?.keyword ?? keywordOf(mo.text);
+      return Prisma.sql`(${mo.carrierId}, ${mo.source}, ${mo.destination}, ${mo.reference}::int, ${mo.total}::int, ${moId}, ${keyword}, ${`{${mo.seqs.join(',')}}`}::int[], ${at}::timestamptz)`;
     });
+    await runSql(
+      this.prisma,
+      Prisma.sql`
+      WITH handled AS (
+        UPDATE mo_parts SET completed_at = ${at}::timestamptz
+         WHERE completed_at IS NULL
+           AND (carrier_id, source, destination, reference, total, event_id) IN (VALUES ${Prisma.join(handledParts)})
+      )
+      INSERT INTO mo_reassemblies AS memory
+             (carrier_id, source, destination, reference, total, mo_id, keyword, parts, handled_at)
+      VALUES ${Prisma.join(remembered)}
+      ON CONFLICT (carrier_id, source, destination, reference, total) DO UPDATE
+         SET parts = CASE WHEN memory.mo_id = EXCLUDED.mo_id
+                          THEN ARRAY(SELECT DISTINCT unnest(memory.parts || EXCLUDED.parts) ORDER BY 1)
+                          ELSE EXCLUDED.parts END,
+             keyword = CASE WHEN memory.mo_id = EXCLUDED.mo_id THEN memory.keyword ELSE EXCLUDED.keyword END,
+             handled_at = CASE WHEN memory.mo_id = EXCLUDED.mo_id THEN memory.handled_at ELSE EXCLUDED.handled_at END,
+             mo_id = EXCLUDED.mo_id`,
+    );
   }
 
-  async purgeCompletedBefore(before: Date): Promise<number> {
-    const { count } = await this.prisma.moPart.deleteMany({
-      where: { completedAt: { lt: before } },
+  /** Forgets handled parts and MOs older than the memory. */
+  async purgeForgotten(now: Date): Promise<number> {
+    const before = this.memoryStart(now);
+    const [parts] = await this.prisma.$transaction([
+      this.prisma.moPart.deleteMany({ where: { completedAt: { lt: before } } }),
+      this.prisma.moReassembly.deleteMany({ where: { handledAt: { lt: before } } }),
+    ]);
+    return parts.count;
+  }
+
+  /** Links the incomplete MOs among `mos` to the MO routed earlier under their key, if any. */
+  private async linkLate(mos: AssembledMo[], now: Date): Promise<AssembledMo[]> {
+    const incomplete = mos.filter((mo) => mo.missing.length > 0);
+    if (incomplete.length === 0) return mos;
+    const remembered = await this.prisma.moReassembly.findMany({
+      where: { handledAt: { gte: this.memoryStart(now) }, OR: incomplete.map(groupOf) },
     });
-    return count;
+    return linkLateParts(mos, remembered);
   }
-}
 
-function groupOf(part: GroupKey): GroupKey {
-  return {
-    carrierId: part.carrierId,
-    source: part.source,
-    destination: part.destination,
-    reference: part.reference,
-    total: part.total,
-  };
-}
-
-function groupKey(part: GroupKey): string {
-  return [part.carrierId, part.source, part.destination, part.reference, part.total].join('\n');
-}
-
-function uniqueGroups(parts: readonly GroupKey[]): GroupKey[] {
-  return [...new Map(parts.map((part) => [groupKey(part), groupOf(part)])).values()];
-}
-
-function assemble(rows: readonly MoPartIn[]): AssembledMo[] {
-  const groups = new Map<string, MoPartIn[]>();
-  for (const row of rows) {
-    const key = groupKey(row);
-    const list = groups.get(key) ?? [];
-    list.push(row);
-    groups.set(key, list);
+  private memoryStart(now: Date): Date {
+    return new Date(now.getTime() - this.options.moPartRetentionMs);
   }
-  return [...groups.values()].map((list) => {
-    const sorted = [...list].sort((a, b) => a.seq - b.seq);
-    const first = sorted[0];
-    const present = new Set(sorted.map((part) => part.seq));
-    const missing: number[] = [];
-    for (let seq = 1; seq <= first.total; seq++) if (!present.has(seq)) missing.push(seq);
-    return {
-      ...groupOf(first),
-      text: sorted.map((part) => part.text).join(''),
-      eventIds: sorted.map((part) => part.eventId),
-      receivedAt: new Date(Math.min(...sorted.map((part) => part.receivedAt.getTime()))),
-      missing,
-    };
-  });
 }

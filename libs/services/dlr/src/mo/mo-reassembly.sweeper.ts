@@ -13,8 +13,9 @@ import { MoService, inboundOf } from './mo.service';
 
 /**
  * A concatenated MO whose missing parts never come is not kept waiting forever: after
- * moReassemblyTimeoutMs it is routed with the parts that came (in order), and handled parts are
- * purged after their retention time.
+ * moReassemblyTimeoutMs it is routed with the parts that came (in order), and handled parts and
+ * MOs are forgotten after moPartRetentionMs. Parts that were waiting for an MO routed
+ * meanwhile (they came while it was being routed) go out as its late fragment.
  */
 @Injectable()
 export class MoReassemblySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -49,15 +50,18 @@ export class MoReassemblySweeper implements OnApplicationBootstrap, OnApplicatio
     const stale = await this.parts.incompleteBefore(
       new Date(now.getTime() - this.options.moReassemblyTimeoutMs),
       MoReassemblySweeper.BATCH,
+      now,
     );
     for (const mo of stale) {
       this.logger.warn(
-        `MO from ${mo.source} to ${mo.destination}: part(s) ${mo.missing.join(', ')} of ${mo.total} never arrived; routing the rest`,
+        mo.lateOf
+          ? `MO from ${mo.source} to ${mo.destination}: part(s) ${mo.seqs.join(', ')} of ${mo.total} came after MO ${mo.lateOf.moId} was routed; routing them as its late fragment`
+          : `MO from ${mo.source} to ${mo.destination}: part(s) ${mo.missing.join(', ')} of ${mo.total} never arrived; routing the rest`,
       );
     }
     await this.mos.handle(stale.map(inboundOf));
     await this.parts.complete(stale, now);
-    await this.parts.purgeCompletedBefore(new Date(now.getTime() - this.options.moPartRetentionMs));
+    await this.parts.purgeForgotten(now);
     return stale.length;
   }
 }

@@ -8,7 +8,10 @@ import { type InboundMo, MoService, inboundOf } from './mo.service';
 
 /**
  * MO intake: whole MOs are routed at once; parts of concatenated MOs wait in mo_parts until
- * the MO is whole (any order, across restarts and batches), then are routed as one.
+ * the MO is whole (any order, across restarts and batches), then are routed as one. A part of
+ * an MO already routed without it is routed at once as its late fragment; a part routed
+ * already is dropped (MoPartsRepository). Returning acknowledges the events: everything they
+ * caused is stored by then.
  */
 @Controller()
 export class MoConsumer {
@@ -30,6 +33,7 @@ export class MoConsumer {
         text: event.text,
         receivedAt: new Date(event.receivedAt),
       }));
+    const now = this.clock.now();
     const assembled = await this.parts.add(
       events.flatMap((event) =>
         event.concat
@@ -48,8 +52,9 @@ export class MoConsumer {
             ]
           : [],
       ),
+      now,
     );
     await this.mos.handle([...whole, ...assembled.map(inboundOf)]);
-    await this.parts.complete(assembled, this.clock.now());
+    await this.parts.complete(assembled, now);
   }
 }

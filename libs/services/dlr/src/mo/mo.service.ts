@@ -6,7 +6,6 @@ import {
   TENANT_MO,
   type TenantMoEvent,
   derivedEnvelope,
-  deterministicUuid,
   physicalTopicOf,
 } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
@@ -27,7 +26,7 @@ import {
   renderReply,
   selectHandler,
 } from './mo-routing';
-import type { AssembledMo } from './mo-parts.repository';
+import { type AssembledMo, assembledMoId } from './mo-assembly';
 import { replyMessageId } from './reply-message-id';
 
 /** A whole MO (reassembled when it came in parts), ready to route. */
@@ -39,6 +38,13 @@ export interface InboundMo {
   readonly destination: string;
   readonly text: string;
   readonly receivedAt: Date;
+  /** Set when it came in parts: how many there were and which `text` holds. */
+  readonly parts?: { readonly total: number; readonly included: readonly number[] };
+  /**
+   * Set on a late fragment: parts of the MO `of` that came after it was routed without them.
+   * It goes where that MO went (by its `keyword`), and causes no opt-out or reply again.
+   */
+  readonly lateFragment?: { readonly of: string; readonly keyword: string };
 }
 
 interface Reply {
@@ -93,11 +99,12 @@ export class MoService {
       keyword: string;
       handlerId: string | null;
       action: string;
+      lateFragmentOf: string | null;
       receivedAt: Date;
     }[] = [];
 
     for (const mo of mos) {
-      const keyword = keywordOf(mo.text);
+      const keyword = mo.lateFragment?.keyword ?? keywordOf(mo.text);
       const handlers =
         this.config.current.moHandlersByDestination.get(addressKey(mo.destination)) ?? [];
       const handler = selectHandler(handlers, keyword);
@@ -108,9 +115,11 @@ export class MoService {
         destination: mo.destination,
         text: mo.text,
         keyword,
+        lateFragmentOf: mo.lateFragment?.of ?? null,
         receivedAt: mo.receivedAt,
       };
-      const optOut = this.options.optOutKeywords.includes(keyword) && handlers.length > 0;
+      const optOut =
+        !mo.lateFragment && this.options.optOutKeywords.includes(keyword) && handlers.length > 0;
       if (optOut) {
         const number = e164Of(mo.source) ?? mo.source;
         for (const tenantId of new Set(handlers.map((each) => each.tenantId))) {
@@ -204,6 +213,11 @@ export class MoService {
           handlerId: handler.id,
           carrierId: mo.carrierId,
           receivedAt: mo.receivedAt.toISOString(),
+          moId: mo.id,
+          ...(mo.parts
+            ? { parts: { total: mo.parts.total, included: [...mo.parts.included] } }
+            : {}),
+          ...(mo.lateFragment ? { lateFragmentOf: mo.lateFragment.of } : {}),
         };
         if (handler.kind === 'kafka') out.records.push(event);
         else if (handler.url) {
@@ -218,6 +232,9 @@ export class MoService {
         return handler.kind;
       }
       case 'auto_reply': {
+        // The sender was answered when the MO was routed; a piece of it coming late is no
+        // new question.
+        if (mo.lateFragment) return 'auto_reply_skipped';
         const text = renderReply(handler.replyTemplate ?? '', { ...mo, keyword });
         const own = text.trim()
           ? this.reply(mo, handler.tenantId, text, `reply/${handler.id}`, now)
@@ -261,11 +278,6 @@ export class MoService {
   }
 }
 
-/** A reassembled MO's id: from its parts' event ids, whatever order they came in. */
-export function assembledMoId(eventIds: readonly string[]): string {
-  return deterministicUuid(`mo-assembled/${[...eventIds].sort().join(',')}`);
-}
-
 export function inboundOf(mo: AssembledMo): InboundMo {
   return {
     id: assembledMoId(mo.eventIds),
@@ -274,5 +286,7 @@ export function inboundOf(mo: AssembledMo): InboundMo {
     destination: mo.destination,
     text: mo.text,
     receivedAt: mo.receivedAt,
+    parts: { total: mo.total, included: mo.seqs },
+    ...(mo.lateOf ? { lateFragment: { of: mo.lateOf.moId, keyword: mo.lateOf.keyword } } : {}),
   };
 }
