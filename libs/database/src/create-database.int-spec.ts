@@ -68,6 +68,7 @@ function fixtures() {
     scopes: ['send'],
     createdAt: at('2026-01-02T03:04:05.007Z'),
     revokedAt: at('2026-02-01T00:00:00.008Z'),
+    lastUsedAt: at('2026-01-31T23:59:59.009Z'),
   };
   const carrier = {
     id: 'smsc-local',

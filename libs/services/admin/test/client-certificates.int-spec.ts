@@ -52,6 +52,7 @@ describe('admin API: tenants’ client certificates', () => {
       scopes: ['send'],
       createdAt: expect.any(String),
       revokedAt: null,
+      lastUsedAt: null,
     });
     expect(await sut.revision()).toBe(revision + 1n);
     const [audit] = await sut.auditOf('client_certificate', fingerprint);

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { apiKeyMatches, apiKeyPrefix } from '@tuxhat/config';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
-import { ApiKeyUsageRecorder } from './api-key-usage.recorder';
+import { CredentialUsageRecorder } from './credential-usage.recorder';
 import { type ApiScope, IngressConfigSnapshot, type StoredKey } from './ingress-config';
 import { ProblemError } from './problem';
 
@@ -45,7 +45,7 @@ export class ApiKeyAuthenticator {
 
   constructor(
     private readonly config: IngressConfigSnapshot,
-    private readonly usage: ApiKeyUsageRecorder,
+    private readonly usage: CredentialUsageRecorder,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -65,7 +65,7 @@ export class ApiKeyAuthenticator {
     ) {
       throw new ProblemError('unauthorized', 'the API key is not valid');
     }
-    this.usage.used(stored.id, now);
+    this.usage.keyUsed(stored.id, now);
     return {
       tenantId: stored.tenantId,
       credentialId: stored.id,

@@ -1,6 +1,6 @@
 import type { GeneratedApiKey } from '@tuxhat/config';
 
-import type { ApiKeyUsageRecorder } from './api-key-usage.recorder';
+import type { CredentialUsageRecorder } from './credential-usage.recorder';
 import {
   type IngressConfig,
   type IngressConfigSnapshot,
@@ -23,9 +23,12 @@ export function snapshotOf(
   } as unknown as IngressConfigSnapshot;
 }
 
-/** A usage recorder that notes the ids of the keys used. */
-export function usageInto(used: string[]): ApiKeyUsageRecorder {
-  return { used: (id: string) => used.push(id) } as unknown as ApiKeyUsageRecorder;
+/** A usage recorder that notes the ids of the keys used, and `cert:<fingerprint>` of certificates. */
+export function usageInto(used: string[]): CredentialUsageRecorder {
+  return {
+    keyUsed: (id: string) => used.push(id),
+    certificateUsed: (fingerprint: string) => used.push(`cert:${fingerprint}`),
+  } as unknown as CredentialUsageRecorder;
 }
 
 /** `accepted`, or the problem code an authentication failed with. */

@@ -3,7 +3,7 @@ import { MessagingModule, UNBOUNDED_BACKLOG } from '@tuxhat/messaging';
 import { CLOCK, PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
 
 import { ApiKeyAuthenticator } from './api-key-authenticator';
-import { ApiKeyUsageRecorder } from './api-key-usage.recorder';
+import { CredentialUsageRecorder } from './credential-usage.recorder';
 import { ApiKeyGuard } from './api-key.guard';
 import { IdempotencyPurger } from './idempotency-purger';
 import { IdempotencyCoordinator } from './idempotency';
@@ -56,7 +56,7 @@ export class IngressModule {
         { provide: BUS_BACKLOG, useValue: options.backlog ?? UNBOUNDED_BACKLOG },
         { provide: MessageIdGenerator, useValue: new MessageIdGenerator() },
         IngressConfigSnapshot,
-        ApiKeyUsageRecorder,
+        CredentialUsageRecorder,
         ApiKeyAuthenticator,
         TenantAuthenticator,
         ApiKeyGuard,

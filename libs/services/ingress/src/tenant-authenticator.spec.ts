@@ -12,6 +12,7 @@ describe(TenantAuthenticator.name, () => {
   let storedKey: StoredKey;
   let certificate: StoredCertificate | undefined;
   let certificateReads: number;
+  let used: string[];
 
   const sut = () => {
     const snapshot = snapshotOf(() => ({
@@ -19,8 +20,9 @@ describe(TenantAuthenticator.name, () => {
       certificates: new Map(certificate ? [[fingerprint, certificate]] : []),
     }));
     const clock = { now: () => new Date(now) };
-    const keys = new ApiKeyAuthenticator(snapshot, usageInto([]), clock);
-    return new TenantAuthenticator(keys, snapshot, clock);
+    const usage = usageInto(used);
+    const keys = new ApiKeyAuthenticator(snapshot, usage, clock);
+    return new TenantAuthenticator(keys, snapshot, usage, clock);
   };
 
   /** What a request presents: a header or not, a verified client certificate or not. */
@@ -39,6 +41,7 @@ describe(TenantAuthenticator.name, () => {
     storedKey = storedKeyOf(key);
     certificate = { fingerprint, tenantId: 'other', revokedAt: null, scopes: scopesOf(['read']) };
     certificateReads = 0;
+    used = [];
   });
 
   it('authenticates a registered client certificate to its tenant when there is no key', () => {
@@ -48,6 +51,7 @@ describe(TenantAuthenticator.name, () => {
       credential: 'client certificate',
       scopes: new Set(['read']),
     });
+    expect(used).toEqual([`cert:${fingerprint}`]);
   });
 
   it('judges a present Authorization as an API key, and never looks at the certificate then', () => {
@@ -68,6 +72,7 @@ describe(TenantAuthenticator.name, () => {
     expect(reason(() => sut().authenticate(credentials(undefined, presented)))).toBe(
       'unauthorized',
     );
+    expect(used).toEqual([]);
   });
 
   it('refuses a certificate once its revocation time has come, or once it left the configuration', () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
 import { ApiKeyAuthenticator, type Caller } from './api-key-authenticator';
+import { CredentialUsageRecorder } from './credential-usage.recorder';
 import { type ApiScope, IngressConfigSnapshot } from './ingress-config';
 import { ProblemError } from './problem';
 
@@ -30,6 +31,7 @@ export class TenantAuthenticator {
   constructor(
     private readonly keys: ApiKeyAuthenticator,
     private readonly config: IngressConfigSnapshot,
+    private readonly usage: CredentialUsageRecorder,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -45,12 +47,14 @@ export class TenantAuthenticator {
       );
     }
     const stored = this.config.current.certificates.get(fingerprint);
+    const now = this.clock.now();
     if (
       stored === undefined ||
-      (stored.revokedAt !== null && stored.revokedAt.getTime() <= this.clock.now().getTime())
+      (stored.revokedAt !== null && stored.revokedAt.getTime() <= now.getTime())
     ) {
       throw new ProblemError('unauthorized', 'the client certificate is not registered');
     }
+    this.usage.certificateUsed(fingerprint, now);
     return {
       tenantId: stored.tenantId,
       credentialId: `cert:${fingerprint}`,

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 
 import { credentials, status } from '@grpc/grpc-js';
@@ -46,6 +47,7 @@ describe('ingress client certificates (mutual TLS)', () => {
     const server = tenantsCa.server();
     sut = await IngressHarness.start('ingress_mtls', {
       tls: { cert: server.cert, key: server.key, clientCa: tenantsCa.ca.cert },
+      keyUsageFlushMs: 200,
     });
     acmeCert = tenantsCa.client('acme-client');
     otherCert = tenantsCa.client('other-client');
@@ -161,6 +163,25 @@ describe('ingress client certificates (mutual TLS)', () => {
     );
     expect(wrongKey.code).toBe(status.UNAUTHENTICATED);
     expect(await grpc(undefined, sut.acme.key.key).get(id)).toMatchObject({ id });
+  });
+
+  it('records when a certificate was last used, and only for certificates that authenticated', async () => {
+    const before = Date.now();
+    expect((await call(acmeCert, '/v1/messages')).status).toBe(200);
+    expect((await call(foreignCert, '/v1/messages')).status).toBe(401);
+    const fingerprintOf = (certificate: TestCertificate) =>
+      new X509Certificate(certificate.cert).fingerprint256.replace(/:/g, '').toLowerCase();
+    const used = await waitFor('the certificate’s use to be written', async () => {
+      const row = await sut.prisma.clientCertificate.findUniqueOrThrow({
+        where: { fingerprint: fingerprintOf(acmeCert) },
+      });
+      return row.lastUsedAt && row.lastUsedAt.getTime() >= before - 5 ? row.lastUsedAt : undefined;
+    });
+    expect(used.getTime()).toBeLessThanOrEqual(Date.now());
+    const foreign = await sut.prisma.clientCertificate.findUniqueOrThrow({
+      where: { fingerprint: fingerprintOf(foreignCert) },
+    });
+    expect(foreign.lastUsedAt).toBeNull();
   });
 
   it('opens a status stream for a certificate’s tenant', async () => {

@@ -33,6 +33,8 @@ export interface ClientCertificateView {
   readonly scopes: readonly string[];
   readonly createdAt: string;
   readonly revokedAt: string | null;
+  /** When it last authenticated a request (ingress writes it every few seconds). */
+  readonly lastUsedAt: string | null;
 }
 
 export function clientCertificateView(row: ClientCertificate): ClientCertificateView {
@@ -47,6 +49,7 @@ export function clientCertificateView(row: ClientCertificate): ClientCertificate
     scopes: row.scopes,
     createdAt: row.createdAt.toISOString(),
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
   };
 }
 
