@@ -1,7 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { ConsoleLogger, type INestMicroservice } from '@nestjs/common';
 import {
   SMS_DLR_RAW,
@@ -11,31 +7,31 @@ import {
   type SmsMoRawEvent,
   newEnvelope,
 } from '@tuxhat/contracts';
-import { type Database, createDatabase } from '@tuxhat/database';
+import type { Database } from '@tuxhat/database';
 import { AcknowledgementTimeoutError, Bus, InProcessBroker, encodeEvent } from '@tuxhat/messaging';
 import { bumpConfigRevision, startConsumerService, systemClock } from '@tuxhat/runtime';
-import { TopicRecorder, waitFor } from '@tuxhat/testing';
+import { type TestPglite, TopicRecorder, createTestPglite, waitFor } from '@tuxhat/testing';
 
 import { DlrConfig } from '../src/config/dlr-config';
 import { DlrModule } from '../src/dlr.module';
 import { WebhookReceiver } from './support/webhook-receiver';
 
-// A fresh PGlite (initdb and every migration, in WASM) takes about 30 s on a 2-core machine,
-// and over a minute when the machine is slow.
+// The first PGlite of a test run makes the migrated template (every migration, in WASM): about
+// 30 s on a 2-core machine, over a minute when the machine is slow.
 jest.setTimeout(180_000);
 
 // All-in-one mode runs on embedded PGlite (PostgreSQL 18 in WASM) over the in-process bus:
 // the same handlers and the same SQL (column arrays through unnest, ON CONFLICT) must work there.
 describe('dlr in all-in-one mode on PGlite', () => {
-  let dir: string;
+  let embedded: TestPglite;
   let database: Database;
   let app: INestMicroservice;
   const broker = new InProcessBroker();
   const hook = new WebhookReceiver('pglite-secret');
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dlr-pglite-'));
-    database = await createDatabase({ pgliteDataDir: join(dir, 'data'), migrateOnBoot: true });
+    embedded = await createTestPglite('dlr-pglite');
+    database = embedded.database;
     const url = await hook.start();
     await database.prisma.$transaction(async (tx) => {
       await tx.tenant.create({ data: { id: 'acme', name: 'Acme' } });
@@ -81,8 +77,7 @@ describe('dlr in all-in-one mode on PGlite', () => {
   afterAll(async () => {
     await app?.close();
     await hook.stop();
-    await database?.close();
-    await rm(dir, { recursive: true, force: true });
+    await embedded?.drop();
   });
 
   it('correlates a two-part message, reports it to the signed webhook, and reassembles an MO', async () => {
