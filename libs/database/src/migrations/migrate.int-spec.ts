@@ -77,7 +77,11 @@ const pglite: Backend = {
 };
 
 async function rowsOf(probe: Probe): Promise<PrismaMigrationRow[]> {
-  return probe.query<PrismaMigrationRow>('SELECT * FROM _prisma_migrations ORDER BY started_at');
+  // Names break ties: two short migrations can start within one tick of the clock (PGlite's
+  // is coarse), and migrations are applied in the order of their names.
+  return probe.query<PrismaMigrationRow>(
+    'SELECT * FROM _prisma_migrations ORDER BY started_at, migration_name',
+  );
 }
 
 describe.each([postgres, pglite])('migrate on $name', (backend) => {
