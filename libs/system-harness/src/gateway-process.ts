@@ -102,8 +102,9 @@ export class GatewayProcess {
 
   /**
    * A gateway of its own on embedded PGlite starts from a migrated copy (seedPgliteDataDir):
-   * its boot then skips the ten seconds of migrations, which a test run would pay for each of
-   * the dozens of gateways it starts. What the boot does after migrating is not skipped.
+   * its boot then skips running every migration, which a test run would pay for each of the
+   * dozens of gateways it starts (seconds each on a slow machine). What the boot does after
+   * migrating is not skipped.
    */
   private async seedEmbeddedDatabase(): Promise<void> {
     const pgdata = join(this.dataDir, 'pgdata');

@@ -48,7 +48,7 @@ export interface TestPglite {
 
 /**
  * An embedded PGlite database of its own (all-in-one mode's), on disk in a temporary directory,
- * started from the migrated template: a fraction of a second, where migrating takes ten.
+ * started from the migrated template instead of running every migration (seedPgliteDataDir).
  */
 export async function createTestPglite(label: string): Promise<TestPglite> {
   const dir = await mkdtemp(join(tmpdir(), `tuxhat-${label}-`));
