@@ -31,6 +31,62 @@ export interface CarrierLoadOptions<Schema extends z.ZodType> {
   readonly check?: (settings: z.infer<Schema>) => readonly string[];
 }
 
+/** A carrier row as the loader reads it. */
+export interface CarrierRow {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly enabled: boolean;
+  readonly config: unknown;
+}
+
+/** A row's settings checked as at boot: the carrier, or the problems naming carrier and key. */
+export type CarrierCheck<Settings> =
+  | { readonly ok: true; readonly carrier: LoadedCarrier<Settings> }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+/** The rows a pod's assignment covers: every carrier of its kind, or the listed ids. */
+export function readAssignedCarriers(
+  prisma: PrismaClient,
+  kind: 'smpp' | 'sns',
+  assignment: CarrierAssignment,
+): Promise<CarrierRow[]> {
+  return prisma.carrier.findMany({
+    where: assignment === 'all' ? { kind } : { id: { in: [...assignment] } },
+    orderBy: { id: 'asc' },
+  });
+}
+
+/**
+ * Validates a row's `config.<kind>` with the config file's schema and the cross-field check.
+ * One function for boot and for changes made while running, so both accept the same settings.
+ */
+export function checkCarrierRow<Schema extends z.ZodType>(
+  row: CarrierRow,
+  options: Pick<CarrierLoadOptions<Schema>, 'kind' | 'settings' | 'check'>,
+): CarrierCheck<z.infer<Schema>> {
+  const { kind } = options;
+  const config = row.config as Record<string, unknown> | null;
+  const parsed = options.settings.safeParse(config?.[kind]);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const path = issue.path.map((segment) => `.${String(segment)}`).join('');
+        return `carriers[${row.id}].${kind}${path}: ${issue.message}`;
+      }),
+    };
+  }
+  const checked = options.check?.(parsed.data) ?? [];
+  if (checked.length > 0) {
+    return {
+      ok: false,
+      problems: checked.map((problem) => `carriers[${row.id}].${kind}: ${problem}`),
+    };
+  }
+  return { ok: true, carrier: { id: row.id, name: row.name, settings: parsed.data } };
+}
+
 /**
  * Loads the carriers assigned to a connector pod from the carriers table (rows hold
  * `{ <kind>: {...} }` exactly as the config file's `carriers[].<kind>`). An assigned id that is
@@ -42,10 +98,7 @@ export async function loadCarriers<Schema extends z.ZodType>(
   options: CarrierLoadOptions<Schema>,
 ): Promise<LoadedCarriers<z.infer<Schema>>> {
   const { kind, assignment } = options;
-  const rows = await prisma.carrier.findMany({
-    where: assignment === 'all' ? { kind } : { id: { in: [...assignment] } },
-    orderBy: { id: 'asc' },
-  });
+  const rows = await readAssignedCarriers(prisma, kind, assignment);
   const problems: string[] = [];
   if (assignment !== 'all') {
     for (const id of assignment) {
@@ -63,21 +116,9 @@ export async function loadCarriers<Schema extends z.ZodType>(
       disabled.push(row.id);
       continue;
     }
-    const config = row.config as Record<string, unknown> | null;
-    const parsed = options.settings.safeParse(config?.[kind]);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const path = issue.path.map((segment) => `.${String(segment)}`).join('');
-        problems.push(`carriers[${row.id}].${kind}${path}: ${issue.message}`);
-      }
-      continue;
-    }
-    const checked = options.check?.(parsed.data) ?? [];
-    if (checked.length > 0) {
-      problems.push(...checked.map((problem) => `carriers[${row.id}].${kind}: ${problem}`));
-      continue;
-    }
-    carriers.push({ id: row.id, name: row.name, settings: parsed.data });
+    const checked = checkCarrierRow(row, options);
+    if (checked.ok) carriers.push(checked.carrier);
+    else problems.push(...checked.problems);
   }
   if (problems.length > 0) throw new ConfigError('carriers table', problems);
   return { carriers, disabled };

@@ -1,5 +1,7 @@
 // @tuxhat/connector-kit: what the SMPP and SNS connectors share.
 export * from './carrier-loader';
+export * from './carrier-changes';
+export * from './carrier-watcher';
 export * from './recent-outcomes';
 export * from './failed-rounds';
 export * from './replay-guard';

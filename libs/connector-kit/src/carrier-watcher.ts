@@ -1,0 +1,141 @@
+import { ConfigError } from '@tuxhat/config';
+import { type PrismaClient, readConfigRevision } from '@tuxhat/database';
+import { PeriodicSweep } from '@tuxhat/runtime';
+import type { z } from 'zod';
+
+import { type CarrierChange, type HeldCarrier, planCarrierChanges } from './carrier-changes';
+import { type CarrierLoadOptions, checkCarrierRow, readAssignedCarriers } from './carrier-loader';
+
+/** The changes a connector carries out itself; the watcher handles the rest (it only reports them). */
+export type AppliedCarrierChange<Settings> = Extract<
+  CarrierChange<Settings>,
+  { kind: 'changed' | 'enabled' | 'disabled' }
+>;
+
+export interface CarrierWatcherOptions<
+  Schema extends z.ZodType,
+  Settings,
+> extends CarrierLoadOptions<Schema> {
+  readonly prisma: PrismaClient;
+  /** Validated settings as the connector holds them (defaults applied). */
+  readonly resolve: (parsed: z.infer<Schema>) => Settings;
+  /** How often the config revision is read (default 1 000 ms, as ConfigSnapshot). */
+  readonly pollMs?: number;
+  readonly logger: { log(message: string): void; warn(message: string): void };
+  /** The carriers the connector holds now. */
+  readonly held: () => ReadonlyMap<string, HeldCarrier<Settings>>;
+  /**
+   * Carries a change out. A ConfigError (settings the schema lets through but a bind cannot
+   * use: a secret not set, a TLS file not readable) rejects the change like a schema problem:
+   * the connector must leave the carrier as it was before throwing it.
+   */
+  readonly apply: (change: AppliedCarrierChange<Settings>) => Promise<void>;
+  /** A carrier's new settings were rejected (the problems), or are no longer (undefined). */
+  readonly onRejected?: (carrierId: string, problems: readonly string[] | undefined) => void;
+}
+
+/**
+ * Follows carrier changes made while a connector runs (admin API, config seeding: both bump the
+ * config revision). When the revision moves it reads the assigned carriers, validates them as the
+ * boot does, and hands the connector one change per carrier that differs from what it holds, one
+ * at a time. A change that fails for another reason is tried again at the next poll (the plan is
+ * a comparison with what the connector holds, so nothing is applied twice). Rejected settings and
+ * carriers that need a restart are logged once per distinct problem, not at every poll.
+ */
+export class CarrierWatcher<Schema extends z.ZodType, Settings> {
+  private readonly sweep: PeriodicSweep<void>;
+  private seen: bigint | undefined;
+  private readonly rejected = new Map<string, string>();
+  private readonly unheld = new Set<string>();
+
+  constructor(private readonly options: CarrierWatcherOptions<Schema, Settings>) {
+    this.sweep = new PeriodicSweep({
+      run: () => this.poll(),
+      intervalMs: options.pollMs ?? 1_000,
+      logger: options.logger,
+      failureMessage: `${options.kind} carrier changes not applied (tried again)`,
+    });
+  }
+
+  /** Starts following; the first poll also catches a change made between loading and now. */
+  start(): void {
+    this.sweep.start();
+  }
+
+  /** Stops following; resolves once a change in hand is carried out. */
+  stop(): Promise<void> {
+    return this.sweep.stop();
+  }
+
+  private async poll(): Promise<void> {
+    const { prisma, kind, assignment } = this.options;
+    const revision = await readConfigRevision(prisma);
+    if (revision === this.seen) return;
+    const rows = await readAssignedCarriers(prisma, kind, assignment);
+    const current = rows
+      .filter((row) => row.kind === kind)
+      .map((row) => {
+        const check = checkCarrierRow(row, this.options);
+        return {
+          id: row.id,
+          enabled: row.enabled,
+          check: check.ok
+            ? ({
+                ok: true,
+                carrier: {
+                  ...check.carrier,
+                  settings: this.options.resolve(check.carrier.settings),
+                },
+              } as const)
+            : check,
+        };
+      });
+    const rejectedNow = new Map<string, readonly string[]>();
+    let failure: Error | undefined;
+    for (const change of planCarrierChanges(this.options.held(), current)) {
+      if (change.kind === 'rejected') rejectedNow.set(change.id, change.problems);
+      else if (change.kind === 'unheld') this.noteUnheld(change.id);
+      else {
+        try {
+          await this.options.apply(change);
+        } catch (error) {
+          const id = change.kind === 'disabled' ? change.id : change.carrier.id;
+          if (error instanceof ConfigError) rejectedNow.set(id, error.problems);
+          else failure ??= error instanceof Error ? error : new Error(String(error));
+        }
+      }
+    }
+    this.report(rejectedNow);
+    for (const id of this.unheld)
+      if (!current.some((row) => row.id === id && row.enabled)) this.unheld.delete(id);
+    if (failure !== undefined) throw failure;
+    this.seen = revision;
+  }
+
+  private report(rejectedNow: ReadonlyMap<string, readonly string[]>): void {
+    for (const [id, problems] of rejectedNow) {
+      const key = problems.join('; ');
+      if (this.rejected.get(id) === key) continue;
+      this.rejected.set(id, key);
+      const now = this.options.held().get(id)?.running
+        ? 'it keeps running on its previous settings'
+        : 'it stays stopped';
+      this.options.logger.warn(`carrier ${id}: new settings rejected, ${now}: ${key}`);
+      this.options.onRejected?.(id, problems);
+    }
+    for (const id of [...this.rejected.keys()]) {
+      if (rejectedNow.has(id)) continue;
+      this.rejected.delete(id);
+      this.options.logger.log(`carrier ${id}: settings valid again`);
+      this.options.onRejected?.(id, undefined);
+    }
+  }
+
+  private noteUnheld(id: string): void {
+    if (this.unheld.has(id)) return;
+    this.unheld.add(id);
+    this.options.logger.warn(
+      `carrier ${id}: enabled, but this ${this.options.kind} connector does not hold it (added after it started, or disabled then): restart the connector to serve it`,
+    );
+  }
+}
