@@ -77,4 +77,27 @@ describe(BindInstruments.name, () => {
     expect((await health.report('readiness')).checks).toEqual([]);
     expect(await metrics.render()).not.toContain('tuxhat_smpp_bind_up{');
   });
+
+  it('stops counting a forgotten carrier (disabled), and counts only the new binds of a replaced one', () => {
+    const sut = new BindInstruments(
+      ['telco-a', 'telco-b'],
+      'all',
+      new Metrics(),
+      new HealthChecks(),
+    );
+    const [old, fresh, b] = [new FakeBind(), new FakeBind(), new FakeBind()];
+    sut.watch('telco-a', old, 10);
+    sut.watch('telco-b', b, 5);
+    old.state = 'bound';
+    expect(sut.readiness()).toEqual({ ok: false, detail: 'no bind up: telco-b' });
+
+    sut.forget('telco-b');
+    expect(sut.readiness()).toEqual({ ok: true });
+
+    sut.forget('telco-a');
+    sut.watch('telco-a', fresh, 10);
+    expect(sut.readiness()).toEqual({ ok: false, detail: 'no bind up: telco-a' });
+    fresh.state = 'bound';
+    expect(sut.readiness()).toEqual({ ok: true });
+  });
 });

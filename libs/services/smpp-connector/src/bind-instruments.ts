@@ -33,16 +33,18 @@ interface WatchedBind {
 export class BindInstruments {
   private readonly binds = new Map<string, WatchedBind[]>();
   private readonly stops: (() => void)[] = [];
+  /** Every carrier the pod serves: one without a bound bind counts as down. */
+  private readonly carriers: Set<string>;
 
   constructor(
-    /** Every carrier the pod holds: one without a bound bind counts as down. */
-    private readonly carriers: readonly string[],
+    carriers: readonly string[],
     private readonly readyWhen: ReadyWhen = 'all',
     private readonly metrics: Metrics = processMetrics(),
     health: HealthChecks = processHealth(),
   ) {
+    this.carriers = new Set(carriers);
     const perCarrier = (read: (bind: WatchedBind) => number) => () =>
-      this.carriers.map(
+      [...this.carriers].map(
         (carrier) =>
           [
             { carrier },
@@ -72,6 +74,7 @@ export class BindInstruments {
 
   /** Follows one bind of `carrier` from now on. */
   watch(carrier: string, client: InstrumentedBind, windowSize: number): void {
+    this.carriers.add(carrier);
     this.binds.set(carrier, [...(this.binds.get(carrier) ?? []), { client, windowSize }]);
     const count = (event: string) =>
       this.metrics.increment(METRICS.smppBindEvents, { carrier, event });
@@ -82,9 +85,18 @@ export class BindInstruments {
     client.on('reconnecting', () => count('reconnecting'));
   }
 
+  /**
+   * Stops following the carrier's binds (replaced by new ones, which are watched next, or the
+   * carrier disabled: then it no longer counts for readiness).
+   */
+  forget(carrier: string): void {
+    this.carriers.delete(carrier);
+    this.binds.delete(carrier);
+  }
+
   readiness(): HealthStatus {
     return bindReadiness(
-      this.carriers.map((carrier) => ({
+      [...this.carriers].map((carrier) => ({
         carrier,
         bindsUp: (this.binds.get(carrier) ?? []).filter((bind) => bind.client.state === 'bound')
           .length,

@@ -5,8 +5,18 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { CarrierHealthReporter, type CarrierHealthState } from '@tuxhat/connector-kit';
+import { smppSettingsSchema, resolveSmppSettings } from '@tuxhat/config';
+import {
+  type AppliedCarrierChange,
+  CarrierHealthReporter,
+  type CarrierHealthState,
+  CarrierWatcher,
+  type HeldCarrier,
+  changedSettingKeys,
+} from '@tuxhat/connector-kit';
+import type { PrismaClient } from '@tuxhat/database';
 import { WarningBurst } from '@tuxhat/observability';
+import { PRISMA } from '@tuxhat/runtime';
 import { type BindType, DEFAULT_BACKOFF, type EsmeClient, backoffDelay } from '@tuxhat/smpp';
 
 import { BindInstruments, type InstrumentedBind } from './bind-instruments';
@@ -14,7 +24,13 @@ import { BindLeases } from './bind-leases.repository';
 import { CarrierDispatcher } from './dispatch/carrier-dispatcher';
 import { createEsmeClient } from './esme-client.factory';
 import { ReceiptIntake } from './receipt-intake';
-import { type SmppCarrier, bindModesOf, canSubmit, canSubmitOn } from './smpp-carrier.repository';
+import {
+  type SmppCarrier,
+  type SmppSettings,
+  bindModesOf,
+  canSubmit,
+  canSubmitOn,
+} from './smpp-carrier.repository';
 import {
   BIND_LEASES,
   SMPP_CARRIERS,
@@ -48,6 +64,11 @@ export interface CarrierLink {
   readonly binds: readonly BindSession[];
   readonly dispatcher: CarrierDispatcher;
   readonly policy: StatusPolicy;
+  /**
+   * Disabled (or removed) through the admin API while the pod ran: binds closed, and the
+   * dispatcher refuses every part as not bound, so its messages fail over like a down carrier's.
+   */
+  readonly stopped: boolean;
 }
 
 const DEFAULT_THROTTLE_BACKOFF = {
@@ -69,6 +90,13 @@ const DEFAULT_THROTTLE_BACKOFF = {
  * (BindLeases): binds open in the order configured, one per slot held. A pod that holds no slot
  * of such a carrier waits at boot (before it consumes anything) until one frees up: a standby.
  *
+ * Carrier changes made while the pod runs (CarrierWatcher: the config revision moved) apply
+ * one at a time, with the lease upkeep, never two at once: a changed carrier's dispatcher holds
+ * its parts while the old binds finish their window and unbind, then binds with the new
+ * settings and goes on (replace); a disabled one refuses its parts (they fail over) and unbinds
+ * (disable); re-enabled, it binds again (enable). Settings a bind cannot use throw a ConfigError
+ * before anything changes: the carrier keeps running as it was.
+ *
  * Shutdown (Nest closes the transport before module hooks run): consumption has stopped and
  * in-hand events are done when onModuleDestroy runs; each client then waits for responses still
  * outstanding and deliver handlers still publishing, unbinds (§4.2), and closes; the slots go back.
@@ -81,11 +109,19 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
   private leaseTimer: NodeJS.Timeout | undefined;
   private maintaining: Promise<void> | undefined;
   private instruments: BindInstruments | undefined;
+  /** Lease upkeep and carrier changes, one at a time. */
+  private serial: Promise<unknown> = Promise.resolve();
+  /** Carriers whose binds are being replaced: reported healthy meanwhile (their parts wait). */
+  private readonly switching = new Set<string>();
+  /** Carriers whose new settings were rejected, with the problems (health detail). */
+  private readonly rejected = new Map<string, string>();
+  private watcher: CarrierWatcher<typeof smppSettingsSchema, SmppSettings> | undefined;
 
   constructor(
     @Inject(SMPP_CARRIERS) private readonly carriers: readonly SmppCarrier[],
     @Inject(SMPP_CONNECTOR_OPTIONS) private readonly options: SmppConnectorOptions,
     @Inject(BIND_LEASES) private readonly leases: BindLeases,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly intake: ReceiptIntake,
     private readonly health: CarrierHealthReporter,
   ) {}
@@ -100,17 +136,34 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       this.carriers.map((carrier) => carrier.id),
       this.options.readyWhen ?? 'all',
     );
-    for (const carrier of this.carriers) this.links.set(carrier.id, this.linkFor(carrier));
+    for (const carrier of this.carriers) {
+      this.install(this.linkFor(carrier, this.bindsFor(carrier)));
+      this.health.register(carrier.id, () => this.healthOf(carrier.id));
+    }
     await this.holdSlotsAtBoot();
     const firstAttempts = [...this.links.values()].flatMap((link) =>
       link.binds.filter((bind) => bind.open).map((bind) => this.startBind(link, bind)),
     );
     for (const link of this.links.values()) void this.health.changed(link.carrier.id);
-    if (this.limited().length > 0) {
-      this.leaseTimer = setInterval(() => void this.maintainSlots(), this.renewMs());
-      this.leaseTimer.unref();
-    }
-    await withinMs(Promise.all(firstAttempts), this.options.bootWaitMs ?? 5_000);
+    this.keepSlots();
+    await withinMs(Promise.all(firstAttempts), this.bootWaitMs());
+    this.watcher = new CarrierWatcher({
+      prisma: this.prisma,
+      kind: 'smpp',
+      assignment: this.options.carriers,
+      settings: smppSettingsSchema,
+      resolve: resolveSmppSettings,
+      ...(this.options.configPollMs ? { pollMs: this.options.configPollMs } : {}),
+      logger: { log: (line) => this.logger.log(line), warn: (line) => this.logger.warn(line) },
+      held: () => this.heldState(),
+      apply: (change) => this.apply(change),
+      onRejected: (carrierId, problems) => {
+        if (problems) this.rejected.set(carrierId, problems.join('; '));
+        else this.rejected.delete(carrierId);
+        void this.health.changed(carrierId);
+      },
+    });
+    this.watcher.start();
   }
 
   /** The carrier as this pod holds it, or undefined when it does not. */
@@ -124,9 +177,11 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
+    await this.watcher?.stop();
     clearInterval(this.leaseTimer);
     await this.maintaining;
-    const links = [...this.links.values()];
+    await this.serial;
+    const links = [...this.links.values()].filter((link) => !link.stopped);
     for (const link of links) link.dispatcher.close();
     await Promise.all(
       links.map(async (link) => {
@@ -143,10 +198,15 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
     this.instruments?.close();
   }
 
-  private linkFor(carrier: SmppCarrier): CarrierLink {
+  /**
+   * The binds of a carrier, their clients created but not connected: settings a bind cannot
+   * carry (a secret not set, a TLS file not readable, a system_id too long) throw a ConfigError
+   * here, before any socket is opened or any running bind is touched.
+   */
+  private bindsFor(carrier: SmppCarrier): BindSession[] {
     const modes = bindModesOf(carrier.settings);
     const limited = carrier.settings.maxBinds !== undefined;
-    const binds = modes.map((mode, index): BindSession => ({
+    return modes.map((mode, index): BindSession => ({
       label: `carrier ${carrier.id} bind ${index + 1}/${modes.length} (${mode})`,
       mode,
       client: createEsmeClient(carrier, mode, this.options),
@@ -154,39 +214,185 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       observers: [],
       notTaken: new WarningBurst((line) => this.logger.warn(line)),
     }));
-    const { throughput, windowSize } = carrier.settings;
+  }
+
+  /** The carrier's link over these binds: a new dispatcher, or the given one (binds replaced). */
+  private linkFor(
+    carrier: SmppCarrier,
+    binds: BindSession[],
+    dispatcher?: CarrierDispatcher,
+  ): CarrierLink {
+    const { throughput } = carrier.settings;
     const policy = statusPolicyOf(carrier.settings);
-    const dispatcher = new CarrierDispatcher(
-      binds
-        .filter((bind) => canSubmitOn(bind.mode))
-        .map((bind) => ({
-          channel: {
-            get canSubmitNow() {
-              return bind.client.state === 'bound';
-            },
-            submitSm: (params) => bind.client.submitSm(params),
-          },
-          windowSize,
-          ...(throughput.perBind ? { ratePerSecond: throughput.perBind } : {}),
-        })),
-      {
-        ...(throughput.perCarrier ? { carrierRatePerSecond: throughput.perCarrier } : {}),
-        throttleRetries: this.options.throttleRetries ?? 3,
-        throttleBackoff: { ...DEFAULT_THROTTLE_BACKOFF, ...this.options.throttleBackoff },
-        notBoundWaitMs: this.options.notBoundWaitMs ?? 3_000,
-        statusPolicy: policy,
-        onCount: (counter) => this.health.count(carrier.id, counter),
-      },
-    );
-    const link: CarrierLink = {
+    const limits = {
+      ...(throughput.perCarrier ? { carrierRatePerSecond: throughput.perCarrier } : {}),
+      statusPolicy: policy,
+    };
+    const lanes = this.lanesOf(carrier, binds);
+    if (dispatcher) dispatcher.replaceBinds(lanes, limits);
+    return {
       carrier,
       binds,
-      dispatcher,
+      dispatcher:
+        dispatcher ??
+        new CarrierDispatcher(lanes, {
+          ...limits,
+          throttleRetries: this.options.throttleRetries ?? 3,
+          throttleBackoff: { ...DEFAULT_THROTTLE_BACKOFF, ...this.options.throttleBackoff },
+          notBoundWaitMs: this.options.notBoundWaitMs ?? 3_000,
+          onCount: (counter) => this.health.count(carrier.id, counter),
+        }),
       policy,
+      stopped: false,
     };
-    this.health.register(carrier.id, () => this.healthOf(link));
-    this.instrument(link);
-    return link;
+  }
+
+  /** The dispatcher's view of the carrier's transmit-capable binds. */
+  private lanesOf(carrier: SmppCarrier, binds: readonly BindSession[]) {
+    const { throughput, windowSize } = carrier.settings;
+    return binds
+      .filter((bind) => canSubmitOn(bind.mode))
+      .map((bind) => ({
+        channel: {
+          get canSubmitNow() {
+            return bind.client.state === 'bound';
+          },
+          submitSm: (params: Parameters<EsmeClient['submitSm']>[0]) => bind.client.submitSm(params),
+        },
+        windowSize,
+        ...(throughput.perBind ? { ratePerSecond: throughput.perBind } : {}),
+      }));
+  }
+
+  /** Makes the link the carrier's, with its metrics and readiness. */
+  private install(link: CarrierLink): void {
+    this.links.set(link.carrier.id, link);
+    this.instruments?.forget(link.carrier.id);
+    if (!link.stopped) this.instrument(link);
+  }
+
+  /** What the pod holds, as CarrierWatcher compares it with the table. */
+  private heldState(): Map<string, HeldCarrier<SmppSettings>> {
+    return new Map(
+      [...this.links].map(([id, link]) => [
+        id,
+        { running: !link.stopped, settings: link.carrier.settings },
+      ]),
+    );
+  }
+
+  private apply(change: AppliedCarrierChange<SmppSettings>): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.closing) return;
+      if (change.kind === 'changed') await this.replace(change.carrier);
+      else if (change.kind === 'enabled') await this.enable(change.carrier);
+      else await this.disable(change.id, change.reason);
+    });
+  }
+
+  /**
+   * New settings for a running carrier. Its dispatcher holds every part (queued, and those that
+   * come meanwhile) while the old binds finish their window (answers, or timeouts into the usual
+   * reroute path) and unbind; then the new binds open and the parts go out on them. Nothing is
+   * refused or sent twice for the change.
+   */
+  private async replace(carrier: SmppCarrier): Promise<void> {
+    const old = this.links.get(carrier.id);
+    if (!old) return;
+    const binds = this.bindsFor(carrier);
+    const keys = changedSettingKeys(old.carrier.settings, carrier.settings);
+    this.logger.log(
+      `carrier ${carrier.id}: settings changed (${keys.join(', ')}); replacing its binds`,
+    );
+    this.switching.add(carrier.id);
+    try {
+      await old.dispatcher.hold();
+      await this.closeBinds(old);
+      if (old.carrier.settings.maxBinds !== undefined && carrier.settings.maxBinds === undefined) {
+        await this.releaseSlots(old);
+      }
+      const link = this.linkFor(carrier, binds, old.dispatcher);
+      this.install(link);
+      await this.openBinds(link);
+    } finally {
+      this.switching.delete(carrier.id);
+      old.dispatcher.resume();
+    }
+    this.logger.log(`carrier ${carrier.id}: running on its new settings`);
+  }
+
+  /** A running carrier disabled or removed: its parts fail over, its binds unbind. */
+  private async disable(carrierId: string, reason: 'disabled' | 'removed'): Promise<void> {
+    const link = this.links.get(carrierId);
+    if (!link || link.stopped) return;
+    this.logger.log(
+      `carrier ${carrierId}: ${reason} in the carriers table; its messages fail over, unbinding`,
+    );
+    link.dispatcher.close(`carrier ${carrierId} ${reason}`);
+    this.install({ ...link, stopped: true });
+    await this.closeBinds(link);
+    if (link.carrier.settings.maxBinds !== undefined) await this.releaseSlots(link);
+    await this.health.changed(carrierId);
+  }
+
+  /** A carrier disabled while the pod ran is enabled again: it binds with its current settings. */
+  private async enable(carrier: SmppCarrier): Promise<void> {
+    const link = this.linkFor(carrier, this.bindsFor(carrier));
+    this.logger.log(`carrier ${carrier.id}: enabled in the carriers table; binding`);
+    this.install(link);
+    await this.openBinds(link);
+  }
+
+  /** Unbinds every bind of the link (each waits for its outstanding responses first). */
+  private async closeBinds(link: CarrierLink): Promise<void> {
+    for (const bind of link.binds) bind.open = false;
+    await Promise.all(link.binds.map((bind) => this.stopBind(bind)));
+  }
+
+  /**
+   * Opens the link's binds (those it holds slots for, with a bind limit) and waits for their
+   * first attempts, at most bootWaitMs. Slots not obtained now are taken by the lease upkeep.
+   */
+  private async openBinds(link: CarrierLink): Promise<void> {
+    if (link.carrier.settings.maxBinds !== undefined) {
+      this.keepSlots();
+      await this.holdSlots(link).catch((error: unknown) => {
+        this.logger.warn(`carrier ${link.carrier.id}: bind slots not claimed: ${String(error)}`);
+      });
+    }
+    const attempts = link.binds
+      .filter((bind) => bind.open)
+      .map((bind) => this.startBind(link, bind));
+    void this.health.changed(link.carrier.id);
+    await withinMs(Promise.all(attempts), this.bootWaitMs());
+  }
+
+  /** Gives back every slot the pod holds of the carrier's bind limit. */
+  private async releaseSlots(link: CarrierLink): Promise<void> {
+    const { maxBinds } = link.carrier.settings;
+    if (maxBinds === undefined) return;
+    await this.leases.hold(link.carrier.id, 0, maxBinds).catch((error: unknown) => {
+      this.logger.warn(
+        `carrier ${link.carrier.id}: bind slots not released (they expire): ${String(error)}`,
+      );
+    });
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(work, work);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  private bootWaitMs(): number {
+    return this.options.bootWaitMs ?? 5_000;
+  }
+
+  /** Starts the lease upkeep once some carrier has a bind limit. */
+  private keepSlots(): void {
+    if (this.leaseTimer || this.limited().length === 0) return;
+    this.leaseTimer = setInterval(() => void this.maintainSlots(), this.renewMs());
+    this.leaseTimer.unref();
   }
 
   /**
@@ -215,7 +421,9 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private healthOf(link: CarrierLink): CarrierHealthState {
+  private healthOf(carrierId: string): CarrierHealthState {
+    const link = this.links.get(carrierId);
+    if (!link) return { healthy: false, bindsUp: 0, bindsConfigured: 0 };
     const up = link.binds.filter((bind) => bind.client.state === 'bound');
     const serving = canSubmit(link.carrier)
       ? up.some((bind) => canSubmitOn(bind.mode))
@@ -223,20 +431,27 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
     const queued = link.dispatcher.queued;
     const { maxBinds } = link.carrier.settings;
     const slots = link.binds.filter((bind) => bind.open).length;
+    const switching = this.switching.has(carrierId);
+    const rejected = this.rejected.get(carrierId);
     return {
-      healthy: serving && !this.closing,
+      healthy: (serving || switching) && !link.stopped && !this.closing,
       bindsUp: up.length,
       bindsConfigured: link.binds.length,
       detail:
+        (link.stopped ? 'disabled, ' : '') +
         `${up.length}/${link.binds.length} binds up` +
         (maxBinds === undefined ? '' : `, ${slots} of the carrier's ${maxBinds} slots held`) +
         (queued > 0 ? `, ${queued} waiting for a slot` : '') +
+        (switching ? ', replacing binds for new settings' : '') +
+        (rejected ? `, new settings rejected: ${rejected}` : '') +
         (this.closing ? ', shutting down' : ''),
     };
   }
 
   private limited(): CarrierLink[] {
-    return [...this.links.values()].filter((link) => link.carrier.settings.maxBinds !== undefined);
+    return [...this.links.values()].filter(
+      (link) => !link.stopped && link.carrier.settings.maxBinds !== undefined,
+    );
   }
 
   private renewMs(): number {
@@ -272,7 +487,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
 
   /** Keeps the slots held; opens binds for slots gained and closes those of slots lost. */
   private maintainSlots(): Promise<void> {
-    this.maintaining ??= (async () => {
+    this.maintaining ??= this.exclusive(async () => {
       try {
         for (const link of this.limited()) {
           if (this.closing) return;
@@ -298,7 +513,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       } finally {
         this.maintaining = undefined;
       }
-    })();
+    });
     return this.maintaining;
   }
 

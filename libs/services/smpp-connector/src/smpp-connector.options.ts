@@ -36,6 +36,11 @@ export interface SmppConnectorOptions {
    * slots (default 10 000 ms), and how long a slot stays held without renewal (default 30 000 ms).
    */
   readonly leases?: { readonly renewMs?: number; readonly ttlMs?: number };
+  /**
+   * How often the config revision is read to follow carrier changes made through the admin API
+   * (default 1 000 ms).
+   */
+  readonly configPollMs?: number;
   /** When the pod reports ready: every carrier with a bind up (default), any carrier, or always. */
   readonly readyWhen?: ReadyWhen;
   /**

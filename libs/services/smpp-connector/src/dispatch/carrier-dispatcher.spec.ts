@@ -264,4 +264,93 @@ describe(CarrierDispatcher.name, () => {
     expect((await sent).ok).toBe(true);
     expect(await sut.submit(part('c'), 'otp')).toMatchObject({ ok: false });
   });
+
+  it('refuses later parts as not bound with the reason it was closed for (carrier disabled)', async () => {
+    const sut = new CarrierDispatcher([{ channel: new FakeChannel(), windowSize: 1 }], OPTIONS);
+    sut.close('carrier a disabled');
+    const outcome = await sut.submit(part('late'), 'otp');
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'SMPP_NOT_BOUND' } });
+    expect(outcome.ok || outcome.error.message).toContain('carrier a disabled');
+  });
+
+  describe('binds replaced (the carrier settings changed)', () => {
+    it('holds new parts while the window drains, then sends them on the new binds only', async () => {
+      const old = new FakeChannel();
+      const sut = new CarrierDispatcher([{ channel: old, windowSize: 5 }], OPTIONS);
+      const inFlight = sut.submit(part('in-flight'), 'transactional');
+      let drained = false;
+      const held = sut.hold().then(() => (drained = true));
+      const waiting = [sut.submit(part('during-1'), 'bulk'), sut.submit(part('during-2'), 'otp')];
+      await settle();
+      expect(old.sent).toEqual(['in-flight']);
+      expect(drained).toBe(false);
+
+      old.answer();
+      await held;
+      expect(await inFlight).toMatchObject({ ok: true });
+
+      const fresh = new FakeChannel();
+      fresh.canSubmitNow = false;
+      sut.replaceBinds([{ channel: fresh, windowSize: 5 }], {});
+      sut.resume();
+      await settle();
+      expect(fresh.sent).toEqual([]);
+      fresh.canSubmitNow = true;
+      sut.wake();
+      expect(fresh.sent).toEqual(['during-2', 'during-1']);
+      fresh.answer();
+      fresh.answer();
+      expect((await Promise.all(waiting)).every((outcome) => outcome.ok)).toBe(true);
+      expect(old.sent).toEqual(['in-flight']);
+    });
+
+    it('resolves hold at once when nothing is in flight', async () => {
+      const sut = new CarrierDispatcher([{ channel: new FakeChannel(), windowSize: 5 }], OPTIONS);
+      await expect(sut.hold()).resolves.toBeUndefined();
+    });
+
+    it('lets no part give up for want of a bind while held, and restarts its wait on resume', async () => {
+      jest.useFakeTimers();
+      try {
+        const down = new FakeChannel();
+        down.canSubmitNow = false;
+        const sut = new CarrierDispatcher([{ channel: down, windowSize: 5 }], {
+          ...OPTIONS,
+          notBoundWaitMs: 50,
+          now: () => Date.now(),
+        });
+        let outcome: unknown;
+        void sut.submit(part('waits'), 'otp').then((result) => (outcome = result));
+        await sut.hold();
+        await jest.advanceTimersByTimeAsync(1_000);
+        expect(outcome).toBeUndefined();
+
+        sut.replaceBinds([{ channel: down, windowSize: 5 }], {});
+        sut.resume();
+        await jest.advanceTimersByTimeAsync(49);
+        expect(outcome).toBeUndefined();
+        await jest.advanceTimersByTimeAsync(2);
+        expect(outcome).toMatchObject({ ok: false, error: { code: 'SMPP_NOT_BOUND' } });
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('applies the new carrier rate', async () => {
+      const now = { ms: 0 };
+      const bind = new FakeChannel();
+      const sut = new CarrierDispatcher([{ channel: bind, windowSize: 50 }], {
+        ...OPTIONS,
+        now: () => now.ms,
+      });
+      await sut.hold();
+      sut.replaceBinds([{ channel: bind, windowSize: 50 }], { carrierRatePerSecond: 2 });
+      sut.resume();
+      for (let i = 0; i < 10; i++) void sut.submit(part(`r${i}`), 'bulk');
+      await settle();
+      expect(bind.sent.length).toBeLessThanOrEqual(2);
+      expect(bind.sent.length).toBeGreaterThan(0);
+      sut.close();
+    });
+  });
 });

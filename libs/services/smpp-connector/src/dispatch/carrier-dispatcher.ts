@@ -70,7 +70,8 @@ interface Lane {
 interface Entry {
   readonly params: SubmitSmParams;
   readonly priority: PriorityClass;
-  readonly enqueuedAt: number;
+  /** Since when it waits for a bind (restarted when the carrier's binds were replaced). */
+  enqueuedAt: number;
   throttles: number;
   resends: number;
   readonly settle: (outcome: SubmitPartOutcome) => void;
@@ -86,11 +87,16 @@ const MAX_RESENDS = 3;
  * such binds the least loaded gets it. A throttling answer (ESME_RTHROTTLED, ESME_RMSGQFUL)
  * rests that bind with exponential back-off and puts the part back at the head of its class,
  * up to `throttleRetries` times. Parts wait at most `notBoundWaitMs` while no bind is up.
+ *
+ * When the carrier's settings change while running, hold() stops dispatching (the queue keeps
+ * its parts) and resolves once every submit_sm in flight is answered; replaceBinds() puts the
+ * new binds in; resume() dispatches again. So no part is lost or sent twice over a change.
  */
 export class CarrierDispatcher {
-  private readonly lanes: Lane[];
+  private lanes: Lane[];
   private readonly queue = new PriorityQueue<Entry>();
-  private readonly carrierBucket: TokenBucket | undefined;
+  private carrierBucket: TokenBucket | undefined;
+  private options: CarrierDispatcherOptions;
   private readonly now: () => number;
   private readonly random: () => number;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -98,14 +104,21 @@ export class CarrierDispatcher {
   private notBoundTimer: NodeJS.Timeout | undefined;
   private cursor = 0;
   private closed = false;
+  private closedReason = 'closing';
+  private held = false;
+  /** hold() callers waiting for the last response in flight. */
+  private idleWaiters: (() => void)[] = [];
 
-  constructor(
-    binds: readonly BindLaneOptions[],
-    private readonly options: CarrierDispatcherOptions,
-  ) {
+  constructor(binds: readonly BindLaneOptions[], options: CarrierDispatcherOptions) {
+    this.options = options;
     this.now = options.now ?? (() => performance.now());
     this.random = options.random ?? Math.random;
-    this.lanes = binds.map((bind) => ({
+    this.lanes = this.lanesOf(binds);
+    this.carrierBucket = this.carrierBucketOf(options.carrierRatePerSecond);
+  }
+
+  private lanesOf(binds: readonly BindLaneOptions[]): Lane[] {
+    return binds.map((bind) => ({
       channel: bind.channel,
       windowSize: bind.windowSize,
       bucket: bind.ratePerSecond ? TokenBucket.forRate(bind.ratePerSecond, this.now) : undefined,
@@ -114,9 +127,10 @@ export class CarrierDispatcher {
       throttleStreak: 0,
       dispatched: 0,
     }));
-    this.carrierBucket = options.carrierRatePerSecond
-      ? TokenBucket.forRate(options.carrierRatePerSecond, this.now)
-      : undefined;
+  }
+
+  private carrierBucketOf(ratePerSecond: number | undefined): TokenBucket | undefined {
+    return ratePerSecond ? TokenBucket.forRate(ratePerSecond, this.now) : undefined;
   }
 
   /** Parts waiting for a slot. */
@@ -140,7 +154,9 @@ export class CarrierDispatcher {
    * one. Never rejects.
    */
   submit(params: SubmitSmParams, priority: PriorityClass): Promise<SubmitPartOutcome> {
-    if (this.closed) return Promise.resolve({ ok: false, error: new SmppNotBoundError('closing') });
+    if (this.closed) {
+      return Promise.resolve({ ok: false, error: new SmppNotBoundError(this.closedReason) });
+    }
     return new Promise((settle) => {
       this.queue.push(priority, {
         params,
@@ -159,19 +175,59 @@ export class CarrierDispatcher {
     this.pump();
   }
 
-  /** Refuses what is still queued (shutdown); parts already sent settle with their responses. */
-  close(): void {
+  /**
+   * Refuses what is still queued and what comes later, as not bound (shutdown, or the carrier
+   * disabled: its messages fail over); parts already sent settle with their responses.
+   */
+  close(reason = 'closing'): void {
     this.closed = true;
+    this.closedReason = reason;
     this.clearWake();
     clearTimeout(this.notBoundTimer);
     this.notBoundTimer = undefined;
     for (const entry of this.queue.takeWhere(() => true)) {
-      entry.settle({ ok: false, error: new SmppNotBoundError('closing') });
+      entry.settle({ ok: false, error: new SmppNotBoundError(reason) });
     }
   }
 
+  /**
+   * Stops dispatching until resume(): parts wait in the queue (none gives up for want of a
+   * bind meanwhile). Resolves once no submit_sm is in flight on any bind: each was answered, or
+   * failed into the caller's usual path (a response timeout, the connection lost).
+   */
+  hold(): Promise<void> {
+    this.held = true;
+    this.clearWake();
+    clearTimeout(this.notBoundTimer);
+    this.notBoundTimer = undefined;
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The carrier's binds and limits after a change of its settings; call it while held. */
+  replaceBinds(
+    binds: readonly BindLaneOptions[],
+    options: Pick<CarrierDispatcherOptions, 'carrierRatePerSecond' | 'statusPolicy'>,
+  ): void {
+    this.lanes = this.lanesOf(binds);
+    this.cursor = 0;
+    this.carrierBucket = this.carrierBucketOf(options.carrierRatePerSecond);
+    this.options = { ...this.options, ...options };
+  }
+
+  /** Dispatches again; the parts that waited get the full notBoundWaitMs from now. */
+  resume(): void {
+    this.held = false;
+    const now = this.now();
+    for (const entry of this.queue.takeWhere(() => true)) {
+      entry.enqueuedAt = now;
+      this.queue.push(entry.priority, entry);
+    }
+    this.pump();
+  }
+
   private pump(): void {
-    if (this.closed) return;
+    if (this.closed || this.held) return;
     while (this.queue.size > 0) {
       const now = this.now();
       const carrierWait = this.carrierBucket?.msUntilToken() ?? 0;
@@ -233,14 +289,21 @@ export class CarrierDispatcher {
       (response) => {
         lane.inFlight--;
         this.onResponse(lane, entry, response);
-        this.pump();
+        this.afterResponse();
       },
       (error: unknown) => {
         lane.inFlight--;
         this.onError(entry, error);
-        this.pump();
+        this.afterResponse();
       },
     );
+  }
+
+  private afterResponse(): void {
+    if (this.idleWaiters.length > 0 && this.outstanding === 0) {
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+    this.pump();
   }
 
   private onResponse(lane: Lane, entry: Entry, response: SubmitSmResponse): void {
