@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  type AdminClient,
+  GatewayProcess,
+  SimulatorProcess,
+  writeGatewayConfig,
+} from '@tuxhat/system-harness';
+
+import { TenantClient } from './support/tenant-client';
+
+/** telco-a's route; the destinations of this test. */
+const PREFIX = '+38267';
+/** One message every 20 ms, without waiting for answers. */
+const PACE_MS = 20;
+/** A bound on the stream, in case the change never reaches the connector (the test then fails). */
+const MAX_STREAM = 400;
+/** The variable, in the gateway's environment, holding the new SMSC's password. */
+const NEW_PASSWORD_ENV = 'E2E_TELCO_A_NEW_PASSWORD';
+
+/**
+ * An operator moves a carrier to another SMSC (its port and password) through the admin API of
+ * the running all-in-one gateway, while a tenant sends a steady stream: the SMPP connector
+ * replaces the carrier's bind without a restart, every message reaches a carrier exactly once,
+ * and the messages sent after the change go to the new SMSC.
+ */
+describe('a carrier changed through the admin API of a running gateway', () => {
+  let oldSmsc: SimulatorProcess | undefined;
+  let newSmsc: SimulatorProcess | undefined;
+  let gateway: GatewayProcess | undefined;
+  let tenant: TenantClient | undefined;
+
+  afterEach(async () => {
+    tenant?.close();
+    await gateway?.dispose('SIGKILL');
+    await Promise.all([oldSmsc?.stop('SIGKILL'), newSmsc?.stop('SIGKILL')]);
+  });
+
+  it('moves to the new SMSC under traffic: every message once, the later ones at the new SMSC', async () => {
+    const run = randomUUID().slice(0, 8);
+    // The old SMSC answers slowly, so the change finds submits in flight.
+    oldSmsc = await SimulatorProcess.create({ SMSC_SIM_RESPONSE_DELAY_MS: '100' });
+    newSmsc = await SimulatorProcess.create();
+    const { file, tenants } = writeGatewayConfig(
+      ['acme'],
+      [{ id: 'telco-a', port: oldSmsc.port, password: oldSmsc.password, prefix: PREFIX }],
+    );
+    gateway = await GatewayProcess.create({
+      TUXHAT_CONFIG: file,
+      SIMULATOR: 'false',
+      [NEW_PASSWORD_ENV]: newSmsc.password,
+    });
+    await Promise.all([oldSmsc.start(), newSmsc.start()]);
+    await gateway.start();
+    tenant = new TenantClient(gateway.httpUrl, tenants[0].key.key);
+    const admin = gateway.admin();
+    const ids: string[] = [];
+    const texts: string[] = [];
+    const send = async (label: string) => {
+      const text = `${label} ${run} ${ids.length}`;
+      const to = `${PREFIX}${String(100_000 + ids.length)}`;
+      texts.push(text);
+      ids.push(await tenant!.send(to, text));
+    };
+
+    await send('before');
+    await tenant.waitForStatus(ids[0], 'delivered');
+    expect(await textsAt(oldSmsc, run)).toEqual([texts[0]]);
+
+    const changed = moveCarrier(admin, newSmsc.port);
+    let streamed = 0;
+    while (streamed < MAX_STREAM && (await textsAt(newSmsc, run)).length === 0) {
+      await send('during');
+      streamed++;
+      await new Promise((resolve) => setTimeout(resolve, PACE_MS));
+    }
+    expect((await changed).status).toBe(200);
+    expect(streamed).toBeLessThan(MAX_STREAM);
+
+    const firstAfter = ids.length;
+    for (let i = 0; i < 10; i++) await send('after');
+
+    for (const id of ids) await tenant.waitForStatus(id, 'delivered');
+    const atOld = await textsAt(oldSmsc, run);
+    const atNew = await textsAt(newSmsc, run);
+    // Each text reached exactly one SMSC, exactly once.
+    expect([...atOld, ...atNew].sort()).toEqual([...texts].sort());
+    expect(atNew).toEqual(expect.arrayContaining(texts.slice(firstAfter)));
+    expect(atOld.some((text) => text.startsWith('after'))).toBe(false);
+  });
+});
+
+/** PATCH the carrier's settings: the new SMSC's port, its password by variable name. */
+function moveCarrier(admin: AdminClient, port: number) {
+  return admin.patch('/carriers/telco-a', {
+    config: {
+      host: '127.0.0.1',
+      port,
+      systemId: 'tuxhat',
+      password: { env: NEW_PASSWORD_ENV },
+      windowSize: 20,
+    },
+  });
+}
+
+/** The texts of this run an SMSC received. */
+async function textsAt(smsc: SimulatorProcess, run: string): Promise<string[]> {
+  return (await smsc.submits())
+    .map((submit) => submit.text)
+    .filter((text) => text.includes(` ${run} `));
+}
