@@ -226,4 +226,31 @@ describe('smpp-connector follows carrier changes without a restart', () => {
     await sentOnce(connector, later);
     expect(receivedBy(first, later)).toHaveLength(later.length);
   });
+
+  it('claims and gives back bind slots as a carrier with a bind limit changes and is disabled', async () => {
+    await fixture.seedCarrier('limited', secondPort, {
+      maxBinds: 3,
+      binds: [{ mode: 'transceiver', count: 2 }],
+    });
+    const slots = () =>
+      fixture.db.database.prisma.smppBindLease.count({ where: { carrierId: 'limited' } });
+    const bound = second.stats().boundSessions;
+    const connector = await start('limited');
+    await waitFor('2 binds', () => (second.stats().boundSessions === bound + 2 ? true : undefined));
+    expect(await slots()).toBe(2);
+
+    await changeCarrier('limited', {
+      smpp: (smpp) => ({ ...smpp, binds: [{ mode: 'transceiver', count: 1 }] }),
+    });
+    await connector.logger.waitFor(/carrier limited: running on its new settings/);
+    await waitFor('1 bind', () => (second.stats().boundSessions === bound + 1 ? true : undefined));
+    expect(await slots()).toBe(1);
+    const message = batch('limited', 'Limited', 2);
+    connector.publish(...message);
+    await sentOnce(connector, message);
+
+    await changeCarrier('limited', { enabled: false });
+    await waitFor('no slot held', async () => ((await slots()) === 0 ? true : undefined));
+    await waitFor('unbound', () => (second.stats().boundSessions === bound ? true : undefined));
+  });
 });
