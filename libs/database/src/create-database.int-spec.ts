@@ -1179,6 +1179,7 @@ function dlrFixtures(tenantId: string, messageId: string, carrierId: string) {
       eventId: 'c1d2e3f4-0000-4000-8000-00000000d1a4',
       receivedAt: at('2026-01-04T10:00:05.000Z'),
       completedAt: at('2026-01-04T10:00:06.000Z'),
+      claimedUntil: at('2026-01-04T10:01:05.000Z'),
     },
     moReassembly: {
       carrierId,

@@ -2,7 +2,9 @@ import { SMS_MO_RAW, type SmsMoRawEvent, type TenantMoEvent, newEnvelope } from 
 import { waitFor } from '@tuxhat/testing';
 
 import { resolveDlrOptions } from '../src/dlr.options';
+import { MoPartsRepository } from '../src/mo/mo-parts.repository';
 import { MoReassemblySweeper } from '../src/mo/mo-reassembly.sweeper';
+import { MoService, inboundOf } from '../src/mo/mo.service';
 import { DlrHarness } from './support/dlr-harness';
 import type { WebhookReceiver } from './support/webhook-receiver';
 
@@ -200,6 +202,64 @@ describe('dlr MO parts after the reassembly', () => {
     );
     expect(log).toMatchObject({ text: 'there', keyword: 'HELLO', action: 'auto_reply_skipped' });
     expect(await replies()).toHaveLength(1);
+  });
+
+  /**
+   * Claims the parts from `source` as a sweep does (here before the timeout, so that the test
+   * decides when the routing happens), without routing them yet.
+   */
+  const claimAsSweep = async (source: string) => {
+    const now = sut.clock.now();
+    const claimed = await sut
+      .get(MoPartsRepository)
+      .incompleteBefore(new Date(now.getTime() + 1), MoReassemblySweeper.BATCH, now);
+    return claimed.filter((mo) => mo.source === source);
+  };
+
+  it('routes a part that comes while a sweep routes its MO as the late fragment, not as a second, whole MO', async () => {
+    const source = '+38267400005';
+    const reference = 205;
+    await sut.publish(SMS_MO_RAW, part(source, reference, 3, 1, 'BAL alpha, '));
+    await sut.publish(SMS_MO_RAW, part(source, reference, 3, 3, 'gamma.'));
+    await waitFor('two parts waiting', async () =>
+      (await openParts(source)) === 2 ? true : undefined,
+    );
+    const sweep = await claimAsSweep(source);
+    expect(sweep.map((mo) => mo.seqs)).toEqual([[1, 3]]);
+
+    // The missing part comes while the sweep is routing: the MO looks whole to the intake, but
+    // two of its parts are the sweep's. It waits.
+    await settle(source, [part(source, reference, 3, 2, 'beta, ')]);
+    expect(texts(source)).toEqual([]);
+
+    // The sweep ends as the sweeper's does: the MO goes without part 2, which comes next.
+    const now = sut.clock.now();
+    await sut.get(MoService).handle(sweep.map(inboundOf));
+    await sut.get(MoPartsRepository).complete(sweep, now);
+    sut.clock.advance(moReassemblyTimeoutMs);
+    await waitFor('the late fragment', async () => (texts(source).length === 2 ? true : undefined));
+    const [mo, late] = received(source).filter((body) => !body.text.startsWith('marker'));
+    expect(mo).toMatchObject({ text: 'BAL alpha, gamma.', parts: { total: 3, included: [1, 3] } });
+    expect(late).toMatchObject({ text: 'beta, ', lateFragmentOf: mo.moId });
+    expect(await openParts(source)).toBe(0);
+  });
+
+  it('sweeps again the parts of a holder that never routed them, once its claim expires', async () => {
+    const source = '+38267400006';
+    await sut.publish(SMS_MO_RAW, part(source, 206, 2, 1, 'BAL lone '));
+    await waitFor('the part waiting', async () =>
+      (await openParts(source)) === 1 ? true : undefined,
+    );
+    sut.clock.advance(moReassemblyTimeoutMs - 30_000);
+    expect(await claimAsSweep(source)).toHaveLength(1); // and the holder dies here
+
+    sut.clock.advance(30_001); // past the reassembly timeout, within the claim
+    expect(await sut.get(MoReassemblySweeper).runOnce()).toBe(0);
+    expect(texts(source)).toEqual([]);
+
+    sut.clock.advance(30_000); // the claim is over
+    await waitForReceived(source, 1);
+    expect(texts(source)).toEqual(['BAL lone ']);
   });
 
   it('reassembles a new message reusing the reference: at once when its texts differ, and after the memory even when they do not', async () => {

@@ -5,9 +5,11 @@ import { PRISMA } from '@tuxhat/runtime';
 import { DLR_OPTIONS, type ResolvedDlrOptions } from '../dlr.options';
 import {
   type AssembledMo,
+  type GroupKey,
   type MoPartIn,
   assembledMoId,
   assemble,
+  groupKey,
   groupOf,
   linkLateParts,
   uniqueGroups,
@@ -24,7 +26,17 @@ import { keywordOf } from './mo-routing';
  * - a part the MO was routed without (the reassembly timeout) comes back as its late fragment;
  * - a different text for a part number already routed is a new message reusing the reference:
  *   it starts a new MO, as does any part once the memory is over.
+ *
+ * Whoever routes parts (the intake completing an MO, the sweeper of any replica) claims them
+ * first (claim): a part that came while the sweeper routes its MO without it is left to wait,
+ * and becomes the MO's late fragment, instead of making a second, whole MO.
  */
+/**
+ * How long a claim holds: past the routing of a batch of MOs (webhook rows, the tenant topic,
+ * replies), short enough that parts whose holder crashed are swept again soon after.
+ */
+const CLAIM_MS = 60_000;
+
 @Injectable()
 export class MoPartsRepository {
   constructor(
@@ -51,7 +63,7 @@ export class MoPartsRepository {
       VALUES ${Prisma.join(values)}
       ON CONFLICT (carrier_id, source, destination, reference, total, seq) DO UPDATE
          SET text = EXCLUDED.text, event_id = EXCLUDED.event_id,
-             received_at = EXCLUDED.received_at, completed_at = NULL
+             received_at = EXCLUDED.received_at, completed_at = NULL, claimed_until = NULL
        WHERE mo_parts.completed_at IS NOT NULL AND mo_parts.event_id <> EXCLUDED.event_id
          AND (mo_parts.text <> EXCLUDED.text
               OR mo_parts.completed_at < ${this.memoryStart(now).toISOString()}::timestamptz)`,
@@ -61,7 +73,10 @@ export class MoPartsRepository {
       orderBy: { seq: 'asc' },
     });
     const linked = await this.linkLate(assemble(rows), now);
-    return linked.filter((mo) => mo.missing.length === 0 || mo.lateOf);
+    return this.claim(
+      linked.filter((mo) => mo.missing.length === 0 || mo.lateOf),
+      now,
+    );
   }
 
   /**
@@ -70,7 +85,11 @@ export class MoPartsRepository {
    */
   async incompleteBefore(olderThan: Date, limit: number, now: Date): Promise<AssembledMo[]> {
     const stale = await this.prisma.moPart.findMany({
-      where: { completedAt: null, receivedAt: { lt: olderThan } },
+      where: {
+        completedAt: null,
+        receivedAt: { lt: olderThan },
+        OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }],
+      },
       take: limit,
       distinct: ['carrierId', 'source', 'destination', 'reference', 'total'],
       select: { carrierId: true, source: true, destination: true, reference: true, total: true },
@@ -80,7 +99,40 @@ export class MoPartsRepository {
       where: { completedAt: null, OR: stale },
       orderBy: { seq: 'asc' },
     });
-    return this.linkLate(assemble(rows), now);
+    return this.claim(await this.linkLate(assemble(rows), now), now);
+  }
+
+  /**
+   * The MOs whose every part this caller could claim (unhandled, and unclaimed or its claim
+   * expired), in one statement; the parts of an MO it got only some of are let go at once.
+   * Those belong to an MO another intake or sweeper is routing: they wait, and come back as its
+   * late fragment or with the next sweep.
+   */
+  async claim(mos: readonly AssembledMo[], now: Date): Promise<AssembledMo[]> {
+    if (mos.length === 0) return [];
+    const until = new Date(now.getTime() + CLAIM_MS).toISOString();
+    const claimed = await runSql<GroupKey & { event_id: string }>(
+      this.prisma,
+      Prisma.sql`
+      UPDATE mo_parts SET claimed_until = ${until}::timestamptz
+       WHERE completed_at IS NULL
+         AND (claimed_until IS NULL OR claimed_until <= ${now.toISOString()}::timestamptz)
+         AND (carrier_id, source, destination, reference, total, event_id) IN (VALUES ${Prisma.join(partRows(mos))})
+      RETURNING carrier_id AS "carrierId", source, destination, reference, total, event_id`,
+    );
+    const got = new Set(claimed.map((row) => partRef(row, row.event_id)));
+    const ours = (mo: AssembledMo) => mo.eventIds.filter((id) => got.has(partRef(mo, id)));
+    const partly = mos.filter((mo) => ours(mo).length < mo.eventIds.length);
+    const letGo = partly.map((mo) => ({ ...mo, eventIds: ours(mo) }));
+    if (letGo.some((mo) => mo.eventIds.length > 0)) {
+      await runSql(
+        this.prisma,
+        Prisma.sql`
+        UPDATE mo_parts SET claimed_until = NULL
+         WHERE (carrier_id, source, destination, reference, total, event_id) IN (VALUES ${Prisma.join(partRows(letGo))})`,
+      );
+    }
+    return mos.filter((mo) => !partly.includes(mo));
   }
 
   /**
@@ -91,12 +143,7 @@ export class MoPartsRepository {
   async complete(mos: readonly AssembledMo[], now: Date): Promise<void> {
     if (mos.length === 0) return;
     const at = now.toISOString();
-    const handledParts = mos.flatMap((mo) =>
-      mo.eventIds.map(
-        (eventId) =>
-          Prisma.sql`(${mo.carrierId}, ${mo.source}, ${mo.destination}, ${mo.reference}::int, ${mo.total}::int, ${eventId})`,
-      ),
-    );
+    const handledParts = partRows(mos);
     const remembered = mos.map((mo) => {
       const moId = mo.lateOf?.moId ?? assembledMoId(mo.eventIds);
       const keyword = mo.lateOf?.keyword ?? keywordOf(mo.text);
@@ -146,4 +193,19 @@ export class MoPartsRepository {
   private memoryStart(now: Date): Date {
     return new Date(now.getTime() - this.options.moPartRetentionMs);
   }
+}
+
+/** One row per part of the MOs, for `(carrier_id, ..., event_id) IN (VALUES ...)`. */
+function partRows(mos: readonly AssembledMo[]): Prisma.Sql[] {
+  return mos.flatMap((mo) =>
+    mo.eventIds.map(
+      (eventId) =>
+        Prisma.sql`(${mo.carrierId}, ${mo.source}, ${mo.destination}, ${mo.reference}::int, ${mo.total}::int, ${eventId})`,
+    ),
+  );
+}
+
+/** A part, as a string to compare by. */
+function partRef(group: GroupKey, eventId: string): string {
+  return `${groupKey(group)}\n${eventId}`;
 }
