@@ -6,9 +6,22 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { CarrierHealthReporter, PacedGate } from '@tuxhat/connector-kit';
+import {
+  type AppliedCarrierChange,
+  CarrierHealthReporter,
+  CarrierWatcher,
+  type HeldCarrier,
+  PacedGate,
+} from '@tuxhat/connector-kit';
+import type { PrismaClient } from '@tuxhat/database';
+import { PRISMA } from '@tuxhat/runtime';
 
-import { type SnsCarrier, accountOf } from './sns-carrier.repository';
+import {
+  SNS_CARRIER_CHECKS,
+  type SnsCarrier,
+  type SnsSettings,
+  accountOf,
+} from './sns-carrier.repository';
 import { snsClientConfigFor } from './sns-client.factory';
 import {
   SNS_CARRIERS,
@@ -21,6 +34,8 @@ export interface CarrierClient {
   readonly client: SNSClient;
   /** The account's throughput gate, shared by every carrier of the same `account`. */
   readonly gate: PacedGate;
+  /** Disabled (or removed) through the admin API while the pod ran: its messages fail over. */
+  readonly stopped: boolean;
   /** Why the last Publish failed for a reason of SNS's (throttling, 5xx, unreachable); undefined while they succeed. */
   failing: string | undefined;
 }
@@ -31,41 +46,47 @@ export interface CarrierClient {
  * and in-hand publishes finished. In front of each AWS account sits a gate holding its
  * `maxPerSecond` (OTP first when publishes queue up). A carrier is reported healthy while its
  * publishes succeed, unhealthy from the first that fails for SNS's reasons until one succeeds.
+ *
+ * Carrier changes made while the pod runs (CarrierWatcher) swap the carrier's client: publishes
+ * in hand finish on the old one (destroyed a request timeout later), the next use the new one.
+ * A changed account or limit gets a fresh gate. A disabled carrier stays known, stopped: its
+ * messages are handed back to routing.
  */
 @Injectable()
 export class CarrierClients implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('sns-connector');
   private readonly clients = new Map<string, CarrierClient>();
-  private readonly gates = new Map<string, PacedGate>();
+  private readonly gates = new Map<string, { readonly gate: PacedGate; readonly limit?: number }>();
+  /** Clients replaced while publishes may still use them: destroyed later, or on shutdown. */
+  private readonly retired = new Set<SNSClient>();
+  private watcher: CarrierWatcher<typeof SNS_CARRIER_CHECKS.settings, SnsSettings> | undefined;
 
   constructor(
     @Inject(SNS_CARRIERS) private readonly carriers: readonly SnsCarrier[],
     @Inject(SNS_CONNECTOR_OPTIONS) private readonly options: SnsConnectorOptions,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly health: CarrierHealthReporter,
   ) {}
 
   onModuleInit(): void {
     for (const carrier of this.carriers) {
-      const client = new SNSClient(
-        snsClientConfigFor(carrier, this.options.requestTimeoutMs ?? 10_000),
-      );
-      const entry: CarrierClient = {
-        carrier,
-        client,
-        gate: this.gateOf(carrier),
-        failing: undefined,
-      };
-      this.clients.set(carrier.id, entry);
-      this.health.register(carrier.id, () => ({
-        healthy: entry.failing === undefined,
-        bindsUp: entry.failing === undefined ? 1 : 0,
-        bindsConfigured: 1,
-        detail: entry.failing ?? 'publishing',
-      }));
+      this.clients.set(carrier.id, this.entryFor(carrier, this.carriers));
+      this.health.register(carrier.id, () => this.healthOf(carrier.id));
       void this.health.changed(carrier.id);
       const where = carrier.settings.endpoint ?? `AWS ${carrier.settings.region}`;
       this.logger.log(`carrier ${carrier.id}: publishing through ${where}`);
     }
+    this.watcher = new CarrierWatcher({
+      prisma: this.prisma,
+      assignment: this.options.carriers,
+      ...SNS_CARRIER_CHECKS,
+      resolve: (settings) => settings,
+      ...(this.options.configPollMs ? { pollMs: this.options.configPollMs } : {}),
+      logger: { log: (line) => this.logger.log(line), warn: (line) => this.logger.warn(line) },
+      held: () => this.heldState(),
+      apply: (change) => Promise.resolve(this.apply(change)),
+    });
+    this.watcher.start();
   }
 
   /** The carrier's client, or undefined when this pod does not serve the carrier. */
@@ -84,24 +105,101 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
     if (changed) void this.health.changed(entry.carrier.id);
   }
 
-  onModuleDestroy(): void {
-    for (const gate of this.gates.values()) gate.close();
+  async onModuleDestroy(): Promise<void> {
+    await this.watcher?.stop();
+    for (const { gate } of this.gates.values()) gate.close();
     for (const { client } of this.clients.values()) client.destroy();
+    for (const client of this.retired) client.destroy();
     this.clients.clear();
   }
 
-  /** One gate per account; carriers of one account that name different limits get the lowest. */
-  private gateOf(carrier: SnsCarrier): PacedGate {
+  private healthOf(carrierId: string) {
+    const entry = this.clients.get(carrierId);
+    if (!entry || entry.stopped) {
+      return { healthy: false, bindsUp: 0, bindsConfigured: 1, detail: 'disabled' };
+    }
+    return {
+      healthy: entry.failing === undefined,
+      bindsUp: entry.failing === undefined ? 1 : 0,
+      bindsConfigured: 1,
+      detail: entry.failing ?? 'publishing',
+    };
+  }
+
+  private heldState(): Map<string, HeldCarrier<SnsSettings>> {
+    return new Map(
+      [...this.clients].map(([id, entry]) => [
+        id,
+        { running: !entry.stopped, settings: entry.carrier.settings },
+      ]),
+    );
+  }
+
+  /**
+   * A carrier changed, enabled or disabled while the pod runs. The new client is built first: a
+   * secret that is not set throws a ConfigError and the carrier stays as it was.
+   */
+  private apply(change: AppliedCarrierChange<SnsSettings>): void {
+    const id = change.kind === 'disabled' ? change.id : change.carrier.id;
+    const before = this.clients.get(id);
+    if (!before) return;
+    if (change.kind === 'disabled') {
+      this.clients.set(id, { ...before, stopped: true });
+      this.logger.log(
+        `carrier ${id}: ${change.reason} in the carriers table; its messages fail over`,
+      );
+    } else {
+      const running = [...this.clients.values()]
+        .filter((entry) => !entry.stopped && entry.carrier.id !== id)
+        .map((entry) => entry.carrier);
+      this.clients.set(id, this.entryFor(change.carrier, [...running, change.carrier]));
+      this.logger.log(
+        `carrier ${id}: ${change.kind === 'changed' ? 'settings changed' : 'enabled in the carriers table'}; publishing through ${change.carrier.settings.endpoint ?? `AWS ${change.carrier.settings.region}`}`,
+      );
+    }
+    if (!before.stopped) this.retire(before.client);
+    void this.health.changed(id);
+  }
+
+  /** Destroys a replaced client once publishes still on it have had their request timeout. */
+  private retire(client: SNSClient): void {
+    this.retired.add(client);
+    const timer = setTimeout(() => {
+      this.retired.delete(client);
+      client.destroy();
+    }, this.options.requestTimeoutMs ?? 10_000);
+    timer.unref();
+  }
+
+  private entryFor(carrier: SnsCarrier, serving: readonly SnsCarrier[]): CarrierClient {
+    const client = new SNSClient(
+      snsClientConfigFor(carrier, this.options.requestTimeoutMs ?? 10_000),
+    );
+    return {
+      carrier,
+      client,
+      gate: this.gateOf(carrier, serving),
+      stopped: false,
+      failing: undefined,
+    };
+  }
+
+  /**
+   * One gate per account; carriers of one account that name different limits get the lowest.
+   * A limit that changed gets a fresh gate (publishes waiting at the old one still pass there).
+   */
+  private gateOf(carrier: SnsCarrier, serving: readonly SnsCarrier[]): PacedGate {
     const account = accountOf(carrier);
-    const existing = this.gates.get(account);
-    if (existing) return existing;
-    const limits = this.carriers
+    const limits = serving
       .filter((candidate) => accountOf(candidate) === account)
       .flatMap((candidate) =>
         candidate.settings.maxPerSecond === undefined ? [] : [candidate.settings.maxPerSecond],
       );
-    const gate = new PacedGate(limits.length > 0 ? Math.min(...limits) : undefined);
-    this.gates.set(account, gate);
+    const limit = limits.length > 0 ? Math.min(...limits) : undefined;
+    const existing = this.gates.get(account);
+    if (existing && existing.limit === limit) return existing.gate;
+    const gate = new PacedGate(limit);
+    this.gates.set(account, { gate, ...(limit === undefined ? {} : { limit }) });
     return gate;
   }
 }

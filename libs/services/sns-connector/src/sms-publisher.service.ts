@@ -50,6 +50,14 @@ export class SmsPublisher {
         `carrier ${carrierId} is not served by this sns-connector (serves: ${this.clients.heldCarriers().join(', ') || 'none'})`,
       );
     }
+    if (target.stopped) {
+      // Disabled while the pod runs: routing takes another carrier, or waits for one.
+      await this.reporter.reroute(event, `carrier ${carrierId} is disabled`, {
+        errorCode: 'CARRIER_DISABLED',
+        mayHaveReached: false,
+      });
+      return;
+    }
 
     // SNS took it before but sms.sent could not be published: say so now, never text again.
     let snsMessageId = this.recent.acceptedParts(message.messageId, carrierId).get(0);

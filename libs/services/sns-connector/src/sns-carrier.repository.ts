@@ -21,18 +21,20 @@ export function loadSnsCarriers(
   prisma: PrismaClient,
   assignment: CarrierAssignment,
 ): Promise<LoadedCarriers<SnsSettings>> {
-  return loadCarriers(prisma, {
-    kind: 'sns',
-    assignment,
-    settings: snsSettingsSchema,
-    check: (settings) =>
-      (settings.accessKeyId === undefined) !== (settings.secretAccessKey === undefined)
-        ? [
-            'give both accessKeyId and secretAccessKey, or neither (then the AWS default credential chain is used)',
-          ]
-        : [],
-  });
+  return loadCarriers(prisma, { assignment, ...SNS_CARRIER_CHECKS });
 }
+
+/** How SNS carrier rows are validated: at boot, and when they change while the pod runs. */
+export const SNS_CARRIER_CHECKS = {
+  kind: 'sns',
+  settings: snsSettingsSchema,
+  check: (settings: SnsSettings): string[] =>
+    (settings.accessKeyId === undefined) !== (settings.secretAccessKey === undefined)
+      ? [
+          'give both accessKeyId and secretAccessKey, or neither (then the AWS default credential chain is used)',
+        ]
+      : [],
+} as const;
 
 /** Carriers naming the same `account` share its throughput limit; by default each is its own. */
 export function accountOf(carrier: SnsCarrier): string {

@@ -18,6 +18,11 @@ export interface SnsConnectorOptions {
    */
   readonly failoverAfterRounds?: number;
   /**
+   * How often the config revision is read to follow carrier changes made through the admin API
+   * (default 1 000 ms).
+   */
+  readonly configPollMs?: number;
+  /**
    * carrier.health reporting (default every 5 000 ms, instance id from HOSTNAME), and when
    * failing submits make a carrier unhealthy (default 10 submits, half of them faults:
    * CARRIER_HEALTH_MIN_SUBMITS, CARRIER_HEALTH_FAULT_RATIO).

@@ -11,15 +11,25 @@ import {
   type SmsOutboundEvent,
   newEnvelope,
 } from '@tuxhat/contracts';
+import type { Prisma } from '@tuxhat/database';
 import { Bus, InProcessBroker, type InProcessTransport, encodeEvent } from '@tuxhat/messaging';
-import { type ServiceRuntime, systemClock } from '@tuxhat/runtime';
-import { TopicRecorder, createTestDatabase, type TestDatabase, testMessage } from '@tuxhat/testing';
+import { type ServiceRuntime, bumpConfigRevision, systemClock } from '@tuxhat/runtime';
+import {
+  type TestDatabase,
+  TopicRecorder,
+  createTestDatabase,
+  testMessage,
+  waitFor,
+} from '@tuxhat/testing';
 
 import { startSnsConnector } from '../src/start-sns-connector';
 import { MotoServer, messageAttributesOf } from './support/moto-server';
 import { ScriptedSns } from './support/scripted-sns';
 
 const KEY_ENV = 'SNS_CONNECTOR_TEST_KEY_ID';
+
+/** What the connector logged, for tests that wait for a line. */
+const logged: string[] = [];
 
 /** Quiet unless LOG_LEVEL=debug. */
 const logger: LoggerService = {
@@ -29,6 +39,7 @@ const logger: LoggerService = {
 };
 
 function debugLog(level: string, message: unknown): void {
+  logged.push(String(message));
   if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`[${level}] ${String(message)}\n`);
 }
 
@@ -84,6 +95,19 @@ describe('sns-connector over HTTP', () => {
               endpoint: moto.endpoint,
               originationNumber: '+18005550199',
               maxPrice: 0.25,
+              ...credentials,
+            },
+          },
+        },
+        {
+          id: 'aws-changing',
+          name: 'SNS (moto, changed while running)',
+          kind: 'sns',
+          config: {
+            sns: {
+              region: 'eu-west-1',
+              endpoint: moto.endpoint,
+              senderId: 'Before',
               ...credentials,
             },
           },
@@ -380,5 +404,73 @@ describe('sns-connector over HTTP', () => {
     expect(
       reports.filter((item) => item.throttled > 0 && item.errors === 0 && (item.faults ?? 0) > 0),
     ).toEqual([]);
+  });
+
+  describe('carrier changes while running (carriers table and config revision, as the admin API)', () => {
+    async function changeCarrier(change: {
+      sns?: Record<string, unknown>;
+      enabled?: boolean;
+    }): Promise<void> {
+      await db.database.prisma.$transaction(async (tx) => {
+        const row = await tx.carrier.findUniqueOrThrow({ where: { id: 'aws-changing' } });
+        const sns = (row.config as { sns: Record<string, unknown> }).sns;
+        await tx.carrier.update({
+          where: { id: 'aws-changing' },
+          data: {
+            config: { sns: { ...sns, ...change.sns } as Prisma.InputJsonObject },
+            ...(change.enabled === undefined ? {} : { enabled: change.enabled }),
+          },
+        });
+        await bumpConfigRevision(tx);
+      });
+    }
+
+    const line = (pattern: RegExp) =>
+      waitFor(`a log line matching ${pattern}`, () => logged.find((text) => pattern.test(text)));
+
+    async function senderIdOf(event: SmsOutboundEvent): Promise<string | undefined> {
+      await sent.waitFor(1, (item) => item.messageId === event.message.messageId);
+      const [request] = (await moto.recordedPublishes()).filter(
+        (params) => params.get('PhoneNumber') === event.message.destination,
+      );
+      return messageAttributesOf(request)['AWS.SNS.SMS.SenderID'];
+    }
+
+    it('publishes with the new settings once changed, fails messages over while disabled, and publishes again when enabled', async () => {
+      const before = outbound('aws-changing', 'Before the change');
+      publish(before);
+      expect(await senderIdOf(before)).toBe('Before');
+
+      await changeCarrier({ sns: { senderId: 'After' } });
+      await line(/carrier aws-changing: settings changed; publishing through/);
+      const after = outbound('aws-changing', 'After the change');
+      publish(after);
+      expect(await senderIdOf(after)).toBe('After');
+
+      await changeCarrier({ enabled: false });
+      await line(/carrier aws-changing: disabled in the carriers table; its messages fail over/);
+      const off = outbound('aws-changing', 'While disabled');
+      publish(off);
+      const [rerouted] = await reroutes.waitFor(
+        1,
+        (item) => item.message.messageId === off.message.messageId,
+      );
+      expect(rerouted).toMatchObject({ errorCode: 'CARRIER_DISABLED', mayHaveReached: false });
+      expect(
+        (await moto.recordedPublishes()).filter(
+          (params) => params.get('PhoneNumber') === off.message.destination,
+        ),
+      ).toEqual([]);
+      await health.waitFor(
+        1,
+        (item) => item.carrierId === 'aws-changing' && !item.healthy && item.detail === 'disabled',
+      );
+
+      await changeCarrier({ enabled: true });
+      await line(/carrier aws-changing: enabled in the carriers table/);
+      const on = outbound('aws-changing', 'Enabled again');
+      publish(on);
+      expect(await senderIdOf(on)).toBe('After');
+    });
   });
 });
