@@ -59,6 +59,8 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
   private readonly gates = new Map<string, { readonly gate: PacedGate; readonly limit?: number }>();
   /** Clients replaced while publishes may still use them: destroyed later, or on shutdown. */
   private readonly retired = new Set<SNSClient>();
+  /** Carriers whose new settings were rejected, with the problems (health detail). */
+  private readonly rejected = new Map<string, string>();
   private watcher: CarrierWatcher<typeof SNS_CARRIER_CHECKS.settings, SnsSettings> | undefined;
 
   constructor(
@@ -85,6 +87,11 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
       logger: { log: (line) => this.logger.log(line), warn: (line) => this.logger.warn(line) },
       held: () => this.heldState(),
       apply: (change) => Promise.resolve(this.apply(change)),
+      onRejected: (carrierId, problems) => {
+        if (problems) this.rejected.set(carrierId, problems.join('; '));
+        else this.rejected.delete(carrierId);
+        void this.health.changed(carrierId);
+      },
     });
     this.watcher.start();
   }
@@ -118,11 +125,13 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
     if (!entry || entry.stopped) {
       return { healthy: false, bindsUp: 0, bindsConfigured: 1, detail: 'disabled' };
     }
+    const rejected = this.rejected.get(carrierId);
     return {
       healthy: entry.failing === undefined,
       bindsUp: entry.failing === undefined ? 1 : 0,
       bindsConfigured: 1,
-      detail: entry.failing ?? 'publishing',
+      detail:
+        (entry.failing ?? 'publishing') + (rejected ? `; new settings rejected: ${rejected}` : ''),
     };
   }
 

@@ -447,6 +447,20 @@ describe('sns-connector over HTTP', () => {
       publish(after);
       expect(await senderIdOf(after)).toBe('After');
 
+      // Both keys or neither: refused as at boot, the carrier keeps publishing as it was.
+      await changeCarrier({ sns: { secretAccessKey: undefined } });
+      await line(
+        /carrier aws-changing: new settings rejected.*carriers\[aws-changing\]\.sns: give both/,
+      );
+      await health.waitFor(1, (item) =>
+        (item.detail ?? '').includes('new settings rejected: carriers[aws-changing].sns'),
+      );
+      const still = outbound('aws-changing', 'Still as it was');
+      publish(still);
+      expect(await senderIdOf(still)).toBe('After');
+      await changeCarrier({ sns: { secretAccessKey: 'test-secret' } });
+      await line(/carrier aws-changing: settings valid again/);
+
       await changeCarrier({ enabled: false });
       await line(/carrier aws-changing: disabled in the carriers table; its messages fail over/);
       const off = outbound('aws-changing', 'While disabled');
