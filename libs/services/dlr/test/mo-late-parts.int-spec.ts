@@ -75,6 +75,21 @@ describe('dlr MO parts after the reassembly', () => {
     hook.waitUntil(() => received(source).length >= count, `${count} MO(s) from ${source}`);
   const openParts = (source: string) =>
     prisma().moPart.count({ where: { source, completedAt: null } });
+  /**
+   * Moves the injected clock once every webhook delivery is marked done: one still in flight
+   * when the clock jumps past its lease is taken again by the webhook poller, and the tenant
+   * would get it twice.
+   */
+  const advance = async (ms: number) => {
+    await waitFor('webhook deliveries done', async () =>
+      (await prisma().webhookDelivery.count({
+        where: { tenantId: sut.tenant, state: 'pending' },
+      })) === 0
+        ? true
+        : undefined,
+    );
+    sut.clock.advance(ms);
+  };
   const waitUntilRemembered = (source: string, moId: string, parts: number[]) =>
     waitFor(`MO ${moId} remembered with parts ${parts.join(',')}`, async () => {
       const memory = await prisma().moReassembly.findFirst({ where: { source, moId } });
@@ -107,7 +122,7 @@ describe('dlr MO parts after the reassembly', () => {
       (await openParts(source)) === 2 ? true : undefined,
     );
 
-    sut.clock.advance(moReassemblyTimeoutMs); // the sweep routes the MO with what came
+    await advance(moReassemblyTimeoutMs); // the sweep routes the MO with what came
     await waitForReceived(source, 1);
     const [mo] = received(source);
     expect(mo).toMatchObject({
@@ -120,7 +135,7 @@ describe('dlr MO parts after the reassembly', () => {
     await waitUntilRemembered(source, mo.moId, [1, 3]);
 
     // The carrier delivers the missing part hours late.
-    sut.clock.advance(3 * 3_600_000);
+    await advance(3 * 3_600_000);
     await sut.publish(SMS_MO_RAW, part(source, reference, 3, 2, 'second, '));
     await waitForReceived(source, 2);
     const late = received(source)[1];
@@ -148,7 +163,7 @@ describe('dlr MO parts after the reassembly', () => {
       part(source, reference, 3, 3, 'third.'),
     ]);
     expect(await openParts(source)).toBe(0);
-    sut.clock.advance(moReassemblyTimeoutMs);
+    await advance(moReassemblyTimeoutMs);
     expect(await sut.get(MoReassemblySweeper).runOnce()).toBe(0);
     expect(texts(source)).toEqual(['BAL first, third.', 'second, ']);
   });
@@ -169,7 +184,7 @@ describe('dlr MO parts after the reassembly', () => {
     // The SMSC retries the deliver_sm (a new event) and Kafka replays the first (same event).
     await settle(source, [{ ...one, ...newEnvelope() }, one]);
     expect(await openParts(source)).toBe(0);
-    sut.clock.advance(moReassemblyTimeoutMs);
+    await advance(moReassemblyTimeoutMs);
     expect(await sut.get(MoReassemblySweeper).runOnce()).toBe(0);
     expect(texts(source)).toEqual(['BAL one two']);
   });
@@ -182,7 +197,7 @@ describe('dlr MO parts after the reassembly', () => {
     await waitFor('the part waiting', async () =>
       (await openParts(source)) === 1 ? true : undefined,
     );
-    sut.clock.advance(moReassemblyTimeoutMs);
+    await advance(moReassemblyTimeoutMs);
     const replies = () => prisma().message.findMany({ where: { destination: source } });
     const [reply] = await waitFor('the auto-reply', async () => {
       const rows = await replies();
@@ -236,8 +251,12 @@ describe('dlr MO parts after the reassembly', () => {
     const now = sut.clock.now();
     await sut.get(MoService).handle(sweep.map(inboundOf));
     await sut.get(MoPartsRepository).complete(sweep, now);
-    sut.clock.advance(moReassemblyTimeoutMs);
-    await waitFor('the late fragment', async () => (texts(source).length === 2 ? true : undefined));
+    await waitFor('the MO without part 2', async () =>
+      texts(source).length > 0 ? true : undefined,
+    );
+    await advance(moReassemblyTimeoutMs);
+    await waitFor('the late fragment', async () => (texts(source).length > 1 ? true : undefined));
+    expect(texts(source)).toEqual(['BAL alpha, gamma.', 'beta, ']);
     const [mo, late] = received(source).filter((body) => !body.text.startsWith('marker'));
     expect(mo).toMatchObject({ text: 'BAL alpha, gamma.', parts: { total: 3, included: [1, 3] } });
     expect(late).toMatchObject({ text: 'beta, ', lateFragmentOf: mo.moId });
@@ -250,14 +269,14 @@ describe('dlr MO parts after the reassembly', () => {
     await waitFor('the part waiting', async () =>
       (await openParts(source)) === 1 ? true : undefined,
     );
-    sut.clock.advance(moReassemblyTimeoutMs - 30_000);
+    await advance(moReassemblyTimeoutMs - 30_000);
     expect(await claimAsSweep(source)).toHaveLength(1); // and the holder dies here
 
-    sut.clock.advance(30_001); // past the reassembly timeout, within the claim
+    await advance(30_001); // past the reassembly timeout, within the claim
     expect(await sut.get(MoReassemblySweeper).runOnce()).toBe(0);
     expect(texts(source)).toEqual([]);
 
-    sut.clock.advance(30_000); // the claim is over
+    await advance(30_000); // the claim is over
     await waitForReceived(source, 1);
     expect(texts(source)).toEqual(['BAL lone ']);
   });
@@ -278,7 +297,7 @@ describe('dlr MO parts after the reassembly', () => {
     await waitUntilRemembered(source, received(source)[1].moId, [1, 2]);
 
     // After it: even the very same texts are a new message.
-    sut.clock.advance(moPartRetentionMs + 1);
+    await advance(moPartRetentionMs + 1);
     await sut.publish(SMS_MO_RAW, part(source, reference, 2, 1, 'BAL three '));
     await sut.publish(SMS_MO_RAW, part(source, reference, 2, 2, 'four'));
     await waitForReceived(source, 3);
