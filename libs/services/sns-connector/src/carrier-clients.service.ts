@@ -32,8 +32,11 @@ import {
 export interface CarrierClient {
   readonly carrier: SnsCarrier;
   readonly client: SNSClient;
-  /** The account's throughput gate, shared by every carrier of the same `account`. */
-  readonly gate: PacedGate;
+  /**
+   * The account's throughput gate, shared by every carrier of the same `account` (moved to a
+   * new one when a change alters the account's limit).
+   */
+  gate: PacedGate;
   /** Disabled (or removed) through the admin API while the pod ran: its messages fail over. */
   readonly stopped: boolean;
   /** Why the last Publish failed for a reason of SNS's (throttling, 5xx, unreachable); undefined while they succeed. */
@@ -59,6 +62,8 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
   private readonly gates = new Map<string, { readonly gate: PacedGate; readonly limit?: number }>();
   /** Clients replaced while publishes may still use them: destroyed later, or on shutdown. */
   private readonly retired = new Set<SNSClient>();
+  /** Gates a changed limit replaced: publishes waiting there still pass; closed on shutdown. */
+  private readonly retiredGates = new Set<PacedGate>();
   /** Carriers whose new settings were rejected, with the problems (health detail). */
   private readonly rejected = new Map<string, string>();
   private watcher: CarrierWatcher<typeof SNS_CARRIER_CHECKS.settings, SnsSettings> | undefined;
@@ -115,6 +120,7 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.watcher?.stop();
     for (const { gate } of this.gates.values()) gate.close();
+    for (const gate of this.retiredGates) gate.close();
     for (const { client } of this.clients.values()) client.destroy();
     for (const client of this.retired) client.destroy();
     this.clients.clear();
@@ -161,7 +167,12 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
       const running = [...this.clients.values()]
         .filter((entry) => !entry.stopped && entry.carrier.id !== id)
         .map((entry) => entry.carrier);
-      this.clients.set(id, this.entryFor(change.carrier, [...running, change.carrier]));
+      const entry = this.entryFor(change.carrier, [...running, change.carrier]);
+      this.clients.set(id, entry);
+      // One gate per account: the account's other carriers move to it if the limit changed.
+      for (const other of this.clients.values()) {
+        if (accountOf(other.carrier) === accountOf(entry.carrier)) other.gate = entry.gate;
+      }
       this.logger.log(
         `carrier ${id}: ${change.kind === 'changed' ? 'settings changed' : 'enabled in the carriers table'}; publishing through ${change.carrier.settings.endpoint ?? `AWS ${change.carrier.settings.region}`}`,
       );
@@ -195,7 +206,8 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
 
   /**
    * One gate per account; carriers of one account that name different limits get the lowest.
-   * A limit that changed gets a fresh gate (publishes waiting at the old one still pass there).
+   * A limit that changed gets a fresh gate (publishes waiting at the old one still pass there,
+   * at its pace).
    */
   private gateOf(carrier: SnsCarrier, serving: readonly SnsCarrier[]): PacedGate {
     const account = accountOf(carrier);
@@ -207,6 +219,7 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
     const limit = limits.length > 0 ? Math.min(...limits) : undefined;
     const existing = this.gates.get(account);
     if (existing && existing.limit === limit) return existing.gate;
+    if (existing) this.retiredGates.add(existing.gate);
     const gate = new PacedGate(limit);
     this.gates.set(account, { gate, ...(limit === undefined ? {} : { limit }) });
     return gate;
