@@ -40,6 +40,12 @@ export interface PartitionBatch {
   readonly records: readonly IncomingRecord[];
   /** Commits everything up to and including `offset` for the group. */
   commit(offset: string): Promise<void>;
+  /**
+   * Moves this consumer past `offset` without committing anything: its next fetch of the
+   * partition starts after it. For a live feed that never commits; a batch left neither
+   * committed nor marked read is fetched again.
+   */
+  markRead(offset: string): void;
   heartbeat(): Promise<void>;
   /**
    * Stops consuming this partition for `delayMs`; the records from `offset` on are fetched

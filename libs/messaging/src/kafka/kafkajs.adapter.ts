@@ -298,6 +298,7 @@ export class KafkajsConsumer implements KafkaConsumerPort {
           { topic, partition, offset: (BigInt(offset) + 1n).toString() },
         ]);
       },
+      markRead: (offset) => payload.resolveOffset(offset),
       pauseFrom: (offset, delayMs) => {
         this.consumer.seek({ topic, partition, offset });
         this.consumer.pause([{ topic, partitions: [partition] }]);

@@ -66,6 +66,10 @@ export class StatusStreamFeed implements OnModuleInit, OnModuleDestroy {
       async (batch) => {
         const events = this.streamedEvents(batch.records);
         if (events.length > 0) this.hub.publish(events);
+        // Never committed, but marked read: kafkajs fetches a batch nobody resolved again, and
+        // the feed re-read the topic's tail in a loop that took a whole core under load.
+        const last = batch.records.at(-1);
+        if (last) batch.markRead(last.offset);
       },
       { partitionsConsumedConcurrently: 1 },
     );

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+
+import { Logger } from '@nestjs/common';
+import { requiredTestEnv } from '@tuxhat/testing';
+
+import type { KafkaConsumerPort, KafkaProducerPort, PartitionBatch } from './kafka.port';
+import { KafkajsAdapter } from './kafkajs.adapter';
+
+/**
+ * A live feed (a consumer that never commits, such as ingress's status streams) must still move
+ * on: kafkajs fetches a batch again when nothing of it was resolved, so a feed that only read
+ * its batches re-read the partition's tail in a loop, a whole core under load.
+ */
+describe(`${KafkajsAdapter.name} consumer on a real broker`, () => {
+  const brokers = requiredTestEnv('KAFKA_BROKERS').split(',');
+  const kafka = new KafkajsAdapter({ brokers, clientId: 'adapter-test' }, new Logger('kafka'));
+  const topic = `adapter-test-${randomUUID().slice(0, 8)}`;
+  let producer: KafkaProducerPort;
+  const consumers: KafkaConsumerPort[] = [];
+
+  beforeAll(async () => {
+    const admin = kafka.createAdmin();
+    await admin.connect();
+    await admin.ensureTopics([{ name: topic, partitions: 1 }]);
+    await admin.disconnect();
+    producer = kafka.createProducer();
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.all(consumers.map((consumer) => consumer.disconnect()));
+    await producer.disconnect();
+  });
+
+  /** The values of each batch a consumer got, in order; waits for the batch holding one. */
+  class Batches {
+    readonly values: (readonly string[])[] = [];
+    private readonly waiters = new Set<() => void>();
+
+    add(batch: PartitionBatch): void {
+      this.values.push(batch.records.map((record) => record.value?.toString('utf8') ?? ''));
+      for (const waiter of this.waiters) waiter();
+    }
+
+    holding(value: string): Promise<readonly string[]> {
+      return new Promise((resolve) => {
+        const check = () => {
+          const found = this.values.find((values) => values.includes(value));
+          if (!found) return;
+          this.waiters.delete(check);
+          resolve(found);
+        };
+        this.waiters.add(check);
+        check();
+      });
+    }
+  }
+
+  /** A consumer of a group of its own, from the topic's first record. */
+  async function consume(onBatch: (batch: PartitionBatch) => void): Promise<void> {
+    const consumer = kafka.createConsumer(`adapter-test-${randomUUID().slice(0, 8)}`);
+    consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe([topic]);
+    await consumer.run(
+      (batch) => {
+        onBatch(batch);
+        return Promise.resolve();
+      },
+      { partitionsConsumedConcurrently: 1 },
+    );
+  }
+
+  const send = (value: string) =>
+    producer.send([{ topic, key: 'k', value: Buffer.from(value), headers: {} }]);
+
+  it('fetches after what a batch marked read, committing nothing', async () => {
+    const marking = new Batches();
+    const notMarking = new Batches();
+    await send('first');
+    await consume((batch) => {
+      marking.add(batch);
+      batch.markRead(batch.records.at(-1)!.offset);
+    });
+    await consume((batch) => notMarking.add(batch));
+    await marking.holding('first');
+    await notMarking.holding('first');
+
+    await send('second');
+    // The marking feed's next batch starts after `first`; the other fetches `first` again.
+    expect(await marking.holding('second')).toEqual(['second']);
+    expect(await notMarking.holding('second')).toEqual(['first', 'second']);
+    expect(marking.values.filter((values) => values.includes('first'))).toHaveLength(1);
+  }, 60_000);
+});
