@@ -32,7 +32,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,bench}/**/*.int-spec.ts'],
     },
     {
       ...shared,

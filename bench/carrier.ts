@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 
 import { runBench } from './lib/cli';
 import { cpuCells, measureCpu } from './lib/cpu';
-import { waitForQuiet, waitForSubmits } from './lib/drain';
+import { settleAfterLoad, waitForSubmits } from './lib/drain';
 import { closedLoop, extremes, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
 import { type MessageTimes, stageDurations, timesOf } from './lib/stages';
@@ -64,6 +64,7 @@ async function saturation(
   let wrkCpuMs = 0;
   let accepted = 0;
   let failed = 0;
+  let busyNote = '';
   const cpu = await measureCpu(
     target.pids(),
     async () => {
@@ -75,7 +76,7 @@ async function saturation(
       await waitForSubmits(simulator, accepted, 300_000);
       // Until the receipts and everything else these messages caused are handled too: that work
       // belongs to their CPU per message, and must not run into the paced scenario that follows.
-      await waitForQuiet(() => target.pids(), 120_000, { idle });
+      busyNote = await settleAfterLoad(target.name, () => target.pids(), 120_000, { idle });
       return simulator.submits();
     },
     simulator,
@@ -87,7 +88,7 @@ async function saturation(
   const harnessCpuMs = (cpu.harnessCpuMs ?? 0) + wrkCpuMs;
   return {
     target: target.name,
-    scenario: `saturation, ${seconds} s of load, ${wrk.connections} connections (wrk)`,
+    scenario: `saturation, ${seconds} s of load, ${wrk.connections} connections (wrk)${busyNote}`,
     cells: {
       'submit_sm/s': fmt.rate(perSecond),
       accepted: String(accepted),

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 
 import { integerFlag, runBench } from './lib/cli';
 import { cpuCells, measureCpu } from './lib/cpu';
-import { waitForQuiet, waitForSubmits } from './lib/drain';
+import { settleAfterLoad, waitForSubmits } from './lib/drain';
 import { extremes, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
 import { type RunningSystem, selectedSystems, startSystem } from './lib/systems';
@@ -94,6 +94,7 @@ async function saturation(
 ): Promise<Row> {
   const { target, simulator } = system;
   const refs = Array.from({ length: messages }, (_, n) => `sat-${n}`);
+  let busyNote = '';
   const cpu = await measureCpu(
     target.pids(),
     async () => {
@@ -104,7 +105,9 @@ async function saturation(
       await waitForReports(receiver, refs, 300_000);
       // Accounting and the rest finish after the webhook: their CPU counts, and must not run
       // into the paced scenario that follows.
-      await waitForQuiet(() => target.pids(), 120_000, { idle: system.idle });
+      busyNote = await settleAfterLoad(target.name, () => target.pids(), 120_000, {
+        idle: system.idle,
+      });
     },
     simulator,
   );
@@ -114,7 +117,7 @@ async function saturation(
   const lastArrival = extremes(arrivals).max;
   return {
     target: target.name,
-    scenario: `${messages.toLocaleString('en-US')} messages, receipts to webhook`,
+    scenario: `${messages.toLocaleString('en-US')} messages, receipts to webhook${busyNote}`,
     cells: {
       'receipts/s': fmt.rate((arrivals.length * 1000) / (lastArrival - firstReceipt)),
       'reports received': `${arrivals.length}/${refs.length}`,

@@ -4,7 +4,7 @@
 // Run through bench/run.sh, which starts PostgreSQL and Kafka, installs wrk and builds first.
 import { harnessCpu } from './lib/cpu';
 import { runBench } from './lib/cli';
-import { waitForQuiet, waitForSubmits } from './lib/drain';
+import { settleAfterLoad, waitForSubmits } from './lib/drain';
 import { type LoadResult, closedLoop, paced } from './lib/load';
 import { type Row, fmt, latencyCells, markdown } from './lib/report';
 import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
@@ -54,7 +54,9 @@ async function measure(system: RunningSystem, { seconds, wrk }: LoadSettings): P
   const settle = async () => {
     // Let the pipeline behind the API catch up (receipts included) before the next scenario.
     await waitForSubmits(system.simulator, sent, 180_000);
-    await waitForQuiet(() => system.target.pids(), 120_000, { idle: system.idle });
+    await settleAfterLoad(system.target.name, () => system.target.pids(), 120_000, {
+      idle: system.idle,
+    });
   };
 
   // Saturation from wrk (bench/lib/wrk.ts): the Node generator would spend most of the cores.

@@ -79,3 +79,22 @@ export async function waitForQuiet(
   }
   return false;
 }
+
+/**
+ * waitForQuiet after a scenario's load, saying so on stderr when the system stays busy: its CPU
+ * figures then count work the load did not cause (a process spinning on its own looks like a
+ * costly message: session 18's cluster reported 30-42 ms per message that way). Returns the
+ * note for the scenario's row ('' when it went quiet).
+ */
+export async function settleAfterLoad(
+  label: string,
+  pids: () => readonly number[],
+  timeoutMs: number,
+  options: { idle?: IdleShares } = {},
+): Promise<string> {
+  if (await waitForQuiet(pids, timeoutMs, options)) return '';
+  console.error(
+    `${label}: still busy ${timeoutMs / 1000} s after the load; its CPU figures include that work`,
+  );
+  return ` (still busy ${timeoutMs / 1000} s after the load: CPU figures overstated)`;
+}
