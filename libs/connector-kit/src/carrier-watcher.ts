@@ -30,8 +30,8 @@ export interface CarrierWatcherOptions<
    * the connector must leave the carrier as it was before throwing it.
    */
   readonly apply: (change: AppliedCarrierChange<Settings>) => Promise<void>;
-  /** A carrier's new settings were rejected (the problems), or are no longer (undefined). */
-  readonly onRejected?: (carrierId: string, problems: readonly string[] | undefined) => void;
+  /** A carrier's new settings were rejected, or are no longer (rejectedSettings tells which). */
+  readonly onRejected?: (carrierId: string) => void;
 }
 
 /**
@@ -60,6 +60,11 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
   /** Starts following; the first poll also catches a change made between loading and now. */
   start(): void {
     this.sweep.start();
+  }
+
+  /** Why the carrier's new settings were rejected (it runs on, or stays off, as it was); undefined when they were not. */
+  rejectedSettings(carrierId: string): string | undefined {
+    return this.rejected.get(carrierId);
   }
 
   /** Stops following; resolves once a change in hand is carried out. */
@@ -121,13 +126,13 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
         ? 'it keeps running on its previous settings'
         : 'it stays stopped';
       this.options.logger.warn(`carrier ${id}: new settings rejected, ${now}: ${key}`);
-      this.options.onRejected?.(id, problems);
+      this.options.onRejected?.(id);
     }
     for (const id of [...this.rejected.keys()]) {
       if (rejectedNow.has(id)) continue;
       this.rejected.delete(id);
       this.options.logger.log(`carrier ${id}: settings valid again`);
-      this.options.onRejected?.(id, undefined);
+      this.options.onRejected?.(id);
     }
   }
 

@@ -113,8 +113,6 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
   private serial: Promise<unknown> = Promise.resolve();
   /** Carriers whose binds are being replaced: reported healthy meanwhile (their parts wait). */
   private readonly switching = new Set<string>();
-  /** Carriers whose new settings were rejected, with the problems (health detail). */
-  private readonly rejected = new Map<string, string>();
   private watcher: CarrierWatcher<typeof smppSettingsSchema, SmppSettings> | undefined;
 
   constructor(
@@ -155,14 +153,11 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       settings: smppSettingsSchema,
       resolve: resolveSmppSettings,
       ...(this.options.configPollMs ? { pollMs: this.options.configPollMs } : {}),
-      logger: { log: (line) => this.logger.log(line), warn: (line) => this.logger.warn(line) },
+      logger: this.logger,
       held: () => this.heldState(),
       apply: (change) => this.apply(change),
-      onRejected: (carrierId, problems) => {
-        if (problems) this.rejected.set(carrierId, problems.join('; '));
-        else this.rejected.delete(carrierId);
-        void this.health.changed(carrierId);
-      },
+      // Health detail names rejected settings (rejectedSettings).
+      onRejected: (carrierId) => void this.health.changed(carrierId),
     });
     this.watcher.start();
   }
@@ -433,7 +428,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
     const { maxBinds } = link.carrier.settings;
     const slots = link.binds.filter((bind) => bind.open).length;
     const switching = this.switching.has(carrierId);
-    const rejected = this.rejected.get(carrierId);
+    const rejected = this.watcher?.rejectedSettings(carrierId);
     return {
       healthy: (serving || switching) && !link.stopped && !this.closing,
       bindsUp: up.length,

@@ -64,8 +64,6 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
   private readonly retired = new Set<SNSClient>();
   /** Gates a changed limit replaced: publishes waiting there still pass; closed on shutdown. */
   private readonly retiredGates = new Set<PacedGate>();
-  /** Carriers whose new settings were rejected, with the problems (health detail). */
-  private readonly rejected = new Map<string, string>();
   private watcher: CarrierWatcher<typeof SNS_CARRIER_CHECKS.settings, SnsSettings> | undefined;
 
   constructor(
@@ -89,14 +87,11 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
       ...SNS_CARRIER_CHECKS,
       resolve: (settings) => settings,
       ...(this.options.configPollMs ? { pollMs: this.options.configPollMs } : {}),
-      logger: { log: (line) => this.logger.log(line), warn: (line) => this.logger.warn(line) },
+      logger: this.logger,
       held: () => this.heldState(),
       apply: (change) => Promise.resolve(this.apply(change)),
-      onRejected: (carrierId, problems) => {
-        if (problems) this.rejected.set(carrierId, problems.join('; '));
-        else this.rejected.delete(carrierId);
-        void this.health.changed(carrierId);
-      },
+      // Health detail names rejected settings (rejectedSettings).
+      onRejected: (carrierId) => void this.health.changed(carrierId),
     });
     this.watcher.start();
   }
@@ -131,7 +126,7 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
     if (!entry || entry.stopped) {
       return { healthy: false, bindsUp: 0, bindsConfigured: 1, detail: 'disabled' };
     }
-    const rejected = this.rejected.get(carrierId);
+    const rejected = this.watcher?.rejectedSettings(carrierId);
     return {
       healthy: entry.failing === undefined,
       bindsUp: entry.failing === undefined ? 1 : 0,
