@@ -2,17 +2,17 @@ import { ClientProxy, type ReadPacket } from '@nestjs/microservices';
 import type { HealthStatus } from '@tuxhat/observability';
 
 import type { DirectRecordSender, OutgoingRecord } from '../bus-record';
-import { BatchingProducer } from './batching-producer';
+import { RequestBatcher } from './request-batcher';
 import type { KafkaPort, KafkaProducerPort } from './kafka.port';
 
 /**
  * The Nest client services emit through in cluster mode. Emits are batched
- * (BatchingProducer) and resolve once Kafka acknowledged them on all in-sync replicas.
+ * (RequestBatcher) and resolve once Kafka acknowledged them on all in-sync replicas.
  */
 export class KafkaEventClient extends ClientProxy implements DirectRecordSender {
   private port: KafkaProducerPort | null = null;
-  private producer: BatchingProducer | null = null;
-  private connecting: Promise<BatchingProducer> | null = null;
+  private producer: RequestBatcher<OutgoingRecord> | null = null;
+  private connecting: Promise<RequestBatcher<OutgoingRecord>> | null = null;
   /** The last send's failure, until a send succeeds again (the readiness probe shows it). */
   private lastFailure: string | null = null;
 
@@ -20,13 +20,13 @@ export class KafkaEventClient extends ClientProxy implements DirectRecordSender 
     super();
   }
 
-  async connect(): Promise<BatchingProducer> {
+  async connect(): Promise<RequestBatcher<OutgoingRecord>> {
     if (this.producer) return this.producer;
     this.connecting ??= (async () => {
       const port = this.kafka.createProducer();
       await port.connect();
       this.port = port;
-      this.producer = new BatchingProducer((records) => port.send(records));
+      this.producer = new RequestBatcher<OutgoingRecord>((records) => port.send(records));
       return this.producer;
     })();
     return this.connecting;
@@ -53,7 +53,7 @@ export class KafkaEventClient extends ClientProxy implements DirectRecordSender 
   protected async dispatchEvent<T = unknown>(packet: ReadPacket<OutgoingRecord>): Promise<T> {
     const producer = this.producer ?? (await this.connect());
     try {
-      await producer.publish(packet.data);
+      await producer.add(packet.data);
       this.lastFailure = null;
     } catch (error) {
       this.lastFailure = error instanceof Error ? error.message : String(error);

@@ -5,15 +5,15 @@ import { randomUUID } from 'node:crypto';
 
 import { DEFAULT_LANE, type Lane, laneOfPhysicalTopic, retryTopicFor } from '@tuxhat/contracts';
 
-import { BusHeaders, type IncomingRecord } from '../bus-record';
+import { BusHeaders, type IncomingRecord, type OutgoingRecord } from '../bus-record';
 import { EventDispatcher } from '../dispatch/event-dispatcher';
 import { defaultTopicsFor, eventTopicPatterns } from '../dispatch/event-patterns';
 import { deadLetterRecord, retryRecord } from '../dispatch/failure-records';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
 import { ConsumerHealth } from '../telemetry/consumer-health';
-import { BatchingProducer } from './batching-producer';
 import { ConsumerLagMonitor } from './consumer-lag.monitor';
 import type { KafkaConsumerPort, KafkaPort, KafkaProducerPort, PartitionBatch } from './kafka.port';
+import { RequestBatcher } from './request-batcher';
 
 export interface KafkaTransportOptions {
   readonly kafka: KafkaPort;
@@ -41,7 +41,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   /** Ties this transport's lane consumers together in the group (colocating-assigner.ts). */
   private readonly instance = randomUUID();
   private producerPort: KafkaProducerPort | null = null;
-  private producer: BatchingProducer | null = null;
+  private producer: RequestBatcher<OutgoingRecord> | null = null;
   private readonly retryTopic: string;
   private readonly health: ConsumerHealth;
   private lag: ConsumerLagMonitor | null = null;
@@ -66,7 +66,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     const producerPort = this.options.kafka.createProducer();
     await producerPort.connect();
     this.producerPort = producerPort;
-    const producer = new BatchingProducer((records) => producerPort.send(records));
+    const producer = new RequestBatcher<OutgoingRecord>((records) => producerPort.send(records));
     this.producer = producer;
 
     const dispatcher = new EventDispatcher({
@@ -77,9 +77,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       maxConcurrency: this.options.maxKeyConcurrency ?? 64,
       failures: {
         retry: (record, _topic, nextAttempt, delayMs, error) =>
-          producer.publish(retryRecord(record, this.retryTopic, nextAttempt, delayMs, error)),
+          producer.add(retryRecord(record, this.retryTopic, nextAttempt, delayMs, error)),
         deadLetter: (record, reason, attempts) =>
-          producer.publish(deadLetterRecord(record, this.options.group, reason, attempts)),
+          producer.add(deadLetterRecord(record, this.options.group, reason, attempts)),
       },
     });
 

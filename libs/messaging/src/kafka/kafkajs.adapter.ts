@@ -23,6 +23,8 @@ import type {
   TopicSpec,
 } from './kafka.port';
 import { fixKafkajsRequestQueueTimer } from './kafkajs-request-queue.fix';
+import { highestPerPartition, type PartitionOffset } from './offset-commits';
+import { RequestBatcher } from './request-batcher';
 
 /**
  * TLS to the brokers beyond the defaults (PEM text, as node's tls.connect takes it): ca replaces
@@ -73,7 +75,7 @@ export class KafkajsAdapter implements KafkaPort {
   createProducer(): KafkaProducerPort {
     return new KafkajsProducer(
       // Idempotent: a retried send never writes a record twice. One request in flight keeps
-      // order; throughput comes from batching (BatchingProducer), not from parallel requests.
+      // order; throughput comes from batching (RequestBatcher), not from parallel requests.
       this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
@@ -194,12 +196,21 @@ export class KafkajsConsumer implements KafkaConsumerPort {
   private crashed: string | null = null;
   private topics: readonly string[] = [];
   private running: Parameters<KafkajsConsumer['run']> | null = null;
+  /**
+   * The partitions' batches are handled concurrently and each commits when done: committed one
+   * by one, that was several OffsetCommit requests per fetch, the most frequent request the
+   * brokers got from a service. Commits that come in while one is in flight go together.
+   */
+  private readonly commits: RequestBatcher<PartitionOffset>;
 
   constructor(
     private readonly consumer: Consumer,
     private readonly restartDelayMs = 1_000,
     private readonly fromBeginning = true,
   ) {
+    this.commits = new RequestBatcher((offsets) =>
+      consumer.commitOffsets(highestPerPartition(offsets)),
+    );
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopping) return;
       this.crashed = payload.error.message;
@@ -294,9 +305,7 @@ export class KafkajsConsumer implements KafkaConsumerPort {
       isRunning: () => payload.isRunning() && !payload.isStale(),
       commit: async (offset) => {
         payload.resolveOffset(offset);
-        await this.consumer.commitOffsets([
-          { topic, partition, offset: (BigInt(offset) + 1n).toString() },
-        ]);
+        await this.commits.add({ topic, partition, offset: (BigInt(offset) + 1n).toString() });
       },
       markRead: (offset) => payload.resolveOffset(offset),
       pauseFrom: (offset, delayMs) => {
