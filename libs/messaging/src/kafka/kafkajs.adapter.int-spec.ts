@@ -92,4 +92,52 @@ describe(`${KafkajsAdapter.name} consumer on a real broker`, () => {
     expect(await notMarking.holding('second')).toEqual(['first', 'second']);
     expect(marking.values.filter((values) => values.includes('first'))).toHaveLength(1);
   }, 60_000);
+
+  it('commits the batches of several partitions handled at the same time, each at its last record', async () => {
+    const multi = `adapter-test-multi-${randomUUID().slice(0, 8)}`;
+    const group = `adapter-test-${randomUUID().slice(0, 8)}`;
+    const admin = kafka.createAdmin();
+    await admin.connect();
+    try {
+      await admin.ensureTopics([{ name: multi, partitions: 4 }]);
+      const values = Array.from({ length: 40 }, (_, n) => `v${n}`);
+      await producer.send(
+        values.map((value) => ({
+          topic: multi,
+          key: value,
+          value: Buffer.from(value),
+          headers: {},
+        })),
+      );
+      const watermarks = await admin.fetchWatermarks(multi);
+      // The keys spread the records over every partition, so the commits have several to join.
+      expect(watermarks.filter((partition) => partition.high !== '0')).toHaveLength(4);
+
+      const seen = new Set<string>();
+      let allCommitted!: () => void;
+      const committed = new Promise<void>((resolve) => (allCommitted = resolve));
+      const consumer = kafka.createConsumer(group);
+      consumers.push(consumer);
+      await consumer.connect();
+      await consumer.subscribe([multi]);
+      await consumer.run(
+        async (batch) => {
+          await batch.commit(batch.records.at(-1)!.offset);
+          for (const record of batch.records) seen.add(record.value!.toString('utf8'));
+          if (seen.size === values.length) allCommitted();
+        },
+        { partitionsConsumedConcurrently: 4 },
+      );
+      await committed;
+
+      const offsets = await admin.fetchGroupOffsets(group, multi);
+      expect([...offsets].sort((a, b) => a.partition - b.partition)).toEqual(
+        [...watermarks]
+          .sort((a, b) => a.partition - b.partition)
+          .map(({ partition, high }) => ({ partition, offset: high })),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }, 60_000);
 });
