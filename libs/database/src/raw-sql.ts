@@ -26,6 +26,8 @@ export interface SqlSession {
  * as Date.
  */
 export interface SqlExecutor extends SqlSession {
+  /** Statements that can run at the same time: the pool's size (PGlite runs one at a time). */
+  readonly connections: number;
   /** Runs `work` in a transaction on one connection: committed if it resolves, else rolled back. */
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
 }
@@ -55,6 +57,7 @@ export function poolExecutor(pool: Pool): SqlExecutor {
   });
   return {
     ...session(pool),
+    connections: pool.options.max,
     async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
@@ -84,6 +87,7 @@ export function pgliteExecutor(pglite: PGlite): SqlExecutor {
   });
   return {
     ...session(pglite),
+    connections: 1,
     transaction: (work) => pglite.transaction((tx) => work(session(tx))),
   };
 }

@@ -12,16 +12,24 @@ import {
 
 /** Records what the writer sends; `failRow` makes any statement that contains that message id fail. */
 function fakeStore(
-  options: { failRow?: string; outage?: boolean; held?: Map<string, StoredClaim> } = {},
+  options: {
+    failRow?: string;
+    outage?: boolean;
+    held?: Map<string, StoredClaim>;
+    connections?: number;
+  } = {},
 ) {
+  /** The ids of each statement committed, and of each begun (in the order they began). */
   const statements: string[][] = [];
-  let started: () => void = () => undefined;
-  const nextStatement = () => new Promise<void>((resolve) => (started = resolve));
+  const started: string[][] = [];
+  let onStart: () => void = () => undefined;
+  const nextStatement = () => new Promise<void>((resolve) => (onStart = resolve));
   const store = {
     insert: async (requests: readonly WriteRequest[]) => {
-      started();
-      await new Promise((resolve) => setTimeout(resolve, 5));
       const ids = requests.flatMap((request) => request.messages.map((message) => message.id));
+      started.push(ids);
+      onStart();
+      await new Promise((resolve) => setTimeout(resolve, 5));
       if (options.outage) throw new Error('connection refused');
       if (options.failRow && ids.includes(options.failRow)) {
         throw new Prisma.PrismaClientKnownRequestError('raw query failed', {
@@ -42,8 +50,9 @@ function fakeStore(
       );
     },
     findClaims: async () => options.held ?? new Map(),
+    connections: options.connections ?? 10,
   };
-  return { store: store as unknown as SubmissionRepository, statements, nextStatement };
+  return { store: store as unknown as SubmissionRepository, statements, started, nextStatement };
 }
 
 const message = (id: string): NewMessage => newMessage({ id });
@@ -63,6 +72,51 @@ describe(MessageWriter.name, () => {
       ['a0', 'a1', 'a2', 'a3', 'a4'],
       ['b0', 'b1', 'b2'],
     ]);
+  });
+
+  it('starts a second statement at once while one is in flight, and no third', async () => {
+    const { store, statements, started, nextStatement } = fakeStore();
+    const sut = new MessageWriter(store, clock);
+    let inFlight = nextStatement();
+    const first = sut.write(single('a'));
+    await inFlight;
+    inFlight = nextStatement();
+    const second = sut.write(single('b'));
+    await inFlight;
+    expect(statements).toEqual([]); // b began before a was done
+    // Both in flight: these wait, and go together once one of the two is done.
+    inFlight = nextStatement();
+    const later = ['c', 'd', 'e'].map((id) => sut.write(single(id)));
+    await inFlight;
+    expect(statements).toEqual([['a']]);
+    await Promise.all([first, second, ...later]);
+    expect(started).toEqual([['a'], ['b'], ['c', 'd', 'e']]);
+    expect(statements).toEqual([['a'], ['b'], ['c', 'd', 'e']]);
+  });
+
+  it('keeps to one statement at a time on a database that runs one at a time', async () => {
+    const { store, statements, nextStatement } = fakeStore({ connections: 1 });
+    const sut = new MessageWriter(store, clock);
+    let inFlight = nextStatement();
+    const first = sut.write(single('a'));
+    await inFlight;
+    inFlight = nextStatement();
+    const later = ['b', 'c'].map((id) => sut.write(single(id)));
+    await inFlight;
+    expect(statements).toEqual([['a']]);
+    await Promise.all([first, ...later]);
+    expect(statements).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('flushes every statement in flight', async () => {
+    const { store, statements, nextStatement } = fakeStore();
+    const sut = new MessageWriter(store, clock);
+    const inFlight = nextStatement();
+    void sut.write(single('a'));
+    await inFlight;
+    void sut.write(single('b'));
+    await sut.flush();
+    expect(statements).toEqual([['a'], ['b']]);
   });
 
   it('writes a lone request at once', async () => {

@@ -26,10 +26,14 @@ interface Waiting {
 /**
  * Group commit for accepted messages: concurrent requests (single messages, whole batches,
  * their idempotency claims) share one statement instead of paying a round trip and a commit
- * each (DESIGN: the hot path never pays one database round trip per message). While one write
- * is in flight, new requests wait and go together in the next; idle, a request is written at
- * once, so batching costs no latency at low rates and grows with load. Each write resolves only
- * once its statement has committed: a 2xx always means the rows are durable.
+ * each (DESIGN: the hot path never pays one database round trip per message). Up to
+ * MAX_WRITES statements are in flight at once; while they are, new requests wait and go
+ * together in the next; idle, a request is written at once, so batching costs no latency at
+ * low rates and grows with load. Two rather than one: at a steady 1,000 requests/s a write
+ * takes about as long as the gap between requests, so with one in flight nearly every request
+ * arrived during a write and waited for it to end before its own began (bench/RESULTS.md,
+ * session 20). Each write resolves only once its statement has committed: a 2xx always means
+ * the rows are durable.
  *
  * Idempotency claims are decided by the database: a key held by a live row (this replica's or
  * another's, committed first) makes its request's messages not be written at all; the request
@@ -40,9 +44,16 @@ export class MessageWriter {
   /** Messages per statement; a 1,000-message batch always fits with room for single sends. */
   static readonly MAX_ROWS = 5_000;
   static readonly MAX_ATTEMPTS = 3;
+  /**
+   * Statements in flight at once, each on a connection of its own (one on PGlite, which runs
+   * one at a time: a second would only wait there, and make the batches smaller).
+   */
+  static readonly MAX_WRITES = 2;
   private readonly logger = new Logger(MessageWriter.name);
   private waiting: Waiting[] = [];
-  private inFlight: Promise<void> | null = null;
+  /** Drain loops running; counted down by the loop itself, the moment it finds nothing left. */
+  private writers = 0;
+  private readonly draining = new Set<Promise<void>>();
 
   constructor(
     private readonly store: SubmissionRepository,
@@ -57,12 +68,16 @@ export class MessageWriter {
 
   /** Resolves when everything written so far is committed (or failed). */
   async flush(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
+    while (this.draining.size > 0) await Promise.all(this.draining);
   }
 
   private enqueue(item: Waiting): void {
     this.waiting.push(item);
-    this.inFlight ??= this.drain();
+    if (this.writers >= Math.min(MessageWriter.MAX_WRITES, this.store.connections)) return;
+    this.writers++;
+    const drained = this.drain();
+    this.draining.add(drained);
+    void drained.finally(() => this.draining.delete(drained));
   }
 
   private async drain(): Promise<void> {
@@ -77,7 +92,8 @@ export class MessageWriter {
         else for (const item of batch) item.reject(error);
       }
     }
-    this.inFlight = null;
+    // Here, not in a callback: a request enqueued in between must find the loop gone.
+    this.writers--;
   }
 
   private takeBatch(): Waiting[] {

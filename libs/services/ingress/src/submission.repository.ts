@@ -55,6 +55,11 @@ export function claimId(tenantId: string, key: string): string {
 export class SubmissionRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
+  /** Statements the database runs at the same time (see MessageWriter.MAX_WRITES). */
+  get connections(): number {
+    return sqlOf(this.prisma).connections;
+  }
+
   /**
    * Writes the requests. A claim whose key is already held (by a row younger than the TTL) is
    * not written, and neither are its request's messages; an expired row is taken over. Returns
