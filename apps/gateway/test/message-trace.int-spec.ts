@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,21 +8,13 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { flushTracing, startTracing, stopTracing } from '@tuxhat/observability';
+import { freePort } from '@tuxhat/system-harness';
 import { waitFor } from '@tuxhat/testing';
 
 import { type RunningGateway, startGateway } from '../src/all-in-one';
 import { readGatewayEnv } from '../src/gateway.config';
 
 const quiet = { log() {}, warn() {}, error() {}, debug() {}, verbose() {} };
-
-/** A TCP port free right now (the simulator's port is part of the demo carrier's config). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const group = (span: ReadableSpan) => span.attributes['messaging.consumer.group.name'];
 
