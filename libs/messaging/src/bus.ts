@@ -9,6 +9,7 @@ import { KafkaEventClient } from './kafka/kafka-event.client';
 import { KafkaTransport } from './kafka/kafka.transport';
 import type { KafkaPort } from './kafka/kafka.port';
 import { type KafkaConnectionOptions, KafkajsAdapter } from './kafka/kafkajs.adapter';
+import type { TopicsAddable } from './live-subscriptions';
 import type { RetryPolicy } from './retry-policy';
 
 export type BusOptions =
@@ -70,9 +71,10 @@ export class Bus {
       : new InProcessEventClient(this.broker!, this.acknowledgementTimeoutMs);
   }
 
-  createTransport(options: TransportOptions): CustomTransportStrategy & {
-    close(): unknown;
-  } {
+  createTransport(options: TransportOptions): CustomTransportStrategy &
+    TopicsAddable & {
+      close(): unknown;
+    } {
     return this.kafka
       ? new KafkaTransport({ kafka: this.kafka, lagIntervalMs: this.lagIntervalMs, ...options })
       : new InProcessTransport({ broker: this.broker!, ...options });

@@ -6,6 +6,7 @@ export * from './event-codec';
 export * from './event-publisher';
 export * from './messaging.module';
 export * from './topic-provisioning';
+export * from './live-subscriptions';
 export * from './dispatch/bus-context';
 export * from './dispatch/event-dispatcher';
 export * from './kafka/kafka.port';
@@ -15,7 +16,7 @@ export {
   type KafkaTlsOptions,
 } from './kafka/kafkajs.adapter';
 export { KafkaTransport } from './kafka/kafka.transport';
-export { InProcessBroker } from './in-process/in-process.broker';
+export { InProcessBroker, type InProcessBrokerOptions } from './in-process/in-process.broker';
 export { type BusBacklog, SharedBusBacklog, UNBOUNDED_BACKLOG } from './in-process/bus-backlog';
 export { InProcessTransport } from './in-process/in-process.transport';
 export { AcknowledgementTimeoutError } from './in-process/acknowledgement';

@@ -10,6 +10,7 @@ import {
 
 import { encodeEvent } from '../event-codec';
 import { OnEventBatch } from '../on-event.decorator';
+import { testMessageFields } from '../test/test-events';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessTransport } from './in-process.transport';
 
@@ -35,17 +36,7 @@ class LanesModule {}
 
 const submitted = (priority: PriorityClass, n: number): SmsSubmittedEvent => ({
   ...newEnvelope(),
-  message: {
-    messageId: `m-${priority}-${n}`,
-    tenantId: 'acme',
-    destination: '+38267123456',
-    source: 'TuxHat',
-    text: 'hello',
-    encoding: 'gsm7',
-    parts: 1,
-    acceptedAt: '2026-11-26T00:00:00.000Z',
-    priority,
-  },
+  message: testMessageFields(`m-${priority}-${n}`, { priority }),
 });
 
 describe(`${InProcessTransport.name} lanes`, () => {

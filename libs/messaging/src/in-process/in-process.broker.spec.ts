@@ -37,6 +37,28 @@ describe(InProcessBroker.name, () => {
     expect(late.records.map((record) => record.key)).toEqual(['m1', 'm2', 'm3']);
   });
 
+  it('keeps the records of a kept topic nobody subscribes to for its first subscriber, and drops others', () => {
+    const kept = new InProcessBroker({ keepUntilSubscribed: (topic) => topic === SMS_STATUS.name });
+    kept.publish(['m1', 'm2'].map((id) => encodeEvent(SMS_STATUS, statusEvent(id))));
+    expect(kept.unclaimedCount()).toBe(2);
+    const first = new RecordingSubscriber();
+    kept.subscribe(SMS_STATUS.name, first);
+    kept.publishOne(encodeEvent(SMS_STATUS, statusEvent('m3')));
+    expect(first.records.map((record) => record.key)).toEqual(['m1', 'm2', 'm3']);
+    expect(kept.unclaimedCount()).toBe(0);
+    // Delivered once: a later subscriber sees only what comes after it.
+    const second = new RecordingSubscriber();
+    kept.subscribe(SMS_STATUS.name, second);
+    expect(second.records).toEqual([]);
+
+    const dropping = new InProcessBroker();
+    dropping.publishOne(encodeEvent(SMS_STATUS, statusEvent('m1')));
+    const late = new RecordingSubscriber();
+    dropping.subscribe(SMS_STATUS.name, late);
+    expect(late.records).toEqual([]);
+    expect(dropping.unclaimedCount()).toBe(0);
+  });
+
   it('settles an acknowledged publish made while held once the groups that got it at open are done', async () => {
     const broker = new InProcessBroker();
     broker.hold();

@@ -18,6 +18,16 @@ export interface InProcessSubscriber {
   readonly queued?: number;
 }
 
+export interface InProcessBrokerOptions {
+  /**
+   * Topics whose records are kept while nobody subscribes to them, and delivered to the first
+   * subscriber. The all-in-one gateway keeps its carriers' outbound topics: a carrier added
+   * while it runs may get routed messages before its connector subscribes (CarrierWatcher).
+   * Others are dropped when nobody subscribes (nothing consumes them in this process).
+   */
+  readonly keepUntilSubscribed?: (topic: string) => boolean;
+}
+
 /** A record published while the broker holds, with what its delivery needs. */
 interface HeldRecord {
   readonly record: OutgoingRecord;
@@ -45,12 +55,28 @@ export class InProcessBroker {
   private held: HeldRecord[] | null = null;
   /** Acknowledged events not settled yet, by topic and eventId (see publishAcknowledged). */
   private readonly unsettled = new Map<string, Acknowledgement>();
+  /** Records of keepUntilSubscribed topics published while nobody subscribed, by topic. */
+  private readonly unclaimed = new Map<string, IncomingRecord[]>();
+
+  constructor(private readonly options: InProcessBrokerOptions = {}) {}
 
   subscribe(topic: string, subscriber: InProcessSubscriber): () => void {
     const set = this.subscribers.get(topic) ?? new Set();
     set.add(subscriber);
     this.subscribers.set(topic, set);
+    const unclaimed = this.unclaimed.get(topic);
+    if (unclaimed) {
+      this.unclaimed.delete(topic);
+      for (const record of unclaimed) subscriber.enqueue(record);
+    }
     return () => set.delete(subscriber);
+  }
+
+  /** Records kept for a topic nobody subscribes to yet (keepUntilSubscribed). */
+  unclaimedCount(): number {
+    let total = 0;
+    for (const records of this.unclaimed.values()) total += records.length;
+    return total;
   }
 
   /** Records waiting in the queues of every consumer group subscribed: the in-memory backlog. */
@@ -174,7 +200,14 @@ export class InProcessBroker {
             headers: record.headers,
           };
     const subscribers = this.subscribers.get(record.topic);
-    if (!subscribers) return;
+    if (!subscribers || subscribers.size === 0) {
+      if (this.options.keepUntilSubscribed?.(record.topic)) {
+        const unclaimed = this.unclaimed.get(record.topic) ?? [];
+        unclaimed.push(incoming);
+        this.unclaimed.set(record.topic, unclaimed);
+      }
+      return;
+    }
     for (const subscriber of subscribers) {
       const group = acknowledgement && subscriber.acknowledgesAs;
       if (group && group !== publisher) acknowledgement.expect(group);

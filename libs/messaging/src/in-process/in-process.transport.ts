@@ -9,6 +9,7 @@ import { EventDispatcher } from '../dispatch/event-dispatcher';
 import { defaultTopicsFor, eventTopicPatterns } from '../dispatch/event-patterns';
 import { deadLetterRecord } from '../dispatch/failure-records';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
+import type { TopicsAddable } from '../live-subscriptions';
 import { ConsumerHealth } from '../telemetry/consumer-health';
 import { type Acknowledgement, type HandlingContext, handling } from './acknowledgement';
 import type { InProcessBroker, InProcessSubscriber } from './in-process.broker';
@@ -33,7 +34,7 @@ export interface InProcessTransportOptions {
  */
 export class InProcessTransport
   extends Server
-  implements CustomTransportStrategy, InProcessSubscriber
+  implements CustomTransportStrategy, InProcessSubscriber, TopicsAddable
 {
   protected override readonly logger = new Logger(InProcessTransport.name);
   private readonly queues = new Map<Lane, IncomingRecord[]>();
@@ -46,6 +47,8 @@ export class InProcessTransport
   private readonly retrying = new Set<IncomingRecord>();
   readonly acknowledgesAs: string;
   private readonly unsubscribes: (() => void)[] = [];
+  /** Topics subscribed, at listen and by addTopics. */
+  private readonly subscribed = new Set<string>();
   private stopCountingQueued: (() => void) | undefined;
   private dispatcher: EventDispatcher | null = null;
   private closed = false;
@@ -95,9 +98,7 @@ export class InProcessTransport
     });
     const topicsFor = this.options.topicsFor ?? defaultTopicsFor;
     for (const pattern of eventTopicPatterns(this.messageHandlers)) {
-      for (const topic of topicsFor(pattern)) {
-        this.unsubscribes.push(broker.subscribe(topic, this));
-      }
+      for (const topic of topicsFor(pattern)) this.subscribe(topic);
     }
     // Read at each scrape: the in-memory backlog, which Kafka's lag metric shows in cluster mode.
     this.stopCountingQueued = (this.options.metrics ?? processMetrics()).source(
@@ -106,6 +107,23 @@ export class InProcessTransport
     );
     this.health.running();
     callback();
+  }
+
+  /**
+   * Subscribes to more topics while running. The broker keeps nothing for a topic nobody
+   * subscribed to, so what was published to these before is not delivered (on Kafka it is).
+   */
+  async addTopics(topics: readonly string[]): Promise<void> {
+    if (this.dispatcher === null || this.closed) {
+      throw new Error(`${this.options.group} is not running: cannot consume ${topics.join(', ')}`);
+    }
+    for (const topic of topics) this.subscribe(topic);
+  }
+
+  private subscribe(topic: string): void {
+    if (this.subscribed.has(topic)) return;
+    this.subscribed.add(topic);
+    this.unsubscribes.push(this.options.broker.subscribe(topic, this));
   }
 
   /** Records waiting in the lanes' queues (the batches in hand not counted). */

@@ -7,6 +7,7 @@ import { decodeRecord, encodeEvent } from '../event-codec';
 import type { Acknowledgement } from './acknowledgement';
 import type { BridgeMessage } from './thread-bridge';
 import { ThreadBridgedBroker } from './thread-bridge';
+import { testMessageFields } from '../test/test-events';
 import { RecordingSubscriber } from './test/recording-subscriber';
 
 function status(messageId: string): SmsStatusEvent {
@@ -216,17 +217,5 @@ describe(ThreadBridgedBroker.name, () => {
 });
 
 function submittedEvent(messageId: string) {
-  return {
-    ...newEnvelope(),
-    message: {
-      messageId,
-      tenantId: 'acme',
-      destination: '+38267123456',
-      source: 'TuxHat',
-      text: 'hello',
-      encoding: 'gsm7' as const,
-      parts: 1,
-      acceptedAt: '2026-11-26T00:00:00.000Z',
-    },
-  };
+  return { ...newEnvelope(), message: testMessageFields(messageId) };
 }

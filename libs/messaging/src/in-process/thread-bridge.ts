@@ -7,7 +7,11 @@ import { topicByName } from '@tuxhat/contracts';
 import { EncodedEvent, type OutgoingRecord } from '../bus-record';
 import { freezeEvent } from '../frozen-event';
 import { Acknowledgement } from './acknowledgement';
-import { InProcessBroker, type InProcessSubscriber } from './in-process.broker';
+import {
+  InProcessBroker,
+  type InProcessBrokerOptions,
+  type InProcessSubscriber,
+} from './in-process.broker';
 
 /** How an acknowledgement names the other thread's consumer groups, which it waits for as one. */
 const PEER = '<the other thread>';
@@ -47,7 +51,7 @@ export interface SettledRecord {
   readonly error?: string;
 }
 
-export interface ThreadBridgeOptions {
+export interface ThreadBridgeOptions extends InProcessBrokerOptions {
   /** A record that could not cross (not cloneable, or its contract unknown to the peer). */
   readonly onError?: (error: Error) => void;
 }
@@ -94,7 +98,7 @@ export class ThreadBridgedBroker extends InProcessBroker {
     private readonly port: MessagePort,
     options: ThreadBridgeOptions = {},
   ) {
-    super();
+    super(options);
     this.onError =
       options.onError ?? ((error) => this.logger.error(`record not bridged: ${error.message}`));
     port.on('message', (message: BridgeMessage) => this.receive(message));

@@ -7,7 +7,6 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import {
   SMS_OUTBOUND,
   type SmsOutboundEvent,
-  newEnvelope,
   outboundTopicFor,
   retryTopicFor,
 } from '@tuxhat/contracts';
@@ -34,6 +33,7 @@ function until(
 import { BusExceptionFilter } from '../dispatch/bus-exception.filter';
 import { EventPublisher } from '../event-publisher';
 import { OnEvent } from '../on-event.decorator';
+import { testOutboundEvent } from '../test/test-events';
 import { ConsumerLagMonitor } from './consumer-lag.monitor';
 import { KafkaEventClient } from './kafka-event.client';
 import { KafkaTransport } from './kafka.transport';
@@ -62,22 +62,7 @@ class OutboundRecorder {
 class RecorderModule {}
 
 function outbound(carrierId: string, n: number): SmsOutboundEvent {
-  return {
-    ...newEnvelope(),
-    carrierId,
-    routeId: 'default',
-    attempt: 1,
-    message: {
-      messageId: `msg-${run}-${carrierId}-${n}`,
-      tenantId: 'acme',
-      destination: '+38267000111',
-      source: 'TuxHat',
-      text: 'Your code is 123456',
-      encoding: 'gsm7',
-      parts: 1,
-      acceptedAt: new Date().toISOString(),
-    },
-  };
+  return testOutboundEvent(carrierId, `msg-${run}-${carrierId}-${n}`);
 }
 
 describe('Kafka transport telemetry on a real broker', () => {

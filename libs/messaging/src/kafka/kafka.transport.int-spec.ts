@@ -5,13 +5,17 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
 import {
   DEAD_LETTER,
+  SMS_OUTBOUND,
   SMS_STATUS,
+  type SmsOutboundEvent,
   type SmsStatusEvent,
+  laneTopicName,
   newEnvelope,
+  outboundTopicFor,
   physicalTopicsOf,
   retryTopicFor,
 } from '@tuxhat/contracts';
-import { KafkaTopicReader, startGroupAtEnd, requiredTestEnv } from '@tuxhat/testing';
+import { KafkaTopicReader, startGroupAtEnd, requiredTestEnv, waitFor } from '@tuxhat/testing';
 import { lastValueFrom } from 'rxjs';
 
 import { BusContext } from '../dispatch/bus-context';
@@ -19,8 +23,10 @@ import { BusExceptionFilter } from '../dispatch/bus-exception.filter';
 import { PermanentError } from '../errors';
 import { encodeEvent } from '../event-codec';
 import { OnEvent } from '../on-event.decorator';
+import { testOutboundEvent } from '../test/test-events';
 import { planTopics } from '../topic-provisioning';
 import { KafkaEventClient } from './kafka-event.client';
+import type { KafkaConsumerPort } from './kafka.port';
 import { KafkaTransport } from './kafka.transport';
 import { KafkajsAdapter } from './kafkajs.adapter';
 
@@ -62,6 +68,23 @@ function whenHandled(ids: readonly string[]): Promise<void> {
   });
 }
 
+/** Every delivery of an outbound message (its id), duplicates included. */
+const outboundHandled: string[] = [];
+
+@Controller()
+class OutboundRecorder {
+  @OnEvent(SMS_OUTBOUND)
+  handle(@Payload() event: SmsOutboundEvent): void {
+    outboundHandled.push(event.message.messageId);
+  }
+}
+
+@Module({ controllers: [OutboundRecorder] })
+class OutboundModule {}
+
+const outbound = (carrierId: string, messageId: string, otp = false): SmsOutboundEvent =>
+  testOutboundEvent(carrierId, messageId, { tenantId, ...(otp ? { priority: 'otp' } : {}) });
+
 const status = (messageId: string, detail?: string): SmsStatusEvent => ({
   ...newEnvelope(),
   messageId,
@@ -94,6 +117,11 @@ describe(`${KafkaTransport.name} on a real broker`, () => {
 
   const emit = (event: SmsStatusEvent) => {
     const record = encodeEvent(SMS_STATUS, event);
+    return lastValueFrom(client.emit(record.topic, record), { defaultValue: undefined });
+  };
+
+  const emitOutbound = (event: SmsOutboundEvent) => {
+    const record = encodeEvent(SMS_OUTBOUND, event);
     return lastValueFrom(client.emit(record.topic, record), { defaultValue: undefined });
   };
 
@@ -158,5 +186,69 @@ describe(`${KafkaTransport.name} on a real broker`, () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('consumes topics added while running, from their beginning, each once, and keeps the others flowing', async () => {
+    const addGroup = `test-add-${run}`;
+    const [carrierX, carrierY] = [`x-${run}`, `y-${run}`];
+    const topicX = outboundTopicFor(carrierX);
+    const topicY = outboundTopicFor(carrierY);
+    const topicYOtp = laneTopicName(topicY, 'otp');
+    const admin = kafka.createAdmin();
+    await admin.connect();
+    await admin.ensureTopics([
+      { name: topicX, partitions: 2 },
+      { name: topicY, partitions: 2 },
+      { name: topicYOtp, partitions: 2 },
+      { name: retryTopicFor(addGroup), partitions: 1 },
+    ]);
+    await admin.disconnect();
+    const transport = new KafkaTransport({
+      kafka,
+      group: addGroup,
+      topicsFor: () => [topicX],
+      lagIntervalMs: 0,
+    });
+    const app = await NestFactory.createMicroservice(OutboundModule, {
+      strategy: transport,
+      logger: false,
+    });
+    app.useGlobalFilters(new BusExceptionFilter());
+    const id = (name: string) => `${name}-${run}`;
+    const deliveriesOf = (name: string) =>
+      outboundHandled.filter((messageId) => messageId === id(name)).length;
+    const whenDelivered = (names: readonly string[]) =>
+      waitFor(`${names.join(', ')} handled`, () =>
+        names.every((name) => deliveriesOf(name) > 0) ? true : undefined,
+      );
+
+    await expect(transport.addTopics([topicY])).rejects.toThrow(addGroup);
+    await app.listen();
+    try {
+      await emitOutbound(outbound(carrierX, id('x1')));
+      await whenDelivered(['x1']);
+      // Published before the transport consumes its topic: read from the topic's beginning.
+      await emitOutbound(outbound(carrierY, id('y1')));
+      await Promise.all([
+        transport.addTopics([topicY, topicYOtp]),
+        transport.addTopics([topicY]),
+        transport.addTopics([topicX]),
+      ]);
+      // The default lane's consumer of start, and one for each lane added: none twice for Y.
+      expect(transport.unwrap<KafkaConsumerPort[]>()).toHaveLength(3);
+      await Promise.all([
+        emitOutbound(outbound(carrierY, id('y2'))),
+        emitOutbound(outbound(carrierY, id('y3-otp'), true)),
+        emitOutbound(outbound(carrierX, id('x2'))),
+      ]);
+      await whenDelivered(['y1', 'y2', 'y3-otp', 'x2']);
+    } finally {
+      await app.close();
+    }
+    // Counted once closed: nothing more is handled after.
+    for (const name of ['x1', 'x2', 'y1', 'y2', 'y3-otp']) expect(deliveriesOf(name)).toBe(1);
+    await expect(transport.addTopics([outboundTopicFor(`z-${run}`)])).rejects.toThrow(
+      `${addGroup} is not running`,
+    );
   });
 });

@@ -9,6 +9,7 @@ import { BusHeaders, type IncomingRecord, type OutgoingRecord } from '../bus-rec
 import { EventDispatcher } from '../dispatch/event-dispatcher';
 import { defaultTopicsFor, eventTopicPatterns } from '../dispatch/event-patterns';
 import { deadLetterRecord, retryRecord } from '../dispatch/failure-records';
+import type { TopicsAddable } from '../live-subscriptions';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy';
 import { ConsumerHealth } from '../telemetry/consumer-health';
 import { ConsumerLagMonitor } from './consumer-lag.monitor';
@@ -35,9 +36,16 @@ export interface KafkaTransportOptions {
  * handler crash or loop the consumer: failed events go to the group's retry topic with a
  * back-off, then to the dead-letter topic with the reason.
  */
-export class KafkaTransport extends Server implements CustomTransportStrategy {
+export class KafkaTransport extends Server implements CustomTransportStrategy, TopicsAddable {
   protected override readonly logger = new Logger(KafkaTransport.name);
   private consumers: KafkaConsumerPort[] = [];
+  /** Set once the consumers of start() run: addTopics needs it, and refuses until then. */
+  private dispatcher: EventDispatcher | null = null;
+  /** Physical topics consumed: those of start() (the retry topic too) and those added since. */
+  private readonly consumed = new Set<string>();
+  /** The addTopics calls, one after the other: two calls for one topic never start two consumers. */
+  private adding: Promise<void> = Promise.resolve();
+  private closing = false;
   /** Ties this transport's lane consumers together in the group (colocating-assigner.ts). */
   private readonly instance = randomUUID();
   private producerPort: KafkaProducerPort | null = null;
@@ -89,36 +97,21 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     ]);
     // One consumer per lane: each fetches on its own, so a lane's backlog (or a slow carrier
     // behind it) never holds up another lane's fetches. The retry topic rides the default lane.
-    const byLane = new Map<Lane, string[]>([[DEFAULT_LANE, [this.retryTopic]]]);
-    for (const topic of topics) {
-      const lane = laneOfPhysicalTopic(topic);
-      byLane.set(lane, [...(byLane.get(lane) ?? []), topic]);
-    }
+    const byLane = groupByLane(topics, new Map([[DEFAULT_LANE, [this.retryTopic]]]));
+    for (const topic of [this.retryTopic, ...topics]) this.consumed.add(topic);
     // Started together so the group settles in one rebalance, not one per lane.
     await Promise.all(
-      [...byLane].map(async ([lane, laneTopics]) => {
-        const consumer = this.options.kafka.createConsumer(this.options.group, {
-          instance: this.instance,
-        });
-        this.consumers.push(consumer);
-        await consumer.connect();
-        await consumer.subscribe(laneTopics);
-        this.logger.log(`${this.options.group} (${lane} lane) consuming ${laneTopics.join(', ')}`);
-        await consumer.run(
-          (batch) =>
-            batch.topic === this.retryTopic
-              ? this.handleRetryBatch(batch, dispatcher)
-              : this.handleBatch(batch, dispatcher),
-          { partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6 },
-        );
-      }),
+      [...byLane].map(([lane, laneTopics]) => this.startConsumer(lane, laneTopics, dispatcher)),
     );
+    this.dispatcher = dispatcher;
     this.health.running();
     const lagIntervalMs = this.options.lagIntervalMs ?? 15_000;
     if (lagIntervalMs > 0) {
       this.lag = new ConsumerLagMonitor({
         admin: this.options.kafka.createAdmin(),
         group: this.options.group,
+        // Topics added later (addTopics) are not in it: their lag goes unreported until a
+        // restart, when they are among the topics at start.
         topics: [...topics, this.retryTopic],
         intervalMs: lagIntervalMs,
         metrics: processMetrics(),
@@ -126,6 +119,63 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       });
       await this.lag.start();
     }
+  }
+
+  /** A consumer in the group for these topics of one lane, handling its batches with `dispatcher`. */
+  private async startConsumer(
+    lane: Lane,
+    topics: readonly string[],
+    dispatcher: EventDispatcher,
+  ): Promise<void> {
+    const consumer = this.options.kafka.createConsumer(this.options.group, {
+      instance: this.instance,
+    });
+    this.consumers.push(consumer);
+    try {
+      await consumer.connect();
+      await consumer.subscribe(topics);
+    } catch (error) {
+      // Dropped, not left half-started for close(): a later addTopics starts another.
+      this.consumers = this.consumers.filter((other) => other !== consumer);
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.logger.log(`${this.options.group} (${lane} lane) consuming ${topics.join(', ')}`);
+    await consumer.run(
+      (batch) =>
+        batch.topic === this.retryTopic
+          ? this.handleRetryBatch(batch, dispatcher)
+          : this.handleBatch(batch, dispatcher),
+      { partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6 },
+    );
+  }
+
+  addTopics(topics: readonly string[]): Promise<void> {
+    const added = this.adding.then(() => this.consumeMore(topics));
+    // A failed addition must not fail the ones queued behind it.
+    this.adding = added.catch(() => undefined);
+    return added;
+  }
+
+  /**
+   * New consumers in the group, one per lane, for the topics not consumed yet; the running ones
+   * are left alone (no resubscribing them, no gap in their fetches). The colocating assigner
+   * gives each topic's partitions to this instance's consumer that subscribed to it. A new
+   * topic is read from its beginning: what was published to it before is not missed.
+   */
+  private async consumeMore(topics: readonly string[]): Promise<void> {
+    const dispatcher = this.dispatcher;
+    if (!dispatcher || this.closing) {
+      throw new Error(`${this.options.group} is not running: cannot consume ${topics.join(', ')}`);
+    }
+    const fresh = [...new Set(topics)].filter((topic) => !this.consumed.has(topic));
+    await Promise.all(
+      [...groupByLane(fresh)].map(async ([lane, laneTopics]) => {
+        await this.startConsumer(lane, laneTopics, dispatcher);
+        // Per lane: when another lane's consumer fails, a retry does not start this one twice.
+        for (const topic of laneTopics) this.consumed.add(topic);
+      }),
+    );
   }
 
   /** The clients' own view: a consumer that crashed for good fails liveness and readiness. */
@@ -170,7 +220,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
   /** Graceful: stop fetching, finish the batches in hand, flush failure records, leave. */
   async close(): Promise<void> {
+    this.closing = true;
     this.health.draining();
+    // An addition under way finishes first: its consumers are then among those disconnected.
+    await this.adding;
     await this.lag?.stop();
     this.lag = null;
     await Promise.all(this.consumers.map((consumer) => consumer.disconnect()));
@@ -188,4 +241,16 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   unwrap<T>(): T {
     return this.consumers as T;
   }
+}
+
+/** `topics` by the lane each carries, added to those already in `byLane`. */
+function groupByLane(
+  topics: readonly string[],
+  byLane = new Map<Lane, string[]>(),
+): Map<Lane, string[]> {
+  for (const topic of topics) {
+    const lane = laneOfPhysicalTopic(topic);
+    byLane.set(lane, [...(byLane.get(lane) ?? []), topic]);
+  }
+  return byLane;
 }

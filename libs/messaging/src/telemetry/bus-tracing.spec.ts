@@ -34,6 +34,7 @@ import { BusExceptionFilter } from '../dispatch/bus-exception.filter';
 import { EventPublisher } from '../event-publisher';
 import { MessagingModule } from '../messaging.module';
 import { OnEvent, OnEventBatch } from '../on-event.decorator';
+import { testMessageFields } from '../test/test-events';
 import { continueMessageTraces, messageTraceParent } from './message-trace';
 
 const exporter = new InMemorySpanExporter();
@@ -130,16 +131,7 @@ async function start(module: object, group: string): Promise<INestMicroservice> 
 }
 
 function message(n: number): MessageFields {
-  return {
-    messageId: `msg_trace_${n}`,
-    tenantId: `tenant-${n}`,
-    destination: '+38267000111',
-    source: 'TuxHat',
-    text: 'Your code is 123456',
-    encoding: 'gsm7',
-    parts: 1,
-    acceptedAt: new Date().toISOString(),
-  };
+  return testMessageFields(`msg_trace_${n}`, { tenantId: `tenant-${n}` });
 }
 
 function until(done: () => boolean): Promise<void> {
