@@ -7,11 +7,13 @@ import {
   SimulatorProcess,
   writeGatewayConfig,
 } from '@tuxhat/system-harness';
+import { bumpConfigRevision } from '@tuxhat/runtime';
 import {
   KafkaTopicReader,
   createTestDatabase,
   requiredTestEnv,
   type TestDatabase,
+  waitFor,
 } from '@tuxhat/testing';
 
 import { TenantClient, statusesOf } from './support/tenant-client';
@@ -26,6 +28,8 @@ describe('cluster mode: one SMS through every service', () => {
   let database: TestDatabase;
   let carrier: SimulatorProcess;
   let racingCarrier: SimulatorProcess;
+  /** The SMSC of the carrier added while the cluster runs. */
+  let lateCarrier: SimulatorProcess | undefined;
   let cluster: ClusterProcesses;
   let tenants: E2eTenant[];
   let acme: TenantClient;
@@ -69,7 +73,7 @@ describe('cluster mode: one SMS through every service', () => {
     other?.close();
     await accountingTopic.stop();
     await cluster?.stop();
-    await Promise.all([carrier?.stop(), racingCarrier?.stop()]);
+    await Promise.all([carrier?.stop(), racingCarrier?.stop(), lateCarrier?.stop()]);
     await database?.drop();
   });
 
@@ -145,5 +149,58 @@ describe('cluster mode: one SMS through every service', () => {
     expect(seen.status).toBe(404);
     expect(seen.body).toMatchObject({ code: 'message_not_found' });
     await expect(other.grpcGet(id)).rejects.toMatchObject({ code: 5 /* NOT_FOUND */ });
+  });
+
+  it('serves a carrier added while running: its topics created, consumed and delivered', async () => {
+    // As the admin API does it: the rows and a config revision bump in one transaction. The new
+    // carrier is an SMSC of its own (receipts come back on the carrier's own bind); its outbound
+    // topics do not exist yet.
+    const carrierId = `late-${run}`;
+    const prisma = database.database.prisma;
+    lateCarrier = await SimulatorProcess.create();
+    await lateCarrier.start();
+    const { port, password } = lateCarrier;
+    await prisma.$transaction(async (tx) => {
+      const template = await tx.carrier.findUniqueOrThrow({ where: { id: `sim-${run}` } });
+      const { smpp } = template.config as { smpp: Record<string, unknown> };
+      await tx.carrier.create({
+        data: {
+          id: carrierId,
+          name: 'Added while running',
+          kind: 'smpp',
+          config: { smpp: { ...smpp, port, password } },
+        },
+      });
+      await tx.route.create({
+        data: { id: `via-${carrierId}`, priority: 0, destinationPrefix: '+38269', carrierId },
+      });
+      await bumpConfigRevision(tx);
+    });
+
+    // Until routing has the route a message fails (no route); until the connector consumes the
+    // carrier's topic, one routed to it waits there. Probe until one is delivered.
+    let probe = 0;
+    const delivered = await waitFor(
+      'a message to the new carrier delivered',
+      async () => {
+        const id = await acme.send(`+38269${100_000 + probe}`, `late ${run} #${probe++}`);
+        const status = await waitFor(`message ${id} final`, async () => {
+          const { body } = await acme.get(`/v1/messages/${id}`);
+          return ['delivered', 'failed'].includes(String(body.status)) ? body : undefined;
+        });
+        return status.status === 'delivered' ? status : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect(JSON.stringify(delivered.history)).toContain(carrierId);
+    const text = `after ${run}`;
+    const id = await acme.send('+38269200000', text);
+    const after = await waitFor(`message ${id} final`, async () => {
+      const { body } = await acme.get(`/v1/messages/${id}`);
+      return ['delivered', 'failed'].includes(String(body.status)) ? body : undefined;
+    });
+    expect(after).toMatchObject({ status: 'delivered' });
+    const submits = await lateCarrier.submits();
+    expect(submits.filter((submit) => submit.text === text)).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ import {
   seedGatewayConfig,
 } from '@tuxhat/config';
 import { carrierFaultRuleOf } from '@tuxhat/connector-kit';
+import { SMS_OUTBOUND, topicForPhysicalName } from '@tuxhat/contracts';
 import { createDatabase, type Database } from '@tuxhat/database';
 import { DlrModule } from '@tuxhat/dlr';
 import { readListenerTls, startIngress } from '@tuxhat/ingress';
@@ -109,7 +110,13 @@ export async function startGateway(
     const placement = ingressPlacement(env);
     // Made before any consumer subscribes: the worker learns every subscription of this thread.
     const thread = placement.thread ? { ...placement, bridge: new MessageChannel() } : undefined;
-    const broker = thread ? new ThreadBridgedBroker(thread.bridge.port1) : new InProcessBroker();
+    // A carrier added while the gateway runs may be routed to before its connector subscribes.
+    const brokerOptions = {
+      keepUntilSubscribed: (topic: string) => topicForPhysicalName(topic) === SMS_OUTBOUND,
+    };
+    const broker = thread
+      ? new ThreadBridgedBroker(thread.bridge.port1, brokerOptions)
+      : new InProcessBroker(brokerOptions);
     if (broker instanceof ThreadBridgedBroker) closers.push(async () => broker.close());
     // Held until every service has subscribed (opened below): the connector binds before the
     // consumers of what a carrier sends at once (receipts it stored while we were down).

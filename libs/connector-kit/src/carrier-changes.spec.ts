@@ -95,7 +95,7 @@ describe('planCarrierChanges', () => {
     ]);
   });
 
-  it('names enabled valid carriers the pod does not hold (they need a restart), not disabled or invalid ones', () => {
+  it('adds enabled valid carriers the pod does not hold, not disabled or invalid ones', () => {
     const held = new Map([['a', running(settings())]]);
     expect(
       planCarrierChanges(held, [
@@ -104,7 +104,7 @@ describe('planCarrierChanges', () => {
         row('off', settings(), false),
         invalid('broken', ['x']),
       ]),
-    ).toEqual([{ kind: 'unheld', id: 'new' }]);
+    ).toEqual([{ kind: 'added', carrier: { id: 'new', name: 'new', settings: settings() } }]);
   });
 });
 

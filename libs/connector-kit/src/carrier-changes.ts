@@ -22,15 +22,15 @@ export interface CurrentCarrier<Settings> {
  *  - disabled: serving, now disabled or gone from the table (or of another kind): stop it;
  *  - rejected: enabled, but its settings do not validate: keep it as it is (running on the
  *    old settings, or stopped) and say why;
- *  - unheld: enabled and valid but not held since boot (added after it): the pod has no
- *    outbound subscription for it, so only a restart makes it serve the carrier.
+ *  - added: enabled and valid but not held (added after the pod started, or disabled then):
+ *    start serving it, its outbound topics consumed from now on (OutboundSubscriptions).
  */
 export type CarrierChange<Settings> =
   | { readonly kind: 'changed'; readonly carrier: LoadedCarrier<Settings> }
   | { readonly kind: 'enabled'; readonly carrier: LoadedCarrier<Settings> }
   | { readonly kind: 'disabled'; readonly id: string; readonly reason: 'disabled' | 'removed' }
   | { readonly kind: 'rejected'; readonly id: string; readonly problems: readonly string[] }
-  | { readonly kind: 'unheld'; readonly id: string };
+  | { readonly kind: 'added'; readonly carrier: LoadedCarrier<Settings> };
 
 /**
  * Compares the carriers a pod holds with the table: one change per carrier that needs one,
@@ -61,7 +61,7 @@ export function planCarrierChanges<Settings>(
   }
   for (const row of current) {
     if (!held.has(row.id) && row.enabled && row.check.ok)
-      changes.push({ kind: 'unheld', id: row.id });
+      changes.push({ kind: 'added', carrier: row.check.carrier });
   }
   return changes;
 }

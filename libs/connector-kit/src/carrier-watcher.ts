@@ -6,10 +6,10 @@ import type { z } from 'zod';
 import { type CarrierChange, type HeldCarrier, planCarrierChanges } from './carrier-changes';
 import { type CarrierLoadOptions, checkCarrierRow, readAssignedCarriers } from './carrier-loader';
 
-/** The changes a connector carries out itself; the watcher handles the rest (it only reports them). */
+/** The changes a connector carries out itself; the watcher reports the rest (rejected settings). */
 export type AppliedCarrierChange<Settings> = Extract<
   CarrierChange<Settings>,
-  { kind: 'changed' | 'enabled' | 'disabled' }
+  { kind: 'changed' | 'enabled' | 'disabled' | 'added' }
 >;
 
 export interface CarrierWatcherOptions<
@@ -39,14 +39,13 @@ export interface CarrierWatcherOptions<
  * config revision). When the revision moves it reads the assigned carriers, validates them as the
  * boot does, and hands the connector one change per carrier that differs from what it holds, one
  * at a time. A change that fails for another reason is tried again at the next poll (the plan is
- * a comparison with what the connector holds, so nothing is applied twice). Rejected settings and
- * carriers that need a restart are logged once per distinct problem, not at every poll.
+ * a comparison with what the connector holds, so nothing is applied twice). Rejected settings
+ * are logged once per distinct problem, not at every poll.
  */
 export class CarrierWatcher<Schema extends z.ZodType, Settings> {
   private readonly sweep: PeriodicSweep<void>;
   private seen: bigint | undefined;
   private readonly rejected = new Map<string, string>();
-  private readonly unheld = new Set<string>();
 
   constructor(private readonly options: CarrierWatcherOptions<Schema, Settings>) {
     this.sweep = new PeriodicSweep({
@@ -99,7 +98,6 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
     let failure: Error | undefined;
     for (const change of planCarrierChanges(this.options.held(), current)) {
       if (change.kind === 'rejected') rejectedNow.set(change.id, change.problems);
-      else if (change.kind === 'unheld') this.noteUnheld(change.id);
       else {
         try {
           await this.options.apply(change);
@@ -111,8 +109,6 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
       }
     }
     this.report(rejectedNow);
-    for (const id of this.unheld)
-      if (!current.some((row) => row.id === id && row.enabled)) this.unheld.delete(id);
     if (failure !== undefined) throw failure;
     this.seen = revision;
   }
@@ -134,13 +130,5 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
       this.options.logger.log(`carrier ${id}: settings valid again`);
       this.options.onRejected?.(id);
     }
-  }
-
-  private noteUnheld(id: string): void {
-    if (this.unheld.has(id)) return;
-    this.unheld.add(id);
-    this.options.logger.warn(
-      `carrier ${id}: enabled, but this ${this.options.kind} connector does not hold it (added after it started, or disabled then): restart the connector to serve it`,
-    );
   }
 }

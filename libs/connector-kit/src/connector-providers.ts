@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import type { LiveSubscriptions } from '@tuxhat/messaging';
 import { CLOCK, PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
 
 import {
@@ -9,6 +10,7 @@ import {
 } from './carrier-health';
 import { CONNECTOR_SOURCE, ConnectorReporter } from './connector-reporter';
 import { OutboundBatches } from './outbound-batch';
+import { OutboundSubscriptions } from './outbound-subscriptions';
 import { RecentOutcomes } from './recent-outcomes';
 import { REPLAY_GUARD_OPTIONS, ReplayGuard, type ReplayGuardOptions } from './replay-guard';
 
@@ -20,11 +22,14 @@ export interface ConnectorKitOptions {
   readonly source: string;
   readonly runtime: ServiceRuntime;
   readonly health?: Partial<CarrierHealthOptions>;
+  /** The pod's transport (startConnectorService): carriers added while it runs are consumed. */
+  readonly subscriptions?: LiveSubscriptions;
 }
 
 /**
  * What every connector module provides: the runtime's database and clock, what the pod sent
- * recently, the replay guard, the reporter of outcomes, and carrier health.
+ * recently, the replay guard, the reporter of outcomes, carrier health, and the subscriptions of
+ * carriers added while it runs.
  */
 export function connectorKitProviders(options: ConnectorKitOptions): Provider[] {
   return [
@@ -56,5 +61,9 @@ export function connectorKitProviders(options: ConnectorKitOptions): Provider[] 
     ConnectorReporter,
     CarrierHealthReporter,
     OutboundBatches,
+    {
+      provide: OutboundSubscriptions,
+      useValue: new OutboundSubscriptions(options.runtime.bus, options.subscriptions),
+    },
   ];
 }

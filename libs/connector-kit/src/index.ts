@@ -14,3 +14,4 @@ export * from './priority-queue';
 export * from './paced-gate';
 export * from './connector-providers';
 export * from './start-connector';
+export * from './outbound-subscriptions';

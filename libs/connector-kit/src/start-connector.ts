@@ -1,6 +1,6 @@
 import type { DynamicModule, INestMicroservice, LoggerService } from '@nestjs/common';
 import { SMS_OUTBOUND } from '@tuxhat/contracts';
-import { defaultTopicsFor, type RetryPolicy } from '@tuxhat/messaging';
+import { type LiveSubscriptions, defaultTopicsFor, type RetryPolicy } from '@tuxhat/messaging';
 import { type ServiceRuntime, startConsumerService } from '@tuxhat/runtime';
 
 /** Process options every connector's start function takes. */
@@ -21,6 +21,8 @@ export interface ConnectorProcessOptions {
 /**
  * Boots a connector as its consumer group, subscribed to exactly the outbound topics of the
  * carriers it holds (every lane of `sms.outbound.v1.<carrier>`), and to other topics as usual.
+ * `subscriptions` (the one given to the module's connectorKitProviders) gets the transport:
+ * carriers added while the pod runs are consumed through it (OutboundSubscriptions).
  */
 export function startConnectorService(
   name: 'smpp-connector' | 'sns-connector',
@@ -28,9 +30,11 @@ export function startConnectorService(
   module: DynamicModule,
   outboundTopics: readonly string[],
   options: ConnectorProcessOptions,
+  subscriptions: LiveSubscriptions,
 ): Promise<INestMicroservice> {
   return startConsumerService({
     name,
+    subscriptions,
     ...(options.shard ? { shard: options.shard } : {}),
     module,
     runtime,

@@ -7,7 +7,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import type { ConsumerGroup } from '@tuxhat/contracts';
-import { BusExceptionFilter, type RetryPolicy } from '@tuxhat/messaging';
+import { BusExceptionFilter, type LiveSubscriptions, type RetryPolicy } from '@tuxhat/messaging';
 import { StructuredLogger, loggerOptionsFromEnv } from '@tuxhat/observability';
 
 import { registerDatabaseCheck } from './database-health';
@@ -24,6 +24,8 @@ export interface ConsumerServiceOptions {
   readonly module: DynamicModule;
   readonly runtime: ServiceRuntime;
   readonly topicsFor?: (pattern: string) => readonly string[];
+  /** Receives the transport once made, for a module that adds topics while running. */
+  readonly subscriptions?: LiveSubscriptions;
   readonly retryPolicy?: RetryPolicy;
   /** See TransportOptions.partitionsConsumedConcurrently (Kafka only). */
   readonly partitionsConsumedConcurrently?: number;
@@ -50,13 +52,15 @@ export async function startConsumerService(
     releaseDatabaseCheck();
     await options.onShutdown?.();
   };
+  const transport = options.runtime.bus.createTransport({
+    group: consumerGroupOf(options.name, options.shard),
+    topicsFor: options.topicsFor,
+    retryPolicy: options.retryPolicy,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+  });
+  options.subscriptions?.attach(transport);
   const app = await NestFactory.createMicroservice(withShutdown(options.module, onShutdown), {
-    strategy: options.runtime.bus.createTransport({
-      group: consumerGroupOf(options.name, options.shard),
-      topicsFor: options.topicsFor,
-      retryPolicy: options.retryPolicy,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-    }),
+    strategy: transport,
     logger: options.logger ?? createLogger(options.name),
     bufferLogs: false,
   });

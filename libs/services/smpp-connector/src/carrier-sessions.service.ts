@@ -12,6 +12,7 @@ import {
   type CarrierHealthState,
   CarrierWatcher,
   type HeldCarrier,
+  OutboundSubscriptions,
   changedSettingKeys,
 } from '@tuxhat/connector-kit';
 import type { PrismaClient } from '@tuxhat/database';
@@ -94,7 +95,8 @@ const DEFAULT_THROTTLE_BACKOFF = {
  * one at a time, with the lease upkeep, never two at once: a changed carrier's dispatcher holds
  * its parts while the old binds finish their window and unbind, then binds with the new
  * settings and goes on (replace); a disabled one refuses its parts (they fail over) and unbinds
- * (disable); re-enabled, it binds again (enable). Settings a bind cannot use throw a ConfigError
+ * (disable); re-enabled, it binds again (enable); one the pod did not hold has its outbound
+ * topics consumed and binds (add). Settings a bind cannot use throw a ConfigError
  * before anything changes: the carrier keeps running as it was.
  *
  * Shutdown (Nest closes the transport before module hooks run): consumption has stopped and
@@ -122,6 +124,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly intake: ReceiptIntake,
     private readonly health: CarrierHealthReporter,
+    private readonly subscriptions: OutboundSubscriptions,
   ) {}
 
   /**
@@ -282,6 +285,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       if (this.closing) return;
       if (change.kind === 'changed') await this.replace(change.carrier);
       else if (change.kind === 'enabled') await this.enable(change.carrier);
+      else if (change.kind === 'added') await this.add(change.carrier);
       else await this.disable(change.id, change.reason);
     });
   }
@@ -303,6 +307,10 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
     this.switching.add(carrier.id);
     try {
       await old.dispatcher.hold();
+      // Receiver-only until now: its outbound topics were never consumed.
+      if (canSubmit(carrier) && !canSubmit(old.carrier)) {
+        await this.subscriptions.subscribe(carrier.id);
+      }
       await this.closeBinds(old);
       if (old.carrier.settings.maxBinds !== undefined && carrier.settings.maxBinds === undefined) {
         await this.releaseSlots(old);
@@ -335,6 +343,23 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
   private async enable(carrier: SmppCarrier): Promise<void> {
     const link = this.linkFor(carrier, this.bindsFor(carrier));
     this.logger.log(`carrier ${carrier.id}: enabled in the carriers table; binding`);
+    this.install(link);
+    await this.openBinds(link);
+  }
+
+  /**
+   * A carrier the pod did not hold (added after it started, or disabled then): its outbound
+   * topics are consumed from now on and it binds. The binds' clients are made first, so settings
+   * a bind cannot use change nothing; a subscription that fails (Kafka out of reach) leaves the
+   * carrier unheld, and the next poll tries again. Parts that come before the link is installed
+   * are submitted later (SubmitLaterError), as any part for a carrier not held.
+   */
+  private async add(carrier: SmppCarrier): Promise<void> {
+    const binds = this.bindsFor(carrier);
+    this.logger.log(`carrier ${carrier.id}: added; consuming its messages and binding`);
+    if (canSubmit(carrier)) await this.subscriptions.subscribe(carrier.id);
+    this.health.register(carrier.id, () => this.healthOf(carrier.id));
+    const link = this.linkFor(carrier, binds);
     this.install(link);
     await this.openBinds(link);
   }

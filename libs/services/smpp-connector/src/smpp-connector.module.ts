@@ -6,7 +6,7 @@ import {
   type CarrierHealthOptions,
   connectorKitProviders,
 } from '@tuxhat/connector-kit';
-import { MessagingModule } from '@tuxhat/messaging';
+import { type LiveSubscriptions, MessagingModule } from '@tuxhat/messaging';
 import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { BindLeases } from './bind-leases.repository';
@@ -32,11 +32,14 @@ export class SmppConnectorModule {
   /**
    * `carriers` are loaded from the database at boot unless the caller already did (pass them
    * as `loaded`, as startSmppConnector does, so topics and binds come from one read).
+   * `subscriptions`: the pod's transport, through which carriers added while it runs are
+   * consumed (startConnectorService attaches it); without it such a carrier is not served.
    */
   static forRoot(
     runtime: ServiceRuntime,
     options: SmppConnectorOptions,
     loaded?: readonly SmppCarrier[],
+    subscriptions?: LiveSubscriptions,
   ): DynamicModule {
     return {
       module: SmppConnectorModule,
@@ -47,6 +50,7 @@ export class SmppConnectorModule {
           source: 'smpp-connector',
           runtime,
           ...(options.health ? { health: options.health } : {}),
+          ...(subscriptions ? { subscriptions } : {}),
         }),
         { provide: SMPP_CONNECTOR_OPTIONS, useValue: options },
         {

@@ -1,6 +1,7 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { outboundTopicsFor } from '@tuxhat/contracts';
 import { startConnectorService } from '@tuxhat/connector-kit';
+import { LiveSubscriptions } from '@tuxhat/messaging';
 import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { canSubmit, loadSmppCarriers } from './smpp-carrier.repository';
@@ -9,9 +10,9 @@ import type { StartSmppConnectorOptions } from './smpp-connector.options';
 
 /**
  * Boots the SMPP connector as consumer group `smpp-connector` (or `smpp-connector.<shard>`).
- * The carriers it holds are read from the database once, here: the pod binds to them and
+ * The carriers it holds at boot are read from the database here: the pod binds to them and
  * consumes only their outbound topics (`sms.outbound.v1.<carrier>` and its lanes;
- * receiver-only carriers have none).
+ * receiver-only carriers have none). Carriers added later join through `subscriptions`.
  */
 export async function startSmppConnector(
   runtime: ServiceRuntime,
@@ -27,11 +28,13 @@ export async function startSmppConnector(
       (disabled.length > 0 ? `; disabled, not bound: ${disabled.join(', ')}` : ''),
     'smpp-connector',
   );
+  const subscriptions = new LiveSubscriptions();
   return startConnectorService(
     'smpp-connector',
     runtime,
-    SmppConnectorModule.forRoot(runtime, options, carriers),
+    SmppConnectorModule.forRoot(runtime, options, carriers, subscriptions),
     outboundTopics,
     options,
+    subscriptions,
   );
 }

@@ -11,6 +11,7 @@ import {
   CarrierHealthReporter,
   CarrierWatcher,
   type HeldCarrier,
+  OutboundSubscriptions,
   PacedGate,
 } from '@tuxhat/connector-kit';
 import type { PrismaClient } from '@tuxhat/database';
@@ -53,7 +54,8 @@ export interface CarrierClient {
  * Carrier changes made while the pod runs (CarrierWatcher) swap the carrier's client: publishes
  * in hand finish on the old one (destroyed a request timeout later), the next use the new one.
  * A changed account or limit gets a fresh gate. A disabled carrier stays known, stopped: its
- * messages are handed back to routing.
+ * messages are handed back to routing. A carrier added gets a client and its outbound topics
+ * are consumed from then on.
  */
 @Injectable()
 export class CarrierClients implements OnModuleInit, OnModuleDestroy {
@@ -71,6 +73,7 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
     @Inject(SNS_CONNECTOR_OPTIONS) private readonly options: SnsConnectorOptions,
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly health: CarrierHealthReporter,
+    private readonly subscriptions: OutboundSubscriptions,
   ) {}
 
   onModuleInit(): void {
@@ -89,7 +92,7 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
       ...(this.options.configPollMs ? { pollMs: this.options.configPollMs } : {}),
       logger: this.logger,
       held: () => this.heldState(),
-      apply: (change) => Promise.resolve(this.apply(change)),
+      apply: (change) => this.apply(change),
       // Health detail names rejected settings (rejectedSettings).
       onRejected: (carrierId) => void this.health.changed(carrierId),
     });
@@ -146,10 +149,11 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * A carrier changed, enabled or disabled while the pod runs. The new client is built first: a
-   * secret that is not set throws a ConfigError and the carrier stays as it was.
+   * A carrier changed, enabled, disabled or added while the pod runs. The new client is built
+   * first: a secret that is not set throws a ConfigError and the carrier stays as it was.
    */
-  private apply(change: AppliedCarrierChange<SnsSettings>): void {
+  private async apply(change: AppliedCarrierChange<SnsSettings>): Promise<void> {
+    if (change.kind === 'added') return this.add(change.carrier);
     const id = change.kind === 'disabled' ? change.id : change.carrier.id;
     const before = this.clients.get(id);
     if (!before) return;
@@ -176,6 +180,34 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
     void this.health.changed(id);
   }
 
+  /**
+   * A carrier the pod did not serve (added after it started, or disabled then): its client is
+   * built (a secret not set changes nothing), then its outbound topics are consumed from now on.
+   * A subscription that fails (Kafka out of reach) leaves it unserved; the next poll tries again.
+   */
+  private async add(carrier: SnsCarrier): Promise<void> {
+    const client = this.clientFor(carrier);
+    try {
+      await this.subscriptions.subscribe(carrier.id);
+    } catch (error) {
+      client.destroy();
+      throw error;
+    }
+    const running = [...this.clients.values()]
+      .filter((entry) => !entry.stopped)
+      .map((entry) => entry.carrier);
+    const entry = this.entryFor(carrier, [...running, carrier], client);
+    this.clients.set(carrier.id, entry);
+    for (const other of this.clients.values()) {
+      if (accountOf(other.carrier) === accountOf(carrier)) other.gate = entry.gate;
+    }
+    this.health.register(carrier.id, () => this.healthOf(carrier.id));
+    this.logger.log(
+      `carrier ${carrier.id}: added; publishing through ${carrier.settings.endpoint ?? `AWS ${carrier.settings.region}`}`,
+    );
+    void this.health.changed(carrier.id);
+  }
+
   /** Destroys a replaced client once publishes still on it have had their request timeout. */
   private retire(client: SNSClient): void {
     this.retired.add(client);
@@ -186,10 +218,15 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
     timer.unref();
   }
 
-  private entryFor(carrier: SnsCarrier, serving: readonly SnsCarrier[]): CarrierClient {
-    const client = new SNSClient(
-      snsClientConfigFor(carrier, this.options.requestTimeoutMs ?? 10_000),
-    );
+  private clientFor(carrier: SnsCarrier): SNSClient {
+    return new SNSClient(snsClientConfigFor(carrier, this.options.requestTimeoutMs ?? 10_000));
+  }
+
+  private entryFor(
+    carrier: SnsCarrier,
+    serving: readonly SnsCarrier[],
+    client = this.clientFor(carrier),
+  ): CarrierClient {
     return {
       carrier,
       client,

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { connectorKitProviders } from '@tuxhat/connector-kit';
-import { MessagingModule } from '@tuxhat/messaging';
+import { type LiveSubscriptions, MessagingModule } from '@tuxhat/messaging';
 import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { CarrierClients } from './carrier-clients.service';
@@ -28,6 +28,8 @@ export class SnsConnectorModule {
     runtime: ServiceRuntime,
     options: SnsConnectorOptions,
     loaded?: readonly SnsCarrier[],
+    /** The pod's transport (startConnectorService): carriers added while it runs are consumed. */
+    subscriptions?: LiveSubscriptions,
   ): DynamicModule {
     return {
       module: SnsConnectorModule,
@@ -38,6 +40,7 @@ export class SnsConnectorModule {
           source: 'sns-connector',
           runtime,
           ...(options.health ? { health: options.health } : {}),
+          ...(subscriptions ? { subscriptions } : {}),
         }),
         { provide: SNS_CONNECTOR_OPTIONS, useValue: options },
         loaded

@@ -1,6 +1,7 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { outboundTopicsFor } from '@tuxhat/contracts';
 import { startConnectorService } from '@tuxhat/connector-kit';
+import { LiveSubscriptions } from '@tuxhat/messaging';
 import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { loadSnsCarriers } from './sns-carrier.repository';
@@ -9,8 +10,8 @@ import type { StartSnsConnectorOptions } from './sns-connector.options';
 
 /**
  * Boots the SNS connector as consumer group `sns-connector` (or `sns-connector.<shard>`). The
- * carriers it serves are read from the database once, here: the pod consumes only their
- * outbound topics (every lane).
+ * carriers it serves at boot are read from the database here: the pod consumes only their
+ * outbound topics (every lane). Carriers added later join through `subscriptions`.
  */
 export async function startSnsConnector(
   runtime: ServiceRuntime,
@@ -24,11 +25,13 @@ export async function startSnsConnector(
       (disabled.length > 0 ? `; disabled: ${disabled.join(', ')}` : ''),
     'sns-connector',
   );
+  const subscriptions = new LiveSubscriptions();
   return startConnectorService(
     'sns-connector',
     runtime,
-    SnsConnectorModule.forRoot(runtime, options, carriers),
+    SnsConnectorModule.forRoot(runtime, options, carriers, subscriptions),
     outboundTopics,
     options,
+    subscriptions,
   );
 }

@@ -486,5 +486,36 @@ describe('sns-connector over HTTP', () => {
       publish(on);
       expect(await senderIdOf(on)).toBe('After');
     });
+
+    it('publishes for a carrier added while running, its outbound topics consumed from then on', async () => {
+      await db.database.prisma.$transaction(async (tx) => {
+        await tx.carrier.create({
+          data: {
+            id: 'aws-added',
+            name: 'SNS (moto, added while running)',
+            kind: 'sns',
+            config: {
+              sns: {
+                region: 'eu-west-1',
+                endpoint: moto.endpoint,
+                senderId: 'Added',
+                accessKeyId: { env: KEY_ENV },
+                secretAccessKey: 'test-secret',
+              },
+            },
+          },
+        });
+        await bumpConfigRevision(tx);
+      });
+      await line(/carrier aws-added: added; publishing through/);
+      const first = outbound('aws-added', 'To a carrier added while running', 'Shop', 'otp');
+      const second = outbound('aws-added', 'And another', 'Shop', 'bulk');
+      publish(first);
+      publish(second);
+      expect(await senderIdOf(first)).toBe('Added');
+      expect(await senderIdOf(second)).toBe('Added');
+      await health.waitFor(1, (item) => item.carrierId === 'aws-added' && item.healthy);
+      expect(reroutes.events.filter((item) => item.carrierId === 'aws-added')).toEqual([]);
+    });
   });
 });

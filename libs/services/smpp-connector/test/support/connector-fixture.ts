@@ -10,7 +10,13 @@ import {
   type SmsOutboundEvent,
   newEnvelope,
 } from '@tuxhat/contracts';
-import { Bus, InProcessBroker, type InProcessTransport, encodeEvent } from '@tuxhat/messaging';
+import {
+  Bus,
+  InProcessBroker,
+  type InProcessBrokerOptions,
+  type InProcessTransport,
+  encodeEvent,
+} from '@tuxhat/messaging';
 import { type ServiceRuntime, systemClock } from '@tuxhat/runtime';
 import { detectEncoding, splitMessage } from '@tuxhat/smpp';
 import { TopicRecorder, createTestDatabase, type TestDatabase, testMessage } from '@tuxhat/testing';
@@ -78,13 +84,16 @@ export class ConnectorFixture {
   /**
    * Boots a connector on a fresh in-process broker; recorders subscribe before anything flows.
    * `acknowledgementTimeoutMs`: how long a receipt's consumers may take before the answer is an
-   * error (the bus's default otherwise).
+   * error (the bus's default otherwise); `keepUntilSubscribed`: as the all-in-one gateway's bus.
    */
   async start(
     options: Partial<StartSmppConnectorOptions> = {},
-    bus: { acknowledgementTimeoutMs?: number } = {},
+    {
+      keepUntilSubscribed,
+      ...bus
+    }: { acknowledgementTimeoutMs?: number } & InProcessBrokerOptions = {},
   ) {
-    const broker = new InProcessBroker();
+    const broker = new InProcessBroker({ ...(keepUntilSubscribed ? { keepUntilSubscribed } : {}) });
     const logger = new RecordingLogger();
     const runtime: ServiceRuntime = {
       bus: Bus.create({ kind: 'in-process', broker, ...bus }, logger),

@@ -1,0 +1,79 @@
+import { SMS_OUTBOUND, type SmsOutboundEvent, topicForPhysicalName } from '@tuxhat/contracts';
+import { bumpConfigRevision } from '@tuxhat/runtime';
+import { SmscSimulator } from '@tuxhat/smsc-simulator';
+import { waitFor } from '@tuxhat/testing';
+
+import { ACCOUNT, ConnectorFixture, type RunningConnector } from './support/connector-fixture';
+
+/**
+ * Carriers the connector did not hold at boot (added to the carriers table afterwards, or
+ * disabled then), taken up while it runs: their binds open and their outbound topics are
+ * consumed, without a restart. The bus keeps outbound records nobody consumes yet, as the
+ * all-in-one gateway's does, so what routing sends before the connector takes the carrier up
+ * is sent once it has.
+ */
+describe('smpp-connector takes up carriers while running', () => {
+  let fixture: ConnectorFixture;
+  let smsc: SmscSimulator;
+  let port: number;
+
+  beforeAll(async () => {
+    fixture = await ConnectorFixture.create('smpp_carrier_added');
+    smsc = new SmscSimulator({ accounts: [ACCOUNT], deliveryDelayMs: 10 });
+    port = (await smsc.start()).port;
+  });
+
+  afterAll(async () => {
+    await smsc?.stop();
+    await fixture?.cleanup();
+  });
+
+  const sentOnce = async (connector: RunningConnector, events: readonly SmsOutboundEvent[]) => {
+    const ids = new Set(events.map((event) => event.message.messageId));
+    const sent = await connector.sent.waitFor(events.length, (event) => ids.has(event.messageId));
+    expect(new Set(sent.map((event) => event.messageId)).size).toBe(events.length);
+  };
+
+  const submitsFor = (events: readonly SmsOutboundEvent[]) => {
+    const wanted = new Set(events.map((event) => event.message.destination.slice(1)));
+    return smsc.received().filter((record) => wanted.has(record.destinationAddr));
+  };
+
+  it('binds and sends for a carrier added, and for one enabled that was disabled at boot', async () => {
+    await fixture.seedCarrier('resident', port);
+    await fixture.seedCarrier('dormant', port, {}, false);
+    const connector = await fixture.start(
+      { carriers: 'all', configPollMs: 100 },
+      { keepUntilSubscribed: (topic) => topicForPhysicalName(topic) === SMS_OUTBOUND },
+    );
+    const boundAtBoot = smsc.stats().boundSessions;
+    expect(boundAtBoot).toBe(1);
+
+    // Routed before the connector takes the carrier up: kept on the bus until it does.
+    const early = [fixture.outbound('joining', 'Early 1'), fixture.outbound('joining', 'Early 2')];
+    connector.publish(...early);
+    await fixture.seedCarrier('joining', port);
+    await bumpConfigRevision(fixture.db.database.prisma);
+    await connector.logger.waitFor(/carrier joining: added; consuming its messages and binding/);
+    await waitFor('a bind for joining', () =>
+      smsc.stats().boundSessions === boundAtBoot + 1 ? true : undefined,
+    );
+    const later = [fixture.outbound('joining', 'Later 1'), fixture.outbound('joining', 'Later 2')];
+    connector.publish(...later);
+    await sentOnce(connector, [...early, ...later]);
+    expect(submitsFor([...early, ...later])).toHaveLength(4);
+    await connector.health.waitFor(1, (event) => event.carrierId === 'joining' && event.healthy);
+
+    await fixture.db.database.prisma.$transaction(async (tx) => {
+      await tx.carrier.update({ where: { id: 'dormant' }, data: { enabled: true } });
+      await bumpConfigRevision(tx);
+    });
+    await connector.logger.waitFor(/carrier dormant: added; consuming its messages and binding/);
+    const woken = [fixture.outbound('dormant', 'Woken')];
+    connector.publish(...woken);
+    await sentOnce(connector, woken);
+    expect(submitsFor(woken)).toHaveLength(1);
+    expect(connector.reroutes.events).toEqual([]);
+    expect(connector.statuses.events).toEqual([]);
+  });
+});
