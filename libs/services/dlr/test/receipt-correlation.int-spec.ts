@@ -153,6 +153,37 @@ describe('dlr receipt correlation', () => {
     await sut.waitForStatus(second, (event) => event.status === 'rejected');
   });
 
+  it("matches a receipt that came on another carrier's bind of the same SMSC account, never another account's", async () => {
+    // telco-a and telco-b bind one SMSC account: the SMSC delivers a receipt on any bind of
+    // it. A carrier on another account that reuses the id is not a candidate.
+    const shared = await sut.message(sut.id('shared-account'));
+    const elsewhere = await sut.message(sut.id('other-account'));
+    await sut.publish(SMS_SENT, sut.sent(shared, ['5a5a01']));
+    await sut.publish(SMS_SENT, sut.sent(elsewhere, ['5a5a02'], sut.carrierB));
+    await sut.waitForStatus(shared, (event) => event.status === 'sent');
+    await sut.waitForStatus(elsewhere, (event) => event.status === 'sent');
+    const accountCarrierIds = [sut.carrierA, sut.carrierB].sort();
+    await sut.publish(
+      SMS_DLR_RAW,
+      sut.receipt('5A5A01', 'delivered', { carrierId: sut.carrierB, accountCarrierIds }),
+    );
+    const [final] = await sut.waitForStatus(shared, (event) => event.status === 'delivered');
+    // The message's carrier, not the bind's.
+    expect(final).toMatchObject({ carrierId: sut.carrierA });
+    expect(final.detail).toContain(`receipt from ${sut.carrierA}`);
+
+    // Without the account's carriers, a receipt on telco-a's bind names telco-a only.
+    const alone = sut.receipt('5a5a02');
+    await sut.publish(SMS_DLR_RAW, alone);
+    const [deadLetter] = await sut.reader.waitForValues<DeadLetterEvent>(
+      DEAD_LETTER.name,
+      1,
+      (event) => event.consumerGroup === sut.group && event.payload.includes(alone.eventId),
+    );
+    expect(deadLetter.reason).toContain(`no message for carrier ${sut.carrierA} id 5a5a02`);
+    expect(sut.statuses(elsewhere).map((event) => event.status)).toEqual(['sent']);
+  });
+
   it('matches a receipt that arrives while the service is down, after its restart', async () => {
     const id = await sut.message(sut.id('restart'));
     await sut.publish(SMS_SENT, sut.sent(id, ['cafe01']));

@@ -174,6 +174,27 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
     return [...this.links.keys()];
   }
 
+  /**
+   * The carriers held on the same SMSC account (host, port, system_id) as this one, itself
+   * included, sorted; empty when it shares its account with none. The SMSC may deliver a
+   * receipt for a message one of them sent on a bind of another.
+   */
+  accountCarriersOf(carrierId: string): string[] {
+    const account = this.links.get(carrierId)?.carrier.settings;
+    if (!account) return [];
+    const sharing = [...this.links.values()]
+      .filter(({ carrier: { settings } }) => {
+        return (
+          settings.host === account.host &&
+          settings.port === account.port &&
+          settings.systemId === account.systemId
+        );
+      })
+      .map(({ carrier }) => carrier.id)
+      .sort();
+    return sharing.length > 1 ? sharing : [];
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
     await this.watcher?.stop();
@@ -558,7 +579,9 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
     const where = `${carrier.settings.host}:${carrier.settings.port}${carrier.settings.tls ? ' (TLS)' : ''} as ${carrier.settings.systemId}`;
     // The handler's promise gates deliver_sm_resp (§4.6.2): the SMSC is answered only once the
     // receipt or MO is on the bus, and is asked to redeliver (ESME_RX_T_APPN) when it is not.
-    client.on('deliver', (deliver) => this.intake.onDeliver(carrier.id, deliver));
+    client.on('deliver', (deliver) =>
+      this.intake.onDeliver(carrier.id, deliver, this.accountCarriersOf(carrier.id)),
+    );
     client.on('bound', (event) => {
       this.logger.log(
         `${label}: ${event.reconnected ? 're-bound' : 'bound'} to ${where} (SMSC ${event.smscSystemId})`,

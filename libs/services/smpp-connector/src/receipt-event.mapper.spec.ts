@@ -109,6 +109,20 @@ describe(dlrRawEventOf.name, () => {
     expect(first.ok && other.ok && first.event.eventId !== other.event.eventId).toBe(true);
   });
 
+  it("names the carriers of the bind's SMSC account when it is shared, and nothing else then", () => {
+    const receipt = receiptOf({ text: text('AB12', 'DELIVRD', '000') });
+    const shared = dlrRawEventOf('telco-b', receipt, receivedAt, ['telco-a', 'telco-b']);
+    const alone = dlrRawEventOf('telco-b', receipt, receivedAt, []);
+    expect(shared).toMatchObject({
+      ok: true,
+      event: { carrierId: 'telco-b', accountCarrierIds: ['telco-a', 'telco-b'] },
+    });
+    if (shared.ok) expect(SMS_DLR_RAW.schema.parse(shared.event)).toEqual(shared.event);
+    expect(alone.ok && alone.event.accountCarrierIds).toBe(undefined);
+    // The receipt's identity is the bind's carrier and the receipt, not the account.
+    expect(shared.ok && alone.ok && shared.event.eventId === alone.event.eventId).toBe(true);
+  });
+
   it('refuses a receipt that does not fit the contract instead of throwing', () => {
     const mapped = dlrRawEventOf(
       'telco-a',

@@ -20,6 +20,7 @@ export type Mapped<T> =
  * - rawState: the carrier's own word: the text's `stat:` (e.g. DELIVRD), or `message_state N`
  *   when only the TLV said it.
  * - errorCode: the text's `err:` field, when present.
+ * - accountCarrierIds: the carriers sharing the SMSC account it came on, when there are several.
  *
  * The event id is derived from the receipt itself, so an SMSC that redelivers the same receipt
  * (our deliver_sm_resp got lost) produces the same event and downstream de-duplicates it.
@@ -30,6 +31,7 @@ export function dlrRawEventOf(
   carrierId: string,
   receipt: DeliveryReceipt,
   receivedAt: Date,
+  accountCarrierIds: readonly string[] = [],
 ): Mapped<SmsDlrRawEvent> {
   const rawState = receipt.stat ?? `message_state ${messageStateFromState(receipt.state)}`;
   const identity = receipt.rawText ?? `${receipt.messageId}/${rawState}`;
@@ -44,6 +46,7 @@ export function dlrRawEventOf(
     rawState,
     ...(receipt.err === undefined ? {} : { errorCode: receipt.err }),
     receivedAt: at,
+    ...(accountCarrierIds.length > 1 ? { accountCarrierIds: [...accountCarrierIds] } : {}),
   };
   // The publisher validates every event against its contract anyway; here only the fields a
   // carrier controls are checked (the rest is ours: a uuid, an ISO time, a state of the enum),

@@ -29,10 +29,15 @@ export class ReceiptIntake {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async onDeliver(carrierId: string, deliver: InboundDeliver): Promise<void> {
+  /** `accountCarrierIds`: the carriers on the SMSC account of the bind it came on (see sms.dlr.raw). */
+  async onDeliver(
+    carrierId: string,
+    deliver: InboundDeliver,
+    accountCarrierIds: readonly string[] = [],
+  ): Promise<void> {
     switch (deliver.kind) {
       case 'receipt':
-        return this.onReceipt(carrierId, deliver);
+        return this.onReceipt(carrierId, deliver, accountCarrierIds);
       case 'mo':
         return this.onMo(carrierId, deliver.mo, deliver.pdu.sourceAddrTon, deliver.pdu.destAddrTon);
       case 'unreadable-receipt':
@@ -47,8 +52,9 @@ export class ReceiptIntake {
   private async onReceipt(
     carrierId: string,
     deliver: Extract<InboundDeliver, { kind: 'receipt' }>,
+    accountCarrierIds: readonly string[],
   ): Promise<void> {
-    const mapped = dlrRawEventOf(carrierId, deliver.receipt, this.clock.now());
+    const mapped = dlrRawEventOf(carrierId, deliver.receipt, this.clock.now(), accountCarrierIds);
     if (!mapped.ok) {
       this.logger.warn(
         `carrier ${carrierId}: receipt for ${JSON.stringify(deliver.receipt.messageId.slice(0, 80))} dropped, ` +

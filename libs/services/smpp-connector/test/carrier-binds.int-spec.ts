@@ -87,9 +87,34 @@ describe('smpp-connector binds of a carrier', () => {
     for (const count of perBind.values()) expect(count).toBeGreaterThanOrEqual(5);
 
     const ids = submits.map((submit) => submit.messageId);
-    await connector.receipts.waitFor(20, (item) => ids.includes(item.carrierMessageId));
+    const receipts = await connector.receipts.waitFor(20, (item) =>
+      ids.includes(item.carrierMessageId),
+    );
+    // No other carrier held on the SMSC account: the receipt names its carrier only.
+    expect(receipts.filter((item) => item.accountCarrierIds !== undefined)).toEqual([]);
     await simulator.injectMo({ from: '+38267000001', to: '1234', text: 'MO via receiver' });
     await connector.mos.waitFor(1, (item) => item.text === 'MO via receiver');
+  });
+
+  it('names every carrier of the SMSC account on a receipt when several share it', async () => {
+    // Two carriers on one SMSC account: the SMSC may deliver one's receipts on the other's bind.
+    await fixture.seedCarrier('twin-a', port);
+    await fixture.seedCarrier('twin-b', port);
+    const connector = await fixture.start({ carriers: ['twin-a', 'twin-b'] });
+    await waitFor('2 binds', () => (boundNow() === 2 ? true : undefined));
+    const events = Array.from({ length: 6 }, (_, i) => fixture.outbound('twin-a', `Twin ${i}`));
+    connector.publish(...events);
+    const sent = await connector.sent.waitFor(6, (item) =>
+      events.some((event) => event.message.messageId === item.messageId),
+    );
+    const ids = sent.flatMap((item) => item.parts.map((part) => part.carrierMessageId));
+    const receipts = await connector.receipts.waitFor(6, (item) =>
+      ids.includes(item.carrierMessageId),
+    );
+    for (const receipt of receipts) {
+      expect(receipt.accountCarrierIds).toEqual(['twin-a', 'twin-b']);
+      expect(['twin-a', 'twin-b']).toContain(receipt.carrierId);
+    }
   });
 
   it('reports carrier health on every bind change and every interval, and re-binds after the SMSC restarts', async () => {

@@ -31,7 +31,14 @@ export interface MatchedPart extends CarrierPart {
 /** What recordReceipts needs of a receipt (an sms.dlr.raw event). */
 export type ReceiptToRecord = Pick<
   SmsDlrRawEvent,
-  'eventId' | 'carrierId' | 'carrierMessageId' | 'state' | 'rawState' | 'errorCode' | 'receivedAt'
+  | 'eventId'
+  | 'carrierId'
+  | 'accountCarrierIds'
+  | 'carrierMessageId'
+  | 'state'
+  | 'rawState'
+  | 'errorCode'
+  | 'receivedAt'
 >;
 
 /** Carrier message id -> our message part: written when the carrier accepts, read for each receipt. */
@@ -116,7 +123,8 @@ export class CorrelationRepository {
 
   /**
    * One statement for a whole batch of receipts: matches each receipt with the part its carrier
-   * id names, stores the matched ones' part receipts (dlr_part_receipts; a replayed receipt is
+   * id names (sent by its carrier, or by any carrier on the same SMSC account: the SMSC delivers
+   * a receipt on any bind of the account, `accountCarrierIds`), stores the matched ones' part receipts (dlr_part_receipts; a replayed receipt is
    * stored once) and clears the expiry deadline of the single-part messages a final receipt
    * completes (the receipt stays the durable fact: its final status is derived again from it
    * on any redelivery). Returns the parts, index-aligned with `receipts`; undefined where
@@ -153,7 +161,7 @@ export class CorrelationRepository {
         WITH wanted AS (
           SELECT * FROM unnest(
             ${lookups.map((lookup) => lookup.index)}::int[],
-            ${lookups.map((lookup) => lookup.receipt.carrierId)}::text[],
+            ${lookups.map((lookup) => (lookup.receipt.accountCarrierIds ?? [lookup.receipt.carrierId]).join(','))}::text[],
             ${lookups.map((lookup) => lookup.key)}::text[],
             ${lookups.map((lookup) => lookup.exact)}::boolean[],
             ${lookups.map((lookup) => lookup.receipt.eventId)}::text[],
@@ -163,7 +171,7 @@ export class CorrelationRepository {
             ${lookups.map((lookup) => lookup.receipt.carrierMessageId)}::text[],
             ${lookups.map((lookup) => lookup.receipt.receivedAt)}::timestamptz[],
             ${lookups.map((lookup) => isFinalReceiptState(lookup.receipt.state))}::boolean[])
-            AS w (i, carrier_id, lookup_key, exact, event_id, state, raw_state, error_code,
+            AS w (i, carriers, lookup_key, exact, event_id, state, raw_state, error_code,
                   receipt_carrier_message_id, received_at, final)),
         best AS (
           SELECT DISTINCT ON (w.i) w.i, k.message_id, k.tenant_id, k.carrier_id, k.route_id,
@@ -173,7 +181,8 @@ export class CorrelationRepository {
           FROM wanted AS w
           CROSS JOIN LATERAL (
             SELECT * FROM dlr_carrier_keys AS c
-            WHERE c.carrier_id = w.carrier_id AND c.lookup_key = w.lookup_key
+            WHERE c.carrier_id = ANY (string_to_array(w.carriers, ','))
+              AND c.lookup_key = w.lookup_key
             ORDER BY c.created_at DESC
             LIMIT 1) AS k
           ORDER BY w.i, w.exact DESC, k.created_at DESC),
