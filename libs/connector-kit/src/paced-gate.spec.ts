@@ -29,6 +29,36 @@ describe(PacedGate.name, () => {
     expect(performance.now() - start).toBeGreaterThanOrEqual(55);
   });
 
+  it('hands its waiters, in their order, and later callers over to the gate that replaces it', async () => {
+    const slow = new PacedGate(1);
+    const order: string[] = [];
+    // A burst of 1 at 1/s: b0 passes, the rest would wait a second each.
+    const calls = [
+      ['bulk', 'b0'],
+      ['bulk', 'b1'],
+      ['bulk', 'b2'],
+      ['otp', 'o1'],
+    ].map(([priority, name]) => slow.pass(priority as 'bulk' | 'otp').then(() => order.push(name)));
+    await calls[0];
+    const start = performance.now();
+    const fast = new PacedGate(undefined);
+    slow.handOverTo(fast);
+    await Promise.all([...calls, slow.pass('transactional').then(() => order.push('t1'))]);
+    expect(order).toEqual(['b0', 'o1', 'b1', 'b2', 't1']);
+    expect(performance.now() - start).toBeLessThan(500);
+    expect(slow.waiting).toBe(0);
+  });
+
+  it('keeps a throttle pause across a hand-over', async () => {
+    const old = new PacedGate(undefined);
+    old.holdFor(60);
+    const next = new PacedGate(undefined);
+    old.handOverTo(next);
+    const start = performance.now();
+    await old.pass('otp');
+    expect(performance.now() - start).toBeGreaterThanOrEqual(50);
+  });
+
   it('refuses waiting and later callers once closed', async () => {
     const sut = new PacedGate(undefined);
     sut.holdFor(10_000);

@@ -4,6 +4,7 @@ import { PriorityQueue } from './priority-queue';
 import { TokenBucket } from './token-bucket';
 
 interface Waiter {
+  readonly priority: PriorityClass;
   readonly pass: () => void;
   readonly refuse: (error: Error) => void;
 }
@@ -24,6 +25,8 @@ export class PacedGate {
   private pausedUntil = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The gate that replaced this one (handOverTo): callers go there. */
+  private successor: PacedGate | undefined;
 
   constructor(
     ratePerSecond: number | undefined,
@@ -38,11 +41,28 @@ export class PacedGate {
 
   /** Resolves when the caller may go; rejects with GateClosedError once the gate is closed. */
   pass(priority: PriorityClass): Promise<void> {
+    if (this.successor) return this.successor.pass(priority);
     if (this.closed) return Promise.reject(new GateClosedError('gate closed'));
     return new Promise((pass, refuse) => {
-      this.queue.push(priority, { pass, refuse });
+      this.queue.push(priority, { priority, pass, refuse });
       this.pump();
     });
+  }
+
+  /**
+   * Another gate takes over (a new rate): whoever waits here waits there from now on, in the
+   * same order, a pause after a throttle still holds, and later callers of this gate go there
+   * too. Without it a queue built up at a low rate would drain at that rate after it was raised.
+   */
+  handOverTo(next: PacedGate): void {
+    if (next === this || this.successor) return;
+    this.successor = next;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const remainingPause = this.pausedUntil - this.now();
+    if (remainingPause > 0) next.holdFor(remainingPause);
+    for (const waiter of this.queue.takeWhere(() => true)) next.queue.push(waiter.priority, waiter);
+    next.pump();
   }
 
   /** Nobody passes for `ms` (the far side throttled us); a longer pause already set wins. */

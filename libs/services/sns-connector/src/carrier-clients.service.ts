@@ -53,7 +53,7 @@ export interface CarrierClient {
  *
  * Carrier changes made while the pod runs (CarrierWatcher) swap the carrier's client: publishes
  * in hand finish on the old one (destroyed a request timeout later), the next use the new one.
- * A changed account or limit gets a fresh gate. A disabled carrier stays known, stopped: its
+ * A changed account or limit gets a fresh gate; a changed limit's waiters move to it. A disabled carrier stays known, stopped: its
  * messages are handed back to routing. A carrier added gets a client and its outbound topics
  * are consumed from then on.
  */
@@ -64,8 +64,6 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
   private readonly gates = new Map<string, { readonly gate: PacedGate; readonly limit?: number }>();
   /** Clients replaced while publishes may still use them: destroyed later, or on shutdown. */
   private readonly retired = new Set<SNSClient>();
-  /** Gates a changed limit replaced: publishes waiting there still pass; closed on shutdown. */
-  private readonly retiredGates = new Set<PacedGate>();
   private watcher: CarrierWatcher<typeof SNS_CARRIER_CHECKS.settings, SnsSettings> | undefined;
 
   constructor(
@@ -118,7 +116,6 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.watcher?.stop();
     for (const { gate } of this.gates.values()) gate.close();
-    for (const gate of this.retiredGates) gate.close();
     for (const { client } of this.clients.values()) client.destroy();
     for (const client of this.retired) client.destroy();
     this.clients.clear();
@@ -238,8 +235,8 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
 
   /**
    * One gate per account; carriers of one account that name different limits get the lowest.
-   * A limit that changed gets a fresh gate (publishes waiting at the old one still pass there,
-   * at its pace).
+   * A limit that changed gets a fresh gate, which the publishes waiting at the old one move to
+   * (PacedGate.handOverTo): a queue built up at a low limit drains at the new one.
    */
   private gateOf(carrier: SnsCarrier, serving: readonly SnsCarrier[]): PacedGate {
     const account = accountOf(carrier);
@@ -251,8 +248,8 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
     const limit = limits.length > 0 ? Math.min(...limits) : undefined;
     const existing = this.gates.get(account);
     if (existing && existing.limit === limit) return existing.gate;
-    if (existing) this.retiredGates.add(existing.gate);
     const gate = new PacedGate(limit);
+    existing?.gate.handOverTo(gate);
     this.gates.set(account, { gate, ...(limit === undefined ? {} : { limit }) });
     return gate;
   }

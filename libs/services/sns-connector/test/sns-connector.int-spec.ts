@@ -112,6 +112,21 @@ describe('sns-connector over HTTP', () => {
             },
           },
         },
+        {
+          // One publish per second until the test raises it.
+          id: 'aws-slow',
+          name: 'SNS (scripted, a low limit raised while running)',
+          kind: 'sns',
+          config: {
+            sns: {
+              region: 'eu-west-1',
+              endpoint: scriptedEndpoint,
+              account: 'slow',
+              maxPerSecond: 1,
+              ...credentials,
+            },
+          },
+        },
         // Two carriers on one AWS account share its 20 publishes per second.
         ...['aws-quota-a', 'aws-quota-b'].map((id) => ({
           id,
@@ -485,6 +500,28 @@ describe('sns-connector over HTTP', () => {
       const on = outbound('aws-changing', 'Enabled again');
       publish(on);
       expect(await senderIdOf(on)).toBe('After');
+    });
+
+    it('drains the publishes queued at a low limit at the new one once it is raised', async () => {
+      const events = Array.from({ length: 6 }, (_, i) => outbound('aws-slow', `Queued ${i}`));
+      const ids = new Set(events.map((event) => event.message.messageId));
+      for (const event of events) publish(event);
+      // A burst of one at 1/s: the first goes, the other five wait about a second each.
+      await sent.waitFor(1, (item) => ids.has(item.messageId));
+      await db.database.prisma.$transaction(async (tx) => {
+        const row = await tx.carrier.findUniqueOrThrow({ where: { id: 'aws-slow' } });
+        const sns = (row.config as { sns: Record<string, unknown> }).sns;
+        await tx.carrier.update({
+          where: { id: 'aws-slow' },
+          data: { config: { sns: { ...sns, maxPerSecond: 100 } } },
+        });
+        await bumpConfigRevision(tx);
+      });
+      await line(/carrier aws-slow: settings changed/);
+      const raisedAt = performance.now();
+      await sent.waitFor(6, (item) => ids.has(item.messageId));
+      // At the old limit the last would pass about 4 s from here.
+      expect(performance.now() - raisedAt).toBeLessThan(2_500);
     });
 
     it('publishes for a carrier added while running, its outbound topics consumed from then on', async () => {
