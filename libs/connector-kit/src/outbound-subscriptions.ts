@@ -1,13 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { outboundTopicsFor } from '@tuxhat/contracts';
-import { type Bus, type LiveSubscriptions, planTopics } from '@tuxhat/messaging';
+import { type Bus, type LiveSubscriptions, ensureOutboundTopics } from '@tuxhat/messaging';
 
 /**
  * A carrier a connector starts to serve while it runs (added, or able to submit now): its
  * outbound topics (every lane) join the pod's consumption. On Kafka they are created first when
- * missing, as the provisioning Job would (the contract's partition count, the brokers' default
- * replication factor: the Job's overrides are not known here), since routing may publish to
- * them as soon as the carrier has a route.
+ * missing (ensureOutboundTopics; the admin API creates them with the carrier too), since routing
+ * may publish to them as soon as the carrier has a route.
  */
 export class OutboundSubscriptions {
   private readonly logger = new Logger('outbound-subscriptions');
@@ -24,21 +23,11 @@ export class OutboundSubscriptions {
         `carrier ${carrierId}: this connector was not started by startConnectorService, so it cannot consume a new carrier's topics`,
       );
     }
-    const topics = outboundTopicsFor(carrierId);
     const kafka = this.bus.kafkaPort();
     if (kafka) {
-      const admin = kafka.createAdmin();
-      await admin.connect();
-      try {
-        const specs = planTopics({ carriers: [carrierId] }).filter((spec) =>
-          topics.includes(spec.name),
-        );
-        const created = await admin.ensureTopics(specs);
-        if (created.length > 0) this.logger.log(`created topic(s) ${created.join(', ')}`);
-      } finally {
-        await admin.disconnect();
-      }
+      const created = await ensureOutboundTopics(kafka, carrierId);
+      if (created.length > 0) this.logger.log(`created topic(s) ${created.join(', ')}`);
     }
-    await this.live.add(topics);
+    await this.live.add(outboundTopicsFor(carrierId));
   }
 }

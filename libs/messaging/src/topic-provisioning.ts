@@ -8,7 +8,7 @@ import {
   retryTopicFor,
 } from '@tuxhat/contracts';
 
-import type { KafkaAdminPort, TopicSpec } from './kafka/kafka.port';
+import type { KafkaAdminPort, KafkaPort, TopicSpec } from './kafka/kafka.port';
 
 export interface TopicPlanOptions {
   /** Carriers that get an outbound topic (sms.outbound.v1.<carrier>). */
@@ -70,6 +70,24 @@ export async function provisionTopics(
   await admin.connect();
   try {
     return await admin.ensureTopics(planTopics(options));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Creates the outbound topics of one carrier (every lane) that do not exist yet, as the
+ * provisioning Job would with no overrides: the contract's partition count, the brokers'
+ * default replication factor. For a carrier added while the gateway runs. Returns those created.
+ */
+export async function ensureOutboundTopics(kafka: KafkaPort, carrierId: string): Promise<string[]> {
+  const names = outboundTopicsFor(carrierId);
+  const admin = kafka.createAdmin();
+  await admin.connect();
+  try {
+    return await admin.ensureTopics(
+      planTopics({ carriers: [carrierId] }).filter((spec) => names.includes(spec.name)),
+    );
   } finally {
     await admin.disconnect();
   }

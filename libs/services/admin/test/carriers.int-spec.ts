@@ -1,3 +1,9 @@
+import { randomBytes } from 'node:crypto';
+
+import { SMS_OUTBOUND, outboundTopicFor, outboundTopicsFor } from '@tuxhat/contracts';
+import { requiredTestEnv } from '@tuxhat/testing';
+import { Kafka, logLevel } from 'kafkajs';
+
 import { AdminHarness, jsonOf } from './support/admin-harness';
 
 const SMPP_CONFIG = {
@@ -331,5 +337,46 @@ describe('admin API: carriers', () => {
       status: 404,
       body: { code: 'carrier_not_found' },
     });
+  });
+});
+
+// Cluster mode: the brokers never create topics, and routing may publish to a new carrier as
+// soon as it has a route.
+describe('admin API: carriers on Kafka', () => {
+  const brokers = requiredTestEnv('KAFKA_BROKERS').split(',');
+  const carrierId = `telco-${randomBytes(4).toString('hex')}`;
+  let sut: AdminHarness;
+
+  beforeAll(async () => {
+    sut = await AdminHarness.start('admin_carriers_kafka', { bus: 'kafka' });
+  });
+
+  afterAll(async () => {
+    await sut?.close();
+  });
+
+  it("creates a new carrier's outbound topics, every lane, before it answers", async () => {
+    const answer = await sut.post('/admin/v1/carriers', {
+      id: carrierId,
+      name: 'Telco on Kafka',
+      kind: 'smpp',
+      config: SMPP_CONFIG,
+    });
+    expect(answer.status).toBe(201);
+    const admin = new Kafka({
+      clientId: 'admin-carriers-test',
+      brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const topics = await admin.listTopics();
+      expect(topics).toEqual(expect.arrayContaining(outboundTopicsFor(carrierId)));
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: [outboundTopicFor(carrierId)] }))
+        .topics;
+      expect(metadata?.partitions).toHaveLength(SMS_OUTBOUND.partitions);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

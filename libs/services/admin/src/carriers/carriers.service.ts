@@ -1,10 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Prisma, type PrismaClient } from '@tuxhat/database';
+import type { KafkaPort } from '@tuxhat/messaging';
 import { PRISMA } from '@tuxhat/runtime';
 
 import type { AdminActor } from '../core/admin-key.authenticator';
 import { AdminChanges, type AdminTransaction, isUniqueViolation } from '../core/admin-changes';
 import { AdminProblem } from '../core/admin-problem';
+import { KAFKA_PORT } from '../core/kafka-available';
+import { createCarrierTopics } from './carrier-topics';
 import { type Page, pageOf } from '../core/pagination';
 import {
   type CarrierKind,
@@ -18,12 +21,22 @@ import {
 /** Carriers (SMPP SMSCs, SNS accounts). Every change goes through AdminChanges. */
 @Injectable()
 export class CarriersService {
+  private readonly logger = new Logger('admin/carriers');
+
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly changes: AdminChanges,
+    @Inject(KAFKA_PORT) private readonly kafka: KafkaPort | null,
   ) {}
 
   async create(actor: AdminActor, input: CreateCarrier): Promise<CarrierView> {
+    const created = await this.insert(actor, input);
+    // Before the answer: a route to the carrier made next publishes to topics that exist.
+    if (this.kafka) await createCarrierTopics(this.kafka, input.id, this.logger);
+    return created;
+  }
+
+  private async insert(actor: AdminActor, input: CreateCarrier): Promise<CarrierView> {
     const config = carrierSettings(input.kind, input.config);
     try {
       return await this.changes.apply(actor, async (tx) => {

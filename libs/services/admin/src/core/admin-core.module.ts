@@ -6,12 +6,12 @@ import { AdminAuthGuard } from './admin-auth.guard';
 import { AdminChanges } from './admin-changes';
 import { AdminKeyAuthenticator } from './admin-key.authenticator';
 import { HealthController } from './health.controller';
-import { KAFKA_AVAILABLE } from './kafka-available';
+import { KAFKA_AVAILABLE, KAFKA_PORT } from './kafka-available';
 
 /**
  * What every admin feature module gets without importing anything (global): PRISMA, CLOCK,
  * AdminChanges (audited, revision-bumping transactions), KAFKA_AVAILABLE (whether the gateway
- * runs on Kafka); and what every route gets: the admin key guard (APP_GUARD, so no controller
+ * runs on Kafka), KAFKA_PORT (its topic administration, or null); and what every route gets: the admin key guard (APP_GUARD, so no controller
  * can forget it; opt out with @PublicRoute()).
  */
 @Module({})
@@ -25,11 +25,12 @@ export class AdminCoreModule {
         { provide: PRISMA, useValue: runtime.prisma },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: KAFKA_AVAILABLE, useValue: runtime.bus.kafkaPort() !== null },
+        { provide: KAFKA_PORT, useValue: runtime.bus.kafkaPort() },
         AdminKeyAuthenticator,
         AdminChanges,
         { provide: APP_GUARD, useClass: AdminAuthGuard },
       ],
-      exports: [PRISMA, CLOCK, KAFKA_AVAILABLE, AdminChanges],
+      exports: [PRISMA, CLOCK, KAFKA_AVAILABLE, KAFKA_PORT, AdminChanges],
     };
   }
 }
