@@ -37,20 +37,28 @@ describe(lagOf.name, () => {
   });
 });
 
+/** A broker whose every topic has one partition ending at `high`, committed up to `committed`. */
+function brokerAdmin(
+  { high, committed }: { high: string; committed: string },
+  connect: () => Promise<void> = async () => undefined,
+) {
+  return {
+    connect,
+    disconnect: async () => undefined,
+    fetchWatermarks: async () => [{ partition: 0, low: '0', high }],
+    fetchGroupOffsets: async () => [{ partition: 0, offset: committed }],
+    ensureTopics: async () => [],
+    listTopics: async () => [],
+  };
+}
+
 describe(ConsumerLagMonitor.name, () => {
   it('never fails the consumer it watches: a broker that cannot be reached is logged, then tried again', async () => {
     let reachable = false;
     const warnings: string[] = [];
-    const admin = {
-      connect: async () => {
-        if (!reachable) throw new Error('connection refused');
-      },
-      disconnect: async () => undefined,
-      fetchWatermarks: async () => [{ partition: 0, low: '0', high: '4' }],
-      fetchGroupOffsets: async () => [{ partition: 0, offset: '1' }],
-      ensureTopics: async () => [],
-      listTopics: async () => [],
-    };
+    const admin = brokerAdmin({ high: '4', committed: '1' }, async () => {
+      if (!reachable) throw new Error('connection refused');
+    });
     const metrics = new Metrics();
     const sut = new ConsumerLagMonitor({
       admin,
@@ -73,5 +81,27 @@ describe(ConsumerLagMonitor.name, () => {
       await metrics.valueOf(METRICS.kafkaConsumerLag, { group: 'dlr', topic: 'sms.sent.v1' }),
     ).toBe(3);
     await sut.stop();
+  });
+
+  it('reads the topics added while running from the next reading on, and forgets them at stop', async () => {
+    const admin = brokerAdmin({ high: '9', committed: '4' });
+    const metrics = new Metrics();
+    const logger = { log: () => undefined, error: () => undefined, warn: () => undefined };
+    const sut = new ConsumerLagMonitor({
+      admin,
+      group: 'smpp-connector',
+      topics: ['sms.outbound.v1.telco-a'],
+      intervalMs: 60_000,
+      metrics,
+      logger,
+    });
+    const added = { group: 'smpp-connector', topic: 'sms.outbound.v1.telco-b' };
+    await sut.start();
+    expect(await metrics.valueOf(METRICS.kafkaConsumerLag, added)).toBe(0);
+    sut.addTopics(['sms.outbound.v1.telco-b']);
+    await sut.measure();
+    expect(await metrics.valueOf(METRICS.kafkaConsumerLag, added)).toBe(5);
+    await sut.stop();
+    expect(await metrics.valueOf(METRICS.kafkaConsumerLag, added)).toBe(0);
   });
 });

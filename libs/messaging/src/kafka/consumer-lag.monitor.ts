@@ -43,8 +43,17 @@ export class ConsumerLagMonitor {
   private running: Promise<void> | null = null;
   private lastError: string | null = null;
   private connected = false;
+  /** The topics read: those given, and those the transport consumes since (addTopics). */
+  private readonly topics: Set<string>;
 
-  constructor(private readonly options: ConsumerLagMonitorOptions) {}
+  constructor(private readonly options: ConsumerLagMonitorOptions) {
+    this.topics = new Set(options.topics);
+  }
+
+  /** Topics the group consumes from now on (a carrier added while running): read from the next reading. */
+  addTopics(topics: readonly string[]): void {
+    for (const topic of topics) this.topics.add(topic);
+  }
 
   /** Takes a first reading and goes on every interval; never fails the consumer it watches. */
   async start(): Promise<void> {
@@ -57,13 +66,13 @@ export class ConsumerLagMonitor {
 
   /** One reading of every topic; a failure is logged once (until it changes) and retried next time. */
   async measure(): Promise<void> {
-    const { admin, group, topics, metrics } = this.options;
+    const { admin, group, metrics } = this.options;
     try {
       if (!this.connected) {
         await admin.connect();
         this.connected = true;
       }
-      for (const topic of topics) {
+      for (const topic of [...this.topics]) {
         const [committed, watermarks] = await Promise.all([
           admin.fetchGroupOffsets(group, topic),
           admin.fetchWatermarks(topic),
@@ -84,7 +93,7 @@ export class ConsumerLagMonitor {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
-    for (const topic of this.options.topics) {
+    for (const topic of this.topics) {
       this.options.metrics.remove(METRICS.kafkaConsumerLag, { group: this.options.group, topic });
     }
     if (this.connected) await this.options.admin.disconnect();

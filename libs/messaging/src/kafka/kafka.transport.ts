@@ -110,8 +110,6 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, T
       this.lag = new ConsumerLagMonitor({
         admin: this.options.kafka.createAdmin(),
         group: this.options.group,
-        // Topics added later (addTopics) are not in it: their lag goes unreported until a
-        // restart, when they are among the topics at start.
         topics: [...topics, this.retryTopic],
         intervalMs: lagIntervalMs,
         metrics: processMetrics(),
@@ -174,6 +172,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, T
         await this.startConsumer(lane, laneTopics, dispatcher);
         // Per lane: when another lane's consumer fails, a retry does not start this one twice.
         for (const topic of laneTopics) this.consumed.add(topic);
+        this.lag?.addTopics(laneTopics);
       }),
     );
   }
