@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { MessageFields } from '@tuxhat/contracts';
+import { type MessageFields, type SmsOutboundEvent, newEnvelope } from '@tuxhat/contracts';
 
 /**
  * A message as it travels the pipeline (the `message` of sms.accepted, sms.outbound...): a
@@ -18,5 +18,20 @@ export function testMessage(overrides: Partial<MessageFields> = {}): MessageFiel
     parts: 1,
     acceptedAt: new Date().toISOString(),
     ...overrides,
+  };
+}
+
+/** A testMessage on its way to `carrierId`: its first attempt, route `default`. */
+export function testOutboundEvent(
+  carrierId: string,
+  messageId: string,
+  overrides: Partial<MessageFields> = {},
+): SmsOutboundEvent {
+  return {
+    ...newEnvelope(),
+    carrierId,
+    routeId: 'default',
+    attempt: 1,
+    message: testMessage({ messageId, ...overrides }),
   };
 }

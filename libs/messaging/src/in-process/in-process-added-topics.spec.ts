@@ -2,9 +2,10 @@ import { Controller, type INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SMS_OUTBOUND, type SmsOutboundEvent, outboundTopicsFor } from '@tuxhat/contracts';
 
+import { testOutboundEvent } from '@tuxhat/testing';
+
 import { encodeEvent } from '../event-codec';
 import { OnEventBatch } from '../on-event.decorator';
-import { testOutboundEvent } from '../test/test-events';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessTransport } from './in-process.transport';
 

@@ -8,9 +8,10 @@ import {
   newEnvelope,
 } from '@tuxhat/contracts';
 
+import { testMessage } from '@tuxhat/testing';
+
 import { encodeEvent } from '../event-codec';
 import { OnEventBatch } from '../on-event.decorator';
-import { testMessageFields } from '../test/test-events';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessTransport } from './in-process.transport';
 
@@ -36,7 +37,7 @@ class LanesModule {}
 
 const submitted = (priority: PriorityClass, n: number): SmsSubmittedEvent => ({
   ...newEnvelope(),
-  message: testMessageFields(`m-${priority}-${n}`, { priority }),
+  message: testMessage({ messageId: `m-${priority}-${n}`, priority }),
 });
 
 describe(`${InProcessTransport.name} lanes`, () => {

@@ -110,8 +110,8 @@ export class InProcessTransport
   }
 
   /**
-   * Subscribes to more topics while running. The broker keeps nothing for a topic nobody
-   * subscribed to, so what was published to these before is not delivered (on Kafka it is).
+   * Subscribes to more topics while running. What was published to them before is delivered
+   * only if the broker kept it (InProcessBrokerOptions.keepUntilSubscribed); on Kafka it always is.
    */
   async addTopics(topics: readonly string[]): Promise<void> {
     if (this.dispatcher === null || this.closed) {

@@ -2,12 +2,13 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 
 import { SMS_STATUS, SMS_SUBMITTED, type SmsStatusEvent, newEnvelope } from '@tuxhat/contracts';
 
+import { testMessage } from '@tuxhat/testing';
+
 import { DeliveredEvent, EncodedEvent } from '../bus-record';
 import { decodeRecord, encodeEvent } from '../event-codec';
 import type { Acknowledgement } from './acknowledgement';
 import type { BridgeMessage } from './thread-bridge';
 import { ThreadBridgedBroker } from './thread-bridge';
-import { testMessageFields } from '../test/test-events';
 import { RecordingSubscriber } from './test/recording-subscriber';
 
 function status(messageId: string): SmsStatusEvent {
@@ -217,5 +218,5 @@ describe(ThreadBridgedBroker.name, () => {
 });
 
 function submittedEvent(messageId: string) {
-  return { ...newEnvelope(), message: testMessageFields(messageId) };
+  return { ...newEnvelope(), message: testMessage({ messageId }) };
 }

@@ -19,7 +19,7 @@ import {
   startTracing,
   stopTracing,
 } from '@tuxhat/observability';
-import { KafkaTopicReader, requiredTestEnv, waitFor } from '@tuxhat/testing';
+import { KafkaTopicReader, requiredTestEnv, testOutboundEvent, waitFor } from '@tuxhat/testing';
 
 /** Waits (polling) until `condition` holds. */
 function until(
@@ -33,7 +33,6 @@ function until(
 import { BusExceptionFilter } from '../dispatch/bus-exception.filter';
 import { EventPublisher } from '../event-publisher';
 import { OnEvent } from '../on-event.decorator';
-import { testOutboundEvent } from '../test/test-events';
 import { ConsumerLagMonitor } from './consumer-lag.monitor';
 import { KafkaEventClient } from './kafka-event.client';
 import { KafkaTransport } from './kafka.transport';

@@ -15,7 +15,13 @@ import {
   physicalTopicsOf,
   retryTopicFor,
 } from '@tuxhat/contracts';
-import { KafkaTopicReader, startGroupAtEnd, requiredTestEnv, waitFor } from '@tuxhat/testing';
+import {
+  KafkaTopicReader,
+  requiredTestEnv,
+  startGroupAtEnd,
+  testOutboundEvent,
+  waitFor,
+} from '@tuxhat/testing';
 import { lastValueFrom } from 'rxjs';
 
 import { BusContext } from '../dispatch/bus-context';
@@ -23,7 +29,6 @@ import { BusExceptionFilter } from '../dispatch/bus-exception.filter';
 import { PermanentError } from '../errors';
 import { encodeEvent } from '../event-codec';
 import { OnEvent } from '../on-event.decorator';
-import { testOutboundEvent } from '../test/test-events';
 import { planTopics } from '../topic-provisioning';
 import { KafkaEventClient } from './kafka-event.client';
 import type { KafkaConsumerPort } from './kafka.port';

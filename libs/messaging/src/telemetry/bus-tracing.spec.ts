@@ -27,14 +27,13 @@ import {
   stopTracing,
   traceParentOf,
 } from '@tuxhat/observability';
-import { waitFor } from '@tuxhat/testing';
+import { testMessage, waitFor } from '@tuxhat/testing';
 
 import { Bus } from '../bus';
 import { BusExceptionFilter } from '../dispatch/bus-exception.filter';
 import { EventPublisher } from '../event-publisher';
 import { MessagingModule } from '../messaging.module';
 import { OnEvent, OnEventBatch } from '../on-event.decorator';
-import { testMessageFields } from '../test/test-events';
 import { continueMessageTraces, messageTraceParent } from './message-trace';
 
 const exporter = new InMemorySpanExporter();
@@ -131,7 +130,7 @@ async function start(module: object, group: string): Promise<INestMicroservice> 
 }
 
 function message(n: number): MessageFields {
-  return testMessageFields(`msg_trace_${n}`, { tenantId: `tenant-${n}` });
+  return testMessage({ messageId: `msg_trace_${n}`, tenantId: `tenant-${n}` });
 }
 
 function until(done: () => boolean): Promise<void> {
