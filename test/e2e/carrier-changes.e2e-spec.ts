@@ -40,7 +40,10 @@ describe('a carrier changed through the admin API of a running gateway', () => {
     await Promise.all([oldSmsc?.stop('SIGKILL'), newSmsc?.stop('SIGKILL')]);
   });
 
-  /** Two SMSCs, and the gateway with telco-a (routed PREFIX) on the old one; the new one's password in NEW_PASSWORD_ENV. */
+  /**
+   * Two SMSCs, and the gateway with telco-a (routed PREFIX) on the old one; the new one's
+   * password in NEW_PASSWORD_ENV.
+   */
   async function start(oldSmscEnv: Record<string, string> = {}) {
     oldSmsc = await SimulatorProcess.create(oldSmscEnv);
     newSmsc = await SimulatorProcess.create();

@@ -1,6 +1,6 @@
 import type { DynamicModule, INestMicroservice, LoggerService } from '@nestjs/common';
 import { SMS_OUTBOUND } from '@tuxhat/contracts';
-import { type LiveSubscriptions, defaultTopicsFor, type RetryPolicy } from '@tuxhat/messaging';
+import { LiveSubscriptions, defaultTopicsFor, type RetryPolicy } from '@tuxhat/messaging';
 import { type ServiceRuntime, startConsumerService } from '@tuxhat/runtime';
 
 /** Process options every connector's start function takes. */
@@ -21,22 +21,23 @@ export interface ConnectorProcessOptions {
 /**
  * Boots a connector as its consumer group, subscribed to exactly the outbound topics of the
  * carriers it holds (every lane of `sms.outbound.v1.<carrier>`), and to other topics as usual.
- * `subscriptions` (the one given to the module's connectorKitProviders) gets the transport:
- * carriers added while the pod runs are consumed through it (OutboundSubscriptions).
+ * `moduleFor` gets the subscriptions that receive the transport, for the module's
+ * connectorKitProviders: carriers added while the pod runs are consumed through them
+ * (OutboundSubscriptions).
  */
 export function startConnectorService(
   name: 'smpp-connector' | 'sns-connector',
   runtime: ServiceRuntime,
-  module: DynamicModule,
+  moduleFor: (subscriptions: LiveSubscriptions) => DynamicModule,
   outboundTopics: readonly string[],
   options: ConnectorProcessOptions,
-  subscriptions: LiveSubscriptions,
 ): Promise<INestMicroservice> {
+  const subscriptions = new LiveSubscriptions();
   return startConsumerService({
     name,
     subscriptions,
     ...(options.shard ? { shard: options.shard } : {}),
-    module,
+    module: moduleFor(subscriptions),
     runtime,
     topicsFor: (pattern) =>
       pattern === SMS_OUTBOUND.name ? outboundTopics : defaultTopicsFor(pattern),

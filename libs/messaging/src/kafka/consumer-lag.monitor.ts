@@ -50,7 +50,7 @@ export class ConsumerLagMonitor {
     this.topics = new Set(options.topics);
   }
 
-  /** Topics the group consumes from now on (a carrier added while running): read from the next reading. */
+  /** Topics the group consumes from now on (a carrier added while running): from the next reading. */
   addTopics(topics: readonly string[]): void {
     for (const topic of topics) this.topics.add(topic);
   }

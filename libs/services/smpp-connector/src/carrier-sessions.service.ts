@@ -116,6 +116,8 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
   /** Carriers whose binds are being replaced: reported healthy meanwhile (their parts wait). */
   private readonly switching = new Set<string>();
   private watcher: CarrierWatcher<typeof smppSettingsSchema, SmppSettings> | undefined;
+  /** accountCarriersOf's answers, until the links change. */
+  private accountCarriers: Map<string, readonly string[]> | undefined;
 
   constructor(
     @Inject(SMPP_CARRIERS) private readonly carriers: readonly SmppCarrier[],
@@ -179,20 +181,10 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
    * included, sorted; empty when it shares its account with none. The SMSC may deliver a
    * receipt for a message one of them sent on a bind of another.
    */
-  accountCarriersOf(carrierId: string): string[] {
-    const account = this.links.get(carrierId)?.carrier.settings;
-    if (!account) return [];
-    const sharing = [...this.links.values()]
-      .filter(({ carrier: { settings } }) => {
-        return (
-          settings.host === account.host &&
-          settings.port === account.port &&
-          settings.systemId === account.systemId
-        );
-      })
-      .map(({ carrier }) => carrier.id)
-      .sort();
-    return sharing.length > 1 ? sharing : [];
+  accountCarriersOf(carrierId: string): readonly string[] {
+    // Asked for every receipt and MO: worked out once per change of the links (install).
+    this.accountCarriers ??= accountCarriersByCarrier([...this.links.values()]);
+    return this.accountCarriers.get(carrierId) ?? [];
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -287,6 +279,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
   /** Makes the link the carrier's, with its metrics and readiness. */
   private install(link: CarrierLink): void {
     this.links.set(link.carrier.id, link);
+    this.accountCarriers = undefined;
     this.instruments?.forget(link.carrier.id);
     if (!link.stopped) this.instrument(link);
   }
@@ -693,4 +686,21 @@ async function withinMs(work: Promise<unknown>, ms: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Each carrier's fellow carriers on its SMSC account (host, port, system_id), itself included. */
+function accountCarriersByCarrier(links: readonly CarrierLink[]): Map<string, readonly string[]> {
+  const byAccount = new Map<string, string[]>();
+  for (const { carrier } of links) {
+    const { host, port, systemId } = carrier.settings;
+    const account = JSON.stringify([host, port, systemId]);
+    byAccount.set(account, [...(byAccount.get(account) ?? []), carrier.id]);
+  }
+  const byCarrier = new Map<string, readonly string[]>();
+  for (const carriers of byAccount.values()) {
+    if (carriers.length < 2) continue;
+    const sorted = [...carriers].sort();
+    for (const id of sorted) byCarrier.set(id, sorted);
+  }
+  return byCarrier;
 }

@@ -1,7 +1,6 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { outboundTopicsFor } from '@tuxhat/contracts';
 import { startConnectorService } from '@tuxhat/connector-kit';
-import { LiveSubscriptions } from '@tuxhat/messaging';
 import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { canSubmit, loadSmppCarriers } from './smpp-carrier.repository';
@@ -28,13 +27,11 @@ export async function startSmppConnector(
       (disabled.length > 0 ? `; disabled, not bound: ${disabled.join(', ')}` : ''),
     'smpp-connector',
   );
-  const subscriptions = new LiveSubscriptions();
   return startConnectorService(
     'smpp-connector',
     runtime,
-    SmppConnectorModule.forRoot(runtime, options, carriers, subscriptions),
+    (subscriptions) => SmppConnectorModule.forRoot(runtime, options, carriers, subscriptions),
     outboundTopics,
     options,
-    subscriptions,
   );
 }

@@ -53,9 +53,9 @@ export interface CarrierClient {
  *
  * Carrier changes made while the pod runs (CarrierWatcher) swap the carrier's client: publishes
  * in hand finish on the old one (destroyed a request timeout later), the next use the new one.
- * A changed account or limit gets a fresh gate; a changed limit's waiters move to it. A disabled carrier stays known, stopped: its
- * messages are handed back to routing. A carrier added gets a client and its outbound topics
- * are consumed from then on.
+ * A changed account or limit gets a fresh gate; a changed limit's waiters move to it. A disabled
+ * carrier stays known, stopped: its messages are handed back to routing. A carrier added gets a
+ * client and its outbound topics are consumed from then on.
  */
 @Injectable()
 export class CarrierClients implements OnModuleInit, OnModuleDestroy {

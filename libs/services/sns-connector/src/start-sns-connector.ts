@@ -1,7 +1,6 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { outboundTopicsFor } from '@tuxhat/contracts';
 import { startConnectorService } from '@tuxhat/connector-kit';
-import { LiveSubscriptions } from '@tuxhat/messaging';
 import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { loadSnsCarriers } from './sns-carrier.repository';
@@ -25,13 +24,11 @@ export async function startSnsConnector(
       (disabled.length > 0 ? `; disabled: ${disabled.join(', ')}` : ''),
     'sns-connector',
   );
-  const subscriptions = new LiveSubscriptions();
   return startConnectorService(
     'sns-connector',
     runtime,
-    SnsConnectorModule.forRoot(runtime, options, carriers, subscriptions),
+    (subscriptions) => SnsConnectorModule.forRoot(runtime, options, carriers, subscriptions),
     outboundTopics,
     options,
-    subscriptions,
   );
 }

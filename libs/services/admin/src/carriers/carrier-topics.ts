@@ -15,7 +15,8 @@ export async function createCarrierTopics(
   logger: Pick<LoggerService, 'log' | 'warn'>,
   waitMs = CARRIER_TOPICS_WAIT_MS,
 ): Promise<void> {
-  const later = `its outbound topics not created (the connector creates them when it takes the carrier up)`;
+  const later =
+    'its outbound topics not created (the connector creates them when it takes the carrier up)';
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<'gave up'>((resolve) => {
     timer = setTimeout(() => resolve('gave up'), waitMs);

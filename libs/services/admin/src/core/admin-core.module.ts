@@ -11,8 +11,8 @@ import { KAFKA_AVAILABLE, KAFKA_PORT } from './kafka-available';
 /**
  * What every admin feature module gets without importing anything (global): PRISMA, CLOCK,
  * AdminChanges (audited, revision-bumping transactions), KAFKA_AVAILABLE (whether the gateway
- * runs on Kafka), KAFKA_PORT (its topic administration, or null); and what every route gets: the admin key guard (APP_GUARD, so no controller
- * can forget it; opt out with @PublicRoute()).
+ * runs on Kafka), KAFKA_PORT (its topic administration, or null); and what every route gets:
+ * the admin key guard (APP_GUARD, so no controller can forget it; opt out with @PublicRoute()).
  */
 @Module({})
 export class AdminCoreModule {

@@ -124,10 +124,10 @@ export class CorrelationRepository {
   /**
    * One statement for a whole batch of receipts: matches each receipt with the part its carrier
    * id names (sent by its carrier, or by any carrier on the same SMSC account: the SMSC delivers
-   * a receipt on any bind of the account, `accountCarrierIds`), stores the matched ones' part receipts (dlr_part_receipts; a replayed receipt is
-   * stored once) and clears the expiry deadline of the single-part messages a final receipt
-   * completes (the receipt stays the durable fact: its final status is derived again from it
-   * on any redelivery). Returns the parts, index-aligned with `receipts`; undefined where
+   * a receipt on any bind of the account, `accountCarrierIds`), stores the matched ones' part
+   * receipts (dlr_part_receipts; a replayed receipt is stored once) and clears the expiry
+   * deadline of the single-part messages a final receipt completes (the receipt stays the
+   * durable fact: its final status is derived again from it on any redelivery). Returns the parts, index-aligned with `receipts`; undefined where
    * nothing matches (yet).
    *
    * Of several candidates the same spelling wins (found under the receipt's own text, its
@@ -161,7 +161,7 @@ export class CorrelationRepository {
         WITH wanted AS (
           SELECT * FROM unnest(
             ${lookups.map((lookup) => lookup.index)}::int[],
-            ${lookups.map((lookup) => (lookup.receipt.accountCarrierIds ?? [lookup.receipt.carrierId]).join(','))}::text[],
+            ${lookups.map(({ receipt }) => carriersOf(receipt))}::text[],
             ${lookups.map((lookup) => lookup.key)}::text[],
             ${lookups.map((lookup) => lookup.exact)}::boolean[],
             ${lookups.map((lookup) => lookup.receipt.eventId)}::text[],
@@ -275,4 +275,9 @@ function carrierKeysInsert(events: readonly SmsSentEvent[]): Prisma.Sql {
         WHERE EXISTS (SELECT 1 FROM messages AS m
                       WHERE m.id = k.message_id AND m.id = ANY(${messageIds}::text[]))
         ON CONFLICT DO NOTHING`;
+}
+
+/** The carriers that may have sent what a receipt names, comma-joined (ids have no commas). */
+function carriersOf(receipt: ReceiptToRecord): string {
+  return (receipt.accountCarrierIds ?? [receipt.carrierId]).join(',');
 }
