@@ -688,9 +688,30 @@ def topics_job_takes_partitions_and_configuration():
     check(json.loads(env["KAFKA_TOPIC_OVERRIDES"]["value"]) == {"accounting.records.v2": {"retention.ms": "2592000000"}}, "KAFKA_TOPIC_OVERRIDES")
     minimal = env_of(pod_spec(by_name(render([MINIMAL]), "Job", full("topics")))["containers"][0])
     check(not {"KAFKA_TOPIC_PARTITIONS", "KAFKA_TOPIC_CONFIG", "KAFKA_TOPIC_OVERRIDES"} & set(minimal), "topic settings without values")
-    script = (ROOT / "scripts" / "kafka" / "provision-topics.ts").read_text()
-    for variable in ["KAFKA_TOPIC_PARTITIONS", "KAFKA_TOPIC_CONFIG", "KAFKA_TOPIC_OVERRIDES"]:
-        check(f"{variable}:" in script, f"provision-topics.ts does not read {variable}")
+    settings = (ROOT / "libs" / "runtime" / "src" / "kafka-topics-env.ts").read_text()
+    for variable in ["KAFKA_REPLICATION_FACTOR", "KAFKA_TOPIC_PARTITIONS", "KAFKA_TOPIC_CONFIG", "KAFKA_TOPIC_OVERRIDES"]:
+        check(f"{variable}:" in settings, f"kafka-topics-env.ts does not read {variable}")
+
+
+@test
+def services_create_topics_as_the_topics_job_does():
+    """A carrier added while running gets its outbound topics from the admin API or its connector:
+    the env ConfigMap carries the Job's topic settings, so those come out the same."""
+    docs = render([FULL])
+    job = env_of(pod_spec(by_name(docs, "Job", full("topics")))["containers"][0])
+    env_cm = by_name(docs, "ConfigMap", full("env"))["data"]
+    for variable in ["KAFKA_REPLICATION_FACTOR", "KAFKA_TOPIC_PARTITIONS", "KAFKA_TOPIC_CONFIG", "KAFKA_TOPIC_OVERRIDES"]:
+        check(env_cm.get(variable) == job[variable]["value"], f"{variable}: services {env_cm.get(variable)!r}, Job {job[variable]['value']!r}")
+    minimal_env = by_name(render([MINIMAL]), "ConfigMap", full("env"))["data"]
+    check(not [k for k in minimal_env if k.startswith("KAFKA_TOPIC") or k == "KAFKA_REPLICATION_FACTOR"],
+          "topic settings without values (the brokers' defaults apply)")
+    strimzi = render([MINIMAL], ["kafka.topics.provisioner=strimzi", "kafka.topics.strimzi.clusterName=kafka"])
+    strimzi_env = by_name(strimzi, "ConfigMap", full("env"))["data"]
+    replicas = {t["spec"]["replicas"] for t in of_kind(strimzi, "KafkaTopic")}
+    check(replicas == {3} and strimzi_env.get("KAFKA_REPLICATION_FACTOR") == "3",
+          f"with Strimzi, KafkaTopic replicas {replicas} and the services' {strimzi_env.get('KAFKA_REPLICATION_FACTOR')}")
+    aio_env = by_name(render([AIO]), "ConfigMap", full("env"))["data"]
+    check("KAFKA_REPLICATION_FACTOR" not in aio_env, "topic settings in allInOne mode")
 
 
 @test

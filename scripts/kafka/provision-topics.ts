@@ -10,38 +10,29 @@
  *        KAFKA_TOPIC_CONFIG       JSON {"retention.ms": "604800000", ...}: every new topic's config,
  *        KAFKA_TOPIC_OVERRIDES    JSON {"<topic>": {"retention.ms": "..."}}: one topic's config.
  *   A laned topic's lanes (sms.submitted.v1.otp, ...) follow its name's settings. Settings apply
- *   when a topic is created; existing topics are not altered (kafka-configs.sh does that).
+ *   when a topic is created; existing topics are not altered (kafka-configs.sh does that). The
+ *   services read the same variables (libs/runtime/src/kafka-topics-env.ts): a carrier added
+ *   while the gateway runs gets its outbound topics from the admin API or its connector.
  */
 import { envTypes, parseEnv } from '@tuxhat/config';
 import { createDatabase } from '@tuxhat/database';
 import { KafkajsAdapter, provisionTopics } from '@tuxhat/messaging';
-import { createLogger, kafkaConnectionOptions, kafkaEnvSchema, runMain } from '@tuxhat/runtime';
+import {
+  createLogger,
+  kafkaConnectionOptions,
+  kafkaEnvSchema,
+  kafkaTopicsEnvSchema,
+  runMain,
+  topicSettingsOf,
+} from '@tuxhat/runtime';
 import { z } from 'zod';
 
 const schema = z.object({
   ...kafkaEnvSchema.shape,
+  ...kafkaTopicsEnvSchema.shape,
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL'),
-  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).optional(),
   KAFKA_EXTRA_CONSUMER_GROUPS: envTypes.list().optional(),
-  KAFKA_TOPIC_PARTITIONS: jsonEnv(z.record(z.string(), z.int().min(1))).optional(),
-  KAFKA_TOPIC_CONFIG: jsonEnv(z.record(z.string(), z.string())).optional(),
-  KAFKA_TOPIC_OVERRIDES: jsonEnv(z.record(z.string(), z.record(z.string(), z.string()))).optional(),
 });
-
-/** A variable holding JSON, validated against `schema`. */
-function jsonEnv<T extends z.ZodType>(schema: T) {
-  return z
-    .string()
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: 'custom', message: 'not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-}
 
 runMain(async () => {
   const env = parseEnv(schema);
@@ -60,10 +51,7 @@ runMain(async () => {
   const created = await provisionTopics(kafka.createAdmin(), {
     carriers,
     ...(env.KAFKA_EXTRA_CONSUMER_GROUPS ? { extraGroups: env.KAFKA_EXTRA_CONSUMER_GROUPS } : {}),
-    ...(env.KAFKA_REPLICATION_FACTOR ? { replicationFactor: env.KAFKA_REPLICATION_FACTOR } : {}),
-    ...(env.KAFKA_TOPIC_PARTITIONS ? { partitions: env.KAFKA_TOPIC_PARTITIONS } : {}),
-    ...(env.KAFKA_TOPIC_CONFIG ? { config: env.KAFKA_TOPIC_CONFIG } : {}),
-    ...(env.KAFKA_TOPIC_OVERRIDES ? { topicConfig: env.KAFKA_TOPIC_OVERRIDES } : {}),
+    ...topicSettingsOf(env),
   });
   process.stdout.write(
     created.length > 0 ? `created ${created.join(', ')}\n` : 'all topics exist\n',

@@ -146,6 +146,7 @@ KAFKA_SASL_MECHANISM: {{ . | quote }}
 KAFKA_SASL_USERNAME: {{ $.Values.kafka.sasl.username | quote }}
 {{- end }}
 KAFKA_LAG_INTERVAL_MS: {{ mul (int .Values.metrics.kafkaLagIntervalSeconds) 1000 | toString | quote }}
+{{- include "tuxhat.topicSettingsEnv" . | nindent 0 }}
 {{- end }}
 DATABASE_POOL_SIZE: {{ .Values.database.poolSize | int | toString | quote }}
 {{- if .Values.trustedCa.secretName }}
@@ -424,6 +425,30 @@ topologySpreadConstraints:
 {{- end -}}
 
 {{/* A topic config map as JSON with every value a string (Kafka configs are strings). */}}
+{{/*
+How new topics are made (kafka.topics), as variables: the topics Job reads them, and so do the
+services, since the admin API and the connectors create a carrier added while the gateway runs
+its outbound topics themselves. With Strimzi the KafkaTopics' replicas default to 3: so do these.
+*/}}
+{{- define "tuxhat.topicSettingsEnv" -}}
+{{- $t := .Values.kafka.topics -}}
+{{- $replicas := $t.replicationFactor | default (eq $t.provisioner "strimzi" | ternary 3 0) -}}
+{{- with $replicas }}
+KAFKA_REPLICATION_FACTOR: {{ . | int | toString | quote }}
+{{- end }}
+{{- with $t.partitions }}
+KAFKA_TOPIC_PARTITIONS: {{ toJson . | quote }}
+{{- end }}
+{{- with $t.config }}
+KAFKA_TOPIC_CONFIG: {{ include "tuxhat.topicConfigJson" . | quote }}
+{{- end }}
+{{- with $t.topicConfig }}
+{{- $overrides := dict }}
+{{- range $topic, $config := . }}{{ $_ := set $overrides $topic (include "tuxhat.topicConfigJson" $config | fromJson) }}{{ end }}
+KAFKA_TOPIC_OVERRIDES: {{ toJson $overrides | quote }}
+{{- end }}
+{{- end -}}
+
 {{- define "tuxhat.topicConfigJson" -}}
 {{- $out := dict -}}
 {{- range $key, $value := . -}}{{- $_ := set $out $key (toString $value) -}}{{- end -}}

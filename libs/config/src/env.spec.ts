@@ -37,4 +37,13 @@ describe(parseEnv.name, () => {
     expect(parseEnv(optional, { SIMULATOR: 'false' })).toEqual({ SIMULATOR: false });
     expect(parseEnv(optional, { SIMULATOR: '1' })).toEqual({ SIMULATOR: true });
   });
+
+  it('reads JSON variables against their schema, naming the variable when they do not fit', () => {
+    const json = z.object({
+      COUNTS: envTypes.json(z.record(z.string(), z.int().min(1))).optional(),
+    });
+    expect(parseEnv(json, { COUNTS: '{"a": 3}' })).toEqual({ COUNTS: { a: 3 } });
+    expect(() => parseEnv(json, { COUNTS: '{a: 3}' })).toThrow(/COUNTS: not valid JSON/);
+    expect(() => parseEnv(json, { COUNTS: '{"a": 0}' })).toThrow(/COUNTS\.a: /);
+  });
 });

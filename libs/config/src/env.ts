@@ -44,4 +44,17 @@ export const envTypes = {
           .filter(Boolean),
       )
       .pipe(z.array(z.string()).min(1)),
+  /** A variable holding JSON, checked against `schema` ("not valid JSON" when it is not). */
+  json: <T extends z.ZodType>(schema: T) =>
+    z
+      .string()
+      .transform((text, context) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'not valid JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(schema),
 };

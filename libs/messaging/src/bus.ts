@@ -11,6 +11,7 @@ import type { KafkaPort } from './kafka/kafka.port';
 import { type KafkaConnectionOptions, KafkajsAdapter } from './kafka/kafkajs.adapter';
 import type { TopicsAddable } from './live-subscriptions';
 import type { RetryPolicy } from './retry-policy';
+import { type TopicSettings, ensureOutboundTopics } from './topic-provisioning';
 
 export type BusOptions =
   | {
@@ -18,6 +19,8 @@ export type BusOptions =
       readonly kafka: KafkaConnectionOptions;
       /** How often consumers read their group's lag (tuxhat_kafka_consumer_lag); 0: never. */
       readonly lagIntervalMs?: number;
+      /** How topics this process creates are made (as the provisioning Job's; default: none). */
+      readonly topics?: TopicSettings;
     }
   | {
       readonly kind: 'in-process';
@@ -50,12 +53,20 @@ export class Bus {
     private readonly broker: InProcessBroker | null,
     private readonly lagIntervalMs?: number,
     private readonly acknowledgementTimeoutMs?: number,
+    private readonly topics: TopicSettings = {},
   ) {}
 
   static create(options: BusOptions, logger: LoggerService): Bus {
     configurePublishValidation();
     return options.kind === 'kafka'
-      ? new Bus('kafka', new KafkajsAdapter(options.kafka, logger), null, options.lagIntervalMs)
+      ? new Bus(
+          'kafka',
+          new KafkajsAdapter(options.kafka, logger),
+          null,
+          options.lagIntervalMs,
+          undefined,
+          options.topics,
+        )
       : new Bus(
           'in-process',
           null,
@@ -83,5 +94,18 @@ export class Bus {
   /** The Kafka port, for topic administration; null on the in-process bus. */
   kafkaPort(): KafkaPort | null {
     return this.kafka;
+  }
+
+  /** How the topics this process creates are made (empty: the brokers' and contracts' defaults). */
+  topicSettings(): TopicSettings {
+    return this.topics;
+  }
+
+  /**
+   * Creates a carrier's outbound topics that are missing, with this process's topic settings
+   * (the brokers never create topics); returns those created. Nothing to create in memory.
+   */
+  async createOutboundTopics(carrierId: string): Promise<string[]> {
+    return this.kafka ? ensureOutboundTopics(this.kafka, carrierId, this.topics) : [];
   }
 }

@@ -6,7 +6,7 @@ import {
   topicForPhysicalName,
 } from '@tuxhat/contracts';
 
-import { planTopics } from './topic-provisioning';
+import { planTopics, topicSpecWith } from './topic-provisioning';
 
 describe(planTopics.name, () => {
   it('gives every topic the configured settings, and a topic (all its lanes) its own', () => {
@@ -47,5 +47,38 @@ describe(planTopics.name, () => {
       const topic = topicForPhysicalName(spec.name);
       expect([spec.name, spec.config]).toEqual([spec.name, { ...topic?.config }]);
     }
+  });
+});
+
+describe(topicSpecWith.name, () => {
+  const settings = {
+    replicationFactor: 3,
+    partitions: { 'tenant.acme.status.v1': 12 },
+    config: { 'retention.ms': '604800000', 'min.insync.replicas': '2' },
+    topicConfig: { 'tenant.acme.status.v1': { 'retention.ms': '86400000' } },
+  };
+
+  it('makes a topic outside the plan with the settings, its own over everyone’s', () => {
+    expect(topicSpecWith(settings, 'tenant.acme.status.v1', 3)).toEqual({
+      name: 'tenant.acme.status.v1',
+      partitions: 12,
+      replicationFactor: 3,
+      config: { 'retention.ms': '86400000', 'min.insync.replicas': '2' },
+    });
+    expect(topicSpecWith(settings, 'tenant.other.status.v1', 3)).toEqual({
+      name: 'tenant.other.status.v1',
+      partitions: 3,
+      replicationFactor: 3,
+      config: { 'retention.ms': '604800000', 'min.insync.replicas': '2' },
+    });
+  });
+
+  it('leaves everything to the defaults without settings', () => {
+    expect(topicSpecWith({}, 'tenant.acme.mo.v1', 3)).toEqual({
+      name: 'tenant.acme.mo.v1',
+      partitions: 3,
+      replicationFactor: undefined,
+      config: {},
+    });
   });
 });

@@ -24,6 +24,12 @@ export interface TopicPlanOptions {
   readonly topicConfig?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
+/** How new topics are made, whichever topics they are (the operator's provisioning settings). */
+export type TopicSettings = Pick<
+  TopicPlanOptions,
+  'replicationFactor' | 'partitions' | 'config' | 'topicConfig'
+>;
+
 /** Every topic the gateway needs, with explicit partition counts: the broker never auto-creates. */
 export function planTopics(options: TopicPlanOptions): TopicSpec[] {
   const partitionsOf = (name: string, fallback: number) => options.partitions?.[name] ?? fallback;
@@ -63,6 +69,20 @@ export function planTopics(options: TopicPlanOptions): TopicSpec[] {
   return specs;
 }
 
+/** A topic outside the plan (a tenant's own, made on demand) with the same settings. */
+export function topicSpecWith(
+  settings: TopicSettings,
+  name: string,
+  defaultPartitions: number,
+): TopicSpec {
+  return {
+    name,
+    partitions: settings.partitions?.[name] ?? defaultPartitions,
+    replicationFactor: settings.replicationFactor,
+    config: { ...settings.config, ...settings.topicConfig?.[name] },
+  };
+}
+
 export async function provisionTopics(
   admin: KafkaAdminPort,
   options: TopicPlanOptions,
@@ -77,16 +97,22 @@ export async function provisionTopics(
 
 /**
  * Creates the outbound topics of one carrier (every lane) that do not exist yet, as the
- * provisioning Job would with no overrides: the contract's partition count, the brokers'
- * default replication factor. For a carrier added while the gateway runs. Returns those created.
+ * provisioning Job would with the same settings (partition count, replication factor,
+ * configuration). For a carrier added while the gateway runs. Returns those created.
  */
-export async function ensureOutboundTopics(kafka: KafkaPort, carrierId: string): Promise<string[]> {
+export async function ensureOutboundTopics(
+  kafka: KafkaPort,
+  carrierId: string,
+  settings: TopicSettings = {},
+): Promise<string[]> {
   const names = outboundTopicsFor(carrierId);
   const admin = kafka.createAdmin();
   await admin.connect();
   try {
     return await admin.ensureTopics(
-      planTopics({ carriers: [carrierId] }).filter((spec) => names.includes(spec.name)),
+      planTopics({ ...settings, carriers: [carrierId] }).filter((spec) =>
+        names.includes(spec.name),
+      ),
     );
   } finally {
     await admin.disconnect();

@@ -6,12 +6,14 @@ import { z } from 'zod';
 
 import { registerDatabaseCheck } from './database-health';
 import { kafkaConnectionOptions, kafkaEnvSchema } from './kafka-connection';
+import { kafkaTopicsEnvSchema, topicSettingsOf } from './kafka-topics-env';
 import { type ServiceRuntime, systemClock } from './service-runtime';
 import { createLogger } from './start-service';
 
 /** Environment every cluster-mode service reads. */
 export const clusterEnvSchema = z.object({
   ...kafkaEnvSchema.shape,
+  ...kafkaTopicsEnvSchema.shape,
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** How often each consumer reads its group's lag from the brokers (ms; 0: never). */
@@ -36,7 +38,12 @@ export async function createClusterRuntime(
     );
   }
   const bus = Bus.create(
-    { kind: 'kafka', kafka, lagIntervalMs: config.KAFKA_LAG_INTERVAL_MS },
+    {
+      kind: 'kafka',
+      kafka,
+      lagIntervalMs: config.KAFKA_LAG_INTERVAL_MS,
+      topics: topicSettingsOf(config),
+    },
     kafkaLogger,
   );
   const database = await createDatabase({

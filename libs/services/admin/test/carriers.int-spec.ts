@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { SMS_OUTBOUND, outboundTopicFor, outboundTopicsFor } from '@tuxhat/contracts';
 import { requiredTestEnv } from '@tuxhat/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
 import { AdminHarness, jsonOf } from './support/admin-harness';
 
@@ -348,14 +348,22 @@ describe('admin API: carriers on Kafka', () => {
   let sut: AdminHarness;
 
   beforeAll(async () => {
-    sut = await AdminHarness.start('admin_carriers_kafka', { bus: 'kafka' });
+    sut = await AdminHarness.start('admin_carriers_kafka', {
+      bus: 'kafka',
+      // As KAFKA_TOPIC_PARTITIONS / KAFKA_TOPIC_CONFIG would set them for the provisioning Job.
+      topics: {
+        partitions: { [outboundTopicFor(carrierId)]: SMS_OUTBOUND.partitions + 1 },
+        config: { 'retention.ms': '3600000' },
+        topicConfig: { [outboundTopicFor(carrierId)]: { 'max.message.bytes': '262144' } },
+      },
+    });
   });
 
   afterAll(async () => {
     await sut?.close();
   });
 
-  it("creates a new carrier's outbound topics, every lane, before it answers", async () => {
+  it("creates a new carrier's outbound topics, every lane, as the provisioning Job would, before it answers", async () => {
     const answer = await sut.post('/admin/v1/carriers', {
       id: carrierId,
       name: 'Telco on Kafka',
@@ -372,9 +380,27 @@ describe('admin API: carriers on Kafka', () => {
     try {
       const topics = await admin.listTopics();
       expect(topics).toEqual(expect.arrayContaining(outboundTopicsFor(carrierId)));
-      const [metadata] = (await admin.fetchTopicMetadata({ topics: [outboundTopicFor(carrierId)] }))
-        .topics;
-      expect(metadata?.partitions).toHaveLength(SMS_OUTBOUND.partitions);
+      const { topics: metadata } = await admin.fetchTopicMetadata({
+        topics: outboundTopicsFor(carrierId),
+      });
+      // Every lane follows the topic name's partition count (a key lands on the same partition).
+      for (const topic of metadata) {
+        expect(topic.partitions).toHaveLength(SMS_OUTBOUND.partitions + 1);
+      }
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: outboundTopicsFor(carrierId).map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['retention.ms', 'max.message.bytes'],
+        })),
+      });
+      for (const resource of resources) {
+        const values = Object.fromEntries(
+          resource.configEntries.map((entry) => [entry.configName, entry.configValue]),
+        );
+        expect(values).toEqual({ 'retention.ms': '3600000', 'max.message.bytes': '262144' });
+      }
     } finally {
       await admin.disconnect();
     }

@@ -8,10 +8,11 @@ import {
   tenantTopicFor,
 } from '@tuxhat/contracts';
 import { StatusFanout } from '../src/paths/status-fanout';
+import { TenantTopics } from '../src/paths/tenant-topics';
 import { finalStatusEventId } from '../src/receipts/receipt.consumer';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
 import { KafkaTopicReader, waitFor } from '@tuxhat/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
 import { DlrHarness } from './support/dlr-harness';
 
@@ -21,20 +22,26 @@ describe('dlr customized DLR paths', () => {
   const sut = new DlrHarness('paths', {
     // Long enough that a hanging endpoint keeps its requests open through the isolation test.
     options: { webhook: { timeoutMs: 30_000, perTenantConcurrency: 8 } },
+    // As KAFKA_TOPIC_CONFIG would set it: tenant topics are made as the provisioning Job's.
+    topics: { config: { 'retention.ms': '3600000' } },
   });
   const prisma = () => sut.db.database.prisma;
 
   beforeAll(() => sut.start());
   afterAll(() => sut.close());
 
-  async function topicExists(topic: string): Promise<boolean> {
+  async function withKafkaAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = new Kafka({ brokers: sut.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      return (await admin.listTopics()).includes(topic);
+      return await work(admin);
     } finally {
       await admin.disconnect();
     }
+  }
+
+  function topicExists(topic: string): Promise<boolean> {
+    return withKafkaAdmin(async (admin) => (await admin.listTopics()).includes(topic));
   }
 
   it('delivers every receipt exactly once, signed, to a webhook that fails for a while and then recovers', async () => {
@@ -192,7 +199,7 @@ describe('dlr customized DLR paths', () => {
     expect(messageHook.calls).toHaveLength(1);
   });
 
-  it("publishes to the tenant's own Kafka topic, created on demand", async () => {
+  it("publishes to the tenant's own Kafka topic, created on demand with the topic settings", async () => {
     const owner = await sut.addTenant('kafka');
     const topic = tenantTopicFor(owner, 'status');
     await prisma().dlrPath.create({
@@ -208,6 +215,20 @@ describe('dlr customized DLR paths', () => {
     await sut.publish(SMS_STATUS, sut.statusEvent(owner, messageId, 'sent')); // filtered out
     await sut.publish(SMS_STATUS, sut.statusEvent(owner, messageId, 'delivered'));
     await sut.waitForTopic(topic);
+    const made = await withKafkaAdmin(async (admin) => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          { type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] },
+        ],
+      });
+      return {
+        partitions: topics[0]?.partitions.length,
+        retention: resources[0]?.configEntries[0]?.configValue,
+      };
+    });
+    expect(made).toEqual({ partitions: TenantTopics.PARTITIONS, retention: '3600000' });
 
     const reader = await new KafkaTopicReader(sut.brokers).start([topic]);
     try {

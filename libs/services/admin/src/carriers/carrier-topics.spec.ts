@@ -1,23 +1,15 @@
 import { outboundTopicsFor } from '@tuxhat/contracts';
-import type { KafkaAdminPort, KafkaPort, TopicSpec } from '@tuxhat/messaging';
 
 import { createCarrierTopics } from './carrier-topics';
 
-/** A Kafka whose admin client connects as `connect` says and creates what it is asked to. */
-function kafkaWith(connect: () => Promise<void>) {
-  const asked: TopicSpec[] = [];
-  const admin: KafkaAdminPort = {
-    connect,
-    disconnect: () => Promise.resolve(),
-    listTopics: () => Promise.resolve([]),
-    ensureTopics: (topics) => {
-      asked.push(...topics);
-      return Promise.resolve(topics.map((topic) => topic.name));
-    },
-    fetchWatermarks: () => Promise.resolve([]),
-    fetchGroupOffsets: () => Promise.resolve([]),
+/** Topic creation that answers as `answer` says, recording what it was asked for. */
+function creatorWith(answer: (carrierId: string) => Promise<string[]>) {
+  const asked: string[] = [];
+  const create = (carrierId: string) => {
+    asked.push(carrierId);
+    return answer(carrierId);
   };
-  return { kafka: { createAdmin: () => admin } as unknown as KafkaPort, asked };
+  return { create, asked };
 }
 
 function recordingLogger() {
@@ -30,18 +22,27 @@ function recordingLogger() {
 }
 
 describe(createCarrierTopics.name, () => {
-  it('creates every lane of the carrier and says so', async () => {
-    const { kafka, asked } = kafkaWith(() => Promise.resolve());
+  it("creates the carrier's topics and says which", async () => {
+    const { create, asked } = creatorWith((id) => Promise.resolve(outboundTopicsFor(id)));
     const logger = recordingLogger();
-    await createCarrierTopics(kafka, 'telco-c', logger);
-    expect(asked.map((topic) => topic.name).sort()).toEqual(outboundTopicsFor('telco-c').sort());
-    expect(logger.lines).toEqual([expect.stringMatching(/^log carrier telco-c: created topic/)]);
+    await createCarrierTopics(create, 'telco-c', logger);
+    expect(asked).toEqual(['telco-c']);
+    expect(logger.lines).toEqual([
+      `log carrier telco-c: created topic(s) ${outboundTopicsFor('telco-c').join(', ')}`,
+    ]);
+  });
+
+  it('says nothing when the topics exist already', async () => {
+    const { create } = creatorWith(() => Promise.resolve([]));
+    const logger = recordingLogger();
+    await createCarrierTopics(create, 'telco-c', logger);
+    expect(logger.lines).toEqual([]);
   });
 
   it('only warns when Kafka refuses, so the carrier is created all the same', async () => {
-    const { kafka } = kafkaWith(() => Promise.reject(new Error('ECONNREFUSED')));
+    const { create } = creatorWith(() => Promise.reject(new Error('ECONNREFUSED')));
     const logger = recordingLogger();
-    await createCarrierTopics(kafka, 'telco-c', logger);
+    await createCarrierTopics(create, 'telco-c', logger);
     expect(logger.lines).toEqual([
       expect.stringMatching(
         /^warn carrier telco-c: its outbound topics not created .*ECONNREFUSED/,
@@ -50,12 +51,11 @@ describe(createCarrierTopics.name, () => {
   });
 
   it('gives up waiting after the wait, with a warning', async () => {
-    const { kafka, asked } = kafkaWith(() => new Promise<void>(() => undefined));
+    const { create } = creatorWith(() => new Promise<string[]>(() => undefined));
     const logger = recordingLogger();
     const startedAt = performance.now();
-    await createCarrierTopics(kafka, 'telco-c', logger, 50);
+    await createCarrierTopics(create, 'telco-c', logger, 50);
     expect(performance.now() - startedAt).toBeLessThan(1_000);
-    expect(asked).toEqual([]);
     expect(logger.lines).toEqual([expect.stringMatching(/^warn .*no answer within 50 ms$/)]);
   });
 });

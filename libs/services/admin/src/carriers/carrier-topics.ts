@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
-import { type KafkaPort, ensureOutboundTopics } from '@tuxhat/messaging';
+
+import type { CreateCarrierTopics } from '../core/kafka-available';
 
 /** How long creating a new carrier's topics may hold up the answer (Kafka slow or away). */
 export const CARRIER_TOPICS_WAIT_MS = 5_000;
@@ -10,7 +11,7 @@ export const CARRIER_TOPICS_WAIT_MS = 5_000;
  * answer up at most `waitMs` and is only logged.
  */
 export async function createCarrierTopics(
-  kafka: KafkaPort,
+  create: CreateCarrierTopics,
   carrierId: string,
   logger: Pick<LoggerService, 'log' | 'warn'>,
   waitMs = CARRIER_TOPICS_WAIT_MS,
@@ -22,7 +23,7 @@ export async function createCarrierTopics(
     timer = setTimeout(() => resolve('gave up'), waitMs);
   });
   try {
-    const outcome = await Promise.race([ensureOutboundTopics(kafka, carrierId), gaveUp]);
+    const outcome = await Promise.race([create(carrierId), gaveUp]);
     if (outcome === 'gave up')
       logger.warn(`carrier ${carrierId}: ${later}: no answer within ${waitMs} ms`);
     else if (outcome.length > 0)

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Prisma, type PrismaClient } from '@tuxhat/database';
-import type { KafkaPort } from '@tuxhat/messaging';
 import { PRISMA } from '@tuxhat/runtime';
 
 import type { AdminActor } from '../core/admin-key.authenticator';
 import { AdminChanges, type AdminTransaction, isUniqueViolation } from '../core/admin-changes';
 import { AdminProblem } from '../core/admin-problem';
-import { KAFKA_PORT } from '../core/kafka-available';
+import { CARRIER_TOPICS, type CreateCarrierTopics } from '../core/kafka-available';
 import { createCarrierTopics } from './carrier-topics';
 import { type Page, pageOf } from '../core/pagination';
 import {
@@ -26,13 +25,13 @@ export class CarriersService {
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     private readonly changes: AdminChanges,
-    @Inject(KAFKA_PORT) private readonly kafka: KafkaPort | null,
+    @Inject(CARRIER_TOPICS) private readonly topics: CreateCarrierTopics | null,
   ) {}
 
   async create(actor: AdminActor, input: CreateCarrier): Promise<CarrierView> {
     const created = await this.insert(actor, input);
     // Before the answer: a route to the carrier made next publishes to topics that exist.
-    if (this.kafka) await createCarrierTopics(this.kafka, input.id, this.logger);
+    if (this.topics) await createCarrierTopics(this.topics, input.id, this.logger);
     return created;
   }
 

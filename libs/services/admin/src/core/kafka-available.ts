@@ -4,5 +4,11 @@
  */
 export const KAFKA_AVAILABLE = Symbol('tuxhat:admin:kafka-available');
 
-/** Injection token: the gateway's Kafka (topic administration), or null on the in-process bus. */
-export const KAFKA_PORT = Symbol('tuxhat:admin:kafka-port');
+/**
+ * Injection token: creates a carrier's missing outbound topics on the gateway's Kafka, with the
+ * process's topic settings, and returns those created (Bus.createOutboundTopics); null on the
+ * in-process bus, which has no topics to create.
+ */
+export const CARRIER_TOPICS = Symbol('tuxhat:admin:carrier-topics');
+
+export type CreateCarrierTopics = (carrierId: string) => Promise<string[]>;

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { Bus, InProcessBroker } from '@tuxhat/messaging';
+import { Bus, InProcessBroker, type TopicSettings } from '@tuxhat/messaging';
 import { type ServiceRuntime, readConfigRevision, systemClock } from '@tuxhat/runtime';
 import { createTestDatabase, requiredTestEnv, type TestDatabase } from '@tuxhat/testing';
 
@@ -56,6 +56,8 @@ export interface HarnessOptions {
    * `kafka` (KAFKA_BROKERS) as in cluster mode.
    */
   readonly bus?: 'in-process' | 'kafka';
+  /** On Kafka: how the topics the API creates are made (KAFKA_TOPIC_* in a real process). */
+  readonly topics?: TopicSettings;
 }
 
 /**
@@ -85,6 +87,7 @@ export class AdminHarness {
                 brokers: requiredTestEnv('KAFKA_BROKERS').split(','),
                 clientId: `admin-test-${label}`,
               },
+              ...(options.topics ? { topics: options.topics } : {}),
             }
           : { kind: 'in-process', broker: new InProcessBroker() },
         harness.logger,

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { Bus, KafkaAdminPort } from '@tuxhat/messaging';
+import { type Bus, type KafkaAdminPort, topicSpecWith } from '@tuxhat/messaging';
 
 export const DLR_BUS = Symbol('tuxhat:dlr:bus');
 
 /**
  * Per-tenant topics (tenant.<tenant>.status.v1 / .mo.v1) are created on demand, the first time
  * this instance publishes to one: the broker never auto-creates topics, and tenants appear at
- * runtime. On the in-process bus (all-in-one mode) there is nothing to create.
+ * runtime. They are made with the process's topic settings (replication factor, configuration,
+ * a partition count by name), as the provisioning Job makes the others. On the in-process bus
+ * (all-in-one mode) there is nothing to create.
  */
 @Injectable()
 export class TenantTopics implements OnApplicationShutdown {
@@ -31,7 +33,9 @@ export class TenantTopics implements OnApplicationShutdown {
         })();
         const admin = await this.admin;
         const created = await admin.ensureTopics(
-          missing.map((name) => ({ name, partitions: TenantTopics.PARTITIONS })),
+          missing.map((name) =>
+            topicSpecWith(this.bus.topicSettings(), name, TenantTopics.PARTITIONS),
+          ),
         );
         if (created.length > 0) this.logger.log(`created tenant topic(s) ${created.join(', ')}`);
       })();

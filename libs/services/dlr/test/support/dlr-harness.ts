@@ -25,7 +25,13 @@ import type { Prisma } from '@tuxhat/database';
 import { DlrConfig } from '../../src/config/dlr-config';
 import { DlrModule } from '../../src/dlr.module';
 import type { DlrOptions } from '../../src/dlr.options';
-import { Bus, EventPublisher, planTopics, type RetryPolicy } from '@tuxhat/messaging';
+import {
+  Bus,
+  EventPublisher,
+  planTopics,
+  type RetryPolicy,
+  type TopicSettings,
+} from '@tuxhat/messaging';
 import {
   type ServiceRuntime,
   bumpConfigRevision,
@@ -59,6 +65,8 @@ const WATCHED = [
 export interface DlrHarnessOptions {
   readonly options?: DlrOptions;
   readonly retryPolicy?: RetryPolicy;
+  /** How the service makes the topics it creates (KAFKA_TOPIC_* in a real process). */
+  readonly topics?: TopicSettings;
 }
 
 /**
@@ -95,7 +103,11 @@ export class DlrHarness {
     this.db = await createTestDatabase(`dlr_${this.label}`);
     await this.db.database.prisma.tenant.create({ data: { id: this.tenant, name: 'Acme' } });
     this.bus = Bus.create(
-      { kind: 'kafka', kafka: { brokers: this.brokers, clientId: `dlr-test-${this.run}` } },
+      {
+        kind: 'kafka',
+        kafka: { brokers: this.brokers, clientId: `dlr-test-${this.run}` },
+        ...(this.config.topics ? { topics: this.config.topics } : {}),
+      },
       new Logger('kafka'),
     );
     const admin = this.bus.kafkaPort()!.createAdmin();
