@@ -19,6 +19,11 @@ export interface LoadedCarriers<Settings> {
   readonly carriers: readonly LoadedCarrier<Settings>[];
   /** Assigned carriers that exist but are disabled: no binds, no consumption. */
   readonly disabled: readonly string[];
+  /**
+   * Every row of the kind, assigned to this pod or not, enabled or not, settings unchecked:
+   * what the pod knows of the carriers it does not hold (SMPP: who shares an SMSC account).
+   */
+  readonly rows: readonly CarrierRow[];
 }
 
 export interface CarrierLoadOptions<Schema extends z.ZodType> {
@@ -45,16 +50,24 @@ export type CarrierCheck<Settings> =
   | { readonly ok: true; readonly carrier: LoadedCarrier<Settings> }
   | { readonly ok: false; readonly problems: readonly string[] };
 
-/** The rows a pod's assignment covers: every carrier of its kind, or the listed ids. */
-export function readAssignedCarriers(
+/**
+ * Every row of the kind, and the assigned ids of any kind (so the boot can name one assigned by
+ * mistake), in one query: the pod's own carriers (isAssigned) and those it does not hold.
+ */
+export function readCarrierRows(
   prisma: PrismaClient,
   kind: 'smpp' | 'sns',
   assignment: CarrierAssignment,
 ): Promise<CarrierRow[]> {
   return prisma.carrier.findMany({
-    where: assignment === 'all' ? { kind } : { id: { in: [...assignment] } },
+    where: assignment === 'all' ? { kind } : { OR: [{ kind }, { id: { in: [...assignment] } }] },
     orderBy: { id: 'asc' },
   });
+}
+
+/** Whether the pod's assignment covers the carrier (its kind aside). */
+export function isAssigned(assignment: CarrierAssignment, carrierId: string): boolean {
+  return assignment === 'all' || assignment.includes(carrierId);
 }
 
 /**
@@ -98,7 +111,7 @@ export async function loadCarriers<Schema extends z.ZodType>(
   options: CarrierLoadOptions<Schema>,
 ): Promise<LoadedCarriers<z.infer<Schema>>> {
   const { kind, assignment } = options;
-  const rows = await readAssignedCarriers(prisma, kind, assignment);
+  const rows = await readCarrierRows(prisma, kind, assignment);
   const problems: string[] = [];
   if (assignment !== 'all') {
     for (const id of assignment) {
@@ -111,7 +124,7 @@ export async function loadCarriers<Schema extends z.ZodType>(
   const carriers: LoadedCarrier<z.infer<Schema>>[] = [];
   const disabled: string[] = [];
   for (const row of rows) {
-    if (row.kind !== kind) continue;
+    if (row.kind !== kind || !isAssigned(assignment, row.id)) continue;
     if (!row.enabled) {
       disabled.push(row.id);
       continue;
@@ -121,5 +134,5 @@ export async function loadCarriers<Schema extends z.ZodType>(
     else problems.push(...checked.problems);
   }
   if (problems.length > 0) throw new ConfigError('carriers table', problems);
-  return { carriers, disabled };
+  return { carriers, disabled, rows: rows.filter((row) => row.kind === kind) };
 }

@@ -4,7 +4,13 @@ import { PeriodicSweep } from '@tuxhat/runtime';
 import type { z } from 'zod';
 
 import { type CarrierChange, type HeldCarrier, planCarrierChanges } from './carrier-changes';
-import { type CarrierLoadOptions, checkCarrierRow, readAssignedCarriers } from './carrier-loader';
+import {
+  type CarrierLoadOptions,
+  type CarrierRow,
+  checkCarrierRow,
+  isAssigned,
+  readCarrierRows,
+} from './carrier-loader';
 
 /** The changes a connector carries out itself; the watcher reports the rest (rejected settings). */
 export type AppliedCarrierChange<Settings> = Extract<
@@ -32,6 +38,11 @@ export interface CarrierWatcherOptions<
   readonly apply: (change: AppliedCarrierChange<Settings>) => Promise<void>;
   /** A carrier's new settings were rejected, or are no longer (rejectedSettings tells which). */
   readonly onRejected?: (carrierId: string) => void;
+  /**
+   * Every row of the kind (held or not, enabled or not, settings unchecked) each time the
+   * revision moves, before the changes are applied: from the same read, so no query is added.
+   */
+  readonly onRows?: (rows: readonly CarrierRow[]) => void;
 }
 
 /**
@@ -75,9 +86,12 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
     const { prisma, kind, assignment } = this.options;
     const revision = await readConfigRevision(prisma);
     if (revision === this.seen) return;
-    const rows = await readAssignedCarriers(prisma, kind, assignment);
+    const rows = (await readCarrierRows(prisma, kind, assignment)).filter(
+      (row) => row.kind === kind,
+    );
+    this.options.onRows?.(rows);
     const current = rows
-      .filter((row) => row.kind === kind)
+      .filter((row) => isAssigned(assignment, row.id))
       .map((row) => {
         const check = checkCarrierRow(row, this.options);
         return {

@@ -30,10 +30,10 @@ export const smsDlrRawEvent = z.object({
   errorCode: z.string().max(32).optional(),
   receivedAt: z.iso.datetime({ offset: true }),
   /**
-   * The carriers the connector holds on the same SMSC account as `carrierId` (host, port,
-   * system_id), `carrierId` among them; absent when it shares its account with none. An SMSC
-   * may deliver a receipt on any bind of the account, so the dlr matches it to a message any of
-   * them sent.
+   * Every carrier of the carriers table on the same SMSC account as `carrierId` (host, port,
+   * system_id), `carrierId` among them, whichever connector pod holds it and enabled or not;
+   * absent when it shares its account with none. An SMSC may deliver a receipt on any bind of
+   * the account, so the dlr matches it to a message any of them sent.
    */
   accountCarrierIds: z.array(carrierId).min(2).max(64).optional(),
 });

@@ -10,6 +10,7 @@ import {
   type AppliedCarrierChange,
   CarrierHealthReporter,
   type CarrierHealthState,
+  type CarrierRow,
   CarrierWatcher,
   type HeldCarrier,
   OutboundSubscriptions,
@@ -26,6 +27,7 @@ import { CarrierDispatcher } from './dispatch/carrier-dispatcher';
 import { createEsmeClient } from './esme-client.factory';
 import { ReceiptIntake } from './receipt-intake';
 import {
+  type LoadedSmppCarriers,
   type SmppCarrier,
   type SmppSettings,
   bindModesOf,
@@ -38,6 +40,7 @@ import {
   SMPP_CONNECTOR_OPTIONS,
   type SmppConnectorOptions,
 } from './smpp-connector.options';
+import { type SmscAccounts, newAccountGroups, smscAccountsOf } from './smsc-accounts';
 import { type StatusPolicy, statusPolicyOf } from './submit-error.classifier';
 
 interface BindSession {
@@ -116,11 +119,11 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
   /** Carriers whose binds are being replaced: reported healthy meanwhile (their parts wait). */
   private readonly switching = new Set<string>();
   private watcher: CarrierWatcher<typeof smppSettingsSchema, SmppSettings> | undefined;
-  /** accountCarriersOf's answers, until the links change. */
-  private accountCarriers: Map<string, readonly string[]> | undefined;
+  /** accountCarriersOf's answers: from the boot's read of the table, then from each change. */
+  private accounts: SmscAccounts = new Map();
 
   constructor(
-    @Inject(SMPP_CARRIERS) private readonly carriers: readonly SmppCarrier[],
+    @Inject(SMPP_CARRIERS) private readonly loaded: LoadedSmppCarriers,
     @Inject(SMPP_CONNECTOR_OPTIONS) private readonly options: SmppConnectorOptions,
     @Inject(BIND_LEASES) private readonly leases: BindLeases,
     @Inject(PRISMA) private readonly prisma: PrismaClient,
@@ -136,11 +139,14 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
    * from then on it follows carrier changes (CarrierWatcher).
    */
   async onModuleInit(): Promise<void> {
+    // Before any bind is up: a receipt may come before the watcher's first poll.
+    this.learnAccounts(this.loaded.rows);
+    const { carriers } = this.loaded;
     this.instruments = new BindInstruments(
-      this.carriers.map((carrier) => carrier.id),
+      carriers.map((carrier) => carrier.id),
       this.options.readyWhen ?? 'all',
     );
-    for (const carrier of this.carriers) {
+    for (const carrier of carriers) {
       this.install(this.linkFor(carrier, this.bindsFor(carrier)));
       this.health.register(carrier.id, () => this.healthOf(carrier.id));
     }
@@ -163,6 +169,8 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       apply: (change) => this.apply(change),
       // Health detail names rejected settings (rejectedSettings).
       onRejected: (carrierId) => void this.health.changed(carrierId),
+      // Carriers this pod does not hold share SMSC accounts too; the poll reads every SMPP row.
+      onRows: (rows) => this.learnAccounts(rows),
     });
     this.watcher.start();
   }
@@ -177,14 +185,14 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The carriers held on the same SMSC account (host, port, system_id) as this one, itself
-   * included, sorted; empty when it shares its account with none. The SMSC may deliver a
-   * receipt for a message one of them sent on a bind of another.
+   * The carriers of the table on the same SMSC account (host, port, system_id) as this one,
+   * itself included, sorted, whichever pod holds them and enabled or not; empty when it shares
+   * its account with none. The SMSC may deliver a receipt for a message one of them sent on a
+   * bind of another.
    */
   accountCarriersOf(carrierId: string): readonly string[] {
-    // Asked for every receipt and MO: worked out once per change of the links (install).
-    this.accountCarriers ??= accountCarriersByCarrier([...this.links.values()]);
-    return this.accountCarriers.get(carrierId) ?? [];
+    // Asked for every receipt and MO: a lookup in what learnAccounts worked out.
+    return this.accounts.get(carrierId) ?? [];
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -276,10 +284,24 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       }));
   }
 
+  /**
+   * The SMSC accounts as the carriers table has them now (the boot's read, then each poll
+   * that saw a change), worked out once per change; an account newly shared is logged.
+   */
+  private learnAccounts(rows: readonly CarrierRow[]): void {
+    const accounts = smscAccountsOf(rows);
+    for (const carriers of newAccountGroups(this.accounts, accounts)) {
+      this.logger.log(
+        `carriers ${carriers.join(', ')} share one SMSC account: a receipt on any one's bind ` +
+          'matches a message any of them sent',
+      );
+    }
+    this.accounts = accounts;
+  }
+
   /** Makes the link the carrier's, with its metrics and readiness. */
   private install(link: CarrierLink): void {
     this.links.set(link.carrier.id, link);
-    this.accountCarriers = undefined;
     this.instruments?.forget(link.carrier.id);
     if (!link.stopped) this.instrument(link);
   }
@@ -686,21 +708,4 @@ async function withinMs(work: Promise<unknown>, ms: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Each carrier's fellow carriers on its SMSC account (host, port, system_id), itself included. */
-function accountCarriersByCarrier(links: readonly CarrierLink[]): Map<string, readonly string[]> {
-  const byAccount = new Map<string, string[]>();
-  for (const { carrier } of links) {
-    const { host, port, systemId } = carrier.settings;
-    const account = JSON.stringify([host, port, systemId]);
-    byAccount.set(account, [...(byAccount.get(account) ?? []), carrier.id]);
-  }
-  const byCarrier = new Map<string, readonly string[]>();
-  for (const carriers of byAccount.values()) {
-    if (carriers.length < 2) continue;
-    const sorted = [...carriers].sort();
-    for (const id of sorted) byCarrier.set(id, sorted);
-  }
-  return byCarrier;
 }

@@ -14,6 +14,9 @@ export type SmppSettings = ResolvedSmppSettings;
 /** An SMPP carrier this pod holds binds for, with its validated settings (secrets still references). */
 export type SmppCarrier = LoadedCarrier<SmppSettings>;
 
+/** What the boot read: the pod's carriers, and every SMPP row (for the SMSC accounts). */
+export type LoadedSmppCarriers = LoadedCarriers<SmppSettings>;
+
 /**
  * Loads the SMPP carriers assigned to this pod from the carriers table (rows hold
  * `{ smpp: {...} }` exactly as the config file's `carriers[].smpp`). An assigned id that is
@@ -23,14 +26,14 @@ export type SmppCarrier = LoadedCarrier<SmppSettings>;
 export async function loadSmppCarriers(
   prisma: PrismaClient,
   assignment: CarrierAssignment,
-): Promise<LoadedCarriers<SmppSettings>> {
+): Promise<LoadedSmppCarriers> {
   const loaded = await loadCarriers(prisma, {
     kind: 'smpp',
     assignment,
     settings: smppSettingsSchema,
   });
   return {
-    disabled: loaded.disabled,
+    ...loaded,
     carriers: loaded.carriers.map((carrier) => ({
       ...carrier,
       settings: resolveSmppSettings(carrier.settings),

@@ -14,7 +14,7 @@ import { CarrierSessions } from './carrier-sessions.service';
 import { MessageSubmitter } from './message-submitter.service';
 import { OutboundConsumer } from './outbound.consumer';
 import { ReceiptIntake } from './receipt-intake';
-import { type SmppCarrier, loadSmppCarriers } from './smpp-carrier.repository';
+import { type LoadedSmppCarriers, loadSmppCarriers } from './smpp-carrier.repository';
 import {
   BIND_LEASES,
   SMPP_CARRIERS,
@@ -30,15 +30,16 @@ import {
 @Module({})
 export class SmppConnectorModule {
   /**
-   * `carriers` are loaded from the database at boot unless the caller already did (pass them
-   * as `loaded`, as startSmppConnector does, so topics and binds come from one read).
+   * `carriers` are loaded from the database at boot unless the caller already did (pass what
+   * loadSmppCarriers read as `loaded`, as startSmppConnector does, so topics and binds come
+   * from one read).
    * `subscriptions`: the pod's transport, through which carriers added while it runs are
    * consumed (startConnectorService attaches it); without it such a carrier is not served.
    */
   static forRoot(
     runtime: ServiceRuntime,
     options: SmppConnectorOptions,
-    loaded?: readonly SmppCarrier[],
+    loaded?: LoadedSmppCarriers,
     subscriptions?: LiveSubscriptions,
   ): DynamicModule {
     return {
@@ -67,8 +68,7 @@ export class SmppConnectorModule {
           ? { provide: SMPP_CARRIERS, useValue: loaded }
           : {
               provide: SMPP_CARRIERS,
-              useFactory: async () =>
-                (await loadSmppCarriers(runtime.prisma, options.carriers)).carriers,
+              useFactory: () => loadSmppCarriers(runtime.prisma, options.carriers),
             },
         ReceiptIntake,
         CarrierSessions,

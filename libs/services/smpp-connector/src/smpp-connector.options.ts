@@ -58,5 +58,6 @@ export interface StartSmppConnectorOptions extends SmppConnectorOptions, Connect
 
 /** Injection tokens of the connector module. */
 export const SMPP_CONNECTOR_OPTIONS = Symbol('tuxhat:smpp-connector:options');
+/** What the boot read (LoadedSmppCarriers): the pod's carriers and every SMPP row. */
 export const SMPP_CARRIERS = Symbol('tuxhat:smpp-connector:carriers');
 export const BIND_LEASES = Symbol('tuxhat:smpp-connector:bind-leases');

@@ -17,7 +17,8 @@ export async function startSmppConnector(
   runtime: ServiceRuntime,
   options: StartSmppConnectorOptions,
 ): Promise<INestMicroservice> {
-  const { carriers, disabled } = await loadSmppCarriers(runtime.prisma, options.carriers);
+  const loaded = await loadSmppCarriers(runtime.prisma, options.carriers);
+  const { carriers, disabled } = loaded;
   const outboundTopics = carriers
     .filter(canSubmit)
     .flatMap((carrier) => outboundTopicsFor(carrier.id));
@@ -30,7 +31,7 @@ export async function startSmppConnector(
   return startConnectorService(
     'smpp-connector',
     runtime,
-    (subscriptions) => SmppConnectorModule.forRoot(runtime, options, carriers, subscriptions),
+    (subscriptions) => SmppConnectorModule.forRoot(runtime, options, loaded, subscriptions),
     outboundTopics,
     options,
   );
