@@ -286,8 +286,14 @@ def scenario_tests(path):
         secretish = re.compile(r"PASSWORD|SECRET|ACCESS_KEY|TOKEN|DATABASE_URL")
         for w in of_kind(docs, "Deployment") + of_kind(docs, "Job"):
             for c in containers(w):
+                mounted = {m["mountPath"] for m in c.get("volumeMounts", [])
+                           if "secret" in next((v for v in pod_spec(w).get("volumes", []) if v["name"] == m["name"]), {})}
                 for e in c.get("env", []):
-                    if secretish.search(e["name"]):
+                    if e["name"].endswith("_FILE") and secretish.search(e["name"]):
+                        # A file of a mounted Secret (renewed in place), never a value of its own.
+                        check(any(e.get("value", "").startswith(f"{path}/") for path in mounted),
+                              f"{name(w)}: {e['name']} is not a file of a mounted Secret")
+                    elif secretish.search(e["name"]):
                         check("value" not in e and "secretKeyRef" in e.get("valueFrom", {}),
                               f"{name(w)}: {e['name']} is not taken from a Secret")
         for cm in of_kind(docs, "ConfigMap"):
@@ -716,31 +722,39 @@ def services_create_topics_as_the_topics_job_does():
 
 @test
 def kafka_sasl_reaches_every_kafka_client():
-    """kafka.sasl: mechanism and username in the env ConfigMap, the password by secretKeyRef, in
-    every Deployment and the topics Job (the Jobs that do not talk to Kafka do not get it)."""
+    """kafka.sasl: mechanism and username in the env ConfigMap, the password as a file of the
+    Secret mounted read-only (renewed in place, read again by the services), in every Deployment
+    and the topics Job (the Jobs that do not talk to Kafka do not get it)."""
     docs = render([FULL])
     env_cm = by_name(docs, "ConfigMap", full("env"))["data"]
     check(env_cm["KAFKA_SASL_MECHANISM"] == "scram-sha-512" and env_cm["KAFKA_SASL_USERNAME"] == "tuxhat",
           f"SASL settings in the env ConfigMap: {env_cm}")
-    password = {"secretKeyRef": {"name": "tuxhat-kafka-user", "key": "password"}}
-    for d in of_kind(docs, "Deployment"):
-        check(env_values(pod_spec(d)["containers"][0]).get("KAFKA_SASL_PASSWORD") == password, f"{name(d)}: no KAFKA_SASL_PASSWORD")
-    jobs = {name(j): env_values(pod_spec(j)["containers"][0]) for j in of_kind(docs, "Job")}
-    topics = jobs[full("topics")]
-    check(topics.get("KAFKA_SASL_PASSWORD") == password and topics["KAFKA_SASL_MECHANISM"] == "scram-sha-512"
-          and topics["KAFKA_SASL_USERNAME"] == "tuxhat", f"topics Job: {topics}")
+    volume = {"name": "kafka-sasl-password", "secret": {"secretName": "tuxhat-kafka-user", "defaultMode": 288,
+                                                        "items": [{"key": "password", "path": "password"}]}}
+    mount = {"name": "kafka-sasl-password", "mountPath": "/etc/tuxhat/kafka-sasl", "readOnly": True}
+    jobs = {name(j): j for j in of_kind(docs, "Job")}
+    for w in of_kind(docs, "Deployment") + [jobs[full("topics")]]:
+        env = env_values(pod_spec(w)["containers"][0])
+        check(env.get("KAFKA_SASL_PASSWORD_FILE") == "/etc/tuxhat/kafka-sasl/password" and "KAFKA_SASL_PASSWORD" not in env,
+              f"{name(w)}: {env}")
+        check(volume in pod_spec(w)["volumes"], f"{name(w)}: no SASL password volume: {pod_spec(w)['volumes']}")
+        check(mount in pod_spec(w)["containers"][0]["volumeMounts"], f"{name(w)}: the SASL password not mounted read-only")
+    topics = env_values(pod_spec(jobs[full("topics")])["containers"][0])
+    check(topics["KAFKA_SASL_MECHANISM"] == "scram-sha-512" and topics["KAFKA_SASL_USERNAME"] == "tuxhat", f"topics Job: {topics}")
     for job in (full("migrate"), full("seed")):
-        check("KAFKA_SASL_PASSWORD" not in jobs[job], f"{job} got the Kafka password it does not need")
+        check("KAFKA_SASL_PASSWORD_FILE" not in env_values(pod_spec(jobs[job])["containers"][0])
+              and "kafka-sasl-password" not in str(pod_spec(jobs[job]).get("volumes")), f"{job} got the Kafka password it does not need")
     other_key = render([FULL], ["kafka.sasl.passwordKey=sasl-password"])
-    check(deployment_env(other_key, "policy")["KAFKA_SASL_PASSWORD"]["secretKeyRef"]["key"] == "sasl-password", "passwordKey")
+    check(deployment_env(other_key, "policy")["KAFKA_SASL_PASSWORD_FILE"] == "/etc/tuxhat/kafka-sasl/sasl-password", "passwordKey")
     minimal = render([MINIMAL])
     check(not {"KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME"} & set(by_name(minimal, "ConfigMap", full("env"))["data"]),
           "SASL settings without kafka.sasl")
     for w in of_kind(minimal, "Deployment") + of_kind(minimal, "Job"):
-        check("KAFKA_SASL_PASSWORD" not in env_values(pod_spec(w)["containers"][0]), f"{name(w)}: a SASL password without kafka.sasl")
+        check("KAFKA_SASL_PASSWORD_FILE" not in env_values(pod_spec(w)["containers"][0])
+              and "kafka-sasl-password" not in str(pod_spec(w).get("volumes")), f"{name(w)}: a SASL password without kafka.sasl")
     aio = render([AIO], ["kafka.sasl.mechanism=plain", "kafka.sasl.username=u", "kafka.sasl.existingSecret=k"])
     for w in of_kind(aio, "Deployment") + of_kind(aio, "Job"):
-        check("KAFKA_SASL_PASSWORD" not in env_values(pod_spec(w)["containers"][0]), f"{name(w)}: all-in-one has no Kafka")
+        check("KAFKA_SASL_PASSWORD_FILE" not in env_values(pod_spec(w)["containers"][0]), f"{name(w)}: all-in-one has no Kafka")
 
 
 @test

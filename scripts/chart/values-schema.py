@@ -216,7 +216,7 @@ props["kafka"] = obj({
     "sasl": obj({
         "mechanism": s("KAFKA_SASL_MECHANISM; empty: no SASL.", enum=["", "plain", "scram-sha-256", "scram-sha-512"]),
         "username": s("KAFKA_SASL_USERNAME (required with a mechanism)."),
-        "existingSecret": s("Existing Secret holding the SASL password (KAFKA_SASL_PASSWORD; required with a mechanism)."),
+        "existingSecret": s("Existing Secret holding the SASL password (mounted as KAFKA_SASL_PASSWORD_FILE; required with a mechanism)."),
         "passwordKey": s("Key of that Secret holding the password.", minLength=1),
         "enabled": removed("Replaced by kafka.sasl.mechanism, username and existingSecret (setting it fails with a hint)."),
     }),

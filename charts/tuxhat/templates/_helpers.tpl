@@ -200,18 +200,17 @@ OTEL_RESOURCE_ATTRIBUTES: {{ join "," $pairs | quote }}
 {{- end -}}
 
 {{/*
-The Kafka credentials of a Kafka client's container (root context): KAFKA_SASL_PASSWORD from the
-referenced Secret, the client certificate's files (KAFKA_SSL_*_FILE, in the volume below);
-nothing without SASL, a client certificate or Kafka.
+The Kafka credentials of a Kafka client's container (root context): files in the volumes below,
+the SASL password (KAFKA_SASL_PASSWORD_FILE) and the client certificate (KAFKA_SSL_*_FILE).
+Files, not variables: Kubernetes updates a mounted Secret in place, and the services read the
+files again (KafkaCredentialFiles), so a renewed password or certificate needs no restart.
+Nothing without SASL, a client certificate or Kafka.
 */}}
 {{- define "tuxhat.kafkaSecretEnv" -}}
 {{- $s := .Values.kafka.sasl }}
 {{- if and (eq .Values.mode "cluster") $s.mechanism }}
-- name: KAFKA_SASL_PASSWORD
-  valueFrom:
-    secretKeyRef:
-      name: {{ $s.existingSecret }}
-      key: {{ $s.passwordKey }}
+- name: KAFKA_SASL_PASSWORD_FILE
+  value: {{ printf "/etc/tuxhat/kafka-sasl/%s" $s.passwordKey | quote }}
 {{- end }}
 {{- $c := .Values.kafka.tls.clientCertificate }}
 {{- if and (eq .Values.mode "cluster") $c.existingSecret }}
@@ -226,8 +225,21 @@ nothing without SASL, a client certificate or Kafka.
 {{- end }}
 {{- end -}}
 
-{{/* The Kafka client certificate's Secret as a volume (root context): only its cert, key and key password. */}}
+{{/*
+The Kafka credentials' Secrets as volumes (root context): the SASL password alone, the client
+certificate's cert, key and key password only.
+*/}}
 {{- define "tuxhat.kafkaVolumes" -}}
+{{- $s := .Values.kafka.sasl }}
+{{- if and (eq .Values.mode "cluster") $s.mechanism }}
+- name: kafka-sasl-password
+  secret:
+    secretName: {{ $s.existingSecret }}
+    defaultMode: 288 # 0440: owner and fsGroup read
+    items:
+      - key: {{ $s.passwordKey }}
+        path: {{ $s.passwordKey }}
+{{- end }}
 {{- $c := .Values.kafka.tls.clientCertificate }}
 {{- if and (eq .Values.mode "cluster") $c.existingSecret }}
 - name: kafka-client-certificate
@@ -243,6 +255,11 @@ nothing without SASL, a client certificate or Kafka.
 {{- end -}}
 
 {{- define "tuxhat.kafkaVolumeMounts" -}}
+{{- if and (eq .Values.mode "cluster") .Values.kafka.sasl.mechanism }}
+- name: kafka-sasl-password
+  mountPath: /etc/tuxhat/kafka-sasl
+  readOnly: true
+{{- end }}
 {{- if and (eq .Values.mode "cluster") .Values.kafka.tls.clientCertificate.existingSecret }}
 - name: kafka-client-certificate
   mountPath: /etc/tuxhat/kafka-client

@@ -5,7 +5,8 @@ import { flushTracing, processHealth } from '@tuxhat/observability';
 import { z } from 'zod';
 
 import { registerDatabaseCheck } from './database-health';
-import { kafkaConnectionOptions, kafkaEnvSchema } from './kafka-connection';
+import { kafkaEnvSchema } from './kafka-connection';
+import { KafkaCredentialFiles } from './kafka-credential-files';
 import { kafkaTopicsEnvSchema, topicSettingsOf } from './kafka-topics-env';
 import { type ServiceRuntime, systemClock } from './service-runtime';
 import { createLogger } from './start-service';
@@ -18,6 +19,8 @@ export const clusterEnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** How often each consumer reads its group's lag from the brokers (ms; 0: never). */
   KAFKA_LAG_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  /** How often the Kafka credential files are read again for renewals (ms; 0: never). */
+  KAFKA_CREDENTIALS_CHECK_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
 });
 
 export interface ClosableRuntime extends ServiceRuntime {
@@ -30,8 +33,12 @@ export async function createClusterRuntime(
   env = process.env,
 ): Promise<ClosableRuntime> {
   const config = parseEnv(clusterEnvSchema, env);
-  const kafka = kafkaConnectionOptions(config, `tuxhat-${service}`);
   const kafkaLogger = createLogger(`${service}/kafka`);
+  const credentials = new KafkaCredentialFiles(config, `tuxhat-${service}`, {
+    intervalMs: config.KAFKA_CREDENTIALS_CHECK_MS,
+    logger: kafkaLogger,
+  });
+  const kafka = credentials.options;
   if (kafka.sasl?.mechanism === 'plain' && !kafka.ssl) {
     kafkaLogger.warn(
       'KAFKA_SASL_MECHANISM=plain without KAFKA_SSL: the password crosses the network in clear',
@@ -52,11 +59,13 @@ export async function createClusterRuntime(
     applicationName: `tuxhat-${service}`,
   });
   const releaseDatabaseCheck = registerDatabaseCheck(database.prisma);
+  credentials.start();
   return {
     bus,
     prisma: database.prisma,
     clock: systemClock,
     close: async () => {
+      await credentials.stop();
       releaseDatabaseCheck();
       await database.close();
       await flushTracing();

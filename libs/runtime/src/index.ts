@@ -2,6 +2,7 @@ export * from './service-runtime';
 export * from './start-service';
 export * from './cluster-runtime';
 export * from './kafka-connection';
+export * from './kafka-credential-files';
 export * from './kafka-topics-env';
 export * from './config-snapshot';
 export * from './config-snapshot-provider';

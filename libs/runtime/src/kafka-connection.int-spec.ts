@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { LoggerService } from '@nestjs/common';
+import { parseEnv } from '@tuxhat/config';
 import { KafkajsAdapter, type IncomingRecord } from '@tuxhat/messaging';
 import { requiredTestEnv, TestCa } from '@tuxhat/testing';
 
-import { kafkaConnectionFromEnv } from './kafka-connection';
+import { kafkaConnectionFromEnv, kafkaEnvSchema } from './kafka-connection';
+import { KafkaCredentialFiles } from './kafka-credential-files';
 
 /** The development user of the broker's SASL listener (scripts/infra/kafka.sh). */
 const USER = 'tuxhat';
@@ -163,6 +165,36 @@ describe('Kafka over SASL (the project client against the broker SASL listener)'
       expect(logger.lines.join('\n')).not.toContain('not-the-password');
     },
   );
+
+  it('logs in with a renewed password file for its next connections, without a restart', async () => {
+    const file = join(dir, `password-${randomUUID()}`);
+    writeFileSync(file, 'the-old-password\n');
+    const logger = new RecordingLogger();
+    const files = new KafkaCredentialFiles(
+      parseEnv(kafkaEnvSchema, {
+        KAFKA_BROKERS: brokers,
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: USER,
+        KAFKA_SASL_PASSWORD_FILE: file,
+      }),
+      'sasl-renewal-test',
+      { intervalMs: 0, logger: { log: logger.log, warn: logger.warn } },
+    );
+    const sut = new KafkajsAdapter(files.options, logger);
+    const refused = sut.createAdmin();
+    await expect(refused.connect()).rejects.toThrow(/invalid credentials/);
+    await refused.disconnect();
+
+    writeFileSync(file, `${PASSWORD}\n`);
+    expect(files.check()).toBe('reloaded');
+    await roundTrip(
+      sut,
+      `sasl-test.renewed.${run}`,
+      `sasl-test-${run}-renewed`,
+      'hello with a renewed password',
+    );
+    expect(logger.lines.join('\n')).not.toMatch(/the-old-password|tuxhat-secret/);
+  });
 });
 
 describe('Kafka over mutual TLS (the project client against the broker SSL listener)', () => {
@@ -257,5 +289,40 @@ describe('Kafka over mutual TLS (the project client against the broker SSL liste
     await expect(admin.connect()).rejects.toThrow(error);
     expect(Date.now() - started).toBeLessThan(10_000);
     await admin.disconnect();
+  });
+
+  it('takes up a renewed client certificate for its next connections, without a restart', async () => {
+    // The mounted Secret starts with a certificate the brokers refuse (one of another CA, as
+    // an expired one would be), then is renewed in place with the one they accept.
+    const mounted = mkdtempSync(join(dir, 'secret-'));
+    const theirs = stranger.client('tuxhat-client');
+    writeFileSync(join(mounted, 'tls.crt'), theirs.cert);
+    writeFileSync(join(mounted, 'tls.key'), theirs.key);
+    const logger = new RecordingLogger();
+    const files = new KafkaCredentialFiles(
+      parseEnv(kafkaEnvSchema, {
+        KAFKA_BROKERS: brokers,
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CA_FILE: caFile,
+        KAFKA_SSL_CERT_FILE: join(mounted, 'tls.crt'),
+        KAFKA_SSL_KEY_FILE: join(mounted, 'tls.key'),
+      }),
+      'mtls-renewal-test',
+      { intervalMs: 0, logger: { log: logger.log, warn: logger.warn } },
+    );
+    const sut = new KafkajsAdapter(files.options, logger);
+    const refused = sut.createAdmin();
+    await expect(refused.connect()).rejects.toThrow(/ssl\/tls alert/);
+    await refused.disconnect();
+
+    writeFileSync(join(mounted, 'tls.crt'), readFileSync(certFile));
+    writeFileSync(join(mounted, 'tls.key'), readFileSync(keyFile));
+    expect(files.check()).toBe('reloaded');
+    await roundTrip(
+      sut,
+      `mtls-test.renewed.${run}`,
+      `mtls-test-${run}-renewed`,
+      'hello with a renewed client certificate',
+    );
   });
 });

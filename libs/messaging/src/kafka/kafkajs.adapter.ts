@@ -59,7 +59,10 @@ export class KafkajsAdapter implements KafkaPort {
     const config: KafkaConfig = {
       clientId: options.clientId,
       brokers: [...options.brokers],
-      ssl: typeof options.ssl === 'object' ? { ...options.ssl } : (options.ssl ?? false),
+      // The objects themselves, not copies: kafkajs reads their fields at every connection, so
+      // options whose fields are getters (KafkaCredentialFiles) give new connections renewed
+      // credentials.
+      ssl: options.ssl ?? false,
       logLevel: logLevel.WARN,
       logCreator: () => (entry: LogEntry) => {
         const text = `kafkajs ${entry.namespace}: ${entry.log.message}`;
@@ -68,7 +71,7 @@ export class KafkajsAdapter implements KafkaPort {
       },
       retry: { initialRetryTime: 200, retries: 8 },
     };
-    if (options.sasl) config.sasl = { ...options.sasl } as KafkaConfig['sasl'];
+    if (options.sasl) config.sasl = options.sasl as KafkaConfig['sasl'];
     this.kafka = new Kafka(config);
   }
 
