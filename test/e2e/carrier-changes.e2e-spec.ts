@@ -26,7 +26,8 @@ const NEW_PASSWORD_ENV = 'E2E_TELCO_A_NEW_PASSWORD';
  * the running all-in-one gateway, while a tenant sends a steady stream: the SMPP connector
  * replaces the carrier's bind without a restart, every message reaches a carrier exactly once,
  * and the messages sent after the change go to the new SMSC. A carrier added with its route
- * is served without a restart too.
+ * is served without a restart too, and one added with settings the connector cannot use is
+ * reported unhealthy, so routing fails over from it.
  */
 describe('a carrier changed through the admin API of a running gateway', () => {
   let oldSmsc: SimulatorProcess | undefined;
@@ -105,19 +106,7 @@ describe('a carrier changed through the admin API of a running gateway', () => {
     const run = randomUUID().slice(0, 8);
     const { oldSmsc, newSmsc, tenant, admin } = await start();
 
-    const carrier = await admin.post('/carriers', {
-      id: 'telco-b',
-      name: 'Telco B',
-      kind: 'smpp',
-      config: {
-        host: '127.0.0.1',
-        port: newSmsc.port,
-        systemId: 'tuxhat',
-        password: { env: NEW_PASSWORD_ENV },
-        windowSize: 20,
-      },
-    });
-    expect(carrier.status).toBe(201);
+    await addCarrier(admin, 'telco-b', newSmsc.port, NEW_PASSWORD_ENV);
     const rule = await admin.post('/routing/rules', {
       id: 'me-68',
       priority: 10,
@@ -128,34 +117,102 @@ describe('a carrier changed through the admin API of a running gateway', () => {
 
     // Routing and the connector each take the change up within about a second, in either
     // order: a message routed to telco-b before the connector consumes its topic waits for it.
-    // Until routing has the rule, a message ends failed (no route): probe until one is delivered.
-    let probe = 0;
-    await waitFor(
-      'a message to the new route delivered',
-      async () => {
-        const id = await tenant.send(`${NEW_PREFIX}${100_000 + probe}`, `probe ${run} #${probe++}`);
-        const view = await waitFor(`probe ${id} final`, async () => {
-          const found = await tenant.get(`/v1/messages/${id}`);
-          const status = String(found.body.status);
-          return ['delivered', 'failed', 'rejected', 'undeliverable'].includes(status)
-            ? status
-            : undefined;
-        });
-        return view === 'delivered' ? true : undefined;
-      },
-      { timeoutMs: 20_000, intervalMs: 100 },
-    );
-    const texts = Array.from({ length: 10 }, (_, index) => `after ${run} ${index}`);
-    const ids = await Promise.all(
-      texts.map((text, index) => tenant.send(`${NEW_PREFIX}${200_000 + index}`, text)),
-    );
-    for (const id of ids) await tenant.waitForStatus(id, 'delivered');
+    await probeUntilDelivered(tenant, run);
+    const texts = await sendDelivered(tenant, `after ${run}`);
     expect((await textsAt(newSmsc, run)).filter((text) => text.startsWith('after')).sort()).toEqual(
-      [...texts].sort(),
+      texts,
     );
     expect(await textsAt(oldSmsc, run)).toEqual([]);
   });
+
+  it('fails over from a carrier added with settings its connector cannot use', async () => {
+    const run = randomUUID().slice(0, 8);
+    const { oldSmsc, newSmsc, tenant, admin } = await start();
+
+    // Valid for the admin API, unusable for a bind: the password's variable is not set.
+    await addCarrier(admin, 'telco-c', newSmsc.port, 'E2E_NOT_SET_ANYWHERE');
+    await waitFor('the connector to refuse telco-c', () =>
+      /carrier telco-c: new settings rejected, it stays stopped/.test(gateway?.process?.logs ?? '')
+        ? true
+        : undefined,
+    );
+    const group = await admin.post('/routing/server-groups', {
+      id: 'g-68',
+      name: 'telco-c, then telco-a',
+      strategy: 'failover',
+      members: [
+        { carrierId: 'telco-c', position: 0 },
+        { carrierId: 'telco-a', position: 1 },
+      ],
+    });
+    expect(group.status).toBe(201);
+    const rule = await admin.post('/routing/rules', {
+      id: 'me-68-group',
+      priority: 10,
+      destinationPrefix: NEW_PREFIX,
+      serverGroupId: 'g-68',
+    });
+    expect(rule.status).toBe(201);
+
+    // telco-c is reported unhealthy, so routing sends nothing there for nobody to consume.
+    await probeUntilDelivered(tenant, run);
+    const texts = await sendDelivered(tenant, `failed over ${run}`);
+    expect(
+      (await textsAt(oldSmsc, run)).filter((text) => text.startsWith('failed over')).sort(),
+    ).toEqual(texts);
+    expect(await textsAt(newSmsc, run)).toEqual([]);
+  });
 });
+
+/** Adds an SMPP carrier through the admin API, its password by variable name. */
+async function addCarrier(admin: AdminClient, id: string, port: number, passwordEnv: string) {
+  const carrier = await admin.post('/carriers', {
+    id,
+    name: id,
+    kind: 'smpp',
+    config: {
+      host: '127.0.0.1',
+      port,
+      systemId: 'tuxhat',
+      password: { env: passwordEnv },
+      windowSize: 20,
+    },
+  });
+  expect(carrier.status).toBe(201);
+}
+
+/** Sends ten messages to NEW_PREFIX and waits until each is delivered; returns their texts, sorted. */
+async function sendDelivered(tenant: TenantClient, label: string): Promise<string[]> {
+  const texts = Array.from({ length: 10 }, (_, index) => `${label} ${index}`);
+  const ids = await Promise.all(
+    texts.map((text, index) => tenant.send(`${NEW_PREFIX}${200_000 + index}`, text)),
+  );
+  for (const id of ids) await tenant.waitForStatus(id, 'delivered');
+  return [...texts].sort();
+}
+
+/**
+ * Until routing has a new rule, a message to NEW_PREFIX ends failed (no route): sends probes
+ * until one is delivered.
+ */
+async function probeUntilDelivered(tenant: TenantClient, run: string): Promise<void> {
+  let probe = 0;
+  await waitFor(
+    'a message to the new route delivered',
+    async () => {
+      const id = await tenant.send(`${NEW_PREFIX}${100_000 + probe}`, `probe ${run} #${probe++}`);
+      const view = await waitFor(`probe ${id} final`, async () => {
+        const found = await tenant.get(`/v1/messages/${id}`);
+        const status = String(found.body.status);
+        return ['delivered', 'failed', 'rejected', 'undeliverable'].includes(status)
+          ? status
+          : undefined;
+      });
+      return view === 'delivered' ? true : undefined;
+    },
+    { timeoutMs: 20_000, intervalMs: 100 },
+  );
+}
 
 /** PATCH the carrier's settings: the new SMSC's port, its password by variable name. */
 function moveCarrier(admin: AdminClient, port: number) {

@@ -172,6 +172,11 @@ export class CarrierHealthReporter implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /** Stops reporting the carrier (routing's last report of it expires after its ttlMs). */
+  unregister(carrierId: string): void {
+    this.carriers.delete(carrierId);
+  }
+
   count(carrierId: string, counter: HealthCounter, n = 1): void {
     const tracked = this.carriers.get(carrierId);
     if (tracked) tracked[counter] += n;

@@ -4,6 +4,7 @@ import { PeriodicSweep } from '@tuxhat/runtime';
 import type { z } from 'zod';
 
 import { type CarrierChange, type HeldCarrier, planCarrierChanges } from './carrier-changes';
+import type { CarrierHealthReporter } from './carrier-health';
 import {
   type CarrierLoadOptions,
   type CarrierRow,
@@ -39,6 +40,11 @@ export interface CarrierWatcherOptions<
   /** A carrier's new settings were rejected, or are no longer (rejectedSettings tells which). */
   readonly onRejected?: (carrierId: string) => void;
   /**
+   * Where a carrier the pod should serve but cannot take up (its settings rejected) is reported
+   * unhealthy, so routing fails over from it instead of sending it what nobody will consume.
+   */
+  readonly health?: Pick<CarrierHealthReporter, 'register' | 'unregister'>;
+  /**
    * Every row of the kind (held or not, enabled or not, settings unchecked) each time the
    * revision moves, before the changes are applied: from the same read, so no query is added.
    */
@@ -57,6 +63,8 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
   private readonly sweep: PeriodicSweep<void>;
   private seen: bigint | undefined;
   private readonly rejected = new Map<string, string>();
+  /** Rejected carriers the pod does not hold, reported unhealthy in their stead. */
+  private readonly standIns = new Set<string>();
 
   constructor(private readonly options: CarrierWatcherOptions<Schema, Settings>) {
     this.sweep = new PeriodicSweep({
@@ -132,16 +140,29 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
       const key = problems.join('; ');
       if (this.rejected.get(id) === key) continue;
       this.rejected.set(id, key);
-      const now = this.options.held().get(id)?.running
-        ? 'it keeps running on its previous settings'
-        : 'it stays stopped';
+      const held = this.options.held().get(id);
+      const now = held?.running ? 'it keeps running on its previous settings' : 'it stays stopped';
       this.options.logger.warn(`carrier ${id}: new settings rejected, ${now}: ${key}`);
+      // A held carrier's own probe says it (rejectedSettings); one never taken up has none.
+      if (!held && this.options.health) {
+        this.standIns.add(id);
+        this.options.health.register(id, () => ({
+          healthy: false,
+          bindsUp: 0,
+          bindsConfigured: 0,
+          detail: `not taken up, settings rejected: ${this.rejected.get(id) ?? key}`,
+        }));
+      }
       this.options.onRejected?.(id);
     }
     for (const id of [...this.rejected.keys()]) {
       if (rejectedNow.has(id)) continue;
       this.rejected.delete(id);
       this.options.logger.log(`carrier ${id}: settings valid again`);
+      // Taken up now (its own probe replaced the stand-in), or gone from the pod's carriers.
+      if (this.standIns.delete(id) && !this.options.held().has(id)) {
+        this.options.health?.unregister(id);
+      }
       this.options.onRejected?.(id);
     }
   }

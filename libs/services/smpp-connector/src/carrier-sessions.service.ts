@@ -169,6 +169,7 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       apply: (change) => this.apply(change),
       // Health detail names rejected settings (rejectedSettings).
       onRejected: (carrierId) => void this.health.changed(carrierId),
+      health: this.health,
       // Carriers this pod does not hold share SMSC accounts too; the poll reads every SMPP row.
       onRows: (rows) => this.learnAccounts(rows),
     });

@@ -3,7 +3,12 @@ import { bumpConfigRevision } from '@tuxhat/runtime';
 import { SmscSimulator } from '@tuxhat/smsc-simulator';
 import { waitFor } from '@tuxhat/testing';
 
-import { ACCOUNT, ConnectorFixture, type RunningConnector } from './support/connector-fixture';
+import {
+  ACCOUNT,
+  ConnectorFixture,
+  PASSWORD_ENV,
+  type RunningConnector,
+} from './support/connector-fixture';
 
 /**
  * Carriers the connector did not hold at boot (added to the carriers table afterwards, or
@@ -75,5 +80,35 @@ describe('smpp-connector takes up carriers while running', () => {
     expect(submitsFor(woken)).toHaveLength(1);
     expect(connector.reroutes.events).toEqual([]);
     expect(connector.statuses.events).toEqual([]);
+  });
+
+  it('reports a carrier it cannot take up unhealthy, naming the settings, until they are fixed', async () => {
+    const connector = await fixture.start({ carriers: 'all', configPollMs: 100 });
+    // Valid for the schema, unusable for a bind: the password's variable is not set here.
+    await fixture.seedCarrier('unready', port, { password: { env: 'TUXHAT_NOT_SET_ANYWHERE' } });
+    await bumpConfigRevision(fixture.db.database.prisma);
+    // Routing fails over from it rather than routing it messages nobody consumes.
+    const [report] = await connector.health.waitFor(
+      1,
+      (event) => event.carrierId === 'unready' && !event.healthy,
+    );
+    expect(report.detail).toMatch(
+      /^not taken up, settings rejected: carriers\[unready\]\.smpp\.password/,
+    );
+
+    await fixture.db.database.prisma.$transaction(async (tx) => {
+      const row = await tx.carrier.findUniqueOrThrow({ where: { id: 'unready' } });
+      const config = row.config as { smpp: Record<string, unknown> };
+      await tx.carrier.update({
+        where: { id: 'unready' },
+        data: { config: { smpp: { ...config.smpp, password: { env: PASSWORD_ENV } } } },
+      });
+      await bumpConfigRevision(tx);
+    });
+    await connector.logger.waitFor(/carrier unready: added; consuming its messages and binding/);
+    await connector.health.waitFor(1, (event) => event.carrierId === 'unready' && event.healthy);
+    const message = [fixture.outbound('unready', 'Ready now')];
+    connector.publish(...message);
+    await sentOnce(connector, message);
   });
 });

@@ -93,6 +93,7 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
       apply: (change) => this.apply(change),
       // Health detail names rejected settings (rejectedSettings).
       onRejected: (carrierId) => void this.health.changed(carrierId),
+      health: this.health,
     });
     this.watcher.start();
   }
