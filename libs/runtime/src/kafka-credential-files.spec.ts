@@ -1,8 +1,10 @@
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ConfigError, parseEnv } from '@tuxhat/config';
+import { processMetrics } from '@tuxhat/observability';
 import { TestCa, type TestCertificate } from '@tuxhat/testing';
 
 import { kafkaEnvSchema } from './kafka-connection';
@@ -123,5 +125,21 @@ describe(KafkaCredentialFiles.name, () => {
     mount({ key: renewed.key });
     expect(() => watched()).toThrow(ConfigError);
     expect(() => watched()).toThrow(/KAFKA_SSL_KEY_FILE: .* is not the key of the certificate/);
+  });
+
+  it('exposes when the client certificate expires, the renewed one once taken up', async () => {
+    const expiry = (pem: string) => Date.parse(new X509Certificate(pem).validTo) / 1000;
+    const exposed = async () =>
+      Number(
+        (await processMetrics().render()).match(
+          /^tuxhat_tls_certificate_expiry_timestamp_seconds\{certificate="kafka_client"\} (\d+)$/m,
+        )?.[1],
+      );
+    const { files } = watched();
+    expect(await exposed()).toBe(expiry(first.cert));
+    const longer = ca.server('gateway', 30); // valid longer than `first`, so the figure moves
+    mount({ cert: longer.cert, key: longer.key });
+    expect(files.check()).toBe('reloaded');
+    expect(await exposed()).toBe(expiry(longer.cert));
   });
 });

@@ -2,6 +2,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 
 import { ConfigError } from '@tuxhat/config';
 import type { KafkaConnectionOptions } from '@tuxhat/messaging';
+import { METRICS, processMetrics } from '@tuxhat/observability';
 
 import { type KafkaEnv, kafkaConnectionOptions } from './kafka-connection';
 import { PeriodicSweep } from './periodic-sweep';
@@ -44,6 +45,7 @@ export class KafkaCredentialFiles {
   ) {
     this.current = kafkaConnectionOptions(env, clientId);
     this.fingerprint = fingerprintOf(this.current);
+    recordExpiry(this.current);
     this.options = {
       ...this.current,
       ...(typeof this.current.ssl === 'object' ? { ssl: this.live(this.current.ssl, 'ssl') } : {}),
@@ -90,6 +92,7 @@ export class KafkaCredentialFiles {
     if (fingerprint === this.fingerprint) return 'unchanged';
     this.current = next;
     this.fingerprint = fingerprint;
+    recordExpiry(next);
     this.settings.logger.log(`Kafka credentials reloaded for new connections${describe(next)}`);
     return 'reloaded';
   }
@@ -129,10 +132,22 @@ function fingerprintOf(options: KafkaConnectionOptions): string {
     .digest('hex');
 }
 
+function clientCertificateOf(options: KafkaConnectionOptions): X509Certificate | undefined {
+  const cert = typeof options.ssl === 'object' ? options.ssl.cert : undefined;
+  return cert === undefined ? undefined : new X509Certificate(cert);
+}
+
+/** The client certificate's end of validity, for expiry alerts (none without one). */
+function recordExpiry(options: KafkaConnectionOptions): void {
+  const certificate = clientCertificateOf(options);
+  if (!certificate) return;
+  const seconds = Math.floor(Date.parse(certificate.validTo) / 1000);
+  processMetrics().set(METRICS.tlsCertificateExpiry, { certificate: 'kafka_client' }, seconds);
+}
+
 /** The client certificate's subject and end of validity, for the log (no secret in either). */
 function describe(options: KafkaConnectionOptions): string {
-  const cert = typeof options.ssl === 'object' ? options.ssl.cert : undefined;
-  if (typeof cert !== 'string') return '';
-  const certificate = new X509Certificate(cert);
+  const certificate = clientCertificateOf(options);
+  if (!certificate) return '';
   return `: client certificate ${certificate.subject.replace(/\n/g, ', ')}, valid until ${new Date(certificate.validTo).toISOString()}`;
 }

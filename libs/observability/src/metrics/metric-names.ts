@@ -157,10 +157,10 @@ export const METRICS = {
     ['tenant', 'outcome'],
   ),
 
-  // --- the tenant API's TLS (libs/services/ingress) ---------------------------------------------
+  // --- TLS certificates (the tenant API's, libs/services/ingress; Kafka's, libs/runtime) ---------
   tlsCertificateExpiry: gauge(
     'tuxhat_tls_certificate_expiry_timestamp_seconds',
-    "When the tenant API's TLS certificate (certificate=server) and its client CAs (client_ca, the bundle's first) stop being valid, as a Unix time: alert well before it. A renewed file is served within INGRESS_TLS_RELOAD_SECONDS.",
+    "When a certificate the process presents stops being valid, as a Unix time: the tenant API's (certificate=server) and its client CAs (client_ca, the bundle's first), the Kafka client certificate (kafka_client). Alert well before it. Renewed files are taken up within INGRESS_TLS_RELOAD_SECONDS and KAFKA_CREDENTIALS_CHECK_MS.",
     ['certificate'],
   ),
 
