@@ -58,18 +58,12 @@ export function planTopics(options: TopicPlanOptions): TopicSpec[] {
     }
   }
   for (const group of [...CONSUMER_GROUPS, ...(options.extraGroups ?? [])]) {
-    const name = retryTopicFor(group);
-    specs.push({
-      name,
-      partitions: partitionsOf(name, 3),
-      replicationFactor,
-      config: configOf(name),
-    });
+    specs.push(topicSpecWith(options, retryTopicFor(group), 3));
   }
   return specs;
 }
 
-/** A topic outside the plan (a tenant's own, made on demand) with the same settings. */
+/** One topic of its own name's settings (a retry topic; a tenant's own, made on demand). */
 export function topicSpecWith(
   settings: TopicSettings,
   name: string,

@@ -101,6 +101,9 @@ const SSL_FILE_KEYS = [
   'KAFKA_SSL_KEY_PASSWORD_FILE',
 ] as const;
 
+/** Every key naming a credential file (read at boot; KafkaCredentialFiles reads them again). */
+export const KAFKA_CREDENTIAL_FILE_KEYS = [...SSL_FILE_KEYS, 'KAFKA_SASL_PASSWORD_FILE'] as const;
+
 /**
  * true (TLS trusting the system's CAs and NODE_EXTRA_CA_CERTS), false, or the TLS options built
  * from the KAFKA_SSL_*_FILE keys. A key or certificate that is wrong is found here, at boot, with

@@ -4,7 +4,11 @@ import { ConfigError } from '@tuxhat/config';
 import type { KafkaConnectionOptions } from '@tuxhat/messaging';
 import { METRICS, processMetrics } from '@tuxhat/observability';
 
-import { type KafkaEnv, kafkaConnectionOptions } from './kafka-connection';
+import {
+  KAFKA_CREDENTIAL_FILE_KEYS,
+  type KafkaEnv,
+  kafkaConnectionOptions,
+} from './kafka-connection';
 import { PeriodicSweep } from './periodic-sweep';
 
 /** What a check of the files found. */
@@ -115,13 +119,7 @@ export class KafkaCredentialFiles {
 
 /** Whether any credential comes from a file (a password in the environment never changes). */
 function watchesFiles(env: KafkaEnv): boolean {
-  return [
-    env.KAFKA_SSL_CA_FILE,
-    env.KAFKA_SSL_CERT_FILE,
-    env.KAFKA_SSL_KEY_FILE,
-    env.KAFKA_SSL_KEY_PASSWORD_FILE,
-    env.KAFKA_SASL_PASSWORD_FILE,
-  ].some((file) => file !== undefined);
+  return KAFKA_CREDENTIAL_FILE_KEYS.some((key) => env[key] !== undefined);
 }
 
 /** A digest of the credentials, to tell a change (kept in memory only, never logged). */
