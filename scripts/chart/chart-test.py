@@ -1210,7 +1210,7 @@ def topics_file_matches_contracts():
     check(re.findall(r"'([^']+)'", groups) == spec["consumerGroups"], "consumer groups differ from libs/contracts/src/topics.ts")
     check(f"`{spec['retry']['prefix']}${{consumerGroup}}`" in topics_ts, "retry topic prefix")
     provisioning = (ROOT / "libs" / "messaging" / "src" / "topic-provisioning.ts").read_text()
-    check(f"partitionsOf(name, {spec['retry']['partitions']})" in provisioning, "retry partitions")
+    check(f"RETRY_TOPIC_PARTITIONS = {spec['retry']['partitions']};" in provisioning, "retry partitions")
 
 
 @test

@@ -30,6 +30,9 @@ export type TopicSettings = Pick<
   'replicationFactor' | 'partitions' | 'config' | 'topicConfig'
 >;
 
+/** Partitions of each consumer group's retry topic (charts/tuxhat/files/topics.yaml says so too). */
+export const RETRY_TOPIC_PARTITIONS = 3;
+
 /** Every topic the gateway needs, with explicit partition counts: the broker never auto-creates. */
 export function planTopics(options: TopicPlanOptions): TopicSpec[] {
   const partitionsOf = (name: string, fallback: number) => options.partitions?.[name] ?? fallback;
@@ -58,7 +61,7 @@ export function planTopics(options: TopicPlanOptions): TopicSpec[] {
     }
   }
   for (const group of [...CONSUMER_GROUPS, ...(options.extraGroups ?? [])]) {
-    specs.push(topicSpecWith(options, retryTopicFor(group), 3));
+    specs.push(topicSpecWith(options, retryTopicFor(group), RETRY_TOPIC_PARTITIONS));
   }
   return specs;
 }
