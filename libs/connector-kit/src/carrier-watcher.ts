@@ -45,6 +45,13 @@ export interface CarrierWatcherOptions<
    */
   readonly health?: Pick<CarrierHealthReporter, 'register' | 'unregister'>;
   /**
+   * Consumes the outbound topics of a carrier the pod should serve but cannot take up, once per
+   * carrier: what routing sent it before the unhealthy report reached routing is there, and
+   * the connector hands it back (sms.reroute, rejectedSettings says why) instead of leaving it
+   * to wait until someone fixes the settings. A failure is tried again at the next poll.
+   */
+  readonly consumeRejected?: (carrierId: string) => Promise<void>;
+  /**
    * Every row of the kind (held or not, enabled or not, settings unchecked) each time the
    * revision moves, before the changes are applied: from the same read, so no query is added.
    */
@@ -65,6 +72,8 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
   private readonly rejected = new Map<string, string>();
   /** Rejected carriers the pod does not hold, reported unhealthy in their stead. */
   private readonly standIns = new Set<string>();
+  /** Stand-ins whose outbound topics are consumed (consumeRejected). */
+  private readonly consumed = new Set<string>();
 
   constructor(private readonly options: CarrierWatcherOptions<Schema, Settings>) {
     this.sweep = new PeriodicSweep({
@@ -131,6 +140,15 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
       }
     }
     this.report(rejectedNow);
+    for (const id of this.standIns) {
+      if (this.consumed.has(id) || !this.options.consumeRejected) continue;
+      try {
+        await this.options.consumeRejected(id);
+        this.consumed.add(id);
+      } catch (error) {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+      }
+    }
     if (failure !== undefined) throw failure;
     this.seen = revision;
   }
@@ -160,6 +178,7 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
       this.rejected.delete(id);
       this.options.logger.log(`carrier ${id}: settings valid again`);
       // Taken up now (its own probe replaced the stand-in), or gone from the pod's carriers.
+      this.consumed.delete(id);
       if (this.standIns.delete(id) && !this.options.held().has(id)) {
         this.options.health?.unregister(id);
       }

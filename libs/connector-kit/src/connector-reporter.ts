@@ -90,6 +90,19 @@ export class ConnectorReporter {
   }
 
   /**
+   * A message for a carrier the pod cannot take up (its settings rejected, CarrierWatcher),
+   * routed there before routing learnt it is unhealthy: back to routing, which tries another
+   * carrier or waits for one. Never sent, so it may go to any carrier.
+   */
+  notTakenUp(event: SmsOutboundEvent, rejectedSettings: string): Promise<void> {
+    return this.reroute(
+      event,
+      `carrier ${event.carrierId} not taken up by this ${this.source}, settings rejected: ${rejectedSettings}`,
+      { errorCode: 'CARRIER_NOT_TAKEN_UP', mayHaveReached: false },
+    );
+  }
+
+  /**
    * This carrier cannot deliver the message and another may: sms.reroute asks routing for the
    * next candidate. `mayHaveReached` (a timeout, a connection lost while waiting) keeps this
    * carrier from ever getting the message again from this pod.

@@ -170,6 +170,8 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
       // Health detail names rejected settings (rejectedSettings).
       onRejected: (carrierId) => void this.health.changed(carrierId),
       health: this.health,
+      // What waits for a carrier the pod cannot take up goes back to routing (MessageSubmitter).
+      consumeRejected: (carrierId) => this.subscriptions.subscribe(carrierId),
       // Carriers this pod does not hold share SMSC accounts too; the poll reads every SMPP row.
       onRows: (rows) => this.learnAccounts(rows),
     });
@@ -183,6 +185,11 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
 
   heldCarriers(): string[] {
     return [...this.links.keys()];
+  }
+
+  /** Why the pod could not take this carrier up (its settings), or undefined. */
+  rejectedSettings(carrierId: string): string | undefined {
+    return this.watcher?.rejectedSettings(carrierId);
   }
 
   /**

@@ -82,8 +82,14 @@ describe('smpp-connector takes up carriers while running', () => {
     expect(connector.statuses.events).toEqual([]);
   });
 
-  it('reports a carrier it cannot take up unhealthy, naming the settings, until they are fixed', async () => {
-    const connector = await fixture.start({ carriers: 'all', configPollMs: 100 });
+  it('reports a carrier it cannot take up unhealthy and hands its messages back to routing, until its settings are fixed', async () => {
+    const connector = await fixture.start(
+      { carriers: 'all', configPollMs: 100 },
+      { keepUntilSubscribed: (topic) => topicForPhysicalName(topic) === SMS_OUTBOUND },
+    );
+    // Routed to the carrier as soon as it has a route, before any health report on it.
+    const early = fixture.outbound('unready', 'Routed early');
+    connector.publish(early);
     // Valid for the schema, unusable for a bind: the password's variable is not set here.
     await fixture.seedCarrier('unready', port, { password: { env: 'TUXHAT_NOT_SET_ANYWHERE' } });
     await bumpConfigRevision(fixture.db.database.prisma);
@@ -95,6 +101,26 @@ describe('smpp-connector takes up carriers while running', () => {
     expect(report.detail).toMatch(
       /^not taken up, settings rejected: carriers\[unready\]\.smpp\.password/,
     );
+    // What routing sent it meanwhile goes back to routing, before and after the report alike.
+    const late = fixture.outbound('unready', 'Routed before routing saw the report');
+    connector.publish(late);
+    const rerouted = await connector.reroutes.waitFor(2);
+    expect(rerouted.map((event) => event.message.messageId).sort()).toEqual(
+      [early.message.messageId, late.message.messageId].sort(),
+    );
+    for (const event of rerouted) {
+      expect(event).toMatchObject({
+        carrierId: 'unready',
+        triedCarriers: ['unready'],
+        errorCode: 'CARRIER_NOT_TAKEN_UP',
+        mayHaveReached: false,
+      });
+      expect(event.reason).toMatch(
+        /^carrier unready not taken up by this smpp-connector, settings rejected: carriers\[unready\]\.smpp\.password/,
+      );
+    }
+    expect(submitsFor([early, late])).toEqual([]);
+    expect(connector.sent.events).toEqual([]);
 
     await fixture.db.database.prisma.$transaction(async (tx) => {
       const row = await tx.carrier.findUniqueOrThrow({ where: { id: 'unready' } });

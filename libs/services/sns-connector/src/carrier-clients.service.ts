@@ -94,6 +94,8 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
       // Health detail names rejected settings (rejectedSettings).
       onRejected: (carrierId) => void this.health.changed(carrierId),
       health: this.health,
+      // What waits for a carrier the pod cannot take up goes back to routing (SmsPublisher).
+      consumeRejected: (carrierId) => this.subscriptions.subscribe(carrierId),
     });
     this.watcher.start();
   }
@@ -105,6 +107,10 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
 
   heldCarriers(): string[] {
     return [...this.clients.keys()];
+  }
+  /** Why the pod could not take this carrier up (its settings), or undefined. */
+  rejectedSettings(carrierId: string): string | undefined {
+    return this.watcher?.rejectedSettings(carrierId);
   }
 
   /** Records how the carrier's last Publish went; a change of health is reported at once. */

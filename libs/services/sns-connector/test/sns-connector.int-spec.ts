@@ -10,6 +10,7 @@ import {
   type PriorityClass,
   type SmsOutboundEvent,
   newEnvelope,
+  topicForPhysicalName,
 } from '@tuxhat/contracts';
 import type { Prisma } from '@tuxhat/database';
 import { Bus, InProcessBroker, type InProcessTransport, encodeEvent } from '@tuxhat/messaging';
@@ -145,7 +146,11 @@ describe('sns-connector over HTTP', () => {
       ],
     });
 
-    broker = new InProcessBroker();
+    // As the all-in-one gateway's bus: outbound records nobody consumes yet are kept for the
+    // first consumer (a carrier taken up later), not dropped.
+    broker = new InProcessBroker({
+      keepUntilSubscribed: (topic) => topicForPhysicalName(topic) === SMS_OUTBOUND,
+    });
     sent = new TopicRecorder(SMS_SENT, broker);
     statuses = new TopicRecorder(SMS_STATUS, broker);
     health = new TopicRecorder(CARRIER_HEALTH, broker);
@@ -440,6 +445,32 @@ describe('sns-connector over HTTP', () => {
       });
     }
 
+    /** Adds an SNS carrier on moto, as the admin API does (row and config revision together). */
+    async function addCarrier(
+      id: string,
+      name: string,
+      sns: Record<string, unknown>,
+    ): Promise<void> {
+      await db.database.prisma.$transaction(async (tx) => {
+        await tx.carrier.create({
+          data: {
+            id,
+            name,
+            kind: 'sns',
+            config: {
+              sns: {
+                region: 'eu-west-1',
+                endpoint: moto.endpoint,
+                secretAccessKey: 'test-secret',
+                ...sns,
+              },
+            },
+          },
+        });
+        await bumpConfigRevision(tx);
+      });
+    }
+
     const line = (pattern: RegExp) =>
       waitFor(`a log line matching ${pattern}`, () => logged.find((text) => pattern.test(text)));
 
@@ -525,24 +556,9 @@ describe('sns-connector over HTTP', () => {
     });
 
     it('publishes for a carrier added while running, its outbound topics consumed from then on', async () => {
-      await db.database.prisma.$transaction(async (tx) => {
-        await tx.carrier.create({
-          data: {
-            id: 'aws-added',
-            name: 'SNS (moto, added while running)',
-            kind: 'sns',
-            config: {
-              sns: {
-                region: 'eu-west-1',
-                endpoint: moto.endpoint,
-                senderId: 'Added',
-                accessKeyId: { env: KEY_ENV },
-                secretAccessKey: 'test-secret',
-              },
-            },
-          },
-        });
-        await bumpConfigRevision(tx);
+      await addCarrier('aws-added', 'SNS (moto, added while running)', {
+        senderId: 'Added',
+        accessKeyId: { env: KEY_ENV },
       });
       await line(/carrier aws-added: added; publishing through/);
       const first = outbound('aws-added', 'To a carrier added while running', 'Shop', 'otp');
@@ -553,6 +569,47 @@ describe('sns-connector over HTTP', () => {
       expect(await senderIdOf(second)).toBe('Added');
       await health.waitFor(1, (item) => item.carrierId === 'aws-added' && item.healthy);
       expect(reroutes.events.filter((item) => item.carrierId === 'aws-added')).toEqual([]);
+    });
+
+    it('hands what routing sent a carrier it cannot take up back to routing, never publishing it', async () => {
+      // Routed to the carrier as soon as it has a route, before any health report on it.
+      const early = outbound('aws-unready', 'Routed early');
+      publish(early);
+      await addCarrier('aws-unready', 'SNS (moto, key variable missing in this pod)', {
+        accessKeyId: { env: 'TUXHAT_NOT_SET_ANYWHERE' },
+      });
+      await health.waitFor(
+        1,
+        (item) =>
+          item.carrierId === 'aws-unready' &&
+          !item.healthy &&
+          (item.detail ?? '').startsWith('not taken up, settings rejected: carriers[aws-unready]'),
+      );
+      const late = outbound('aws-unready', 'Routed before routing saw the report');
+      publish(late);
+
+      const rerouted = await reroutes.waitFor(2, (item) => item.carrierId === 'aws-unready');
+      expect(rerouted.map((item) => item.message.messageId).sort()).toEqual(
+        [early.message.messageId, late.message.messageId].sort(),
+      );
+      for (const item of rerouted) {
+        expect(item).toMatchObject({
+          triedCarriers: ['aws-unready'],
+          errorCode: 'CARRIER_NOT_TAKEN_UP',
+          mayHaveReached: false,
+        });
+        expect(item.reason).toMatch(
+          /^carrier aws-unready not taken up by this sns-connector, settings rejected: carriers\[aws-unready\]/,
+        );
+      }
+      const destinations = new Set([early.message.destination, late.message.destination]);
+      expect(
+        (await moto.recordedPublishes()).filter((params) =>
+          destinations.has(params.get('PhoneNumber') ?? ''),
+        ),
+      ).toEqual([]);
+      const ids = new Set([early.message.messageId, late.message.messageId]);
+      expect(sent.events.filter((item) => ids.has(item.messageId))).toEqual([]);
     });
   });
 });
