@@ -140,17 +140,26 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
       }
     }
     this.report(rejectedNow);
+    failure ??= await this.consumeStandIns();
+    if (failure !== undefined) throw failure;
+    this.seen = revision;
+  }
+
+  /** consumeRejected for each stand-in not consumed yet; the first failure, if any. */
+  private async consumeStandIns(): Promise<Error | undefined> {
+    const { consumeRejected } = this.options;
+    if (!consumeRejected) return undefined;
+    let failure: Error | undefined;
     for (const id of this.standIns) {
-      if (this.consumed.has(id) || !this.options.consumeRejected) continue;
+      if (this.consumed.has(id)) continue;
       try {
-        await this.options.consumeRejected(id);
+        await consumeRejected(id);
         this.consumed.add(id);
       } catch (error) {
         failure ??= error instanceof Error ? error : new Error(String(error));
       }
     }
-    if (failure !== undefined) throw failure;
-    this.seen = revision;
+    return failure;
   }
 
   private report(rejectedNow: ReadonlyMap<string, readonly string[]>): void {
@@ -177,8 +186,8 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
       if (rejectedNow.has(id)) continue;
       this.rejected.delete(id);
       this.options.logger.log(`carrier ${id}: settings valid again`);
-      // Taken up now (its own probe replaced the stand-in), or gone from the pod's carriers.
       this.consumed.delete(id);
+      // Taken up now (its own probe replaced the stand-in), or gone from the pod's carriers.
       if (this.standIns.delete(id) && !this.options.held().has(id)) {
         this.options.health?.unregister(id);
       }

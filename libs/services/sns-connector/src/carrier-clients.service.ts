@@ -108,6 +108,7 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
   heldCarriers(): string[] {
     return [...this.clients.keys()];
   }
+
   /** Why the pod could not take this carrier up (its settings), or undefined. */
   rejectedSettings(carrierId: string): string | undefined {
     return this.watcher?.rejectedSettings(carrierId);
