@@ -70,6 +70,23 @@ describe('configuration errors at boot', () => {
     expect(output).toContain('carriers[0].smpp.host: required');
   });
 
+  it("names a carrier of the file whose password variable is not set (the file is configuration, not the admin API's data)", async () => {
+    const { code, output } = await gatewayWithConfig([
+      'carriers:',
+      '  - id: telco',
+      ...validCarrier.map((line) =>
+        line.includes('password:') ? '      password: { env: TUXHAT_E2E_NOT_SET }' : line,
+      ),
+      'routes:',
+      '  - { id: default, priority: 1, carrier: telco }',
+    ]);
+    expect(code).toBe(78);
+    expect(output).toMatch(/invalid configuration in .*tuxhat\.yaml/);
+    expect(output).toContain(
+      'carriers[telco].smpp.password: environment variable TUXHAT_E2E_NOT_SET is not set',
+    );
+  });
+
   it('names a bad INGRESS_THREAD of the gateway', async () => {
     const gateway = await GatewayProcess.create();
     const { code, output } = await bootFails('dist/apps/gateway/src/main.js', {

@@ -28,7 +28,7 @@ const NEW_PASSWORD_ENV = 'E2E_TELCO_A_NEW_PASSWORD';
  * and the messages sent after the change go to the new SMSC. A carrier added with its route
  * is served without a restart too, and one added with settings the connector cannot use is
  * reported unhealthy, so routing fails over from it, and what was routed to it before that
- * goes back to routing.
+ * goes back to routing; a restart with it in the table boots all the same, without it.
  */
 describe('a carrier changed through the admin API of a running gateway', () => {
   let oldSmsc: SimulatorProcess | undefined;
@@ -157,13 +157,26 @@ describe('a carrier changed through the admin API of a running gateway', () => {
     await probeUntilDelivered(tenant, run);
     const texts = await sendDelivered(tenant, `failed over ${run}`);
     await waitFor('the connector to have refused telco-c', () =>
-      /carrier telco-c: new settings rejected, it stays stopped/.test(gateway?.process?.logs ?? '')
+      /carrier telco-c: settings rejected, not taken up/.test(gateway?.process?.logs ?? '')
         ? true
         : undefined,
     );
     expect(
       (await textsAt(oldSmsc, run)).filter((text) => text.startsWith('failed over')).sort(),
     ).toEqual(texts);
+    expect(await textsAt(newSmsc, run)).toEqual([]);
+
+    // Restarted with telco-c still in the table as it is: the gateway boots all the same, without
+    // telco-c, and fails over from it as before.
+    await gateway?.stop();
+    await gateway?.start();
+    expect(gateway?.process?.logs).toContain(
+      'smpp-connector holds telco-a; not taken up, settings rejected: telco-c',
+    );
+    const afterRestart = await sendDelivered(tenant, `after the restart ${run}`);
+    expect(
+      (await textsAt(oldSmsc, run)).filter((text) => text.startsWith('after the restart')).sort(),
+    ).toEqual(afterRestart);
     expect(await textsAt(newSmsc, run)).toEqual([]);
   });
 });

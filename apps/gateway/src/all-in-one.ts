@@ -35,6 +35,7 @@ import { startSmppConnector } from '@tuxhat/smpp-connector';
 import { SmscSimulator } from '@tuxhat/smsc-simulator';
 import { startSnsConnector } from '@tuxhat/sns-connector';
 
+import { checkConfiguredCarriers } from './configured-carriers';
 import { DeadLetterModule } from './dead-letter.module';
 import { demoConfig, simulatorPassword } from './demo-setup';
 import type { GatewayEnv } from './gateway.config';
@@ -84,6 +85,7 @@ export async function startGateway(
 
   try {
     const { config, demoApiKey } = gatewayConfig(env, dataDir);
+    checkConfiguredCarriers(config, env.TUXHAT_CONFIG ?? 'the demo configuration');
 
     let simulatorAddress: string | undefined;
     if (env.SIMULATOR ?? !env.TUXHAT_CONFIG) {

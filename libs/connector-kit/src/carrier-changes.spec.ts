@@ -95,7 +95,7 @@ describe('planCarrierChanges', () => {
     ]);
   });
 
-  it('adds enabled valid carriers the pod does not hold, not disabled or invalid ones', () => {
+  it('adds enabled valid carriers the pod does not hold, rejects invalid ones, ignores disabled ones', () => {
     const held = new Map([['a', running(settings())]]);
     expect(
       planCarrierChanges(held, [
@@ -103,8 +103,12 @@ describe('planCarrierChanges', () => {
         row('new', settings()),
         row('off', settings(), false),
         invalid('broken', ['x']),
+        invalid('broken-off', ['x'], false),
       ]),
-    ).toEqual([{ kind: 'added', carrier: { id: 'new', name: 'new', settings: settings() } }]);
+    ).toEqual([
+      { kind: 'added', carrier: { id: 'new', name: 'new', settings: settings() } },
+      { kind: 'rejected', id: 'broken', problems: ['x'] },
+    ]);
   });
 });
 

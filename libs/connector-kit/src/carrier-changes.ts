@@ -21,7 +21,7 @@ export interface CurrentCarrier<Settings> {
  *  - enabled: stopped, now enabled with valid settings: start it;
  *  - disabled: serving, now disabled or gone from the table (or of another kind): stop it;
  *  - rejected: enabled, but its settings do not validate: keep it as it is (running on the
- *    old settings, or stopped) and say why;
+ *    old settings, stopped, or not held) and say why;
  *  - added: enabled and valid but not held (added after the pod started, or disabled then):
  *    start serving it, its outbound topics consumed from now on (OutboundSubscriptions).
  */
@@ -60,8 +60,12 @@ export function planCarrierChanges<Settings>(
     }
   }
   for (const row of current) {
-    if (!held.has(row.id) && row.enabled && row.check.ok)
-      changes.push({ kind: 'added', carrier: row.check.carrier });
+    if (held.has(row.id) || !row.enabled) continue;
+    changes.push(
+      row.check.ok
+        ? { kind: 'added', carrier: row.check.carrier }
+        : { kind: 'rejected', id: row.id, problems: row.check.problems },
+    );
   }
   return changes;
 }

@@ -20,6 +20,12 @@ export interface LoadedCarriers<Settings> {
   /** Assigned carriers that exist but are disabled: no binds, no consumption. */
   readonly disabled: readonly string[];
   /**
+   * Assigned, enabled carriers whose settings the pod cannot use, with the problems naming
+   * carrier and key. Not held: the CarrierWatcher's first poll finds them as it finds such a
+   * carrier added while the pod runs (reported unhealthy, its messages handed back to routing).
+   */
+  readonly rejected: readonly RejectedCarrier[];
+  /**
    * Every row of the kind, assigned to this pod or not, enabled or not, settings unchecked:
    * what the pod knows of the carriers it does not hold (SMPP: who shares an SMSC account).
    */
@@ -34,6 +40,22 @@ export interface CarrierLoadOptions<Schema extends z.ZodType> {
   readonly settings: Schema;
   /** Cross-field checks the schema cannot say; returns problems (without the key prefix). */
   readonly check?: (settings: z.infer<Schema>) => readonly string[];
+}
+
+/** What the boot checks beyond the schema. */
+export interface CarrierBootOptions<Schema extends z.ZodType> extends CarrierLoadOptions<Schema> {
+  /**
+   * Throws a ConfigError when the pod cannot use settings the schema accepts: a secret whose
+   * variable is not set here, a TLS file it cannot read. Opens nothing. (A change made while
+   * running meets the same checks when the connector applies it.)
+   */
+  readonly usable?: (carrier: LoadedCarrier<z.infer<Schema>>) => void;
+}
+
+/** An assigned carrier the boot did not take up, and why. */
+export interface RejectedCarrier {
+  readonly id: string;
+  readonly problems: readonly string[];
 }
 
 /** A carrier row as the loader reads it. */
@@ -102,13 +124,16 @@ export function checkCarrierRow<Schema extends z.ZodType>(
 
 /**
  * Loads the carriers assigned to a connector pod from the carriers table (rows hold
- * `{ <kind>: {...} }` exactly as the config file's `carriers[].<kind>`). An assigned id that is
- * unknown or of another kind, or settings that do not validate, stop the boot with a
- * ConfigError naming the carrier and key; a disabled carrier is reported and skipped.
+ * `{ <kind>: {...} }` exactly as the config file's `carriers[].<kind>`). The assignment is the
+ * pod's own configuration: an assigned id that is unknown or of another kind stops the boot with
+ * a ConfigError. A carrier's settings are data an operator may change at any time: settings the
+ * pod cannot use leave that carrier rejected (not held) and the others running, as they would
+ * when changed while the pod runs, so a restart cannot turn one carrier's mistake into an outage
+ * of the pod. A disabled carrier is reported and skipped.
  */
 export async function loadCarriers<Schema extends z.ZodType>(
   prisma: PrismaClient,
-  options: CarrierLoadOptions<Schema>,
+  options: CarrierBootOptions<Schema>,
 ): Promise<LoadedCarriers<z.infer<Schema>>> {
   const { kind, assignment } = options;
   const rows = await readCarrierRows(prisma, kind, assignment);
@@ -121,18 +146,45 @@ export async function loadCarriers<Schema extends z.ZodType>(
         problems.push(`carriers: carrier "${id}" is kind ${row.kind}, not ${kind}`);
     }
   }
+  if (problems.length > 0) throw new ConfigError('carriers table', problems);
   const carriers: LoadedCarrier<z.infer<Schema>>[] = [];
   const disabled: string[] = [];
+  const rejected: RejectedCarrier[] = [];
   for (const row of rows) {
     if (row.kind !== kind || !isAssigned(assignment, row.id)) continue;
     if (!row.enabled) {
       disabled.push(row.id);
       continue;
     }
-    const checked = checkCarrierRow(row, options);
+    const checked = checkUsable(row, options);
     if (checked.ok) carriers.push(checked.carrier);
-    else problems.push(...checked.problems);
+    else rejected.push({ id: row.id, problems: checked.problems });
   }
-  if (problems.length > 0) throw new ConfigError('carriers table', problems);
-  return { carriers, disabled, rows: rows.filter((row) => row.kind === kind) };
+  return { carriers, disabled, rejected, rows: rows.filter((row) => row.kind === kind) };
+}
+
+/**
+ * The boot log's word on rejected carriers ('' when none): their ids only, as the watcher's first
+ * poll logs each one's problems (and reports it) right after.
+ */
+export function rejectedAtBoot(rejected: readonly RejectedCarrier[]): string {
+  return rejected.length > 0
+    ? `; not taken up, settings rejected: ${rejected.map((carrier) => carrier.id).join(', ')}`
+    : '';
+}
+
+/** checkCarrierRow, then the boot's `usable` probe. */
+function checkUsable<Schema extends z.ZodType>(
+  row: CarrierRow,
+  options: CarrierBootOptions<Schema>,
+): CarrierCheck<z.infer<Schema>> {
+  const checked = checkCarrierRow(row, options);
+  if (!checked.ok || !options.usable) return checked;
+  try {
+    options.usable(checked.carrier);
+    return checked;
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, problems: error.problems };
+    throw error;
+  }
 }

@@ -79,12 +79,17 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
     this.sweep = new PeriodicSweep({
       run: () => this.poll(),
       intervalMs: options.pollMs ?? 1_000,
+      // At once: carriers the boot rejected are reported (and their messages handed back) now.
+      firstDelayMs: 0,
       logger: options.logger,
       failureMessage: `${options.kind} carrier changes not applied (tried again)`,
     });
   }
 
-  /** Starts following; the first poll also catches a change made between loading and now. */
+  /**
+   * Starts following. The first poll, right away, also catches a change made between loading and
+   * now, and finds the carriers the boot rejected (loadCarriers): they are not held.
+   */
   start(): void {
     this.sweep.start();
   }
@@ -168,8 +173,11 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
       if (this.rejected.get(id) === key) continue;
       this.rejected.set(id, key);
       const held = this.options.held().get(id);
-      const now = held?.running ? 'it keeps running on its previous settings' : 'it stays stopped';
-      this.options.logger.warn(`carrier ${id}: new settings rejected, ${now}: ${key}`);
+      this.options.logger.warn(
+        held
+          ? `carrier ${id}: new settings rejected, ${held.running ? 'it keeps running on its previous settings' : 'it stays stopped'}: ${key}`
+          : `carrier ${id}: settings rejected, not taken up: ${key}`,
+      );
       // A held carrier's own probe says it (rejectedSettings); one never taken up has none.
       if (!held && this.options.health) {
         this.standIns.add(id);

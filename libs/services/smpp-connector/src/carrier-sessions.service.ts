@@ -133,8 +133,8 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   /**
-   * Creates every bind's client first (a configuration error stops the boot before any socket
-   * is opened), takes the bind slots of carriers with a bind limit (waiting, as a standby, for
+   * Creates every bind's client first (loadSmppCarriers left out carriers whose binds could not
+   * be created: the watcher's first poll reports them), takes the bind slots of carriers with a bind limit (waiting, as a standby, for
    * one of each), then starts the binds and waits (at most bootWaitMs) for the first attempts;
    * from then on it follows carrier changes (CarrierWatcher).
    */

@@ -48,7 +48,8 @@ export function esmeClientOptionsFor(
 /**
  * node:tls options for SMPP over TLS. The SMSC's certificate is verified (against `caFile`, or
  * the system's CAs) unless the carrier explicitly says otherwise; a client certificate is sent
- * when the carrier wants mutual TLS. A file that cannot be read stops the boot, naming the key.
+ * when the carrier wants mutual TLS. A file that cannot be read throws a ConfigError naming the
+ * key (the carrier is not taken up, or keeps its previous settings).
  */
 export function tlsOptionsFor(
   carrierId: string,
@@ -86,8 +87,8 @@ function isIpAddress(host: string): boolean {
 
 /**
  * The ESME client of one bind, not connected yet. Settings the config schema lets through but a
- * bind cannot carry (SMPP 3.4 §4.1.1: system_id up to 15 characters, password up to 8) stop the
- * boot as a ConfigError naming the carrier.
+ * bind cannot carry (SMPP 3.4 §4.1.1: system_id up to 15 characters, password up to 8) throw a
+ * ConfigError naming the carrier.
  */
 export function createEsmeClient(
   carrier: SmppCarrier,

@@ -6,3 +6,4 @@ export type {
   StartSmppConnectorOptions,
 } from './smpp-connector.options';
 export { READY_WHEN, type ReadyWhen } from './bind-instruments';
+export { checkSmppCarrierUsable } from './smpp-carrier.repository';

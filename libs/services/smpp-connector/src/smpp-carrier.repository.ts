@@ -7,6 +7,9 @@ import {
 } from '@tuxhat/connector-kit';
 import type { PrismaClient } from '@tuxhat/database';
 import type { BindType } from '@tuxhat/smpp';
+import type { z } from 'zod';
+
+import { createEsmeClient } from './esme-client.factory';
 
 /** A carrier's SMPP settings with every default applied. */
 export type SmppSettings = ResolvedSmppSettings;
@@ -20,8 +23,10 @@ export type LoadedSmppCarriers = LoadedCarriers<SmppSettings>;
 /**
  * Loads the SMPP carriers assigned to this pod from the carriers table (rows hold
  * `{ smpp: {...} }` exactly as the config file's `carriers[].smpp`). An assigned id that is
- * unknown or not an SMPP carrier, or settings that do not validate, stop the boot with a
- * ConfigError naming the carrier and key; a disabled carrier is reported and skipped.
+ * unknown or not an SMPP carrier stops the boot with a ConfigError; a carrier whose settings do
+ * not validate, or that a bind cannot use (its password variable not set here, a TLS file not
+ * readable, a system_id too long), is rejected, not held (see loadCarriers); a disabled carrier
+ * is reported and skipped.
  */
 export async function loadSmppCarriers(
   prisma: PrismaClient,
@@ -31,6 +36,7 @@ export async function loadSmppCarriers(
     kind: 'smpp',
     assignment,
     settings: smppSettingsSchema,
+    usable: checkSmppCarrierUsable,
   });
   return {
     ...loaded,
@@ -39,6 +45,17 @@ export async function loadSmppCarriers(
       settings: resolveSmppSettings(carrier.settings),
     })),
   };
+}
+
+/**
+ * Throws the ConfigError creating any of the carrier's binds would: its password variable not
+ * set here, a TLS file not readable, a system_id too long. Connects nothing.
+ */
+export function checkSmppCarrierUsable(
+  carrier: LoadedCarrier<z.infer<typeof smppSettingsSchema>>,
+): void {
+  const resolved = { ...carrier, settings: resolveSmppSettings(carrier.settings) };
+  for (const mode of new Set(bindModesOf(resolved.settings))) createEsmeClient(resolved, mode, {});
 }
 
 /** The binds one pod opens to the carrier, one entry per bind: `binds` expanded, else `bindMode`. */

@@ -1,6 +1,6 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { outboundTopicsFor } from '@tuxhat/contracts';
-import { startConnectorService } from '@tuxhat/connector-kit';
+import { rejectedAtBoot, startConnectorService } from '@tuxhat/connector-kit';
 import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { canSubmit, loadSmppCarriers } from './smpp-carrier.repository';
@@ -18,14 +18,15 @@ export async function startSmppConnector(
   options: StartSmppConnectorOptions,
 ): Promise<INestMicroservice> {
   const loaded = await loadSmppCarriers(runtime.prisma, options.carriers);
-  const { carriers, disabled } = loaded;
+  const { carriers, disabled, rejected } = loaded;
   const outboundTopics = carriers
     .filter(canSubmit)
     .flatMap((carrier) => outboundTopicsFor(carrier.id));
   const logger = options.logger ?? new Logger('smpp-connector');
   logger.log(
     `smpp-connector holds ${carriers.map((carrier) => carrier.id).join(', ') || 'no carriers'}` +
-      (disabled.length > 0 ? `; disabled, not bound: ${disabled.join(', ')}` : ''),
+      (disabled.length > 0 ? `; disabled, not bound: ${disabled.join(', ')}` : '') +
+      rejectedAtBoot(rejected),
     'smpp-connector',
   );
   return startConnectorService(

@@ -137,4 +137,50 @@ describe('smpp-connector takes up carriers while running', () => {
     connector.publish(...message);
     await sentOnce(connector, message);
   });
+
+  it('boots without the carriers it cannot use, runs the others, and hands their messages back to routing', async () => {
+    // Added through the admin API while an earlier pod ran, say: a restart must not take the
+    // pod's other carriers down with them.
+    await fixture.seedCarrier('steadfast', port);
+    await fixture.seedCarrier('locked', port, { password: { env: 'TUXHAT_NOT_SET_ANYWHERE' } });
+    await fixture.seedCarrier('malformed', port, { port: 'two thousand' });
+    const connector = await fixture.start(
+      { carriers: ['steadfast', 'locked', 'malformed'], configPollMs: 100 },
+      { keepUntilSubscribed: (topic) => topicForPhysicalName(topic) === SMS_OUTBOUND },
+    );
+    expect(connector.logger.entries.map((entry) => entry.message)).toContainEqual(
+      'smpp-connector holds steadfast; not taken up, settings rejected: locked, malformed',
+    );
+    const [locked] = await connector.health.waitFor(
+      1,
+      (event) => event.carrierId === 'locked' && !event.healthy,
+    );
+    expect(locked.detail).toBe(
+      'not taken up, settings rejected: carriers[locked].smpp.password: environment variable TUXHAT_NOT_SET_ANYWHERE is not set',
+    );
+    const [malformed] = await connector.health.waitFor(
+      1,
+      (event) => event.carrierId === 'malformed' && !event.healthy,
+    );
+    expect(malformed.detail).toMatch(
+      /^not taken up, settings rejected: carriers\[malformed\]\.smpp\.port: /,
+    );
+
+    const handedBack = [
+      fixture.outbound('locked', 'For the carrier without its password'),
+      fixture.outbound('malformed', 'For the carrier with a broken row'),
+    ];
+    const delivered = [fixture.outbound('steadfast', 'For the carrier that is fine')];
+    connector.publish(...handedBack, ...delivered);
+    const rerouted = await connector.reroutes.waitFor(2);
+    expect(rerouted.map((event) => event.message.messageId).sort()).toEqual(
+      handedBack.map((event) => event.message.messageId).sort(),
+    );
+    for (const event of rerouted) {
+      expect(event).toMatchObject({ errorCode: 'CARRIER_NOT_TAKEN_UP', mayHaveReached: false });
+    }
+    await sentOnce(connector, delivered);
+    expect(submitsFor(delivered)).toHaveLength(1);
+    expect(submitsFor(handedBack)).toEqual([]);
+  });
 });

@@ -45,8 +45,8 @@ export interface CarrierClient {
 }
 
 /**
- * One SNS client per carrier this pod serves, built at boot (so a secret that is not set stops
- * the boot naming the key) and destroyed on shutdown, after the transport stopped consuming
+ * One SNS client per carrier this pod serves, built at boot (loadSnsCarriers left out carriers
+ * whose credential variables are not set: the watcher's first poll reports them) and destroyed on shutdown, after the transport stopped consuming
  * and in-hand publishes finished. In front of each AWS account sits a gate holding its
  * `maxPerSecond` (OTP first when publishes queue up). A carrier is reported healthy while its
  * publishes succeed, unhealthy from the first that fails for SNS's reasons until one succeeds.

@@ -5,3 +5,4 @@ export type {
   SnsConnectorOptions,
   StartSnsConnectorOptions,
 } from './sns-connector.options';
+export { checkSnsCarrierUsable } from './sns-carrier.repository';

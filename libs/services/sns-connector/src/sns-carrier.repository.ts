@@ -7,6 +7,8 @@ import {
 } from '@tuxhat/connector-kit';
 import type { PrismaClient } from '@tuxhat/database';
 
+import { snsCredentialsFor } from './sns-client.factory';
+
 export type { SnsSettings };
 
 /** An SNS carrier (an AWS account and region) this pod publishes through. */
@@ -14,14 +16,24 @@ export type SnsCarrier = LoadedCarrier<SnsSettings>;
 
 /**
  * Loads the SNS carriers assigned to this pod from the carriers table (rows hold `{ sns: {...} }`
- * exactly as the config file's `carriers[].sns`). An unknown id, a carrier of another kind or
- * settings that do not validate stop the boot with a ConfigError naming the carrier and key.
+ * exactly as the config file's `carriers[].sns`). An assigned id that is unknown or of another
+ * kind stops the boot with a ConfigError; a carrier whose settings do not validate, or whose
+ * credential variables are not set here, is rejected, not held (see loadCarriers).
  */
 export function loadSnsCarriers(
   prisma: PrismaClient,
   assignment: CarrierAssignment,
 ): Promise<LoadedCarriers<SnsSettings>> {
-  return loadCarriers(prisma, { assignment, ...SNS_CARRIER_CHECKS });
+  return loadCarriers(prisma, {
+    assignment,
+    ...SNS_CARRIER_CHECKS,
+    usable: checkSnsCarrierUsable,
+  });
+}
+
+/** Throws a ConfigError naming the key when a credential variable of the carrier is not set here. */
+export function checkSnsCarrierUsable(carrier: SnsCarrier): void {
+  snsCredentialsFor(carrier);
 }
 
 /** How SNS carrier rows are validated: at boot, and when they change while the pod runs. */

@@ -15,23 +15,33 @@ export function snsClientConfigFor(
   requestTimeoutMs: number,
   env: NodeJS.ProcessEnv = process.env,
 ): SNSClientConfig {
-  const { region, endpoint, accessKeyId, secretAccessKey } = carrier.settings;
-  const key = `carriers[${carrier.id}].sns`;
+  const { region, endpoint } = carrier.settings;
+  const credentials = snsCredentialsFor(carrier, env);
   return {
     region,
     ...(endpoint ? { endpoint } : {}),
-    ...(accessKeyId && secretAccessKey
-      ? {
-          credentials: {
-            accessKeyId: resolveSecret(accessKeyId, `${key}.accessKeyId`, env),
-            secretAccessKey: resolveSecret(secretAccessKey, `${key}.secretAccessKey`, env),
-          },
-        }
-      : {}),
+    ...(credentials ? { credentials } : {}),
     maxAttempts: 1,
     requestHandler: {
       requestTimeout: requestTimeoutMs,
       connectionTimeout: Math.min(requestTimeoutMs, 5_000),
     },
+  };
+}
+
+/**
+ * The carrier's static credentials resolved from the environment (a ConfigError naming the key
+ * when a variable is not set), or undefined when it names none (the AWS default chain).
+ */
+export function snsCredentialsFor(
+  carrier: SnsCarrier,
+  env: NodeJS.ProcessEnv = process.env,
+): { accessKeyId: string; secretAccessKey: string } | undefined {
+  const { accessKeyId, secretAccessKey } = carrier.settings;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const key = `carriers[${carrier.id}].sns`;
+  return {
+    accessKeyId: resolveSecret(accessKeyId, `${key}.accessKeyId`, env),
+    secretAccessKey: resolveSecret(secretAccessKey, `${key}.secretAccessKey`, env),
   };
 }

@@ -1,6 +1,6 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { outboundTopicsFor } from '@tuxhat/contracts';
-import { startConnectorService } from '@tuxhat/connector-kit';
+import { rejectedAtBoot, startConnectorService } from '@tuxhat/connector-kit';
 import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { loadSnsCarriers } from './sns-carrier.repository';
@@ -16,12 +16,13 @@ export async function startSnsConnector(
   runtime: ServiceRuntime,
   options: StartSnsConnectorOptions,
 ): Promise<INestMicroservice> {
-  const { carriers, disabled } = await loadSnsCarriers(runtime.prisma, options.carriers);
+  const { carriers, disabled, rejected } = await loadSnsCarriers(runtime.prisma, options.carriers);
   const outboundTopics = carriers.flatMap((carrier) => outboundTopicsFor(carrier.id));
   const logger = options.logger ?? new Logger('sns-connector');
   logger.log(
     `sns-connector serves ${carriers.map((carrier) => carrier.id).join(', ') || 'no carriers'}` +
-      (disabled.length > 0 ? `; disabled: ${disabled.join(', ')}` : ''),
+      (disabled.length > 0 ? `; disabled: ${disabled.join(', ')}` : '') +
+      rejectedAtBoot(rejected),
     'sns-connector',
   );
   return startConnectorService(

@@ -128,6 +128,21 @@ describe('sns-connector over HTTP', () => {
             },
           },
         },
+        {
+          // Added through the admin API while an earlier pod ran, its key variable not set in
+          // this one: the pod boots all the same, without it.
+          id: 'aws-locked',
+          name: 'SNS (moto, key variable missing at boot)',
+          kind: 'sns',
+          config: {
+            sns: {
+              region: 'eu-west-1',
+              endpoint: moto.endpoint,
+              accessKeyId: { env: 'TUXHAT_NOT_SET_ANYWHERE' },
+              secretAccessKey: 'test-secret',
+            },
+          },
+        },
         // Two carriers on one AWS account share its 20 publishes per second.
         ...['aws-quota-a', 'aws-quota-b'].map((id) => ({
           id,
@@ -203,6 +218,21 @@ describe('sns-connector over HTTP', () => {
   }
 
   const publish = (event: SmsOutboundEvent) => broker.publish([encodeEvent(SMS_OUTBOUND, event)]);
+
+  /** Publishes the event; it comes back to routing with the code, never published to SNS. */
+  async function expectHandedBack(event: SmsOutboundEvent, errorCode: string): Promise<void> {
+    publish(event);
+    const [rerouted] = await reroutes.waitFor(
+      1,
+      (item) => item.message.messageId === event.message.messageId,
+    );
+    expect(rerouted).toMatchObject({ errorCode, mayHaveReached: false });
+    expect(
+      (await moto.recordedPublishes()).filter(
+        (params) => params.get('PhoneNumber') === event.message.destination,
+      ),
+    ).toEqual([]);
+  }
 
   it('publishes to moto with the sender id and SMS type, and reports the SNS MessageId', async () => {
     const event = outbound('aws-moto', 'Your code is 9035');
@@ -426,6 +456,30 @@ describe('sns-connector over HTTP', () => {
     ).toEqual([]);
   });
 
+  it('boots without a carrier it cannot use, reports it unhealthy and hands its messages back to routing', async () => {
+    expect(logged).toContainEqual(
+      expect.stringMatching(
+        /^sns-connector serves aws-by-class, .*; not taken up, settings rejected: aws-locked$/,
+      ),
+    );
+    expect(logged).toContainEqual(
+      expect.stringMatching(
+        /^carrier aws-locked: settings rejected, not taken up: carriers\[aws-locked\]\.sns\.accessKeyId: environment variable TUXHAT_NOT_SET_ANYWHERE is not set$/,
+      ),
+    );
+    await health.waitFor(
+      1,
+      (item) =>
+        item.carrierId === 'aws-locked' &&
+        !item.healthy &&
+        (item.detail ?? '').startsWith('not taken up, settings rejected: carriers[aws-locked]'),
+    );
+    await expectHandedBack(
+      outbound('aws-locked', 'Routed to a carrier the pod could not take up'),
+      'CARRIER_NOT_TAKEN_UP',
+    );
+  });
+
   describe('carrier changes while running (carriers table and config revision, as the admin API)', () => {
     async function changeCarrier(change: {
       sns?: Record<string, unknown>;
@@ -509,18 +563,7 @@ describe('sns-connector over HTTP', () => {
 
       await changeCarrier({ enabled: false });
       await line(/carrier aws-changing: disabled in the carriers table; its messages fail over/);
-      const off = outbound('aws-changing', 'While disabled');
-      publish(off);
-      const [rerouted] = await reroutes.waitFor(
-        1,
-        (item) => item.message.messageId === off.message.messageId,
-      );
-      expect(rerouted).toMatchObject({ errorCode: 'CARRIER_DISABLED', mayHaveReached: false });
-      expect(
-        (await moto.recordedPublishes()).filter(
-          (params) => params.get('PhoneNumber') === off.message.destination,
-        ),
-      ).toEqual([]);
+      await expectHandedBack(outbound('aws-changing', 'While disabled'), 'CARRIER_DISABLED');
       await health.waitFor(
         1,
         (item) => item.carrierId === 'aws-changing' && !item.healthy && item.detail === 'disabled',
