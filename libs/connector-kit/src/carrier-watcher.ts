@@ -58,6 +58,18 @@ export interface CarrierWatcherOptions<
   readonly onRows?: (rows: readonly CarrierRow[]) => void;
 }
 
+/** How the log ends when a consumed stand-in is disabled or removed (Unserved). */
+const HANDED_BACK = '; what still comes for it goes back to routing';
+
+/**
+ * Why a pod does not serve a carrier whose outbound topics it may consume: its settings were
+ * rejected (the problems), or, consumed while they were, it was then disabled or removed
+ * instead of fixed (a subscription is not undone while the pod runs).
+ */
+export type Unserved =
+  | { readonly kind: 'rejected'; readonly problems: string }
+  | { readonly kind: 'disabled' | 'removed' };
+
 /**
  * Follows carrier changes made while a connector runs (admin API, config seeding: both bump the
  * config revision). When the revision moves it reads the assigned carriers, validates them as the
@@ -74,6 +86,8 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
   private readonly standIns = new Set<string>();
   /** Stand-ins whose outbound topics are consumed (consumeRejected). */
   private readonly consumed = new Set<string>();
+  /** Consumed stand-ins since disabled or removed: what still comes for them goes back. */
+  private readonly withdrawn = new Map<string, 'disabled' | 'removed'>();
 
   constructor(private readonly options: CarrierWatcherOptions<Schema, Settings>) {
     this.sweep = new PeriodicSweep({
@@ -97,6 +111,17 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
   /** Why the carrier's new settings were rejected (it runs on, or stays off, as it was); undefined when they were not. */
   rejectedSettings(carrierId: string): string | undefined {
     return this.rejected.get(carrierId);
+  }
+
+  /**
+   * Why the pod does not serve a carrier it does not hold (asked for a message that came for
+   * it), or undefined when it may yet: being taken up, or not its carrier at all.
+   */
+  unserved(carrierId: string): Unserved | undefined {
+    const problems = this.rejected.get(carrierId);
+    if (problems !== undefined) return { kind: 'rejected', problems };
+    const withdrawn = this.withdrawn.get(carrierId);
+    return withdrawn && { kind: withdrawn };
   }
 
   /** Stops following; resolves once a change in hand is carried out. */
@@ -144,7 +169,7 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
         }
       }
     }
-    this.report(rejectedNow);
+    this.report(rejectedNow, new Map(current.map((row) => [row.id, row.enabled])));
     failure ??= await this.consumeStandIns();
     if (failure !== undefined) throw failure;
     this.seen = revision;
@@ -167,7 +192,20 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
     return failure;
   }
 
-  private report(rejectedNow: ReadonlyMap<string, readonly string[]>): void {
+  /** `enabled`: the assigned rows as read, by id (absent: removed from the table). */
+  private report(
+    rejectedNow: ReadonlyMap<string, readonly string[]>,
+    enabled: ReadonlyMap<string, boolean>,
+  ): void {
+    for (const [id, was] of [...this.withdrawn]) {
+      const row = enabled.get(id);
+      // Enabled again: taken up, rejected again (rejected answers), or about to be taken up.
+      if (row) this.withdrawn.delete(id);
+      else if (row === undefined && was === 'disabled') {
+        this.withdrawn.set(id, 'removed');
+        this.options.logger.log(`carrier ${id}: removed from the carriers table${HANDED_BACK}`);
+      }
+    }
     for (const [id, problems] of rejectedNow) {
       const key = problems.join('; ');
       if (this.rejected.get(id) === key) continue;
@@ -178,7 +216,7 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
           ? `carrier ${id}: new settings rejected, ${held.running ? 'it keeps running on its previous settings' : 'it stays stopped'}: ${key}`
           : `carrier ${id}: settings rejected, not taken up: ${key}`,
       );
-      // A held carrier's own probe says it (rejectedSettings); one never taken up has none.
+      // A held carrier's own probe says it (rejectedSettings); one not held has none.
       if (!held && this.options.health) {
         this.standIns.add(id);
         this.options.health.register(id, () => ({
@@ -193,12 +231,20 @@ export class CarrierWatcher<Schema extends z.ZodType, Settings> {
     for (const id of [...this.rejected.keys()]) {
       if (rejectedNow.has(id)) continue;
       this.rejected.delete(id);
-      this.options.logger.log(`carrier ${id}: settings valid again`);
-      this.consumed.delete(id);
+      const row = enabled.get(id);
+      this.options.logger.log(
+        row === true
+          ? `carrier ${id}: settings valid again`
+          : `carrier ${id}: ${row === undefined ? 'removed from' : 'disabled in'} the carriers table while its settings were rejected${HANDED_BACK}`,
+      );
       // Taken up now (its own probe replaced the stand-in), or gone from the pod's carriers.
       if (this.standIns.delete(id) && !this.options.held().has(id)) {
         this.options.health?.unregister(id);
+        if (row !== true && this.consumed.has(id)) {
+          this.withdrawn.set(id, row === undefined ? 'removed' : 'disabled');
+        }
       }
+      this.consumed.delete(id);
       this.options.onRejected?.(id);
     }
   }

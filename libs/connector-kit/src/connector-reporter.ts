@@ -16,6 +16,7 @@ import {
 import { CLOCK, type Clock } from '@tuxhat/runtime';
 
 import { CarrierHasItError } from './carrier-has-it.error';
+import type { Unserved } from './carrier-watcher';
 import { RecentOutcomes } from './recent-outcomes';
 
 /** The connector's name, as sms.status `source` and sms.reroute `source`. */
@@ -90,16 +91,22 @@ export class ConnectorReporter {
   }
 
   /**
-   * A message for a carrier the pod cannot take up (its settings rejected, CarrierWatcher),
-   * routed there before routing learnt it is unhealthy: back to routing, which tries another
-   * carrier or waits for one. Never sent, so it may go to any carrier.
+   * A message for a carrier the pod does not serve (CarrierWatcher.unserved: its settings
+   * rejected, or since disabled or removed), routed there before routing learnt it: back to
+   * routing, which tries another carrier or waits for one. Never sent, so it may go to any.
    */
-  notTakenUp(event: SmsOutboundEvent, rejectedSettings: string): Promise<void> {
-    return this.reroute(
-      event,
-      `carrier ${event.carrierId} not taken up by this ${this.source}, settings rejected: ${rejectedSettings}`,
-      { errorCode: 'CARRIER_NOT_TAKEN_UP', mayHaveReached: false },
-    );
+  notTakenUp(event: SmsOutboundEvent, unserved: Unserved): Promise<void> {
+    const carrier = `carrier ${event.carrierId} not taken up by this ${this.source}`;
+    return unserved.kind === 'rejected'
+      ? this.reroute(event, `${carrier}, settings rejected: ${unserved.problems}`, {
+          errorCode: 'CARRIER_NOT_TAKEN_UP',
+          mayHaveReached: false,
+        })
+      : this.reroute(
+          event,
+          `${carrier}: ${unserved.kind === 'disabled' ? 'disabled in' : 'removed from'} the carriers table`,
+          { errorCode: 'CARRIER_DISABLED', mayHaveReached: false },
+        );
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   CarrierWatcher,
   type HeldCarrier,
   OutboundSubscriptions,
+  type Unserved,
   changedSettingKeys,
 } from '@tuxhat/connector-kit';
 import type { PrismaClient } from '@tuxhat/database';
@@ -187,9 +188,9 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
     return [...this.links.keys()];
   }
 
-  /** Why the pod could not take this carrier up (its settings), or undefined. */
-  rejectedSettings(carrierId: string): string | undefined {
-    return this.watcher?.rejectedSettings(carrierId);
+  /** Why the pod does not serve a carrier it does not hold (CarrierWatcher), or undefined. */
+  unserved(carrierId: string): Unserved | undefined {
+    return this.watcher?.unserved(carrierId);
   }
 
   /**

@@ -44,7 +44,8 @@ export class SubmitLaterError extends Error {
  *  - a final refusal: `failed` with the command_status;
  *  - a retryable refusal, no bind, or a link failure: sms.reroute, so routing tries another
  *    carrier (this one never gets the message again when it may have it already); the same
- *    for a carrier the pod cannot take up (its settings rejected, CarrierSessions);
+ *    for a carrier the pod does not serve (its settings rejected, or since disabled or
+ *    removed: CarrierWatcher.unserved);
  *  - throttled: the retry topic, same carrier; after `throttleRoundsBeforeFailover` such rounds
  *    the message is rerouted instead of waiting on a carrier that keeps refusing;
  *  - some parts accepted and others not: the retry topic, same carrier, missing parts only (a
@@ -68,8 +69,8 @@ export class MessageSubmitter {
   async submit(event: SmsOutboundEvent): Promise<void> {
     const { message, carrierId } = event;
     const link = this.sessions.linkOf(carrierId);
-    const rejected = link ? undefined : this.sessions.rejectedSettings(carrierId);
-    if (rejected !== undefined) return this.reporter.notTakenUp(event, rejected);
+    const unserved = link ? undefined : this.sessions.unserved(carrierId);
+    if (unserved) return this.reporter.notTakenUp(event, unserved);
     if (!link) {
       throw new SubmitLaterError(
         `carrier ${carrierId} is not held by this smpp-connector (held: ${this.sessions.heldCarriers().join(', ') || 'none'})`,

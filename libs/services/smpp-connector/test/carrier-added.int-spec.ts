@@ -183,4 +183,44 @@ describe('smpp-connector takes up carriers while running', () => {
     expect(submitsFor(delivered)).toHaveLength(1);
     expect(submitsFor(handedBack)).toEqual([]);
   });
+
+  it('hands back what still comes for a carrier disabled, then removed, instead of fixed', async () => {
+    await fixture.seedCarrier('abandoned', port, { password: { env: 'TUXHAT_NOT_SET_ANYWHERE' } });
+    const connector = await fixture.start({ carriers: ['abandoned'], configPollMs: 100 });
+    await connector.health.waitFor(1, (event) => event.carrierId === 'abandoned');
+    const handedBack = async (text: string) => {
+      const event = fixture.outbound('abandoned', text);
+      connector.publish(event);
+      const [rerouted] = await connector.reroutes.waitFor(
+        1,
+        (item) => item.message.messageId === event.message.messageId,
+      );
+      expect(rerouted).toMatchObject({ errorCode: 'CARRIER_DISABLED', mayHaveReached: false });
+      return rerouted.reason;
+    };
+
+    await fixture.db.database.prisma.$transaction(async (tx) => {
+      await tx.carrier.update({ where: { id: 'abandoned' }, data: { enabled: false } });
+      await bumpConfigRevision(tx);
+    });
+    await connector.logger.waitFor(
+      /^carrier abandoned: disabled in the carriers table while its settings were rejected; what still comes for it goes back to routing$/,
+    );
+    // Routed before routing saw it disabled: its outbound topics are still consumed.
+    expect(await handedBack('Routed as it was disabled')).toBe(
+      'carrier abandoned not taken up by this smpp-connector: disabled in the carriers table',
+    );
+
+    await fixture.db.database.prisma.$transaction(async (tx) => {
+      await tx.carrier.delete({ where: { id: 'abandoned' } });
+      await bumpConfigRevision(tx);
+    });
+    await connector.logger.waitFor(
+      /^carrier abandoned: removed from the carriers table; what still comes for it goes back to routing$/,
+    );
+    expect(await handedBack('Routed as it was removed')).toBe(
+      'carrier abandoned not taken up by this smpp-connector: removed from the carriers table',
+    );
+    expect(connector.sent.events).toEqual([]);
+  });
 });

@@ -13,6 +13,7 @@ import {
   type HeldCarrier,
   OutboundSubscriptions,
   PacedGate,
+  type Unserved,
 } from '@tuxhat/connector-kit';
 import type { PrismaClient } from '@tuxhat/database';
 import { PRISMA } from '@tuxhat/runtime';
@@ -109,9 +110,9 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
     return [...this.clients.keys()];
   }
 
-  /** Why the pod could not take this carrier up (its settings), or undefined. */
-  rejectedSettings(carrierId: string): string | undefined {
-    return this.watcher?.rejectedSettings(carrierId);
+  /** Why the pod does not serve a carrier it does not hold (CarrierWatcher), or undefined. */
+  unserved(carrierId: string): Unserved | undefined {
+    return this.watcher?.unserved(carrierId);
   }
 
   /** Records how the carrier's last Publish went; a change of health is reported at once. */

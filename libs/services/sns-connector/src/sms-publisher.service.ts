@@ -45,8 +45,8 @@ export class SmsPublisher {
   async publish(event: SmsOutboundEvent): Promise<void> {
     const { message, carrierId } = event;
     const target = this.clients.clientOf(carrierId);
-    const rejected = target ? undefined : this.clients.rejectedSettings(carrierId);
-    if (rejected !== undefined) return this.reporter.notTakenUp(event, rejected);
+    const unserved = target ? undefined : this.clients.unserved(carrierId);
+    if (unserved) return this.reporter.notTakenUp(event, unserved);
     if (!target) {
       throw new PublishLaterError(
         `carrier ${carrierId} is not served by this sns-connector (serves: ${this.clients.heldCarriers().join(', ') || 'none'})`,

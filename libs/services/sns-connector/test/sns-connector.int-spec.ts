@@ -653,6 +653,19 @@ describe('sns-connector over HTTP', () => {
       ).toEqual([]);
       const ids = new Set([early.message.messageId, late.message.messageId]);
       expect(sent.events.filter((item) => ids.has(item.messageId))).toEqual([]);
+
+      // Disabled instead of fixed: what still comes for it goes back to routing all the same.
+      await db.database.prisma.$transaction(async (tx) => {
+        await tx.carrier.update({ where: { id: 'aws-unready' }, data: { enabled: false } });
+        await bumpConfigRevision(tx);
+      });
+      await line(
+        /^carrier aws-unready: disabled in the carriers table while its settings were rejected/,
+      );
+      await expectHandedBack(
+        outbound('aws-unready', 'Routed as it was disabled'),
+        'CARRIER_DISABLED',
+      );
     });
   });
 });
