@@ -7,6 +7,7 @@ import {
   isFinalStatus,
 } from '@tuxhat/contracts';
 import type { ReceiptStat } from '@tuxhat/smpp';
+import { waitFor } from '@tuxhat/testing';
 
 import { CarrierPipeline, type CarrierSpec, type SentMessage } from './support/carrier-pipeline';
 
@@ -41,6 +42,8 @@ const CARRIERS = {
     simulator: sim({ messageIdFormat: 'hex', receiptTextIdFormat: 'padded', receiptTlvs: false }),
   },
   early: { simulator: sim({ receiptBeforeResponse: true, responseDelayMs: 300 }) },
+  // data_sm (§4.7) instead of deliver_sm, id and state in the message_payload's text alone.
+  'data-sm': { simulator: sim({ receiptCommand: 'data_sm', receiptTlvs: false }) },
   binds: {
     simulator: sim({}),
     binds: [
@@ -110,6 +113,7 @@ describe('carrier receipts over Kafka (simulator, connector, dlr, status project
     ['a hex id in submit_sm_resp, in decimal in a receipt text without TLVs', 'text-decimal'],
     ['an id zero-filled in a receipt text without TLVs', 'text-padded'],
     ['receipts sent before their submit_sm_resp', 'early'],
+    ['receipts sent as data_sm, the text in message_payload', 'data-sm'],
     ['submissions on a transmitter bind, receipts on two receiver binds', 'binds'],
   ];
 
@@ -150,6 +154,21 @@ describe('carrier receipts over Kafka (simulator, connector, dlr, status project
       );
       expect(Date.parse(receipt.receivedAt)).toBeLessThan(Date.parse(sent.occurredAt));
     }
+  });
+
+  it('answers receipts sent as data_sm with data_sm_resp ESME_ROK (data-sm carrier)', async () => {
+    const message = await sut.send('data-sm', 'answered', DELIVERED_TO);
+    await expectFinalOnce(message, 'delivered');
+    const carrier = sut.carrier('data-sm');
+    // Answered otherwise (generic_nack, an error status), the SMSC would keep each receipt and
+    // send it again: the acknowledged count would never catch up with the receipts sent.
+    await waitFor('every data_sm receipt acknowledged', () =>
+      carrier.simulator.stats().receiptsAcknowledged === carrier.receipts.length ? true : undefined,
+    );
+    const [submit] = sut.submitsOf(message);
+    expect(
+      carrier.receipts.filter((receipt) => receipt.messageId === submit.messageId),
+    ).toHaveLength(1);
   });
 
   it('saw the receipts come over other binds than the submissions (binds carrier)', () => {

@@ -115,7 +115,12 @@ export {
   type BindType,
   type DeliverSmPdu,
   type DeliverSmRespPdu,
+  type DataSmFields,
+  type DataSmPdu,
+  type DataSmRespPdu,
   type HeaderOnlyPdu,
+  type MessageAddressing,
+  type MessageTlvs,
   type OutgoingPdu,
   type PduHeader,
   type ShortMessageFields,
@@ -165,7 +170,9 @@ export {
 export {
   classifyDeliver,
   type InboundDeliver,
+  type InboundPdu,
   type MobileOriginated,
+  userDataOf,
 } from './esme/inbound-deliver';
 export { PendingResponses } from './esme/pending-responses';
 export { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './esme/reconnect-backoff';

@@ -71,15 +71,27 @@ export class EsmeConnection {
     }
   }
 
-  /** Sends a deliver_sm and resolves with the command_status of its deliver_sm_resp (or generic_nack). */
-  async deliver(fields: DeliverSmFields, timeoutMs: number): Promise<number> {
+  /**
+   * Sends a deliver_sm, or the same as a data_sm (§4.7.1: short_message becomes the
+   * message_payload TLV), and resolves with the command_status of its response (or generic_nack).
+   */
+  async deliver(
+    fields: DeliverSmFields,
+    timeoutMs: number,
+    command: 'deliver_sm' | 'data_sm' = 'deliver_sm',
+  ): Promise<number> {
     let sequenceNumber: number;
     try {
-      sequenceNumber = this.session.send({ command: 'deliver_sm', ...fields });
+      if (command === 'deliver_sm') {
+        sequenceNumber = this.session.send({ command, ...fields });
+      } else {
+        const { shortMessage, ...rest } = fields;
+        sequenceNumber = this.session.send({ command, ...rest, messagePayload: shortMessage });
+      }
     } catch {
-      throw new DeliverFailedError('connection closed before deliver_sm was sent');
+      throw new DeliverFailedError(`connection closed before ${command} was sent`);
     }
-    const response = await this.pending.wait(sequenceNumber, 'deliver_sm', timeoutMs);
+    const response = await this.pending.wait(sequenceNumber, command, timeoutMs);
     return response.commandStatus;
   }
 

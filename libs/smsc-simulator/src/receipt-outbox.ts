@@ -17,6 +17,8 @@ export interface ReceiptOutboxDeps {
   timers: TimerSet;
   deliverTimeoutMs: number;
   redeliveryDelayMs: number;
+  /** How receipts travel: deliver_sm, or data_sm as some SMSCs send them. */
+  receiptCommand: 'deliver_sm' | 'data_sm';
   isStopping(): boolean;
   onSent(receipt: OwedReceipt, connection: EsmeConnection): void;
   onResponse(receipt: OwedReceipt, commandStatus: number): void;
@@ -51,7 +53,11 @@ export class ReceiptOutbox {
       return;
     }
     receipt.attempts++;
-    const response = connection.deliver(receipt.fields, this.deps.deliverTimeoutMs);
+    const response = connection.deliver(
+      receipt.fields,
+      this.deps.deliverTimeoutMs,
+      this.deps.receiptCommand,
+    );
     this.deps.onSent(receipt, connection);
     response.then(
       (commandStatus) => {

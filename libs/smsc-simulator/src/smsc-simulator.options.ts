@@ -37,6 +37,11 @@ export interface SmscSimulatorOptions {
    * false leaves the id and the state to the receipt text alone, as many carriers do.
    */
   receiptTlvs?: boolean;
+  /**
+   * How receipts travel (default deliver_sm): 'data_sm' sends them as data_sm (SMPP 3.4 §4.7.1,
+   * the text in message_payload), as some SMSCs do, answered with data_sm_resp.
+   */
+  receiptCommand?: 'deliver_sm' | 'data_sm';
   /** Fraction 0..1 of submits answered errorStatus (default 0). */
   errorRate?: number;
   /** command_status for errorRate (default ESME_RSUBMITFAIL 0x45). */
@@ -81,6 +86,7 @@ export function resolveSmscSimulatorOptions(
     messageIdFormat: options.messageIdFormat ?? 'hex',
     receiptTextIdFormat: options.receiptTextIdFormat ?? 'same',
     receiptTlvs: options.receiptTlvs ?? true,
+    receiptCommand: options.receiptCommand ?? 'deliver_sm',
     errorRate: options.errorRate ?? 0,
     errorStatus: options.errorStatus ?? CommandStatus.ESME_RSUBMITFAIL,
     throttleRate: options.throttleRate ?? 0,

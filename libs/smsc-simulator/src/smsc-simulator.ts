@@ -157,6 +157,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
       timers: this.timers,
       deliverTimeoutMs: this.options.deliverTimeoutMs,
       redeliveryDelayMs: this.options.redeliveryDelayMs,
+      receiptCommand: this.options.receiptCommand,
       isStopping: () => this.stopping,
       onSent: (receipt, connection) =>
         this.emit('receipt', {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SMS_DLR_RAW, SMS_MO_RAW } from '@tuxhat/contracts';
 import { EventPublisher } from '@tuxhat/messaging';
 import { CLOCK, type Clock } from '@tuxhat/runtime';
-import type { InboundDeliver, MobileOriginated } from '@tuxhat/smpp';
+import { type InboundDeliver, type MobileOriginated, userDataOf } from '@tuxhat/smpp';
 
 import { dlrRawEventOf, moRawEventOf } from './receipt-event.mapper';
 import { addressFromCarrier } from './sms-address';
@@ -43,7 +43,7 @@ export class ReceiptIntake {
       case 'unreadable-receipt':
         this.logger.warn(
           `carrier ${carrierId}: receipt without a readable message id (no receipted_message_id TLV, ` +
-            `text not in Appendix B format) dropped: ${preview(deliver.pdu.shortMessage)}`,
+            `text not in Appendix B format) dropped: ${preview(userDataOf(deliver.pdu))}`,
         );
         return;
     }
@@ -58,7 +58,7 @@ export class ReceiptIntake {
     if (!mapped.ok) {
       this.logger.warn(
         `carrier ${carrierId}: receipt for ${JSON.stringify(deliver.receipt.messageId.slice(0, 80))} dropped, ` +
-          `it does not fit sms.dlr.raw (${mapped.reason}): ${preview(deliver.pdu.shortMessage)}`,
+          `it does not fit sms.dlr.raw (${mapped.reason}): ${preview(userDataOf(deliver.pdu))}`,
       );
       return;
     }

@@ -4,7 +4,6 @@ import {
   BIND_COMMANDS,
   SMPP_VERSION_3_4,
   isResponsePdu,
-  type DeliverSmPdu,
   type SmppPdu,
 } from '../transport/smpp-pdu';
 import { SmppSession } from '../transport/smpp-session';
@@ -30,7 +29,7 @@ import {
   SmppResponseTimeoutError,
   type SmppCloseReason,
 } from './esme-errors';
-import { classifyDeliver, type InboundDeliver } from './inbound-deliver';
+import { classifyDeliver, type InboundDeliver, type InboundPdu } from './inbound-deliver';
 import { PendingResponses } from './pending-responses';
 import { backoffDelay } from './reconnect-backoff';
 import { SubmitWindow } from './submit-window';
@@ -416,6 +415,7 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
         void context.session.close();
         return;
       case 'deliver_sm':
+      case 'data_sm':
         this.onDeliver(context, pdu);
         return;
       case 'unsupported':
@@ -428,16 +428,19 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     }
   }
 
-  private onDeliver(context: SessionContext, pdu: DeliverSmPdu): void {
+  private onDeliver(context: SessionContext, pdu: InboundPdu): void {
     const deliver = classifyDeliver(pdu);
     this.inFlight++;
     void this.answerDeliver(context, pdu, deliver);
   }
 
-  /** Runs the deliver handler, then answers deliver_sm_resp with its verdict (§4.6.2). Never rejects. */
+  /**
+   * Runs the deliver handler, then answers deliver_sm_resp (§4.6.2) or data_sm_resp (§4.7.2,
+   * message_id empty) with its verdict. Never rejects.
+   */
   private async answerDeliver(
     context: SessionContext,
-    pdu: DeliverSmPdu,
+    pdu: InboundPdu,
     deliver: InboundDeliver,
   ): Promise<void> {
     try {
@@ -454,11 +457,13 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
         }
       }
       // If the session died meanwhile there is no one to answer: the SMSC redelivers.
-      this.sendQuietly(context, {
-        command: 'deliver_sm_resp',
-        sequenceNumber: pdu.sequenceNumber,
-        commandStatus,
-      });
+      const { sequenceNumber } = pdu;
+      this.sendQuietly(
+        context,
+        pdu.command === 'data_sm'
+          ? { command: 'data_sm_resp', sequenceNumber, commandStatus, messageId: '' }
+          : { command: 'deliver_sm_resp', sequenceNumber, commandStatus },
+      );
     } catch {
       // Only a throwing 'deliverFailed' listener gets here; the SMSC redelivers unanswered PDUs.
     } finally {

@@ -2,9 +2,23 @@ import { decodeShortMessage, sarConcatOf } from '../encoding/short-message-decod
 import type { ConcatInfo } from '../encoding/user-data-header';
 import { isReceiptEsmClass } from '../protocol/esm-class';
 import { readDeliveryReceipt, type DeliveryReceipt } from '../receipt/delivery-receipt';
-import type { DeliverSmPdu } from '../transport/smpp-pdu';
+import type { DataSmPdu, DeliverSmPdu } from '../transport/smpp-pdu';
 
-/** A mobile-originated message (deliver_sm whose esm_class message type is default, SMPP 3.4 §5.2.12). */
+/** What an SMSC hands an ESME: deliver_sm (§4.6), or data_sm (§4.7) on some networks. */
+export type InboundPdu = DeliverSmPdu | DataSmPdu;
+
+/**
+ * The user data of an inbound PDU: short_message, or the message_payload TLV when
+ * short_message is empty (§5.3.2.32) or absent (data_sm).
+ */
+export function userDataOf(pdu: InboundPdu): Buffer {
+  const shortMessage = pdu.command === 'deliver_sm' ? pdu.shortMessage : EMPTY;
+  return shortMessage.length > 0 ? shortMessage : (pdu.messagePayload ?? shortMessage);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A mobile-originated message (esm_class message type default, SMPP 3.4 §5.2.12). */
 export interface MobileOriginated {
   sourceAddr: string;
   destinationAddr: string;
@@ -22,20 +36,20 @@ export interface MobileOriginated {
   payload: Buffer;
 }
 
-/** What the ESME client hands the deliver handler for each deliver_sm. */
+/** What the ESME client hands the deliver handler for each deliver_sm or data_sm. */
 export type InboundDeliver =
-  | { kind: 'receipt'; receipt: DeliveryReceipt; pdu: DeliverSmPdu }
-  | { kind: 'mo'; mo: MobileOriginated; pdu: DeliverSmPdu }
+  | { kind: 'receipt'; receipt: DeliveryReceipt; pdu: InboundPdu }
+  | { kind: 'mo'; mo: MobileOriginated; pdu: InboundPdu }
   /** esm_class says receipt but neither TLVs nor text yield a message id. */
-  | { kind: 'unreadable-receipt'; pdu: DeliverSmPdu };
+  | { kind: 'unreadable-receipt'; pdu: InboundPdu };
 
-export function classifyDeliver(pdu: DeliverSmPdu): InboundDeliver {
+/** A receipt or an MO, by esm_class (§5.2.12), read the same from deliver_sm and data_sm. */
+export function classifyDeliver(pdu: InboundPdu): InboundDeliver {
+  const body = userDataOf(pdu);
   if (isReceiptEsmClass(pdu.esmClass)) {
-    const receipt = readDeliveryReceipt(pdu);
+    const receipt = readDeliveryReceipt({ ...pdu, shortMessage: body });
     return receipt ? { kind: 'receipt', receipt, pdu } : { kind: 'unreadable-receipt', pdu };
   }
-  const body =
-    pdu.shortMessage.length > 0 ? pdu.shortMessage : (pdu.messagePayload ?? pdu.shortMessage);
   const decoded = decodeShortMessage(body, pdu.dataCoding, pdu.esmClass);
   const mo: MobileOriginated = {
     sourceAddr: pdu.sourceAddr,

@@ -2,6 +2,9 @@ import type { WireParams, WirePdu } from './node-smpp';
 import type {
   BindCommand,
   BindRespCommand,
+  DataSmFields,
+  MessageAddressing,
+  MessageTlvs,
   OutgoingPdu,
   ShortMessageFields,
   SmppPdu,
@@ -46,7 +49,10 @@ export function fromWire(pdu: WirePdu): SmppPdu {
   if (command === 'submit_sm' || command === 'deliver_sm') {
     return { ...header, command, ...shortMessageFromWire(pdu) };
   }
-  if (command === 'submit_sm_resp') {
+  if (command === 'data_sm') {
+    return { ...header, command, ...dataSmFromWire(pdu) };
+  }
+  if (command === 'submit_sm_resp' || command === 'data_sm_resp') {
     return { ...header, command, messageId: pdu.message_id ?? '' };
   }
   if (command === 'deliver_sm_resp') {
@@ -66,13 +72,7 @@ export function fromWire(pdu: WirePdu): SmppPdu {
 
 function shortMessageFromWire(pdu: WirePdu): ShortMessageFields {
   const fields: ShortMessageFields = {
-    serviceType: pdu.service_type ?? '',
-    sourceAddrTon: pdu.source_addr_ton ?? 0,
-    sourceAddrNpi: pdu.source_addr_npi ?? 0,
-    sourceAddr: pdu.source_addr ?? '',
-    destAddrTon: pdu.dest_addr_ton ?? 0,
-    destAddrNpi: pdu.dest_addr_npi ?? 0,
-    destinationAddr: pdu.destination_addr ?? '',
+    ...addressingFromWire(pdu),
     esmClass: pdu.esm_class ?? 0,
     protocolId: pdu.protocol_id ?? 0,
     priorityFlag: pdu.priority_flag ?? 0,
@@ -84,6 +84,34 @@ function shortMessageFromWire(pdu: WirePdu): ShortMessageFields {
     smDefaultMsgId: pdu.sm_default_msg_id ?? 0,
     shortMessage: Buffer.isBuffer(pdu.short_message) ? pdu.short_message : Buffer.alloc(0),
   };
+  tlvsFromWire(pdu, fields);
+  return fields;
+}
+
+function addressingFromWire(pdu: WirePdu): MessageAddressing {
+  return {
+    serviceType: pdu.service_type ?? '',
+    sourceAddrTon: pdu.source_addr_ton ?? 0,
+    sourceAddrNpi: pdu.source_addr_npi ?? 0,
+    sourceAddr: pdu.source_addr ?? '',
+    destAddrTon: pdu.dest_addr_ton ?? 0,
+    destAddrNpi: pdu.dest_addr_npi ?? 0,
+    destinationAddr: pdu.destination_addr ?? '',
+  };
+}
+
+function dataSmFromWire(pdu: WirePdu): DataSmFields {
+  const fields: DataSmFields = {
+    ...addressingFromWire(pdu),
+    esmClass: pdu.esm_class ?? 0,
+    registeredDelivery: pdu.registered_delivery ?? 0,
+    dataCoding: pdu.data_coding ?? 0,
+  };
+  tlvsFromWire(pdu, fields);
+  return fields;
+}
+
+function tlvsFromWire(pdu: WirePdu, fields: MessageTlvs): void {
   if (Buffer.isBuffer(pdu.message_payload)) fields.messagePayload = pdu.message_payload;
   if (typeof pdu.receipted_message_id === 'string')
     fields.receiptedMessageId = pdu.receipted_message_id;
@@ -92,7 +120,6 @@ function shortMessageFromWire(pdu: WirePdu): ShortMessageFields {
   if (typeof pdu.sar_msg_ref_num === 'number') fields.sarMsgRefNum = pdu.sar_msg_ref_num;
   if (typeof pdu.sar_total_segments === 'number') fields.sarTotalSegments = pdu.sar_total_segments;
   if (typeof pdu.sar_segment_seqnum === 'number') fields.sarSegmentSeqnum = pdu.sar_segment_seqnum;
-  return fields;
 }
 
 /**
@@ -128,14 +155,8 @@ export function toWire(
       break;
     case 'submit_sm':
     case 'deliver_sm':
+      assign(params, addressingToWire(pdu));
       assign(params, {
-        service_type: pdu.serviceType,
-        source_addr_ton: pdu.sourceAddrTon,
-        source_addr_npi: pdu.sourceAddrNpi,
-        source_addr: pdu.sourceAddr,
-        dest_addr_ton: pdu.destAddrTon,
-        dest_addr_npi: pdu.destAddrNpi,
-        destination_addr: pdu.destinationAddr,
         esm_class: pdu.esmClass,
         protocol_id: pdu.protocolId,
         priority_flag: pdu.priorityFlag,
@@ -147,16 +168,20 @@ export function toWire(
         data_coding: pdu.dataCoding ?? 0,
         sm_default_msg_id: pdu.smDefaultMsgId,
         short_message: pdu.shortMessage,
-        message_payload: pdu.messagePayload,
-        receipted_message_id: pdu.receiptedMessageId,
-        message_state: pdu.messageState,
-        network_error_code: pdu.networkErrorCode,
-        sar_msg_ref_num: pdu.sarMsgRefNum,
-        sar_total_segments: pdu.sarTotalSegments,
-        sar_segment_seqnum: pdu.sarSegmentSeqnum,
       });
+      assign(params, tlvsToWire(pdu));
+      break;
+    case 'data_sm':
+      assign(params, addressingToWire(pdu));
+      assign(params, {
+        esm_class: pdu.esmClass,
+        registered_delivery: pdu.registeredDelivery,
+        data_coding: pdu.dataCoding ?? 0,
+      });
+      assign(params, tlvsToWire(pdu));
       break;
     case 'submit_sm_resp':
+    case 'data_sm_resp':
       assign(params, { message_id: pdu.messageId });
       break;
     case 'deliver_sm_resp':
@@ -168,6 +193,30 @@ export function toWire(
       break;
   }
   return { command: pdu.command, params };
+}
+
+function addressingToWire(pdu: Partial<MessageAddressing>): WireParams {
+  return {
+    service_type: pdu.serviceType,
+    source_addr_ton: pdu.sourceAddrTon,
+    source_addr_npi: pdu.sourceAddrNpi,
+    source_addr: pdu.sourceAddr,
+    dest_addr_ton: pdu.destAddrTon,
+    dest_addr_npi: pdu.destAddrNpi,
+    destination_addr: pdu.destinationAddr,
+  };
+}
+
+function tlvsToWire(pdu: Partial<MessageTlvs>): WireParams {
+  return {
+    message_payload: pdu.messagePayload,
+    receipted_message_id: pdu.receiptedMessageId,
+    message_state: pdu.messageState,
+    network_error_code: pdu.networkErrorCode,
+    sar_msg_ref_num: pdu.sarMsgRefNum,
+    sar_total_segments: pdu.sarTotalSegments,
+    sar_segment_seqnum: pdu.sarSegmentSeqnum,
+  };
 }
 
 function assign(target: WireParams, source: WireParams): void {

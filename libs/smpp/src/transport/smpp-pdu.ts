@@ -51,8 +51,26 @@ export interface BindRespPdu extends PduHeader {
   systemId: string;
 }
 
-/** Mandatory parameters shared by submit_sm (§4.4.1) and deliver_sm (§4.6.1), plus the TLVs we use. */
-export interface ShortMessageFields {
+/** The TLVs we use (§5.3.2), on submit_sm, deliver_sm and data_sm alike. */
+export interface MessageTlvs {
+  /** §5.3.2.32 message_payload TLV, raw. */
+  messagePayload?: Buffer;
+  /** §5.3.2.12 receipted_message_id TLV (receipts). */
+  receiptedMessageId?: string;
+  /** §5.3.2.35 message_state TLV (receipts). */
+  messageState?: number;
+  /** §5.3.2.31 network_error_code TLV. */
+  networkErrorCode?: Buffer;
+  /** §5.3.2.22 sar_msg_ref_num TLV: the reference shared by a concatenated message's parts. */
+  sarMsgRefNum?: number;
+  /** §5.3.2.23 sar_total_segments TLV. */
+  sarTotalSegments?: number;
+  /** §5.3.2.24 sar_segment_seqnum TLV (1-based). */
+  sarSegmentSeqnum?: number;
+}
+
+/** The fields that open submit_sm (§4.4.1), deliver_sm (§4.6.1) and data_sm (§4.7.1). */
+export interface MessageAddressing {
   serviceType: string;
   sourceAddrTon: number;
   sourceAddrNpi: number;
@@ -60,6 +78,10 @@ export interface ShortMessageFields {
   destAddrTon: number;
   destAddrNpi: number;
   destinationAddr: string;
+}
+
+/** Mandatory parameters shared by submit_sm (§4.4.1) and deliver_sm (§4.6.1), plus the TLVs we use. */
+export interface ShortMessageFields extends MessageAddressing, MessageTlvs {
   esmClass: number;
   protocolId: number;
   priorityFlag: number;
@@ -72,20 +94,16 @@ export interface ShortMessageFields {
   smDefaultMsgId: number;
   /** Raw octets (UDH included when esm_class has UDHI); never decoded by the transport. */
   shortMessage: Buffer;
-  /** §5.3.2.32 message_payload TLV, raw. */
-  messagePayload?: Buffer;
-  /** §5.3.2.12 receipted_message_id TLV (deliver_sm receipts). */
-  receiptedMessageId?: string;
-  /** §5.3.2.35 message_state TLV (deliver_sm receipts). */
-  messageState?: number;
-  /** §5.3.2.31 network_error_code TLV. */
-  networkErrorCode?: Buffer;
-  /** §5.3.2.22 sar_msg_ref_num TLV: the reference shared by a concatenated message's parts. */
-  sarMsgRefNum?: number;
-  /** §5.3.2.23 sar_total_segments TLV. */
-  sarTotalSegments?: number;
-  /** §5.3.2.24 sar_segment_seqnum TLV (1-based). */
-  sarSegmentSeqnum?: number;
+}
+
+/**
+ * §4.7.1 data_sm mandatory parameters: deliver_sm's addressing, esm_class and data_coding,
+ * without short_message (the user data travels in message_payload).
+ */
+export interface DataSmFields extends MessageAddressing, MessageTlvs {
+  esmClass: number;
+  registeredDelivery: number;
+  dataCoding: number;
 }
 
 export interface SubmitSmPdu extends PduHeader, ShortMessageFields {
@@ -94,6 +112,17 @@ export interface SubmitSmPdu extends PduHeader, ShortMessageFields {
 
 export interface DeliverSmPdu extends PduHeader, ShortMessageFields {
   command: 'deliver_sm';
+}
+
+/** §4.7.1: some SMSCs send receipts and MO this way instead of deliver_sm. */
+export interface DataSmPdu extends PduHeader, DataSmFields {
+  command: 'data_sm';
+}
+
+/** §4.7.2; message_id, which an ESME answering an SMSC leaves empty. */
+export interface DataSmRespPdu extends PduHeader {
+  command: 'data_sm_resp';
+  messageId: string;
 }
 
 /** §4.4.2; message_id is absent when command_status is non-zero. */
@@ -128,6 +157,8 @@ export type SmppPdu =
   | SubmitSmRespPdu
   | DeliverSmPdu
   | DeliverSmRespPdu
+  | DataSmPdu
+  | DataSmRespPdu
   | HeaderOnlyPdu
   | UnsupportedPdu;
 

@@ -33,16 +33,28 @@ function defined<T extends object>(value: T): T {
 
 function pdusOf(seed: number): OutgoingPdu[] {
   const g = generator(seed);
+  const addressing = () => ({
+    serviceType: g.maybe(() => g.text(5)),
+    sourceAddrTon: g.maybe(() => g.int(6)),
+    sourceAddrNpi: g.maybe(() => g.int(18)),
+    sourceAddr: g.maybe(() => g.text(20)),
+    destAddrTon: g.maybe(() => g.int(6)),
+    destAddrNpi: g.maybe(() => g.int(18)),
+    destinationAddr: g.maybe(() => g.text(20)),
+  });
+  const tlvs = () => ({
+    messagePayload: g.maybe(() => g.octets(600)),
+    receiptedMessageId: g.maybe(() => g.text(64)),
+    messageState: g.maybe(() => g.int(8)),
+    networkErrorCode: g.maybe(() => g.octets(3)),
+    sarMsgRefNum: g.maybe(() => g.int(0xffff)),
+    sarTotalSegments: g.maybe(() => g.int(255)),
+    sarSegmentSeqnum: g.maybe(() => g.int(255)),
+  });
   const shortMessage = (command: 'submit_sm' | 'deliver_sm'): OutgoingPdu =>
     defined({
       command,
-      serviceType: g.maybe(() => g.text(5)),
-      sourceAddrTon: g.maybe(() => g.int(6)),
-      sourceAddrNpi: g.maybe(() => g.int(18)),
-      sourceAddr: g.maybe(() => g.text(20)),
-      destAddrTon: g.maybe(() => g.int(6)),
-      destAddrNpi: g.maybe(() => g.int(18)),
-      destinationAddr: g.maybe(() => g.text(20)),
+      ...addressing(),
       esmClass: g.maybe(() => g.int(255)),
       protocolId: g.maybe(() => g.int(255)),
       priorityFlag: g.maybe(() => g.int(3)),
@@ -53,13 +65,16 @@ function pdusOf(seed: number): OutgoingPdu[] {
       dataCoding: g.maybe(() => g.int(255)),
       smDefaultMsgId: g.maybe(() => g.int(255)),
       shortMessage: g.maybe(() => g.octets(254)),
-      messagePayload: g.maybe(() => g.octets(600)),
-      receiptedMessageId: g.maybe(() => g.text(64)),
-      messageState: g.maybe(() => g.int(8)),
-      networkErrorCode: g.maybe(() => g.octets(3)),
-      sarMsgRefNum: g.maybe(() => g.int(0xffff)),
-      sarTotalSegments: g.maybe(() => g.int(255)),
-      sarSegmentSeqnum: g.maybe(() => g.int(255)),
+      ...tlvs(),
+    });
+  const dataSm = (): OutgoingPdu =>
+    defined({
+      command: 'data_sm',
+      ...addressing(),
+      esmClass: g.maybe(() => g.int(255)),
+      registeredDelivery: g.maybe(() => g.int(31)),
+      dataCoding: g.maybe(() => g.int(255)),
+      ...tlvs(),
     });
   const bind = (command: 'bind_transmitter' | 'bind_receiver' | 'bind_transceiver'): OutgoingPdu =>
     defined({
@@ -85,6 +100,8 @@ function pdusOf(seed: number): OutgoingPdu[] {
     { command: 'bind_transmitter_resp', systemId: g.text(15), ...status() },
     defined({ command: 'submit_sm_resp', messageId: g.maybe(() => g.text(64)), ...status() }),
     { command: 'deliver_sm_resp', ...status() },
+    dataSm(),
+    defined({ command: 'data_sm_resp', messageId: g.maybe(() => g.text(64)), ...status() }),
     { command: 'enquire_link' },
     { command: 'enquire_link_resp' },
     { command: 'unbind' },
@@ -108,7 +125,7 @@ describe('wire codec (typed PDUs straight to octets and back)', () => {
         compared++;
       });
     }
-    expect(compared).toBe(400 * 15);
+    expect(compared).toBe(400 * 17);
   });
 
   it('reads exactly what node-smpp reads from those octets', () => {

@@ -1,6 +1,13 @@
 import { MAX_PDU_LENGTH, createWirePdu, parseWirePdu } from './node-smpp';
 import { fromWire, toWire } from './pdu-mapper';
-import type { OutgoingPdu, ShortMessageFields, SmppPdu } from './smpp-pdu';
+import type {
+  DataSmFields,
+  MessageAddressing,
+  MessageTlvs,
+  OutgoingPdu,
+  ShortMessageFields,
+  SmppPdu,
+} from './smpp-pdu';
 
 /**
  * The PDUs the gateway and the simulator exchange, written and read straight between typed
@@ -29,6 +36,8 @@ const COMMAND_IDS = {
   bind_transceiver_resp: 0x80000009,
   enquire_link: 0x00000015,
   enquire_link_resp: 0x80000015,
+  data_sm: 0x00000103,
+  data_sm_resp: 0x80000103,
 } as const satisfies Record<Exclude<SmppPdu['command'], 'unsupported'>, number>;
 
 type KnownCommand = keyof typeof COMMAND_IDS;
@@ -60,9 +69,12 @@ export function encodeOutgoing(pdu: OutgoingPdu, sequenceNumber: number): Buffer
     case 'submit_sm':
     case 'deliver_sm':
       return encodeShortMessage(pdu, commandId, sequenceNumber);
+    case 'data_sm':
+      return encodeDataSm(pdu, commandId, sequenceNumber);
     case 'submit_sm_resp':
+    case 'data_sm_resp':
     case 'deliver_sm_resp': {
-      const messageId = pdu.command === 'submit_sm_resp' ? (pdu.messageId ?? '') : '';
+      const messageId = pdu.command === 'deliver_sm_resp' ? '' : (pdu.messageId ?? '');
       const out = header(HEADER + messageId.length + 1, commandId, 0, sequenceNumber);
       writeCString(out, HEADER, messageId);
       return out;
@@ -110,39 +122,20 @@ function encodeShortMessage(
   commandId: number,
   sequenceNumber: number,
 ): Buffer {
-  const serviceType = pdu.serviceType ?? '';
-  const sourceAddr = pdu.sourceAddr ?? '';
-  const destinationAddr = pdu.destinationAddr ?? '';
   const schedule = pdu.scheduleDeliveryTime ?? '';
   const validity = pdu.validityPeriod ?? '';
   const shortMessage = pdu.shortMessage ?? EMPTY;
-  let length =
+  const length =
     HEADER +
-    serviceType.length +
-    sourceAddr.length +
-    destinationAddr.length +
+    addressingLength(pdu) +
     schedule.length +
     validity.length +
     shortMessage.length +
-    // 5 NULs, 11 one-octet fields, sm_length
-    17;
-  const { messagePayload, receiptedMessageId, networkErrorCode } = pdu;
-  if (messagePayload !== undefined) length += 4 + messagePayload.length;
-  if (receiptedMessageId !== undefined) length += 5 + receiptedMessageId.length;
-  if (pdu.messageState !== undefined) length += 5;
-  if (networkErrorCode !== undefined) length += 4 + networkErrorCode.length;
-  if (pdu.sarMsgRefNum !== undefined) length += 6;
-  if (pdu.sarTotalSegments !== undefined) length += 5;
-  if (pdu.sarSegmentSeqnum !== undefined) length += 5;
-
+    // 2 NULs, 7 one-octet fields, sm_length
+    10 +
+    tlvsLength(pdu);
   const out = header(length, commandId, 0, sequenceNumber);
-  let offset = writeCString(out, HEADER, serviceType);
-  offset = out.writeUInt8(pdu.sourceAddrTon || 0, offset);
-  offset = out.writeUInt8(pdu.sourceAddrNpi || 0, offset);
-  offset = writeCString(out, offset, sourceAddr);
-  offset = out.writeUInt8(pdu.destAddrTon || 0, offset);
-  offset = out.writeUInt8(pdu.destAddrNpi || 0, offset);
-  offset = writeCString(out, offset, destinationAddr);
+  let offset = writeAddressing(out, pdu);
   offset = out.writeUInt8(pdu.esmClass || 0, offset);
   offset = out.writeUInt8(pdu.protocolId || 0, offset);
   offset = out.writeUInt8(pdu.priorityFlag || 0, offset);
@@ -154,6 +147,62 @@ function encodeShortMessage(
   offset = out.writeUInt8(pdu.smDefaultMsgId || 0, offset);
   offset = out.writeUInt8(shortMessage.length, offset);
   offset += shortMessage.copy(out, offset);
+  writeTlvs(out, offset, pdu);
+  return out;
+}
+
+/** §4.7.1: the addressing, esm_class, registered_delivery and data_coding, then the TLVs. */
+function encodeDataSm(
+  pdu: Partial<DataSmFields>,
+  commandId: number,
+  sequenceNumber: number,
+): Buffer {
+  // 3 one-octet fields
+  const length = HEADER + addressingLength(pdu) + 3 + tlvsLength(pdu);
+  const out = header(length, commandId, 0, sequenceNumber);
+  let offset = writeAddressing(out, pdu);
+  offset = out.writeUInt8(pdu.esmClass || 0, offset);
+  offset = out.writeUInt8(pdu.registeredDelivery || 0, offset);
+  offset = out.writeUInt8(pdu.dataCoding || 0, offset);
+  writeTlvs(out, offset, pdu);
+  return out;
+}
+
+/** The octets of the addressing fields that open submit_sm, deliver_sm and data_sm. */
+function addressingLength(pdu: Partial<MessageAddressing>): number {
+  const { serviceType = '', sourceAddr = '', destinationAddr = '' } = pdu;
+  // 3 NULs, 4 one-octet fields
+  return serviceType.length + sourceAddr.length + destinationAddr.length + 7;
+}
+
+/** Writes the addressing fields right after the header; returns the offset after them. */
+function writeAddressing(out: Buffer, pdu: Partial<MessageAddressing>): number {
+  let offset = writeCString(out, HEADER, pdu.serviceType ?? '');
+  offset = out.writeUInt8(pdu.sourceAddrTon || 0, offset);
+  offset = out.writeUInt8(pdu.sourceAddrNpi || 0, offset);
+  offset = writeCString(out, offset, pdu.sourceAddr ?? '');
+  offset = out.writeUInt8(pdu.destAddrTon || 0, offset);
+  offset = out.writeUInt8(pdu.destAddrNpi || 0, offset);
+  return writeCString(out, offset, pdu.destinationAddr ?? '');
+}
+
+/** The octets the TLVs of MessageTlvs take that the PDU carries. */
+function tlvsLength(pdu: MessageTlvs): number {
+  let length = 0;
+  const { messagePayload, receiptedMessageId, networkErrorCode } = pdu;
+  if (messagePayload !== undefined) length += 4 + messagePayload.length;
+  if (receiptedMessageId !== undefined) length += 5 + receiptedMessageId.length;
+  if (pdu.messageState !== undefined) length += 5;
+  if (networkErrorCode !== undefined) length += 4 + networkErrorCode.length;
+  if (pdu.sarMsgRefNum !== undefined) length += 6;
+  if (pdu.sarTotalSegments !== undefined) length += 5;
+  if (pdu.sarSegmentSeqnum !== undefined) length += 5;
+  return length;
+}
+
+/** Writes the TLVs the PDU carries from `offset`, in node-smpp's order. */
+function writeTlvs(out: Buffer, offset: number, pdu: MessageTlvs): void {
+  const { messagePayload, receiptedMessageId, networkErrorCode } = pdu;
   if (messagePayload !== undefined)
     offset = writeTlvOctets(out, offset, TLV.messagePayload, messagePayload);
   if (receiptedMessageId !== undefined) {
@@ -174,7 +223,6 @@ function encodeShortMessage(
     offset = writeTlvInt8(out, offset, TLV.sarTotalSegments, pdu.sarTotalSegments);
   if (pdu.sarSegmentSeqnum !== undefined)
     writeTlvInt8(out, offset, TLV.sarSegmentSeqnum, pdu.sarSegmentSeqnum);
-  return out;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -288,7 +336,14 @@ function readKnown(octets: Buffer): SmppPdu | undefined {
       pdu = { commandStatus, sequenceNumber, command, ...fields };
       break;
     }
+    case 'data_sm': {
+      const fields = readDataSm(body);
+      if (fields === undefined) return undefined;
+      pdu = { commandStatus, sequenceNumber, command, ...fields };
+      break;
+    }
     case 'submit_sm_resp':
+    case 'data_sm_resp':
       pdu = { commandStatus, sequenceNumber, command, messageId: body.cstring() };
       break;
     case 'deliver_sm_resp':
@@ -337,8 +392,8 @@ function readKnown(octets: Buffer): SmppPdu | undefined {
       pdu = { commandStatus, sequenceNumber, command };
       break;
   }
-  // Optional parameters on anything but submit_sm/deliver_sm (read above), and bodies that do
-  // not parse cleanly, are node-smpp's business.
+  // Optional parameters on anything but submit_sm/deliver_sm/data_sm (read above), and bodies
+  // that do not parse cleanly, are node-smpp's business.
   if (body.failed || body.offset + 4 <= length) return undefined;
   return pdu;
 }
@@ -346,13 +401,7 @@ function readKnown(octets: Buffer): SmppPdu | undefined {
 /** §4.4.1 / §4.6.1 mandatory parameters, then the TLVs of ShortMessageFields. */
 function readShortMessage(body: BodyReader): ShortMessageFields | undefined {
   const fields: ShortMessageFields = {
-    serviceType: body.cstring(),
-    sourceAddrTon: body.int8(),
-    sourceAddrNpi: body.int8(),
-    sourceAddr: body.cstring(),
-    destAddrTon: body.int8(),
-    destAddrNpi: body.int8(),
-    destinationAddr: body.cstring(),
+    ...readAddressing(body),
     esmClass: body.int8(),
     protocolId: body.int8(),
     priorityFlag: body.int8(),
@@ -364,7 +413,38 @@ function readShortMessage(body: BodyReader): ShortMessageFields | undefined {
     smDefaultMsgId: body.int8(),
     shortMessage: body.octetString(),
   };
-  if (body.failed) return undefined;
+  return body.failed || !readTlvs(body, fields) ? undefined : fields;
+}
+
+/** The addressing fields that open submit_sm, deliver_sm and data_sm, in their order. */
+function readAddressing(body: BodyReader): MessageAddressing {
+  return {
+    serviceType: body.cstring(),
+    sourceAddrTon: body.int8(),
+    sourceAddrNpi: body.int8(),
+    sourceAddr: body.cstring(),
+    destAddrTon: body.int8(),
+    destAddrNpi: body.int8(),
+    destinationAddr: body.cstring(),
+  };
+}
+
+/** §4.7.1 mandatory parameters, then the TLVs of MessageTlvs. */
+function readDataSm(body: BodyReader): DataSmFields | undefined {
+  const fields: DataSmFields = {
+    ...readAddressing(body),
+    esmClass: body.int8(),
+    registeredDelivery: body.int8(),
+    dataCoding: body.int8(),
+  };
+  return body.failed || !readTlvs(body, fields) ? undefined : fields;
+}
+
+/**
+ * Reads the TLVs from the body's offset to its end into `fields`; false on one it does not know
+ * or one that does not parse (left to node-smpp).
+ */
+function readTlvs(body: BodyReader, fields: MessageTlvs): boolean {
   const { octets, end } = body;
   let offset = body.offset;
   while (offset + 4 <= end) {
@@ -372,42 +452,42 @@ function readShortMessage(body: BodyReader): ShortMessageFields | undefined {
     const length = octets.readUInt16BE(offset + 2);
     const start = offset + 4;
     offset = start + length;
-    if (offset > end) return undefined;
+    if (offset > end) return false;
     switch (tag) {
       case TLV.messagePayload:
         fields.messagePayload = octets.subarray(start, offset);
         break;
       case TLV.receiptedMessageId: {
         const nul = octets.indexOf(0, start);
-        if (nul < 0 || nul >= offset) return undefined;
+        if (nul < 0 || nul >= offset) return false;
         fields.receiptedMessageId = octets.toString('ascii', start, nul);
         break;
       }
       case TLV.messageState:
-        if (length !== 1) return undefined;
+        if (length !== 1) return false;
         fields.messageState = octets[start];
         break;
       case TLV.networkErrorCode:
         fields.networkErrorCode = octets.subarray(start, offset);
         break;
       case TLV.sarMsgRefNum:
-        if (length !== 2) return undefined;
+        if (length !== 2) return false;
         fields.sarMsgRefNum = octets.readUInt16BE(start);
         break;
       case TLV.sarTotalSegments:
-        if (length !== 1) return undefined;
+        if (length !== 1) return false;
         fields.sarTotalSegments = octets[start];
         break;
       case TLV.sarSegmentSeqnum:
-        if (length !== 1) return undefined;
+        if (length !== 1) return false;
         fields.sarSegmentSeqnum = octets[start];
         break;
       default:
-        return undefined;
+        return false;
     }
   }
   body.offset = end;
-  return fields;
+  return true;
 }
 
 /** What node-smpp makes of a typed PDU: the reference the codec is tested against. */

@@ -22,7 +22,7 @@ declare module 'smpp' {
     addr_ton?: number;
     addr_npi?: number;
     address_range?: string;
-    // submit_sm / deliver_sm (SMPP 3.4 §4.4, §4.6)
+    // submit_sm / deliver_sm / data_sm (SMPP 3.4 §4.4, §4.6, §4.7)
     service_type?: string;
     source_addr_ton?: number;
     source_addr_npi?: number;
