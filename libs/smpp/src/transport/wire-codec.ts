@@ -401,7 +401,13 @@ function readKnown(octets: Buffer): SmppPdu | undefined {
 /** §4.4.1 / §4.6.1 mandatory parameters, then the TLVs of ShortMessageFields. */
 function readShortMessage(body: BodyReader): ShortMessageFields | undefined {
   const fields: ShortMessageFields = {
-    ...readAddressing(body),
+    serviceType: body.cstring(),
+    sourceAddrTon: body.int8(),
+    sourceAddrNpi: body.int8(),
+    sourceAddr: body.cstring(),
+    destAddrTon: body.int8(),
+    destAddrNpi: body.int8(),
+    destinationAddr: body.cstring(),
     esmClass: body.int8(),
     protocolId: body.int8(),
     priorityFlag: body.int8(),
@@ -416,9 +422,14 @@ function readShortMessage(body: BodyReader): ShortMessageFields | undefined {
   return body.failed || !readTlvs(body, fields) ? undefined : fields;
 }
 
-/** The addressing fields that open submit_sm, deliver_sm and data_sm, in their order. */
-function readAddressing(body: BodyReader): MessageAddressing {
-  return {
+/**
+ * §4.7.1 mandatory parameters, then the TLVs of MessageTlvs. The fields are spelt out in one
+ * literal, as in readShortMessage, not spread from a shared reader: Node 20's V8 builds a literal
+ * that starts with a spread and goes on with more properties on a slow path (a deliver_sm decoded
+ * in 12 us instead of 0.7). The pinned Node 24 builds both alike; this is the receipt path.
+ */
+function readDataSm(body: BodyReader): DataSmFields | undefined {
+  const fields: DataSmFields = {
     serviceType: body.cstring(),
     sourceAddrTon: body.int8(),
     sourceAddrNpi: body.int8(),
@@ -426,13 +437,6 @@ function readAddressing(body: BodyReader): MessageAddressing {
     destAddrTon: body.int8(),
     destAddrNpi: body.int8(),
     destinationAddr: body.cstring(),
-  };
-}
-
-/** §4.7.1 mandatory parameters, then the TLVs of MessageTlvs. */
-function readDataSm(body: BodyReader): DataSmFields | undefined {
-  const fields: DataSmFields = {
-    ...readAddressing(body),
     esmClass: body.int8(),
     registeredDelivery: body.int8(),
     dataCoding: body.int8(),
