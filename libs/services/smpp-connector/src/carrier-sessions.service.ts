@@ -134,10 +134,11 @@ export class CarrierSessions implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   /**
-   * Creates every bind's client first (loadSmppCarriers left out carriers whose binds could not
-   * be created: the watcher's first poll reports them), takes the bind slots of carriers with a bind limit (waiting, as a standby, for
-   * one of each), then starts the binds and waits (at most bootWaitMs) for the first attempts;
-   * from then on it follows carrier changes (CarrierWatcher).
+   * Creates every bind's client first (loadSmppCarriers left out the carriers whose binds could
+   * not be created: the watcher's first poll reports them), takes the bind slots of carriers
+   * with a bind limit (waiting, as a standby, for one of each), then starts the binds and waits
+   * (at most bootWaitMs) for the first attempts; from then on it follows carrier changes
+   * (CarrierWatcher).
    */
   async onModuleInit(): Promise<void> {
     // Before any bind is up: a receipt may come before the watcher's first poll.

@@ -46,9 +46,10 @@ export interface CarrierClient {
 }
 
 /**
- * One SNS client per carrier this pod serves, built at boot (loadSnsCarriers left out carriers
- * whose credential variables are not set: the watcher's first poll reports them) and destroyed on shutdown, after the transport stopped consuming
- * and in-hand publishes finished. In front of each AWS account sits a gate holding its
+ * One SNS client per carrier this pod serves, built at boot (loadSnsCarriers left out the
+ * carriers whose credential variables are not set: the watcher's first poll reports them) and
+ * destroyed on shutdown, after the transport stopped consuming and in-hand publishes finished.
+ * In front of each AWS account sits a gate holding its
  * `maxPerSecond` (OTP first when publishes queue up). A carrier is reported healthy while its
  * publishes succeed, unhealthy from the first that fails for SNS's reasons until one succeeds.
  *

@@ -31,7 +31,7 @@ export function loadSnsCarriers(
   });
 }
 
-/** Throws a ConfigError naming the key when a credential variable of the carrier is not set here. */
+/** Throws a ConfigError naming the key when one of the carrier's key variables is not set here. */
 export function checkSnsCarrierUsable(carrier: SnsCarrier): void {
   snsCredentialsFor(carrier);
 }
