@@ -527,6 +527,9 @@ GATEWAY_DESCRIPTIONS = {
     "snsSettings.originationNumber": "AWS.MM.SMS.OriginationNumber: the long code, toll-free number or short code to send from.",
     "snsSettings.maxPrice": "AWS.SNS.SMS.MaxPrice: the most one message may cost, in USD.",
     "snsSettings.maxPerSecond": "Publish calls per second for the account (SNS's default quota is 20).",
+    "snsSettings.inbound": "Two-way SMS: the SQS queue subscribed to the SNS topic AWS publishes the number's inbound SMS to; absent: no MO from this carrier.",
+    "snsSettings.inbound.queueUrl": "The queue's URL (the pod's role needs sqs:ReceiveMessage and sqs:DeleteMessage on it).",
+    "snsSettings.inbound.waitSeconds": "Long-poll wait per receive, 1 to 20 s (default 20).",
     "snsSettings.account": "Carriers naming the same account share one maxPerSecond (default: the carrier's own).",
 }
 

@@ -136,6 +136,18 @@ export const snsSettingsSchema = z.strictObject({
   maxPerSecond: z.number().positive().max(100_000).optional(),
   /** Carriers naming the same account share one maxPerSecond (default: the carrier's own). */
   account: z.string().min(1).max(64).optional(),
+  /**
+   * Two-way SMS: the SQS queue subscribed to the SNS topic AWS publishes the carrier's inbound
+   * SMS to (End User Messaging SMS / Pinpoint two-way channel). Absent: no MO from this carrier.
+   */
+  inbound: z
+    .strictObject({
+      /** The queue's URL, in the carrier's region (and at its endpoint, when it has one). */
+      queueUrl: z.url(),
+      /** Long-poll wait per ReceiveMessage call, 1 to 20 s (default 20). */
+      waitSeconds: z.int().min(1).max(20).optional(),
+    })
+    .optional(),
 });
 
 /** A secret as configured: inline, or `{ env: NAME }` (resolved with resolveSecret). */

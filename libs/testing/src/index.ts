@@ -11,3 +11,5 @@ export * from './seeded-random';
 export * from './test-clock';
 export * from './test-pki';
 export * from './https-call';
+export * from './moto-server';
+export * from './aws-inbound-queue';

@@ -24,7 +24,7 @@ import {
   type SnsSettings,
   accountOf,
 } from './sns-carrier.repository';
-import { snsClientConfigFor } from './sns-client.factory';
+import { awsClientConfigFor } from './sns-client.factory';
 import {
   SNS_CARRIERS,
   SNS_CONNECTOR_OPTIONS,
@@ -226,7 +226,7 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
   }
 
   private clientFor(carrier: SnsCarrier): SNSClient {
-    return new SNSClient(snsClientConfigFor(carrier, this.options.requestTimeoutMs ?? 10_000));
+    return new SNSClient(awsClientConfigFor(carrier, this.options.requestTimeoutMs ?? 10_000));
   }
 
   private entryFor(

@@ -1,7 +1,7 @@
 import { ConfigError } from '@tuxhat/config';
 
 import type { SnsCarrier } from './sns-carrier.repository';
-import { snsClientConfigFor } from './sns-client.factory';
+import { awsClientConfigFor } from './sns-client.factory';
 
 const carrier = (settings: Partial<SnsCarrier['settings']> = {}): SnsCarrier => ({
   id: 'aws-eu',
@@ -9,9 +9,9 @@ const carrier = (settings: Partial<SnsCarrier['settings']> = {}): SnsCarrier => 
   settings: { region: 'eu-west-1', ...settings },
 });
 
-describe(snsClientConfigFor.name, () => {
+describe(awsClientConfigFor.name, () => {
   it('uses the endpoint and resolves the credentials from the environment', () => {
-    const config = snsClientConfigFor(
+    const config = awsClientConfigFor(
       carrier({
         endpoint: 'http://127.0.0.1:5055',
         accessKeyId: { env: 'SNS_KEY_ID' },
@@ -29,14 +29,14 @@ describe(snsClientConfigFor.name, () => {
   });
 
   it('leaves credentials to the AWS default chain when the carrier names none', () => {
-    const config = snsClientConfigFor(carrier(), 10_000, {});
+    const config = awsClientConfigFor(carrier(), 10_000, {});
     expect(config.credentials).toBeUndefined();
     expect(config.endpoint).toBeUndefined();
   });
 
   it('names the key when a secret variable is unset', () => {
     expect(() =>
-      snsClientConfigFor(
+      awsClientConfigFor(
         carrier({ accessKeyId: { env: 'NOPE' }, secretAccessKey: 'x' }),
         10_000,
         {},

@@ -3,18 +3,25 @@ import { resolveSecret } from '@tuxhat/config';
 
 import type { SnsCarrier } from './sns-carrier.repository';
 
+/** What the carrier's SNS client and its inbound queue's SQS client are made with. */
+export type AwsClientConfig = Pick<
+  SNSClientConfig,
+  'region' | 'endpoint' | 'credentials' | 'maxAttempts' | 'requestHandler'
+>;
+
 /**
- * The SNS client configuration of a carrier: its region, its endpoint when it has one (an SNS
- * emulator, a VPC endpoint), and static credentials when the carrier names them (resolved from
- * the environment, never logged); without them the AWS default chain applies (IAM role,
- * AWS_* variables). The SDK does not retry on its own: a failed Publish goes back to the bus,
- * whose retry topic keeps the event (and its back-off) across restarts.
+ * The AWS client configuration of a carrier (SNS, and SQS for its inbound SMS): its region,
+ * its endpoint when it has one (an emulator, a VPC endpoint), and static credentials when the
+ * carrier names them (resolved from the environment, never logged); without them the AWS
+ * default chain applies (IAM role, AWS_* variables). The SDK does not retry on its own: a
+ * failed Publish goes back to the bus, whose retry topic keeps the event (and its back-off)
+ * across restarts; a failed receive is tried again by the inbound poller.
  */
-export function snsClientConfigFor(
+export function awsClientConfigFor(
   carrier: SnsCarrier,
   requestTimeoutMs: number,
   env: NodeJS.ProcessEnv = process.env,
-): SNSClientConfig {
+): AwsClientConfig {
   const { region, endpoint } = carrier.settings;
   const credentials = snsCredentialsFor(carrier, env);
   return {

@@ -6,6 +6,7 @@ import type { ServiceRuntime } from '@tuxhat/runtime';
 import { CarrierClients } from './carrier-clients.service';
 import { OutboundConsumer } from './outbound.consumer';
 import { SmsPublisher } from './sms-publisher.service';
+import { InboundSmsPoller } from './inbound-sms.poller';
 import { type SnsCarrier, loadSnsCarriers } from './sns-carrier.repository';
 import {
   SNS_CARRIERS,
@@ -52,6 +53,7 @@ export class SnsConnectorModule {
             },
         CarrierClients,
         SmsPublisher,
+        InboundSmsPoller,
       ],
     };
   }

@@ -1,8 +1,9 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 
 import type { INestMicroservice, LoggerService } from '@nestjs/common';
 import {
   CARRIER_HEALTH,
+  SMS_MO_RAW,
   SMS_OUTBOUND,
   SMS_SENT,
   SMS_REROUTE,
@@ -16,15 +17,18 @@ import type { Prisma } from '@tuxhat/database';
 import { Bus, InProcessBroker, type InProcessTransport, encodeEvent } from '@tuxhat/messaging';
 import { type ServiceRuntime, bumpConfigRevision, systemClock } from '@tuxhat/runtime';
 import {
+  InboundQueue,
+  MotoServer,
   type TestDatabase,
   TopicRecorder,
   createTestDatabase,
+  awsInboundSms,
+  messageAttributesOf,
   testMessage,
   waitFor,
 } from '@tuxhat/testing';
 
 import { startSnsConnector } from '../src/start-sns-connector';
-import { MotoServer, messageAttributesOf } from './support/moto-server';
 import { ScriptedSns } from './support/scripted-sns';
 
 const KEY_ENV = 'SNS_CONNECTOR_TEST_KEY_ID';
@@ -55,6 +59,8 @@ describe('sns-connector over HTTP', () => {
   let statuses: TopicRecorder<typeof SMS_STATUS>;
   let health: TopicRecorder<typeof CARRIER_HEALTH>;
   let reroutes: TopicRecorder<typeof SMS_REROUTE>;
+  let moRaw: TopicRecorder<typeof SMS_MO_RAW>;
+  let inbound: InboundQueue;
 
   beforeAll(async () => {
     process.env[KEY_ENV] = 'AKIATESTTESTTEST';
@@ -62,6 +68,7 @@ describe('sns-connector over HTTP', () => {
     await moto.startRecording();
     const scriptedEndpoint = await scripted.start();
     db = await createTestDatabase('sns_connector');
+    inbound = await InboundQueue.create(moto.endpoint, `tuxhat-inbound-${randomUUID()}`);
     const credentials = { accessKeyId: { env: KEY_ENV }, secretAccessKey: 'test-secret' };
     await db.database.prisma.carrier.createMany({
       data: [
@@ -129,6 +136,21 @@ describe('sns-connector over HTTP', () => {
           },
         },
         {
+          // A two-way number: its inbound SMS come through the SQS queue (short polls: the
+          // pod's shutdown does not wait for a 20 s one).
+          id: 'aws-two-way',
+          name: 'SNS (moto, two-way)',
+          kind: 'sns',
+          config: {
+            sns: {
+              region: 'eu-west-1',
+              endpoint: moto.endpoint,
+              ...credentials,
+              inbound: { queueUrl: inbound.queueUrl, waitSeconds: 1 },
+            },
+          },
+        },
+        {
           // Added through the admin API while an earlier pod ran, its key variable not set in
           // this one: the pod boots all the same, without it.
           id: 'aws-locked',
@@ -170,6 +192,7 @@ describe('sns-connector over HTTP', () => {
     statuses = new TopicRecorder(SMS_STATUS, broker);
     health = new TopicRecorder(CARRIER_HEALTH, broker);
     reroutes = new TopicRecorder(SMS_REROUTE, broker);
+    moRaw = new TopicRecorder(SMS_MO_RAW, broker);
     const runtime: ServiceRuntime = {
       bus: Bus.create({ kind: 'in-process', broker }, logger),
       prisma: db.database.prisma,
@@ -191,6 +214,7 @@ describe('sns-connector over HTTP', () => {
     await app?.close();
     await moto.stopRecording().catch(() => undefined);
     await scripted.stop();
+    inbound?.close();
     await db?.drop();
     delete process.env[KEY_ENV];
   });
@@ -478,6 +502,49 @@ describe('sns-connector over HTTP', () => {
       outbound('aws-locked', 'Routed to a carrier the pod could not take up'),
       'CARRIER_NOT_TAKEN_UP',
     );
+  });
+
+  it('turns the inbound SMS of a two-way number into MO events, once each, and takes them off the queue', async () => {
+    const sms = {
+      from: '+38267123456',
+      to: '+18005550199',
+      text: `STOP sending me offers ${randomUUID()}`,
+      inboundMessageId: randomUUID(),
+    };
+    await inbound.publishInbound(sms);
+    const [event] = await moRaw.waitFor(1, (item) => item.text === sms.text);
+    expect(event).toMatchObject({
+      carrierId: 'aws-two-way',
+      source: sms.from,
+      destination: sms.to,
+      text: sms.text,
+    });
+    expect(event.concat).toBeUndefined();
+    // SQS hands a message out again when its deletion did not happen (here: as raw delivery):
+    // the same event, which the dlr routes once.
+    await inbound.send(JSON.stringify(awsInboundSms(sms)));
+    const both = await moRaw.waitFor(2, (item) => item.text === sms.text);
+    expect(both.map((item) => item.eventId)).toEqual([event.eventId, event.eventId]);
+    await waitFor('the queue emptied', async () =>
+      (await inbound.size()) === 0 ? true : undefined,
+    );
+  });
+
+  it('leaves what is not an inbound SMS in the queue, for its redrive policy, with a warning', async () => {
+    try {
+      await inbound.send('{"hello":"world"}');
+      await waitFor('the warning', () =>
+        logged.find((text) =>
+          /^carrier aws-two-way: SQS message \S+ is not an inbound SMS \(not an inbound SMS: originationNumber/.test(
+            text,
+          ),
+        ),
+      );
+      expect(await inbound.size()).toBe(1);
+      expect(moRaw.events.filter((item) => item.text.includes('hello'))).toEqual([]);
+    } finally {
+      await inbound.purge();
+    }
   });
 
   describe('carrier changes while running (carriers table and config revision, as the admin API)', () => {

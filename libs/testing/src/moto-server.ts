@@ -1,4 +1,4 @@
-import { waitFor } from '@tuxhat/testing';
+import { waitFor } from './wait-for';
 
 /** An SMS as moto's SNS backend keeps it (moto 5.2: model `SMS` in /moto-api/data.json). */
 export interface MotoSms {
