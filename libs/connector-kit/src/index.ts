@@ -1,4 +1,5 @@
 // @tuxhat/connector-kit: what the SMPP and SNS connectors share.
+export * from './carrier-event';
 export * from './carrier-loader';
 export * from './carrier-changes';
 export * from './carrier-watcher';

@@ -172,7 +172,7 @@ export {
   type InboundDeliver,
   type InboundPdu,
   type MobileOriginated,
-  userDataOf,
 } from './esme/inbound-deliver';
+export { type UserDataFields, userDataOf } from './protocol/user-data';
 export { PendingResponses } from './esme/pending-responses';
 export { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './esme/reconnect-backoff';

@@ -6,10 +6,8 @@ import {
   deterministicUuid,
   newEnvelope,
 } from '@tuxhat/contracts';
+import { type Mapped, mapCarrierEvent } from '@tuxhat/connector-kit';
 import { type DeliveryReceipt, messageStateFromState } from '@tuxhat/smpp';
-
-export type Mapped<T> =
-  { readonly ok: true; readonly event: T } | { readonly ok: false; readonly reason: string };
 
 /**
  * A delivery receipt (SMPP 3.4 Appendix B text and/or the §5.3.2.12 receipted_message_id and
@@ -52,10 +50,7 @@ export function dlrRawEventOf(
   // carrier controls are checked (the rest is ours: a uuid, an ISO time, a state of the enum),
   // and the schema runs only to word the reason when one of them does not fit.
   if (fitsDlrRawContract(event)) return { ok: true, event };
-  const parsed = SMS_DLR_RAW.schema.safeParse(event);
-  return parsed.success
-    ? { ok: true, event: parsed.data }
-    : { ok: false, reason: issuesOf(parsed.error) };
+  return mapCarrierEvent(SMS_DLR_RAW, event);
 }
 
 /** The sms.dlr.raw limits on what comes from the carrier (and the configured carrier id). */
@@ -99,16 +94,5 @@ export function moRawEventOf(
     receivedAt: receivedAt.toISOString(),
     ...(mo.concat ? { concat: mo.concat } : {}),
   };
-  const parsed = SMS_MO_RAW.schema.safeParse(candidate);
-  return parsed.success
-    ? { ok: true, event: parsed.data }
-    : { ok: false, reason: issuesOf(parsed.error) };
-}
-
-function issuesOf(error: {
-  issues: readonly { path: readonly PropertyKey[]; message: string }[];
-}): string {
-  return error.issues
-    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
+  return mapCarrierEvent(SMS_MO_RAW, candidate);
 }

@@ -1,9 +1,5 @@
+import { type Mapped, mapCarrierEvent } from '@tuxhat/connector-kit';
 import { SMS_MO_RAW, type SmsMoRawEvent, derivedEnvelope } from '@tuxhat/contracts';
-
-/** An inbound SMS read from the carrier's queue, or why it could not be. */
-export type InboundRead =
-  | { readonly ok: true; readonly event: SmsMoRawEvent }
-  | { readonly ok: false; readonly reason: string };
 
 /**
  * The sms.mo.raw event of one SQS message of a carrier's inbound queue. AWS publishes each
@@ -15,7 +11,11 @@ export type InboundRead =
  * routes an MO once per event id). AWS hands the whole text over, long ones reassembled: no
  * `concat`.
  */
-export function inboundSmsEventOf(carrierId: string, body: string, now: Date): InboundRead {
+export function inboundSmsEventOf(
+  carrierId: string,
+  body: string,
+  now: Date,
+): Mapped<SmsMoRawEvent> {
   const outer = parseObject(body);
   if (!outer) return { ok: false, reason: 'the body is not a JSON object' };
   const enveloped = outer['Type'] === 'Notification' && typeof outer['Message'] === 'string';
@@ -37,7 +37,7 @@ export function inboundSmsEventOf(carrierId: string, body: string, now: Date): I
   }
   const published = enveloped ? Date.parse(String(outer['Timestamp'])) : Number.NaN;
   const receivedAt = Number.isNaN(published) ? now : new Date(published);
-  const parsed = SMS_MO_RAW.schema.safeParse({
+  return mapCarrierEvent(SMS_MO_RAW, {
     ...derivedEnvelope(`sns-inbound/${carrierId}/${inboundMessageId}`, 'mo', now),
     carrierId,
     source: originationNumber,
@@ -45,14 +45,6 @@ export function inboundSmsEventOf(carrierId: string, body: string, now: Date): I
     text: messageBody,
     receivedAt: receivedAt.toISOString(),
   });
-  return parsed.success
-    ? { ok: true, event: parsed.data }
-    : {
-        ok: false,
-        reason: parsed.error.issues
-          .map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`)
-          .join('; '),
-      };
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

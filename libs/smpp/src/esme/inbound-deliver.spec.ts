@@ -3,7 +3,7 @@ import { encodeUcs2 } from '../encoding/ucs2-codec';
 import { EsmClass } from '../protocol/esm-class';
 import { MessageState } from '../protocol/message-state';
 import type { DataSmPdu, DeliverSmPdu } from '../transport/smpp-pdu';
-import { classifyDeliver, userDataOf } from './inbound-deliver';
+import { classifyDeliver } from './inbound-deliver';
 
 const ADDRESSING = {
   commandStatus: 0,
@@ -97,17 +97,5 @@ describe(classifyDeliver.name, () => {
   it('reads a deliver_sm MO from message_payload when short_message is empty', () => {
     const deliver = classifyDeliver(deliverSm({ messagePayload: encodeGsm7('STOP') }));
     expect(deliver).toMatchObject({ kind: 'mo', mo: { text: 'STOP' } });
-  });
-});
-
-describe(userDataOf.name, () => {
-  it('is short_message, else message_payload, else empty', () => {
-    const text = encodeGsm7('hello');
-    expect(userDataOf(deliverSm({ shortMessage: text, messagePayload: encodeGsm7('x') }))).toBe(
-      text,
-    );
-    expect(userDataOf(deliverSm({ messagePayload: text }))).toBe(text);
-    expect(userDataOf(dataSm({ messagePayload: text }))).toBe(text);
-    expect(userDataOf(dataSm({}))).toEqual(Buffer.alloc(0));
   });
 });

@@ -1,22 +1,12 @@
 import { decodeShortMessage, sarConcatOf } from '../encoding/short-message-decoder';
 import type { ConcatInfo } from '../encoding/user-data-header';
 import { isReceiptEsmClass } from '../protocol/esm-class';
+import { userDataOf } from '../protocol/user-data';
 import { readDeliveryReceipt, type DeliveryReceipt } from '../receipt/delivery-receipt';
 import type { DataSmPdu, DeliverSmPdu } from '../transport/smpp-pdu';
 
 /** What an SMSC hands an ESME: deliver_sm (§4.6), or data_sm (§4.7) on some networks. */
 export type InboundPdu = DeliverSmPdu | DataSmPdu;
-
-/**
- * The user data of an inbound PDU: short_message, or the message_payload TLV when
- * short_message is empty (§5.3.2.32) or absent (data_sm).
- */
-export function userDataOf(pdu: InboundPdu): Buffer {
-  const shortMessage = pdu.command === 'deliver_sm' ? pdu.shortMessage : EMPTY;
-  return shortMessage.length > 0 ? shortMessage : (pdu.messagePayload ?? shortMessage);
-}
-
-const EMPTY = Buffer.alloc(0);
 
 /** A mobile-originated message (esm_class message type default, SMPP 3.4 §5.2.12). */
 export interface MobileOriginated {
@@ -45,12 +35,11 @@ export type InboundDeliver =
 
 /** A receipt or an MO, by esm_class (§5.2.12), read the same from deliver_sm and data_sm. */
 export function classifyDeliver(pdu: InboundPdu): InboundDeliver {
-  const body = userDataOf(pdu);
   if (isReceiptEsmClass(pdu.esmClass)) {
-    const receipt = readDeliveryReceipt({ ...pdu, shortMessage: body });
+    const receipt = readDeliveryReceipt(pdu);
     return receipt ? { kind: 'receipt', receipt, pdu } : { kind: 'unreadable-receipt', pdu };
   }
-  const decoded = decodeShortMessage(body, pdu.dataCoding, pdu.esmClass);
+  const decoded = decodeShortMessage(userDataOf(pdu), pdu.dataCoding, pdu.esmClass);
   const mo: MobileOriginated = {
     sourceAddr: pdu.sourceAddr,
     destinationAddr: pdu.destinationAddr,

@@ -1,15 +1,13 @@
 import { decodeShortMessage } from '../encoding/short-message-decoder';
 import { isReceiptEsmClass } from '../protocol/esm-class';
+import { type UserDataFields, userDataOf } from '../protocol/user-data';
 import { parseReceiptText } from './receipt-text';
 import { stateFromMessageState, type ReceiptState } from './receipt-state';
 
-/** The parts of a deliver_sm a receipt is read from (SMPP 3.4 §4.6.1, §5.3.2). */
-export interface ReceiptSource {
+/** The parts of a deliver_sm or data_sm a receipt is read from (SMPP 3.4 §4.6.1, §4.7.1, §5.3.2). */
+export interface ReceiptSource extends UserDataFields {
   esmClass: number;
   dataCoding: number;
-  shortMessage: Buffer;
-  /** SMPP 3.4 §5.3.2.32: carries the text when short_message is empty. */
-  messagePayload?: Buffer;
   /** SMPP 3.4 §5.3.2.12 receipted_message_id TLV. */
   receiptedMessageId?: string;
   /** SMPP 3.4 §5.3.2.35 message_state TLV. */
@@ -43,11 +41,7 @@ export interface DeliveryReceipt {
  */
 export function readDeliveryReceipt(source: ReceiptSource): DeliveryReceipt | undefined {
   if (!isReceiptEsmClass(source.esmClass)) return undefined;
-  const body =
-    source.shortMessage.length > 0
-      ? source.shortMessage
-      : (source.messagePayload ?? source.shortMessage);
-  const decoded = decodeShortMessage(body, source.dataCoding, source.esmClass);
+  const decoded = decodeShortMessage(userDataOf(source), source.dataCoding, source.esmClass);
   const rawText = decoded.text ?? decoded.payload.toString('latin1');
   const parsed = parseReceiptText(rawText);
 
