@@ -1,7 +1,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
 
-import { GatewayProcess, SimulatorProcess, writeGatewayConfig } from '@tuxhat/system-harness';
+import type { GatewayProcess, SimulatorProcess } from '@tuxhat/system-harness';
 import { InboundQueue, MotoServer, waitFor } from '@tuxhat/testing';
+
+import { motoCarrierSettings, snsEndpoint, startGatewayForSns } from './support/sns-gateway';
 
 /** The two-way number AWS gives the inbound SMS of. */
 const TWO_WAY_NUMBER = '+18005550199';
@@ -27,36 +29,20 @@ describe('two-way SMS over AWS (SNS topic, SQS queue, all-in-one gateway)', () =
   });
 
   it('answers an inbound SMS with the auto-reply of its number and keyword, sent back over SNS', async () => {
-    const endpoint = process.env['SNS_ENDPOINT'];
-    if (!endpoint) throw new Error('SNS_ENDPOINT is not set: run the tests with `npm test`');
+    const endpoint = snsEndpoint();
     const moto = new MotoServer(endpoint);
     inbound = await InboundQueue.create(endpoint, `tuxhat-e2e-${randomUUID()}`);
-    smsc = await SimulatorProcess.create();
-    const { file } = writeGatewayConfig(
-      ['acme'],
-      [{ id: 'telco-a', port: smsc.port, password: smsc.password, prefix: '+38267' }],
-    );
-    gateway = await GatewayProcess.create({
-      TUXHAT_CONFIG: file,
-      SIMULATOR: 'false',
-      E2E_SNS_KEY_ID: 'AKIATESTTESTTEST',
-      E2E_SNS_SECRET: 'test-secret',
-    });
-    await smsc.start();
-    await gateway.start();
+    const started = await startGatewayForSns();
+    ({ smsc, gateway } = started);
     const admin = gateway.admin();
     const created = [
       await admin.post('/carriers', {
         id: 'aws-two-way',
         name: 'AWS two-way number (moto)',
         kind: 'sns',
-        config: {
-          region: 'eu-west-1',
-          endpoint,
-          accessKeyId: { env: 'E2E_SNS_KEY_ID' },
-          secretAccessKey: { env: 'E2E_SNS_SECRET' },
+        config: motoCarrierSettings({
           inbound: { queueUrl: inbound.queueUrl, waitSeconds: 1 },
-        },
+        }),
       }),
       await admin.post('/routing/rules', {
         id: 'replies-over-sns',
@@ -74,9 +60,7 @@ describe('two-way SMS over AWS (SNS topic, SQS queue, all-in-one gateway)', () =
       }),
     ];
     expect(created.map((response) => response.status)).toEqual([201, 201, 201]);
-    // The all-in-one gateway starts an SNS connector when it boots with SNS carriers.
-    await gateway.stop('SIGTERM');
-    await gateway.start();
+    await started.restart();
 
     const sender = `${PREFIX}${String(randomInt(1e6)).padStart(6, '0')}`;
     await inbound.publishInbound({

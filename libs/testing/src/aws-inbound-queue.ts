@@ -12,8 +12,7 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 
-const REGION = 'eu-west-1';
-const CREDENTIALS = { accessKeyId: 'AKIATESTTESTTEST', secretAccessKey: 'test-secret' };
+import { MOTO_CREDENTIALS, MOTO_REGION } from './moto-server';
 
 /**
  * What AWS sets up for a two-way number, on moto: an SNS topic that inbound SMS are published
@@ -29,7 +28,7 @@ export class InboundQueue {
   ) {}
 
   static async create(endpoint: string, name: string): Promise<InboundQueue> {
-    const config = { region: REGION, endpoint, credentials: CREDENTIALS };
+    const config = { region: MOTO_REGION, endpoint, credentials: MOTO_CREDENTIALS };
     const sns = new SNSClient(config);
     const sqs = new SQSClient(config);
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));

@@ -1,5 +1,9 @@
 import { waitFor } from './wait-for';
 
+/** The region and keys the tests' AWS clients use on moto (any keys do). */
+export const MOTO_REGION = 'eu-west-1';
+export const MOTO_CREDENTIALS = { accessKeyId: 'AKIATESTTESTTEST', secretAccessKey: 'test-secret' };
+
 /** An SMS as moto's SNS backend keeps it (moto 5.2: model `SMS` in /moto-api/data.json). */
 export interface MotoSms {
   readonly message_id: string;
@@ -35,7 +39,11 @@ export class MotoServer {
   async waitUntilUp(timeoutMs = 90_000): Promise<void> {
     await waitFor(
       `moto at ${this.endpoint}`,
-      async () => ((await fetch(`${this.endpoint}/moto-api/data.json`)).ok ? true : undefined),
+      async () => {
+        const response = await fetch(`${this.endpoint}/moto-api/data.json`);
+        await response.arrayBuffer();
+        return response.ok ? true : undefined;
+      },
       { timeoutMs, intervalMs: 250 },
     );
   }
@@ -71,6 +79,8 @@ export class MotoServer {
 
   private async post(path: string): Promise<void> {
     const response = await fetch(`${this.endpoint}${path}`, { method: 'POST' });
+    // Read to the end: a body left unread keeps the connection busy past the test's teardown.
+    await response.arrayBuffer();
     if (!response.ok) throw new Error(`moto ${path} answered ${response.status}`);
   }
 }
