@@ -531,6 +531,9 @@ GATEWAY_DESCRIPTIONS = {
     "snsSettings.inbound.queueUrl": "The queue's URL (the pod's role needs sqs:ReceiveMessage and sqs:DeleteMessage on it).",
     "snsSettings.inbound.waitSeconds": "Long-poll wait per receive, 1 to 20 s (default 20).",
     "snsSettings.account": "Carriers naming the same account share one maxPerSecond (default: the carrier's own).",
+    "snsSettings.deliveryStatus": "Delivery receipts: the account's SMS delivery status logs (CloudWatch Logs), read by the connector; absent: no receipts from this carrier.",
+    "snsSettings.deliveryStatus.accountId": "The AWS account (12 digits) whose log groups sns/<region>/<account>/DirectPublishToPhoneNumber[/Failure] are read (the pod's role needs logs:FilterLogEvents on them).",
+    "snsSettings.deliveryStatus.pollSeconds": "How often the log groups are read, 1 to 300 s (default 10).",
 }
 
 

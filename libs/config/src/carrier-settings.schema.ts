@@ -148,6 +148,20 @@ export const snsSettingsSchema = z.strictObject({
       waitSeconds: z.int().min(1).max(20).optional(),
     })
     .optional(),
+  /**
+   * Delivery receipts: SNS writes the delivery status of every SMS to CloudWatch Logs (once SMS
+   * delivery status logging is on for the account), in the groups
+   * `sns/<region>/<accountId>/DirectPublishToPhoneNumber` and `.../Failure`. Absent: no receipts
+   * from this carrier; its messages stay `sent` until the dlr's expiry.
+   */
+  deliveryStatus: z
+    .strictObject({
+      /** The AWS account the log groups belong to (12 digits). */
+      accountId: z.string().regex(/^\d{12}$/, 'an AWS account id: 12 digits'),
+      /** How often the log groups are read, 1 to 300 s (default 10). */
+      pollSeconds: z.int().min(1).max(300).optional(),
+    })
+    .optional(),
 });
 
 /** A secret as configured: inline, or `{ env: NAME }` (resolved with resolveSecret). */

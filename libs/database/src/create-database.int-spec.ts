@@ -286,8 +286,15 @@ function fixtures() {
     holder: 'smpp-connector-7f9c/1234/ab12',
     expiresAt: at('2026-01-10T00:00:30.123Z'),
   };
+  const snsDeliveryStatusCursor = {
+    logGroup: 'sns/eu-west-1/123456789012/DirectPublishToPhoneNumber/Failure',
+    readUntil: at('2026-01-10T00:00:01.234Z'),
+    leaseOwner: 'sns-connector-5d8b/ab12cd34',
+    leaseUntil: at('2026-01-10T00:00:31.234Z'),
+  };
   return {
     smppBindLease,
+    snsDeliveryStatusCursor,
     ...policyEngineFixtures(tenant.id, message.id),
     ...dlrFixtures(tenant.id, message.id, carrier.id),
     idempotencyKey,
@@ -334,6 +341,7 @@ describe.each(backends)('database on $name', (backend) => {
     // Children first (restrictive foreign keys).
     // Policy engine tables (no foreign keys).
     await prisma.smppBindLease.deleteMany();
+    await prisma.snsDeliveryStatusCursor.deleteMany();
     await prisma.dlrCarrierKey.deleteMany();
     await prisma.dlrPartReceipt.deleteMany();
     await prisma.dlrDeadline.deleteMany();
@@ -408,6 +416,7 @@ describe.each(backends)('database on $name', (backend) => {
       BalanceReservation: f.balanceReservation,
       IdempotencyKey: f.idempotencyKey,
       SmppBindLease: f.smppBindLease,
+      SnsDeliveryStatusCursor: f.snsDeliveryStatusCursor,
       DlrCarrierKey: f.dlrCarrierKey,
       DlrPartReceipt: f.dlrPartReceipt,
       DlrDeadline: f.dlrDeadline,
@@ -450,6 +459,7 @@ describe.each(backends)('database on $name', (backend) => {
       BalanceReservation: Prisma.BalanceReservationScalarFieldEnum,
       IdempotencyKey: Prisma.IdempotencyKeyScalarFieldEnum,
       SmppBindLease: Prisma.SmppBindLeaseScalarFieldEnum,
+      SnsDeliveryStatusCursor: Prisma.SnsDeliveryStatusCursorScalarFieldEnum,
       DlrCarrierKey: Prisma.DlrCarrierKeyScalarFieldEnum,
       DlrPartReceipt: Prisma.DlrPartReceiptScalarFieldEnum,
       DlrDeadline: Prisma.DlrDeadlineScalarFieldEnum,
@@ -505,6 +515,7 @@ describe.each(backends)('database on $name', (backend) => {
     await prisma.balanceReservation.create({ data: f.balanceReservation });
     await prisma.idempotencyKey.create({ data: f.idempotencyKey });
     await prisma.smppBindLease.create({ data: f.smppBindLease });
+    await prisma.snsDeliveryStatusCursor.create({ data: f.snsDeliveryStatusCursor });
     // dlr service tables (no foreign keys).
     await prisma.dlrCarrierKey.create({ data: f.dlrCarrierKey });
     await prisma.dlrPartReceipt.create({ data: f.dlrPartReceipt });
@@ -636,6 +647,9 @@ describe.each(backends)('database on $name', (backend) => {
         },
       }),
     ).toEqual(f.smppBindLease);
+    expect(await prisma.snsDeliveryStatusCursor.findFirstOrThrow()).toEqual(
+      f.snsDeliveryStatusCursor,
+    );
   });
 
   it('round-trips the optional fields as null and fills every default', async () => {

@@ -13,3 +13,4 @@ export * from './test-pki';
 export * from './https-call';
 export * from './moto-server';
 export * from './aws-inbound-queue';
+export * from './aws-delivery-status-logs';

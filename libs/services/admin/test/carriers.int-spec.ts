@@ -65,6 +65,7 @@ describe('admin API: carriers', () => {
         region: 'eu-west-1',
         accessKeyId: { env: 'AWS_KEY_ID' },
         secretAccessKey: { env: 'AWS_SECRET' },
+        deliveryStatus: { accountId: '123456789012', pollSeconds: 30 },
       },
     });
     expect(answer).toMatchObject({
@@ -74,6 +75,7 @@ describe('admin API: carriers', () => {
         config: {
           region: 'eu-west-1',
           secretAccessKey: { env: 'AWS_SECRET' },
+          deliveryStatus: { accountId: '123456789012', pollSeconds: 30 },
         },
       },
     });
@@ -157,6 +159,17 @@ describe('admin API: carriers', () => {
         config: { ...SMPP_CONFIG, password: { env: 'not a name' } },
       },
       'config.password.env',
+      'field_invalid',
+    ],
+    [
+      'an SNS delivery status account id that is not 12 digits',
+      {
+        id: 'c11',
+        name: 'C',
+        kind: 'sns',
+        config: { region: 'eu-west-1', deliveryStatus: { accountId: '1234-5678' } },
+      },
+      'config.deliveryStatus.accountId',
       'field_invalid',
     ],
     [

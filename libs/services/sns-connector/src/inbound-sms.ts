@@ -1,6 +1,8 @@
 import { type Mapped, mapCarrierEvent } from '@tuxhat/connector-kit';
 import { SMS_MO_RAW, type SmsMoRawEvent, derivedEnvelope } from '@tuxhat/contracts';
 
+import { jsonObjectOf } from './json-object';
+
 /**
  * The sms.mo.raw event of one SQS message of a carrier's inbound queue. AWS publishes each
  * inbound SMS of a two-way number to an SNS topic as JSON (`originationNumber`,
@@ -16,10 +18,10 @@ export function inboundSmsEventOf(
   body: string,
   now: Date,
 ): Mapped<SmsMoRawEvent> {
-  const outer = parseObject(body);
+  const outer = jsonObjectOf(body);
   if (!outer) return { ok: false, reason: 'the body is not a JSON object' };
   const enveloped = outer['Type'] === 'Notification' && typeof outer['Message'] === 'string';
-  const inner = enveloped ? parseObject(outer['Message'] as string) : outer;
+  const inner = enveloped ? jsonObjectOf(outer['Message'] as string) : outer;
   if (!inner) return { ok: false, reason: 'the notification Message is not a JSON object' };
   const { originationNumber, destinationNumber, messageBody, inboundMessageId } = inner;
   if (
@@ -45,15 +47,4 @@ export function inboundSmsEventOf(
     text: messageBody,
     receivedAt: receivedAt.toISOString(),
   });
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

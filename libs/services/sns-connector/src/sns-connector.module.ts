@@ -4,6 +4,8 @@ import { type LiveSubscriptions, MessagingModule } from '@tuxhat/messaging';
 import type { ServiceRuntime } from '@tuxhat/runtime';
 
 import { CarrierClients } from './carrier-clients.service';
+import { DeliveryStatusCursors } from './delivery-status-cursors.repository';
+import { DeliveryStatusPoller } from './delivery-status.poller';
 import { OutboundConsumer } from './outbound.consumer';
 import { SmsPublisher } from './sms-publisher.service';
 import { InboundSmsPoller } from './inbound-sms.poller';
@@ -15,9 +17,10 @@ import {
 } from './sns-connector.options';
 
 /**
- * The SNS connector: publishes its carriers' outbound messages with AWS SNS and reports their
- * health. Boot it with startSnsConnector, which also subscribes the pod to exactly its
- * carriers' outbound topics.
+ * The SNS connector: publishes its carriers' outbound messages with AWS SNS, reports their
+ * health, and turns their inbound SMS (SQS) and delivery statuses (CloudWatch Logs) into
+ * events. Boot it with startSnsConnector, which also subscribes the pod to exactly its carriers'
+ * outbound topics.
  */
 @Module({})
 export class SnsConnectorModule {
@@ -54,6 +57,8 @@ export class SnsConnectorModule {
         CarrierClients,
         SmsPublisher,
         InboundSmsPoller,
+        DeliveryStatusCursors,
+        DeliveryStatusPoller,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { INestMicroservice, LoggerService } from '@nestjs/common';
 import {
   CARRIER_HEALTH,
+  SMS_DLR_RAW,
   SMS_MO_RAW,
   SMS_OUTBOUND,
   SMS_SENT,
@@ -17,6 +18,7 @@ import type { Prisma } from '@tuxhat/database';
 import { Bus, InProcessBroker, type InProcessTransport, encodeEvent } from '@tuxhat/messaging';
 import { type ServiceRuntime, bumpConfigRevision, systemClock } from '@tuxhat/runtime';
 import {
+  DeliveryStatusLogs,
   InboundQueue,
   MotoServer,
   type TestDatabase,
@@ -60,7 +62,9 @@ describe('sns-connector over HTTP', () => {
   let health: TopicRecorder<typeof CARRIER_HEALTH>;
   let reroutes: TopicRecorder<typeof SMS_REROUTE>;
   let moRaw: TopicRecorder<typeof SMS_MO_RAW>;
+  let receipts: TopicRecorder<typeof SMS_DLR_RAW>;
   let inbound: InboundQueue;
+  let statusLogs: DeliveryStatusLogs;
 
   beforeAll(async () => {
     process.env[KEY_ENV] = 'AKIATESTTESTTEST';
@@ -69,6 +73,7 @@ describe('sns-connector over HTTP', () => {
     const scriptedEndpoint = await scripted.start();
     db = await createTestDatabase('sns_connector');
     inbound = await InboundQueue.create(moto.endpoint, `tuxhat-inbound-${randomUUID()}`);
+    statusLogs = new DeliveryStatusLogs(moto.endpoint);
     const credentials = { accessKeyId: { env: KEY_ENV }, secretAccessKey: 'test-secret' };
     await db.database.prisma.carrier.createMany({
       data: [
@@ -165,6 +170,21 @@ describe('sns-connector over HTTP', () => {
             },
           },
         },
+        // Two carriers on one AWS account whose SMS delivery status is logged: its log groups
+        // are read once, for both (short polls: the test waits for one).
+        ...['aws-receipts', 'aws-receipts-b'].map((id) => ({
+          id,
+          name: `SNS (moto, delivery status, ${id})`,
+          kind: 'sns' as const,
+          config: {
+            sns: {
+              region: 'eu-west-1',
+              endpoint: moto.endpoint,
+              ...credentials,
+              deliveryStatus: statusLogs.setting(1),
+            },
+          },
+        })),
         // Two carriers on one AWS account share its 20 publishes per second.
         ...['aws-quota-a', 'aws-quota-b'].map((id) => ({
           id,
@@ -193,6 +213,7 @@ describe('sns-connector over HTTP', () => {
     health = new TopicRecorder(CARRIER_HEALTH, broker);
     reroutes = new TopicRecorder(SMS_REROUTE, broker);
     moRaw = new TopicRecorder(SMS_MO_RAW, broker);
+    receipts = new TopicRecorder(SMS_DLR_RAW, broker);
     const runtime: ServiceRuntime = {
       bus: Bus.create({ kind: 'in-process', broker }, logger),
       prisma: db.database.prisma,
@@ -215,6 +236,7 @@ describe('sns-connector over HTTP', () => {
     await moto.stopRecording().catch(() => undefined);
     await scripted.stop();
     inbound?.close();
+    statusLogs?.close();
     await db?.drop();
     delete process.env[KEY_ENV];
   });
@@ -544,6 +566,112 @@ describe('sns-connector over HTTP', () => {
       expect(moRaw.events.filter((item) => item.text.includes('hello'))).toEqual([]);
     } finally {
       await inbound.purge();
+    }
+  });
+
+  describe('delivery receipts from the delivery status logs (CloudWatch Logs)', () => {
+    /** Sends through the carrier; the MessageId SNS answered. */
+    async function sendThrough(carrierId: string, text: string) {
+      const event = outbound(carrierId, text);
+      publish(event);
+      const [result] = await sent.waitFor(1, (item) => item.messageId === event.message.messageId);
+      return { event, snsMessageId: result.parts[0].carrierMessageId };
+    }
+
+    it('turns the status SNS logged for a message into its receipt, once, for the carriers on the account', async () => {
+      const { event, snsMessageId } = await sendThrough('aws-receipts', 'Your code is 1234');
+      await statusLogs.write({
+        messageId: snsMessageId,
+        destination: event.message.destination,
+        status: 'SUCCESS',
+      });
+      const [receipt] = await receipts.waitFor(1, (item) => item.carrierMessageId === snsMessageId);
+      expect(receipt).toMatchObject({
+        carrierId: 'aws-receipts',
+        carrierMessageId: snsMessageId,
+        state: 'delivered',
+        rawState: 'SUCCESS',
+        accountCarrierIds: ['aws-receipts', 'aws-receipts-b'],
+      });
+
+      // A failure, in the failure group (made now: until then it did not exist).
+      const failed = await sendThrough('aws-receipts-b', 'Your code is 5678');
+      await statusLogs.write({
+        messageId: failed.snsMessageId,
+        destination: failed.event.message.destination,
+        status: 'FAILURE',
+        providerResponse: 'Phone number is opted out',
+      });
+      const [refused] = await receipts.waitFor(
+        1,
+        (item) => item.carrierMessageId === failed.snsMessageId,
+      );
+      expect(refused).toMatchObject({
+        carrierId: 'aws-receipts',
+        state: 'rejected',
+        rawState: 'FAILURE',
+        errorCode: 'OPTED_OUT',
+      });
+      // Each read starts 30 s before the newest status read: the read that brings a later
+      // status of the same group meets the first one again, which stays one receipt.
+      const later = await sendThrough('aws-receipts', 'Your code is 9012');
+      await statusLogs.write({
+        messageId: later.snsMessageId,
+        destination: later.event.message.destination,
+        status: 'SUCCESS',
+      });
+      await receipts.waitFor(1, (item) => item.carrierMessageId === later.snsMessageId);
+      expect(receipts.events.filter((item) => item.carrierMessageId === snsMessageId)).toHaveLength(
+        1,
+      );
+    });
+
+    it('keeps how far each group was read, and which pod reads it, in the database', async () => {
+      const { event, snsMessageId } = await sendThrough('aws-receipts', 'Cursor moves');
+      const writtenAt = new Date();
+      await statusLogs.write({
+        messageId: snsMessageId,
+        destination: event.message.destination,
+        status: 'SUCCESS',
+        writtenAt,
+      });
+      await receipts.waitFor(1, (item) => item.carrierMessageId === snsMessageId);
+      await waitFor('the cursor past the status', async () => {
+        const rows = await cursorsRead();
+        const success = rows.find((row) => row.log_group === statusLogs.logGroup('SUCCESS'));
+        return success && success.read_until.getTime() >= writtenAt.getTime() ? success : undefined;
+      });
+      const rows = await cursorsRead();
+      expect(rows.map((row) => row.log_group).sort()).toEqual(
+        [statusLogs.logGroup('SUCCESS'), statusLogs.logGroup('FAILURE')].sort(),
+      );
+      expect(new Set(rows.map((row) => row.lease_owner)).size).toBe(1);
+      expect(rows.every((row) => row.lease_until.getTime() > Date.now())).toBe(true);
+    });
+
+    it('skips a log event that is not a delivery status, with a warning, and reads on', async () => {
+      await statusLogs.writeRaw('SUCCESS', ['a line some other tool wrote here']);
+      await waitFor('the warning', () =>
+        logged.find(
+          (text) =>
+            text.startsWith('carrier aws-receipts: 1 log event(s) of ') &&
+            text.endsWith('are not SMS delivery statuses; skipped'),
+        ),
+      );
+      const { event, snsMessageId } = await sendThrough('aws-receipts', 'After the odd line');
+      await statusLogs.write({
+        messageId: snsMessageId,
+        destination: event.message.destination,
+        status: 'SUCCESS',
+      });
+      await receipts.waitFor(1, (item) => item.carrierMessageId === snsMessageId);
+    });
+
+    async function cursorsRead() {
+      return db.database.prisma.$queryRaw<
+        { log_group: string; read_until: Date; lease_owner: string; lease_until: Date }[]
+      >`SELECT log_group, read_until, lease_owner, lease_until FROM sns_delivery_status_cursors
+         WHERE log_group LIKE ${`sns/eu-west-1/${statusLogs.accountId}/%`}`;
     }
   });
 
