@@ -145,11 +145,16 @@ export const METRICS = {
     ['carrier'],
   ),
 
-  // --- receipts and callbacks (dlr) -------------------------------------------------------------
+  // --- receipts, MO and callbacks (dlr) ---------------------------------------------------------
   receipts: counter(
     'tuxhat_receipts_total',
     'Delivery receipts by carrier and result: matched to a message, or unmatched on this attempt (retried; the ones that never match are dead-lettered).',
     ['carrier', 'result'],
+  ),
+  mo: counter(
+    'tuxhat_mo_total',
+    "Inbound SMS (MO) by carrier and what became of them: webhook or kafka (handed to the tenant's handler), auto_reply, auto_reply_skipped (a late fragment, or a sender that cannot be answered), opt_out (a STOP-like keyword: one per tenant on the number), unrouted (no handler for the number and keyword).",
+    ['carrier', 'action'],
   ),
   webhookDeliveries: counter(
     'tuxhat_webhook_deliveries_total',

@@ -9,6 +9,7 @@ import {
   newEnvelope,
   tenantTopicFor,
 } from '@tuxhat/contracts';
+import { processMetrics } from '@tuxhat/observability';
 import { KafkaTopicReader, waitFor } from '@tuxhat/testing';
 
 import { resolveDlrOptions } from '../src/dlr.options';
@@ -59,6 +60,34 @@ describe('dlr MO handling', () => {
     await sut.close();
   });
 
+  /** tuxhat_mo_total of this run's carrier A, by action (the dlr runs in this process). */
+  async function moCounts(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    const series = new RegExp(
+      `^tuxhat_mo_total\\{carrier="${sut.carrierA}",action="(\\w+)"\\} (\\d+)$`,
+      'gm',
+    );
+    for (const [, action, value] of (await processMetrics().render()).matchAll(series)) {
+      counts[action] = Number(value);
+    }
+    return counts;
+  }
+
+  /** What tuxhat_mo_total of carrier A counted since `before`, once it counted `total` more. */
+  async function moCountedSince(before: Record<string, number>, total: number) {
+    return waitFor(`${total} MO counted`, async () => {
+      const now = await moCounts();
+      const added = Object.fromEntries(
+        Object.entries(now)
+          .map(([action, value]) => [action, value - (before[action] ?? 0)] as const)
+          .filter(([, value]) => value > 0),
+      );
+      return Object.values(added).reduce((sum, value) => sum + value, 0) >= total
+        ? added
+        : undefined;
+    });
+  }
+
   const mo = (text: string, extra: Partial<SmsMoRawEvent> = {}): SmsMoRawEvent => ({
     ...newEnvelope(),
     carrierId: sut.carrierA,
@@ -70,6 +99,7 @@ describe('dlr MO handling', () => {
   });
 
   it('routes by short code and keyword: a webhook for BAL, the tenant topic for the rest', async () => {
+    const counted = await moCounts();
     const bal = mo('bal please');
     const other = mo('hello there');
     await sut.publish(SMS_MO_RAW, bal);
@@ -112,9 +142,11 @@ describe('dlr MO handling', () => {
       ['BAL', 'webhook'],
       ['HELLO', 'kafka'],
     ]);
+    expect(await moCountedSince(counted, 2)).toEqual({ webhook: 1, kafka: 1 });
   });
 
   it('answers with the auto-reply through the normal pipeline, and logs an MO nobody handles', async () => {
+    const counted = await moCounts();
     const info = mo('Info?', { destination: longNumber().slice(1) }); // the carrier wrote it without "+"
     const stray = mo('hi', { destination: '99999' });
     await sut.publish(SMS_MO_RAW, info);
@@ -150,6 +182,7 @@ describe('dlr MO handling', () => {
           where: { id: stray.eventId, action: 'unrouted' },
         })) ?? undefined,
     );
+    expect(await moCountedSince(counted, 2)).toEqual({ auto_reply: 1, unrouted: 1 });
   });
 
   it('reassembles a concatenated MO whose parts come out of order, across a restart, once', async () => {

@@ -10,6 +10,7 @@ import {
 } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
 import { EventPublisher } from '@tuxhat/messaging';
+import { METRICS, processMetrics } from '@tuxhat/observability';
 import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
 import { analyseText } from '@tuxhat/smpp';
 
@@ -70,6 +71,7 @@ interface Reply {
 @Injectable()
 export class MoService {
   private readonly logger = new Logger('dlr/mo');
+  private readonly metrics = processMetrics();
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
@@ -190,6 +192,14 @@ export class MoService {
       ),
     ]);
     await this.prisma.moMessage.createMany({ data: log, skipDuplicates: true });
+    this.count(log);
+  }
+
+  /** tuxhat_mo_total, once the batch is handled. */
+  private count(log: readonly { carrierId: string; action: string }[]): void {
+    for (const { carrierId, action } of log) {
+      this.metrics.boundCounter(METRICS.mo, { carrier: carrierId, action }).inc();
+    }
   }
 
   private route(
