@@ -1,3 +1,5 @@
+import { RecentMap } from '@tuxhat/runtime';
+
 /**
  * How many times in a row each message's try on its carrier failed for a passing reason
  * (throttled, SNS unreachable) on this pod, in a bounded memory (the oldest forgotten first).
@@ -5,19 +7,17 @@
  * same carrier for ever. A restart forgets the count: the worst case is a few more rounds.
  */
 export class FailedRounds {
-  private readonly rounds = new Map<string, number>();
+  private readonly rounds: RecentMap<string, number>;
 
-  constructor(private readonly capacity = 10_000) {}
+  /** Remembers at least the `capacity` messages counted last (RecentMap). */
+  constructor(capacity = 10_000) {
+    this.rounds = new RecentMap(capacity);
+  }
 
   /** Counts one more failed round for the message; returns how many it has had. */
   next(messageId: string): number {
     const rounds = (this.rounds.get(messageId) ?? 0) + 1;
-    this.rounds.delete(messageId);
     this.rounds.set(messageId, rounds);
-    if (this.rounds.size > this.capacity) {
-      const oldest = this.rounds.keys().next();
-      if (!oldest.done) this.rounds.delete(oldest.value);
-    }
     return rounds;
   }
 

@@ -1,13 +1,15 @@
 import { RecentOutcomes } from './recent-outcomes';
 
 describe(RecentOutcomes.name, () => {
-  it('forgets the least recently written message past its capacity', () => {
+  it('remembers the last `capacity` messages written and forgets those well before', () => {
     const sut = new RecentOutcomes(2);
-    sut.remember('m1', { outcome: 'sent', carrierId: 'c', attempt: 1 });
-    sut.remember('m2', { outcome: 'sent', carrierId: 'c', attempt: 1 });
-    sut.remember('m3', { outcome: 'sent', carrierId: 'c', attempt: 1 });
+    for (const id of ['m1', 'm2', 'm3', 'm4', 'm5']) {
+      sut.remember(id, { outcome: 'sent', carrierId: 'c', attempt: 1 });
+    }
     expect(sut.outcomesOf('m1')).toEqual([]);
-    expect(sut.outcomesOf('m3')).toHaveLength(1);
+    expect(sut.outcomesOf('m2')).toEqual([]);
+    expect(sut.outcomesOf('m4')).toHaveLength(1);
+    expect(sut.outcomesOf('m5')).toHaveLength(1);
   });
 
   it("keeps one outcome per carrier, the carrier's latest", () => {

@@ -1,3 +1,5 @@
+import { RecentMap } from '@tuxhat/runtime';
+
 /** How a message's last try on one carrier ended, on this pod. */
 export interface RecentOutcome {
   /**
@@ -23,10 +25,14 @@ export interface RecentOutcome {
  * The database check (ReplayGuard) is what survives a restart; this only closes the gap.
  */
 export class RecentOutcomes {
-  private readonly outcomes = new Map<string, readonly RecentOutcome[]>();
-  private readonly parts = new Map<string, Map<number, string>>();
+  private readonly outcomes: RecentMap<string, readonly RecentOutcome[]>;
+  private readonly parts: RecentMap<string, Map<number, string>>;
 
-  constructor(private readonly capacity: number) {}
+  /** Remembers at least the `capacity` messages written last (RecentMap). */
+  constructor(capacity: number) {
+    this.outcomes = new RecentMap(capacity);
+    this.parts = new RecentMap(capacity);
+  }
 
   /** Every carrier's last outcome for the message, oldest first. */
   outcomesOf(messageId: string): readonly RecentOutcome[] {
@@ -38,7 +44,7 @@ export class RecentOutcomes {
     const others = this.outcomesOf(messageId).filter(
       (known) => known.carrierId !== outcome.carrierId,
     );
-    touch(this.outcomes, messageId, [...others, outcome], this.capacity);
+    this.outcomes.set(messageId, [...others, outcome]);
   }
 
   /** Parts of the message this carrier already accepted: part index -> carrier message id. */
@@ -55,21 +61,10 @@ export class RecentOutcomes {
     const key = partsKey(messageId, carrierId);
     const accepted = this.parts.get(key) ?? new Map<number, string>();
     accepted.set(partIndex, carrierMessageId);
-    touch(this.parts, key, accepted, this.capacity);
+    this.parts.set(key, accepted);
   }
 }
 
 function partsKey(messageId: string, carrierId: string): string {
   return `${messageId}\n${carrierId}`;
-}
-
-/** Map insertion order as recency: re-insert on write, drop the oldest past capacity. */
-function touch<V>(map: Map<string, V>, key: string, value: V, capacity: number): void {
-  map.delete(key);
-  map.set(key, value);
-  while (map.size > capacity) {
-    const oldest = map.keys().next();
-    if (oldest.done) break;
-    map.delete(oldest.value);
-  }
 }

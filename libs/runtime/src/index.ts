@@ -7,3 +7,4 @@ export * from './kafka-topics-env';
 export * from './config-snapshot';
 export * from './config-snapshot-provider';
 export * from './periodic-sweep';
+export * from './recent-map';

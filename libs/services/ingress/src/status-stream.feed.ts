@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { SMS_STATUS, type SmsStatusEvent } from '@tuxhat/contracts';
 import type { IncomingRecord, KafkaConsumerPort, KafkaPort } from '@tuxhat/messaging';
+import { RecentMap } from '@tuxhat/runtime';
 
 import { StatusStreamHub } from './status-stream.hub';
 
@@ -38,7 +39,8 @@ const REMEMBERED_EVENT_IDS = 50_000;
 export class StatusStreamFeed implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ingress/status-streams');
   private consumer: KafkaConsumerPort | null = null;
-  private readonly seen = new Set<string>();
+  /** Event ids seen lately (RecentMap: at least the last REMEMBERED_EVENT_IDS). */
+  private readonly seen = new RecentMap<string, true>(REMEMBERED_EVENT_IDS);
 
   constructor(
     @Inject(STATUS_FEED_KAFKA) private readonly kafka: KafkaPort | null,
@@ -103,11 +105,7 @@ export class StatusStreamFeed implements OnModuleInit, OnModuleDestroy {
 
   private firstSight(eventId: string): boolean {
     if (this.seen.has(eventId)) return false;
-    this.seen.add(eventId);
-    if (this.seen.size > REMEMBERED_EVENT_IDS) {
-      // A Set iterates in insertion order: the oldest id goes.
-      this.seen.delete(this.seen.values().next().value!);
-    }
+    this.seen.set(eventId, true);
     return true;
   }
 }
