@@ -172,14 +172,15 @@ export class DeliveryStatusPoller implements OnApplicationBootstrap, OnModuleDes
    */
   private async readGroup(reader: GroupReader): Promise<void> {
     const now = this.clock.now().getTime();
+    const leaseMs = Math.max(30_000, 3 * reader.pollMs);
     try {
       const cursor = await this.cursors.claim(
         reader.logGroup,
         this.owner,
-        Math.max(30_000, 3 * reader.pollMs),
+        leaseMs,
         new Date(now - FIRST_READ_LOOKBACK_MS),
       );
-      if (cursor) await this.readFrom(reader, cursor);
+      if (cursor) await this.readFrom(reader, cursor, leaseMs);
       reader.failures = 0;
       reader.nextReadAt = now + reader.pollMs;
     } catch (error) {
@@ -191,11 +192,14 @@ export class DeliveryStatusPoller implements OnApplicationBootstrap, OnModuleDes
     }
   }
 
-  private async readFrom(reader: GroupReader, cursor: Date): Promise<void> {
+  /**
+   * A long read (a pod catching up after an outage) renews its lease with every page, and stops
+   * when another pod took the group over meanwhile; what it remembers of the statuses it
+   * published is bounded by the time the next read starts from, not by the length of the read.
+   */
+  private async readFrom(reader: GroupReader, cursor: Date, leaseMs: number): Promise<void> {
     const startTime = cursor.getTime() - LATE_STATUS_MS;
-    for (const seen of [reader.published, reader.skipped]) {
-      for (const [key, writtenAt] of seen) if (writtenAt < startTime) seen.delete(key);
-    }
+    forgetBefore(reader, startTime);
     const accountCarrierIds = await this.carriersReading(reader.logGroup);
     let newest = cursor.getTime();
     let unreadable = 0;
@@ -204,7 +208,12 @@ export class DeliveryStatusPoller implements OnApplicationBootstrap, OnModuleDes
       let page;
       try {
         page = await reader.client.send(
-          new FilterLogEventsCommand({ logGroupName: reader.logGroup, startTime, nextToken }),
+          new FilterLogEventsCommand({
+            logGroupName: reader.logGroup,
+            startTime,
+            nextToken,
+            limit: this.options.deliveryStatusPageSize,
+          }),
         );
       } catch (error) {
         // The failure group exists from the account's first failed SMS on.
@@ -241,6 +250,10 @@ export class DeliveryStatusPoller implements OnApplicationBootstrap, OnModuleDes
         throw error;
       }
       nextToken = page.nextToken;
+      forgetBefore(reader, newest - LATE_STATUS_MS);
+      if (nextToken && !(await this.cursors.claim(reader.logGroup, this.owner, leaseMs, cursor))) {
+        return;
+      }
     } while (nextToken);
     if (unreadable > 0) {
       this.logger.warn(
@@ -260,6 +273,13 @@ export class DeliveryStatusPoller implements OnApplicationBootstrap, OnModuleDes
       const check = checkCarrierRow(row, SNS_CARRIER_CHECKS);
       return check.ok && deliveryStatusLogGroups(check.carrier).includes(logGroup) ? [row.id] : [];
     });
+  }
+}
+
+/** Forgets the statuses (and skipped lines) written before the time reads start from. */
+function forgetBefore(reader: GroupReader, time: number): void {
+  for (const seen of [reader.published, reader.skipped]) {
+    for (const [key, writtenAt] of seen) if (writtenAt < time) seen.delete(key);
   }
 }
 

@@ -23,6 +23,11 @@ export interface SnsConnectorOptions {
    */
   readonly configPollMs?: number;
   /**
+   * Log events per FilterLogEvents call when reading delivery status logs (default AWS's, up to
+   * 10,000); a long read goes page by page.
+   */
+  readonly deliveryStatusPageSize?: number;
+  /**
    * carrier.health reporting (default every 5 000 ms, instance id from HOSTNAME), and when
    * failing submits make a carrier unhealthy (default 10 submits, half of them faults:
    * CARRIER_HEALTH_MIN_SUBMITS, CARRIER_HEALTH_FAULT_RATIO).

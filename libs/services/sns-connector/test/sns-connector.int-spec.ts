@@ -227,6 +227,8 @@ describe('sns-connector over HTTP', () => {
       requestTimeoutMs: 5_000,
       throttlePauseMs: 200,
       health: { intervalMs: 1_000, instanceId: 'sns-test' },
+      // Reads of the delivery status logs go page by page here.
+      deliveryStatusPageSize: 2,
     });
     transport = app.getTransportServer() as unknown as InProcessTransport;
   }, 120_000);
@@ -624,6 +626,30 @@ describe('sns-connector over HTTP', () => {
       expect(receipts.events.filter((item) => item.carrierMessageId === snsMessageId)).toHaveLength(
         1,
       );
+    });
+
+    it('reads the statuses of many messages page by page, each one receipt', async () => {
+      const sends = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => sendThrough('aws-receipts', `Paged ${n}`)),
+      );
+      await statusLogs.write(
+        ...sends.map(({ event, snsMessageId }) => ({
+          messageId: snsMessageId,
+          destination: event.message.destination,
+          status: 'SUCCESS' as const,
+        })),
+      );
+      const ids = new Set(sends.map((send) => send.snsMessageId));
+      await receipts.waitFor(5, (item) => ids.has(item.carrierMessageId));
+      // Another read (it brings this status) meets the five again: still one receipt each.
+      const later = await sendThrough('aws-receipts', 'After the pages');
+      await statusLogs.write({
+        messageId: later.snsMessageId,
+        destination: later.event.message.destination,
+        status: 'SUCCESS',
+      });
+      await receipts.waitFor(1, (item) => item.carrierMessageId === later.snsMessageId);
+      expect(receipts.events.filter((item) => ids.has(item.carrierMessageId))).toHaveLength(5);
     });
 
     it('keeps how far each group was read, and which pod reads it, in the database', async () => {
