@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { SmsStatusEvent } from '@tuxhat/contracts';
 import { type BillableMessage, type Charge, loadMessageHistory } from '@tuxhat/billing';
 import type { PrismaClient } from '@tuxhat/database';
-import { CLOCK, type Clock, PRISMA } from '@tuxhat/runtime';
+import { CLOCK, type Clock, PRISMA, RecentMap } from '@tuxhat/runtime';
 
 import { AccountingConfigSnapshot } from './accounting-config';
 import { ACCOUNTING_OPTIONS, type AccountingOptions } from './accounting.options';
@@ -20,8 +20,9 @@ import { RecordPublisher } from './record-publisher.service';
 /** Attempts of a batch whose records other writers keep changing, before the retry topic. */
 const MAX_ATTEMPTS = 3;
 /**
- * Records of messages in flight kept in memory (see AccountingService.remember). One pushed out
- * is built again from the database when its next event comes (steps from its history).
+ * Records of messages in flight kept in memory: at least this many written last (RecentMap; see
+ * AccountingService.remember). One pushed out is built again from the database when its next
+ * event comes (steps from its history).
  */
 const RECENT_RECORDS = 50_000;
 
@@ -44,7 +45,7 @@ const RECENT_RECORDS = 50_000;
 export class AccountingService {
   private readonly logger = new Logger(AccountingService.name);
   /** Records of messages still in flight, as last read or written (see remember). */
-  private readonly recent = new Map<string, RecordDraft>();
+  private readonly recent = new RecentMap<string, RecordDraft>(RECENT_RECORDS);
 
   constructor(
     private readonly records: AccountingRecordsRepository,
@@ -153,15 +154,10 @@ export class AccountingService {
         this.recent.delete(draft.messageId);
         continue;
       }
-      this.recent.delete(draft.messageId);
       this.recent.set(
         draft.messageId,
         written.has(draft.messageId) ? { ...draft, rowVersion: draft.rowVersion + 1 } : draft,
       );
-    }
-    for (const id of this.recent.keys()) {
-      if (this.recent.size <= RECENT_RECORDS) break;
-      this.recent.delete(id);
     }
   }
 

@@ -6,7 +6,7 @@ import {
   type PriorityClass,
 } from '@tuxhat/contracts';
 import { Prisma, type PrismaClient, StatementGenerations } from '@tuxhat/database';
-import { PRISMA } from '@tuxhat/runtime';
+import { PRISMA, RecentMap } from '@tuxhat/runtime';
 
 import type { StoredMessage } from './dead-letters/dead-letter-settlement';
 import { jsonRows } from './sql';
@@ -35,7 +35,8 @@ export interface OwnMessage {
  */
 @Injectable()
 export class MessagesRepository {
-  private readonly callbacks = new Map<string, CallbackInfo>();
+  /** At least the CALLBACK_CACHE_SIZE read last (RecentMap). */
+  private readonly callbacks = new RecentMap<string, CallbackInfo>(CALLBACK_CACHE_SIZE);
   /** Prepared, a generation per doubling of the ids read (see AccountingRecordsRepository). */
   private readonly callbackStatements = new StatementGenerations('dlr-callback-info');
 
@@ -72,7 +73,6 @@ export class MessagesRepository {
       result.set(row.id, info);
       this.callbacks.set(row.id, info);
     }
-    this.evictOldest();
     return result;
   }
 
@@ -82,15 +82,6 @@ export class MessagesRepository {
    */
   remember(entries: Iterable<readonly [string, CallbackInfo]>): void {
     for (const [id, info] of entries) this.callbacks.set(id, info);
-    this.evictOldest();
-  }
-
-  private evictOldest(): void {
-    // Oldest first out (Map keeps insertion order).
-    for (const id of this.callbacks.keys()) {
-      if (this.callbacks.size <= CALLBACK_CACHE_SIZE) break;
-      this.callbacks.delete(id);
-    }
   }
 
   /** Ids among `ids` whose projected status is already final. */
