@@ -18,6 +18,7 @@ import type { Prisma } from '@tuxhat/database';
 import { Bus, InProcessBroker, type InProcessTransport, encodeEvent } from '@tuxhat/messaging';
 import { type ServiceRuntime, bumpConfigRevision, systemClock } from '@tuxhat/runtime';
 import {
+  type AwsDeliveryStatus,
   DeliveryStatusLogs,
   InboundQueue,
   MotoServer,
@@ -572,6 +573,8 @@ describe('sns-connector over HTTP', () => {
   });
 
   describe('delivery receipts from the delivery status logs (CloudWatch Logs)', () => {
+    type Sent = Awaited<ReturnType<typeof sendThrough>>;
+
     /** Sends through the carrier; the MessageId SNS answered. */
     async function sendThrough(carrierId: string, text: string) {
       const event = outbound(carrierId, text);
@@ -580,17 +583,31 @@ describe('sns-connector over HTTP', () => {
       return { event, snsMessageId: result.parts[0].carrierMessageId };
     }
 
-    it('turns the status SNS logged for a message into its receipt, once, for the carriers on the account', async () => {
-      const { event, snsMessageId } = await sendThrough('aws-receipts', 'Your code is 1234');
-      await statusLogs.write({
-        messageId: snsMessageId,
-        destination: event.message.destination,
+    /** The status SNS logs for a sent message (SUCCESS unless told). */
+    function statusOf(send: Sent, outcome: Partial<AwsDeliveryStatus> = {}): AwsDeliveryStatus {
+      return {
+        messageId: send.snsMessageId,
+        destination: send.event.message.destination,
         status: 'SUCCESS',
-      });
-      const [receipt] = await receipts.waitFor(1, (item) => item.carrierMessageId === snsMessageId);
-      expect(receipt).toMatchObject({
+        ...outcome,
+      };
+    }
+
+    /** Logs the message's status as SNS does, and waits for the receipt the connector makes of it. */
+    async function receiptOf(send: Sent, outcome: Partial<AwsDeliveryStatus> = {}) {
+      await statusLogs.write(statusOf(send, outcome));
+      const [receipt] = await receipts.waitFor(
+        1,
+        (item) => item.carrierMessageId === send.snsMessageId,
+      );
+      return receipt;
+    }
+
+    it('turns the status SNS logged for a message into its receipt, once, for the carriers on the account', async () => {
+      const first = await sendThrough('aws-receipts', 'Your code is 1234');
+      expect(await receiptOf(first)).toMatchObject({
         carrierId: 'aws-receipts',
-        carrierMessageId: snsMessageId,
+        carrierMessageId: first.snsMessageId,
         state: 'delivered',
         rawState: 'SUCCESS',
         accountCarrierIds: ['aws-receipts', 'aws-receipts-b'],
@@ -598,17 +615,12 @@ describe('sns-connector over HTTP', () => {
 
       // A failure, in the failure group (made now: until then it did not exist).
       const failed = await sendThrough('aws-receipts-b', 'Your code is 5678');
-      await statusLogs.write({
-        messageId: failed.snsMessageId,
-        destination: failed.event.message.destination,
-        status: 'FAILURE',
-        providerResponse: 'Phone number is opted out',
-      });
-      const [refused] = await receipts.waitFor(
-        1,
-        (item) => item.carrierMessageId === failed.snsMessageId,
-      );
-      expect(refused).toMatchObject({
+      expect(
+        await receiptOf(failed, {
+          status: 'FAILURE',
+          providerResponse: 'Phone number is opted out',
+        }),
+      ).toMatchObject({
         carrierId: 'aws-receipts',
         state: 'rejected',
         rawState: 'FAILURE',
@@ -616,52 +628,27 @@ describe('sns-connector over HTTP', () => {
       });
       // Each read starts 30 s before the newest status read: the read that brings a later
       // status of the same group meets the first one again, which stays one receipt.
-      const later = await sendThrough('aws-receipts', 'Your code is 9012');
-      await statusLogs.write({
-        messageId: later.snsMessageId,
-        destination: later.event.message.destination,
-        status: 'SUCCESS',
-      });
-      await receipts.waitFor(1, (item) => item.carrierMessageId === later.snsMessageId);
-      expect(receipts.events.filter((item) => item.carrierMessageId === snsMessageId)).toHaveLength(
-        1,
-      );
+      await receiptOf(await sendThrough('aws-receipts', 'Your code is 9012'));
+      expect(
+        receipts.events.filter((item) => item.carrierMessageId === first.snsMessageId),
+      ).toHaveLength(1);
     });
 
     it('reads the statuses of many messages page by page, each one receipt', async () => {
       const sends = await Promise.all(
         [1, 2, 3, 4, 5].map((n) => sendThrough('aws-receipts', `Paged ${n}`)),
       );
-      await statusLogs.write(
-        ...sends.map(({ event, snsMessageId }) => ({
-          messageId: snsMessageId,
-          destination: event.message.destination,
-          status: 'SUCCESS' as const,
-        })),
-      );
+      await statusLogs.write(...sends.map((send) => statusOf(send)));
       const ids = new Set(sends.map((send) => send.snsMessageId));
       await receipts.waitFor(5, (item) => ids.has(item.carrierMessageId));
       // Another read (it brings this status) meets the five again: still one receipt each.
-      const later = await sendThrough('aws-receipts', 'After the pages');
-      await statusLogs.write({
-        messageId: later.snsMessageId,
-        destination: later.event.message.destination,
-        status: 'SUCCESS',
-      });
-      await receipts.waitFor(1, (item) => item.carrierMessageId === later.snsMessageId);
+      await receiptOf(await sendThrough('aws-receipts', 'After the pages'));
       expect(receipts.events.filter((item) => ids.has(item.carrierMessageId))).toHaveLength(5);
     });
 
     it('keeps how far each group was read, and which pod reads it, in the database', async () => {
-      const { event, snsMessageId } = await sendThrough('aws-receipts', 'Cursor moves');
       const writtenAt = new Date();
-      await statusLogs.write({
-        messageId: snsMessageId,
-        destination: event.message.destination,
-        status: 'SUCCESS',
-        writtenAt,
-      });
-      await receipts.waitFor(1, (item) => item.carrierMessageId === snsMessageId);
+      await receiptOf(await sendThrough('aws-receipts', 'Cursor moves'), { writtenAt });
       await waitFor('the cursor past the status', async () => {
         const rows = await cursorsRead();
         const success = rows.find((row) => row.log_group === statusLogs.logGroup('SUCCESS'));
@@ -684,13 +671,7 @@ describe('sns-connector over HTTP', () => {
             text.endsWith('are not SMS delivery statuses; skipped'),
         ),
       );
-      const { event, snsMessageId } = await sendThrough('aws-receipts', 'After the odd line');
-      await statusLogs.write({
-        messageId: snsMessageId,
-        destination: event.message.destination,
-        status: 'SUCCESS',
-      });
-      await receipts.waitFor(1, (item) => item.carrierMessageId === snsMessageId);
+      await receiptOf(await sendThrough('aws-receipts', 'After the odd line'));
     });
 
     async function cursorsRead() {
