@@ -29,7 +29,9 @@ export class RecentMap<K, V> {
   }
 
   get(key: K): V | undefined {
-    return this.current.has(key) ? this.current.get(key) : this.previous.get(key);
+    // One lookup when the key is current (has() only for a value that is undefined).
+    const value = this.current.get(key);
+    return value !== undefined || this.current.has(key) ? value : this.previous.get(key);
   }
 
   /** Writes the key as the most recent one. */

@@ -111,6 +111,13 @@ export class CarrierClients implements OnModuleInit, OnModuleDestroy {
     return [...this.clients.keys()];
   }
 
+  /** The carriers this pod serves now, as their settings are now (not disabled or removed). */
+  runningCarriers(): SnsCarrier[] {
+    return [...this.clients.values()]
+      .filter((entry) => !entry.stopped)
+      .map((entry) => entry.carrier);
+  }
+
   /** Why the pod does not serve a carrier it does not hold (CarrierWatcher), or undefined. */
   unserved(carrierId: string): Unserved | undefined {
     return this.watcher?.unserved(carrierId);

@@ -109,19 +109,20 @@ export class DeliveryStatusPoller implements OnApplicationBootstrap, OnModuleDes
   private async readDueGroups(): Promise<void> {
     await this.follow();
     const now = this.clock.now().getTime();
-    for (const reader of this.readers.values()) {
-      if (reader.nextReadAt <= now) await this.readGroup(reader);
+    const due = [...this.readers.values()].filter((reader) => reader.nextReadAt <= now);
+    if (due.length === 0) return;
+    const readingCarriers = await this.carriersByGroup();
+    for (const reader of due) {
+      await this.readGroup(reader, readingCarriers.get(reader.logGroup) ?? [reader.carrier.id]);
     }
   }
 
   /** A reader per log group of the held carriers with `deliveryStatus`; the others are dropped. */
   private async follow(): Promise<void> {
     const wanted = new Map<string, SnsCarrier[]>();
-    for (const id of this.clients.heldCarriers()) {
-      const entry = this.clients.clientOf(id);
-      if (!entry || entry.stopped) continue;
-      for (const group of deliveryStatusLogGroups(entry.carrier)) {
-        wanted.set(group, [...(wanted.get(group) ?? []), entry.carrier]);
+    for (const carrier of this.clients.runningCarriers()) {
+      for (const group of deliveryStatusLogGroups(carrier)) {
+        wanted.set(group, [...(wanted.get(group) ?? []), carrier]);
       }
     }
     const dropped: string[] = [];
@@ -170,7 +171,7 @@ export class DeliveryStatusPoller implements OnApplicationBootstrap, OnModuleDes
    * cursor then moves to the newest status read. A failure is warned about and retried later,
    * doubling the wait up to 5 minutes.
    */
-  private async readGroup(reader: GroupReader): Promise<void> {
+  private async readGroup(reader: GroupReader, accountCarrierIds: string[]): Promise<void> {
     const now = this.clock.now().getTime();
     const leaseMs = Math.max(30_000, 3 * reader.pollMs);
     try {
@@ -180,7 +181,7 @@ export class DeliveryStatusPoller implements OnApplicationBootstrap, OnModuleDes
         leaseMs,
         new Date(now - FIRST_READ_LOOKBACK_MS),
       );
-      if (cursor) await this.readFrom(reader, cursor, leaseMs);
+      if (cursor) await this.readFrom(reader, cursor, leaseMs, accountCarrierIds);
       reader.failures = 0;
       reader.nextReadAt = now + reader.pollMs;
     } catch (error) {
@@ -197,10 +198,14 @@ export class DeliveryStatusPoller implements OnApplicationBootstrap, OnModuleDes
    * when another pod took the group over meanwhile; what it remembers of the statuses it
    * published is bounded by the time the next read starts from, not by the length of the read.
    */
-  private async readFrom(reader: GroupReader, cursor: Date, leaseMs: number): Promise<void> {
+  private async readFrom(
+    reader: GroupReader,
+    cursor: Date,
+    leaseMs: number,
+    accountCarrierIds: string[],
+  ): Promise<void> {
     const startTime = cursor.getTime() - LATE_STATUS_MS;
     forgetBefore(reader, startTime);
-    const accountCarrierIds = await this.carriersReading(reader.logGroup);
     let newest = cursor.getTime();
     let unreadable = 0;
     let nextToken: string | undefined;
@@ -264,15 +269,20 @@ export class DeliveryStatusPoller implements OnApplicationBootstrap, OnModuleDes
   }
 
   /**
-   * Every SNS carrier of the table whose statuses this group holds (same account and region),
-   * whichever pod holds it and enabled or not: a receipt matches a message any of them sent.
+   * Per log group, every SNS carrier of the table whose statuses it holds (same account and
+   * region), whichever pod holds it and enabled or not: a receipt matches a message any of them
+   * sent. One read of the table for all the groups due.
    */
-  private async carriersReading(logGroup: string): Promise<string[]> {
-    const rows = await readCarrierRows(this.prisma, 'sns', 'all');
-    return rows.flatMap((row) => {
+  private async carriersByGroup(): Promise<Map<string, string[]>> {
+    const byGroup = new Map<string, string[]>();
+    for (const row of await readCarrierRows(this.prisma, 'sns', 'all')) {
       const check = checkCarrierRow(row, SNS_CARRIER_CHECKS);
-      return check.ok && deliveryStatusLogGroups(check.carrier).includes(logGroup) ? [row.id] : [];
-    });
+      if (!check.ok) continue;
+      for (const group of deliveryStatusLogGroups(check.carrier)) {
+        byGroup.set(group, [...(byGroup.get(group) ?? []), row.id]);
+      }
+    }
+    return byGroup;
   }
 }
 

@@ -82,9 +82,8 @@ export class InboundSmsPoller implements OnApplicationBootstrap, OnModuleDestroy
   /** Starts a loop for each served carrier with `inbound`, and ends those no longer wanted. */
   private async follow(): Promise<void> {
     const wanted = new Map<string, SnsCarrier>();
-    for (const id of this.clients.heldCarriers()) {
-      const entry = this.clients.clientOf(id);
-      if (entry && !entry.stopped && entry.carrier.settings.inbound) wanted.set(id, entry.carrier);
+    for (const carrier of this.clients.runningCarriers()) {
+      if (carrier.settings.inbound) wanted.set(carrier.id, carrier);
     }
     for (const [id, loop] of [...this.loops]) {
       const carrier = wanted.get(id);
