@@ -62,6 +62,16 @@ export interface KafkaConsumerPort {
     onBatch: (batch: PartitionBatch) => Promise<void>,
     options: { partitionsConsumedConcurrently: number },
   ): Promise<void>;
+  /**
+   * Stops fetching `topic` (all its partitions) until resumeFrom: a live feed nobody listens to
+   * then costs the broker and the process only heartbeats. Needs run() first.
+   */
+  pause(topic: string): void;
+  /**
+   * Fetches `topic` again, each partition from its first record written at or after `time`
+   * (from its end when it has none). Needs run() first.
+   */
+  resumeFrom(topic: string, time: Date): Promise<void>;
   /** Stops fetching, lets the batches in hand finish, leaves the group. */
   disconnect(): Promise<void>;
   /** Whether the consumer still consumes: false once it crashed for good (liveness). */

@@ -93,6 +93,28 @@ describe(`${KafkajsAdapter.name} consumer on a real broker`, () => {
     expect(marking.values.filter((values) => values.includes('first'))).toHaveLength(1);
   }, 60_000);
 
+  it('skips what was written while paused when resumed from a later time', async () => {
+    const feed = new Batches();
+    await send('before-pause');
+    await consume((batch) => {
+      feed.add(batch);
+      batch.markRead(batch.records.at(-1)!.offset);
+    });
+    await feed.holding('before-pause');
+    const consumer = consumers.at(-1)!;
+
+    consumer.pause(topic);
+    await send('while-paused');
+    // Later than the paused record's time (its producer's clock, at most when send resolved).
+    const resumeAt = new Date(Date.now() + 1);
+    await consumer.resumeFrom(topic, resumeAt);
+    while (Date.now() <= resumeAt.getTime()) await new Promise(setImmediate);
+    await send('after-resume');
+
+    expect(await feed.holding('after-resume')).toEqual(['after-resume']);
+    expect(feed.values.flat()).not.toContain('while-paused');
+  }, 60_000);
+
   it('commits the batches of several partitions handled at the same time, each at its last record', async () => {
     const multi = `adapter-test-multi-${randomUUID().slice(0, 8)}`;
     const group = `adapter-test-${randomUUID().slice(0, 8)}`;

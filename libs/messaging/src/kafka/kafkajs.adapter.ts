@@ -115,8 +115,21 @@ export class KafkajsAdapter implements KafkaPort {
       }),
       1_000,
       (options.startAt ?? 'earliest') === 'earliest',
+      (topic, time) => this.offsetsAt(topic, time),
     );
     return port;
+  }
+
+  /** Each partition's first offset written at or after `time` (its end when there is none). */
+  private async offsetsAt(topic: string, time: Date): Promise<PartitionOffset[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, time.getTime());
+      return offsets.map(({ partition, offset }) => ({ topic, partition, offset }));
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   createAdmin(): KafkaAdminPort {
@@ -198,6 +211,8 @@ export class KafkajsConsumer implements KafkaConsumerPort {
   /** Set when kafkajs gives up on the consumer (a crash it does not restart from). */
   private crashed: string | null = null;
   private topics: readonly string[] = [];
+  /** Topics paused by pause(): paused again after a restart, which starts a new kafkajs run. */
+  private readonly pausedTopics = new Set<string>();
   private running: Parameters<KafkajsConsumer['run']> | null = null;
   /**
    * The partitions' batches are handled concurrently and each commits when done: committed one
@@ -210,6 +225,8 @@ export class KafkajsConsumer implements KafkaConsumerPort {
     private readonly consumer: Consumer,
     private readonly restartDelayMs = 1_000,
     private readonly fromBeginning = true,
+    private readonly offsetsAt: (topic: string, time: Date) => Promise<PartitionOffset[]> = () =>
+      Promise.reject(new Error('this consumer cannot look offsets up by time')),
   ) {
     this.commits = new RequestBatcher((offsets) =>
       consumer.commitOffsets(highestPerPartition(offsets)),
@@ -243,6 +260,7 @@ export class KafkajsConsumer implements KafkaConsumerPort {
       await this.consumer.connect();
       await this.subscribe(this.topics);
       await this.run(...this.running);
+      for (const topic of this.pausedTopics) this.consumer.pause([{ topic }]);
       this.crashed = null;
     } catch (error) {
       this.crashed = `restart failed: ${String(error)}`;
@@ -321,6 +339,19 @@ export class KafkajsConsumer implements KafkaConsumerPort {
         this.resumeTimers.add(timer);
       },
     });
+  }
+
+  pause(topic: string): void {
+    this.pausedTopics.add(topic);
+    this.consumer.pause([{ topic }]);
+  }
+
+  async resumeFrom(topic: string, time: Date): Promise<void> {
+    const offsets = await this.offsetsAt(topic, time);
+    // A seek also makes a batch fetched before it stale (eachBatch drops those).
+    for (const { partition, offset } of offsets) this.consumer.seek({ topic, partition, offset });
+    this.pausedTopics.delete(topic);
+    this.consumer.resume([{ topic }]);
   }
 
   /** Lets the batches in hand finish and commit before leaving the group. */

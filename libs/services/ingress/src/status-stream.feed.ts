@@ -20,6 +20,18 @@ export const STATUS_FEED_KAFKA = Symbol('tuxhat:ingress:status-feed-kafka');
 /** Event ids remembered to drop a status event Kafka delivers twice (about 100 bytes each). */
 const REMEMBERED_EVENT_IDS = 50_000;
 
+/** How long the feed keeps reading after the last stream closed (a client reconnecting). */
+export const FEED_IDLE_PAUSE_MS = 10_000;
+
+/**
+ * How far before a stream's opening a paused feed starts reading again: a record's time is its
+ * producer's clock, and another host's may run a little behind this one's.
+ */
+export const FEED_RESUME_MARGIN_MS = 2_000;
+
+/** A resume that failed (the broker unreachable) is tried again this much later. */
+const RESUME_RETRY_MS = 1_000;
+
 /**
  * Feeds this replica's status streams (gRPC StreamStatus) on Kafka. The projector's consumer
  * group splits sms.status's partitions between the ingress replicas, so the events it projects
@@ -29,8 +41,13 @@ const REMEMBERED_EVENT_IDS = 50_000;
  * is live, and what happened before it was opened is in the message's history. The group is new
  * at every start and, holding no offsets, vanishes when the process stops.
  *
- * A record is only decoded when a stream of the tenant it names is open (its tenant id read
- * first), so the replicas' extra read costs next to nothing while nobody streams.
+ * The feed reads only while a stream is open on this replica: every replica reading every
+ * status event of the cluster cost the ingress process a seventh of its CPU in bench/carrier,
+ * with nobody streaming (bench/RESULTS.md, session 26). With no stream open (from boot, and
+ * FEED_IDLE_PAUSE_MS after the last one closed) the topic is paused, and the first stream to
+ * open resumes it from FEED_RESUME_MARGIN_MS before that moment, so nothing since its opening
+ * passes it by. Reading, a record is only decoded when a stream of the tenant it names is open
+ * (its tenant id read first).
  *
  * On the in-process bus this feed does nothing: there one projector sees every event and
  * publishes what it wrote (StatusProjectorConsumer).
@@ -41,6 +58,12 @@ export class StatusStreamFeed implements OnModuleInit, OnModuleDestroy {
   private consumer: KafkaConsumerPort | null = null;
   /** Event ids seen lately (RecentMap: at least the last REMEMBERED_EVENT_IDS). */
   private readonly seen = new RecentMap<string, true>(REMEMBERED_EVENT_IDS);
+  /** Whether the consumer fetches sms.status now (false: paused). */
+  private reading = true;
+  /** Pause and resume, one at a time, in the order streams opened and closed. */
+  private switching: Promise<void> = Promise.resolve();
+  private pauseTimer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(
     @Inject(STATUS_FEED_KAFKA) private readonly kafka: KafkaPort | null,
@@ -75,12 +98,61 @@ export class StatusStreamFeed implements OnModuleInit, OnModuleDestroy {
       },
       { partitionsConsumedConcurrently: 1 },
     );
-    this.logger.log(`status streams read ${SMS_STATUS.name} as ${group}`);
+    this.unwatch = this.hub.watch((open) => this.streamsChanged(open));
+    // Nobody can stream before the gRPC server starts, after the modules' init.
+    if (this.hub.count() === 0) this.switchTo(false);
+    this.logger.log(`status streams read ${SMS_STATUS.name} as ${group} while a stream is open`);
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.unwatch?.();
+    clearTimeout(this.pauseTimer);
+    await this.switching;
     await this.consumer?.disconnect();
     this.consumer = null;
+  }
+
+  /** Whether the feed fetches sms.status now (it pauses while no stream is open). */
+  get isReading(): boolean {
+    return this.reading;
+  }
+
+  /** Resumes at the first stream's opening; pauses FEED_IDLE_PAUSE_MS after the last closed. */
+  private streamsChanged(open: number): void {
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+    if (open > 0) {
+      const openedAt = new Date(Date.now() - FEED_RESUME_MARGIN_MS);
+      this.switchTo(true, openedAt);
+    } else if (this.reading) {
+      this.pauseTimer = setTimeout(() => this.switchTo(false), FEED_IDLE_PAUSE_MS);
+      this.pauseTimer.unref();
+    }
+  }
+
+  private switchTo(read: boolean, from = new Date()): void {
+    this.switching = this.switching
+      .then(async () => {
+        const consumer = this.consumer;
+        if (!consumer || read === this.reading) return;
+        if (read) await consumer.resumeFrom(SMS_STATUS.name, from);
+        else consumer.pause(SMS_STATUS.name);
+        this.reading = read;
+      })
+      .catch((error: unknown) => {
+        this.logger.warn(
+          `status streams could not ${read ? 'resume' : 'pause'} their feed: ${String(error)}`,
+        );
+        // A feed left reading only costs CPU; one left paused keeps an open stream silent.
+        if (read) this.retryResume(from);
+      });
+  }
+
+  private retryResume(from: Date): void {
+    const timer = setTimeout(() => {
+      if (this.consumer && this.hub.count() > 0) this.switchTo(true, from);
+    }, RESUME_RETRY_MS);
+    timer.unref();
   }
 
   /** The records' events that an open stream wants, each event id once. */

@@ -29,6 +29,21 @@ describe(StatusStreamHub.name, () => {
     expect(sut.count()).toBe(2);
   });
 
+  it('tells its watchers how many streams are open at each opening and closing, once each', () => {
+    const sut = new StatusStreamHub();
+    const counts: number[] = [];
+    const unwatch = sut.watch((open) => counts.push(open));
+    const quiet = { next: () => undefined, end: () => undefined };
+    const closeFirst = sut.subscribe('acme', quiet);
+    const closeSecond = sut.subscribe('other', quiet);
+    closeFirst();
+    closeFirst(); // a stream ending twice (cancelled, then torn down) closes once
+    closeSecond();
+    unwatch();
+    sut.subscribe('acme', quiet);
+    expect(counts).toEqual([1, 2, 1, 0]);
+  });
+
   it('ends every stream when the service closes', () => {
     const sut = new StatusStreamHub();
     const ended: string[] = [];

@@ -18,6 +18,7 @@ export interface StatusSubscriber {
 @Injectable()
 export class StatusStreamHub implements OnModuleDestroy {
   private readonly subscribers = new Map<string, Set<StatusSubscriber>>();
+  private readonly watchers = new Set<(open: number) => void>();
 
   subscribe(tenantId: string, subscriber: StatusSubscriber): () => void {
     let set = this.subscribers.get(tenantId);
@@ -26,11 +27,25 @@ export class StatusStreamHub implements OnModuleDestroy {
       this.subscribers.set(tenantId, set);
     }
     set.add(subscriber);
+    this.changed();
     return () => {
       const current = this.subscribers.get(tenantId);
-      current?.delete(subscriber);
-      if (current?.size === 0) this.subscribers.delete(tenantId);
+      if (!current?.delete(subscriber)) return;
+      if (current.size === 0) this.subscribers.delete(tenantId);
+      this.changed();
     };
+  }
+
+  /** Calls `watcher` with the number of open streams whenever a stream opens or closes. */
+  watch(watcher: (open: number) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  private changed(): void {
+    if (this.watchers.size === 0) return;
+    const open = this.count();
+    for (const watcher of this.watchers) watcher(open);
   }
 
   publish(events: readonly SmsStatusEvent[]): void {

@@ -1,6 +1,7 @@
 import { requiredTestEnv, waitFor } from '@tuxhat/testing';
 import { Kafka, logLevel } from 'kafkajs';
 
+import { FEED_IDLE_PAUSE_MS, StatusStreamFeed } from '../src/status-stream.feed';
 import {
   GrpcMessagesClient,
   IngressHarness,
@@ -13,7 +14,8 @@ const VALID = { to: '+38267123456', from: 'TuxHat', text: 'Your code is 123456' 
 
 /**
  * Cluster mode: two ingress replicas share sms.status's partitions for projecting, yet a
- * tenant's status stream on either replica carries every event of the tenant, once.
+ * tenant's status stream on either replica carries every event of the tenant, once. A replica
+ * reads the whole topic for its streams only while one is open.
  */
 describe('status streams with two ingress replicas on Kafka', () => {
   let sut: IngressHarness;
@@ -87,6 +89,35 @@ describe('status streams with two ingress replicas on Kafka', () => {
       expect(eventIdsOf(stream, ids)).toHaveLength(events.length + 1);
     }
     expect(otherTenant.events).toEqual([]);
+  }, 90_000);
+
+  it('reads the status topic only while a stream is open, and the first stream misses nothing', async () => {
+    const replica = await sut.startReplica();
+    const feed = replica.app.get(StatusStreamFeed);
+    await waitFor('the feed paused, nobody streaming', () => !feed.isReading || undefined);
+
+    const client = new GrpcMessagesClient(replica.grpcUrl, sut.acme.key.key);
+    clients.push(client);
+    const stream = await client.streamStatus();
+    // No warm-up: the paused feed resumes from the stream's opening, wherever it had stopped.
+    const [id] = await submitted(1);
+    const event = statusEvent(id, 'routed', { carrierId: 'sim' });
+    await sut.publishStatusOnKafka([event]);
+    await waitFor('the event streamed', () => eventIdsOf(stream, [id]).length > 0 || undefined, {
+      timeoutMs: 30_000,
+    });
+    expect(eventIdsOf(stream, [id])).toEqual([event.eventId]);
+    expect(feed.isReading).toBe(true);
+
+    stream.call.cancel();
+    await stream.ended;
+    await waitFor(
+      'the feed paused after the last stream closed',
+      () => !feed.isReading || undefined,
+      {
+        timeoutMs: FEED_IDLE_PAUSE_MS + 10_000,
+      },
+    );
   }, 90_000);
 
   /** Ids of messages acme submitted through the first replica. */
