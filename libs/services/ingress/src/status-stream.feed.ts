@@ -42,7 +42,7 @@ const RESUME_RETRY_MS = 1_000;
  * at every start and, holding no offsets, vanishes when the process stops.
  *
  * The feed reads only while a stream is open on this replica: every replica reading every
- * status event of the cluster cost the ingress process a seventh of its CPU in bench/carrier,
+ * status event of the cluster cost the ingress process about a tenth of its CPU in bench/carrier,
  * with nobody streaming (bench/RESULTS.md, session 26). With no stream open (from boot, and
  * FEED_IDLE_PAUSE_MS after the last one closed) the topic is paused, and the first stream to
  * open resumes it from FEED_RESUME_MARGIN_MS before that moment, so nothing since its opening
