@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { runBench } from './lib/cli';
-import { cpuCells, measureCpu } from './lib/cpu';
+import { cpuByProcess, cpuCells, measureCpu } from './lib/cpu';
 import { settleAfterLoad, waitForSubmits } from './lib/drain';
 import { closedLoop, extremes, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   for (const name of selectedSystems(process.argv)) {
     const system = await startSystem(name, { receipts });
     try {
-      rows.push(await saturation(system, settings));
+      rows.push(...(await saturation(system, settings)));
       rows.push(...(await pacedLatency(system, settings.seconds * 1000)));
     } finally {
       await system.stop();
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
 async function saturation(
   { target, simulator, idle }: RunningSystem,
   { seconds, wrk }: LoadSettings,
-): Promise<Row> {
+): Promise<Row[]> {
   const started = wallClock();
   let wrkCpuMs = 0;
   let accepted = 0;
@@ -86,17 +86,28 @@ async function saturation(
   const perSecond = (submits.length * 1000) / (last - started);
   // wrk is part of the harness: its CPU joins this process's and the simulator's.
   const harnessCpuMs = (cpu.harnessCpuMs ?? 0) + wrkCpuMs;
-  return {
-    target: target.name,
-    scenario: `saturation, ${seconds} s of load, ${wrk.connections} connections (wrk)${busyNote}`,
-    cells: {
-      'submit_sm/s': fmt.rate(perSecond),
-      accepted: String(accepted),
-      failed: String(failed),
-      'at carrier': String(submits.length),
-      ...cpuCells({ ...cpu, harnessCpuMs }, submits.length, 'msg'),
+  const rows: Row[] = [
+    {
+      target: target.name,
+      scenario: `saturation, ${seconds} s of load, ${wrk.connections} connections (wrk)${busyNote}`,
+      cells: {
+        'submit_sm/s': fmt.rate(perSecond),
+        accepted: String(accepted),
+        failed: String(failed),
+        'at carrier': String(submits.length),
+        ...cpuCells({ ...cpu, harnessCpuMs }, submits.length, 'msg'),
+      },
     },
-  };
+  ];
+  // Cluster mode: which of its processes the CPU per message goes to.
+  const byProcess = cpuByProcess(cpu, submits.length, 'message');
+  if (byProcess)
+    rows.push({
+      target: target.name,
+      scenario: `saturation, CPU by process: ${byProcess}`,
+      cells: {},
+    });
+  return rows;
 }
 
 /**

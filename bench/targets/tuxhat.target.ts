@@ -16,7 +16,7 @@ export type TuxhatMode = 'all-in-one-postgres' | 'all-in-one-pglite' | 'cluster'
 const NAMES: Record<TuxhatMode, string> = {
   'all-in-one-postgres': 'TuxHat all-in-one (PostgreSQL)',
   'all-in-one-pglite': 'TuxHat all-in-one (embedded PGlite)',
-  cluster: 'TuxHat cluster (7 processes, Kafka)',
+  cluster: 'TuxHat cluster (6 processes, Kafka)',
 };
 
 /** The gateway in one of its modes, with one tenant and the simulator as its only carrier. */
