@@ -6,9 +6,9 @@
  * a deleted entry as a hole until it rehashes, and keys().next() walks every hole at the front.
  * Evicting one key per write, at steady state each write walked tens of thousands of holes: 20 to
  * 80 µs per write at 100,000 entries (bench/recent-keys; the SMPP connector paid it for every
- * message it sent once it had sent 100,000). Here whole generations are dropped instead: writes go to the current
- * Map, and once it holds `capacity` keys it becomes the previous one, the previous one is
- * dropped, and a new current one starts. Nothing is ever iterated.
+ * message it sent once it had sent 100,000). Here whole generations are dropped instead: writes
+ * go to the current Map, and once it holds `capacity` keys it becomes the previous one, the
+ * previous one is dropped, and a new current one starts. Nothing is ever iterated.
  */
 export class RecentMap<K, V> {
   private current = new Map<K, V>();

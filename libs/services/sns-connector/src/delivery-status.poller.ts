@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 
 import {
@@ -14,7 +13,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { checkCarrierRow, readCarrierRows } from '@tuxhat/connector-kit';
+import { checkCarrierRow, defaultInstanceId, readCarrierRows } from '@tuxhat/connector-kit';
 import { SMS_DLR_RAW, type SmsDlrRawEvent } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
 import { EventPublisher, describeError } from '@tuxhat/messaging';
@@ -67,7 +66,8 @@ interface GroupReader {
 export class DeliveryStatusPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('sns-connector');
   private readonly readers = new Map<string, GroupReader>();
-  private readonly owner = `${process.env['HOSTNAME'] ?? hostname()}/${randomUUID().slice(0, 8)}`;
+  /** This pod (its name on Kubernetes), and this run of it: a restarted pod claims anew. */
+  private readonly owner = `${defaultInstanceId()}/${randomUUID().slice(0, 8)}`;
   private readonly sweep: PeriodicSweep<void>;
 
   constructor(
