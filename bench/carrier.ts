@@ -11,6 +11,7 @@ import { closedLoop, extremes, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
 import { type MessageTimes, stageDurations, timesOf } from './lib/stages';
 import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
+import { WARMUP_SECONDS } from './lib/warm-up';
 import { type LoadSettings, loadSettings, saturate } from './lib/wrk';
 import { destination } from './targets/target';
 
@@ -56,10 +57,11 @@ async function main(): Promise<void> {
  * "accepted" (2xx answers wrk counted) against "at carrier" is the cross-check: the requests
  * still in flight when wrk stops may reach the carrier unanswered, up to one per connection.
  */
-async function saturation(
-  { target, simulator, idle }: RunningSystem,
-  { seconds, wrk }: LoadSettings,
-): Promise<Row[]> {
+async function saturation(system: RunningSystem, { seconds, wrk }: LoadSettings): Promise<Row[]> {
+  const { target, simulator, idle } = system;
+  await warmUp(system, wrk);
+  // The simulator lists every submit in the order it received them: the warm-up's come first.
+  const warmedUp = await simulator.submitCount();
   const started = wallClock();
   let wrkCpuMs = 0;
   let accepted = 0;
@@ -73,11 +75,11 @@ async function saturation(
       accepted = load.ok;
       failed = load.failed;
       if (load.failed > 0) console.error(`${target.name}: saturation failures`, load);
-      await waitForSubmits(simulator, accepted, 300_000);
+      await waitForSubmits(simulator, warmedUp + accepted, 300_000);
       // Until the receipts and everything else these messages caused are handled too: that work
       // belongs to their CPU per message, and must not run into the paced scenario that follows.
       busyNote = await settleAfterLoad(target.name, () => target.pids(), 120_000, { idle });
-      return simulator.submits();
+      return (await simulator.submits()).slice(warmedUp);
     },
     simulator,
   );
@@ -108,6 +110,20 @@ async function saturation(
       cells: {},
     });
   return rows;
+}
+
+/**
+ * The same load for WARMUP_SECONDS first, not counted, carried through to the carrier and
+ * settled (receipts included) before the measured run starts.
+ */
+async function warmUp(
+  { target, simulator, idle }: RunningSystem,
+  wrk: LoadSettings['wrk'],
+): Promise<void> {
+  const before = await simulator.submitCount();
+  const load = await saturate(target, 'carrier warm-up', WARMUP_SECONDS, wrk);
+  await waitForSubmits(simulator, before + load.ok, 300_000);
+  await settleAfterLoad(`${target.name} (warm-up)`, () => target.pids(), 120_000, { idle });
 }
 
 /**

@@ -8,6 +8,7 @@ import { settleAfterLoad, waitForSubmits } from './lib/drain';
 import { type LoadResult, closedLoop, paced } from './lib/load';
 import { type Row, fmt, latencyCells, markdown } from './lib/report';
 import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
+import { WARMUP_SECONDS } from './lib/warm-up';
 import { type LoadSettings, type WrkResult, loadSettings, saturate } from './lib/wrk';
 import { destination } from './targets/target';
 
@@ -60,13 +61,15 @@ async function measure(system: RunningSystem, { seconds, wrk }: LoadSettings): P
   };
 
   // Saturation from wrk (bench/lib/wrk.ts): the Node generator would spend most of the cores.
-  // A warm-up run first, not counted; the harness's CPU covers the measured run alone: this
-  // process, the simulator, and wrk.
-  const warmup = await saturate(target, 'ingress warm-up', 2, wrk);
+  // A warm-up run first (WARMUP_SECONDS), not counted; the harness's CPU covers the measured run
+  // alone: this process, the simulator, and wrk.
+  // Settled before the measured run, which starts on an idle pipeline as in bench/carrier.
+  sent += (await saturate(target, 'ingress warm-up', WARMUP_SECONDS, wrk)).ok;
+  await settle();
   const harness = harnessCpu(system.simulator);
   const single = await saturate(target, 'ingress single', seconds, wrk);
   const harnessCpuMs = harness.stop() + single.cpuMs;
-  sent += warmup.ok + single.ok;
+  sent += single.ok;
   if (single.failed > 0) console.error(`${target.name}: REST single failures`, single);
   rows.push(
     row(`REST single, ${wrk.connections} connections (wrk)`, single, 1, {
