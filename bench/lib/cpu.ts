@@ -38,13 +38,21 @@ export interface CpuMeasurement<T> {
    * null when they have none here (Kannel, PGlite in-process, a remote server).
    */
   readonly databaseCpuMs: number | null;
+  /**
+   * CPU milliseconds of the Kafka brokers serving them (on this machine: each is one JVM
+   * process, all its threads), or null when they use none (every mode but cluster).
+   */
+  readonly brokerCpuMs: number | null;
   /** CPU milliseconds of the harness (see harnessCpu), when a simulator was given. */
   readonly harnessCpuMs: number | null;
   /** CPU milliseconds of each measured process, by its name (processNameOf), summed by name. */
   readonly byProcess: ReadonlyMap<string, number>;
 }
 
-/** CPU milliseconds a set of processes, and their PostgreSQL backends, used while `work` ran. */
+/**
+ * CPU milliseconds a set of processes, their PostgreSQL backends and their Kafka brokers used
+ * while `work` ran.
+ */
 export async function measureCpu<T>(
   pids: readonly number[],
   work: () => Promise<T>,
@@ -52,16 +60,15 @@ export async function measureCpu<T>(
 ): Promise<CpuMeasurement<T>> {
   const harness = harnessOf && harnessCpu(harnessOf);
   const before = pids.map(cpuMillisOf);
-  const backendsBefore = cpuOfEach(postgresBackendsOf(pids));
+  const backendsBefore = cpuOfEach(serversOf(pids, 'postgres'));
+  const brokersBefore = cpuOfEach(serversOf(pids, 'java'));
   const result = await work();
   const harnessCpuMs = harness ? harness.stop() : null;
   const after = pids.map(cpuMillisOf);
-  const backendsAfter = cpuOfEach(postgresBackendsOf(pids));
   // A backend that started during the work counts whole; one that ended during it is missed
   // (the gateway's pool keeps its connections while busy).
-  let databaseCpuMs: number | null = null;
-  for (const [pid, cpu] of backendsAfter)
-    databaseCpuMs = (databaseCpuMs ?? 0) + cpu - (backendsBefore.get(pid) ?? 0);
+  const databaseCpuMs = cpuSince(backendsBefore, cpuOfEach(serversOf(pids, 'postgres')));
+  const brokerCpuMs = cpuSince(brokersBefore, cpuOfEach(serversOf(pids, 'java')));
   const byProcess = new Map<string, number>();
   pids.forEach((pid, i) => {
     const name = processNameOf(pid);
@@ -71,9 +78,20 @@ export async function measureCpu<T>(
     result,
     cpuMs: after.reduce((sum, value, i) => sum + value - (before[i] ?? 0), 0),
     databaseCpuMs,
+    brokerCpuMs,
     harnessCpuMs,
     byProcess,
   };
+}
+
+/** What the processes measured `after` used since `before` (null when there are none). */
+function cpuSince(
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+): number | null {
+  let total: number | null = null;
+  for (const [pid, cpu] of after) total = (total ?? 0) + cpu - (before.get(pid) ?? 0);
+  return total;
 }
 
 /** A gateway process's service: `apps/<name>/` in its command line, else its command name. */
@@ -118,11 +136,12 @@ function cpuOfEach(pids: readonly number[]): Map<number, number> {
 }
 
 /**
- * The local `postgres` processes at the other end of the clients' TCP connections: a client
- * socket's local port is the server socket's remote port in /proc/net/tcp, and the server socket
- * belongs to the backend. Backends of other clients (other benches) are not counted.
+ * The local processes named `command` (`postgres`: PostgreSQL's backends; `java`: a Kafka broker)
+ * at the other end of the clients' TCP connections: a client socket's local port is the server
+ * socket's remote port in /proc/net/tcp, and the server socket belongs to the server process.
+ * PostgreSQL backends of other clients (other benches) are not counted; a broker counts whole.
  */
-function postgresBackendsOf(clientPids: readonly number[]): number[] {
+function serversOf(clientPids: readonly number[], command: string): number[] {
   const sockets = tcpSockets();
   const clientPorts = new Set<string>();
   for (const pid of clientPids) {
@@ -132,27 +151,25 @@ function postgresBackendsOf(clientPids: readonly number[]): number[] {
     }
   }
   if (clientPorts.size === 0) return [];
-  const backends: number[] = [];
+  const servers: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
-    let command: string;
     try {
-      command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== command) continue;
     } catch {
       continue;
     }
-    if (command !== 'postgres') continue;
     for (const inode of socketInodesOf(pid)) {
       const socket = sockets.byInode.get(inode);
       // The server side of one of our connections: its remote end is our local end.
       if (socket && clientPorts.has(`${socket.remote}>${socket.local}`)) {
-        backends.push(pid);
+        servers.push(pid);
         break;
       }
     }
   }
-  return backends;
+  return servers;
 }
 
 function socketInodesOf(pid: number): string[] {
@@ -187,10 +204,20 @@ function tcpSockets(): { byInode: Map<string, { local: string; remote: string }>
     for (const line of text.split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       if (fields.length < 10) continue;
-      byInode.set(fields[9], { local: fields[1], remote: fields[2] });
+      byInode.set(fields[9], { local: ipv4Mapped(fields[1]), remote: ipv4Mapped(fields[2]) });
     }
   }
   return { byInode };
+}
+
+/**
+ * An IPv4-mapped IPv6 address as /proc/net/tcp6 writes it (`0000000000000000FFFF0000` and the
+ * IPv4 address), written as /proc/net/tcp writes that IPv4 address: a JVM (the Kafka broker)
+ * accepts IPv4 clients on an IPv6 socket, and its end must match the client's.
+ */
+export function ipv4Mapped(address: string): string {
+  const prefix = '0000000000000000FFFF0000';
+  return address.toUpperCase().startsWith(prefix) ? address.slice(prefix.length) : address;
 }
 
 /**
@@ -215,19 +242,20 @@ export function harnessCpu(simulator: SimulatorProcess): { stop(): number } {
 
 /**
  * The CPU columns of a saturation row, per `unit` (msg, receipt) over `count` of them: the
- * system's, its PostgreSQL backends', the harness's, and the machine ceiling they imply: the most
- * per second this machine could carry at these costs, every core busy.
+ * system's, its PostgreSQL backends', its Kafka brokers', the harness's, and the machine ceiling
+ * they imply: the most per second this machine could carry at these costs, every core busy.
  */
 export function cpuCells(
-  { cpuMs, databaseCpuMs, harnessCpuMs }: CpuMeasurement<unknown>,
+  { cpuMs, databaseCpuMs, brokerCpuMs, harnessCpuMs }: CpuMeasurement<unknown>,
   count: number,
   unit: string,
 ): Record<string, string> {
   const per = (ms: number) => ms / Math.max(1, count);
-  const total = per(cpuMs + (databaseCpuMs ?? 0) + (harnessCpuMs ?? 0));
+  const total = per(cpuMs + (databaseCpuMs ?? 0) + (brokerCpuMs ?? 0) + (harnessCpuMs ?? 0));
   return {
     [`CPU/${unit}`]: fmt.cpu(per(cpuMs)),
     [`PostgreSQL CPU/${unit}`]: databaseCpuMs === null ? '–' : fmt.cpu(per(databaseCpuMs)),
+    [`Kafka CPU/${unit}`]: brokerCpuMs === null ? '–' : fmt.cpu(per(brokerCpuMs)),
     [`harness CPU/${unit}`]: harnessCpuMs === null ? '–' : fmt.cpu(per(harnessCpuMs)),
     'machine ceiling': fmt.rate((availableParallelism() * 1000) / total),
   };
