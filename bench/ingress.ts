@@ -61,9 +61,9 @@ async function measure(system: RunningSystem, { seconds, wrk }: LoadSettings): P
   };
 
   // Saturation from wrk (bench/lib/wrk.ts): the Node generator would spend most of the cores.
-  // A warm-up run first (WARMUP_SECONDS), not counted; the harness's CPU covers the measured run
-  // alone: this process, the simulator, and wrk.
-  // Settled before the measured run, which starts on an idle pipeline as in bench/carrier.
+  // A warm-up run first (WARMUP_SECONDS), not counted and settled: the measured run starts on an
+  // idle pipeline, as in bench/carrier. The harness's CPU covers the measured run alone: this
+  // process, the simulator, and wrk.
   sent += (await saturate(target, 'ingress warm-up', WARMUP_SECONDS, wrk)).ok;
   await settle();
   const harness = harnessCpu(system.simulator);
