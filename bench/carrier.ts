@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 
 import { runBench } from './lib/cli';
 import { cpuByProcess, cpuCells, measureCpu } from './lib/cpu';
-import { settleAfterLoad, waitForSubmits } from './lib/drain';
+import { carriedThrough, waitForSubmits } from './lib/drain';
 import { closedLoop, extremes, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
 import { type MessageTimes, stageDurations, timesOf } from './lib/stages';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
  * still in flight when wrk stops may reach the carrier unanswered, up to one per connection.
  */
 async function saturation(system: RunningSystem, { seconds, wrk }: LoadSettings): Promise<Row[]> {
-  const { target, simulator, idle } = system;
+  const { target, simulator } = system;
   await warmUp(system, wrk);
   // The simulator lists every submit in the order it received them: the warm-up's come first.
   const warmedUp = await simulator.submitCount();
@@ -75,10 +75,9 @@ async function saturation(system: RunningSystem, { seconds, wrk }: LoadSettings)
       accepted = load.ok;
       failed = load.failed;
       if (load.failed > 0) console.error(`${target.name}: saturation failures`, load);
-      await waitForSubmits(simulator, warmedUp + accepted, 300_000);
       // Until the receipts and everything else these messages caused are handled too: that work
       // belongs to their CPU per message, and must not run into the paced scenario that follows.
-      busyNote = await settleAfterLoad(target.name, () => target.pids(), 120_000, { idle });
+      busyNote = await carriedThrough(system, warmedUp + accepted);
       return (await simulator.submits()).slice(warmedUp);
     },
     simulator,
@@ -116,14 +115,10 @@ async function saturation(system: RunningSystem, { seconds, wrk }: LoadSettings)
  * The same load for WARMUP_SECONDS first, not counted, carried through to the carrier and
  * settled (receipts included) before the measured run starts.
  */
-async function warmUp(
-  { target, simulator, idle }: RunningSystem,
-  wrk: LoadSettings['wrk'],
-): Promise<void> {
-  const before = await simulator.submitCount();
-  const load = await saturate(target, 'carrier warm-up', WARMUP_SECONDS, wrk);
-  await waitForSubmits(simulator, before + load.ok, 300_000);
-  await settleAfterLoad(`${target.name} (warm-up)`, () => target.pids(), 120_000, { idle });
+async function warmUp(system: RunningSystem, wrk: LoadSettings['wrk']): Promise<void> {
+  const before = await system.simulator.submitCount();
+  const load = await saturate(system.target, 'carrier warm-up', WARMUP_SECONDS, wrk);
+  await carriedThrough(system, before + load.ok, { label: `${system.target.name} (warm-up)` });
 }
 
 /**

@@ -4,7 +4,7 @@
 // Run through bench/run.sh, which starts PostgreSQL and Kafka, installs wrk and builds first.
 import { harnessCpu } from './lib/cpu';
 import { runBench } from './lib/cli';
-import { settleAfterLoad, waitForSubmits } from './lib/drain';
+import { carriedThrough } from './lib/drain';
 import { type LoadResult, closedLoop, paced } from './lib/load';
 import { type Row, fmt, latencyCells, markdown } from './lib/report';
 import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
@@ -52,13 +52,8 @@ async function measure(system: RunningSystem, { seconds, wrk }: LoadSettings): P
     },
   });
   let sent = 0;
-  const settle = async () => {
-    // Let the pipeline behind the API catch up (receipts included) before the next scenario.
-    await waitForSubmits(system.simulator, sent, 180_000);
-    await settleAfterLoad(system.target.name, () => system.target.pids(), 120_000, {
-      idle: system.idle,
-    });
-  };
+  // Let the pipeline behind the API catch up (receipts included) before the next scenario.
+  const settle = () => carriedThrough(system, sent, { submitsTimeoutMs: 180_000 });
 
   // Saturation from wrk (bench/lib/wrk.ts): the Node generator would spend most of the cores.
   // A warm-up run first (WARMUP_SECONDS), not counted and settled: the measured run starts on an

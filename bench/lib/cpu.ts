@@ -60,15 +60,15 @@ export async function measureCpu<T>(
 ): Promise<CpuMeasurement<T>> {
   const harness = harnessOf && harnessCpu(harnessOf);
   const before = pids.map(cpuMillisOf);
-  const backendsBefore = cpuOfEach(serversOf(pids, 'postgres'));
-  const brokersBefore = cpuOfEach(serversOf(pids, 'java'));
+  const serversBefore = serversOf(pids);
   const result = await work();
   const harnessCpuMs = harness ? harness.stop() : null;
   const after = pids.map(cpuMillisOf);
+  const serversAfter = serversOf(pids);
   // A backend that started during the work counts whole; one that ended during it is missed
   // (the gateway's pool keeps its connections while busy).
-  const databaseCpuMs = cpuSince(backendsBefore, cpuOfEach(serversOf(pids, 'postgres')));
-  const brokerCpuMs = cpuSince(brokersBefore, cpuOfEach(serversOf(pids, 'java')));
+  const databaseCpuMs = cpuSince(serversBefore.postgres, serversAfter.postgres);
+  const brokerCpuMs = cpuSince(serversBefore.java, serversAfter.java);
   const byProcess = new Map<string, number>();
   pids.forEach((pid, i) => {
     const name = processNameOf(pid);
@@ -135,13 +135,23 @@ function cpuOfEach(pids: readonly number[]): Map<number, number> {
   return cpu;
 }
 
+/** The servers measureCpu counts, by command name: PostgreSQL's backends, a Kafka broker (JVM). */
+const SERVER_COMMANDS = ['postgres', 'java'] as const;
+type ServerCommand = (typeof SERVER_COMMANDS)[number];
+
 /**
- * The local processes named `command` (`postgres`: PostgreSQL's backends; `java`: a Kafka broker)
- * at the other end of the clients' TCP connections: a client socket's local port is the server
+ * The CPU so far of the local processes at the other end of the clients' TCP connections, by
+ * command (SERVER_COMMANDS), in one walk of /proc: a client socket's local port is the server
  * socket's remote port in /proc/net/tcp, and the server socket belongs to the server process.
  * PostgreSQL backends of other clients (other benches) are not counted; a broker counts whole.
  */
-function serversOf(clientPids: readonly number[], command: string): number[] {
+function serversOf(clientPids: readonly number[]): Record<ServerCommand, Map<number, number>> {
+  const servers = { postgres: [] as number[], java: [] as number[] };
+  for (const [command, pid] of serverProcessesOf(clientPids)) servers[command].push(pid);
+  return { postgres: cpuOfEach(servers.postgres), java: cpuOfEach(servers.java) };
+}
+
+function serverProcessesOf(clientPids: readonly number[]): [ServerCommand, number][] {
   const sockets = tcpSockets();
   const clientPorts = new Set<string>();
   for (const pid of clientPids) {
@@ -151,25 +161,31 @@ function serversOf(clientPids: readonly number[], command: string): number[] {
     }
   }
   if (clientPorts.size === 0) return [];
-  const servers: number[] = [];
+  const servers: [ServerCommand, number][] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
+    let command: string;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== command) continue;
+      command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
     } catch {
       continue;
     }
+    if (!isServerCommand(command)) continue;
     for (const inode of socketInodesOf(pid)) {
       const socket = sockets.byInode.get(inode);
       // The server side of one of our connections: its remote end is our local end.
       if (socket && clientPorts.has(`${socket.remote}>${socket.local}`)) {
-        servers.push(pid);
+        servers.push([command, pid]);
         break;
       }
     }
   }
   return servers;
+}
+
+function isServerCommand(command: string): command is ServerCommand {
+  return (SERVER_COMMANDS as readonly string[]).includes(command);
 }
 
 function socketInodesOf(pid: number): string[] {

@@ -1,6 +1,7 @@
 import type { SimulatorProcess } from '@tuxhat/system-harness';
 
 import { cpuMillisOf } from './cpu';
+import type { RunningSystem } from './systems';
 
 /**
  * Waits until the simulator has received at least `count` submit_sm (the system drained
@@ -97,4 +98,18 @@ export async function settleAfterLoad(
     `${label}: still busy ${timeoutMs / 1000} s after the load; its CPU figures include that work`,
   );
   return ` (still busy ${timeoutMs / 1000} s after the load: CPU figures overstated)`;
+}
+
+/**
+ * Until the carrier has `submits` submit_sm in all, then until the system is quiet again
+ * (settleAfterLoad): what a load sent is carried through, receipts and accounting included.
+ * Returns settleAfterLoad's note.
+ */
+export async function carriedThrough(
+  { target, simulator, idle }: RunningSystem,
+  submits: number,
+  options: { label?: string; submitsTimeoutMs?: number } = {},
+): Promise<string> {
+  await waitForSubmits(simulator, submits, options.submitsTimeoutMs ?? 300_000);
+  return settleAfterLoad(options.label ?? target.name, () => target.pids(), 120_000, { idle });
 }
