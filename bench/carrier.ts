@@ -12,6 +12,7 @@ import { type Row, fmt, markdown } from './lib/report';
 import { type MessageTimes, stageDurations, timesOf } from './lib/stages';
 import { type RunningSystem, receiptsWanted, selectedSystems, startSystem } from './lib/systems';
 import { WARMUP_SECONDS } from './lib/warm-up';
+import { startWalCount, walPerItem } from './lib/wal';
 import { type LoadSettings, loadSettings, saturate } from './lib/wrk';
 import { destination } from './targets/target';
 
@@ -62,6 +63,7 @@ async function saturation(system: RunningSystem, { seconds, wrk }: LoadSettings)
   await warmUp(system, wrk);
   // The simulator lists every submit in the order it received them: the warm-up's come first.
   const warmedUp = await simulator.submitCount();
+  const walWritten = await startWalCount(target);
   const started = wallClock();
   let wrkCpuMs = 0;
   let accepted = 0;
@@ -83,6 +85,7 @@ async function saturation(system: RunningSystem, { seconds, wrk }: LoadSettings)
     simulator,
   );
   const submits = cpu.result;
+  const wal = await walWritten();
   const last = extremes(submits.map((submit) => Date.parse(submit.receivedAt))).max;
   const perSecond = (submits.length * 1000) / (last - started);
   // wrk is part of the harness: its CPU joins this process's and the simulator's.
@@ -97,6 +100,7 @@ async function saturation(system: RunningSystem, { seconds, wrk }: LoadSettings)
         failed: String(failed),
         'at carrier': String(submits.length),
         ...cpuCells({ ...cpu, harnessCpuMs }, submits.length, 'msg'),
+        'PostgreSQL WAL/msg': walPerItem(wal, submits.length),
       },
     },
   ];

@@ -10,6 +10,7 @@ import { settleAfterLoad, waitForSubmits } from './lib/drain';
 import { extremes, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
 import { type RunningSystem, selectedSystems, startSystem } from './lib/systems';
+import { startWalCount, walPerItem } from './lib/wal';
 import { WebhookReceiver } from './lib/webhook-receiver';
 import { destination } from './targets/target';
 
@@ -100,6 +101,7 @@ async function saturation(
   });
   const refs = Array.from({ length: messages }, (_, n) => `sat-${n}`);
   let busyNote = '';
+  const walWritten = await startWalCount(target);
   const cpu = await measureCpu(
     target.pids(),
     async () => {
@@ -112,6 +114,7 @@ async function saturation(
     },
     simulator,
   );
+  const wal = await walWritten();
   const receiptsSent = await receiptTimesByText(system);
   const firstReceipt = extremes(refs.flatMap((ref) => receiptsSent.get(ref) ?? [])).min;
   const arrivals = refs.flatMap((ref) => receiver.arrivals.get(ref) ?? []);
@@ -124,6 +127,7 @@ async function saturation(
       'reports received': `${arrivals.length}/${refs.length}`,
       // Whole lifecycles: the message's submission, its receipt, its webhook.
       ...cpuCells(cpu, arrivals.length, 'receipt'),
+      'PostgreSQL WAL/receipt': walPerItem(wal, arrivals.length),
     },
   };
 }

@@ -31,6 +31,11 @@ export interface BenchTarget {
   history?(id: string): Promise<readonly HistoryEntry[]>;
   /** One batch submit of `texts.length` messages, when the system has a batch API. */
   submitBatch?(to: string, texts: readonly string[], priority?: 'otp' | 'bulk'): Promise<void>;
+  /**
+   * The write-ahead log position of the system's PostgreSQL server, in bytes (bench/lib/wal.ts),
+   * when it has one the bench can ask (not PGlite, not Kannel).
+   */
+  walPosition?(): Promise<bigint>;
   /** A gRPC submit, when the system has a gRPC API. */
   submitGrpc?(to: string, text: string): Promise<void>;
   stop(): Promise<void>;

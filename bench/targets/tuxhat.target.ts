@@ -9,6 +9,7 @@ import { bumpConfigRevision, createDatabase } from '@tuxhat/database';
 import { createTestDatabase, type TestDatabase } from '@tuxhat/testing';
 
 import { GrpcClient, HttpClient, type HttpRequest, expectStatus } from '../lib/clients';
+import { walPosition } from '../lib/wal';
 import type { BenchTarget, HistoryEntry, SubmitOptions } from './target';
 
 export type TuxhatMode = 'all-in-one-postgres' | 'all-in-one-pglite' | 'cluster';
@@ -105,6 +106,7 @@ export async function startTuxhat(
     grpcAddress = gateway.grpcAddress;
   }
 
+  const onPostgres = database?.database;
   const http = new HttpClient(httpUrl, options.sockets);
   const grpc = new GrpcClient(grpcAddress, tenant.key.key);
   const headers = { authorization: `Bearer ${tenant.key.key}`, 'content-type': 'application/json' };
@@ -155,6 +157,7 @@ export async function startTuxhat(
     async submitGrpc(to, text) {
       await grpc.submit({ to, from: 'TuxHat', text });
     },
+    ...(onPostgres ? { walPosition: () => walPosition(onPostgres) } : {}),
     async stop() {
       http.close();
       grpc.close();
