@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 
 import { integerFlag, runBench } from './lib/cli';
 import { cpuCells, measureCpu } from './lib/cpu';
-import { settleAfterLoad, waitForSubmits } from './lib/drain';
+import { settled, waitForSubmits } from './lib/drain';
 import { extremes, paced, quantile } from './lib/load';
 import { type Row, fmt, markdown } from './lib/report';
 import { type RunningSystem, selectedSystems, startSystem } from './lib/systems';
@@ -96,9 +96,7 @@ async function saturation(
   const { target, simulator } = system;
   // A warm-up run of the same size first, not counted (bench/lib/warm-up.ts says why).
   await lifecycles(system, receiver, 'warm-', messages, kannel);
-  await settleAfterLoad(`${target.name} (warm-up)`, () => target.pids(), 120_000, {
-    idle: system.idle,
-  });
+  await settled(system, `${target.name} (warm-up)`);
   const refs = Array.from({ length: messages }, (_, n) => `sat-${n}`);
   let busyNote = '';
   const walWritten = await startWalCount(target);
@@ -108,9 +106,7 @@ async function saturation(
       await lifecycles(system, receiver, 'sat-', messages, kannel);
       // Accounting and the rest finish after the webhook: their CPU counts, and must not run
       // into the paced scenario that follows.
-      busyNote = await settleAfterLoad(target.name, () => target.pids(), 120_000, {
-        idle: system.idle,
-      });
+      busyNote = await settled(system);
     },
     simulator,
   );

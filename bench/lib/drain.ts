@@ -102,14 +102,22 @@ export async function settleAfterLoad(
 
 /**
  * Until the carrier has `submits` submit_sm in all, then until the system is quiet again
- * (settleAfterLoad): what a load sent is carried through, receipts and accounting included.
- * Returns settleAfterLoad's note.
+ * (settled): what a load sent is carried through, receipts and accounting included. Returns
+ * settleAfterLoad's note.
  */
 export async function carriedThrough(
-  { target, simulator, idle }: RunningSystem,
+  system: RunningSystem,
   submits: number,
   options: { label?: string; submitsTimeoutMs?: number } = {},
 ): Promise<string> {
-  await waitForSubmits(simulator, submits, options.submitsTimeoutMs ?? 300_000);
-  return settleAfterLoad(options.label ?? target.name, () => target.pids(), 120_000, { idle });
+  await waitForSubmits(system.simulator, submits, options.submitsTimeoutMs ?? 300_000);
+  return settled(system, options.label);
+}
+
+/** settleAfterLoad on a running system's processes (its own idle check too), for 120 s at most. */
+export function settled(
+  { target, idle }: RunningSystem,
+  label: string = target.name,
+): Promise<string> {
+  return settleAfterLoad(label, () => target.pids(), 120_000, { idle });
 }
