@@ -24,3 +24,4 @@ export * from './config/tenant-policy';
 export * from './config/routing-config';
 export * from './webhook-url';
 export * from './time-zones';
+export * from './message-id';

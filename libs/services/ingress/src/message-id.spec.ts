@@ -1,4 +1,6 @@
-import { MESSAGE_ID_PREFIX, MessageIdGenerator } from './message-id';
+import { MESSAGE_ID_PREFIX, firstMessageIdAt } from '@tuxhat/contracts';
+
+import { MessageIdGenerator } from './message-id';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const decodeTime = (id: string): number =>
@@ -42,5 +44,14 @@ describe(MessageIdGenerator.name, () => {
   it('refuses a timestamp outside 48 bits', () => {
     expect(() => new MessageIdGenerator().next(-1)).toThrow(RangeError);
     expect(() => new MessageIdGenerator().next(2 ** 48)).toThrow(RangeError);
+  });
+
+  it('makes ids that retention can cut at a moment: firstMessageIdAt sorts between before and after', () => {
+    const floor = firstMessageIdAt(new Date(now));
+    const largestRandom = new MessageIdGenerator(() => (1n << 80n) - 1n);
+    const smallestRandom = new MessageIdGenerator(() => 0n);
+    expect(largestRandom.next(now - 1) < floor).toBe(true);
+    expect(smallestRandom.next(now) >= floor).toBe(true);
+    expect(new MessageIdGenerator().next(now + 1) > floor).toBe(true);
   });
 });

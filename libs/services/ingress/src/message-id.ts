@@ -1,11 +1,14 @@
 import { randomFillSync } from 'node:crypto';
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const MAX_TIME = 2 ** 48 - 1;
+import {
+  CROCKFORD_BASE32 as CROCKFORD,
+  MESSAGE_ID_PREFIX,
+  ULID_MAX_TIME as MAX_TIME,
+  ulidTime,
+} from '@tuxhat/contracts';
+
 /** 80 random bits as 16 base32 digits. */
 const RANDOM_DIGITS = 16;
-const TIME_DIGITS = 10;
-export const MESSAGE_ID_PREFIX = 'msg_';
 
 /** 80 random bits as a bigint; injectable so tests can pin them. */
 export type RandomSource = () => bigint;
@@ -77,13 +80,7 @@ export class MessageIdGenerator {
   private setTime(time: number): void {
     this.lastTime = time;
     this.random = this.randomSource ? digitsOf(this.randomSource()) : secureRandomDigits();
-    let part = '';
-    let rest = time;
-    for (let index = 0; index < TIME_DIGITS; index++) {
-      part = CROCKFORD[rest % 32] + part;
-      rest = Math.floor(rest / 32);
-    }
-    this.timePart = part;
+    this.timePart = ulidTime(time);
   }
 
   /** Adds one to the random digits; false when they were all at their maximum. */
