@@ -8,3 +8,5 @@ export * from './config-snapshot';
 export * from './config-snapshot-provider';
 export * from './periodic-sweep';
 export * from './recent-map';
+export * from './retention';
+export * from './retention-service';
