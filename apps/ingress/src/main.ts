@@ -4,7 +4,12 @@ import 'reflect-metadata';
 
 import { envTypes, parseEnv } from '@tuxhat/config';
 import { ingressTlsEnvSchema, readListenerTls, startIngress } from '@tuxhat/ingress';
-import { createClusterRuntime, createLogger, runMain } from '@tuxhat/runtime';
+import {
+  createClusterRuntime,
+  createLogger,
+  messageRetentionEnvSchema,
+  runMain,
+} from '@tuxhat/runtime';
 import { z } from 'zod';
 
 const ingressEnv = z.object({
@@ -16,6 +21,8 @@ const ingressEnv = z.object({
   INGRESS_REPLICAS: z.coerce.number().int().min(1).max(1_000).default(1),
   /** TLS on REST and gRPC, and the CAs of tenants' client certificates (see listener-tls.ts). */
   ...ingressTlsEnvSchema.shape,
+  /** Days final messages are kept (libs/runtime retention); unset: for ever. */
+  ...messageRetentionEnvSchema.shape,
 });
 
 runMain(async () => {
@@ -28,6 +35,7 @@ runMain(async () => {
     grpcHost: env.GRPC_HOST,
     grpcPort: env.GRPC_PORT,
     replicas: env.INGRESS_REPLICAS,
+    messageRetentionDays: env.MESSAGE_RETENTION_DAYS,
     tls,
     logger: createLogger('ingress'),
     onShutdown: runtime.close,

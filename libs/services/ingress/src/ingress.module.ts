@@ -15,6 +15,7 @@ import {
   resolveIngressOptions,
 } from './ingress.options';
 import { MessageIdGenerator } from './message-id';
+import { MessageRetention } from './message-retention';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
 import { MessagesGrpcController } from './messages.grpc-controller';
@@ -63,6 +64,7 @@ export class IngressModule {
         RateLimiter,
         IdempotencyCoordinator,
         IdempotencyPurger,
+        MessageRetention,
         SubmissionRepository,
         MessageWriter,
         MessagesRepository,

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { ConfigError } from '@tuxhat/config';
 import type { BusBacklog } from '@tuxhat/messaging';
+import { retentionDaysOption, retentionMs } from '@tuxhat/runtime';
 import { MAX_PARTS } from '@tuxhat/smpp';
 import { z } from 'zod';
 
@@ -22,6 +23,11 @@ export interface IngressOptions {
   readonly keyUsageFlushMs?: number;
   /** How often idempotency keys older than 24 h are purged (default 600,000 ms). */
   readonly idempotencyPurgeMs?: number;
+  /**
+   * Days a final message is kept, with its history (env MESSAGE_RETENTION_DAYS, at least 8);
+   * unset: for ever.
+   */
+  readonly messageRetentionDays?: number;
   /**
    * The in-memory bus's backlog (all-in-one mode): while it is full, new messages other than OTP
    * are committed parked and not published; the gateway's feeder publishes them later. Never
@@ -63,7 +69,13 @@ export interface StartIngressOptions extends IngressOptions {
   readonly onShutdown?: () => Promise<void>;
 }
 
-export type ResolvedIngressOptions = z.infer<typeof ingressOptionsSchema>;
+export type ResolvedIngressOptions = Omit<
+  z.infer<typeof ingressOptionsSchema>,
+  'messageRetentionDays'
+> & {
+  /** Null: messages are kept for ever. */
+  readonly messageRetentionMs: number | null;
+};
 
 export const INGRESS_OPTIONS = Symbol('tuxhat:ingress:options');
 
@@ -73,6 +85,7 @@ const ingressOptionsSchema = z.object({
   configPollMs: z.int().min(50).max(60_000).default(1_000),
   keyUsageFlushMs: z.int().min(50).max(3_600_000).default(5_000),
   idempotencyPurgeMs: z.int().min(50).max(86_400_000).default(600_000),
+  messageRetentionDays: retentionDaysOption,
 });
 
 const listenerOptionsSchema = z.object({
@@ -100,9 +113,11 @@ export function resolveIngressOptions(options: IngressOptions): ResolvedIngressO
     configPollMs: options.configPollMs,
     keyUsageFlushMs: options.keyUsageFlushMs,
     idempotencyPurgeMs: options.idempotencyPurgeMs,
+    messageRetentionDays: options.messageRetentionDays,
   });
   if (!parsed.success) throw ConfigError.fromZod('ingress options', parsed.error);
-  return parsed.data;
+  const { messageRetentionDays, ...rest } = parsed.data;
+  return { ...rest, messageRetentionMs: retentionMs(messageRetentionDays) };
 }
 
 export function resolveListenerOptions(

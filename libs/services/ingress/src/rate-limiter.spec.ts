@@ -76,6 +76,7 @@ describe(RateLimiter.name, () => {
         configPollMs: 1_000,
         keyUsageFlushMs: 1_000,
         idempotencyPurgeMs: 1_000,
+        messageRetentionMs: null,
       },
     );
     expect(sut.limits('acme', 'bulk')).toBe(true);
