@@ -19,6 +19,24 @@ describe(dlrOptionsFromEnv.name, () => {
     expect(options.webhook.perTenantConcurrency).toBe(64);
     expect(options.optOutKeywords).toEqual(['STOP', 'STOPALL']);
     expect(options.defaultValidityMs).toBe(48 * 3_600_000);
+    expect(options.messageRetentionMs).toBeNull();
+  });
+
+  it('turns MESSAGE_RETENTION_DAYS into the retention in milliseconds', () => {
+    const options = resolveDlrOptions(
+      dlrOptionsFromEnv(parseEnv(dlrEnvSchema, { MESSAGE_RETENTION_DAYS: '30' })),
+    );
+    expect(options.messageRetentionMs).toBe(30 * 86_400_000);
+  });
+
+  it('refuses a retention shorter than a Kafka redelivery may come', () => {
+    expect(() => parseEnv(dlrEnvSchema, { MESSAGE_RETENTION_DAYS: '7' })).toThrow(
+      /MESSAGE_RETENTION_DAYS/,
+    );
+    expect(() => resolveDlrOptions({ messageRetentionDays: 7 })).toThrow(/messageRetentionDays/);
+    expect(() => resolveDlrOptions({ messageRetentionDays: 36_501 })).toThrow(
+      /messageRetentionDays/,
+    );
   });
 
   it('names the variable that is wrong', () => {

@@ -1,5 +1,6 @@
 import { envTypes } from '@tuxhat/config';
 import type { DlrOptions } from '@tuxhat/dlr';
+import { messageRetentionEnvSchema } from '@tuxhat/runtime';
 import { z } from 'zod';
 
 const ms = (fallback?: number) =>
@@ -19,6 +20,8 @@ export const dlrEnvSchema = z.object({
   DLR_WEBHOOK_RETRY_MAX_MS: ms(),
   DLR_OPT_OUT_KEYWORDS: envTypes.list().optional(),
   DLR_OPT_OUT_REPLY: z.string().max(1_000).optional(),
+  /** Days receipts, carrier ids, finished callbacks and MO are kept (libs/runtime retention). */
+  ...messageRetentionEnvSchema.shape,
 });
 
 export type DlrEnv = z.infer<typeof dlrEnvSchema>;
@@ -33,6 +36,7 @@ export function dlrOptionsFromEnv(env: DlrEnv): DlrOptions {
     expiryStatus: env.DLR_EXPIRY_STATUS,
     optOutKeywords: env.DLR_OPT_OUT_KEYWORDS,
     optOutReply: env.DLR_OPT_OUT_REPLY,
+    messageRetentionDays: env.MESSAGE_RETENTION_DAYS,
     webhook: defined({
       timeoutMs: env.DLR_WEBHOOK_TIMEOUT_MS,
       perTenantConcurrency: env.DLR_WEBHOOK_TENANT_CONCURRENCY,

@@ -19,6 +19,7 @@ import { StatusFanoutConsumer } from './paths/status-fanout.consumer';
 import { DLR_BUS, TenantTopics } from './paths/tenant-topics';
 import { PartReceiptsRepository } from './receipts/part-receipts.repository';
 import { ReceiptConsumer } from './receipts/receipt.consumer';
+import { DlrRetention } from './retention/dlr-retention';
 import { OutcomeService } from './triggers/outcome.service';
 import { WebhookDeliveriesRepository } from './webhooks/webhook-deliveries.repository';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
@@ -68,6 +69,7 @@ export class DlrModule {
         MoService,
         MoReassemblySweeper,
         DeadLetteredSentRecorder,
+        DlrRetention,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { ConfigError } from '@tuxhat/config';
+import { retentionDaysOption, retentionMs } from '@tuxhat/runtime';
 import { z } from 'zod';
 
 const HOUR = 3_600_000;
@@ -82,15 +83,24 @@ const dlrOptionsSchema = z.object({
   moSweepMs: z.int().min(10).default(30_000),
   /** How often the DLR configuration (paths, triggers, MO handlers) checks for changes. */
   configPollMs: z.int().min(10).default(1_000),
+  /**
+   * Days receipts, carrier ids, finished webhook deliveries and MO are kept (env
+   * MESSAGE_RETENTION_DAYS, at least 8); unset: for ever.
+   */
+  messageRetentionDays: retentionDaysOption,
 });
 
 export type DlrOptions = z.input<typeof dlrOptionsSchema>;
-export type ResolvedDlrOptions = z.output<typeof dlrOptionsSchema>;
+export type ResolvedDlrOptions = Omit<z.output<typeof dlrOptionsSchema>, 'messageRetentionDays'> & {
+  /** Null: kept for ever. */
+  readonly messageRetentionMs: number | null;
+};
 
 export const DLR_OPTIONS = Symbol('tuxhat:dlr:options');
 
 export function resolveDlrOptions(options: DlrOptions = {}): ResolvedDlrOptions {
   const parsed = dlrOptionsSchema.safeParse(options);
   if (!parsed.success) throw ConfigError.fromZod('dlr options', parsed.error);
-  return parsed.data;
+  const { messageRetentionDays, ...rest } = parsed.data;
+  return { ...rest, messageRetentionMs: retentionMs(messageRetentionDays) };
 }
