@@ -6,3 +6,4 @@ export { REJECTION_REASONS, type RejectionReason } from './decision';
 export { TenantPolicies } from './tenant-policies';
 export { DeferredReleaser } from './deferred-releaser';
 export { PolicyHousekeeping } from './housekeeping';
+export { ReservationRetention } from './reservation-retention';

@@ -1,4 +1,5 @@
 import { parseEnv } from '@tuxhat/config';
+import { messageRetentionEnvSchema } from '@tuxhat/runtime';
 import { z } from 'zod';
 
 import type { PolicyOptions } from './policy.options';
@@ -18,6 +19,8 @@ export const policyEnvSchema = z.object({
   POLICY_IN_FLIGHT_TIMEOUT_MS: milliseconds(15 * 60_000),
   /** How long decisions are kept to answer Kafka redeliveries identically. */
   POLICY_DECISION_RETENTION_MS: milliseconds(8 * 86_400_000),
+  /** How long settled and released prepaid reservations are kept (libs/runtime retention). */
+  ...messageRetentionEnvSchema.shape,
 });
 
 /** PolicyOptions from the environment; a bad value stops the process naming the variable. */
@@ -28,5 +31,6 @@ export function policyOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Poli
     releasePollMs: parsed.POLICY_RELEASE_POLL_MS,
     inFlightTimeoutMs: parsed.POLICY_IN_FLIGHT_TIMEOUT_MS,
     decisionRetentionMs: parsed.POLICY_DECISION_RETENTION_MS,
+    messageRetentionDays: parsed.MESSAGE_RETENTION_DAYS,
   };
 }

@@ -17,6 +17,7 @@ import { PolicyConsumer } from './policy.consumer';
 import { POLICY_OPTIONS, type PolicyOptions, resolvePolicyOptions } from './policy.options';
 import { PRICE_QUOTER, type PriceQuoter } from './prepaid/price-quoter';
 import { BillingPriceQuoter } from './prepaid/billing-price-quoter';
+import { ReservationRetention } from './reservation-retention';
 import { SuppressionRepository } from './suppression.repository';
 import { TenantPolicies } from './tenant-policies';
 
@@ -62,8 +63,15 @@ export class PolicyModule {
         InFlightTracker,
         DeferredReleaser,
         PolicyHousekeeping,
+        ReservationRetention,
       ],
-      exports: [TenantPolicies, PolicyEngine, DeferredReleaser, PolicyHousekeeping],
+      exports: [
+        TenantPolicies,
+        PolicyEngine,
+        DeferredReleaser,
+        PolicyHousekeeping,
+        ReservationRetention,
+      ],
     };
   }
 }

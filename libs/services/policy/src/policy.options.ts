@@ -1,3 +1,7 @@
+import { ConfigError } from '@tuxhat/config';
+import { retentionDaysOption, retentionMs } from '@tuxhat/runtime';
+import { z } from 'zod';
+
 import type { PriceQuoter } from './prepaid/price-quoter';
 
 /** How the policy service runs; every field has a default fit for production. */
@@ -22,14 +26,33 @@ export interface PolicyOptions {
   readonly priceQuoter?: PriceQuoter;
   /** Currency of a message no tariff prices (charged 0), as accounting's. Default EUR. */
   readonly currency?: string;
+  /**
+   * Days a settled or released prepaid reservation is kept after it was made (env
+   * MESSAGE_RETENTION_DAYS, at least 8); unset: for ever.
+   */
+  readonly messageRetentionDays?: number;
 }
 
-export type ResolvedPolicyOptions = Required<Omit<PolicyOptions, 'priceQuoter'>> &
-  Pick<PolicyOptions, 'priceQuoter'>;
+export type ResolvedPolicyOptions = Required<
+  Omit<PolicyOptions, 'priceQuoter' | 'messageRetentionDays'>
+> &
+  Pick<PolicyOptions, 'priceQuoter'> & {
+    /** Null: reservations are kept for ever. */
+    readonly messageRetentionMs: number | null;
+  };
 
 export const POLICY_OPTIONS = Symbol('tuxhat:policy:options');
 
+const retentionSchema = z.object({
+  messageRetentionDays: retentionDaysOption,
+});
+
+/** Checked at boot: a bad retention stops the service with the option named. */
 export function resolvePolicyOptions(options: PolicyOptions = {}): ResolvedPolicyOptions {
+  const retention = retentionSchema.safeParse({
+    messageRetentionDays: options.messageRetentionDays,
+  });
+  if (!retention.success) throw ConfigError.fromZod('policy options', retention.error);
   return {
     releasePollMs: options.releasePollMs ?? 100,
     releaseBatchSize: options.releaseBatchSize ?? 500,
@@ -41,5 +64,6 @@ export function resolvePolicyOptions(options: PolicyOptions = {}): ResolvedPolic
     configPollMs: options.configPollMs ?? 1_000,
     currency: options.currency ?? 'EUR',
     priceQuoter: options.priceQuoter,
+    messageRetentionMs: retentionMs(retention.data.messageRetentionDays),
   };
 }
