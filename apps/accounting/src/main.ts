@@ -4,7 +4,12 @@ import 'reflect-metadata';
 
 import { AccountingModule } from '@tuxhat/accounting';
 import { parseEnv } from '@tuxhat/config';
-import { createClusterRuntime, runMain, startConsumerService } from '@tuxhat/runtime';
+import {
+  accountingRetentionEnvSchema,
+  createClusterRuntime,
+  runMain,
+  startConsumerService,
+} from '@tuxhat/runtime';
 import { z } from 'zod';
 
 const milliseconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -18,6 +23,8 @@ const accountingEnv = z.object({
   ACCOUNTING_PUBLISH_LEASE_MS: milliseconds(120_000),
   /** How often records left unpublished (crash, failed publish) are looked for. */
   ACCOUNTING_SWEEP_INTERVAL_MS: milliseconds(5_000),
+  /** Days records billing has are kept (libs/runtime retention); unset: for ever. */
+  ...accountingRetentionEnvSchema.shape,
 });
 
 runMain(async () => {
@@ -29,6 +36,7 @@ runMain(async () => {
       currency: env.ACCOUNTING_CURRENCY,
       publishLeaseMs: env.ACCOUNTING_PUBLISH_LEASE_MS,
       sweepIntervalMs: env.ACCOUNTING_SWEEP_INTERVAL_MS,
+      recordRetentionDays: env.ACCOUNTING_RETENTION_DAYS,
     }),
     runtime,
     onShutdown: runtime.close,

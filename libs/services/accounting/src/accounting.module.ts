@@ -4,15 +4,22 @@ import { CLOCK, PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
 
 import { AccountingConfigSnapshot } from './accounting-config';
 import { AccountingConsumer } from './accounting.consumer';
-import { ACCOUNTING_OPTIONS, type AccountingOptions } from './accounting.options';
+import {
+  ACCOUNTING_OPTIONS,
+  type AccountingOptions,
+  RECORD_RETENTION_MS,
+  recordRetentionMs,
+} from './accounting.options';
 import { AccountingRecordsRepository } from './accounting-records.repository';
 import { AccountingService } from './accounting.service';
 import { RecordPublisher } from './record-publisher.service';
+import { RecordRetention } from './record-retention';
 
 /** The accounting service: one record per message for billing, post-billing of reservations. */
 @Module({})
 export class AccountingModule {
   static forRoot(runtime: ServiceRuntime, options: AccountingOptions): DynamicModule {
+    const retentionMs = recordRetentionMs(options);
     return {
       module: AccountingModule,
       imports: [MessagingModule.forRoot(runtime.bus)],
@@ -21,12 +28,14 @@ export class AccountingModule {
         { provide: PRISMA, useValue: runtime.prisma },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: ACCOUNTING_OPTIONS, useValue: options },
+        { provide: RECORD_RETENTION_MS, useValue: retentionMs },
         AccountingConfigSnapshot,
         AccountingRecordsRepository,
         AccountingService,
         RecordPublisher,
+        RecordRetention,
       ],
-      exports: [RecordPublisher],
+      exports: [RecordPublisher, RecordRetention],
     };
   }
 }
