@@ -153,11 +153,20 @@ export async function startGateway(
     };
     // Consumers first, downstream first, so that a service's own start-up finds the services it
     // calls running (the bus is held until all are, see above).
-    await consumer('gateway', DeadLetterModule.forRoot(runtime));
-    await consumer('dlr', DlrModule.forRoot(runtime));
+    await consumer(
+      'gateway',
+      DeadLetterModule.forRoot(runtime, { messageRetentionDays: env.MESSAGE_RETENTION_DAYS }),
+    );
+    await consumer(
+      'dlr',
+      DlrModule.forRoot(runtime, { messageRetentionDays: env.MESSAGE_RETENTION_DAYS }),
+    );
     await consumer(
       'accounting',
-      AccountingModule.forRoot(runtime, { currency: env.ACCOUNTING_CURRENCY }),
+      AccountingModule.forRoot(runtime, {
+        currency: env.ACCOUNTING_CURRENCY,
+        recordRetentionDays: env.ACCOUNTING_RETENTION_DAYS,
+      }),
     );
     const smppConnector = await startSmppConnector(runtime, {
       carriers: 'all',
@@ -178,13 +187,17 @@ export async function startGateway(
       closers.push(() => snsConnector.close());
     }
     await consumer('routing', RoutingModule.forRoot(runtime, carrierWaitOptionsOf(env)));
-    await consumer('policy', PolicyModule.forRoot(runtime));
+    await consumer(
+      'policy',
+      PolicyModule.forRoot(runtime, { messageRetentionDays: env.MESSAGE_RETENTION_DAYS }),
+    );
     const listeners = {
       httpHost: env.HTTP_HOST,
       httpPort: env.HTTP_PORT,
       grpcHost: env.GRPC_HOST,
       grpcPort: env.GRPC_PORT,
       tls,
+      messageRetentionDays: env.MESSAGE_RETENTION_DAYS,
     };
     const ingress = thread
       ? await startIngressThread({

@@ -1,15 +1,44 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PRISMA, type ServiceRuntime } from '@tuxhat/runtime';
+import { ConfigError } from '@tuxhat/config';
+import {
+  CLOCK,
+  retentionDaysOption,
+  PRISMA,
+  type ServiceRuntime,
+  retentionMs,
+} from '@tuxhat/runtime';
+import { z } from 'zod';
 
+import { DEAD_LETTER_RETENTION_MS, DeadLetterRetention } from './dead-letter-retention';
 import { DeadLetterConsumer } from './dead-letter.consumer';
+
+export interface DeadLetterOptions {
+  /** Days a dead letter is kept after it failed (env MESSAGE_RETENTION_DAYS); unset: for ever. */
+  readonly messageRetentionDays?: number;
+}
+
+const optionsSchema = z.object({
+  messageRetentionDays: retentionDaysOption,
+});
 
 @Module({})
 export class DeadLetterModule {
-  static forRoot(runtime: ServiceRuntime): DynamicModule {
+  /** Checked here, at boot: a bad value stops the gateway with the option named. */
+  static forRoot(runtime: ServiceRuntime, options: DeadLetterOptions = {}): DynamicModule {
+    const parsed = optionsSchema.safeParse({ messageRetentionDays: options.messageRetentionDays });
+    if (!parsed.success) throw ConfigError.fromZod('dead letter options', parsed.error);
     return {
       module: DeadLetterModule,
       controllers: [DeadLetterConsumer],
-      providers: [{ provide: PRISMA, useValue: runtime.prisma }],
+      providers: [
+        { provide: PRISMA, useValue: runtime.prisma },
+        { provide: CLOCK, useValue: runtime.clock },
+        {
+          provide: DEAD_LETTER_RETENTION_MS,
+          useValue: retentionMs(parsed.data.messageRetentionDays),
+        },
+        DeadLetterRetention,
+      ],
     };
   }
 }

@@ -14,12 +14,24 @@ describe(readGatewayEnv.name, () => {
     expect(readGatewayEnv({ [key]: set })[key]).toBe(value);
   });
 
+  it.each(['MESSAGE_RETENTION_DAYS', 'ACCOUNTING_RETENTION_DAYS'] as const)(
+    'keeps everything for ever unless %s is set',
+    (key) => {
+      expect(readGatewayEnv({})[key]).toBeUndefined();
+      expect(readGatewayEnv({ [key]: '90' })[key]).toBe(90);
+    },
+  );
+
   it.each([
     ...['0', '99', '60001', '1.5', 'soon'].map((value) => [
       'BUS_ACKNOWLEDGEMENT_TIMEOUT_MS',
       value,
     ]),
     ...['0', '9', '10000001', '1.5', 'lots'].map((value) => ['BUS_BACKLOG_LIMIT', value]),
+    ...['7', '0', '36501', '30.5', 'forever'].flatMap((value) => [
+      ['MESSAGE_RETENTION_DAYS', value],
+      ['ACCOUNTING_RETENTION_DAYS', value],
+    ]),
   ])('refuses %s=%s, naming the key', (key, value) => {
     const read = () => readGatewayEnv({ [key]: value });
     expect(read).toThrow(ConfigError);

@@ -3,6 +3,7 @@ import { carrierHealthEnvSchema } from '@tuxhat/connector-kit';
 import { ingressTlsEnvSchema } from '@tuxhat/ingress';
 import { DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS } from '@tuxhat/messaging';
 import { carrierWaitEnvSchema } from '@tuxhat/routing';
+import { accountingRetentionEnvSchema, messageRetentionEnvSchema } from '@tuxhat/runtime';
 import { z } from 'zod';
 
 /** The all-in-one gateway's environment. Every variable is optional: the defaults run a demo. */
@@ -60,6 +61,9 @@ export const gatewayEnvSchema = z.object({
   ...carrierWaitEnvSchema.shape,
   /** When failing submits make a carrier unhealthy (libs/connector-kit, carrier health). */
   ...carrierHealthEnvSchema.shape,
+  /** How long each service keeps what a message leaves in the database (libs/runtime retention). */
+  ...messageRetentionEnvSchema.shape,
+  ...accountingRetentionEnvSchema.shape,
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

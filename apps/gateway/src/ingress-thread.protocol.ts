@@ -16,6 +16,8 @@ export interface IngressWorkerData {
   readonly grpcPort: number;
   /** The listeners' TLS, read (and checked) by the main thread at boot. */
   readonly tls?: ListenerTls;
+  /** MESSAGE_RETENTION_DAYS: ingress deletes its messages past it (unset: never). */
+  readonly messageRetentionDays?: number;
   /** The main thread's bus backlog (SharedBusBacklog), shared, and the limit it is full at. */
   readonly backlog: SharedArrayBuffer;
   readonly backlogLimit: number;

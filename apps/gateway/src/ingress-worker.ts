@@ -41,6 +41,7 @@ async function main(port: MessagePort, data: IngressWorkerData): Promise<void> {
       grpcHost: data.grpcHost,
       grpcPort: data.grpcPort,
       tls: data.tls,
+      messageRetentionDays: data.messageRetentionDays,
       backlog: new SharedBusBacklog(data.backlog, data.backlogLimit),
       logger,
       shutdownHooks: false,
