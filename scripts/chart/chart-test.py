@@ -857,6 +857,48 @@ def service_settings_reach_the_services():
     check("ROUTING_INSTANCE_ID" in deployment_env(minimal, "routing"), "routing without ROUTING_INSTANCE_ID")
 
 
+RETENTION_ENV = ("MESSAGE_RETENTION_DAYS", "ACCOUNTING_RETENTION_DAYS")
+
+
+def retention_env(docs):
+    """The retention variables of every workload's containers, by workload name (only those with one)."""
+    found = {}
+    for w in of_kind(docs, "Deployment") + of_kind(docs, "Job"):
+        for c in containers(w):
+            env = {k: v for k, v in env_values(c).items() if k in RETENTION_ENV}
+            if env:
+                found[name(w)] = env
+    return found
+
+
+@test
+def retention_reaches_the_services_that_delete():
+    """retention.messageDays is MESSAGE_RETENTION_DAYS of ingress, dlr, policy and the all-in-one
+    gateway, retention.accountingDays ACCOUNTING_RETENTION_DAYS of accounting and the all-in-one
+    gateway (libs/runtime/src/retention.ts); no other workload gets either, null sets neither."""
+    docs = render([FULL])
+    message, accounting = {"MESSAGE_RETENTION_DAYS": "30"}, {"ACCOUNTING_RETENTION_DAYS": "400"}
+    expected = {full("ingress"): message, full("dlr"): message, full("policy"): message, full("accounting"): accounting}
+    got = retention_env(docs)
+    check(got == expected, f"retention variables {got}, expected {expected}")
+    check(not set(RETENTION_ENV) & set(by_name(docs, "ConfigMap", full("env"))["data"]), "retention in every pod's env ConfigMap")
+    got = retention_env(render([AIO]))
+    want = {full("all-in-one"): {"MESSAGE_RETENTION_DAYS": "90", "ACCOUNTING_RETENTION_DAYS": "730"}}
+    check(got == want, f"the all-in-one gateway's retention {got}, expected {want}")
+    # Null (the default): kept for ever, no variable anywhere; each key on its own sets its own only.
+    for files, sets in [([MINIMAL], []), ([FULL], ["retention.messageDays=null", "retention.accountingDays=null"]),
+                        ([], ["mode=allInOne"]), ([AIO], ["retention.messageDays=null", "retention.accountingDays=null"])]:
+        got = retention_env(render(files, sets))
+        check(got == {}, f"{[f.name for f in files]} {sets}: retention variables although null: {got}")
+    only_message = retention_env(render([MINIMAL], ["retention.messageDays=8"]))
+    check(only_message == {full(c): {"MESSAGE_RETENTION_DAYS": "8"} for c in ("ingress", "dlr", "policy")},
+          f"messageDays alone: {only_message}")
+    only_accounting = retention_env(render([MINIMAL], ["retention.accountingDays=36500"]))
+    check(only_accounting == {full("accounting"): {"ACCOUNTING_RETENTION_DAYS": "36500"}}, f"accountingDays alone: {only_accounting}")
+    aio_message = retention_env(render([], ["mode=allInOne", "retention.messageDays=3650"]))
+    check(aio_message == {full("all-in-one"): {"MESSAGE_RETENTION_DAYS": "3650"}}, f"all-in-one, messageDays alone: {aio_message}")
+
+
 @test
 def ingress_replicas_follow_the_replica_count():
     """INGRESS_REPLICAS divides each tenant's rate among the pods: it is their number."""
@@ -1110,6 +1152,14 @@ REFUSALS = [
     ("an opt-out keyword with a comma", [MINIMAL], [], ['dlr.optOut.keywords=["STOP,END"]'], r"keywords"),
     ("a carrier health fault ratio over 1", [MINIMAL], ["smppConnector.health.faultRatio=1.5"], [], r"faultRatio"),
     ("a carrier health fault ratio of 0", [MINIMAL], ["snsConnector.health.faultRatio=0"], [], r"faultRatio"),
+    # libs/runtime/src/retention.ts: 8 (Kafka redeliveries) to 36500 days, a whole number.
+    ("a message retention of 7 days", [MINIMAL], ["retention.messageDays=7"], [], r"/retention/messageDays': minimum: got 7, want 8"),
+    ("an accounting retention of 7 days", [AIO], ["retention.accountingDays=7"], [], r"/retention/accountingDays': minimum: got 7, want 8"),
+    ("a message retention over 36500 days", [MINIMAL], ["retention.messageDays=36501"], [], r"/retention/messageDays': maximum"),
+    ("a message retention as a string", [MINIMAL], [], ['retention.messageDays="30"'], r"/retention/messageDays': got string"),
+    ("an accounting retention as a string", [MINIMAL], [], ['retention.accountingDays="400"'], r"/retention/accountingDays': got string"),
+    ("an unknown retention key", [MINIMAL], ["retention.days=30"], [], r"additional properties 'days' not allowed"),
+    ("a retention in fractional days", [MINIMAL], ["retention.messageDays=30.5"], [], r"/retention/messageDays'"),
 ]
 
 

@@ -243,6 +243,14 @@ props["database"] = obj({
     "poolSize": i("DATABASE_POOL_SIZE.", minimum=1, maximum=100),
     "url": removed("Not supported (a URL holds a password): use database.existingSecret (setting it fails with a hint)."),
 })
+# libs/runtime/src/retention.ts: MIN_RETENTION_DAYS (8, Kafka redeliveries) to 36500; unset: for ever.
+retentionDays = lambda d: nullable(i(d + " null: for ever.", minimum=8, maximum=36500))
+props["retention"] = obj({
+    "messageDays": retentionDays("MESSAGE_RETENTION_DAYS of ingress, dlr, policy and the all-in-one gateway: days a message in a final "
+                                 "state is kept after it was accepted, with everything about it;"),
+    "accountingDays": retentionDays("ACCOUNTING_RETENTION_DAYS of accounting and the all-in-one gateway: days an accounting record is "
+                                    "kept after its message was accepted, once billing has it;"),
+}, desc="How long the database keeps what messages leave behind, in days (both modes).")
 props["trustedCa"] = obj({"secretName": s("Existing Secret with extra CA certificates (NODE_EXTRA_CA_CERTS)."),
                          "key": s("Key of the Secret holding the PEM bundle.", minLength=1)},
                         desc="Extra CA certificates every process trusts (Kafka/PostgreSQL TLS with a private CA).")
