@@ -108,4 +108,15 @@ describe('configuration errors at boot', () => {
     expect(output).toContain('KAFKA_BROKERS: required');
     expect(output).toContain('DATABASE_URL: a postgresql:// URL');
   });
+
+  it.each([
+    ['ingress', 'MESSAGE_RETENTION_DAYS'],
+    ['dlr', 'MESSAGE_RETENTION_DAYS'],
+    ['policy', 'MESSAGE_RETENTION_DAYS'],
+    ['accounting', 'ACCOUNTING_RETENTION_DAYS'],
+  ])('names a retention below the minimum in the %s service (%s)', async (service, key) => {
+    const { code, output } = await bootFails(`dist/apps/${service}/src/main.js`, { [key]: '7' });
+    expect(code).toBe(78);
+    expect(output).toContain(`${key}: `);
+  });
 });
