@@ -14,3 +14,4 @@ export * from './https-call';
 export * from './moto-server';
 export * from './aws-inbound-queue';
 export * from './aws-delivery-status-logs';
+export * from './message-id-at';

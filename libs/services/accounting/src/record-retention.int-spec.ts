@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
 
 import { ConsoleLogger, type INestMicroservice } from '@nestjs/common';
-import { CROCKFORD_BASE32, MESSAGE_ID_PREFIX, ulidTime } from '@tuxhat/contracts';
 import { Bus, InProcessBroker } from '@tuxhat/messaging';
 import { DAY_MS, startConsumerService } from '@tuxhat/runtime';
 import {
@@ -10,16 +9,11 @@ import {
   createTestDatabase,
   insertAccountingRecords,
   testAccountingRecord,
+  messageIdAt,
 } from '@tuxhat/testing';
 
 import { AccountingModule } from './accounting.module';
 import { RecordRetention } from './record-retention';
-
-/** A message id as ingress makes it at `ms`: the time, then 80 random bits. */
-function messageIdAt(ms: number): string {
-  const random = Array.from({ length: 16 }, () => CROCKFORD_BASE32[randomInt(32)]).join('');
-  return `${MESSAGE_ID_PREFIX}${ulidTime(ms)}${random}`;
-}
 
 // ACCOUNTING_RETENTION_DAYS against real PostgreSQL: only records billing already has go. Each
 // test has its own tenant and looks only at its rows.

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 import { Logger } from '@nestjs/common';
-import { CROCKFORD_BASE32, MESSAGE_ID_PREFIX, ulidTime } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
 import { DAY_MS, RetentionSweep, type RetentionTable } from '@tuxhat/runtime';
-import { type TestDatabase, createTestDatabase } from '@tuxhat/testing';
+import { type TestDatabase, createTestDatabase, messageIdAt } from '@tuxhat/testing';
 
 import { resolveDlrOptions } from '../src/dlr.options';
 import { DlrRetention } from '../src/retention/dlr-retention';
@@ -16,12 +15,6 @@ const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
 /** Past the retention, and well within it. */
 const OLD = daysAgo(RETENTION_DAYS + 1);
 const RECENT = daysAgo(RETENTION_DAYS - 1);
-
-/** A message id as ingress makes it at `at`: `msg_` + the ULID time + 80 random bits. */
-function messageIdAt(at: Date): string {
-  const random = [...randomBytes(16)].map((byte) => CROCKFORD_BASE32[byte % 32]).join('');
-  return `${MESSAGE_ID_PREFIX}${ulidTime(at.getTime())}${random}`;
-}
 
 describe('dlr message retention (MESSAGE_RETENTION_DAYS)', () => {
   let db: TestDatabase;

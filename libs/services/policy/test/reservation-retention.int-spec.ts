@@ -1,9 +1,6 @@
-import { randomInt } from 'node:crypto';
-
-import { CROCKFORD_BASE32, MESSAGE_ID_PREFIX, ulidTime } from '@tuxhat/contracts';
 import type { PrismaClient } from '@tuxhat/database';
 import { DAY_MS } from '@tuxhat/runtime';
-import { createTestDatabase, type TestDatabase } from '@tuxhat/testing';
+import { createTestDatabase, messageIdAt, type TestDatabase } from '@tuxhat/testing';
 
 import { ReservationRetention } from '../src';
 import {
@@ -12,12 +9,6 @@ import {
   createTenant,
   startPolicy,
 } from './support/policy-harness';
-
-/** A message id as ingress makes it at `ms`: the time, then 80 random bits. */
-function messageIdAt(ms: number): string {
-  const random = Array.from({ length: 16 }, () => CROCKFORD_BASE32[randomInt(32)]).join('');
-  return `${MESSAGE_ID_PREFIX}${ulidTime(ms)}${random}`;
-}
 
 type State = 'reserved' | 'settled' | 'released';
 
