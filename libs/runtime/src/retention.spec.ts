@@ -68,31 +68,96 @@ describe(RetentionSweep.name, () => {
     await sweep.stop();
   });
 
-  it('drains a backlog one batch per table per tick, then waits the interval, logging once', async () => {
+  it('drains a backlog paced: after each round it pauses as long as the round took', async () => {
     jest.useFakeTimers();
-    const messages = tableOf('messages', 250);
-    const receipts = tableOf('receipts', 30);
-    const { sweep, logged } = sweepOf([messages.table, receipts.table]);
+    const clock = { time: now.getTime(), now: () => new Date(clock.time) };
+    const deleted: string[] = [];
+    /** A table of `rows` old rows whose every batch takes the database 40 ms. */
+    const slowTable = (name: string, rows: number): RetentionTable => {
+      let left = rows;
+      return {
+        name,
+        deleteBatch: async (_before, limit) => {
+          clock.time += 40;
+          const count = Math.min(left, limit);
+          left -= count;
+          deleted.push(`${name} ${count}`);
+          return count;
+        },
+      };
+    };
+    const logged: string[] = [];
+    const sweep = new RetentionSweep({
+      retentionMs: 10 * DAY_MS,
+      tables: [slowTable('messages', 250), slowTable('receipts', 30)],
+      clock,
+      logger: { log: (message) => logged.push(message), warn: () => undefined },
+      intervalMs: 60_000,
+      firstDelayMs: 1_000,
+      rowsPerDelete: 100,
+    });
     sweep.start();
 
-    await jest.advanceTimersByTimeAsync(999);
-    expect(messages.cutoffs).toHaveLength(0);
+    await jest.advanceTimersByTimeAsync(1_000);
+    // Round one, 80 ms of batches; a table whose batch came back short is done.
+    expect(deleted).toEqual(['messages 100', 'receipts 30']);
+    await jest.advanceTimersByTimeAsync(79);
+    expect(deleted).toHaveLength(2);
     await jest.advanceTimersByTimeAsync(1);
-    expect(messages.left()).toBe(150);
-    // A full batch came back: the next run follows at once (a timer tick), not an interval later.
-    await jest.advanceTimersByTimeAsync(1);
-    expect(messages.left()).toBe(50);
-    await jest.advanceTimersByTimeAsync(1);
-    expect(messages.left()).toBe(0);
+    expect(deleted).toEqual(['messages 100', 'receipts 30', 'messages 100']);
+    await jest.advanceTimersByTimeAsync(40);
+    expect(deleted.slice(3)).toEqual(['messages 50']);
     expect(logged).toEqual(['deleted past their retention: 250 messages, 30 receipts']);
 
-    const runs = messages.cutoffs.length;
+    // Nothing left: the next sweep is an interval later, and it logs nothing.
     await jest.advanceTimersByTimeAsync(59_999);
-    expect(messages.cutoffs).toHaveLength(runs);
+    expect(deleted).toHaveLength(4);
     await jest.advanceTimersByTimeAsync(1);
-    expect(messages.cutoffs).toHaveLength(runs + 1);
+    expect(deleted.slice(4)).toEqual(['messages 0', 'receipts 0']);
     expect(logged).toHaveLength(1);
     await sweep.stop();
+  });
+
+  it('stops between two rounds of a paced drain', async () => {
+    jest.useFakeTimers();
+    const clock = { time: now.getTime(), now: () => new Date(clock.time) };
+    let batches = 0;
+    const sweep = new RetentionSweep({
+      retentionMs: 10 * DAY_MS,
+      tables: [
+        {
+          name: 'messages',
+          deleteBatch: async (_before, limit) => {
+            clock.time += 1_000;
+            batches++;
+            return limit;
+          },
+        },
+      ],
+      clock,
+      logger: { log: () => undefined, warn: () => undefined },
+      firstDelayMs: 0,
+    });
+    sweep.start();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(batches).toBe(1);
+    // In the pause after the first round: stop() ends the drain there, no further batch runs.
+    await sweep.stop();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(batches).toBe(1);
+  });
+
+  it.each([0, -0.5, 1.5])('refuses a busy share of %d', (busyShare) => {
+    expect(
+      () =>
+        new RetentionSweep({
+          retentionMs: DAY_MS,
+          tables: [],
+          clock: { now: () => now },
+          logger: { log: () => undefined, warn: () => undefined },
+          busyShare,
+        }),
+    ).toThrow(RangeError);
   });
 
   it('logs a failed batch and tries again after the interval', async () => {

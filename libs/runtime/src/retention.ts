@@ -15,12 +15,12 @@ export const MIN_RETENTION_DAYS = 8;
 
 export const MAX_RETENTION_DAYS = 36_500;
 
-const days = z.int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS);
+const allowedDays = z.int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS);
 
 /** A retention option of a service module, in days: checked as the environment's are. */
-export const retentionDaysOption = days.optional();
+export const retentionDaysOption = allowedDays.optional();
 
-const retentionDays = z.coerce.number().pipe(days).optional();
+const retentionDays = z.coerce.number().pipe(allowedDays).optional();
 
 /**
  * How long the database keeps what each message leaves behind; unset: for ever. Every service
@@ -59,89 +59,121 @@ export interface RetentionSweepOptions {
   /** The retention in milliseconds; null: keep for ever, the sweep never runs. */
   readonly retentionMs: number | null;
   readonly tables: readonly RetentionTable[];
+  /** Cuts the retention, and times the batches for the pacing. */
   readonly clock: Clock;
   readonly logger: { log(message: string): void; warn(message: string): void };
-  /** The wait between sweeps once nothing old is left (default 1 h). */
+  /** The wait between sweeps once nothing old is left (default 10 min). */
   readonly intervalMs?: number;
   /** The wait before the first sweep after start (default 1 min, so restarts do not skip it). */
   readonly firstDelayMs?: number;
   /** Rows one delete statement removes at most (default 5,000): short locks, short transactions. */
   readonly rowsPerDelete?: number;
+  /**
+   * The share of a sweep's time spent deleting (default 0.5): after each round of batches it
+   * waits (1 - share) / share of the round's time, so a large backlog (a retention set on a
+   * full database, the hour after a traffic peak) leaves the database room for live traffic.
+   */
+  readonly busyShare?: number;
+}
+
+/** The share of its time a sweep spends deleting, unless told otherwise (bench/retention). */
+export const DEFAULT_BUSY_SHARE = 0.5;
+
+/** How a purge runs: at full speed (tests), or paced as the periodic sweep is. */
+export interface PurgePacing {
+  /** As RetentionSweepOptions.busyShare; 1 (no pause) by default. */
+  readonly busyShare?: number;
+  /** Ends the purge between two rounds (the service is stopping). */
+  readonly signal?: AbortSignal;
 }
 
 /**
- * Deletes rows older than the retention, a bounded batch per table at a time: while a batch
- * came back full the next one starts at once (a timer tick apart, so the service keeps serving
- * and stops promptly); once every table is done it waits the interval. Any replica may run it.
+ * Deletes rows older than the retention, in rounds of one bounded batch per table, until every
+ * table's batch comes back short; then waits the interval. Paced (busyShare) so that deleting
+ * does not crowd out live traffic, and stoppable between rounds. Any replica may run it.
  */
 export class RetentionSweep {
-  private readonly sweep: PeriodicSweep<number> | null;
+  private readonly sweep: PeriodicSweep<void> | null;
   private readonly rowsPerDelete: number;
-  private deletedThisRound = new Map<string, number>();
+  private stopping = new AbortController();
 
   constructor(private readonly options: RetentionSweepOptions) {
     this.rowsPerDelete = options.rowsPerDelete ?? 5_000;
-    const intervalMs = options.intervalMs ?? 3_600_000;
+    const intervalMs = options.intervalMs ?? 600_000;
+    const busyShare = options.busyShare ?? DEFAULT_BUSY_SHARE;
+    if (!(busyShare > 0 && busyShare <= 1)) throw new RangeError(`busyShare ${busyShare}: (0, 1]`);
     this.sweep =
       options.retentionMs === null
         ? null
         : new PeriodicSweep({
-            run: () => this.deleteOneBatchEach(),
+            run: async () => {
+              const deleted = await this.purge({ busyShare, signal: this.stopping.signal });
+              const counts = Object.entries(deleted).filter(([, count]) => count > 0);
+              if (counts.length > 0) {
+                const text = counts.map(([name, count]) => `${count} ${name}`).join(', ');
+                options.logger.log(`deleted past their retention: ${text}`);
+              }
+            },
             intervalMs,
             firstDelayMs: options.firstDelayMs ?? Math.min(intervalMs, 60_000),
-            nextDelayMs: (fullBatches) => (fullBatches > 0 ? 0 : intervalMs),
             logger: options.logger,
             failureMessage: 'deleting rows past their retention failed',
           });
   }
 
   start(): void {
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     this.sweep?.start();
   }
 
-  stop(): Promise<void> {
-    return this.sweep?.stop() ?? Promise.resolve();
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.sweep?.stop();
   }
 
   /**
-   * Deletes everything past the retention now, batch after batch (tests, and the drain after a
-   * retention was first set); returns the rows deleted by table. Nothing when retention is off.
+   * Deletes everything past the retention now, round after round, at full speed unless paced;
+   * returns the rows deleted by table. Nothing when retention is off.
    */
-  async purge(): Promise<Record<string, number>> {
+  async purge(pacing: PurgePacing = {}): Promise<Record<string, number>> {
     const deleted: Record<string, number> = {};
     if (this.options.retentionMs === null) return deleted;
     const before = this.cutoff(this.options.retentionMs);
-    for (const table of this.options.tables) {
-      deleted[table.name] = 0;
-      for (;;) {
+    const share = pacing.busyShare ?? 1;
+    let pending = this.options.tables;
+    for (const table of pending) deleted[table.name] = 0;
+    while (pending.length > 0 && !pacing.signal?.aborted) {
+      const started = this.options.clock.now().getTime();
+      const full: RetentionTable[] = [];
+      for (const table of pending) {
         const count = await table.deleteBatch(before, this.rowsPerDelete);
         deleted[table.name] += count;
-        if (count < this.rowsPerDelete) break;
+        if (count >= this.rowsPerDelete) full.push(table);
+      }
+      pending = full;
+      const busyMs = this.options.clock.now().getTime() - started;
+      if (pending.length > 0 && share < 1 && busyMs > 0) {
+        await pause((busyMs * (1 - share)) / share, pacing.signal);
       }
     }
     return deleted;
   }
 
-  /** One batch of each table; returns how many came back full (more may be left). */
-  private async deleteOneBatchEach(): Promise<number> {
-    const before = this.cutoff(this.options.retentionMs ?? 0);
-    let fullBatches = 0;
-    for (const table of this.options.tables) {
-      const count = await table.deleteBatch(before, this.rowsPerDelete);
-      if (count > 0) {
-        this.deletedThisRound.set(table.name, (this.deletedThisRound.get(table.name) ?? 0) + count);
-      }
-      if (count >= this.rowsPerDelete) fullBatches++;
-    }
-    if (fullBatches === 0 && this.deletedThisRound.size > 0) {
-      const counts = [...this.deletedThisRound].map(([name, count]) => `${count} ${name}`);
-      this.options.logger.log(`deleted past their retention: ${counts.join(', ')}`);
-      this.deletedThisRound = new Map();
-    }
-    return fullBatches;
-  }
-
   private cutoff(retentionMs: number): Date {
     return new Date(this.options.clock.now().getTime() - retentionMs);
   }
+}
+
+/** Waits `ms`, or less if `signal` aborts first. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
