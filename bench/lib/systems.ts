@@ -9,10 +9,13 @@ import { startTuxhat } from '../targets/tuxhat.target';
 export const SYSTEMS = ['kannel', 'all-in-one-postgres', 'all-in-one-pglite', 'cluster'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-/** Which systems to run: the CLI's --systems=a,b or all of them, the baseline first. */
-export function selectedSystems(argv: readonly string[]): SystemName[] {
+/** Which systems to run: the CLI's --systems=a,b or the bench's defaults (all, baseline first). */
+export function selectedSystems(
+  argv: readonly string[],
+  defaults: readonly SystemName[] = SYSTEMS,
+): SystemName[] {
   const flag = argv.find((arg) => arg.startsWith('--systems='));
-  if (!flag) return [...SYSTEMS];
+  if (!flag) return [...defaults];
   const names = flag.slice('--systems='.length).split(',');
   for (const name of names) {
     if (!(SYSTEMS as readonly string[]).includes(name)) {

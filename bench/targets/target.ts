@@ -1,3 +1,5 @@
+import type { Database } from '@tuxhat/database';
+
 import type { HttpRequest } from '../lib/clients';
 
 export interface SubmitOptions {
@@ -36,6 +38,8 @@ export interface BenchTarget {
    * when it has one the bench can ask (not PGlite, not Kannel).
    */
   walPosition?(): Promise<bigint>;
+  /** The system's PostgreSQL database, when the bench can reach it (not PGlite, not Kannel). */
+  readonly database?: Database;
   /** A gRPC submit, when the system has a gRPC API. */
   submitGrpc?(to: string, text: string): Promise<void>;
   stop(): Promise<void>;

@@ -157,7 +157,7 @@ export async function startTuxhat(
     async submitGrpc(to, text) {
       await grpc.submit({ to, from: 'TuxHat', text });
     },
-    ...(onPostgres ? { walPosition: () => walPosition(onPostgres) } : {}),
+    ...(onPostgres ? { database: onPostgres, walPosition: () => walPosition(onPostgres) } : {}),
     async stop() {
       http.close();
       grpc.close();

@@ -110,6 +110,10 @@ ensure_role_and_databases() {
 END \$\$;
 -- CREATEDB: test suites may create one database per worker.
 ALTER ROLE $DB_USER WITH LOGIN CREATEDB PASSWORD '$DB_PASSWORD';
+-- pg_checkpoint (PostgreSQL 15+): bench/retention writes its seeded rows out before it measures.
+DO \$\$ BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'pg_checkpoint') THEN GRANT pg_checkpoint TO $DB_USER; END IF;
+END \$\$;
 "
   for db in "${DATABASES[@]}"; do
     sql+="SELECT 'CREATE DATABASE $db OWNER $DB_USER ENCODING ''UTF8'' LOCALE ''C.UTF-8'' TEMPLATE template0'

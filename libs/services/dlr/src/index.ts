@@ -8,3 +8,4 @@ export {
   signWebhook,
   verifyWebhookSignature,
 } from './webhooks/webhook-signature';
+export { DlrRetention } from './retention/dlr-retention';

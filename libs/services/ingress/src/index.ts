@@ -1,6 +1,10 @@
 export { IngressModule } from './ingress.module';
 export { startIngress, type RunningIngress } from './start-ingress';
-export type { IngressOptions, StartIngressOptions } from './ingress.options';
+export {
+  type IngressOptions,
+  type StartIngressOptions,
+  resolveIngressOptions,
+} from './ingress.options';
 export {
   type IngressTlsEnv,
   type ListenerTls,
@@ -25,3 +29,4 @@ export {
   GRPC_RETRY_AFTER_TRAILER,
 } from './grpc-problem.filter';
 export { OPENAPI_PATH } from './api-docs';
+export { MessageRetention } from './message-retention';
