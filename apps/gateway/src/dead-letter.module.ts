@@ -2,9 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigError } from '@tuxhat/config';
 import {
   CLOCK,
-  retentionDaysOption,
   PRISMA,
   type ServiceRuntime,
+  retentionDaysOption,
   retentionMs,
 } from '@tuxhat/runtime';
 import { z } from 'zod';
