@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, type PrismaClient } from '@tuxhat/database';
-import { CLOCK, type Clock, PRISMA, RetentionService, type RetentionTable } from '@tuxhat/runtime';
+import {
+  CLOCK,
+  type Clock,
+  PRISMA,
+  RetentionService,
+  type RetentionTable,
+  retentionTable,
+} from '@tuxhat/runtime';
 
 /** The dead letters' retention in milliseconds (MESSAGE_RETENTION_DAYS); null: for ever. */
 export const DEAD_LETTER_RETENTION_MS = Symbol('tuxhat:gateway:dead-letter-retention-ms');
@@ -20,22 +27,16 @@ export class DeadLetterRetention extends RetentionService {
     super(retentionMs, clock);
   }
 
+  /** The failed_at index finds the old rows. */
   tables(): readonly RetentionTable[] {
     return [
-      { name: 'dead letters', deleteBatch: (before, limit) => this.deleteBatch(before, limit) },
+      retentionTable(this.prisma, {
+        name: 'dead letters',
+        table: 'dead_letters',
+        key: 'id',
+        where: (before) => Prisma.sql`failed_at < ${before}::timestamptz`,
+        orderBy: 'failed_at',
+      }),
     ];
-  }
-
-  /** The failed_at index finds the old rows. */
-  private deleteBatch(before: Date, limit: number): Promise<number> {
-    return this.prisma.$executeRaw(Prisma.sql`
-      WITH doomed AS (
-        SELECT id FROM dead_letters
-        WHERE failed_at < ${before}::timestamptz
-        ORDER BY failed_at
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
-      )
-      DELETE FROM dead_letters WHERE id IN (SELECT id FROM doomed)`);
   }
 }

@@ -1,3 +1,4 @@
+import { Prisma, type PrismaClient } from '@tuxhat/database';
 import { z } from 'zod';
 
 import { PeriodicSweep } from './periodic-sweep';
@@ -53,6 +54,42 @@ export interface RetentionTable {
    * share the work instead of waiting on each other.
    */
   readonly deleteBatch: (before: Date, limit: number) => Promise<number>;
+}
+
+/** A table whose old rows one statement per batch deletes (retentionTable). */
+export interface RetentionTableSpec {
+  /** What the log line calls it, e.g. "dead letters". */
+  readonly name: string;
+  readonly table: string;
+  /** The columns that identify a row (its primary key), comma-separated. */
+  readonly key: string;
+  /** The rows past the retention and no longer needed, for a cut-off (columns by plain name). */
+  readonly where: (before: Date) => Prisma.Sql;
+  /** The order batches take them in (an indexed column, so the index finds them); none: any. */
+  readonly orderBy?: string;
+}
+
+/**
+ * The usual RetentionTable: each batch picks at most `limit` rows of `spec.where`, skipping the
+ * ones another transaction holds (a writer, or another replica's batch), and deletes them.
+ */
+export function retentionTable(prisma: PrismaClient, spec: RetentionTableSpec): RetentionTable {
+  const table = Prisma.raw(spec.table);
+  const key = Prisma.raw(spec.key);
+  const order = spec.orderBy ? Prisma.sql`ORDER BY ${Prisma.raw(spec.orderBy)}` : Prisma.empty;
+  return {
+    name: spec.name,
+    deleteBatch: (before, limit) =>
+      prisma.$executeRaw(Prisma.sql`
+        WITH doomed AS (
+          SELECT ${key} FROM ${table}
+          WHERE ${spec.where(before)}
+          ${order}
+          LIMIT ${limit}
+          FOR UPDATE SKIP LOCKED
+        )
+        DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM doomed)`),
+  };
 }
 
 export interface RetentionSweepOptions {

@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { firstMessageIdAt } from '@tuxhat/contracts';
 import { Prisma, type PrismaClient } from '@tuxhat/database';
-import { CLOCK, type Clock, PRISMA, RetentionService, type RetentionTable } from '@tuxhat/runtime';
+import {
+  CLOCK,
+  type Clock,
+  PRISMA,
+  RetentionService,
+  type RetentionTable,
+  retentionTable,
+} from '@tuxhat/runtime';
 
 import { RECORD_RETENTION_MS } from './accounting.options';
 
@@ -22,32 +29,24 @@ export class RecordRetention extends RetentionService {
     super(retentionMs, clock);
   }
 
-  tables(): readonly RetentionTable[] {
-    return [
-      {
-        name: 'accounting records',
-        deleteBatch: (before, limit) => this.deleteBatch(before, limit),
-      },
-    ];
-  }
-
   /**
    * Ids sort by time, so the primary key finds the old rows; accepted_at is the record's own
    * word for when. A row a consumer or the publisher is writing is locked: skipped this round.
    * One written since the statement began is checked again as it now is (a correction made it
    * unpublished: it stays).
    */
-  private deleteBatch(before: Date, limit: number): Promise<number> {
-    return this.prisma.$executeRaw(Prisma.sql`
-      WITH doomed AS (
-        SELECT message_id FROM accounting_records
-        WHERE message_id < ${firstMessageIdAt(before)} AND accepted_at < ${before}::timestamptz
-          AND final_status IS NOT NULL AND NOT publish_pending
-          AND published_revision = revision
-        ORDER BY message_id
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
-      )
-      DELETE FROM accounting_records WHERE message_id IN (SELECT message_id FROM doomed)`);
+  tables(): readonly RetentionTable[] {
+    return [
+      retentionTable(this.prisma, {
+        name: 'accounting records',
+        table: 'accounting_records',
+        key: 'message_id',
+        where: (before) => Prisma.sql`
+          message_id < ${firstMessageIdAt(before)} AND accepted_at < ${before}::timestamptz
+            AND final_status IS NOT NULL AND NOT publish_pending
+            AND published_revision = revision`,
+        orderBy: 'message_id',
+      }),
+    ];
   }
 }

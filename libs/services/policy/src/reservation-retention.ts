@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { firstMessageIdAt } from '@tuxhat/contracts';
 import { Prisma, type PrismaClient } from '@tuxhat/database';
-import { CLOCK, type Clock, PRISMA, RetentionService, type RetentionTable } from '@tuxhat/runtime';
+import {
+  CLOCK,
+  type Clock,
+  PRISMA,
+  RetentionService,
+  type RetentionTable,
+  retentionTable,
+} from '@tuxhat/runtime';
 
 import { POLICY_OPTIONS, type ResolvedPolicyOptions } from './policy.options';
 
@@ -21,30 +28,22 @@ export class ReservationRetention extends RetentionService {
     super(options.messageRetentionMs, clock);
   }
 
-  tables(): readonly RetentionTable[] {
-    return [
-      {
-        name: 'prepaid reservations',
-        deleteBatch: (before, limit) => this.deleteBatch(before, limit),
-      },
-    ];
-  }
-
   /**
    * Ids sort by time, so the primary key finds the old rows. created_at keeps a reservation made
    * long after its message was accepted (a message scheduled far ahead reserves when it is due)
    * for the whole retention too. A row accounting is settling right now is locked: skipped.
    */
-  private deleteBatch(before: Date, limit: number): Promise<number> {
-    return this.prisma.$executeRaw(Prisma.sql`
-      WITH doomed AS (
-        SELECT message_id FROM balance_reservations
-        WHERE message_id < ${firstMessageIdAt(before)} AND created_at < ${before}::timestamptz
-          AND state IN ('settled', 'released')
-        ORDER BY message_id
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
-      )
-      DELETE FROM balance_reservations WHERE message_id IN (SELECT message_id FROM doomed)`);
+  tables(): readonly RetentionTable[] {
+    return [
+      retentionTable(this.prisma, {
+        name: 'prepaid reservations',
+        table: 'balance_reservations',
+        key: 'message_id',
+        where: (before) => Prisma.sql`
+          message_id < ${firstMessageIdAt(before)} AND created_at < ${before}::timestamptz
+            AND state IN ('settled', 'released')`,
+        orderBy: 'message_id',
+      }),
+    ];
   }
 }
