@@ -26,7 +26,7 @@ import { carriedThrough } from './lib/drain';
 import { type LoadResult, extremes, paced } from './lib/load';
 import { type Row, fmt, latencyCells, markdown } from './lib/report';
 import { type RunningSystem, selectedSystems, startSystem } from './lib/systems';
-import { walPerItem } from './lib/wal';
+import { startWalCount, walPerItem } from './lib/wal';
 import { WARMUP_SECONDS } from './lib/warm-up';
 import { destination } from './targets/target';
 
@@ -125,14 +125,14 @@ async function measure(
   /** The load again while every service's retention deletes what was seeded, paced or not. */
   const whilePurging = async (how: string, pacing: PurgePacing): Promise<Row> => {
     await prepare();
-    const walBefore = await target.walPosition?.();
+    const walWritten = await startWalCount(target);
     const purgeStarted = performance.now();
     const purging = Promise.all(services.map((service) => service.sweep.purge(pacing)));
     const purgeEnded = purging.then(() => performance.now());
     const during = await load();
     const deleted = await purging;
     const purgeSeconds = ((await purgeEnded) - purgeStarted) / 1000;
-    const walAfter = await target.walPosition?.();
+    const walBytes = await walWritten();
     seeded = false;
     const messagesDeleted = deleted[0]?.messages ?? 0;
     if (messagesDeleted !== settings.old) {
@@ -141,10 +141,7 @@ async function measure(
     return row(`paced ${settings.rate}/s while retention deletes them ${how}`, during, {
       'purge ran': `${purgeSeconds.toFixed(1)} s (load ${settings.seconds} s)`,
       'old msgs deleted/s': fmt.rate(messagesDeleted / purgeSeconds),
-      'PostgreSQL WAL/deleted msg': walPerItem(
-        walBefore !== undefined && walAfter !== undefined ? walAfter - walBefore : undefined,
-        messagesDeleted,
-      ),
+      'PostgreSQL WAL/deleted msg': walPerItem(walBytes, messagesDeleted),
     });
   };
   const fullSpeed = await whilePurging('at full speed', { busyShare: 1 });
